@@ -1,0 +1,427 @@
+/*
+ * image.c - open an ELF image with libelf, classify its sections, read its symbol table.
+ *
+ * The Berkeley split follows binutils size(1) exactly: an allocated section is text if it is
+ * executable or read-only, else data if it has contents, else bss. The nm letters follow
+ * bfd_decode_symclass() (binutils syms.c), so that the diff engine can reproduce
+ * scripts/bloat-o-meter, which reads `nm --size-sort`.
+ */
+#include "image.h"
+
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char *const class_names[KB_CLS_NR] = {
+	[KB_CLS_TEXT] = "text", [KB_CLS_RODATA] = "rodata", [KB_CLS_DATA] = "data",
+	[KB_CLS_BSS] = "bss",   [KB_CLS_INIT] = "init",     [KB_CLS_PERCPU] = "percpu",
+	[KB_CLS_OTHER] = "other",
+};
+
+const char *kb_class_name(enum kb_class c)
+{
+	return (unsigned)c < KB_CLS_NR ? class_names[c] : "?";
+}
+
+int kb_class_parse(const char *s)
+{
+	int i;
+
+	for (i = 0; i < KB_CLS_NR; i++)
+		if (!strcmp(s, class_names[i]))
+			return i;
+	return -1;
+}
+
+static int has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+/* binutils syms.c coff_section_type(): a name prefix ended by '.', '$', a digit or NUL. */
+static char coff_section_type(const char *name)
+{
+	static const struct {
+		const char *name;
+		char type;
+	} stt[] = {
+		{ "*DEBUG*", 'N' }, { ".bss", 'b' },   { "zerovars", 'b' }, { ".data", 'd' },
+		{ "vars", 'd' },    { ".rdata", 'r' }, { ".rodata", 'r' },  { ".sbss", 's' },
+		{ ".scommon", 'c' }, { ".sdata", 'g' }, { ".edata", 'e' },  { ".idata", 'i' },
+		{ ".drectve", 'i' }, { ".pdata", 'p' }, { "CODE", 't' },    { ".init", 't' },
+		{ ".fini", 't' },   { ".text", 't' },  { ".debug", 'N' },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stt); i++) {
+		size_t len = strlen(stt[i].name);
+
+		if (!strncmp(name, stt[i].name, len) && memchr(".$0123456789", name[len], 13))
+			return stt[i].type;
+	}
+	return '?';
+}
+
+/* binutils syms.c decode_section_type(), with BFD's ELF section flags. */
+static char section_nm_letter(const struct kb_section *s)
+{
+	char c = coff_section_type(s->name);
+	int has_contents = s->type != SHT_NOBITS;
+	int readonly = !(s->flags & SHF_WRITE);
+
+	if (c != '?')
+		return c;
+	if (s->flags & SHF_EXECINSTR)
+		return 't';
+	if (s->alloc && has_contents) /* SEC_DATA: loaded and not code */
+		return readonly ? 'r' : 'd';
+	if (!has_contents)
+		return 'b';
+	if (has_prefix(s->name, ".debug") || has_prefix(s->name, ".zdebug") ||
+	    has_prefix(s->name, ".gnu.linkonce.wi.") || has_prefix(s->name, ".line") ||
+	    has_prefix(s->name, ".stab") || !strcmp(s->name, ".gdb_index"))
+		return 'N';
+	if (readonly)
+		return 'n';
+	return '?';
+}
+
+static enum kb_class section_class(const struct kb_image *img, const struct kb_section *s)
+{
+	if (has_prefix(s->name, ".data..percpu"))
+		return KB_CLS_PERCPU;
+	if (has_prefix(s->name, ".init.") || has_prefix(s->name, ".exit."))
+		return KB_CLS_INIT;
+	if (img->has_init_range && s->size && s->addr >= img->init_begin &&
+	    s->addr + s->size <= img->init_end)
+		return KB_CLS_INIT;
+	if (s->flags & SHF_EXECINSTR)
+		return KB_CLS_TEXT;
+	if (s->type == SHT_NOBITS)
+		return KB_CLS_BSS;
+	switch (s->type) {
+	case SHT_PROGBITS:
+		return (s->flags & SHF_WRITE) ? KB_CLS_DATA : KB_CLS_RODATA;
+	case SHT_INIT_ARRAY:
+	case SHT_FINI_ARRAY:
+	case SHT_PREINIT_ARRAY:
+		return KB_CLS_DATA;
+	default:
+		return KB_CLS_OTHER;
+	}
+}
+
+static enum kb_berkeley section_berkeley(const struct kb_section *s)
+{
+	if ((s->flags & SHF_EXECINSTR) || !(s->flags & SHF_WRITE))
+		return KB_BK_TEXT;
+	if (s->type != SHT_NOBITS)
+		return KB_BK_DATA;
+	return KB_BK_BSS;
+}
+
+/* bfd_decode_symclass() for an ELF symbol; 0 where nm --size-sort would not list it. */
+static char sym_nm_letter(const struct kb_image *img, const GElf_Sym *es, size_t shndx)
+{
+	unsigned type = GELF_ST_TYPE(es->st_info), bind = GELF_ST_BIND(es->st_info);
+	char c;
+
+	if (type == STT_SECTION || type == STT_FILE)
+		return 0; /* BSF_DEBUGGING */
+	if (es->st_shndx == SHN_UNDEF)
+		return 0;
+	if (es->st_shndx == SHN_COMMON)
+		return 'C';
+	if (!shndx || shndx >= img->nsecs)
+		return 0; /* bfd_abs_section: omitted by --size-sort */
+	if (img->secs[shndx].type == SHT_NULL)
+		return 0;
+	if (type == STT_GNU_IFUNC)
+		return 'i';
+	if (bind == STB_WEAK)
+		return (type == STT_OBJECT || type == STT_COMMON) ? 'V' : 'W';
+	if (bind == STB_GNU_UNIQUE)
+		return 'u';
+	if (bind != STB_LOCAL && bind != STB_GLOBAL)
+		return '?';
+	c = img->secs[shndx].nm;
+	if (bind == STB_GLOBAL && c >= 'a' && c <= 'z')
+		c = (char)(c - 'a' + 'A');
+	return c;
+}
+
+static int read_sections(struct kb_image *img, uint64_t file_size)
+{
+	size_t shnum, shstrndx, i;
+	Elf_Scn *scn = NULL;
+
+	if (elf_getshdrnum(img->elf, &shnum) || elf_getshdrstrndx(img->elf, &shstrndx))
+		return kb_error_set("%s: corrupt section header table: %s", img->path,
+				    elf_errmsg(-1));
+	if (shnum == 0)
+		return kb_error_set("%s: no section headers", img->path);
+	img->secs = xcalloc(shnum, sizeof(*img->secs));
+	img->nsecs = shnum;
+	img->secs[0].name = "";
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		struct kb_section *s;
+		GElf_Shdr sh;
+		const char *name;
+
+		i = elf_ndxscn(scn);
+		if (i >= shnum || !gelf_getshdr(scn, &sh))
+			return kb_error_set("%s: corrupt section header %zu: %s", img->path, i,
+					    elf_errmsg(-1));
+		name = elf_strptr(img->elf, shstrndx, sh.sh_name);
+		if (!name)
+			return kb_error_set("%s: section %zu: name outside the section string table",
+					    img->path, i);
+		s = &img->secs[i];
+		s->name = name;
+		s->index = i;
+		s->addr = sh.sh_addr;
+		s->size = sh.sh_size;
+		s->offset = sh.sh_offset;
+		s->flags = sh.sh_flags;
+		s->align = sh.sh_addralign;
+		s->type = sh.sh_type;
+		s->alloc = !!(sh.sh_flags & SHF_ALLOC);
+		if (s->type != SHT_NOBITS && s->type != SHT_NULL &&
+		    (s->offset > file_size || s->size > file_size - s->offset))
+			return kb_error_set("%s: truncated or corrupt: section %s ends past the end "
+					    "of the file", img->path, name);
+	}
+	return 0;
+}
+
+static int read_symbols(struct kb_image *img)
+{
+	Elf_Scn *scn = NULL, *symscn = NULL, *xscn = NULL;
+	Elf_Data *data, *xdata = NULL;
+	GElf_Shdr sh;
+	size_t n, i, link = 0;
+
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		if (sh.sh_type == SHT_SYMTAB && !symscn) {
+			symscn = scn;
+			link = sh.sh_link;
+		} else if (sh.sh_type == SHT_SYMTAB_SHNDX && !xscn) {
+			xscn = scn;
+		}
+	}
+	if (!symscn)
+		return 0;
+	gelf_getshdr(symscn, &sh);
+	if (!sh.sh_entsize || sh.sh_entsize != gelf_fsize(img->elf, ELF_T_SYM, 1, EV_CURRENT) ||
+	    link == 0 || link >= img->nsecs || img->secs[link].type != SHT_STRTAB)
+		return kb_error_set("%s: corrupt symbol table header", img->path);
+	data = elf_getdata(symscn, NULL);
+	if (!data)
+		return kb_error_set("%s: cannot read the symbol table: %s", img->path,
+				    elf_errmsg(-1));
+	if (xscn)
+		xdata = elf_getdata(xscn, NULL);
+	n = sh.sh_size / sh.sh_entsize;
+	if (n < 2)
+		return 0;
+	img->syms = xcalloc(n - 1, sizeof(*img->syms));
+	for (i = 1; i < n; i++) {
+		struct kb_sym *ks = &img->syms[img->nsyms];
+		Elf32_Word xndx = 0;
+		GElf_Sym es;
+		size_t shndx;
+
+		if (!gelf_getsymshndx(data, xdata, (int)i, &es, &xndx))
+			return kb_error_set("%s: corrupt symbol table entry %zu", img->path, i);
+		ks->name = elf_strptr(img->elf, link, es.st_name);
+		if (!ks->name)
+			return kb_error_set("%s: symbol %zu: name outside the string table",
+					    img->path, i);
+		shndx = es.st_shndx == SHN_XINDEX ? xndx : es.st_shndx;
+		if (es.st_shndx >= SHN_LORESERVE && es.st_shndx != SHN_XINDEX)
+			shndx = 0;
+		ks->addr = es.st_value;
+		ks->size = es.st_size;
+		ks->shndx = shndx < img->nsecs ? shndx : 0;
+		ks->raw_shndx = es.st_shndx;
+		ks->type = GELF_ST_TYPE(es.st_info);
+		ks->bind = GELF_ST_BIND(es.st_info);
+		ks->nm = sym_nm_letter(img, &es, shndx);
+		img->nsyms++;
+	}
+	return 0;
+}
+
+static void find_init_range(struct kb_image *img)
+{
+	int have_begin = 0, have_end = 0;
+	size_t i;
+
+	for (i = 0; i < img->nsyms; i++) {
+		const struct kb_sym *s = &img->syms[i];
+
+		if (!strcmp(s->name, "__init_begin")) {
+			img->init_begin = s->addr;
+			have_begin = 1;
+		} else if (!strcmp(s->name, "__init_end")) {
+			img->init_end = s->addr;
+			have_end = 1;
+		}
+	}
+	img->has_init_range = have_begin && have_end && img->init_begin < img->init_end;
+}
+
+static void classify(struct kb_image *img)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		struct kb_section *s = &img->secs[i];
+
+		if (!s->alloc)
+			continue;
+		s->cls = section_class(img, s);
+		s->bk = section_berkeley(s);
+		img->cls_size[s->cls] += s->size;
+		img->berkeley[s->bk] += s->size;
+		img->total += s->size;
+	}
+}
+
+static int image_load(struct kb_image *img, uint64_t file_size)
+{
+	GElf_Ehdr eh;
+	size_t i;
+
+	if (!img->elf || elf_kind(img->elf) != ELF_K_ELF)
+		return kb_error_set("%s: not an ELF file", img->path);
+	if (!gelf_getehdr(img->elf, &eh))
+		return kb_error_set("%s: corrupt ELF header: %s", img->path, elf_errmsg(-1));
+	img->elfclass = eh.e_ident[EI_CLASS];
+	img->byteorder = eh.e_ident[EI_DATA];
+	img->machine = eh.e_machine;
+	img->etype = eh.e_type;
+	if (read_sections(img, file_size))
+		return KB_ERR;
+	for (i = 1; i < img->nsecs; i++)
+		img->secs[i].nm = section_nm_letter(&img->secs[i]);
+	if (read_symbols(img))
+		return KB_ERR;
+	find_init_range(img);
+	classify(img);
+	return 0;
+}
+
+static struct kb_image *image_new(const char *path)
+{
+	struct kb_image *img = xcalloc(1, sizeof(*img));
+
+	img->path = xstrdup(path);
+	img->fd = -1;
+	return img;
+}
+
+int kb_image_open(struct kb_image **out, const char *path)
+{
+	struct kb_image *img;
+	struct stat st;
+
+	*out = NULL;
+	elf_version(EV_CURRENT);
+	img = image_new(path);
+	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (img->fd < 0) {
+		kb_error_set("%s: %s", path, strerror(errno));
+		goto fail;
+	}
+	if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
+		kb_error_set("%s: not a regular file", path);
+		goto fail;
+	}
+	img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
+	if (image_load(img, (uint64_t)st.st_size))
+		goto fail;
+	*out = img;
+	return 0;
+fail:
+	kb_image_free(img);
+	return KB_ERR;
+}
+
+int kb_image_open_mem(struct kb_image **out, const char *name, const void *buf, size_t len)
+{
+	struct kb_image *img;
+
+	*out = NULL;
+	elf_version(EV_CURRENT);
+	img = image_new(name);
+	img->elf = elf_memory((char *)buf, len);
+	if (image_load(img, len)) {
+		kb_image_free(img);
+		return KB_ERR;
+	}
+	*out = img;
+	return 0;
+}
+
+void kb_image_free(struct kb_image *img)
+{
+	if (!img)
+		return;
+	if (img->elf)
+		elf_end(img->elf);
+	if (img->fd >= 0)
+		close(img->fd);
+	free(img->secs);
+	free(img->syms);
+	free(img->path);
+	kb_arena_release(&img->arena);
+	free(img);
+}
+
+const struct kb_section *kb_image_section_by_name(const struct kb_image *img, const char *name)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++)
+		if (!strcmp(img->secs[i].name, name))
+			return &img->secs[i];
+	return NULL;
+}
+
+const struct kb_section *kb_image_section_at(const struct kb_image *img, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+
+		if (s->alloc && addr >= s->addr && addr - s->addr < s->size)
+			return s;
+	}
+	return NULL;
+}
+
+const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
+				  size_t *len)
+{
+	Elf_Scn *scn;
+	Elf_Data *d;
+
+	*len = 0;
+	if (s->type == SHT_NOBITS || !(scn = elf_getscn(img->elf, s->index)))
+		return NULL;
+	d = elf_rawdata(scn, NULL);
+	if (!d || !d->d_buf)
+		return NULL;
+	*len = d->d_size;
+	return d->d_buf;
+}

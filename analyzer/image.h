@@ -1,0 +1,100 @@
+/*
+ * image.h - an ELF image (vmlinux, a thin hypervisor, any executable or object) as the
+ * analyzer sees it: its sections, each allocated one in exactly one size class, and its
+ * symbol table as read.
+ *
+ * Promises:
+ *  - berkeley[] equals what binutils `size` (Berkeley format) prints for the same file.
+ *  - every allocated byte is in exactly one class; cls_size[] sums to the allocated total,
+ *    which is also berkeley text+data+bss.
+ *  - the image owns everything it points to; kb_image_free() releases it all.
+ */
+#ifndef KB_IMAGE_H
+#define KB_IMAGE_H
+
+#include <gelf.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/arena.h"
+
+enum kb_class {
+	KB_CLS_TEXT,
+	KB_CLS_RODATA,
+	KB_CLS_DATA,
+	KB_CLS_BSS,
+	KB_CLS_INIT,   /* freed after boot: .init.*, .exit.*, or inside [__init_begin, __init_end) */
+	KB_CLS_PERCPU, /* the per-CPU template: .data..percpu* */
+	KB_CLS_OTHER,  /* allocated but none of the above (notes, dynamic tables) */
+	KB_CLS_NR
+};
+
+enum kb_berkeley { KB_BK_TEXT, KB_BK_DATA, KB_BK_BSS, KB_BK_NR };
+
+const char *kb_class_name(enum kb_class c);
+/* Returns the class named s, or -1. */
+int kb_class_parse(const char *s);
+
+struct kb_section {
+	const char *name;
+	size_t index; /* ELF section header index */
+	uint64_t addr, size, offset, flags, align;
+	uint32_t type;
+	int alloc;              /* SHF_ALLOC: only these are size */
+	enum kb_class cls;      /* meaningful if alloc */
+	enum kb_berkeley bk;    /* meaningful if alloc */
+	char nm;                /* the lower-case letter nm prints for symbols in it */
+};
+
+struct kb_sym {
+	const char *name;
+	uint64_t addr, size;
+	size_t shndx;           /* ELF section index after SHN_XINDEX; 0 if undefined/special */
+	uint16_t raw_shndx;     /* st_shndx as stored (SHN_ABS, SHN_COMMON, ...) */
+	unsigned char type;     /* STT_* */
+	unsigned char bind;     /* STB_* */
+	char nm;                /* what `nm` prints as its type, or 0 if nm --size-sort omits it */
+};
+
+struct kb_image {
+	char *path;
+	int fd;
+	Elf *elf;
+	unsigned char elfclass;  /* ELFCLASS32 or ELFCLASS64 */
+	unsigned char byteorder; /* ELFDATA2LSB or ELFDATA2MSB */
+	uint16_t machine, etype;
+
+	struct kb_section *secs; /* by ELF index; secs[0] is the null section */
+	size_t nsecs;
+	struct kb_sym *syms;     /* .symtab entries 1..n-1, in table order */
+	size_t nsyms;
+
+	uint64_t berkeley[KB_BK_NR];
+	uint64_t cls_size[KB_CLS_NR];
+	uint64_t total;          /* allocated bytes: sum of cls_size and of berkeley */
+	int has_init_range;
+	uint64_t init_begin, init_end;
+
+	struct kb_arena arena;
+};
+
+/*
+ * Opens path and reads its sections and symbol table. Errors (not an ELF, truncated,
+ * corrupt section or symbol table) return KB_ERR with kb_error_last() naming the file.
+ * An image without .symtab opens; its nsyms is 0 (callers decide if that is an error).
+ */
+int kb_image_open(struct kb_image **out, const char *path);
+void kb_image_free(struct kb_image *img);
+
+/* Same as kb_image_open, over a buffer the caller keeps alive until kb_image_free(). */
+int kb_image_open_mem(struct kb_image **out, const char *name, const void *buf, size_t len);
+
+/* The section holding [addr, addr+1) among allocated ones, by index hint first; or NULL. */
+const struct kb_section *kb_image_section_at(const struct kb_image *img, uint64_t addr);
+const struct kb_section *kb_image_section_by_name(const struct kb_image *img, const char *name);
+
+/* Bytes of a section's contents in the file (NULL for NOBITS or out of range). */
+const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
+				  size_t *len);
+
+#endif

@@ -1,0 +1,37 @@
+/*
+ * kbloat.h - what the subcommands share: their entry points, exit statuses, and the small
+ * helpers of the program's edge (error reporting, JSON output).
+ */
+#ifndef KBLOAT_H
+#define KBLOAT_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+/* Exit statuses, everywhere (DESIGN.md §8). */
+enum {
+	KB_EXIT_OK = 0,
+	KB_EXIT_THRESHOLD = 1, /* a budget or threshold broken; "bad" in bisect */
+	KB_EXIT_USAGE = 2,     /* usage or input error */
+	KB_EXIT_SKIP = 125,    /* bisect: this commit cannot be tested */
+};
+
+int cmd_size(int argc, char **argv);
+int cmd_syms(int argc, char **argv);
+int cmd_diff(int argc, char **argv);
+
+/* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
+int kb_report_error(void);
+/* Prints "kbloat: <formatted>" to stderr. */
+void kb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints the usage text to stderr and returns KB_EXIT_USAGE. */
+int kb_usage(const char *usage);
+/* Writes j to stdout (indented, with a final newline) and drops the reference. */
+int kb_json_print(json_t *j);
+/* A JSON integer from a byte count (jansson's json_int_t is long long). */
+json_t *kb_json_u64(uint64_t v);
+/* Parses a non-negative decimal count; returns -1 on error. */
+long kb_parse_count(const char *s);
+
+#endif

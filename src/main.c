@@ -1,0 +1,119 @@
+/*
+ * main.c - the kbloat program: a table of subcommands, as git's git.c.
+ */
+#include "kbloat.h"
+
+#include "util/error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char usage_text[] =
+	"usage: kbloat <command> [<args>]\n"
+	"\n"
+	"  size IMAGE...        Berkeley text/data/bss as size(1), then the kernel split\n"
+	"  syms IMAGE           symbols, files, directories or subsystems, largest first\n"
+	"  diff OLD NEW         what grew and shrank, as scripts/bloat-o-meter prints it\n"
+	"\n"
+	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
+
+static const struct {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+} commands[] = {
+	{ "size", cmd_size },
+	{ "syms", cmd_syms },
+	{ "diff", cmd_diff },
+};
+
+int kb_report_error(void)
+{
+	fprintf(stderr, "kbloat: %s\n", kb_error_last());
+	return KB_EXIT_USAGE;
+}
+
+void kb_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kbloat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void kb_warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kbloat: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int kb_usage(const char *usage)
+{
+	fputs(usage, stderr);
+	return KB_EXIT_USAGE;
+}
+
+int kb_json_print(json_t *j)
+{
+	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
+}
+
+json_t *kb_json_u64(uint64_t v)
+{
+	return json_integer((json_int_t)v);
+}
+
+long kb_parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return -1;
+	return v;
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+	int rc;
+
+	if (argc < 2)
+		return kb_usage(usage_text);
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		fputs(usage_text, stdout);
+		return KB_EXIT_OK;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("kbloat %s\n", KB_VERSION);
+		return KB_EXIT_OK;
+	}
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
+		if (strcmp(argv[1], commands[i].name))
+			continue;
+		rc = commands[i].fn(argc - 1, argv + 1);
+		if (fflush(stdout) && rc == KB_EXIT_OK) {
+			kb_errorf("stdout: %s", strerror(errno));
+			rc = KB_EXIT_USAGE;
+		}
+		return rc;
+	}
+	kb_errorf("'%s' is not a kbloat command; see 'kbloat --help'", argv[1]);
+	return KB_EXIT_USAGE;
+}

@@ -1,0 +1,73 @@
+/*
+ * test_util.c - the util layer: strbuf growth and formatting, interning identity and ids,
+ * arena strings.
+ */
+#include "check.h"
+
+#include "util/arena.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/strtab.h"
+
+#include <stdlib.h>
+
+static void strbuf_grows_and_formats(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int i;
+
+	CHECK_STR(sb.buf, "");
+	for (i = 0; i < 1000; i++)
+		strbuf_addf(&sb, "%d,", i);
+	CHECK(sb.len > 3000);
+	CHECK(!strncmp(sb.buf, "0,1,2,", 6));
+	CHECK(!strcmp(sb.buf + sb.len - 4, "999,"));
+	strbuf_setlen(&sb, 2);
+	CHECK_STR(sb.buf, "0,");
+	strbuf_addchars(&sb, 'x', 3);
+	CHECK_STR(sb.buf, "0,xxx");
+	strbuf_release(&sb);
+	CHECK_U64(sb.len, 0);
+}
+
+static void strtab_interns_once(void)
+{
+	struct kb_strtab t = KB_STRTAB_INIT;
+	const char *a, *b;
+	char name[32];
+	uint32_t ids[5000];
+	int i;
+
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "sym_%d", i);
+		ids[i] = kb_strtab_intern(&t, name, strlen(name), NULL);
+	}
+	CHECK_U64(t.nr, 5000);
+	for (i = 0; i < 5000; i++) {
+		snprintf(name, sizeof(name), "sym_%d", i);
+		CHECK_U64(kb_strtab_intern(&t, name, strlen(name), NULL), ids[i]);
+		CHECK(kb_strtab_find(&t, name, strlen(name)) == (long)ids[i]);
+	}
+	kb_strtab_intern(&t, "foo.c", 3, &a); /* a prefix of a longer buffer: "foo" */
+	kb_strtab_intern(&t, "foo", 3, &b);
+	CHECK(a == b);
+	CHECK_STR(a, "foo");
+	CHECK(kb_strtab_find(&t, "nope", 4) == -1);
+	kb_strtab_release(&t);
+}
+
+static void errors_keep_their_text(void)
+{
+	CHECK(kb_error_set("%s: not an ELF file", "vmlinux") < 0);
+	CHECK_STR(kb_error_last(), "vmlinux: not an ELF file");
+	kb_error_clear();
+	CHECK_STR(kb_error_last(), "");
+}
+
+int main(void)
+{
+	strbuf_grows_and_formats();
+	strtab_interns_once();
+	errors_keep_their_text();
+	return check_done("test_util");
+}
