@@ -19,8 +19,8 @@
 #include <unistd.h>
 
 static const char *const class_names[KB_CLS_NR] = {
-	[KB_CLS_TEXT] = "text", [KB_CLS_RODATA] = "rodata", [KB_CLS_DATA] = "data",
-	[KB_CLS_BSS] = "bss",   [KB_CLS_INIT] = "init",     [KB_CLS_PERCPU] = "percpu",
+	[KB_CLS_TEXT] = "text",	  [KB_CLS_RODATA] = "rodata", [KB_CLS_DATA] = "data",
+	[KB_CLS_BSS] = "bss",	  [KB_CLS_INIT] = "init",     [KB_CLS_PERCPU] = "percpu",
 	[KB_CLS_OTHER] = "other",
 };
 
@@ -51,11 +51,11 @@ static char coff_section_type(const char *name)
 		const char *name;
 		char type;
 	} stt[] = {
-		{ "*DEBUG*", 'N' }, { ".bss", 'b' },   { "zerovars", 'b' }, { ".data", 'd' },
-		{ "vars", 'd' },    { ".rdata", 'r' }, { ".rodata", 'r' },  { ".sbss", 's' },
-		{ ".scommon", 'c' }, { ".sdata", 'g' }, { ".edata", 'e' },  { ".idata", 'i' },
-		{ ".drectve", 'i' }, { ".pdata", 'p' }, { "CODE", 't' },    { ".init", 't' },
-		{ ".fini", 't' },   { ".text", 't' },  { ".debug", 'N' },
+		{ "*DEBUG*", 'N' },  { ".bss", 'b' },	{ "zerovars", 'b' }, { ".data", 'd' },
+		{ "vars", 'd' },     { ".rdata", 'r' }, { ".rodata", 'r' },  { ".sbss", 's' },
+		{ ".scommon", 'c' }, { ".sdata", 'g' }, { ".edata", 'e' },   { ".idata", 'i' },
+		{ ".drectve", 'i' }, { ".pdata", 'p' }, { "CODE", 't' },     { ".init", 't' },
+		{ ".fini", 't' },    { ".text", 't' },	{ ".debug", 'N' },
 	};
 	size_t i;
 
@@ -105,6 +105,15 @@ static enum kb_class section_class(const struct kb_image *img, const struct kb_s
 		return KB_CLS_TEXT;
 	if (s->type == SHT_NOBITS)
 		return KB_CLS_BSS;
+	/*
+	 * A kernel's read-only data is writable until mark_rodata_ro() (x86 links .rodata WA):
+	 * go by name and by the [__start_rodata, __end_rodata) range rather than by flags.
+	 */
+	if (has_prefix(s->name, ".rodata"))
+		return KB_CLS_RODATA;
+	if (img->has_rodata_range && s->addr >= img->rodata_begin &&
+	    s->addr + s->size <= img->rodata_end)
+		return KB_CLS_RODATA;
 	switch (s->type) {
 	case SHT_PROGBITS:
 		return (s->flags & SHF_WRITE) ? KB_CLS_DATA : KB_CLS_RODATA;
@@ -180,8 +189,9 @@ static int read_sections(struct kb_image *img, uint64_t file_size)
 					    elf_errmsg(-1));
 		name = elf_strptr(img->elf, shstrndx, sh.sh_name);
 		if (!name)
-			return kb_error_set("%s: section %zu: name outside the section string table",
-					    img->path, i);
+			return kb_error_set(
+				"%s: section %zu: name outside the section string table", img->path,
+				i);
 		s = &img->secs[i];
 		s->name = name;
 		s->index = i;
@@ -194,8 +204,10 @@ static int read_sections(struct kb_image *img, uint64_t file_size)
 		s->alloc = !!(sh.sh_flags & SHF_ALLOC);
 		if (s->type != SHT_NOBITS && s->type != SHT_NULL &&
 		    (s->offset > file_size || s->size > file_size - s->offset))
-			return kb_error_set("%s: truncated or corrupt: section %s ends past the end "
-					    "of the file", img->path, name);
+			return kb_error_set(
+				"%s: truncated or corrupt: section %s ends past the end "
+				"of the file",
+				img->path, name);
 	}
 	return 0;
 }
@@ -260,23 +272,33 @@ static int read_symbols(struct kb_image *img)
 	return 0;
 }
 
-static void find_init_range(struct kb_image *img)
+/* The kernel's linker-script markers that delimit the init and read-only data regions. */
+static void find_kernel_ranges(struct kb_image *img)
 {
-	int have_begin = 0, have_end = 0;
-	size_t i;
+	static const char *const names[] = { "__init_begin", "__init_end", "__start_rodata",
+					     "__end_rodata" };
+	uint64_t val[4] = { 0 };
+	int have[4] = { 0 };
+	size_t i, k;
 
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *s = &img->syms[i];
 
-		if (!strcmp(s->name, "__init_begin")) {
-			img->init_begin = s->addr;
-			have_begin = 1;
-		} else if (!strcmp(s->name, "__init_end")) {
-			img->init_end = s->addr;
-			have_end = 1;
+		if (s->name[0] != '_' || s->name[1] != '_')
+			continue;
+		for (k = 0; k < ARRAY_SIZE(names); k++) {
+			if (!strcmp(s->name, names[k])) {
+				val[k] = s->addr;
+				have[k] = 1;
+			}
 		}
 	}
-	img->has_init_range = have_begin && have_end && img->init_begin < img->init_end;
+	img->has_init_range = have[0] && have[1] && val[0] < val[1];
+	img->init_begin = val[0];
+	img->init_end = val[1];
+	img->has_rodata_range = have[2] && have[3] && val[2] < val[3];
+	img->rodata_begin = val[2];
+	img->rodata_end = val[3];
 }
 
 static void classify(struct kb_image *img)
@@ -315,7 +337,7 @@ static int image_load(struct kb_image *img, uint64_t file_size)
 		img->secs[i].nm = section_nm_letter(&img->secs[i]);
 	if (read_symbols(img))
 		return KB_ERR;
-	find_init_range(img);
+	find_kernel_ranges(img);
 	classify(img);
 	return 0;
 }

@@ -23,9 +23,9 @@ enum kb_class {
 	KB_CLS_RODATA,
 	KB_CLS_DATA,
 	KB_CLS_BSS,
-	KB_CLS_INIT,   /* freed after boot: .init.*, .exit.*, or inside [__init_begin, __init_end) */
+	KB_CLS_INIT, /* freed after boot: .init.*, .exit.*, or inside [__init_begin, __init_end) */
 	KB_CLS_PERCPU, /* the per-CPU template: .data..percpu* */
-	KB_CLS_OTHER,  /* allocated but none of the above (notes, dynamic tables) */
+	KB_CLS_OTHER, /* allocated but none of the above (notes, dynamic tables) */
 	KB_CLS_NR
 };
 
@@ -40,40 +40,42 @@ struct kb_section {
 	size_t index; /* ELF section header index */
 	uint64_t addr, size, offset, flags, align;
 	uint32_t type;
-	int alloc;              /* SHF_ALLOC: only these are size */
-	enum kb_class cls;      /* meaningful if alloc */
-	enum kb_berkeley bk;    /* meaningful if alloc */
-	char nm;                /* the lower-case letter nm prints for symbols in it */
+	int alloc; /* SHF_ALLOC: only these are size */
+	enum kb_class cls; /* meaningful if alloc */
+	enum kb_berkeley bk; /* meaningful if alloc */
+	char nm; /* the lower-case letter nm prints for symbols in it */
 };
 
 struct kb_sym {
 	const char *name;
 	uint64_t addr, size;
-	size_t shndx;           /* ELF section index after SHN_XINDEX; 0 if undefined/special */
-	uint16_t raw_shndx;     /* st_shndx as stored (SHN_ABS, SHN_COMMON, ...) */
-	unsigned char type;     /* STT_* */
-	unsigned char bind;     /* STB_* */
-	char nm;                /* what `nm` prints as its type, or 0 if nm --size-sort omits it */
+	size_t shndx; /* ELF section index after SHN_XINDEX; 0 if undefined/special */
+	uint16_t raw_shndx; /* st_shndx as stored (SHN_ABS, SHN_COMMON, ...) */
+	unsigned char type; /* STT_* */
+	unsigned char bind; /* STB_* */
+	char nm; /* what `nm` prints as its type, or 0 if nm --size-sort omits it */
 };
 
 struct kb_image {
 	char *path;
 	int fd;
 	Elf *elf;
-	unsigned char elfclass;  /* ELFCLASS32 or ELFCLASS64 */
+	unsigned char elfclass; /* ELFCLASS32 or ELFCLASS64 */
 	unsigned char byteorder; /* ELFDATA2LSB or ELFDATA2MSB */
 	uint16_t machine, etype;
 
 	struct kb_section *secs; /* by ELF index; secs[0] is the null section */
 	size_t nsecs;
-	struct kb_sym *syms;     /* .symtab entries 1..n-1, in table order */
+	struct kb_sym *syms; /* .symtab entries 1..n-1, in table order */
 	size_t nsyms;
 
 	uint64_t berkeley[KB_BK_NR];
 	uint64_t cls_size[KB_CLS_NR];
-	uint64_t total;          /* allocated bytes: sum of cls_size and of berkeley */
-	int has_init_range;
+	uint64_t total; /* allocated bytes: sum of cls_size and of berkeley */
+	int has_init_range; /* __init_begin/__init_end: freed after boot */
 	uint64_t init_begin, init_end;
+	int has_rodata_range; /* __start_rodata/__end_rodata */
+	uint64_t rodata_begin, rodata_end;
 
 	struct kb_arena arena;
 };

@@ -75,7 +75,7 @@ static json_t *image_json(const struct kb_image *img)
 		js = json_object();
 		json_object_set_new(js, "name", json_string(s->name));
 		json_object_set_new(js, "class", json_string(kb_class_name(s->cls)));
-		json_object_set_new(js, "addr", kb_json_u64(s->addr));
+		json_object_set_new(js, "addr", kb_json_addr(s->addr));
 		json_object_set_new(js, "size", kb_json_u64(s->size));
 		json_array_append_new(secs, js);
 	}

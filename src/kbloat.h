@@ -12,8 +12,8 @@
 enum {
 	KB_EXIT_OK = 0,
 	KB_EXIT_THRESHOLD = 1, /* a budget or threshold broken; "bad" in bisect */
-	KB_EXIT_USAGE = 2,     /* usage or input error */
-	KB_EXIT_SKIP = 125,    /* bisect: this commit cannot be tested */
+	KB_EXIT_USAGE = 2, /* usage or input error */
+	KB_EXIT_SKIP = 125, /* bisect: this commit cannot be tested */
 };
 
 int cmd_size(int argc, char **argv);
@@ -31,6 +31,11 @@ int kb_usage(const char *usage);
 int kb_json_print(json_t *j);
 /* A JSON integer from a byte count (jansson's json_int_t is long long). */
 json_t *kb_json_u64(uint64_t v);
+/* An address as a JSON string "0xffffffff81000000" (JSON numbers cannot hold them all). */
+json_t *kb_json_addr(uint64_t v);
+struct kb_maint;
+/* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
+int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 

@@ -11,11 +11,14 @@ struct kb_arena_block;
 
 struct kb_arena {
 	struct kb_arena_block *head;
-	size_t used;  /* bytes used in head */
+	size_t used; /* bytes used in head */
 	size_t avail; /* bytes that head holds */
 };
 
-#define KB_ARENA_INIT { NULL, 0, 0 }
+#define KB_ARENA_INIT      \
+	{                  \
+		NULL, 0, 0 \
+	}
 
 void *kb_arena_alloc(struct kb_arena *a, size_t n);
 char *kb_arena_strndup(struct kb_arena *a, const char *s, size_t n);

@@ -9,7 +9,7 @@
 
 enum kb_error_code {
 	KB_OK = 0,
-	KB_ERR = -1,      /* bad input or failed operation: exit status 2 at the CLI */
+	KB_ERR = -1, /* bad input or failed operation: exit status 2 at the CLI */
 	KB_ENOTFOUND = -3 /* the thing asked for is absent (no DWARF, no such symbol) */
 };
 

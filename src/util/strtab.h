@@ -13,14 +13,17 @@
 
 struct kb_strtab {
 	struct kb_arena arena;
-	uint32_t *slots;    /* index+1 into strs, 0 = empty */
-	size_t nslots;      /* power of two */
-	const char **strs;  /* interned strings by id */
-	uint32_t *hashes;   /* hash by id */
+	uint32_t *slots; /* index+1 into strs, 0 = empty */
+	size_t nslots; /* power of two */
+	const char **strs; /* interned strings by id */
+	uint32_t *hashes; /* hash by id */
 	size_t nr, alloc;
 };
 
-#define KB_STRTAB_INIT { KB_ARENA_INIT, NULL, 0, NULL, NULL, 0, 0 }
+#define KB_STRTAB_INIT                                   \
+	{                                                \
+		KB_ARENA_INIT, NULL, 0, NULL, NULL, 0, 0 \
+	}
 
 uint32_t kb_strhash(const char *s, size_t len);
 /* Interns s[0..len) and returns its id; *out (if not NULL) gets the stored copy. */

@@ -17,14 +17,14 @@ char *xstrdup(const char *s);
 char *xstrndup(const char *s, size_t n);
 
 /* Grows array (of alloc elements) so that it holds at least nr elements. */
-#define ALLOC_GROW(array, nr, alloc)                                                     \
-	do {                                                                             \
-		if ((nr) > (alloc)) {                                                    \
-			(alloc) = (alloc) ? (alloc) * 2 : 16;                            \
-			if ((alloc) < (nr))                                              \
-				(alloc) = (nr);                                          \
-			(array) = xreallocarray((array), (alloc), sizeof(*(array)));     \
-		}                                                                        \
+#define ALLOC_GROW(array, nr, alloc)                                                 \
+	do {                                                                         \
+		if ((nr) > (alloc)) {                                                \
+			(alloc) = (alloc) ? (alloc)*2 : 16;                          \
+			if ((alloc) < (nr))                                          \
+				(alloc) = (nr);                                      \
+			(array) = xreallocarray((array), (alloc), sizeof(*(array))); \
+		}                                                                    \
 	} while (0)
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))

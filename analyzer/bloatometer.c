@@ -1,0 +1,144 @@
+/*
+ * bloatometer.c - scripts/bloat-o-meter's arithmetic over libelf's symbol table instead of
+ * nm's output; see bloatometer.h. The image already holds the letter nm prints for each
+ * symbol (image.c follows bfd_decode_symclass), so no process is spawned.
+ */
+#include "bloatometer.h"
+
+#include "util/xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+size_t kb_bom_normalise(char *dst, const char *name)
+{
+	const char *p = name;
+	size_t n = 0;
+
+	while (*p) {
+		if (p[0] == '.' && p[1] >= '0' && p[1] <= '9') {
+			p++;
+			while (*p >= '0' && *p <= '9')
+				p++;
+			continue;
+		}
+		dst[n++] = *p++;
+	}
+	dst[n] = '\0';
+	return n;
+}
+
+static int has_prefix(const char *s, const char *p)
+{
+	return !strncmp(s, p, strlen(p));
+}
+
+static int bom_skips(const char *name)
+{
+	return strchr(name, ':') || has_prefix(name, "__mod_") || has_prefix(name, "__se_sys") ||
+	       has_prefix(name, "__se_compat_sys") || has_prefix(name, "__addressable_") ||
+	       !strcmp(name, "linux_banner") || !strcmp(name, "vermagic");
+}
+
+struct side {
+	uint64_t *size;
+	unsigned char *seen;
+	size_t alloc;
+};
+
+static void sum_sizes(struct kb_bom *b, struct side *sd, const struct kb_image *img,
+		      const char *types)
+{
+	char *buf = NULL;
+	size_t bufsz = 0, i;
+
+	for (i = 0; i < img->nsyms; i++) {
+		const struct kb_sym *s = &img->syms[i];
+		size_t len;
+		uint32_t id;
+
+		if (!s->size || !s->nm || !strchr(types, s->nm) || !s->name[0] ||
+		    bom_skips(s->name))
+			continue;
+		len = strlen(s->name);
+		if (len + 1 > bufsz) {
+			bufsz = len + 64;
+			buf = xrealloc(buf, bufsz);
+		}
+		len = kb_bom_normalise(buf, s->name);
+		id = kb_strtab_intern(&b->names, buf, len, NULL);
+		if (id >= sd->alloc) {
+			size_t n = sd->alloc ? sd->alloc * 2 : 4096;
+
+			while (n <= id)
+				n *= 2;
+			sd->size = xreallocarray(sd->size, n, sizeof(*sd->size));
+			sd->seen = xrealloc(sd->seen, n);
+			memset(sd->size + sd->alloc, 0, (n - sd->alloc) * sizeof(*sd->size));
+			memset(sd->seen + sd->alloc, 0, n - sd->alloc);
+			sd->alloc = n;
+		}
+		sd->size[id] += s->size;
+		sd->seen[id] = 1;
+	}
+	free(buf);
+}
+
+static int cmp_row(const void *x, const void *y)
+{
+	const struct kb_bom_row *a = x, *b = y;
+
+	/* Python: sorted by (delta, name) and then reversed */
+	if (a->delta != b->delta)
+		return a->delta > b->delta ? -1 : 1;
+	return -strcmp(a->name, b->name);
+}
+
+void kb_bom_compute(struct kb_bom *b, const struct kb_image *old, const struct kb_image *new,
+		    const char *types)
+{
+	struct side o = { 0 }, n = { 0 };
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	sum_sizes(b, &o, old, types);
+	sum_sizes(b, &n, new, types);
+	b->rows = xcalloc(b->names.nr + 1, sizeof(*b->rows));
+	for (i = 0; i < b->names.nr; i++) {
+		struct kb_bom_row *r = &b->rows[b->nrows++];
+
+		r->name = b->names.strs[i];
+		r->in_old = i < o.alloc && o.seen[i];
+		r->in_new = i < n.alloc && n.seen[i];
+		r->old = r->in_old ? o.size[i] : 0;
+		r->new = r->in_new ? n.size[i] : 0;
+		r->delta = (int64_t)r->new - (int64_t)r->old;
+		b->old_total += r->old;
+		b->new_total += r->new;
+		if (r->in_old && !r->in_new) {
+			b->remove++;
+			b->down += r->old;
+		} else if (!r->in_old && r->in_new) {
+			b->add++;
+			b->up += r->new;
+		} else if (r->delta > 0) {
+			b->grow++;
+			b->up += (uint64_t)r->delta;
+		} else if (r->delta < 0) {
+			b->shrink++;
+			b->down += (uint64_t)-r->delta;
+		}
+	}
+	qsort(b->rows, b->nrows, sizeof(*b->rows), cmp_row);
+	free(o.size);
+	free(o.seen);
+	free(n.size);
+	free(n.seen);
+}
+
+void kb_bom_release(struct kb_bom *b)
+{
+	free(b->rows);
+	kb_strtab_release(&b->names);
+	memset(b, 0, sizeof(*b));
+}

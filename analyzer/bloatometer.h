@@ -1,0 +1,47 @@
+/*
+ * bloatometer.h - the diff of scripts/bloat-o-meter (Linux 6.1), reproduced exactly: the
+ * symbols `nm --size-sort` lists with a type letter in the chosen set, less the generated
+ * ones bloat-o-meter strips (__mod_*, __se_sys*, __se_compat_sys*, __addressable_*,
+ * linux_banner, vermagic, names with ':'), every ".N" removed from names, sizes of equal
+ * names summed; rows ordered by delta, then name, both descending.
+ */
+#ifndef KB_BLOATOMETER_H
+#define KB_BLOATOMETER_H
+
+#include "image.h"
+#include "util/strtab.h"
+
+#include <stdint.h>
+
+/* bloat-o-meter's symbol type sets */
+#define KB_BOM_ALL "tTdDbBrR"
+#define KB_BOM_FUNCTION "tT"
+#define KB_BOM_DATA "dDbBrR"
+#define KB_BOM_DATA_C "dDbB" /* "Data" of -c, which shows rodata apart */
+#define KB_BOM_RODATA "rR"
+
+struct kb_bom_row {
+	const char *name;
+	int64_t delta;
+	uint64_t old, new;
+	int in_old, in_new;
+};
+
+struct kb_bom {
+	struct kb_bom_row *rows; /* every name in either image, sorted; delta 0 included */
+	size_t nrows;
+	unsigned long add, remove, grow, shrink;
+	uint64_t up, down; /* down is positive: bytes removed */
+	uint64_t old_total, new_total;
+	struct kb_strtab names;
+};
+
+/* Computes the diff of old and new over the nm letters in types ("tTdDbBrR"). */
+void kb_bom_compute(struct kb_bom *out, const struct kb_image *old, const struct kb_image *new,
+		    const char *types);
+void kb_bom_release(struct kb_bom *b);
+
+/* Writes name with every "\.[0-9]+" removed, as Python's re.sub does; returns its length. */
+size_t kb_bom_normalise(char *dst, const char *name);
+
+#endif

@@ -1,0 +1,662 @@
+/*
+ * dwarf_attr.c - symbol addresses to source files from DWARF via libdwarf; see dwarf_attr.h.
+ *
+ * The debug sections are handed to libdwarf through its object access interface, straight
+ * from the image's mapping: nothing is relocated or copied, which keeps a 630 MB distro
+ * vmlinux within a few hundred MB. Per compile unit only the CU DIE and its top-level
+ * children are read: a subprogram with a low_pc or a variable whose location is a single
+ * DW_OP_addr gives a point (address -> DW_AT_decl_file, following abstract_origin or
+ * specification within the unit); .debug_aranges (or the CU's low/high pc) give spans.
+ */
+#include "dwarf_attr.h"
+
+#include "util/error.h"
+#include "util/strtab.h"
+#include "util/xalloc.h"
+
+#include <dwarf.h>
+#include <libdwarf.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct dw_obj {
+	const struct kb_image *img;
+	size_t *map; /* libdwarf section index -> ELF section index */
+	size_t n;
+};
+
+static int obj_section_info(void *obj, Dwarf_Half idx, Dwarf_Obj_Access_Section *ret, int *err)
+{
+	struct dw_obj *o = obj;
+	const struct kb_section *s;
+
+	(void)err;
+	if (idx >= o->n)
+		return DW_DLV_NO_ENTRY;
+	memset(ret, 0, sizeof(*ret));
+	if (idx == 0) {
+		ret->name = "";
+		return DW_DLV_OK;
+	}
+	s = &o->img->secs[o->map[idx]];
+	ret->type = s->type;
+	ret->size = s->size;
+	ret->name = s->name;
+	return DW_DLV_OK;
+}
+
+static Dwarf_Endianness obj_byte_order(void *obj)
+{
+	struct dw_obj *o = obj;
+
+	return o->img->byteorder == ELFDATA2MSB ? DW_OBJECT_MSB : DW_OBJECT_LSB;
+}
+
+static Dwarf_Small obj_length_size(void *obj)
+{
+	struct dw_obj *o = obj;
+
+	return o->img->elfclass == ELFCLASS64 ? 8 : 4;
+}
+
+static Dwarf_Small obj_pointer_size(void *obj)
+{
+	struct dw_obj *o = obj;
+
+	return o->img->elfclass == ELFCLASS64 ? 8 : 4;
+}
+
+static Dwarf_Unsigned obj_section_count(void *obj)
+{
+	return ((struct dw_obj *)obj)->n;
+}
+
+static int obj_load_section(void *obj, Dwarf_Half idx, Dwarf_Small **data, int *err)
+{
+	struct dw_obj *o = obj;
+	const struct kb_section *s;
+	const void *p;
+	size_t len;
+
+	if (idx == 0 || idx >= o->n)
+		return DW_DLV_NO_ENTRY;
+	s = &o->img->secs[o->map[idx]];
+	p = kb_image_section_data(o->img, s, &len);
+	if (!p || len < s->size) {
+		*err = DW_DLE_ELF_SECT_ERR;
+		return DW_DLV_ERROR;
+	}
+	*data = (Dwarf_Small *)p; /* libdwarf only reads it */
+	return DW_DLV_OK;
+}
+
+static const Dwarf_Obj_Access_Methods obj_methods = {
+	obj_section_info, obj_byte_order, obj_length_size, obj_pointer_size, obj_section_count,
+	obj_load_section, NULL,
+};
+
+/* The state of one read: raw (absolute) paths interned, then normalised at the end. */
+struct dw_read {
+	const struct kb_image *img;
+	Dwarf_Debug dbg;
+	Dwarf_Error err;
+	struct kb_strtab paths; /* raw absolute paths */
+	struct kb_strtab compdirs; /* distinct DW_AT_comp_dir values */
+	struct kb_strtab cunames; /* absolute CU names, for finding the tree root */
+	struct {
+		uint64_t addr;
+		uint32_t path;
+	} * points;
+	size_t npoints, apoints;
+	struct {
+		Dwarf_Off off; /* offset of the CU DIE */
+		uint32_t path;
+		uint64_t lo, hi; /* low/high pc, if the CU has them */
+		int has_pc;
+	} * cus;
+	size_t ncus, acus;
+	struct kb_dwarf_stats *st;
+};
+
+static int dw_fail(struct dw_read *r, const char *what)
+{
+	kb_error_set("%s: cannot read DWARF (%s): %s", r->img->path, what,
+		     r->err ? dwarf_errmsg(r->err) : "unexpected data");
+	return KB_ERR;
+}
+
+/* Joins a relative path to the compilation directory and interns it. */
+static uint32_t intern_path(struct kb_strtab *t, const char *comp_dir, const char *name)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint32_t id;
+
+	if (name[0] != '/' && name[0] != '<' && comp_dir && *comp_dir) {
+		strbuf_addstr(&sb, comp_dir);
+		strbuf_addch(&sb, '/');
+	}
+	strbuf_addstr(&sb, name);
+	id = kb_strtab_intern(t, sb.buf, sb.len, NULL);
+	strbuf_release(&sb);
+	return id;
+}
+
+/* Drops the error of a call whose failure only means "no answer here". */
+static void dw_forget(struct dw_read *r)
+{
+	if (r->err) {
+		dwarf_dealloc_error(r->dbg, r->err);
+		r->err = NULL;
+	}
+}
+
+static int die_udata(struct dw_read *r, Dwarf_Die die, Dwarf_Half at, Dwarf_Unsigned *v)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Signed sv;
+	int res = dwarf_attr(die, at, &attr, &r->err);
+
+	if (res != DW_DLV_OK)
+		return res;
+	res = dwarf_formudata(attr, v, &r->err);
+	if (res == DW_DLV_ERROR) {
+		/* libdwarf 20210528 reads DW_FORM_implicit_const (GCC's DWARF 5) only as signed */
+		dw_forget(r);
+		res = dwarf_formsdata(attr, &sv, &r->err);
+		if (res == DW_DLV_OK && sv < 0)
+			res = DW_DLV_NO_ENTRY;
+		*v = (Dwarf_Unsigned)sv;
+	}
+	dwarf_dealloc(r->dbg, attr, DW_DLA_ATTR);
+	return res;
+}
+
+static const char *die_string(struct dw_read *r, Dwarf_Die die, Dwarf_Half at)
+{
+	Dwarf_Attribute attr;
+	char *s = NULL;
+
+	if (dwarf_attr(die, at, &attr, &r->err) != DW_DLV_OK)
+		return NULL;
+	if (dwarf_formstring(attr, &s, &r->err) != DW_DLV_OK)
+		s = NULL;
+	dwarf_dealloc(r->dbg, attr, DW_DLA_ATTR);
+	return s;
+}
+
+/* A variable's address if its location is exactly DW_OP_addr <addr>. */
+static int var_address(struct dw_read *r, Dwarf_Die die, uint64_t *addr)
+{
+	Dwarf_Attribute attr;
+	Dwarf_Unsigned len = 0;
+	Dwarf_Ptr block = NULL;
+	Dwarf_Half form = 0;
+	size_t asz = r->img->elfclass == ELFCLASS64 ? 8 : 4, i;
+	const unsigned char *p;
+	int ok = 0;
+
+	if (dwarf_attr(die, DW_AT_location, &attr, &r->err) != DW_DLV_OK)
+		return 0;
+	if (dwarf_whatform(attr, &form, &r->err) == DW_DLV_OK && form == DW_FORM_exprloc &&
+	    dwarf_formexprloc(attr, &len, &block, &r->err) == DW_DLV_OK && len == 1 + asz) {
+		p = block;
+		if (p[0] == DW_OP_addr) {
+			*addr = 0;
+			for (i = 0; i < asz; i++) {
+				size_t b = r->img->byteorder == ELFDATA2MSB ? i : asz - 1 - i;
+
+				*addr = (*addr << 8) | p[1 + b];
+			}
+			ok = 1;
+		}
+	}
+	dwarf_dealloc(r->dbg, attr, DW_DLA_ATTR);
+	return ok;
+}
+
+/* decl_file of die, or of its abstract origin / specification when that is in the unit. */
+static int decl_file(struct dw_read *r, Dwarf_Die die, Dwarf_Off cu_lo, Dwarf_Off cu_hi,
+		     Dwarf_Unsigned *file)
+{
+	static const Dwarf_Half refs[] = { DW_AT_abstract_origin, DW_AT_specification };
+	size_t i;
+
+	if (die_udata(r, die, DW_AT_decl_file, file) == DW_DLV_OK)
+		return 1;
+	for (i = 0; i < ARRAY_SIZE(refs); i++) {
+		Dwarf_Attribute attr;
+		Dwarf_Off off;
+		Dwarf_Die other;
+		int res, ok;
+
+		if (dwarf_attr(die, refs[i], &attr, &r->err) != DW_DLV_OK)
+			continue;
+		res = dwarf_global_formref(attr, &off, &r->err);
+		dwarf_dealloc(r->dbg, attr, DW_DLA_ATTR);
+		/* a file number means something only in its own unit's line table */
+		if (res != DW_DLV_OK || off < cu_lo || off >= cu_hi)
+			continue;
+		if (dwarf_offdie_b(r->dbg, off, 1, &other, &r->err) != DW_DLV_OK)
+			continue;
+		ok = die_udata(r, other, DW_AT_decl_file, file) == DW_DLV_OK;
+		dwarf_dealloc_die(other);
+		if (ok)
+			return 1;
+	}
+	return 0;
+}
+
+struct dw_cu {
+	Dwarf_Die die;
+	Dwarf_Half version;
+	const char *comp_dir;
+	Dwarf_Off lo, hi; /* the unit's extent in .debug_info */
+	char **files;
+	Dwarf_Signed nfiles;
+	int files_read;
+};
+
+static const char *cu_file(struct dw_read *r, struct dw_cu *cu, Dwarf_Unsigned idx)
+{
+	Dwarf_Unsigned i;
+
+	if (!cu->files_read) {
+		cu->files_read = 1;
+		if (dwarf_srcfiles(cu->die, &cu->files, &cu->nfiles, &r->err) != DW_DLV_OK) {
+			cu->files = NULL;
+			cu->nfiles = 0;
+		}
+	}
+	/* DWARF 5 numbers files from 0; earlier versions from 1 */
+	if (cu->version >= 5)
+		i = idx;
+	else if (idx == 0)
+		return NULL;
+	else
+		i = idx - 1;
+	return i < (Dwarf_Unsigned)cu->nfiles ? cu->files[i] : NULL;
+}
+
+static void add_point(struct dw_read *r, struct dw_cu *cu, Dwarf_Die die, uint64_t addr)
+{
+	Dwarf_Unsigned idx;
+	const char *name;
+
+	if (!decl_file(r, die, cu->lo, cu->hi, &idx))
+		return;
+	name = cu_file(r, cu, idx);
+	if (!name)
+		return;
+	ALLOC_GROW(r->points, r->npoints + 1, r->apoints);
+	r->points[r->npoints].addr = addr;
+	r->points[r->npoints].path = intern_path(&r->paths, cu->comp_dir, name);
+	r->npoints++;
+}
+
+static void top_level_die(struct dw_read *r, struct dw_cu *cu, Dwarf_Die die)
+{
+	Dwarf_Half tag;
+	Dwarf_Addr lo;
+	uint64_t addr;
+
+	r->st->dies++;
+	if (dwarf_tag(die, &tag, &r->err) != DW_DLV_OK)
+		return;
+	if (tag == DW_TAG_subprogram) {
+		if (dwarf_lowpc(die, &lo, &r->err) == DW_DLV_OK)
+			add_point(r, cu, die, lo);
+	} else if (tag == DW_TAG_variable) {
+		if (var_address(r, die, &addr))
+			add_point(r, cu, die, addr);
+	}
+}
+
+static int read_cu(struct dw_read *r, Dwarf_Half version)
+{
+	struct dw_cu cu = { 0 };
+	Dwarf_Die child = NULL, next;
+	Dwarf_Off off = 0, len = 0;
+	const char *name;
+	Dwarf_Addr lo = 0, hi = 0;
+	Dwarf_Half form;
+	enum Dwarf_Form_Class cls;
+	Dwarf_Signed i;
+	int res;
+
+	if (dwarf_siblingof_b(r->dbg, NULL, 1, &cu.die, &r->err) != DW_DLV_OK)
+		return dw_fail(r, "compile unit DIE");
+	cu.version = version;
+	if (dwarf_die_CU_offset_range(cu.die, &off, &len, &r->err) != DW_DLV_OK) {
+		dwarf_dealloc_die(cu.die);
+		return dw_fail(r, "compile unit extent");
+	}
+	dw_forget(r);
+	cu.lo = off;
+	cu.hi = off + len;
+	cu.comp_dir = die_string(r, cu.die, DW_AT_comp_dir);
+	if (cu.comp_dir)
+		kb_strtab_intern(&r->compdirs, cu.comp_dir, strlen(cu.comp_dir), NULL);
+	name = die_string(r, cu.die, DW_AT_name);
+	if (name) {
+		ALLOC_GROW(r->cus, r->ncus + 1, r->acus);
+		memset(&r->cus[r->ncus], 0, sizeof(r->cus[0]));
+		dwarf_dieoffset(cu.die, &r->cus[r->ncus].off, &r->err);
+		r->cus[r->ncus].path = intern_path(&r->paths, cu.comp_dir, name);
+		if (name[0] == '/')
+			kb_strtab_intern(&r->cunames, name, strlen(name), NULL);
+		if (dwarf_lowpc(cu.die, &lo, &r->err) == DW_DLV_OK &&
+		    dwarf_highpc_b(cu.die, &hi, &form, &cls, &r->err) == DW_DLV_OK) {
+			if (cls == DW_FORM_CLASS_CONSTANT)
+				hi += lo;
+			r->cus[r->ncus].lo = lo;
+			r->cus[r->ncus].hi = hi;
+			r->cus[r->ncus].has_pc = hi > lo;
+		}
+		r->ncus++;
+	}
+	r->st->cus++;
+	if (version < r->st->version_min || !r->st->version_min)
+		r->st->version_min = version;
+	if (version > r->st->version_max)
+		r->st->version_max = version;
+
+	dw_forget(r);
+	res = dwarf_child(cu.die, &child, &r->err);
+	while (res == DW_DLV_OK) {
+		top_level_die(r, &cu, child);
+		dw_forget(r);
+		res = dwarf_siblingof_b(r->dbg, child, 1, &next, &r->err);
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+	if (cu.files) {
+		for (i = 0; i < cu.nfiles; i++)
+			dwarf_dealloc(r->dbg, cu.files[i], DW_DLA_STRING);
+		dwarf_dealloc(r->dbg, cu.files, DW_DLA_LIST);
+	}
+	dwarf_dealloc_die(cu.die);
+	if (res == DW_DLV_ERROR)
+		return dw_fail(r, "DIE tree");
+	return 0;
+}
+
+static int cmp_cu_off(const void *x, const void *y)
+{
+	const Dwarf_Off *a = x, *b = y;
+
+	return *a < *b ? -1 : *a > *b;
+}
+
+/* Spans from .debug_aranges, falling back to each CU's low/high pc. */
+static void read_spans(struct dw_read *r, struct kb_attr *cu_attr, const char *const *paths)
+{
+	Dwarf_Arange *ar = NULL;
+	Dwarf_Signed n = 0, i;
+	char *covered = xcalloc(r->ncus + 1, 1);
+	size_t k;
+
+	if (dwarf_get_aranges(r->dbg, &ar, &n, &r->err) == DW_DLV_OK) {
+		for (i = 0; i < n; i++) {
+			Dwarf_Unsigned seg, segsz, len;
+			Dwarf_Addr start;
+			Dwarf_Off cuoff;
+			void *hit;
+
+			if (dwarf_get_arange_info_b(ar[i], &seg, &segsz, &start, &len, &cuoff,
+						    &r->err) == DW_DLV_OK &&
+			    (hit = bsearch(&cuoff, r->cus, r->ncus, sizeof(r->cus[0]),
+					   cmp_cu_off))) {
+				k = (size_t)((char *)hit - (char *)r->cus) / sizeof(r->cus[0]);
+				kb_attr_add_span(cu_attr, start, start + len,
+						 paths[r->cus[k].path]);
+				covered[k] = 1;
+			}
+			dwarf_dealloc(r->dbg, ar[i], DW_DLA_ARANGE);
+		}
+		dwarf_dealloc(r->dbg, ar, DW_DLA_LIST);
+	}
+	for (k = 0; k < r->ncus; k++)
+		if (!covered[k] && r->cus[k].has_pc)
+			kb_attr_add_span(cu_attr, r->cus[k].lo, r->cus[k].hi,
+					 paths[r->cus[k].path]);
+	free(covered);
+}
+
+/*
+ * The kernel tree that absolute paths share: the prefix of ".../init/main.c"; else an
+ * absolute comp_dir less a relative one (kbuild O= under a prefix map); else the prefix
+ * that absolute CU names share.
+ */
+static void find_root(struct dw_read *r, struct strbuf *root)
+{
+	struct strbuf clean = STRBUF_INIT;
+	size_t i, j, common = 0;
+	const char *first = NULL;
+
+	for (i = 0; i < r->paths.nr && !root->len; i++) {
+		strbuf_reset(&clean);
+		kb_path_relative(&clean, r->paths.strs[i], NULL, 0);
+		if (clean.buf[0] == '/' && clean.len > 12 &&
+		    !strcmp(clean.buf + clean.len - 12, "/init/main.c"))
+			strbuf_add(root, clean.buf, clean.len - 11);
+	}
+	strbuf_release(&clean);
+	for (i = 0; i < r->compdirs.nr && !root->len; i++) {
+		const char *abs = r->compdirs.strs[i];
+		size_t alen = strlen(abs);
+
+		for (j = 0; j < r->compdirs.nr && abs[0] == '/'; j++) {
+			const char *rel = r->compdirs.strs[j];
+			size_t rlen = strlen(rel);
+
+			if (rel[0] != '/' && rlen + 1 < alen && abs[alen - rlen - 1] == '/' &&
+			    !strcmp(abs + alen - rlen, rel)) {
+				strbuf_add(root, abs, alen - rlen);
+				break;
+			}
+		}
+	}
+	if (root->len || r->cunames.nr < 2)
+		return;
+	for (i = 0; i < r->cunames.nr; i++) {
+		const char *s = r->cunames.strs[i];
+
+		if (!first) {
+			first = s;
+			common = strlen(s);
+			continue;
+		}
+		for (j = 0; j < common && s[j] == first[j]; j++)
+			;
+		common = j;
+	}
+	while (common && first[common - 1] != '/')
+		common--;
+	if (common > 1)
+		strbuf_add(root, first, common);
+}
+
+static void normalise(struct dw_read *r, const char *src_root, struct kb_attr *decl,
+		      struct kb_attr *cu_attr)
+{
+	struct strbuf root = STRBUF_INIT, rel = STRBUF_INIT;
+	const char **prefixes = xcalloc(r->compdirs.nr + 2, sizeof(*prefixes));
+	const char **paths = xcalloc(r->paths.nr + 1, sizeof(*paths));
+	struct kb_strtab norm = KB_STRTAB_INIT;
+	size_t np = 0, i;
+
+	find_root(r, &root);
+	if (src_root)
+		prefixes[np++] = src_root;
+	if (root.len)
+		prefixes[np++] = root.buf;
+	for (i = 0; i < r->compdirs.nr; i++)
+		prefixes[np++] = r->compdirs.strs[i];
+	for (i = 0; i < r->paths.nr; i++) {
+		strbuf_reset(&rel);
+		kb_path_relative(&rel, r->paths.strs[i], prefixes, np);
+		kb_strtab_intern(&norm, rel.buf, rel.len, &paths[i]);
+	}
+	for (i = 0; i < r->npoints; i++)
+		kb_attr_add_point(decl, r->points[i].addr, paths[r->points[i].path]);
+	read_spans(r, cu_attr, paths);
+	r->st->points = decl->npoints;
+	r->st->spans = cu_attr->nspans;
+	r->st->root = root.len ? kb_arena_strdup(&decl->files.arena, root.buf) : "";
+	kb_strtab_release(&norm);
+	free(paths);
+	free(prefixes);
+	strbuf_release(&root);
+	strbuf_release(&rel);
+}
+
+void kb_path_relative(struct strbuf *out, const char *path, const char *const *prefixes, size_t n)
+{
+	struct strbuf clean = STRBUF_INIT;
+	size_t best = 0, i, round;
+	const char *p = path;
+
+	/* lexical clean-up: drop "." segments and empty ones, fold "dir/.." */
+	while (*p) {
+		const char *seg = p;
+		size_t len;
+
+		while (*p && *p != '/')
+			p++;
+		len = (size_t)(p - seg);
+		if (*p)
+			p++;
+		if (!len) {
+			if (seg == path)
+				strbuf_addch(&clean, '/');
+			continue;
+		}
+		if (len == 1 && seg[0] == '.')
+			continue;
+		if (len == 2 && seg[0] == '.' && seg[1] == '.' && clean.len > 1) {
+			size_t k = clean.len - 1; /* clean ends with '/' */
+			size_t start;
+
+			while (k && clean.buf[k - 1] != '/')
+				k--;
+			start = k;
+			if (!(clean.len - start == 3 && !strncmp(clean.buf + start, "../", 3))) {
+				strbuf_setlen(&clean, start);
+				continue;
+			}
+		}
+		strbuf_add(&clean, seg, len);
+		strbuf_addch(&clean, '/');
+	}
+	if (clean.len > 1 && clean.buf[clean.len - 1] == '/')
+		strbuf_setlen(&clean, clean.len - 1);
+	/* a relative comp_dir may follow an absolute one: strip until nothing matches */
+	for (round = 0; round < 4; round++) {
+		size_t more = 0;
+
+		for (i = 0; i < n; i++) {
+			size_t len = strlen(prefixes[i]);
+
+			while (len > 1 && prefixes[i][len - 1] == '/')
+				len--;
+			if (len > more && !strncmp(clean.buf + best, prefixes[i], len) &&
+			    clean.buf[best + len] == '/')
+				more = len + 1;
+		}
+		if (!more)
+			break;
+		best += more;
+	}
+	strbuf_addstr(out, clean.buf + best);
+	strbuf_release(&clean);
+}
+
+static size_t debug_sections(const struct kb_image *img, size_t *map, int *compressed)
+{
+	size_t i, n = 1;
+
+	*compressed = 0;
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+
+		if (s->alloc || strncmp(s->name, ".debug_", 7) || s->type == SHT_NOBITS)
+			continue;
+		if (s->flags & SHF_COMPRESSED)
+			*compressed = 1;
+		if (n < 0xfff0)
+			map[n++] = i;
+	}
+	return n;
+}
+
+int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_attr *decl,
+		  struct kb_attr *cu_attr, struct kb_dwarf_stats *st)
+{
+	struct dw_obj obj = { img, NULL, 0 };
+	Dwarf_Obj_Access_Interface iface = { &obj, &obj_methods };
+	struct dw_read r = { 0 };
+	int compressed, res, rc = KB_ERR;
+
+	memset(st, 0, sizeof(*st));
+	st->root = "";
+	r.img = img;
+	r.st = st;
+	obj.map = xcalloc(img->nsecs + 1, sizeof(*obj.map));
+	obj.n = debug_sections(img, obj.map, &compressed);
+	if (!kb_image_section_by_name(img, ".debug_info")) {
+		rc = KB_ENOTFOUND;
+		goto out;
+	}
+	if (compressed) {
+		kb_error_set("%s: compressed DWARF sections are not supported "
+			     "(objcopy --decompress-debug-sections makes a readable copy)",
+			     img->path);
+		goto out;
+	}
+	res = dwarf_object_init_b(&iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r.dbg, &r.err);
+	if (res == DW_DLV_NO_ENTRY) {
+		rc = KB_ENOTFOUND;
+		goto out;
+	}
+	if (res != DW_DLV_OK) {
+		kb_error_set("%s: cannot read DWARF: %s", img->path,
+			     r.err ? dwarf_errmsg(r.err) : "libdwarf refused the image");
+		if (r.err)
+			dwarf_dealloc_error(NULL, r.err);
+		r.err = NULL;
+		goto out;
+	}
+	for (;;) {
+		Dwarf_Unsigned hdr_len, typeoff, next;
+		Dwarf_Half ver, asz, lsz, esz, cutype;
+		Dwarf_Off abbr;
+		Dwarf_Sig8 sig;
+
+		res = dwarf_next_cu_header_d(r.dbg, 1, &hdr_len, &ver, &abbr, &asz, &lsz, &esz,
+					     &sig, &typeoff, &next, &cutype, &r.err);
+		if (res == DW_DLV_NO_ENTRY)
+			break;
+		if (res != DW_DLV_OK) {
+			dw_fail(&r, "compile unit header");
+			goto finish;
+		}
+		if (read_cu(&r, ver))
+			goto finish;
+	}
+	normalise(&r, src_root, decl, cu_attr);
+	kb_attr_sort(decl);
+	kb_attr_sort(cu_attr);
+	rc = 0;
+finish:
+	if (r.err)
+		dwarf_dealloc_error(r.dbg, r.err);
+	dwarf_object_finish(r.dbg, NULL);
+out:
+	kb_strtab_release(&r.paths);
+	kb_strtab_release(&r.compdirs);
+	kb_strtab_release(&r.cunames);
+	free(r.points);
+	free(r.cus);
+	free(obj.map);
+	return rc;
+}

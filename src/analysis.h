@@ -1,0 +1,66 @@
+/*
+ * analysis.h - the analyzer's stages wired together for one image, as `syms` and `diff`
+ * use them: open, break down, attribute (DWARF decl points, map spans, DWARF CU spans),
+ * assign subsystems, and roll rows up by symbol, file, directory, subsystem, section or class.
+ */
+#ifndef KB_ANALYSIS_H
+#define KB_ANALYSIS_H
+
+#include "breakdown.h"
+#include "dwarf_attr.h"
+#include "image.h"
+#include "maintainers.h"
+#include "map.h"
+
+struct kb_analysis_opts {
+	const char *map; /* linker map of the image, or NULL */
+	const char *src; /* absolute path of the kernel tree, or NULL */
+	struct kb_maint *maint; /* MAINTAINERS of src, or NULL: subsystems by directory */
+	int no_dwarf; /* do not read DWARF */
+};
+
+struct kb_analysis {
+	struct kb_image *img;
+	struct kb_breakdown *bd;
+	struct kb_attr decl, cu, map;
+	struct kb_dwarf_stats dwarf;
+	int have_dwarf, have_map;
+	uint64_t prov_bytes[KB_PROV_NR]; /* bytes attributed by each provenance */
+	struct kb_strtab names; /* strings made here: subsystems, sources */
+};
+
+/*
+ * Runs the stages on path. Bad input returns KB_ERR (kb_error_last() names the file);
+ * unreadable DWARF is only warned about, once, and attribution falls back to the map and
+ * symbols.
+ */
+int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o);
+void kb_analysis_free(struct kb_analysis *a);
+
+enum kb_by { KB_BY_SYMBOL, KB_BY_FILE, KB_BY_DIR, KB_BY_SUBSYSTEM, KB_BY_SECTION, KB_BY_CLASS };
+
+/* Returns the grouping named s, or -1. */
+int kb_by_parse(const char *s);
+const char *kb_by_name(enum kb_by by);
+
+struct kb_group {
+	const char *key; /* the symbol (origin), file, directory, subsystem, ... */
+	const char *file; /* for KB_BY_SYMBOL: the symbol's file */
+	uint64_t bytes;
+	uint64_t cls[KB_CLS_NR];
+	size_t rows; /* rows folded into this group */
+};
+
+struct kb_groups {
+	struct kb_group *g;
+	size_t n, alloc;
+	struct kb_strtab ids; /* group identities, dense in order of first row */
+};
+
+/* The key of row r under by ("[unknown]" where there is no file). */
+const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp);
+/* Groups a's rows by by, largest first (ties by key). */
+void kb_groups_build(struct kb_groups *out, const struct kb_analysis *a, enum kb_by by);
+void kb_groups_release(struct kb_groups *g);
+
+#endif
