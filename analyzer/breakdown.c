@@ -86,13 +86,15 @@ void kb_attr_sort(struct kb_attr *a)
 	size_t i, n = 0;
 	uint64_t end = 0;
 
-	qsort(a->points, a->npoints, sizeof(*a->points), cmp_point);
+	if (a->npoints)
+		qsort(a->points, a->npoints, sizeof(*a->points), cmp_point);
 	for (i = 0; i < a->npoints; i++)
 		if (!n || a->points[n - 1].addr != a->points[i].addr)
 			a->points[n++] = a->points[i];
 	a->npoints = n;
 
-	qsort(a->spans, a->nspans, sizeof(*a->spans), cmp_span);
+	if (a->nspans)
+		qsort(a->spans, a->nspans, sizeof(*a->spans), cmp_span);
 	n = 0;
 	for (i = 0; i < a->nspans; i++) {
 		struct kb_attr_span s = a->spans[i];
@@ -370,7 +372,8 @@ int kb_breakdown_build(struct kb_breakdown **out, const struct kb_image *img)
 			c[nc].addr += ss->addr;
 		nc++;
 	}
-	qsort(c, nc, sizeof(*c), cmp_cand);
+	if (nc)
+		qsort(c, nc, sizeof(*c), cmp_cand);
 	/* bytes of a section outside its symbols' reach are a gap of that section */
 	j = 0;
 	for (sec = 1; sec < img->nsecs; sec++) {
@@ -522,7 +525,8 @@ void kb_breakdown_finish(struct kb_breakdown *bd)
 			bd->rows[i] = t;
 		}
 	}
-	qsort(bd->rows + n, bd->nrows - n, sizeof(*bd->rows), cmp_gap);
+	if (bd->nrows > n)
+		qsort(bd->rows + n, bd->nrows - n, sizeof(*bd->rows), cmp_gap);
 	for (g = i = n; i < bd->nrows; i++) {
 		if (g > n && same_gap(&bd->rows[g - 1], &bd->rows[i])) {
 			bd->rows[g - 1].bytes += bd->rows[i].bytes;

@@ -18,6 +18,8 @@
 #include <libdwarf.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 struct dw_obj {
 	const struct kb_image *img;
@@ -116,6 +118,8 @@ struct dw_read {
 	} * cus;
 	size_t ncus, acus;
 	struct kb_dwarf_stats *st;
+	const unsigned char *info, *line; /* .debug_info and .debug_line as mapped */
+	size_t info_len, line_len;
 };
 
 static int dw_fail(struct dw_read *r, const char *what)
@@ -293,6 +297,42 @@ static void add_point(struct dw_read *r, struct dw_cu *cu, Dwarf_Die die, uint64
 	r->npoints++;
 }
 
+/*
+ * Function-scope statics ("static int counter;" inside a function, which the symbol table
+ * calls counter.0): variables with a fixed address among the children of a subprogram or of
+ * its lexical blocks. Only variables are looked at; offsets must grow, so a DW_AT_sibling
+ * that points back cannot loop.
+ */
+static void scope_statics(struct dw_read *r, struct dw_cu *cu, Dwarf_Die parent, int depth)
+{
+	Dwarf_Die child = NULL, next;
+	Dwarf_Off here, prev = 0;
+	Dwarf_Half tag;
+	uint64_t addr;
+	int res;
+
+	res = dwarf_child(parent, &child, &r->err);
+	while (res == DW_DLV_OK) {
+		if (dwarf_dieoffset(child, &here, &r->err) != DW_DLV_OK || here <= prev ||
+		    here >= cu->hi) {
+			dwarf_dealloc_die(child);
+			break;
+		}
+		prev = here;
+		if (dwarf_tag(child, &tag, &r->err) == DW_DLV_OK) {
+			if (tag == DW_TAG_variable && var_address(r, child, &addr))
+				add_point(r, cu, child, addr);
+			else if (tag == DW_TAG_lexical_block && depth < 8)
+				scope_statics(r, cu, child, depth + 1);
+		}
+		dw_forget(r);
+		res = dwarf_siblingof_b(r->dbg, child, 1, &next, &r->err);
+		dwarf_dealloc_die(child);
+		child = next;
+	}
+	dw_forget(r);
+}
+
 static void top_level_die(struct dw_read *r, struct dw_cu *cu, Dwarf_Die die)
 {
 	Dwarf_Half tag;
@@ -305,17 +345,33 @@ static void top_level_die(struct dw_read *r, struct dw_cu *cu, Dwarf_Die die)
 	if (tag == DW_TAG_subprogram) {
 		if (dwarf_lowpc(die, &lo, &r->err) == DW_DLV_OK)
 			add_point(r, cu, die, lo);
+		dw_forget(r);
+		scope_statics(r, cu, die, 0);
 	} else if (tag == DW_TAG_variable) {
 		if (var_address(r, die, &addr))
 			add_point(r, cu, die, addr);
 	}
 }
 
+/*
+ * Gives the pages of [p, p + len) back to the page cache: the image is mapped read-only
+ * and never written, so dropping them only means reading them again if asked. This keeps
+ * the resident size of a 630 MB vmlinux to what one unit needs, not all 170 MB of DIEs.
+ */
+static void drop_pages(const unsigned char *p, size_t len)
+{
+	uintptr_t pg = (uintptr_t)sysconf(_SC_PAGESIZE);
+	uintptr_t lo = ((uintptr_t)p + pg - 1) & ~(pg - 1), hi = ((uintptr_t)p + len) & ~(pg - 1);
+
+	if (p && hi > lo)
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+}
+
 static int read_cu(struct dw_read *r, Dwarf_Half version)
 {
 	struct dw_cu cu = { 0 };
 	Dwarf_Die child = NULL, next;
-	Dwarf_Off off = 0, len = 0;
+	Dwarf_Off off = 0, len = 0, prev;
 	const char *name;
 	Dwarf_Addr lo = 0, hi = 0;
 	Dwarf_Half form;
@@ -333,6 +389,7 @@ static int read_cu(struct dw_read *r, Dwarf_Half version)
 	dw_forget(r);
 	cu.lo = off;
 	cu.hi = off + len;
+	prev = off;
 	cu.comp_dir = die_string(r, cu.die, DW_AT_comp_dir);
 	if (cu.comp_dir)
 		kb_strtab_intern(&r->compdirs, cu.comp_dir, strlen(cu.comp_dir), NULL);
@@ -363,6 +420,16 @@ static int read_cu(struct dw_read *r, Dwarf_Half version)
 	dw_forget(r);
 	res = dwarf_child(cu.die, &child, &r->err);
 	while (res == DW_DLV_OK) {
+		Dwarf_Off here = 0;
+
+		/* a DW_AT_sibling that points back would loop for ever: offsets must grow */
+		if (dwarf_dieoffset(child, &here, &r->err) != DW_DLV_OK || here <= prev ||
+		    here >= cu.hi) {
+			dwarf_dealloc_die(child);
+			res = DW_DLV_ERROR;
+			break;
+		}
+		prev = here;
 		top_level_die(r, &cu, child);
 		dw_forget(r);
 		res = dwarf_siblingof_b(r->dbg, child, 1, &next, &r->err);
@@ -377,6 +444,10 @@ static int read_cu(struct dw_read *r, Dwarf_Half version)
 	dwarf_dealloc_die(cu.die);
 	if (res == DW_DLV_ERROR)
 		return dw_fail(r, "DIE tree");
+	if (r->info && cu.hi <= r->info_len)
+		drop_pages(r->info + cu.lo, cu.hi - cu.lo);
+	if (r->st->cus % 64 == 0)
+		drop_pages(r->line, r->line_len);
 	return 0;
 }
 
@@ -404,6 +475,7 @@ static void read_spans(struct dw_read *r, struct kb_attr *cu_attr, const char *c
 
 			if (dwarf_get_arange_info_b(ar[i], &seg, &segsz, &start, &len, &cuoff,
 						    &r->err) == DW_DLV_OK &&
+			    r->ncus &&
 			    (hit = bsearch(&cuoff, r->cus, r->ncus, sizeof(r->cus[0]),
 					   cmp_cu_off))) {
 				k = (size_t)((char *)hit - (char *)r->cus) / sizeof(r->cus[0]);
@@ -411,10 +483,12 @@ static void read_spans(struct dw_read *r, struct kb_attr *cu_attr, const char *c
 						 paths[r->cus[k].path]);
 				covered[k] = 1;
 			}
+			dw_forget(r);
 			dwarf_dealloc(r->dbg, ar[i], DW_DLA_ARANGE);
 		}
 		dwarf_dealloc(r->dbg, ar, DW_DLA_LIST);
 	}
+	dw_forget(r);
 	for (k = 0; k < r->ncus; k++)
 		if (!covered[k] && r->cus[k].has_pc)
 			kb_attr_add_span(cu_attr, r->cus[k].lo, r->cus[k].hi,
@@ -571,6 +645,25 @@ void kb_path_relative(struct strbuf *out, const char *path, const char *const *p
 	strbuf_release(&clean);
 }
 
+/*
+ * The debug sections libdwarf is shown: only those the attribution reads. Range and location
+ * lists stay hidden: nothing here needs them, and libdwarf 20210528 double-frees on some
+ * malformed .debug_rnglists (found by tests/fuzz/fuzz_dwarf.c).
+ */
+static int wanted_section(const char *name)
+{
+	static const char *const names[] = {
+		".debug_info",	   ".debug_abbrev",  ".debug_str",  ".debug_line",
+		".debug_line_str", ".debug_aranges", ".debug_addr", ".debug_str_offsets",
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i]))
+			return 1;
+	return 0;
+}
+
 static size_t debug_sections(const struct kb_image *img, size_t *map, int *compressed)
 {
 	size_t i, n = 1;
@@ -579,12 +672,11 @@ static size_t debug_sections(const struct kb_image *img, size_t *map, int *compr
 	for (i = 1; i < img->nsecs; i++) {
 		const struct kb_section *s = &img->secs[i];
 
-		if (s->alloc || strncmp(s->name, ".debug_", 7) || s->type == SHT_NOBITS)
+		if (s->alloc || !wanted_section(s->name) || s->type == SHT_NOBITS)
 			continue;
 		if (s->flags & SHF_COMPRESSED)
 			*compressed = 1;
-		if (n < 0xfff0)
-			map[n++] = i;
+		map[n++] = i;
 	}
 	return n;
 }
@@ -612,6 +704,14 @@ int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_at
 			     "(objcopy --decompress-debug-sections makes a readable copy)",
 			     img->path);
 		goto out;
+	}
+	if (img->fd >= 0) { /* only a file mapping may be dropped and read again */
+		const struct kb_section *s = kb_image_section_by_name(img, ".debug_info");
+
+		r.info = kb_image_section_data(img, s, &r.info_len);
+		s = kb_image_section_by_name(img, ".debug_line");
+		if (s)
+			r.line = kb_image_section_data(img, s, &r.line_len);
 	}
 	res = dwarf_object_init_b(&iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r.dbg, &r.err);
 	if (res == DW_DLV_NO_ENTRY) {

@@ -44,18 +44,21 @@ static int has_prefix(const char *s, const char *p)
 	return !strncmp(s, p, strlen(p));
 }
 
-/* binutils syms.c coff_section_type(): a name prefix ended by '.', '$', a digit or NUL. */
+/*
+ * binutils syms.c coff_section_type() (2.40): the PE names it still maps, as a name prefix
+ * ended by '.', '$', a digit or NUL. Older binutils mapped ".init" and ".data" here too,
+ * which made nm print 't' for .init.data; 2.40 goes by the section flags.
+ */
 static char coff_section_type(const char *name)
 {
 	static const struct {
 		const char *name;
 		char type;
 	} stt[] = {
-		{ "*DEBUG*", 'N' },  { ".bss", 'b' },	{ "zerovars", 'b' }, { ".data", 'd' },
-		{ "vars", 'd' },     { ".rdata", 'r' }, { ".rodata", 'r' },  { ".sbss", 's' },
-		{ ".scommon", 'c' }, { ".sdata", 'g' }, { ".edata", 'e' },   { ".idata", 'i' },
-		{ ".drectve", 'i' }, { ".pdata", 'p' }, { "CODE", 't' },     { ".init", 't' },
-		{ ".fini", 't' },    { ".text", 't' },	{ ".debug", 'N' },
+		{ ".drectve", 'i' },
+		{ ".edata", 'e' },
+		{ ".idata", 'i' },
+		{ ".pdata", 'p' },
 	};
 	size_t i;
 
@@ -331,6 +334,11 @@ static int image_load(struct kb_image *img, uint64_t file_size)
 	img->byteorder = eh.e_ident[EI_DATA];
 	img->machine = eh.e_machine;
 	img->etype = eh.e_type;
+	if (eh.e_shoff > file_size ||
+	    (uint64_t)eh.e_shnum * eh.e_shentsize > file_size - eh.e_shoff)
+		return kb_error_set("%s: truncated or corrupt: the section header table ends past "
+				    "the end of the file (%llu bytes)",
+				    img->path, (unsigned long long)file_size);
 	if (read_sections(img, file_size))
 		return KB_ERR;
 	for (i = 1; i < img->nsecs; i++)

@@ -230,6 +230,9 @@ const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp
 		break;
 	}
 	if (!r->file) {
+		/* bytes of no file keep their kind: "[padding .text]", "[section .BTF]" */
+		if (r->flags & KB_ROW_GAP)
+			return r->name;
 		strbuf_addf(tmp, "[unknown %s]", r->sec->name);
 		return tmp->buf;
 	}
@@ -291,7 +294,8 @@ void kb_groups_build(struct kb_groups *out, const struct kb_analysis *a, enum kb
 		g->cls[r->sec->cls] += r->bytes;
 		g->rows++;
 	}
-	qsort(out->g, out->n, sizeof(*out->g), cmp_group);
+	if (out->n)
+		qsort(out->g, out->n, sizeof(*out->g), cmp_group);
 	strbuf_release(&tmp);
 	strbuf_release(&id);
 }

@@ -41,9 +41,10 @@ static void print_bom(const struct kb_bom *b, const char *title)
 	char old[32], new[32];
 	size_t i;
 
-	printf("add/remove: %lu/%lu grow/shrink: %lu/%lu up/down: %llu/-%llu (%lld)\n", b->add,
-	       b->remove, b->grow, b->shrink, (unsigned long long)b->up,
-	       (unsigned long long)b->down, (long long)b->up - (long long)b->down);
+	/* Python prints -down: "-0" never appears */
+	printf("add/remove: %lu/%lu grow/shrink: %lu/%lu up/down: %llu/%lld (%lld)\n", b->add,
+	       b->remove, b->grow, b->shrink, (unsigned long long)b->up, -(long long)b->down,
+	       (long long)b->up - (long long)b->down);
 	printf("%-40s %7s %7s %7s\n", title, "old", "new", "delta");
 	for (i = 0; i < b->nrows; i++) {
 		const struct kb_bom_row *r = &b->rows[i];
@@ -202,7 +203,8 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	}
 	add_side(&keys, &rows, &alloc, old, by, 0);
 	add_side(&keys, &rows, &alloc, new, by, 1);
-	qsort(rows, keys.nr, sizeof(*rows), cmp_rollup);
+	if (keys.nr)
+		qsort(rows, keys.nr, sizeof(*rows), cmp_rollup);
 	if (!json) {
 		printf("%-48s %10s %10s %10s\n", kb_by_name(by), "old", "new", "delta");
 		for (i = 0; i < keys.nr; i++)

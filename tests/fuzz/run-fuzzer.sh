@@ -18,5 +18,5 @@ for seed in "$@"; do
 done
 art=$(dirname "$corpus")/artifacts-$(basename "$fuzzer")
 mkdir -p "$art"
-exec "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=65536 -timeout=10 \
+exec "$fuzzer" -max_total_time="$seconds" -rss_limit_mb=2048 -max_len=262144 -len_control=0 -timeout=10 \
 	-artifact_prefix="$art/" -print_final_stats=1 "$corpus"

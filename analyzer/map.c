@@ -1,0 +1,587 @@
+/*
+ * map.c - reads a GNU ld linker map into address-sorted spans; see map.h.
+ *
+ * Only the "Linker script and memory map" part is read. Within it, ld writes:
+ *
+ *   .text           0xffffffff81000000   0x400100 load address 0x0000000001000000
+ *    *(.head.text)
+ *    .head.text     0xffffffff81000000      0x244 arch/x86/kernel/head_64.o
+ *                   0xffffffff81000000                startup_64
+ *    *fill*         0xffffffff8100047c        0x4 cccc
+ *    .rodata.str1.1
+ *                   0xffffffff81611d20      0x1dc init/main.o
+ *                                          0x205 (size before relaxing)
+ *                   0xffffffff8100000c        0x8 QUAD 0x1234
+ *
+ * that is: output sections at column 0, input sections (and padding) indented by one
+ * space, script patterns (anything with a parenthesis), and deeper-indented symbols,
+ * assignments and data statements. A name too long for its column is alone on its line
+ * and its address and size follow on the next. Everything else is skipped: the parser is
+ * line-based, never looks past the end of a line, and keeps no state across lines but
+ * the current output section and one pending name.
+ */
+#include "map.h"
+#include "image.h"
+
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAP_MARKER "Linker script and memory map"
+#define MAP_XREF "Cross Reference Table"
+
+enum pending { PEND_NONE, PEND_OUT, PEND_IN };
+
+struct parser {
+	struct kb_map *m;
+	size_t spans_alloc, outsecs_alloc;
+	long cur; /* index in outsecs of the output section being read, or -1 */
+	int placed; /* whether that section's input sections become spans */
+	uint64_t cur_addr, cur_end;
+	const char *cur_name;
+
+	enum pending pend; /* a name alone on its line, waiting for address and size */
+	const char *pend_name;
+	size_t pend_len;
+
+	/* source path by the strtab id of an object name, once worked out */
+	const char **source;
+	unsigned char *source_done;
+	size_t source_alloc;
+	struct strbuf scratch;
+};
+
+static int is_ws(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+static const char *skip_ws(const char *p, const char *e)
+{
+	while (p < e && is_ws(*p))
+		p++;
+	return p;
+}
+
+static const char *tok_end(const char *p, const char *e)
+{
+	while (p < e && !is_ws(*p))
+		p++;
+	return p;
+}
+
+static int starts_with(const char *p, size_t len, const char *prefix)
+{
+	size_t n = strlen(prefix);
+
+	return len >= n && !memcmp(p, prefix, n);
+}
+
+static int line_is(const char *p, const char *e, const char *s)
+{
+	return (size_t)(e - p) == strlen(s) && !memcmp(p, s, e - p);
+}
+
+/* Parses a "0x1f" token at p; returns the whitespace or end after it, or NULL. */
+static const char *parse_hex(const char *p, const char *e, uint64_t *val)
+{
+	const char *q;
+	uint64_t v = 0;
+
+	if (e - p < 3 || p[0] != '0' || p[1] != 'x')
+		return NULL;
+	for (q = p + 2; q < e && !is_ws(*q); q++) {
+		int d;
+
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (*q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else if (*q >= 'A' && *q <= 'F')
+			d = *q - 'A' + 10;
+		else
+			return NULL;
+		if (q - p > 17) /* more than 16 digits */
+			return NULL;
+		v = v << 4 | (uint64_t)d;
+	}
+	*val = v;
+	return q;
+}
+
+/* Parses "0xADDR 0xSIZE" at p (after blanks); *rest gets what follows, blanks skipped. */
+static int parse_addr_size(const char *p, const char *e, uint64_t *addr, uint64_t *size,
+			   const char **rest)
+{
+	p = parse_hex(skip_ws(p, e), e, addr);
+	if (!p)
+		return 0;
+	p = parse_hex(skip_ws(p, e), e, size);
+	if (!p)
+		return 0;
+	*rest = skip_ws(p, e);
+	return 1;
+}
+
+static uint64_t end_of(uint64_t addr, uint64_t size)
+{
+	return size > UINT64_MAX - addr ? UINT64_MAX : addr + size;
+}
+
+static const char *intern(struct parser *ps, const char *s, size_t len)
+{
+	const char *out;
+
+	kb_strtab_intern(&ps->m->strs, s, len, &out);
+	return out;
+}
+
+/*
+ * The tree-relative path of an object as the map names it: "lib/lib.a(sort.o)" is
+ * lib/sort.o (a regular archive keeps bare member names, built next to the archive);
+ * "vmlinux.a(kernel/fork.o)" is kernel/fork.o (a thin archive's member is its own path).
+ */
+static void object_path(struct strbuf *sb, const char *obj, size_t len)
+{
+	const char *open = memchr(obj, '(', len);
+
+	strbuf_reset(sb);
+	if (open && len >= 2 && obj[len - 1] == ')' && open + 1 < obj + len - 1) {
+		const char *mem = open + 1;
+		size_t mlen = obj + len - 1 - mem;
+
+		if (!memchr(mem, '/', mlen)) {
+			const char *slash = NULL, *q;
+
+			for (q = obj; q < open; q++)
+				if (*q == '/')
+					slash = q;
+			if (slash)
+				strbuf_add(sb, obj, slash + 1 - obj);
+		}
+		strbuf_add(sb, mem, mlen);
+	} else {
+		strbuf_add(sb, obj, len);
+	}
+	while (sb->len > 2 && sb->buf[0] == '.' && sb->buf[1] == '/') {
+		memmove(sb->buf, sb->buf + 2, sb->len - 2);
+		strbuf_setlen(sb, sb->len - 2);
+	}
+}
+
+/* Objects that are not files: "linker stubs" (the BFD that ld makes for stubs), "*ABS*". */
+static int object_is_linker(const char *obj, size_t len)
+{
+	return line_is(obj, obj + len, "linker stubs") || obj[0] == '*' || obj[0] == '<';
+}
+
+static const char *source_of(struct parser *ps, const char *obj, size_t len, const char **stored)
+{
+	uint32_t id = kb_strtab_intern(&ps->m->strs, obj, len, stored);
+
+	if (id >= ps->source_alloc) {
+		size_t old = ps->source_alloc;
+
+		ALLOC_GROW(ps->source, (size_t)id + 1, ps->source_alloc);
+		ps->source_done = xrealloc(ps->source_done, ps->source_alloc);
+		memset(ps->source_done + old, 0, ps->source_alloc - old);
+	}
+	if (!ps->source_done[id]) {
+		ps->source_done[id] = 1;
+		ps->source[id] = NULL;
+		if (!object_is_linker(obj, len)) {
+			object_path(&ps->scratch, obj, len);
+			ps->source[id] = intern(ps, ps->scratch.buf, ps->scratch.len);
+		}
+	}
+	return ps->source[id];
+}
+
+static void add_outsec(struct parser *ps, const char *name, size_t len, uint64_t addr,
+		       uint64_t size)
+{
+	struct kb_map *m = ps->m;
+	struct kb_map_outsec *o;
+
+	ALLOC_GROW(m->outsecs, m->noutsecs + 1, ps->outsecs_alloc);
+	o = &m->outsecs[m->noutsecs];
+	o->name = intern(ps, name, len);
+	o->addr = addr;
+	o->size = size;
+	ps->cur = (long)m->noutsecs++;
+	ps->cur_name = o->name;
+	ps->cur_addr = addr;
+	ps->cur_end = end_of(addr, size);
+	ps->placed = addr != 0 || starts_with(name, len, ".data..percpu");
+}
+
+/* An input section, padding or data statement at [addr, addr + size) of the current output. */
+static void add_span(struct parser *ps, const char *insec, size_t ilen, uint64_t addr,
+		     uint64_t size, const char *obj, size_t olen)
+{
+	struct kb_map *m = ps->m;
+	struct kb_map_span *s;
+	uint64_t end = end_of(addr, size);
+
+	if (ps->cur < 0 || !ps->placed)
+		return;
+	if (addr < ps->cur_addr)
+		addr = ps->cur_addr;
+	if (end > ps->cur_end)
+		end = ps->cur_end;
+	if (end <= addr)
+		return;
+
+	ALLOC_GROW(m->spans, m->nspans + 1, ps->spans_alloc);
+	s = &m->spans[m->nspans++];
+	s->addr = addr;
+	s->size = end - addr;
+	s->insec = intern(ps, insec, ilen);
+	s->outsec = ps->cur_name;
+	s->object = NULL;
+	s->source = NULL;
+	if (olen && !line_is(insec, insec + ilen, "*fill*"))
+		s->source = source_of(ps, obj, olen, &s->object);
+}
+
+/* Column 0: an output section ("name 0xADDR 0xSIZE ...", or "name" alone), or LOAD etc. */
+static void output_line(struct parser *ps, const char *p, const char *e)
+{
+	const char *t = tok_end(p, e), *rest;
+	uint64_t addr, size;
+
+	ps->cur = -1;
+	if (skip_ws(t, e) == e) {
+		ps->pend = PEND_OUT;
+		ps->pend_name = p;
+		ps->pend_len = t - p;
+	} else if (parse_addr_size(t, e, &addr, &size, &rest)) {
+		add_outsec(ps, p, t - p, addr, size);
+	}
+}
+
+/* One space in: " .text 0xADDR 0xSIZE file.o", " *fill* ...", " *(.text)", " COMMON ...". */
+static void input_line(struct parser *ps, const char *p, const char *e)
+{
+	const char *t = tok_end(p, e), *rest;
+	uint64_t addr, size;
+
+	if (memchr(p, '(', t - p)) /* a script pattern: *(.text .text.*), KEEP(...) */
+		return;
+	if (skip_ws(t, e) == e) {
+		ps->pend = PEND_IN;
+		ps->pend_name = p;
+		ps->pend_len = t - p;
+	} else if (parse_addr_size(t, e, &addr, &size, &rest)) {
+		add_span(ps, p, t - p, addr, size, rest, e - rest);
+	}
+}
+
+/* The address and size of a name alone on the line before; 0 if this is not that. */
+static int continuation(struct parser *ps, enum pending pend, const char *p, const char *e)
+{
+	uint64_t addr, size;
+	const char *rest;
+
+	if (!parse_addr_size(p, e, &addr, &size, &rest))
+		return 0;
+	if (pend == PEND_OUT)
+		add_outsec(ps, ps->pend_name, ps->pend_len, addr, size);
+	else
+		add_span(ps, ps->pend_name, ps->pend_len, addr, size, rest, e - rest);
+	return 1;
+}
+
+/* Deeper in: symbols and assignments (skipped) and data statements ("0x.. 0x8 QUAD 0x1"). */
+static void deep_line(struct parser *ps, const char *p, const char *e)
+{
+	static const char *const data[] = { "BYTE", "SHORT", "LONG", "QUAD", "SQUAD" };
+	uint64_t addr, size;
+	const char *rest, *t;
+	size_t i;
+
+	if (!parse_addr_size(p, e, &addr, &size, &rest))
+		return;
+	t = tok_end(rest, e);
+	for (i = 0; i < ARRAY_SIZE(data); i++)
+		if (line_is(rest, t, data[i]))
+			add_span(ps, rest, t - rest, addr, size, NULL, 0);
+}
+
+static void parse_line(struct parser *ps, const char *p, const char *e)
+{
+	enum pending pend = ps->pend;
+
+	ps->pend = PEND_NONE;
+	if (p == e)
+		return;
+	if (!is_ws(*p)) {
+		output_line(ps, p, e);
+		return;
+	}
+	if (pend != PEND_NONE && continuation(ps, pend, p, e))
+		return;
+	if (*p == ' ' && p + 1 < e && !is_ws(p[1]))
+		input_line(ps, p + 1, e);
+	else
+		deep_line(ps, p, e);
+}
+
+/* Stable merge sort of spans by address: the first listed of two at one address wins. */
+static void sort_spans(struct kb_map_span *v, struct kb_map_span *tmp, size_t n)
+{
+	size_t mid = n / 2, i = 0, j = mid, k = 0;
+
+	if (n < 2)
+		return;
+	sort_spans(v, tmp, mid);
+	sort_spans(v + mid, tmp, n - mid);
+	if (v[mid - 1].addr <= v[mid].addr)
+		return;
+	while (i < mid && j < n)
+		tmp[k++] = v[j].addr < v[i].addr ? v[j++] : v[i++];
+	while (i < mid)
+		tmp[k++] = v[i++];
+	memcpy(v, tmp, k * sizeof(*v)); /* v[j..n) is in place already */
+}
+
+/* Sorts spans and trims each to start where the one before ends; drops emptied ones. */
+static void settle_spans(struct kb_map *m)
+{
+	struct kb_map_span *tmp;
+	uint64_t prev_end = 0;
+	size_t i, n = 0;
+
+	if (!m->nspans)
+		return;
+	tmp = xmalloc(m->nspans * sizeof(*tmp));
+	sort_spans(m->spans, tmp, m->nspans);
+	free(tmp);
+	for (i = 0; i < m->nspans; i++) {
+		struct kb_map_span s = m->spans[i];
+		uint64_t end = s.addr + s.size;
+
+		if (n && s.addr < prev_end) {
+			if (end <= prev_end)
+				continue;
+			s.addr = prev_end;
+			s.size = end - prev_end;
+		}
+		m->spans[n++] = s;
+		prev_end = end;
+	}
+	m->nspans = n;
+}
+
+/* Where the memory map starts in text, or NULL (with the error set). */
+static const char *find_script(const char *name, const char *text, size_t len)
+{
+	const char *p = text, *e = text + len;
+	int first = 1;
+
+	while (p < e) {
+		const char *nl = memchr(p, '\n', e - p), *le = nl ? nl : e;
+		const char *next = nl ? nl + 1 : e;
+
+		while (le > p && (is_ws(le[-1]) || le[-1] == '\r'))
+			le--;
+		if (line_is(p, le, MAP_MARKER))
+			return next;
+		if (first && memmem(p, le - p, "VMA", 3) && memmem(p, le - p, "LMA", 3)) {
+			kb_error_set("%s: an LLVM lld map, not a GNU ld one (kbloat reads only "
+				     "GNU ld maps)",
+				     name);
+			return NULL;
+		}
+		first = 0;
+		p = next;
+	}
+	kb_error_set("%s: not a GNU ld map (no \"" MAP_MARKER "\" line)", name);
+	return NULL;
+}
+
+static void parser_release(struct parser *ps)
+{
+	free(ps->source);
+	free(ps->source_done);
+	strbuf_release(&ps->scratch);
+}
+
+int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t len)
+{
+	struct parser ps = { 0 };
+	struct kb_map *m;
+	const char *p, *e = text + len;
+
+	*out = NULL;
+	p = find_script(name, text, len);
+	if (!p)
+		return KB_ERR;
+
+	m = xcalloc(1, sizeof(*m));
+	m->name = xstrdup(name);
+	ps.m = m;
+	ps.cur = -1;
+	strbuf_init(&ps.scratch, 0);
+	while (p < e) {
+		const char *nl = memchr(p, '\n', e - p), *le = nl ? nl : e;
+		const char *next = nl ? nl + 1 : e;
+
+		while (le > p && (is_ws(le[-1]) || le[-1] == '\r'))
+			le--;
+		if (line_is(p, le, MAP_XREF))
+			break;
+		parse_line(&ps, p, le);
+		p = next;
+	}
+	parser_release(&ps);
+	settle_spans(m);
+	*out = m;
+	return 0;
+}
+
+int kb_map_open(struct kb_map **out, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret;
+
+	*out = NULL;
+	if (strbuf_read_file(&sb, path) < 0) {
+		ret = kb_error_set("%s: cannot read: %s", path, strerror(errno));
+		goto out;
+	}
+	ret = kb_map_parse(out, path, sb.buf, sb.len);
+out:
+	strbuf_release(&sb);
+	return ret;
+}
+
+const struct kb_map_span *kb_map_lookup(const struct kb_map *m, uint64_t addr)
+{
+	size_t lo = 0, hi = m->nspans;
+
+	/* find the first span starting above addr; the one before may hold it */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (m->spans[mid].addr <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (lo && addr - m->spans[lo - 1].addr < m->spans[lo - 1].size)
+		return &m->spans[lo - 1];
+	return NULL;
+}
+
+static int outsec_placed(const struct kb_map_outsec *o)
+{
+	return o->addr != 0 || !strncmp(o->name, ".data..percpu", 13);
+}
+
+/* The non-empty output section called name, at addr if there is one there; or NULL. */
+static const struct kb_map_outsec *find_outsec(const struct kb_map *m, const char *name,
+					       uint64_t addr)
+{
+	const struct kb_map_outsec *found = NULL;
+	size_t i;
+
+	for (i = 0; i < m->noutsecs; i++) {
+		const struct kb_map_outsec *o = &m->outsecs[i];
+
+		if (!o->size || strcmp(o->name, name))
+			continue;
+		if (o->addr == addr)
+			return o;
+		if (!found)
+			found = o;
+	}
+	return found;
+}
+
+static const struct kb_section *find_section(const struct kb_image *img, const char *name,
+					     uint64_t addr)
+{
+	const struct kb_section *found = NULL;
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+
+		if (!s->alloc || !s->size || !s->name || strcmp(s->name, name))
+			continue;
+		if (s->addr == addr)
+			return s;
+		if (!found)
+			found = s;
+	}
+	return found;
+}
+
+static int mismatch(const struct kb_map *m, const struct kb_image *img, const char *sec,
+		    const char *map_says, const char *img_has)
+{
+	return kb_error_set("%s: does not belong to %s (section %s: map %s, image %s)", m->name,
+			    img->path, sec, map_says, img_has);
+}
+
+int kb_map_check(const struct kb_map *m, const struct kb_image *img)
+{
+	struct strbuf ms = STRBUF_INIT, is = STRBUF_INIT;
+	int ret = 0;
+	size_t i;
+
+	for (i = 1; i < img->nsecs && !ret; i++) {
+		const struct kb_section *s = &img->secs[i];
+		const struct kb_map_outsec *o;
+
+		if (!s->alloc || !s->size || !s->name)
+			continue;
+		o = find_outsec(m, s->name, s->addr);
+		if (o && o->addr == s->addr && o->size == s->size)
+			continue;
+		strbuf_addf(&is, "has 0x%" PRIx64 " bytes at 0x%" PRIx64, s->size, s->addr);
+		if (o)
+			strbuf_addf(&ms, "says 0x%" PRIx64 " bytes at 0x%" PRIx64, o->size,
+				    o->addr);
+		else
+			strbuf_addstr(&ms, "has no such output section");
+		ret = mismatch(m, img, s->name, ms.buf, is.buf);
+	}
+	for (i = 0; i < m->noutsecs && !ret; i++) {
+		const struct kb_map_outsec *o = &m->outsecs[i];
+
+		const struct kb_section *s;
+
+		if (!o->size || !outsec_placed(o))
+			continue;
+		s = find_section(img, o->name, o->addr);
+		if (s && s->addr == o->addr && s->size == o->size)
+			continue;
+		strbuf_addf(&ms, "says 0x%" PRIx64 " bytes at 0x%" PRIx64, o->size, o->addr);
+		if (s)
+			strbuf_addf(&is, "has 0x%" PRIx64 " bytes at 0x%" PRIx64, s->size, s->addr);
+		else
+			strbuf_addstr(&is, "has no such allocated section");
+		ret = mismatch(m, img, o->name, ms.buf, is.buf);
+	}
+	strbuf_release(&ms);
+	strbuf_release(&is);
+	return ret;
+}
+
+void kb_map_free(struct kb_map *m)
+{
+	if (!m)
+		return;
+	free(m->name);
+	free(m->spans);
+	free(m->outsecs);
+	kb_strtab_release(&m->strs);
+	free(m);
+}

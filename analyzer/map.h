@@ -1,0 +1,83 @@
+/*
+ * map.h - a GNU ld linker map (`ld -Map=FILE`; kbuild writes vmlinux.map when
+ * CONFIG_VMLINUX_MAP=y) read back as the answer to "which input section of which object
+ * file put the bytes at this address?".
+ *
+ * Promises:
+ *  - spans[] are sorted by address, do not overlap and have size > 0. Where the map
+ *    claims overlapping bytes (merged string sections, input sections reaching past their
+ *    output section), the bytes go to the input section listed first; nothing outside an
+ *    output section's [addr, addr + size) is ever claimed.
+ *  - spans come only from output sections that have an address (non-zero, or the per-CPU
+ *    template .data..percpu*, which x86_64 SMP kernels link at 0). Non-allocated outputs
+ *    (.debug_*, .comment) sit at 0 and give no spans; neither do the sections of a
+ *    relocatable (ld -r) map, all of which sit at 0.
+ *  - outsecs[] lists every output section the map gives an address for, in map order,
+ *    including empty and non-allocated ones.
+ *  - parsing never reads outside [text, text + len) and accepts any bytes: lines it does
+ *    not understand are skipped. The map owns all strings; kb_map_free() releases them.
+ */
+#ifndef KB_MAP_H
+#define KB_MAP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "util/strtab.h"
+
+struct kb_image;
+
+/* One input section placed in the output, or padding the linker put between two. */
+struct kb_map_span {
+	uint64_t addr, size;
+	/* The input file as the map names it: "kernel/fork.o", "lib/lib.a(sort.o)"; NULL for
+	 * padding (*fill*) and for input sections the map attributes to no file. */
+	const char *object;
+	/* object as a path: an archive member resolved to where it was built
+	 * ("lib/lib.a(sort.o)" -> "lib/sort.o", "vmlinux.a(kernel/fork.o)" -> "kernel/fork.o"),
+	 * leading "./" stripped. NULL for bytes the linker made itself: padding, linker
+	 * stubs, sections without a file. */
+	const char *source;
+	const char *insec; /* input section: ".text.do_fork", "COMMON", "*fill*" */
+	const char *outsec; /* output section it went into: ".text" */
+};
+
+struct kb_map_outsec {
+	const char *name;
+	uint64_t addr, size;
+};
+
+struct kb_map {
+	char *name; /* as given to kb_map_open/kb_map_parse, for messages */
+	struct kb_map_span *spans;
+	size_t nspans;
+	struct kb_map_outsec *outsecs;
+	size_t noutsecs;
+	struct kb_strtab strs; /* every string the map points to */
+};
+
+/*
+ * Reads and parses the map at path. Returns 0 and a map the caller frees with
+ * kb_map_free(), or KB_ERR with kb_error_last() naming the file: unreadable, or not a
+ * GNU ld map (no "Linker script and memory map" section; an LLVM lld map says so).
+ */
+int kb_map_open(struct kb_map **out, const char *path);
+
+/* Same as kb_map_open, over text[0..len) (not NUL-terminated); name is for messages. */
+int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t len);
+
+/*
+ * Returns 0 if m was written by the link that made img: every allocated, non-empty
+ * section of img is an output section of m with the same address and size, and every
+ * placed, non-empty output section of m is such a section of img. Otherwise KB_ERR with a
+ * one-line message: "vmlinux.map: does not belong to vmlinux (section .text: map says
+ * 0x400100 bytes at 0xffffffff81000000, image has 0x3ff000 bytes at 0xffffffff81000000)".
+ */
+int kb_map_check(const struct kb_map *m, const struct kb_image *img);
+
+/* The span holding addr, or NULL. O(log nspans). */
+const struct kb_map_span *kb_map_lookup(const struct kb_map *m, uint64_t addr);
+
+void kb_map_free(struct kb_map *m);
+
+#endif

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# setup-deps.sh [--test]: installs what kbloat needs from Debian's packages, by name.
+# Without --test: what building and running need. With --test: also what the test suite
+# uses (clang and its sanitizer/fuzzer runtime, python3 and Debian's linux-source-6.1 for
+# the kernel's scripts/bloat-o-meter). Skips apt entirely when everything is installed.
+set -euo pipefail
+
+pkgs=(build-essential cmake ninja-build pkg-config binutils
+      libelf-dev libdwarf-dev zlib1g-dev libsqlite3-dev libgit2-dev libjansson-dev
+      gnuplot-nox)
+if [ "${1:-}" = "--test" ]; then
+	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" ||
+		missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+echo "setup-deps: installing ${missing[*]}" >&2
+$sudo apt-get update -qq
+DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends \
+	"${missing[@]}" >/dev/null

@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# Bad input gets one line naming the file and the problem and exit status 2, never a crash;
+# DWARF that cannot be read is one warning and a fallback, with exit status 0.
+. "$(dirname "$0")/lib.sh"
+
+# expect_error STATUS PATTERN cmd...: exits STATUS, prints one stderr line matching PATTERN
+expect_error() {
+	local status=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+	if [ "$rc" -ne "$status" ]; then
+		fail "$* exited $rc, want $status ($(head -c 300 "$SCRATCH/err"))"
+		return
+	fi
+	if [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] || ! grep -Eq -e "$pattern" "$SCRATCH/err"; then
+		fail "$*: want one line matching '$pattern', got: $(cat "$SCRATCH/err")"
+		return
+	fi
+	ok
+}
+
+good=$FIXTURES/vmlinux-g5
+echo "just text" >"$SCRATCH/notelf"
+: >"$SCRATCH/empty"
+head -c 64 "$good" >"$SCRATCH/trunc-header"
+head -c $(($(stat -c %s "$good") / 2)) "$good" >"$SCRATCH/trunc-half"
+cp "$good" "$SCRATCH/stripped" && strip -s "$SCRATCH/stripped"
+# section header table offset pointing past the end of the file
+cp "$good" "$SCRATCH/bad-shoff"
+printf '\xff\xff\xff\x7f' | dd of="$SCRATCH/bad-shoff" bs=1 seek=40 conv=notrunc status=none
+# symbol table entries naming strings far past the string table
+cp "$good" "$SCRATCH/bad-symtab"
+read -r symoff symsize < <(readelf -SW "$good" | awk '$2==".symtab" {print $5, $6}')
+python3 - "$SCRATCH/bad-symtab" "$((16#$symoff))" "$((16#$symsize))" <<'PY'
+import sys
+path, off, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, "r+b") as f:
+    for i in range(1, size // 24):
+        f.seek(off + i * 24)
+        f.write((0x7ffffff0).to_bytes(4, "little"))
+PY
+
+for cmd in "size" "syms" "diff $good"; do
+	expect_error 2 "notelf: not an ELF file" $KBLOAT $cmd "$SCRATCH/notelf"
+	expect_error 2 "empty: not an ELF file" $KBLOAT $cmd "$SCRATCH/empty"
+	expect_error 2 "trunc-header: " $KBLOAT $cmd "$SCRATCH/trunc-header"
+	expect_error 2 "trunc-half: truncated" $KBLOAT $cmd "$SCRATCH/trunc-half"
+	expect_error 2 "bad-shoff: " $KBLOAT $cmd "$SCRATCH/bad-shoff"
+	expect_error 2 "nonexistent: No such file" $KBLOAT $cmd "$SCRATCH/nonexistent"
+	expect_error 2 "$SCRATCH: not a regular file" $KBLOAT $cmd "$SCRATCH"
+done
+expect_error 2 "bad-symtab: symbol 1: name outside the string table" $KBLOAT syms "$SCRATCH/bad-symtab"
+expect_error 2 "stripped: no symbol table" $KBLOAT syms "$SCRATCH/stripped"
+expect_error 2 "stripped: no symbol table" $KBLOAT diff "$good" "$SCRATCH/stripped"
+
+# a map that belongs to another image
+expect_error 2 "vmlinux-v2-g5.map: does not belong to .*vmlinux-g5" \
+	$KBLOAT syms --map "$FIXTURES/vmlinux-v2-g5.map" "$good"
+expect_error 2 "notelf: " $KBLOAT syms --map "$SCRATCH/notelf" "$good"
+expect_error 2 "nomap: .*No such file" $KBLOAT syms --map "$SCRATCH/nomap" "$good"
+
+# usage errors
+expect_error 2 "--by colour: not one of" $KBLOAT syms --by colour "$good"
+expect_error 2 "--top x: not a count" $KBLOAT syms --top x "$good"
+expect_error 2 "'frobnicate' is not a kbloat command" $KBLOAT frobnicate
+expect_error 2 "exclude each other" $KBLOAT diff -c -t "$good" "$good"
+
+# broken DWARF: one warning, attribution falls back to the map, exit 0
+cp "$good" "$SCRATCH/bad-dwarf"
+read -r off size < <(readelf -SW "$good" | awk '$2==".debug_info" {print $5, $6}')
+python3 - "$SCRATCH/bad-dwarf" "$((16#$off))" "$((16#$size))" <<'PY'
+import sys
+path, off, size = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+with open(path, "r+b") as f:
+    f.seek(off)
+    f.write(b"\xff" * min(size, 64))   # unit length 0xffffffff then garbage
+PY
+rc=0
+"$KBLOAT" syms --by file --map "$good.map" "$SCRATCH/bad-dwarf" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check "broken DWARF exits 0" test "$rc" -eq 0
+check "broken DWARF warns once, naming the file" \
+	bash -c "[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*bad-dwarf: .*DWARF' '$SCRATCH/err'"
+check "broken DWARF falls back to the map" grep -q "map" "$SCRATCH/out"
+done_testing
