@@ -274,6 +274,8 @@ static void add_unnamed(struct kb_breakdown *bd, const struct kb_section *sec, c
 	if (!labels[fill])
 		labels[fill] = gap_label(bd, sec, fill ? "padding" : "unnamed");
 	add_gap(bd, sec, labels[fill], lo, hi);
+	if (fill)
+		bd->rows[bd->nrows - 1].flags |= KB_ROW_FILL;
 }
 
 static void add_sym_row(struct kb_breakdown *bd, const struct cand *c, size_t ngroup,
@@ -480,6 +482,27 @@ void kb_breakdown_attribute_spans(struct kb_breakdown *bd, const struct kb_attr 
 			r->file = s->file;
 			r->prov = a->span_prov;
 		}
+	}
+}
+
+void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill)
+{
+	size_t i;
+
+	for (i = 0; i < bd->nrows; i++) {
+		struct kb_row *r = &bd->rows[i];
+		uint64_t pos = r->addr, end = r->addr + r->bytes;
+		const struct kb_attr_span *s;
+
+		if (!(r->flags & KB_ROW_GAP) || (r->flags & KB_ROW_FILL) || r->file)
+			continue;
+		/* covered end to end by fill spans, which may follow one another */
+		while (pos < end && (s = kb_attr_span_at(fill, pos)))
+			pos = s->hi;
+		if (pos < end)
+			continue;
+		r->name = r->origin = gap_label(bd, r->sec, "padding");
+		r->flags |= KB_ROW_FILL;
 	}
 }
 

@@ -56,6 +56,7 @@ void kb_attr_release(struct kb_attr *a);
 enum {
 	KB_ROW_GAP = 1 << 0, /* bytes that no symbol covers */
 	KB_ROW_CLONE = 1 << 1, /* a compiler clone: .constprop.N, .isra.N, .part.N, .cold */
+	KB_ROW_FILL = 1 << 2, /* a gap that is alignment fill ("[padding .text]") */
 };
 
 struct kb_row {
@@ -100,6 +101,11 @@ int kb_breakdown_build(struct kb_breakdown **out, const struct kb_image *img);
  */
 void kb_breakdown_attribute_points(struct kb_breakdown *bd, const struct kb_attr *a);
 void kb_breakdown_attribute_spans(struct kb_breakdown *bd, const struct kb_attr *a);
+/*
+ * Labels gap rows without a file that lie wholly in spans of fill (a map's *fill* lines) as
+ * padding: for .bss, whose bytes cannot be looked at, this is the only way to tell.
+ */
+void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill);
 /* Merges gap rows of one section and file into one row; call after attribution. */
 void kb_breakdown_finish(struct kb_breakdown *bd);
 void kb_breakdown_free(struct kb_breakdown *bd);

@@ -205,6 +205,11 @@ static int read_sections(struct kb_image *img, uint64_t file_size)
 		s->align = sh.sh_addralign;
 		s->type = sh.sh_type;
 		s->alloc = !!(sh.sh_flags & SHF_ALLOC);
+		if (s->alloc && s->addr + s->size < s->addr)
+			return kb_error_set(
+				"%s: corrupt section header: section %s wraps around the "
+				"address space",
+				img->path, name);
 		if (s->type != SHT_NOBITS && s->type != SHT_NULL &&
 		    (s->offset > file_size || s->size > file_size - s->offset))
 			return kb_error_set(

@@ -118,8 +118,11 @@ static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
 		if (s->source)
 			kb_attr_add_span(&a->map, s->addr, s->addr + s->size,
 					 object_source(a, o, s->source, &stems));
+		else if (s->insec && !strcmp(s->insec, "*fill*"))
+			kb_attr_add_span(&a->fill, s->addr, s->addr + s->size, "");
 	}
 	kb_attr_sort(&a->map);
+	kb_attr_sort(&a->fill);
 	kb_strtab_release(&stems);
 	kb_map_free(m);
 	a->have_map = 1;
@@ -147,7 +150,10 @@ static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_op
 		struct kb_row *r = &a->bd->rows[i];
 		const char *s = NULL;
 
-		a->prov_bytes[r->prov] += r->bytes;
+		if (r->flags & KB_ROW_FILL)
+			a->padding_bytes += r->bytes;
+		else
+			a->prov_bytes[r->prov] += r->bytes;
 		if (!r->file)
 			continue;
 		if (o->maint)
@@ -165,6 +171,7 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 	kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);
 	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
 	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
+	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
 	if (kb_image_open(&a->img, path))
 		goto fail;
 	if (!a->img->nsyms) {
@@ -190,6 +197,7 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 	kb_breakdown_attribute_points(a->bd, &a->decl);
 	kb_breakdown_attribute_spans(a->bd, &a->map);
 	kb_breakdown_attribute_spans(a->bd, &a->cu);
+	kb_breakdown_mark_fill(a->bd, &a->fill);
 	kb_breakdown_finish(a->bd);
 	assign_subsystems(a, o);
 	*out = a;
@@ -208,6 +216,7 @@ void kb_analysis_free(struct kb_analysis *a)
 	kb_attr_release(&a->decl);
 	kb_attr_release(&a->cu);
 	kb_attr_release(&a->map);
+	kb_attr_release(&a->fill);
 	kb_strtab_release(&a->names);
 	free(a);
 }

@@ -23,9 +23,11 @@ struct kb_analysis {
 	struct kb_image *img;
 	struct kb_breakdown *bd;
 	struct kb_attr decl, cu, map;
+	struct kb_attr fill; /* the map's *fill*: alignment padding */
 	struct kb_dwarf_stats dwarf;
 	int have_dwarf, have_map;
-	uint64_t prov_bytes[KB_PROV_NR]; /* bytes attributed by each provenance */
+	uint64_t prov_bytes[KB_PROV_NR]; /* bytes attributed by each provenance, padding aside */
+	uint64_t padding_bytes; /* bytes of [padding] rows */
 	struct kb_strtab names; /* strings made here: subsystems, sources */
 };
 

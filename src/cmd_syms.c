@@ -82,6 +82,7 @@ static json_t *attribution_json(const struct kb_analysis *a)
 	json_object_set_new(o, "map", json_boolean(a->have_map));
 	for (i = 0; i < KB_PROV_NR; i++)
 		json_object_set_new(p, kb_prov_name(i), kb_json_u64(a->prov_bytes[i]));
+	json_object_set_new(p, "padding", kb_json_u64(a->padding_bytes));
 	json_object_set_new(o, "bytes", p);
 	return o;
 }
@@ -100,6 +101,10 @@ static void print_attribution(const struct kb_analysis *a)
 				       0.0);
 		sep = ",";
 	}
+	if (a->padding_bytes)
+		printf("%s padding %.1f%%", sep,
+		       a->img->total ? 100.0 * (double)a->padding_bytes / (double)a->img->total :
+				       0.0);
 	printf(" of bytes%s%s\n", a->have_dwarf ? "" : " (no DWARF)",
 	       a->have_map ? "" : " (no map)");
 }

@@ -40,7 +40,26 @@ with open(path, "r+b") as f:
         f.write((0x7ffffff0).to_bytes(4, "little"))
 PY
 
+# an allocated section whose size runs past the end of the address space (found by fuzz_elf)
+cp "$good" "$SCRATCH/wrapping"
+python3 - "$SCRATCH/wrapping" <<'PY'
+import struct, sys
+path = sys.argv[1]
+with open(path, "r+b") as f:
+    data = f.read()
+    shoff, = struct.unpack_from("<Q", data, 0x28)
+    shentsize, shnum, shstrndx = struct.unpack_from("<HHH", data, 0x3a)
+    strtab_off, = struct.unpack_from("<Q", data, shoff + shstrndx * shentsize + 0x18)
+    for i in range(shnum):
+        hdr = shoff + i * shentsize
+        name, = struct.unpack_from("<I", data, hdr)
+        if data[strtab_off + name:].split(b"\0", 1)[0] == b".bss":
+            f.seek(hdr + 0x20)
+            f.write(struct.pack("<Q", 1 << 62))
+PY
+
 for cmd in "size" "syms" "diff $good"; do
+	expect_error 2 "wrapping: corrupt section header: section .bss wraps" $KBLOAT $cmd "$SCRATCH/wrapping"
 	expect_error 2 "notelf: not an ELF file" $KBLOAT $cmd "$SCRATCH/notelf"
 	expect_error 2 "empty: not an ELF file" $KBLOAT $cmd "$SCRATCH/empty"
 	expect_error 2 "trunc-header: " $KBLOAT $cmd "$SCRATCH/trunc-header"
