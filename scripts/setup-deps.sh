@@ -9,7 +9,7 @@ pkgs=(build-essential cmake ninja-build pkg-config binutils
       libelf-dev libdwarf-dev zlib1g-dev libsqlite3-dev libgit2-dev libjansson-dev
       gnuplot-nox)
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time)
+	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db)
 fi
 
 missing=()

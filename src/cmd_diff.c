@@ -266,14 +266,9 @@ int cmd_diff(int argc, char **argv)
 			mode = c;
 			break;
 		case 'b':
-			by = kb_by_parse(optarg);
-			if (by < 0) {
-				kb_errorf(
-					"--by %s: not one of symbol, file, dir, subsystem, section, "
-					"class",
-					optarg);
+			by = kb_by_arg(optarg);
+			if (by < 0)
 				return KB_EXIT_USAGE;
-			}
 			break;
 		case 'j':
 			json = 1;

@@ -63,6 +63,40 @@ static char type_letter(const struct kb_row *r)
 	return (r->flags & KB_ROW_GAP) ? '-' : r->nm ? r->nm : '?';
 }
 
+static const char *bind_name(unsigned char b)
+{
+	switch (b) {
+	case STB_LOCAL:
+		return "local";
+	case STB_GLOBAL:
+		return "global";
+	case STB_WEAK:
+		return "weak";
+	case STB_GNU_UNIQUE:
+		return "unique";
+	default:
+		return "other";
+	}
+}
+
+static const char *elf_type_name(unsigned char t)
+{
+	switch (t) {
+	case STT_FUNC:
+		return "func";
+	case STT_OBJECT:
+		return "object";
+	case STT_NOTYPE:
+		return "notype";
+	case STT_TLS:
+		return "tls";
+	case STT_GNU_IFUNC:
+		return "ifunc";
+	default:
+		return "other";
+	}
+}
+
 static json_t *classes_json(const uint64_t *cls)
 {
 	json_t *o = json_object();
@@ -149,6 +183,11 @@ static int list_rows(const struct kb_analysis *a, const struct syms_opts *o)
 			json_object_set_new(j, "class", json_string(kb_class_name(r->sec->cls)));
 			json_object_set_new(j, "type", json_stringn(&(char){ type_letter(r) }, 1));
 			json_object_set_new(j, "gap", json_boolean(r->flags & KB_ROW_GAP));
+			if (!(r->flags & KB_ROW_GAP)) {
+				json_object_set_new(j, "binding", json_string(bind_name(r->bind)));
+				json_object_set_new(j, "elf_type",
+						    json_string(elf_type_name(r->type)));
+			}
 			json_object_set_new(j, "file",
 					    r->file ? json_string(r->file) : json_null());
 			json_object_set_new(j, "subsystem",
@@ -271,6 +310,15 @@ static int list_groups(const struct kb_analysis *a, const struct syms_opts *o)
 	return KB_EXIT_OK;
 }
 
+int kb_by_arg(const char *arg)
+{
+	int by = kb_by_parse(arg);
+
+	if (by < 0)
+		kb_errorf("--by %s: not one of symbol, file, dir, subsystem, section, class", arg);
+	return by;
+}
+
 /* Resolves --src to an absolute tree and loads its MAINTAINERS, if it has one. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
 {
@@ -324,14 +372,9 @@ int cmd_syms(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'b':
-			so.by = kb_by_parse(optarg);
-			if (so.by < 0) {
-				kb_errorf(
-					"--by %s: not one of symbol, file, dir, subsystem, section, "
-					"class",
-					optarg);
+			so.by = kb_by_arg(optarg);
+			if (so.by < 0)
 				return KB_EXIT_USAGE;
-			}
 			break;
 		case 't':
 			so.top = kb_parse_count(optarg);

@@ -36,6 +36,8 @@ json_t *kb_json_addr(uint64_t v);
 struct kb_maint;
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
+/* Parses the KEY of --by KEY; prints the error and returns -1 if it names no grouping. */
+int kb_by_arg(const char *arg);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 
