@@ -432,19 +432,6 @@ const struct kb_section *kb_image_section_by_name(const struct kb_image *img, co
 	return NULL;
 }
 
-const struct kb_section *kb_image_section_at(const struct kb_image *img, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 1; i < img->nsecs; i++) {
-		const struct kb_section *s = &img->secs[i];
-
-		if (s->alloc && addr >= s->addr && addr - s->addr < s->size)
-			return s;
-	}
-	return NULL;
-}
-
 const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
 				  size_t *len)
 {

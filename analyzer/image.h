@@ -91,8 +91,6 @@ void kb_image_free(struct kb_image *img);
 /* Same as kb_image_open, over a buffer the caller keeps alive until kb_image_free(). */
 int kb_image_open_mem(struct kb_image **out, const char *name, const void *buf, size_t len);
 
-/* The section holding [addr, addr+1) among allocated ones, by index hint first; or NULL. */
-const struct kb_section *kb_image_section_at(const struct kb_image *img, uint64_t addr);
 const struct kb_section *kb_image_section_by_name(const struct kb_image *img, const char *name);
 
 /* Bytes of a section's contents in the file (NULL for NOBITS or out of range). */

@@ -77,6 +77,7 @@ struct kb_maint {
 	/* lookup scratch: per section, the last matching line seen in this lookup */
 	uint32_t *stamp, *ord, *touched;
 	long *value;
+	size_t *lit; /* literal prefix of the section's deciding match: breaks ties */
 	uint32_t gen;
 	struct strbuf path;
 };
@@ -550,6 +551,7 @@ int kb_maint_parse(struct kb_maint **out, const char *name, const char *text, si
 	m->ord = xcalloc(m->nsections, sizeof(*m->ord));
 	m->touched = xcalloc(m->nsections, sizeof(*m->touched));
 	m->value = xcalloc(m->nsections, sizeof(*m->value));
+	m->lit = xcalloc(m->nsections, sizeof(*m->lit));
 	strbuf_init(&m->path, 256);
 	*out = m;
 	return 0;
@@ -605,7 +607,8 @@ static void canon_path(struct strbuf *sb, const char *path)
 }
 
 /* A line of section s matched: the script keeps the value of the section's last match. */
-static void note_match(struct kb_maint *m, size_t *ntouched, uint32_t s, uint32_t ord, long value)
+static void note_match(struct kb_maint *m, size_t *ntouched, uint32_t s, uint32_t ord, long value,
+		       size_t lit)
 {
 	if (m->stamp[s] != m->gen) {
 		m->stamp[s] = m->gen;
@@ -615,6 +618,7 @@ static void note_match(struct kb_maint *m, size_t *ntouched, uint32_t s, uint32_
 	}
 	m->ord[s] = ord;
 	m->value[s] = value;
+	m->lit[s] = lit;
 }
 
 static bool excluded(const struct kb_maint *m, uint32_t s, const char *path, size_t len,
@@ -643,7 +647,8 @@ static void match_files(struct kb_maint *m, size_t *ntouched, const char *path, 
 			const struct maint_pat *pat = &m->fpats[m->byprefix[j]];
 
 			if (pat_matches(pat, path, len, k, slashes))
-				note_match(m, ntouched, pat->section, pat->ord, pat->value);
+				note_match(m, ntouched, pat->section, pat->ord, pat->value,
+					   pat->lit);
 		}
 	}
 }
@@ -671,7 +676,7 @@ static void match_names(struct kb_maint *m, size_t *ntouched, const char *path, 
 		if (n->need && !contains(path, len, n->need, n->need_len))
 			continue;
 		if (!regexec(&n->re, path, 0, NULL, 0))
-			note_match(m, ntouched, n->section, n->ord, 0);
+			note_match(m, ntouched, n->section, n->ord, 0, 0);
 	}
 }
 
@@ -696,8 +701,15 @@ const char *kb_maint_lookup(struct kb_maint *m, const char *path)
 	for (i = 0; i < ntouched; i++) {
 		uint32_t s = m->touched[i];
 
-		if (best >= 0 &&
-		    (m->value[s] < best_value || (m->value[s] == best_value && s > (uint32_t)best)))
+		/*
+		 * get_maintainer.pl leaves a tie of depths to Perl's hash order; here the match
+		 * with the longer literal wins (a file named outright over a glob of the same
+		 * depth), then the earlier section.
+		 */
+		if (best >= 0 && (m->value[s] < best_value ||
+				  (m->value[s] == best_value &&
+				   (m->lit[s] < m->lit[best] ||
+				    (m->lit[s] == m->lit[best] && s > (uint32_t)best)))))
 			continue;
 		if (excluded(m, s, p, len, slashes))
 			continue;
@@ -731,6 +743,7 @@ void kb_maint_free(struct kb_maint *m)
 	free(m->ord);
 	free(m->touched);
 	free(m->value);
+	free(m->lit);
 	strbuf_release(&m->path);
 	kb_strtab_release(&m->prefixes);
 	kb_arena_release(&m->arena);

@@ -6,8 +6,9 @@
  *    `get_maintainer.pl --sections -f PATH`: sections excluded by an X: line are dropped;
  *    each other section takes the value of its last F: or N: line that matches (an F: line
  *    scores its number of '/', plus one unless it ends in '/', or -1 if it starts with '*';
- *    an N: line scores 0); the highest value wins and, where get_maintainer.pl leaves a tie
- *    to Perl's hash order, the section earlier in the file wins.
+ *    an N: line scores 0); the highest value wins. Where get_maintainer.pl leaves a tie
+ *    to Perl's hash order, the match with the longer literal part wins (a file named
+ *    outright over a glob of the same depth), then the section earlier in the file.
  *  - F: and X: patterns are globs as get_maintainer.pl reads them: '*' matches any run of
  *    characters, '/' included; '?' matches one; "[...]" is a character class; everything
  *    else is literal. A pattern matches a prefix of the path; unless it ends in '/' the

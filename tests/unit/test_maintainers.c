@@ -184,6 +184,18 @@ static void ties_go_to_the_earlier_section(void)
 	kb_maint_free(m);
 }
 
+static void a_named_file_beats_a_glob_of_the_same_depth(void)
+{
+	/* both score 2 for lib/vsprintf.c: the file named outright wins, wherever it stands */
+	static const char text[] = "LIBRARY CODE\nF:\tlib/*\n\nVSPRINTF\nF:\tlib/vsprintf.c\n";
+	struct kb_maint *m = NULL;
+
+	CHECK(!kb_maint_parse(&m, "M", text, strlen(text), NULL));
+	CHECK_STR(kb_maint_lookup(m, "lib/vsprintf.c"), "VSPRINTF");
+	CHECK_STR(kb_maint_lookup(m, "lib/sort.c"), "LIBRARY CODE");
+	kb_maint_free(m);
+}
+
 static void blank_and_comment_lines_do_not_split_a_section(void)
 {
 	struct kb_maint *m = parse_sample();
@@ -341,6 +353,7 @@ int main(void)
 	name_regex_matches_with_value_zero();
 	the_rest_takes_what_nothing_else_does();
 	ties_go_to_the_earlier_section();
+	a_named_file_beats_a_glob_of_the_same_depth();
 	blank_and_comment_lines_do_not_split_a_section();
 	no_match_gives_null();
 	text_without_sections_is_an_error();
