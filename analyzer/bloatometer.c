@@ -136,6 +136,27 @@ void kb_bom_compute(struct kb_bom *b, const struct kb_image *old, const struct k
 	free(n.seen);
 }
 
+void kb_bom_entries(struct kb_bom *b, const struct kb_image *img, const char *types)
+{
+	struct side n = { 0 };
+	size_t i;
+
+	memset(b, 0, sizeof(*b));
+	sum_sizes(b, &n, img, types);
+	b->rows = xcalloc(b->names.nr + 1, sizeof(*b->rows));
+	for (i = 0; i < b->names.nr; i++) {
+		struct kb_bom_row *r = &b->rows[b->nrows++];
+
+		r->name = b->names.strs[i];
+		r->in_new = 1;
+		r->new = n.size[i];
+		r->delta = (int64_t)r->new;
+		b->new_total += r->new;
+	}
+	free(n.size);
+	free(n.seen);
+}
+
 void kb_bom_release(struct kb_bom *b)
 {
 	free(b->rows);

@@ -39,6 +39,8 @@ struct kb_bom {
 /* Computes the diff of old and new over the nm letters in types ("tTdDbBrR"). */
 void kb_bom_compute(struct kb_bom *out, const struct kb_image *old, const struct kb_image *new,
 		    const char *types);
+/* bloat-o-meter's entries of one image over types: rows with new set, old 0, unsorted. */
+void kb_bom_entries(struct kb_bom *out, const struct kb_image *img, const char *types);
 void kb_bom_release(struct kb_bom *b);
 
 /* Writes name with every "\.[0-9]+" removed, as Python's re.sub does; returns its length. */

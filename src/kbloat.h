@@ -19,6 +19,10 @@ enum {
 int cmd_size(int argc, char **argv);
 int cmd_syms(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_blame(int argc, char **argv);
+int cmd_history(int argc, char **argv);
+int cmd_db(int argc, char **argv);
 
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);

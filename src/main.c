@@ -17,6 +17,10 @@ static const char usage_text[] =
 	"  size IMAGE...        Berkeley text/data/bss as size(1), then the kernel split\n"
 	"  syms IMAGE           symbols, files, directories or subsystems, largest first\n"
 	"  diff OLD NEW         what grew and shrank, as scripts/bloat-o-meter prints it\n"
+	"  record IMAGE         store one build of a commit in the database\n"
+	"  blame                the commits that added the most (blame --min 40K)\n"
+	"  history              size per commit along the first-parent line\n"
+	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
 
@@ -24,9 +28,9 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "size", cmd_size },
-	{ "syms", cmd_syms },
-	{ "diff", cmd_diff },
+	{ "size", cmd_size },	  { "syms", cmd_syms },	  { "diff", cmd_diff },
+	{ "record", cmd_record }, { "blame", cmd_blame }, { "history", cmd_history },
+	{ "db", cmd_db },
 };
 
 int kb_report_error(void)

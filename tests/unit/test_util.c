@@ -7,6 +7,7 @@
 #include "util/arena.h"
 #include "util/error.h"
 #include "util/strbuf.h"
+#include "util/size.h"
 #include "util/strtab.h"
 
 #include <stdlib.h>
@@ -64,8 +65,33 @@ static void errors_keep_their_text(void)
 	CHECK_STR(kb_error_last(), "");
 }
 
+static void sizes_parse_as_people_write_them(void)
+{
+	static const struct {
+		const char *in;
+		uint64_t want;
+	} ok[] = {
+		{ "0", 0 },	     { "40960", 40960 },      { "40K", 40960 },
+		{ "40KB", 40960 },   { "40KiB", 40960 },      { "40k", 40960 },
+		{ "1.5M", 1572864 }, { "2G", 2147483648ULL }, { "1.5K", 1536 },
+		{ "12b", 12 },
+	};
+	static const char *const bad[] = { "", "K", "-4K", "40Q", "40 K", "4e999", "nan", "0x10" };
+	uint64_t v;
+	size_t i;
+
+	for (i = 0; i < sizeof(ok) / sizeof(ok[0]); i++) {
+		v = 0;
+		CHECK(kb_parse_size(ok[i].in, &v) == 0);
+		CHECK_U64(v, ok[i].want);
+	}
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		CHECK(kb_parse_size(bad[i], &v) == -1);
+}
+
 int main(void)
 {
+	sizes_parse_as_people_write_them();
 	strbuf_grows_and_formats();
 	strtab_interns_once();
 	errors_keep_their_text();

@@ -1,0 +1,332 @@
+/*
+ * repo.c - a git repository through libgit2: open, resolve, commit metadata, first-parent
+ * walks and range walks; see repo.h.
+ *
+ * libgit2's initialisation is refcounted by libgit2 itself, so each kb_repo takes one
+ * reference in kb_repo_open() and drops it in kb_repo_free(): no state of our own. Errors
+ * are copied into kb_error_set() text before any call that could drop the last reference,
+ * as git_error_last() lives in libgit2's per-thread state.
+ */
+#include "repo.h"
+
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <git2.h>
+
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct kb_repo {
+	git_repository *git;
+	char *path; /* as given to kb_repo_open, for messages */
+};
+
+/*
+ * Sets the error to the formatted text, then ": " and libgit2's last message, all on one
+ * line (libgit2 messages sometimes carry a newline of their own). Returns KB_ERR.
+ */
+static int __attribute__((format(printf, 1, 2))) git_fail(const char *fmt, ...)
+{
+	const git_error *e = git_error_last();
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+	size_t i;
+
+	va_start(ap, fmt);
+	strbuf_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	strbuf_addf(&sb, ": %s", e && e->message && *e->message ? e->message : "unknown error");
+	for (i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '\n' || sb.buf[i] == '\r')
+			sb.buf[i] = ' ';
+	while (sb.len && sb.buf[sb.len - 1] == ' ')
+		strbuf_setlen(&sb, sb.len - 1);
+	kb_error_set("%s", sb.buf);
+	strbuf_release(&sb);
+	return KB_ERR;
+}
+
+int kb_repo_open(struct kb_repo **out, const char *path)
+{
+	struct kb_repo *r;
+	int err;
+
+	*out = NULL;
+	if (git_libgit2_init() < 0)
+		return git_fail("%s: cannot initialise libgit2", path);
+	r = xcalloc(1, sizeof(*r));
+	r->path = xstrdup(path);
+	err = git_repository_open_ext(&r->git, path, GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+	if (err == GIT_ENOTFOUND) {
+		kb_error_set("%s: not a git repository", path);
+		goto out_free;
+	} else if (err < 0) {
+		git_fail("%s: cannot open repository", path);
+		goto out_free;
+	}
+	*out = r;
+	return 0;
+
+out_free:
+	free(r->path);
+	free(r);
+	git_libgit2_shutdown();
+	return KB_ERR;
+}
+
+void kb_repo_free(struct kb_repo *r)
+{
+	if (!r)
+		return;
+	git_repository_free(r->git);
+	free(r->path);
+	free(r);
+	git_libgit2_shutdown();
+}
+
+const char *kb_repo_path(const struct kb_repo *r)
+{
+	return r->path;
+}
+
+struct git_repository *kb_repo_git(struct kb_repo *r)
+{
+	return r->git;
+}
+
+int kb_repo_resolve(struct kb_repo *r, const char *rev, char sha[41])
+{
+	git_object *obj = NULL, *commit = NULL;
+	int err;
+
+	sha[0] = '\0';
+	err = git_revparse_single(&obj, r->git, rev);
+	if (err == GIT_ENOTFOUND || err == GIT_EINVALIDSPEC)
+		return kb_error_set("%s: unknown revision in %s", rev, r->path);
+	if (err == GIT_EAMBIGUOUS)
+		return kb_error_set("%s: ambiguous revision in %s", rev, r->path);
+	if (err < 0)
+		return git_fail("%s: cannot resolve in %s", rev, r->path);
+
+	err = git_object_peel(&commit, obj, GIT_OBJECT_COMMIT);
+	if (err < 0) {
+		/* what the revision named, or what its tag chain ends in */
+		git_object *target = NULL;
+		git_object_t type = git_object_type(obj);
+
+		if (type == GIT_OBJECT_TAG && !git_object_peel(&target, obj, GIT_OBJECT_ANY))
+			type = git_object_type(target);
+		kb_error_set("%s: not a commit (%s)", rev, git_object_type2string(type));
+		git_object_free(target);
+		git_object_free(obj);
+		return KB_ERR;
+	}
+	git_oid_tostr(sha, 41, git_object_id(commit));
+	git_object_free(commit);
+	git_object_free(obj);
+	return 0;
+}
+
+/* Parses a full sha; the message names it. */
+static int parse_sha(git_oid *oid, const char *sha)
+{
+	if (strlen(sha) != GIT_OID_HEXSZ || git_oid_fromstr(oid, sha) < 0)
+		return kb_error_set("%s: not a full commit sha", sha);
+	return 0;
+}
+
+static int lookup_commit(git_commit **out, struct kb_repo *r, const git_oid *oid)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+	int err;
+
+	err = git_commit_lookup(out, r->git, oid);
+	if (!err)
+		return 0;
+	git_oid_tostr(hex, sizeof(hex), oid);
+	if (err == GIT_ENOTFOUND)
+		return kb_error_set("%s: no such commit in %s", hex, r->path);
+	return git_fail("%s: cannot read commit in %s", hex, r->path);
+}
+
+/* The first line of msg, without its line end and trailing blanks. */
+static char *first_line(const char *msg)
+{
+	size_t len = strcspn(msg, "\n");
+
+	while (len && (msg[len - 1] == '\r' || msg[len - 1] == ' ' || msg[len - 1] == '\t'))
+		len--;
+	return xstrndup(msg, len);
+}
+
+static void fill_info(struct kb_commit_info *ci, const git_commit *c)
+{
+	const git_signature *author = git_commit_author(c);
+	const char *msg = git_commit_message(c);
+
+	memset(ci, 0, sizeof(*ci));
+	git_oid_tostr(ci->sha, sizeof(ci->sha), git_commit_id(c));
+	ci->nparents = git_commit_parentcount(c);
+	if (ci->nparents)
+		git_oid_tostr(ci->parent, sizeof(ci->parent), git_commit_parent_id(c, 0));
+	ci->author_name = xstrdup(author->name ? author->name : "");
+	ci->author_email = xstrdup(author->email ? author->email : "");
+	ci->author_time = author->when.time;
+	ci->committer_time = git_commit_time(c);
+	ci->subject = first_line(msg ? msg : "");
+}
+
+int kb_repo_commit_info(struct kb_repo *r, const char *sha, struct kb_commit_info *out)
+{
+	git_commit *c;
+	git_oid oid;
+
+	memset(out, 0, sizeof(*out));
+	if (parse_sha(&oid, sha) < 0 || lookup_commit(&c, r, &oid) < 0)
+		return KB_ERR;
+	fill_info(out, c);
+	git_commit_free(c);
+	return 0;
+}
+
+void kb_commit_info_release(struct kb_commit_info *ci)
+{
+	free(ci->author_name);
+	free(ci->author_email);
+	free(ci->subject);
+	memset(ci, 0, sizeof(*ci));
+}
+
+int kb_repo_walk_first_parents(struct kb_repo *r, const char *sha, size_t max,
+			       int (*fn)(const struct kb_commit_info *ci, void *arg), void *arg)
+{
+	struct kb_commit_info ci;
+	git_commit *c = NULL;
+	git_oid oid;
+	size_t seen;
+	int ret = 0;
+
+	if (parse_sha(&oid, sha) < 0 || lookup_commit(&c, r, &oid) < 0)
+		return KB_ERR;
+	for (seen = 0; seen < max; seen++) {
+		git_commit *parent;
+		int err;
+
+		fill_info(&ci, c);
+		ret = fn(&ci, arg);
+		kb_commit_info_release(&ci);
+		if (ret || !git_commit_parentcount(c))
+			break;
+		err = git_commit_parent(&parent, c, 0);
+		if (err < 0) {
+			char child[GIT_OID_HEXSZ + 1], hex[GIT_OID_HEXSZ + 1];
+
+			git_oid_tostr(child, sizeof(child), git_commit_id(c));
+			git_oid_tostr(hex, sizeof(hex), git_commit_parent_id(c, 0));
+			if (err == GIT_ENOTFOUND)
+				ret = kb_error_set("%s: parent %s missing in %s", child, hex,
+						   r->path);
+			else
+				ret = git_fail("%s: cannot read parent %s in %s", child, hex,
+					       r->path);
+			break;
+		}
+		git_commit_free(c);
+		c = parent;
+	}
+	git_commit_free(c);
+	return ret;
+}
+
+/* Splits "A..B" into its two sides (an empty side is HEAD); *from is NULL for one REV. */
+static int split_range(const char *range, char **from, char **to)
+{
+	const char *dots = strstr(range, "..");
+
+	*from = *to = NULL;
+	if (!dots) {
+		*to = xstrdup(range);
+		return 0;
+	}
+	if (dots[2] == '.')
+		return kb_error_set("%s: symmetric difference (A...B) not supported", range);
+	*from = dots == range ? xstrdup("HEAD") : xstrndup(range, dots - range);
+	*to = xstrdup(dots[2] ? dots + 2 : "HEAD");
+	return 0;
+}
+
+/* Pushes the resolved sides of range into walk. */
+static int push_range(struct kb_repo *r, git_revwalk *walk, const char *range)
+{
+	char *from, *to, sha[41];
+	git_oid oid;
+	int ret;
+
+	ret = split_range(range, &from, &to);
+	if (ret < 0)
+		return ret;
+	if (from) {
+		ret = kb_repo_resolve(r, from, sha);
+		if (ret < 0)
+			goto out;
+		git_oid_fromstr(&oid, sha);
+		if (git_revwalk_hide(walk, &oid) < 0) {
+			ret = git_fail("%s: cannot walk %s", range, r->path);
+			goto out;
+		}
+	}
+	ret = kb_repo_resolve(r, to, sha);
+	if (ret < 0)
+		goto out;
+	git_oid_fromstr(&oid, sha);
+	if (git_revwalk_push(walk, &oid) < 0)
+		ret = git_fail("%s: cannot walk %s", range, r->path);
+out:
+	free(from);
+	free(to);
+	return ret;
+}
+
+int kb_repo_range(struct kb_repo *r, const char *range, int first_parent, char (**shas)[41],
+		  size_t *n)
+{
+	char(*list)[41] = NULL;
+	size_t nr = 0, alloc = 0;
+	git_revwalk *walk;
+	git_oid oid;
+	int err, ret = KB_ERR;
+
+	*shas = NULL;
+	*n = 0;
+	if (git_revwalk_new(&walk, r->git) < 0)
+		return git_fail("%s: cannot walk %s", range, r->path);
+	/* parents before children, else by committer time; reversed: oldest first */
+	err = git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_TIME | GIT_SORT_REVERSE);
+	if (!err && first_parent)
+		err = git_revwalk_simplify_first_parent(walk);
+	if (err < 0) {
+		git_fail("%s: cannot walk %s", range, r->path);
+		goto out;
+	}
+	if (push_range(r, walk, range) < 0)
+		goto out;
+	while (!(err = git_revwalk_next(&oid, walk))) {
+		ALLOC_GROW(list, nr + 1, alloc);
+		git_oid_tostr(list[nr++], 41, &oid);
+	}
+	if (err != GIT_ITEROVER) {
+		git_fail("%s: cannot walk %s", range, r->path);
+		goto out;
+	}
+	*shas = list;
+	*n = nr;
+	list = NULL;
+	ret = 0;
+out:
+	free(list);
+	git_revwalk_free(walk);
+	return ret;
+}

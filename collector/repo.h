@@ -1,0 +1,96 @@
+/*
+ * repo.h - the collector's view of a git repository: open it, resolve revisions to commits,
+ * read a commit's metadata, walk its first parents and list the commits of a range.
+ *
+ * Promises:
+ *  - libgit2 stays inside: callers need no <git2.h>. Each open kb_repo holds one reference
+ *    on libgit2's process-wide initialisation (git_libgit2_init() is refcounted), so the
+ *    last kb_repo_free() shuts libgit2 down and a program that frees what it opens leaks
+ *    nothing.
+ *  - Every error is one line, kept with kb_error_set(), that names the repository path or
+ *    the revision: "linux: not a git repository", "v9.9: unknown revision in linux".
+ *    libgit2's own text (git_error_last()) is appended where it says more.
+ *  - A sha is 40 lowercase hex digits and a NUL.
+ *  - Nothing here runs a shell or the git program.
+ *  - A kb_repo is used by one thread at a time; open one per thread.
+ */
+#ifndef KB_REPO_H
+#define KB_REPO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct kb_repo;
+struct git_repository;
+
+struct kb_commit_info {
+	char sha[41]; /* full hex */
+	char parent[41]; /* first parent, "" for a root commit */
+	unsigned nparents;
+	/* owned by the struct, freed by kb_commit_info_release(); never NULL once filled */
+	char *author_name, *author_email;
+	int64_t author_time, committer_time; /* seconds since the epoch */
+	/*
+	 * The message's first line, without its line end or trailing blanks: the kernel's
+	 * subject line. Not git's "%s", which joins the whole first paragraph. Bytes as the
+	 * commit stores them (no re-encoding of a non-UTF-8 i18n.commitEncoding).
+	 */
+	char *subject;
+};
+
+/*
+ * Opens the repository at path, a work tree or a .git directory (or a bare repository);
+ * parent directories are not searched. Returns 0 and a repo the caller frees with
+ * kb_repo_free(), or KB_ERR: "PATH: not a git repository", or "PATH: cannot open
+ * repository: DETAIL".
+ */
+int kb_repo_open(struct kb_repo **out, const char *path);
+void kb_repo_free(struct kb_repo *r);
+
+/* The path the repo was opened with, for messages. */
+const char *kb_repo_path(const struct kb_repo *r);
+
+/* The libgit2 handle, for the collector's own modules (checkout); owned by r. */
+struct git_repository *kb_repo_git(struct kb_repo *r);
+
+/*
+ * Resolves rev (a sha or unique prefix, branch, tag, HEAD~3, v6.1^2, anything git's
+ * revparse takes for one object) to the commit it names, peeling tags. Returns 0 and the
+ * commit's sha, or KB_ERR with sha set to "": "REV: unknown revision in PATH", "REV:
+ * ambiguous revision in PATH", "REV: not a commit (tree)".
+ */
+int kb_repo_resolve(struct kb_repo *r, const char *rev, char sha[41]);
+
+/*
+ * Fills out with the commit sha (a full 40-digit sha). Returns 0, and the caller releases
+ * out with kb_commit_info_release(); or KB_ERR with out zeroed: "SHA: not a full commit
+ * sha", "SHA: no such commit in PATH".
+ */
+int kb_repo_commit_info(struct kb_repo *r, const char *sha, struct kb_commit_info *out);
+
+/* Frees ci's strings and zeroes it; safe on a zeroed or already released ci. */
+void kb_commit_info_release(struct kb_commit_info *ci);
+
+/*
+ * Calls fn for sha's first-parent ancestors, starting with sha itself, newest first, and
+ * at most max of them (SIZE_MAX: no limit; 0: none). Returns the first non-zero value fn
+ * returns, or 0 once a root commit was given to fn or max commits were, or KB_ERR if a
+ * commit cannot be read ("SHA: parent PARENT missing in PATH" in a shallow clone). ci and
+ * its strings are valid only during the call.
+ */
+int kb_repo_walk_first_parents(struct kb_repo *r, const char *sha, size_t max,
+			       int (*fn)(const struct kb_commit_info *ci, void *arg), void *arg);
+
+/*
+ * The commits of range, oldest first: "A..B" (reachable from B, not from A; an empty side
+ * means HEAD), or one REV meaning its whole history. Parents come before their children,
+ * otherwise commits are in committer-time order (git rev-list --reverse --date-order).
+ * With first_parent, only B's first-parent line is followed, and commits reachable from A
+ * by any parent are still excluded (git rev-list --first-parent). Returns 0, *shas (which
+ * the caller frees; NULL when *n is 0) and *n, or KB_ERR: a side's resolve error, or "RANGE:
+ * symmetric difference (A...B) not supported".
+ */
+int kb_repo_range(struct kb_repo *r, const char *range, int first_parent, char (**shas)[41],
+		  size_t *n);
+
+#endif

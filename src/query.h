@@ -1,0 +1,40 @@
+/*
+ * query.h - what the store's commands share: the options every query takes (--db, --config,
+ * --json), the scope a question is narrowed to (--subsystem, --path, --symbol, --class), and
+ * the line of builds in first-parent order.
+ */
+#ifndef KB_QUERY_H
+#define KB_QUERY_H
+
+#include "store.h"
+#include "util/strbuf.h"
+
+#include <getopt.h>
+
+#define KB_DEFAULT_DB "kbloat.db"
+
+/* A narrowing of the breakdown rows (items of kind 0) to one subsystem, path or symbol. */
+struct kb_scope {
+	const char *subsystem, *path, *symbol;
+	int cls; /* -1: every class */
+};
+
+/* 1 if any narrowing is asked for. */
+int kb_scope_any(const struct kb_scope *sc);
+/* Appends " AND ..." conditions on items i, paths p and subsystems s for sc to sql, with
+ * parameters numbered from first; kb_scope_bind binds them in the same order. */
+void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first);
+void kb_scope_bind(const struct kb_scope *sc, sqlite3_stmt *st, int first);
+/* The ids of the breakdown items in sc, as a dense 0/1 array (*n entries). */
+int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n);
+/* Parses --class NAME into sc->cls; prints the error and returns -1 if it is not a class. */
+int kb_scope_class_arg(struct kb_scope *sc, const char *arg);
+
+/* The ok builds of config_id along the first-parent line that ends at head (0: the newest
+ * build no other build names as parent), oldest first. */
+int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n);
+
+/* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
+void kb_format_date(int64_t t, char *buf);
+
+#endif

@@ -1,0 +1,13 @@
+/*
+ * size.h - byte counts as people write them: 40960, 40K, 40KB, 40KiB, 1.5M, 2G. K, M and G
+ * are binary (1024-based) whichever spelling is used, as the kernel's own sizes are.
+ */
+#ifndef KB_SIZE_H
+#define KB_SIZE_H
+
+#include <stdint.h>
+
+/* Parses s into *out; returns 0, or -1 if s is not a size (negative, junk, overflow). */
+int kb_parse_size(const char *s, uint64_t *out);
+
+#endif

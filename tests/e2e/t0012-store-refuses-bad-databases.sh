@@ -1,0 +1,61 @@
+#!/usr/bin/env bash
+# A missing, corrupt, foreign or newer database, an unknown config or commit: one line naming
+# the thing and the problem, exit 2, and nothing stored is lost. db check finds a stored size
+# that does not add up.
+. "$(dirname "$0")/lib.sh"
+: "${HISTORY:?}"
+
+expect_error() { # STATUS PATTERN cmd...
+	local status=$1 pattern=$2 rc=0
+	shift 2
+	"$@" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+	if [ "$rc" -ne "$status" ] || [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] ||
+		! grep -Eq -e "$pattern" "$SCRATCH/err"; then
+		fail "$*: exit $rc, want $status and one line matching '$pattern': $(cat "$SCRATCH/err")"
+		return
+	fi
+	ok
+}
+
+sha=$(head -n1 "$HISTORY/first-parent.txt")
+db=$SCRATCH/good.db
+"$KBLOAT" record --db "$db" --repo "$HISTORY/repo" --commit "$sha" --config sample \
+	"$HISTORY/builds/$sha/vmlinux" >/dev/null
+cp "$db" "$SCRATCH/before.db"
+
+expect_error 2 "nope.db: no such database" "$KBLOAT" blame --db "$SCRATCH/nope.db"
+echo "not sqlite at all, just text that is long enough to look like a header" >"$SCRATCH/junk.db"
+expect_error 2 "junk.db: .*not a database" "$KBLOAT" history --db "$SCRATCH/junk.db"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('create table t(x)'); c.commit()" \
+	"$SCRATCH/foreign.db"
+expect_error 2 "foreign.db: not a kbloat database" "$KBLOAT" history --db "$SCRATCH/foreign.db"
+cp "$db" "$SCRATCH/newer.db"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('pragma user_version=99'); c.commit()" \
+	"$SCRATCH/newer.db"
+expect_error 2 "newer.db: schema version 99 is newer than this kbloat's" \
+	"$KBLOAT" history --db "$SCRATCH/newer.db"
+expect_error 2 "config nope: not recorded" "$KBLOAT" blame --db "$db" --config nope
+expect_error 2 "deadbeef: unknown revision" "$KBLOAT" record --db "$db" --repo "$HISTORY/repo" \
+	--commit deadbeef --config sample "$HISTORY/builds/$sha/vmlinux"
+expect_error 2 "not a git repository" "$KBLOAT" record --db "$db" --repo "$SCRATCH" \
+	--commit HEAD --config sample "$HISTORY/builds/$sha/vmlinux"
+expect_error 2 "an ok build needs its IMAGE" "$KBLOAT" record --db "$db" \
+	--repo "$HISTORY/repo" --commit "$sha" --config sample
+expect_error 2 "lib.sh: not an ELF file" "$KBLOAT" record --db "$db" --repo "$HISTORY/repo" \
+	--commit "$(sed -n 2p "$HISTORY/first-parent.txt")" --config sample "$TESTS_SRC/e2e/lib.sh"
+expect_error 2 "--min 40X: not a size" "$KBLOAT" blame --db "$db" --min 40X
+expect_error 2 "--class colour: not one of" "$KBLOAT" blame --db "$db" --class colour
+expect_error 2 "not a range" "$KBLOAT" blame --db "$db" --range "$sha"
+check "nothing stored was lost or changed by the failures" cmp -s \
+	<("$KBLOAT" history --db "$SCRATCH/before.db" --json) <("$KBLOAT" history --db "$db" --json)
+
+# a stored size that no longer adds up
+cp "$db" "$SCRATCH/bent.db"
+python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('update item_snapshot set size = size + 1 where item_id = (select min(item_id) from item_snapshot)'); c.commit()" \
+	"$SCRATCH/bent.db"
+rc=0
+"$KBLOAT" db check --db "$SCRATCH/bent.db" >/dev/null 2>"$SCRATCH/err" || rc=$?
+check "db check finds the bent size (exit 1)" test "$rc" -eq 1
+check "db check names the build and the sums" grep -q "build of ${sha:0:12}: stored sizes sum" \
+	"$SCRATCH/err"
+done_testing
