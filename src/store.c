@@ -24,10 +24,54 @@ struct kb_schema_file {
 extern const struct kb_schema_file kb_schema_files[];
 extern const size_t kb_schema_nfiles;
 
+/*
+ * Ids of rows this process has seen committed: items and paths are never deleted or changed
+ * (but a path's subsystem), so ids stay true across transactions and other writers. A rolled
+ * back transaction may have made ids that no longer exist: the caches are dropped then.
+ */
+struct id_cache {
+	struct kb_strtab keys;
+	int64_t *ids;
+	char **subsystems; /* paths: the subsystem last stored, or NULL */
+	size_t alloc;
+};
+
 struct kb_store {
 	sqlite3 *db;
 	char *path;
+	struct id_cache items, paths;
+	/* the full sizes of the build recorded last: the next is usually its child */
+	int64_t last_build;
+	struct kb_sizes last_sizes;
 };
+
+static void cache_clear(struct id_cache *c)
+{
+	size_t i;
+
+	for (i = 0; c->subsystems && i < c->keys.nr; i++)
+		free(c->subsystems[i]);
+	kb_strtab_release(&c->keys);
+	free(c->ids);
+	free(c->subsystems);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The slot of key, made if new (its id then -1). */
+static size_t cache_slot(struct id_cache *c, const char *key, size_t len)
+{
+	uint32_t k = kb_strtab_intern(&c->keys, key, len, NULL);
+
+	if (k >= c->alloc) {
+		size_t old = c->alloc;
+
+		ALLOC_GROW(c->ids, (size_t)k + 1, c->alloc);
+		c->subsystems = xreallocarray(c->subsystems, c->alloc, sizeof(*c->subsystems));
+		memset(c->ids + old, 0xff, (c->alloc - old) * sizeof(*c->ids));
+		memset(c->subsystems + old, 0, (c->alloc - old) * sizeof(*c->subsystems));
+	}
+	return k;
+}
 
 /* ---- item sets -------------------------------------------------------------------- */
 
@@ -215,6 +259,9 @@ void kb_store_close(struct kb_store *s)
 	if (!s)
 		return;
 	sqlite3_close_v2(s->db);
+	cache_clear(&s->items);
+	cache_clear(&s->paths);
+	kb_sizes_release(&s->last_sizes);
 	free(s->path);
 	free(s);
 }
@@ -297,9 +344,8 @@ static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_
 {
 	sqlite3_stmt *ins_sub = NULL, *sel_sub = NULL, *ins_path = NULL, *sel_path = NULL;
 	sqlite3_stmt *set_sub = NULL, *ins_item = NULL, *sel_item = NULL;
-	struct kb_strtab seen = KB_STRTAB_INIT;
-	int64_t *path_ids = NULL;
-	size_t i, apath = 0;
+	struct strbuf key = STRBUF_INIT;
+	size_t i;
 	int rc = KB_ERR;
 
 	if (kb_store_prepare(s, &ins_sub, "INSERT OR IGNORE INTO subsystems (name) VALUES (?1)") ||
@@ -318,42 +364,48 @@ static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_
 		goto out;
 	for (i = 0; i < set->n; i++) {
 		const struct kb_item *it = &set->v[i];
-		uint32_t p = kb_strtab_intern(&seen, it->path, strlen(it->path), NULL);
+		size_t p = cache_slot(&s->paths, it->path, strlen(it->path)), k;
 		int64_t pid, sid;
 
-		if (p >= apath) {
-			size_t old = apath;
-
-			ALLOC_GROW(path_ids, p + 1, apath);
-			memset(path_ids + old, 0xff, (apath - old) * sizeof(*path_ids));
-		}
-		if (path_ids[p] < 0) {
+		if (s->paths.ids[p] < 0) {
 			bind_text(ins_path, 1, it->path);
 			bind_text(sel_path, 1, it->path);
 			if (intern_row(s, ins_path, sel_path, &pid, "paths"))
 				goto out;
-			path_ids[p] = pid;
-			if (it->subsystem) {
-				bind_text(ins_sub, 1, it->subsystem);
-				bind_text(sel_sub, 1, it->subsystem);
-				if (intern_row(s, ins_sub, sel_sub, &sid, "subsystems"))
-					goto out;
-				sqlite3_bind_int64(set_sub, 1, pid);
-				sqlite3_bind_int64(set_sub, 2, sid);
-				if (run(s, set_sub, "cannot set a subsystem"))
-					goto out;
-			}
+			s->paths.ids[p] = pid;
 		}
-		sqlite3_bind_int(ins_item, 1, it->kind);
-		bind_text(ins_item, 2, it->name);
-		sqlite3_bind_int64(ins_item, 3, path_ids[p]);
-		sqlite3_bind_int(ins_item, 4, it->cls);
-		sqlite3_bind_int(sel_item, 1, it->kind);
-		bind_text(sel_item, 2, it->name);
-		sqlite3_bind_int64(sel_item, 3, path_ids[p]);
-		sqlite3_bind_int(sel_item, 4, it->cls);
-		if (intern_row(s, ins_item, sel_item, &ids[i], "items"))
-			goto out;
+		pid = s->paths.ids[p];
+		/* a path's subsystem follows the latest MAINTAINERS that named it */
+		if (it->subsystem &&
+		    (!s->paths.subsystems[p] || strcmp(s->paths.subsystems[p], it->subsystem))) {
+			bind_text(ins_sub, 1, it->subsystem);
+			bind_text(sel_sub, 1, it->subsystem);
+			if (intern_row(s, ins_sub, sel_sub, &sid, "subsystems"))
+				goto out;
+			sqlite3_bind_int64(set_sub, 1, pid);
+			sqlite3_bind_int64(set_sub, 2, sid);
+			if (run(s, set_sub, "cannot set a subsystem"))
+				goto out;
+			free(s->paths.subsystems[p]);
+			s->paths.subsystems[p] = xstrdup(it->subsystem);
+		}
+		strbuf_reset(&key);
+		strbuf_addf(&key, "%d\x1f%d\x1f%lld\x1f%s", it->kind, it->cls, (long long)pid,
+			    it->name);
+		k = cache_slot(&s->items, key.buf, key.len);
+		if (s->items.ids[k] < 0) {
+			sqlite3_bind_int(ins_item, 1, it->kind);
+			bind_text(ins_item, 2, it->name);
+			sqlite3_bind_int64(ins_item, 3, pid);
+			sqlite3_bind_int(ins_item, 4, it->cls);
+			sqlite3_bind_int(sel_item, 1, it->kind);
+			bind_text(sel_item, 2, it->name);
+			sqlite3_bind_int64(sel_item, 3, pid);
+			sqlite3_bind_int(sel_item, 4, it->cls);
+			if (intern_row(s, ins_item, sel_item, &s->items.ids[k], "items"))
+				goto out;
+		}
+		ids[i] = s->items.ids[k];
 	}
 	rc = 0;
 out:
@@ -364,8 +416,7 @@ out:
 	sqlite3_finalize(set_sub);
 	sqlite3_finalize(ins_item);
 	sqlite3_finalize(sel_item);
-	kb_strtab_release(&seen);
-	free(path_ids);
+	strbuf_release(&key);
 	return rc;
 }
 
@@ -897,8 +948,14 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 			      NULL))
 		goto out;
 	if (parent) {
-		if (link_parent(s, build, parent, distance) || kb_store_sizes(s, parent, &pz) ||
-		    write_delta(s, build, &mine, &pz) || chain_length(s, build, &len))
+		const struct kb_sizes *pp = &pz;
+
+		if (parent == s->last_build)
+			pp = &s->last_sizes; /* recorded just before: no need to read it back */
+		else if (kb_store_sizes(s, parent, &pz))
+			goto out;
+		if (link_parent(s, build, parent, distance) || write_delta(s, build, &mine, pp) ||
+		    chain_length(s, build, &len))
 			goto out;
 		if (len >= KB_SNAPSHOT_EVERY && write_snapshot(s, build, &mine))
 			goto out;
@@ -907,6 +964,12 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 	}
 	crash_point();
 	rc = relink_children(s, build, rec->commit->sha, config_id, parent, &mine);
+	if (!rc) {
+		kb_sizes_release(&s->last_sizes);
+		s->last_sizes = mine; /* kept for the next record; valid once committed */
+		s->last_build = build;
+		memset(&mine, 0, sizeof(mine));
+	}
 out:
 	kb_sizes_release(&mine);
 	kb_sizes_release(&pz);
@@ -919,11 +982,16 @@ int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *alr
 	*already = 0;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return KB_ERR;
-	if (record_locked(s, rec, already)) {
+	if (record_locked(s, rec, already) || exec(s, "COMMIT")) {
 		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		/* ids made inside the transaction are gone with it */
+		cache_clear(&s->items);
+		cache_clear(&s->paths);
+		kb_sizes_release(&s->last_sizes);
+		s->last_build = 0;
 		return KB_ERR;
 	}
-	return exec(s, "COMMIT");
+	return 0;
 }
 
 /* ---- lookups ------------------------------------------------------------------------- */
