@@ -103,15 +103,50 @@ void kb_bom_compute(struct kb_bom *b, const struct kb_image *old, const struct k
 	memset(b, 0, sizeof(*b));
 	sum_sizes(b, &o, old, types);
 	sum_sizes(b, &n, new, types);
+	/* sizes are never 0 here (nm --size-sort lists none), so 0 can mean absent */
 	b->rows = xcalloc(b->names.nr + 1, sizeof(*b->rows));
+	b->nrows = b->names.nr;
 	for (i = 0; i < b->names.nr; i++) {
-		struct kb_bom_row *r = &b->rows[b->nrows++];
+		b->rows[i].old = i < o.alloc && o.seen[i] ? o.size[i] : 0;
+		b->rows[i].new = i < n.alloc && n.seen[i] ? n.size[i] : 0;
+	}
+	kb_bom_finish(b);
+	free(o.size);
+	free(o.seen);
+	free(n.size);
+	free(n.seen);
+}
+
+void kb_bom_init(struct kb_bom *b)
+{
+	memset(b, 0, sizeof(*b));
+}
+
+void kb_bom_add(struct kb_bom *b, const char *name, uint64_t old, uint64_t new)
+{
+	uint32_t id = kb_strtab_intern(&b->names, name, strlen(name), NULL);
+	struct kb_bom_row *r;
+
+	if (id >= b->nrows) {
+		b->rows = xreallocarray(b->rows, (size_t)id + 1, sizeof(*b->rows));
+		memset(b->rows + b->nrows, 0, ((size_t)id + 1 - b->nrows) * sizeof(*b->rows));
+		b->nrows = (size_t)id + 1;
+	}
+	r = &b->rows[id];
+	r->old += old;
+	r->new += new;
+}
+
+void kb_bom_finish(struct kb_bom *b)
+{
+	size_t i;
+
+	for (i = 0; i < b->nrows; i++) {
+		struct kb_bom_row *r = &b->rows[i];
 
 		r->name = b->names.strs[i];
-		r->in_old = i < o.alloc && o.seen[i];
-		r->in_new = i < n.alloc && n.seen[i];
-		r->old = r->in_old ? o.size[i] : 0;
-		r->new = r->in_new ? n.size[i] : 0;
+		r->in_old = r->old > 0;
+		r->in_new = r->new > 0;
 		r->delta = (int64_t)r->new - (int64_t)r->old;
 		b->old_total += r->old;
 		b->new_total += r->new;
@@ -129,11 +164,8 @@ void kb_bom_compute(struct kb_bom *b, const struct kb_image *old, const struct k
 			b->down += (uint64_t)-r->delta;
 		}
 	}
-	qsort(b->rows, b->nrows, sizeof(*b->rows), cmp_row);
-	free(o.size);
-	free(o.seen);
-	free(n.size);
-	free(n.seen);
+	if (b->nrows)
+		qsort(b->rows, b->nrows, sizeof(*b->rows), cmp_row);
 }
 
 void kb_bom_entries(struct kb_bom *b, const struct kb_image *img, const char *types)

@@ -39,6 +39,14 @@ struct kb_bom {
 /* Computes the diff of old and new over the nm letters in types ("tTdDbBrR"). */
 void kb_bom_compute(struct kb_bom *out, const struct kb_image *old, const struct kb_image *new,
 		    const char *types);
+/*
+ * Building a diff from sizes known elsewhere (the store): add (name, old, new) triples, where
+ * 0 means absent and equal names are summed, then finish to count and sort as bloat-o-meter.
+ */
+void kb_bom_init(struct kb_bom *b);
+void kb_bom_add(struct kb_bom *b, const char *name, uint64_t old, uint64_t new);
+void kb_bom_finish(struct kb_bom *b);
+
 /* bloat-o-meter's entries of one image over types: rows with new set, old 0, unsorted. */
 void kb_bom_entries(struct kb_bom *out, const struct kb_image *img, const char *types);
 void kb_bom_release(struct kb_bom *b);

@@ -29,14 +29,14 @@ static const char diff_usage[] =
 	"  --src TREE      kernel tree: paths relative to it, subsystems from its MAINTAINERS\n"
 	"  --json          JSON instead of text\n";
 
-static double change_percent(uint64_t before, uint64_t after)
+double kb_change_percent(uint64_t before, uint64_t after)
 {
 	if (!before)
 		return 0.0;
 	return ((double)((int64_t)after - (int64_t)before) * 100.0) / (double)before;
 }
 
-static void print_bom(const struct kb_bom *b, const char *title)
+void kb_print_bom(const struct kb_bom *b, const char *title)
 {
 	char old[32], new[32];
 	size_t i;
@@ -62,10 +62,10 @@ static void print_bom(const struct kb_bom *b, const char *title)
 		printf("%-40s %7s %7s %+7lld\n", r->name, old, new, (long long)r->delta);
 	}
 	printf("Total: Before=%llu, After=%llu, chg %+.2f%%\n", (unsigned long long)b->old_total,
-	       (unsigned long long)b->new_total, change_percent(b->old_total, b->new_total));
+	       (unsigned long long)b->new_total, kb_change_percent(b->old_total, b->new_total));
 }
 
-static json_t *bom_json(const struct kb_bom *b, const char *title)
+json_t *kb_bom_json(const struct kb_bom *b, const char *title)
 {
 	json_t *o = json_object(), *rows = json_array();
 	size_t i;
@@ -93,7 +93,7 @@ static json_t *bom_json(const struct kb_bom *b, const char *title)
 	json_object_set_new(o, "total_before", kb_json_u64(b->old_total));
 	json_object_set_new(o, "total_after", kb_json_u64(b->new_total));
 	json_object_set_new(o, "change_percent",
-			    json_real(change_percent(b->old_total, b->new_total)));
+			    json_real(kb_change_percent(b->old_total, b->new_total)));
 	return o;
 }
 
@@ -129,9 +129,9 @@ static int diff_bom(const char *oldp, const char *newp, int mode, int json)
 			continue;
 		kb_bom_compute(&b, old, new, blocks[i].types);
 		if (json)
-			json_array_append_new(arr, bom_json(&b, blocks[i].title));
+			json_array_append_new(arr, kb_bom_json(&b, blocks[i].title));
 		else
-			print_bom(&b, blocks[i].title);
+			kb_print_bom(&b, blocks[i].title);
 		kb_bom_release(&b);
 	}
 	if (json) {
@@ -215,7 +215,7 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 				       (long long)rows[i].new - (long long)rows[i].old);
 		printf("Total: Before=%llu, After=%llu, chg %+.2f%%\n",
 		       (unsigned long long)old->bd->total, (unsigned long long)new->bd->total,
-		       change_percent(old->bd->total, new->bd->total));
+		       kb_change_percent(old->bd->total, new->bd->total));
 		goto out;
 	}
 	jr = json_array();

@@ -23,6 +23,9 @@ int cmd_record(int argc, char **argv);
 int cmd_blame(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_db(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_top(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
 
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);
@@ -38,6 +41,12 @@ json_t *kb_json_u64(uint64_t v);
 /* An address as a JSON string "0xffffffff81000000" (JSON numbers cannot hold them all). */
 json_t *kb_json_addr(uint64_t v);
 struct kb_maint;
+struct kb_bom;
+/* bloat-o-meter's text of one block ("Function", "Data", ...), and the same as JSON */
+void kb_print_bom(const struct kb_bom *b, const char *title);
+json_t *kb_bom_json(const struct kb_bom *b, const char *title);
+/* (after - before) * 100 / before, as bloat-o-meter computes its "chg" */
+double kb_change_percent(uint64_t before, uint64_t after);
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses the KEY of --by KEY; prints the error and returns -1 if it names no grouping. */

@@ -20,6 +20,9 @@ static const char usage_text[] =
 	"  record IMAGE         store one build of a commit in the database\n"
 	"  blame                the commits that added the most (blame --min 40K)\n"
 	"  history              size per commit along the first-parent line\n"
+	"  show REV             a recorded build against its parent build\n"
+	"  top                  where a recorded build's bytes go\n"
+	"  merge OUT IN...      join databases recorded apart (shards)\n"
 	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
@@ -30,7 +33,8 @@ static const struct {
 } commands[] = {
 	{ "size", cmd_size },	  { "syms", cmd_syms },	  { "diff", cmd_diff },
 	{ "record", cmd_record }, { "blame", cmd_blame }, { "history", cmd_history },
-	{ "db", cmd_db },
+	{ "db", cmd_db },	  { "show", cmd_show },	  { "top", cmd_top },
+	{ "merge", cmd_merge },
 };
 
 int kb_report_error(void)

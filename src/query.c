@@ -158,3 +158,59 @@ void kb_format_date(int64_t t, char *buf)
 	gmtime_r(&tt, &tm);
 	strftime(buf, 11, "%Y-%m-%d", &tm);
 }
+
+static const char *dup_col(struct kb_strtab *t, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i), *out;
+
+	if (!v)
+		return NULL;
+	kb_strtab_intern(t, v, strlen(v), &out);
+	return out;
+}
+
+int kb_items_load(struct kb_store *s, struct kb_items *out)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (kb_store_prepare(s, &st,
+			     "SELECT i.id, i.kind, i.class, i.name, p.path, sub.name FROM "
+			     "items i JOIN paths p ON p.id = i.path_id LEFT JOIN subsystems "
+			     "sub ON sub.id = p.subsystem_id"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0), old = alloc;
+		struct kb_item_meta *m;
+
+		if (id >= alloc) {
+			ALLOC_GROW(out->v, id + 1, alloc);
+			memset(out->v + old, 0, (alloc - old) * sizeof(*out->v));
+			for (size_t k = old; k < alloc; k++)
+				out->v[k].kind = -1;
+		}
+		if (id + 1 > out->n)
+			out->n = id + 1;
+		m = &out->v[id];
+		m->kind = sqlite3_column_int(st, 1);
+		m->cls = sqlite3_column_int(st, 2);
+		m->name = dup_col(&out->strs, st, 3);
+		m->path = dup_col(&out->strs, st, 4);
+		m->subsystem = dup_col(&out->strs, st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_items_release(out);
+		return kb_store_fail(s, "cannot read items");
+	}
+	return 0;
+}
+
+void kb_items_release(struct kb_items *it)
+{
+	free(it->v);
+	kb_strtab_release(&it->strs);
+	memset(it, 0, sizeof(*it));
+}

@@ -34,6 +34,21 @@ int kb_scope_class_arg(struct kb_scope *sc, const char *arg);
  * build no other build names as parent), oldest first. */
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n);
 
+/* What an item is, by item id: loaded whole for show, top and merge. */
+struct kb_item_meta {
+	int kind, cls;
+	const char *name, *path, *subsystem; /* path "" and subsystem NULL when none */
+};
+
+struct kb_items {
+	struct kb_item_meta *v; /* by item id; kind -1 where no item has that id */
+	size_t n;
+	struct kb_strtab strs;
+};
+
+int kb_items_load(struct kb_store *s, struct kb_items *out);
+void kb_items_release(struct kb_items *it);
+
 /* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
 void kb_format_date(int64_t t, char *buf);
 
