@@ -58,28 +58,32 @@ static int range_commits(struct kb_store *s, const char *range, struct strbuf *i
 	    kb_store_prepare(s, &par, "SELECT id, parent_sha FROM commits WHERE sha = ?1"))
 		goto out;
 	/* resolve both ends among the commits the store knows */
-	for (int end = 0; end < 2; end++) {
-		const char *want = end ? dots + 2 : a;
+	for (int side = 0; side < 2; side++) {
+		char *want = xstrdup(side ? dots + 2 : a), *got = NULL;
 		int found = 0;
 
-		sqlite3_bind_text(find, 1, want, -1, SQLITE_STATIC);
-		while (sqlite3_step(find) == SQLITE_ROW) {
-			if (found++)
-				break;
-			if (end) {
-				free(cur);
-				cur = col_dup(find, 0);
-			} else {
-				free(a);
-				a = col_dup(find, 0);
+		if (strlen(want) >= 4 && strspn(want, "0123456789abcdef") == strlen(want)) {
+			sqlite3_bind_text(find, 1, want, -1, SQLITE_STATIC);
+			while (found < 2 && sqlite3_step(find) == SQLITE_ROW) {
+				free(got);
+				got = col_dup(find, 0);
+				found++;
 			}
+			sqlite3_reset(find);
 		}
-		sqlite3_reset(find);
-		if (found != 1 || strspn(want, "0123456789abcdef") != strlen(want) ||
-		    strlen(want) < 4) {
+		if (found != 1) {
 			kb_error_set("%s: %s commit in %s", want,
 				     found > 1 ? "ambiguous" : "unknown", kb_store_path(s));
+			free(want);
+			free(got);
 			goto out;
+		}
+		free(want);
+		if (side) {
+			cur = got;
+		} else {
+			free(a);
+			a = got;
 		}
 	}
 	while (cur && strcmp(cur, a)) {

@@ -14,7 +14,7 @@
 #include <stdio.h>
 #include <string.h>
 
-static const char db_usage[] = "usage: kbloat db check [--db DB] [--verbose]\n";
+static const char db_usage[] = "usage: kbloat db check [--db DB] [--verbose] [--json]\n";
 
 static int sqlite_checks(struct kb_store *s)
 {
@@ -123,12 +123,13 @@ int cmd_db(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "db", required_argument, NULL, 'D' },
 		{ "verbose", no_argument, NULL, 'v' },
+		{ "json", no_argument, NULL, 'j' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *db = KB_DEFAULT_DB;
 	struct kb_store *s = NULL;
-	int c, verbose = 0, a, b, rc;
+	int c, verbose = 0, json = 0, a, b, rc;
 
 	if (argc < 2 || strcmp(argv[1], "check"))
 		return kb_usage(db_usage);
@@ -141,6 +142,9 @@ int cmd_db(int argc, char **argv)
 			break;
 		case 'v':
 			verbose = 1;
+			break;
+		case 'j':
+			json = 1;
 			break;
 		case 'h':
 			fputs(db_usage, stdout);
@@ -157,12 +161,17 @@ int cmd_db(int argc, char **argv)
 	b = a < 0 ? -1 : build_checks(s, verbose);
 	if (a < 0 || b < 0) {
 		rc = kb_report_error();
-	} else if (a + b) {
-		fprintf(stderr, "kbloat: %s: %d problem%s\n", db, a + b, a + b == 1 ? "" : "s");
-		rc = KB_EXIT_THRESHOLD;
 	} else {
-		printf("%s: ok\n", db);
-		rc = KB_EXIT_OK;
+		/* each problem was said on stderr as it was found */
+		if (json)
+			kb_json_print(json_pack("{s:s,s:b,s:i}", "db", db, "ok", !(a + b),
+						"problems", a + b));
+		else if (a + b)
+			fprintf(stderr, "kbloat: %s: %d problem%s\n", db, a + b,
+				a + b == 1 ? "" : "s");
+		else
+			printf("%s: ok\n", db);
+		rc = a + b ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
 	}
 	kb_store_close(s);
 	return rc;

@@ -55,6 +55,15 @@ check "a threshold nothing crosses says so and exits 0" grep -q "^no commit adde
 check "blame --symbol finds the table's commit" grep -q "${big:0:12}" \
 	<("$KBLOAT" blame --db "$db" --symbol crc_big_table --min 1)
 
+# --range keeps the builds of the commits after A up to B (first parents, in the store)
+before=$(grep -B2 "$big" "$HISTORY/first-parent.txt" | head -n1)
+after=$(grep -A1 "$big" "$HISTORY/first-parent.txt" | tail -n1)
+check "blame --range around the 40 KB commit finds it" grep -q "${big:0:12}" \
+	<("$KBLOAT" blame --db "$db" --min 40K --range "${before:0:12}..${after:0:12}")
+check "blame --range that ends before it does not" grep -q "^no commit added" \
+	<("$KBLOAT" blame --db "$db" --min 40K --range "$(head -n1 "$HISTORY/first-parent.txt")..$before")
+check "db check --json says ok" grep -q '"ok": true' <("$KBLOAT" db check --db "$db" --json)
+
 # history: each build's size is kbloat size's total of its image
 "$KBLOAT" history --db "$db" --json >"$SCRATCH/history.json"
 while read -r sha; do
