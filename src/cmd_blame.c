@@ -292,27 +292,24 @@ int cmd_blame(int argc, char **argv)
 	struct strbuf ids = STRBUF_INIT;
 	uint64_t min = 1;
 	long limit = 20;
-	int json = 0, c, rc = KB_EXIT_USAGE, scopes;
+	int json = 0, c, rc = KB_EXIT_USAGE;
 	int64_t config_id;
 	json_t *arr = NULL;
 	size_t n = 0, i;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int scope = kb_scope_opt(&sc, c, optarg);
+
+		if (scope < 0)
+			return KB_EXIT_USAGE;
+		if (scope)
+			continue;
 		switch (c) {
 		case 'D':
 			db = optarg;
 			break;
 		case 'c':
 			config = optarg;
-			break;
-		case 's':
-			sc.subsystem = optarg;
-			break;
-		case 'p':
-			sc.path = optarg;
-			break;
-		case 'y':
-			sc.symbol = optarg;
 			break;
 		case 'r':
 			range = optarg;
@@ -325,10 +322,6 @@ int cmd_blame(int argc, char **argv)
 				kb_errorf("--min %s: not a size (40K, 40KB, 40KiB, 1.5M)", optarg);
 				return KB_EXIT_USAGE;
 			}
-			break;
-		case 'k':
-			if (kb_scope_class_arg(&sc, optarg) < 0)
-				return KB_EXIT_USAGE;
 			break;
 		case 'l':
 			limit = kb_parse_count(optarg);
@@ -344,12 +337,10 @@ int cmd_blame(int argc, char **argv)
 			return kb_usage(blame_usage);
 		}
 	}
-	scopes = !!sc.subsystem + !!sc.path + !!sc.symbol;
-	if (optind != argc || scopes > 1) {
-		if (scopes > 1)
-			kb_errorf("--subsystem, --path and --symbol exclude each other");
-		return scopes > 1 ? KB_EXIT_USAGE : kb_usage(blame_usage);
-	}
+	if (optind != argc)
+		return kb_usage(blame_usage);
+	if (kb_scope_check(&sc))
+		return KB_EXIT_USAGE;
 	if (kb_store_open(&s, db, 0) || kb_store_find_config(s, config, &config_id) ||
 	    (range && range_commits(s, range, &ids)) ||
 	    query_rows(s, config_id, &sc, (int64_t)min, limit, range ? ids.buf : NULL, &rows, &n)) {

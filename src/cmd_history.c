@@ -107,6 +107,12 @@ int cmd_history(int argc, char **argv)
 	json_t *arr = NULL;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		int scope = kb_scope_opt(&sc, c, optarg);
+
+		if (scope < 0)
+			return KB_EXIT_USAGE;
+		if (scope)
+			continue;
 		switch (c) {
 		case 'D':
 			db = optarg;
@@ -114,21 +120,8 @@ int cmd_history(int argc, char **argv)
 		case 'c':
 			config = optarg;
 			break;
-		case 's':
-			sc.subsystem = optarg;
-			break;
-		case 'p':
-			sc.path = optarg;
-			break;
-		case 'y':
-			sc.symbol = optarg;
-			break;
 		case 'j':
 			json = 1;
-			break;
-		case 'k':
-			if (kb_scope_class_arg(&sc, optarg) < 0)
-				return KB_EXIT_USAGE;
 			break;
 		case 'h':
 			fputs(history_usage, stdout);
@@ -139,10 +132,8 @@ int cmd_history(int argc, char **argv)
 	}
 	if (optind != argc)
 		return kb_usage(history_usage);
-	if (!!sc.subsystem + !!sc.path + !!sc.symbol > 1) {
-		kb_errorf("--subsystem, --path and --symbol exclude each other");
+	if (kb_scope_check(&sc))
 		return KB_EXIT_USAGE;
-	}
 	if (kb_store_open(&s, db, 0) || kb_store_find_config(s, config, &config_id) ||
 	    kb_build_line(s, config_id, 0, &ids, &n))
 		goto err;

@@ -27,8 +27,14 @@ void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first);
 void kb_scope_bind(const struct kb_scope *sc, sqlite3_stmt *st, int first);
 /* The ids of the breakdown items in sc, as a dense 0/1 array (*n entries). */
 int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n);
-/* Parses --class NAME into sc->cls; prints the error and returns -1 if it is not a class. */
-int kb_scope_class_arg(struct kb_scope *sc, const char *arg);
+/*
+ * Takes getopt's code c of a scope option ('s' --subsystem, 'p' --path, 'y' --symbol,
+ * 'k' --class): 1 if it was one, 0 if not, -1 (error printed) on
+ * a class that is not one.
+ */
+int kb_scope_opt(struct kb_scope *sc, int c, const char *arg);
+/* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
+int kb_scope_check(const struct kb_scope *sc);
 
 /* The ok builds of config_id along the first-parent line that ends at head (0: the newest
  * build no other build names as parent), oldest first. */
