@@ -123,8 +123,10 @@ static int do_record(const struct record_opts *o)
 	    kb_repo_resolve(repo, o->commit, sha) || kb_repo_commit_info(repo, sha, &ci))
 		goto err;
 	chain.store = store;
+	/* a first record into an empty database walks back at most this far: a parent build
+	 * further back is found once `kbloat collect` or a later record fills the line in */
 	if (ci.parent[0] &&
-	    kb_repo_walk_first_parents(repo, ci.parent, 1000000, collect_chain, &chain) < 0)
+	    kb_repo_walk_first_parents(repo, ci.parent, 100000, collect_chain, &chain) < 0)
 		goto err;
 	if (o->dotconfig && kb_read_dotconfig(o->dotconfig, &dotconfig))
 		goto err;

@@ -1067,9 +1067,14 @@ int kb_store_find_build(struct kb_store *s, const char *rev, const char *config,
 
 int kb_store_has_commit(struct kb_store *s, const char *sha)
 {
+	sqlite3_stmt *st;
 	int64_t id;
+	int rc;
 
-	if (commit_id_of(s, sha, &id) == 0)
-		return 1;
-	return strstr(kb_error_last(), "vanished") ? 0 : KB_ERR;
+	if (kb_store_prepare(s, &st, "SELECT id FROM commits WHERE sha = ?1"))
+		return KB_ERR;
+	bind_text(st, 1, sha);
+	rc = one_int(s, st, &id, "cannot look a commit up");
+	sqlite3_finalize(st);
+	return rc;
 }
