@@ -48,7 +48,8 @@ static int sqlite_checks(struct kb_store *s)
 /* Sizes of each ok build against its totals, and its class deltas against its parent's. */
 static int build_checks(struct kb_store *s, int verbose)
 {
-	sqlite3_stmt *st, *kinds;
+	sqlite3_stmt *st;
+	struct kb_items items;
 	int problems = 0, rc;
 
 	if (kb_store_prepare(s, &st,
@@ -58,7 +59,7 @@ static int build_checks(struct kb_store *s, int verbose)
 			     "commits c ON c.id = b.commit_id LEFT JOIN builds p ON p.id = "
 			     "b.parent_build_id WHERE b.status = 'ok' ORDER BY b.id"))
 		return -1;
-	if (kb_store_prepare(s, &kinds, "SELECT kind FROM items WHERE id = ?1")) {
+	if (kb_items_load(s, &items)) {
 		sqlite3_finalize(st);
 		return -1;
 	}
@@ -94,10 +95,15 @@ static int build_checks(struct kb_store *s, int verbose)
 		for (i = 0; i < z.n; i++) {
 			if (!z.v[i])
 				continue;
-			sqlite3_bind_int64(kinds, 1, (int64_t)i);
-			if (sqlite3_step(kinds) == SQLITE_ROW)
-				got[sqlite3_column_int(kinds, 0)] += (int64_t)z.v[i];
-			sqlite3_reset(kinds);
+			if (i >= items.n || items.v[i].kind < 0) {
+				fprintf(stderr,
+					"kbloat: build of %.12s: a size of item %zu, which "
+					"does not exist\n",
+					sha, i);
+				problems++;
+				continue;
+			}
+			got[items.v[i].kind] += (int64_t)z.v[i];
 		}
 		kb_sizes_release(&z);
 		for (k = 0; k < 4; k++) {
@@ -113,7 +119,7 @@ static int build_checks(struct kb_store *s, int verbose)
 		if (verbose)
 			printf("build of %.12s: ok\n", sha);
 	}
-	sqlite3_finalize(kinds);
+	kb_items_release(&items);
 	sqlite3_finalize(st);
 	return rc == SQLITE_DONE ? problems : -1;
 }

@@ -187,7 +187,7 @@ static int user_version(struct kb_store *s, int64_t *v)
 
 static int migrate(struct kb_store *s)
 {
-	int64_t v, tables = 0;
+	int64_t v = 0, tables = 0;
 	sqlite3_stmt *st;
 	size_t i;
 
@@ -284,6 +284,11 @@ static int intern_row(struct kb_store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, 
 {
 	int rc;
 
+	/* most rows exist already: look first, insert only what is new */
+	*id = 0;
+	rc = one_int(s, sel, id, what);
+	if (rc)
+		return rc < 0 ? KB_ERR : 0;
 	if (run(s, ins, what))
 		return KB_ERR;
 	rc = one_int(s, sel, id, what);
@@ -365,7 +370,7 @@ static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_
 	for (i = 0; i < set->n; i++) {
 		const struct kb_item *it = &set->v[i];
 		size_t p = cache_slot(&s->paths, it->path, strlen(it->path)), k;
-		int64_t pid, sid;
+		int64_t pid, sid = 0;
 
 		if (s->paths.ids[p] < 0) {
 			bind_text(ins_path, 1, it->path);
@@ -908,7 +913,7 @@ static void crash_point(void)
 
 static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int *already)
 {
-	int64_t commit_id, config_id, dotconfig_id, toolchain_id, build, parent, distance, len;
+	int64_t commit_id = 0, config_id, dotconfig_id, toolchain_id, build, parent, distance, len;
 	int64_t *ids = NULL;
 	uint64_t bom[3] = { 0 };
 	struct kb_sizes mine = { 0 }, pz = { 0 };

@@ -42,132 +42,107 @@ enum { CLS_TEXT, CLS_RODATA, CLS_DATA, CLS_BSS, CLS_INIT, CLS_PERCPU, CLS_OTHER,
 
 /* ---- the tree ------------------------------------------------------------------------ */
 
-/* Directories an x86_64 kernel links code from; each is its own subsystem. */
-static const char *const dir_names[] = {
-	"arch/x86/boot/compressed", "arch/x86/entry", "arch/x86/entry/vdso", "arch/x86/events",
-	"arch/x86/events/intel", "arch/x86/events/amd", "arch/x86/hyperv", "arch/x86/kernel",
-	"arch/x86/kernel/cpu", "arch/x86/kernel/cpu/mce", "arch/x86/kernel/cpu/microcode",
-	"arch/x86/kernel/cpu/resctrl", "arch/x86/kernel/apic", "arch/x86/kernel/fpu",
-	"arch/x86/kernel/acpi", "arch/x86/kvm", "arch/x86/kvm/vmx", "arch/x86/kvm/svm",
-	"arch/x86/kvm/mmu", "arch/x86/lib", "arch/x86/mm", "arch/x86/mm/pat", "arch/x86/pci",
-	"arch/x86/platform/efi", "arch/x86/power", "arch/x86/realmode", "arch/x86/xen",
-	"arch/x86/crypto", "arch/x86/coco", "arch/x86/include/asm", "kernel", "kernel/bpf",
-	"kernel/cgroup", "kernel/dma", "kernel/entry", "kernel/events", "kernel/futex",
-	"kernel/irq", "kernel/locking", "kernel/module", "kernel/power", "kernel/printk",
-	"kernel/rcu", "kernel/sched", "kernel/time", "kernel/trace", "kernel/debug", "mm",
-	"mm/kasan", "mm/kfence", "mm/damon", "fs", "fs/9p", "fs/autofs", "fs/btrfs",
-	"fs/cachefiles", "fs/ceph", "fs/configfs", "fs/crypto", "fs/debugfs", "fs/devpts",
-	"fs/erofs", "fs/exfat", "fs/exportfs", "fs/ext2", "fs/ext4", "fs/f2fs", "fs/fat",
-	"fs/fuse", "fs/gfs2", "fs/hugetlbfs", "fs/iomap", "fs/isofs", "fs/jbd2", "fs/kernfs",
-	"fs/lockd", "fs/netfs", "fs/nfs", "fs/nfsd", "fs/nls", "fs/notify", "fs/notify/fanotify",
-	"fs/notify/inotify", "fs/ntfs3", "fs/overlayfs", "fs/proc", "fs/pstore", "fs/quota",
-	"fs/ramfs", "fs/smb/client", "fs/squashfs", "fs/sysfs", "fs/tracefs", "fs/udf",
-	"fs/verity", "fs/xfs", "fs/xfs/libxfs", "net/core", "net/ethernet", "net/ipv4",
-	"net/ipv6", "net/ipv4/netfilter", "net/netfilter", "net/netfilter/ipset", "net/netlink",
-	"net/packet", "net/unix", "net/sched", "net/bridge", "net/8021q", "net/xfrm",
-	"net/sunrpc", "net/sunrpc/auth_gss", "net/wireless", "net/mac80211", "net/bluetooth",
-	"net/ethtool", "net/devlink", "net/dsa", "net/tls", "net/mptcp", "net/sctp",
-	"net/vmw_vsock", "net/dns_resolver", "net/rfkill", "net/llc", "net/handshake",
-	"net/openvswitch", "net/can", "drivers/acpi", "drivers/acpi/acpica", "drivers/ata",
-	"drivers/base", "drivers/base/power", "drivers/base/regmap", "drivers/block",
-	"drivers/block/zram", "drivers/char", "drivers/char/hw_random", "drivers/char/ipmi",
-	"drivers/char/tpm", "drivers/clk", "drivers/clocksource", "drivers/connector",
-	"drivers/cpufreq", "drivers/cpuidle", "drivers/crypto", "drivers/dax", "drivers/dma",
-	"drivers/dma-buf", "drivers/edac", "drivers/firmware", "drivers/firmware/efi",
-	"drivers/firmware/efi/libstub", "drivers/gpio", "drivers/gpu/drm", "drivers/gpu/drm/i915",
-	"drivers/gpu/drm/i915/display", "drivers/gpu/drm/i915/gt", "drivers/gpu/drm/amd/amdgpu",
-	"drivers/gpu/drm/amd/display/dc", "drivers/gpu/drm/nouveau", "drivers/gpu/drm/ttm",
-	"drivers/gpu/drm/virtio", "drivers/hid", "drivers/hid/usbhid", "drivers/hv",
-	"drivers/hwmon", "drivers/i2c", "drivers/i2c/busses", "drivers/infiniband/core",
-	"drivers/input", "drivers/input/keyboard", "drivers/input/mouse", "drivers/input/serio",
-	"drivers/iommu", "drivers/iommu/intel", "drivers/iommu/amd", "drivers/irqchip",
-	"drivers/leds", "drivers/md", "drivers/md/bcache", "drivers/media/rc", "drivers/mfd",
-	"drivers/misc", "drivers/mmc/core", "drivers/mmc/host", "drivers/mtd", "drivers/net",
-	"drivers/net/bonding", "drivers/net/ethernet/intel/e1000",
-	"drivers/net/ethernet/intel/e1000e", "drivers/net/ethernet/intel/igb",
-	"drivers/net/ethernet/intel/ixgbe", "drivers/net/ethernet/intel/i40e",
-	"drivers/net/ethernet/intel/ice", "drivers/net/ethernet/realtek",
-	"drivers/net/ethernet/broadcom", "drivers/net/ethernet/broadcom/bnxt",
-	"drivers/net/ethernet/mellanox/mlx5/core", "drivers/net/phy", "drivers/net/team",
-	"drivers/net/usb", "drivers/net/wireless/intel/iwlwifi",
-	"drivers/net/wireless/intel/iwlwifi/mvm", "drivers/net/wireless/ath/ath10k",
-	"drivers/nvme/host", "drivers/nvme/target", "drivers/nvdimm", "drivers/nvmem",
-	"drivers/of", "drivers/pci", "drivers/pci/hotplug", "drivers/pci/msi", "drivers/pci/pcie",
-	"drivers/perf", "drivers/phy", "drivers/pinctrl", "drivers/pinctrl/intel",
-	"drivers/platform/x86", "drivers/pnp", "drivers/power/supply", "drivers/powercap",
-	"drivers/ptp", "drivers/regulator", "drivers/rtc", "drivers/scsi", "drivers/scsi/megaraid",
-	"drivers/scsi/mpt3sas", "drivers/spi", "drivers/target", "drivers/thermal",
-	"drivers/thunderbolt", "drivers/tty", "drivers/tty/serial", "drivers/tty/serial/8250",
-	"drivers/tty/vt", "drivers/tty/hvc", "drivers/usb/core", "drivers/usb/host",
-	"drivers/usb/storage", "drivers/usb/gadget", "drivers/usb/typec", "drivers/vfio",
-	"drivers/vfio/pci", "drivers/vhost", "drivers/video/backlight", "drivers/video/console",
-	"drivers/video/fbdev/core", "drivers/virtio", "drivers/watchdog", "drivers/xen",
-	"drivers/xen/events", "lib", "lib/crypto", "lib/lz4", "lib/lzo", "lib/math", "lib/raid6",
-	"lib/xz", "lib/zlib_deflate", "lib/zlib_inflate", "lib/zstd/common", "lib/zstd/compress",
-	"lib/zstd/decompress", "block", "block/partitions", "certs", "crypto",
-	"crypto/asymmetric_keys", "init", "io_uring", "ipc", "security", "security/apparmor",
-	"security/integrity", "security/integrity/ima", "security/keys", "security/landlock",
-	"security/selinux", "security/selinux/ss", "security/yama", "sound/core",
-	"sound/core/seq", "sound/pci/hda", "sound/soc", "sound/usb", "virt/kvm", "include/linux",
-	"include/net", "include/trace",
+/*
+ * Directories an x86_64 kernel links code from, each its own subsystem: "TOP: SUB SUB ..."
+ * names TOP/SUB for each SUB ("." is TOP itself); "" as TOP names top-level directories.
+ */
+static const char *const tree[] = {
+	"arch/x86: boot/compressed entry entry/vdso events events/intel events/amd hyperv "
+	"kernel kernel/cpu kernel/cpu/mce kernel/cpu/microcode kernel/cpu/resctrl kernel/apic "
+	"kernel/fpu kernel/acpi kvm kvm/vmx kvm/svm kvm/mmu lib mm mm/pat pci platform/efi "
+	"power realmode xen crypto coco include/asm",
+	"kernel: . bpf cgroup dma entry events futex irq locking module power printk rcu sched "
+	"time trace debug",
+	"mm: . kasan kfence damon",
+	"fs: . 9p autofs btrfs cachefiles ceph configfs crypto debugfs devpts erofs exfat "
+	"exportfs ext2 ext4 f2fs fat fuse gfs2 hugetlbfs iomap isofs jbd2 kernfs lockd netfs "
+	"nfs nfsd nls notify notify/fanotify notify/inotify ntfs3 overlayfs proc pstore quota "
+	"ramfs smb/client squashfs sysfs tracefs udf verity xfs xfs/libxfs",
+	"net: core ethernet ipv4 ipv6 ipv4/netfilter netfilter netfilter/ipset netlink packet "
+	"unix sched bridge 8021q xfrm sunrpc sunrpc/auth_gss wireless mac80211 bluetooth "
+	"ethtool devlink dsa tls mptcp sctp vmw_vsock dns_resolver rfkill llc handshake "
+	"openvswitch can",
+	"drivers: acpi acpi/acpica ata base base/power base/regmap block block/zram char "
+	"char/hw_random char/ipmi char/tpm clk clocksource connector cpufreq cpuidle crypto dax "
+	"dma dma-buf edac firmware firmware/efi firmware/efi/libstub gpio gpu/drm gpu/drm/i915 "
+	"gpu/drm/i915/display gpu/drm/i915/gt gpu/drm/amd/amdgpu gpu/drm/amd/display/dc "
+	"gpu/drm/nouveau gpu/drm/ttm gpu/drm/virtio hid hid/usbhid hv hwmon i2c i2c/busses "
+	"infiniband/core input input/keyboard input/mouse input/serio iommu iommu/intel "
+	"iommu/amd irqchip leds md md/bcache media/rc mfd misc mmc/core mmc/host mtd net "
+	"net/bonding net/ethernet/intel/e1000 net/ethernet/intel/e1000e net/ethernet/intel/igb "
+	"net/ethernet/intel/ixgbe net/ethernet/intel/i40e net/ethernet/intel/ice "
+	"net/ethernet/realtek net/ethernet/broadcom net/ethernet/broadcom/bnxt "
+	"net/ethernet/mellanox/mlx5/core net/phy net/team net/usb net/wireless/intel/iwlwifi "
+	"net/wireless/intel/iwlwifi/mvm net/wireless/ath/ath10k nvme/host nvme/target nvdimm "
+	"nvmem of pci pci/hotplug pci/msi pci/pcie perf phy pinctrl pinctrl/intel platform/x86 "
+	"pnp power/supply powercap ptp regulator rtc scsi scsi/megaraid scsi/mpt3sas spi target "
+	"thermal thunderbolt tty tty/serial tty/serial/8250 tty/vt tty/hvc usb/core usb/host "
+	"usb/storage usb/gadget usb/typec vfio vfio/pci vhost video/backlight video/console "
+	"video/fbdev/core virtio watchdog xen xen/events",
+	"lib: . crypto lz4 lzo math raid6 xz zlib_deflate zlib_inflate zstd/common "
+	"zstd/compress zstd/decompress",
+	": block block/partitions certs crypto crypto/asymmetric_keys init io_uring ipc "
+	"virt/kvm include/linux include/net include/trace",
+	"security: . apparmor integrity integrity/ima keys landlock selinux selinux/ss yama",
+	"sound: core core/seq pci/hda soc usb",
 };
 
 static const char *const verbs[] = {
-	"init",	    "exit",	"probe",   "remove", "open",	 "release", "read",    "write",
-	"ioctl",    "mmap",	"poll",	   "alloc",  "free",	 "get",	    "put",     "set",
-	"show",	    "store",	"update",  "handle", "process",	 "submit",  "complete", "start",
-	"stop",	    "reset",	"resume",  "suspend", "enable",	 "disable", "register", "lookup",
-	"insert",   "delete",	"parse",   "validate", "check",	 "map",	    "unmap",   "flush",
-	"sync",	    "lock",	"unlock",  "queue",  "dequeue",	 "send",    "recv",    "xmit",
-	"attach",   "detach",	"create",  "destroy", "copy",	 "fill",    "dump",    "prepare",
-	"commit",   "abort",	"scan",	   "walk",   "find",	 "setup",   "teardown", "refill",
-	"unregister", "clear",	"wake",	   "wait",   "notify",	 "apply",   "restore", "save",
+	"init",	      "exit",	"probe",  "remove",   "open",	 "release", "read",	"write",
+	"ioctl",      "mmap",	"poll",	  "alloc",    "free",	 "get",	    "put",	"set",
+	"show",	      "store",	"update", "handle",   "process", "submit",  "complete", "start",
+	"stop",	      "reset",	"resume", "suspend",  "enable",	 "disable", "register", "lookup",
+	"insert",     "delete", "parse",  "validate", "check",	 "map",	    "unmap",	"flush",
+	"sync",	      "lock",	"unlock", "queue",    "dequeue", "send",    "recv",	"xmit",
+	"attach",     "detach", "create", "destroy",  "copy",	 "fill",    "dump",	"prepare",
+	"commit",     "abort",	"scan",	  "walk",     "find",	 "setup",   "teardown", "refill",
+	"unregister", "clear",	"wake",	  "wait",     "notify",	 "apply",   "restore",	"save",
 };
 
 static const char *const nouns[] = {
-	"dev",	   "device", "buf",    "page",	  "pages",   "inode",  "dentry", "file",
-	"sb",	   "entry",  "node",   "tree",	  "list",    "queue",  "ring",	 "desc",
-	"skb",	   "sock",   "conn",   "req",	  "ctx",     "state",  "stats",	 "config",
-	"params",  "attr",   "info",   "data",	  "range",   "region", "zone",	 "slab",
-	"cache",   "task",   "thread", "cpu",	  "irq",     "vector", "msi",	 "port",
-	"link",	   "phy",    "mac",    "hdr",	  "frame",   "packet", "msg",	 "event",
-	"key",	   "hash",   "bucket", "block",	  "bio",     "extent", "journal", "xattr",
-	"acl",	   "quota",  "mount",  "ns",	  "policy",  "rule",   "chain",	 "target",
-	"timer",   "clock",  "freq",   "power",	  "domain",  "resource", "fw",	 "reg",
-	"regs",	   "mode",   "feature", "caps",	  "work",    "bitmap", "folio",	 "vma",
-	"mm",	   "cred",   "group",  "filter",  "prog",    "map",    "table",	 "mask",
+	"dev",	   "device", "buf",	"page",	 "pages", "inode",  "dentry",	"file",	  "sb",
+	"entry",   "node",   "tree",	"list",	 "queue", "ring",   "desc",	"skb",	  "sock",
+	"conn",	   "req",    "ctx",	"state", "stats", "config", "params",	"attr",	  "info",
+	"data",	   "range",  "region",	"zone",	 "slab",  "cache",  "task",	"thread", "cpu",
+	"irq",	   "vector", "msi",	"port",	 "link",  "phy",    "mac",	"hdr",	  "frame",
+	"packet",  "msg",    "event",	"key",	 "hash",  "bucket", "block",	"bio",	  "extent",
+	"journal", "xattr",  "acl",	"quota", "mount", "ns",	    "policy",	"rule",	  "chain",
+	"target",  "timer",  "clock",	"freq",	 "power", "domain", "resource", "fw",	  "reg",
+	"regs",	   "mode",   "feature", "caps",	 "work",  "bitmap", "folio",	"vma",	  "mm",
+	"cred",	   "group",  "filter",	"prog",	 "map",	  "table",  "mask",
 };
 
 /* static functions whose names many files share, as in a real kernel */
 static const char *const common_statics[] = {
-	"show",	  "store",    "probe",	"remove",  "open",     "release", "read",     "write",
-	"ioctl",  "init_once", "suspend", "resume", "shutdown", "poll",	  "llseek",   "flush",
-	"cleanup", "setup",   "get_info", "irq_handler", "mmap", "fill_super", "kill_sb",
+	"show",	    "store",	   "probe",  "remove",	   "open",    "release",
+	"read",	    "write",	   "ioctl",  "init_once",  "suspend", "resume",
+	"shutdown", "poll",	   "llseek", "flush",	   "cleanup", "setup",
+	"get_info", "irq_handler", "mmap",   "fill_super", "kill_sb",
 };
 
 static const char *const file_stems[] = {
-	"core",	   "main",     "dev",	  "init",     "ops",	"sysfs",   "debugfs",	"ioctl",
-	"irq",	   "util",     "common",  "proc",     "netlink", "trace",  "pm",	"hw",
-	"ethtool", "params",   "super",	  "inode",    "file",	"dir",	   "namei",	"xattr",
-	"acl",	   "data",     "tables",  "policy",   "hooks",	"events",  "timer",	"queue",
-	"ring",	   "tx",       "rx",	  "mbox",     "fw",	"regs",	   "lib",	"helpers",
-	"alloc",   "memory",   "mmu",	  "page",     "cache",	"map",	   "hash",	"tree",
-	"list",	   "buf",      "stats",	  "state",    "ctrl",	"link",	   "port",	"bus",
-	"driver",  "device",   "class",	  "platform", "probe",	"quirks",  "acpi",	"pci",
-	"power",   "thermal",  "crypto",  "cipher",   "auth",	"cred",	   "task",	"work",
-	"sched",   "wait",     "lock",	  "mutex",    "rcu",	"topology", "cpu",	"smp",
-	"numa",	   "swap",     "mmap",	  "migrate",  "filemap", "writeback", "extent", "journal",
-	"balloc",  "ialloc",   "bitmap",  "resize",   "recovery", "compat", "syscalls", "uapi",
+	"core",	   "main",    "dev",	"init",	    "ops",	"sysfs",     "debugfs",	 "ioctl",
+	"irq",	   "util",    "common", "proc",	    "netlink",	"trace",     "pm",	 "hw",
+	"ethtool", "params",  "super",	"inode",    "file",	"dir",	     "namei",	 "xattr",
+	"acl",	   "data",    "tables", "policy",   "hooks",	"events",    "timer",	 "queue",
+	"ring",	   "tx",      "rx",	"mbox",	    "fw",	"regs",	     "lib",	 "helpers",
+	"alloc",   "memory",  "mmu",	"page",	    "cache",	"map",	     "hash",	 "tree",
+	"list",	   "buf",     "stats",	"state",    "ctrl",	"link",	     "port",	 "bus",
+	"driver",  "device",  "class",	"platform", "probe",	"quirks",    "acpi",	 "pci",
+	"power",   "thermal", "crypto", "cipher",   "auth",	"cred",	     "task",	 "work",
+	"sched",   "wait",    "lock",	"mutex",    "rcu",	"topology",  "cpu",	 "smp",
+	"numa",	   "swap",    "mmap",	"migrate",  "filemap",	"writeback", "extent",	 "journal",
+	"balloc",  "ialloc",  "bitmap", "resize",   "recovery", "compat",    "syscalls", "uapi",
 };
 
 static const struct {
 	const char *name, *email;
 } authors[] = {
-	{ "Alice Bloat", "alice@example.org" },	  { "Bob Shrink", "bob@example.org" },
-	{ "Carol Config", "carol@example.com" },  { "Dave Driver", "dave@example.net" },
-	{ "Erin Ext4", "erin@example.org" },	  { "Frank Ftrace", "frank@example.com" },
-	{ "Grace Gpio", "grace@example.net" },	  { "Heidi Hugepage", "heidi@example.org" },
-	{ "Ivan Iommu", "ivan@example.com" },	  { "Judy Jbd2", "judy@example.net" },
+	{ "Alice Bloat", "alice@example.org" },	   { "Bob Shrink", "bob@example.org" },
+	{ "Carol Config", "carol@example.com" },   { "Dave Driver", "dave@example.net" },
+	{ "Erin Ext4", "erin@example.org" },	   { "Frank Ftrace", "frank@example.com" },
+	{ "Grace Gpio", "grace@example.net" },	   { "Heidi Hugepage", "heidi@example.org" },
+	{ "Ivan Iommu", "ivan@example.com" },	   { "Judy Jbd2", "judy@example.net" },
 	{ "Mallory Mmap", "mallory@example.org" }, { "Trent Tcp", "trent@example.com" },
 };
 
@@ -285,42 +260,62 @@ static const char *str(struct gen *g, const char *s)
 	return out;
 }
 
-static void make_dirs(struct gen *g)
+static void add_dir(struct gen *g, const char *path, size_t *alloc)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
+	const char *last = strrchr(path, '/');
+	struct dir *d;
+	char *c;
 
-	g->ndirs = ARRAY_SIZE(dir_names);
-	g->dirs = xcalloc(g->ndirs, sizeof(*g->dirs));
-	for (i = 0; i < g->ndirs; i++) {
-		const char *p = dir_names[i], *last = strrchr(p, '/');
-		char *c;
-
-		last = last ? last + 1 : p;
-		g->dirs[i].path = p;
-		strbuf_reset(&sb);
+	ALLOC_GROW(g->dirs, g->ndirs + 1, *alloc);
+	d = &g->dirs[g->ndirs++];
+	last = last ? last + 1 : path;
+	d->path = str(g, path);
+	strbuf_addstr(&sb, last);
+	for (c = sb.buf; *c; c++)
+		if (*c == '-' || *c == '.')
+			*c = '_';
+	d->prefix = str(g, sb.buf);
+	strbuf_reset(&sb);
+	if (!strncmp(path, "arch/x86/", 9))
+		strbuf_addf(&sb, "x86/%s", last);
+	else
 		strbuf_addstr(&sb, last);
-		for (c = sb.buf; *c; c++)
-			if (*c == '-' || *c == '.')
-				*c = '_';
-		g->dirs[i].prefix = str(g, sb.buf);
-		strbuf_reset(&sb);
-		if (!strncmp(p, "arch/x86/", 9))
-			strbuf_addf(&sb, "x86/%s", last);
-		else
-			strbuf_addstr(&sb, last);
-		g->dirs[i].tag = str(g, sb.buf);
-	}
+	d->tag = str(g, sb.buf);
 	strbuf_release(&sb);
+}
+
+static void make_dirs(struct gen *g)
+{
+	struct strbuf path = STRBUF_INIT;
+	size_t i, alloc = 0, top, len;
+	const char *p;
+
+	for (i = 0; i < ARRAY_SIZE(tree); i++) {
+		top = strcspn(tree[i], ":");
+		for (p = tree[i] + top + 1; *p; p += len) {
+			p += strspn(p, " ");
+			len = strcspn(p, " ");
+			strbuf_reset(&path);
+			strbuf_add(&path, tree[i], top);
+			if (len == 1 && *p == '.')
+				;
+			else if (top)
+				strbuf_addf(&path, "/%.*s", (int)len, p);
+			else
+				strbuf_add(&path, p, len);
+			add_dir(g, path.buf, &alloc);
+		}
+	}
+	strbuf_release(&path);
 }
 
 /* A new file in dir d, with a name no file of d has; returns its index. */
 static size_t add_file(struct gen *g, size_t d, const char *suffix)
 {
 	const struct dir *dir = &g->dirs[d];
-	const char *ext = strncmp(dir->path, "include/", 8) && !strstr(dir->path, "/include/") ?
-				  ".c" :
-				  ".h";
+	const char *ext =
+		strncmp(dir->path, "include/", 8) && !strstr(dir->path, "/include/") ? ".c" : ".h";
 	int tries;
 
 	for (tries = 0;; tries++) {
@@ -446,7 +441,9 @@ static void sym_name(struct gen *g, const struct dir *dir, int cls, int *bom_kin
 			strbuf_addf(sb, "__func__.%lu", ++g->local_no);
 		else
 			strbuf_addf(sb, "%s_%s_%s", dir->prefix, PICK(r, nouns),
-				    x < 60 ? "ops" : x < 80 ? "ids" : "names");
+				    x < 60 ? "ops" :
+				    x < 80 ? "ids" :
+					     "names");
 		break;
 	case CLS_DATA:
 		if (x < 10)
@@ -455,7 +452,10 @@ static void sym_name(struct gen *g, const struct dir *dir, int cls, int *bom_kin
 			strbuf_addf(sb, "descriptor.%lu", ++g->local_no);
 		else
 			strbuf_addf(sb, "%s_%s_%s", dir->prefix, PICK(r, nouns),
-				    x < 50 ? "list" : x < 70 ? "lock" : x < 85 ? "attr" : "dev");
+				    x < 50 ? "list" :
+				    x < 70 ? "lock" :
+				    x < 85 ? "attr" :
+					     "dev");
 		break;
 	case CLS_BSS:
 		if (x < 25)
@@ -464,7 +464,9 @@ static void sym_name(struct gen *g, const struct dir *dir, int cls, int *bom_kin
 			strbuf_addf(sb, "calls.%lu", ++g->local_no);
 		else
 			strbuf_addf(sb, "%s_%s_%s", dir->prefix, PICK(r, nouns),
-				    x < 60 ? "count" : x < 80 ? "cache" : "buf");
+				    x < 60 ? "count" :
+				    x < 80 ? "cache" :
+					     "buf");
 		break;
 	case CLS_INIT:
 		if (x < 70) {
@@ -555,8 +557,7 @@ static size_t add_symbol(struct gen *g, size_t file, uint64_t max)
 	int cls = pick_class(g), bom_kind;
 
 	sym_name(g, &g->dirs[g->files[file].dir], cls, &bom_kind);
-	return add_sym(g, file, cls, bom_kind,
-		       rng_size(&g->rng, median[cls], sigma[cls], 1, max));
+	return add_sym(g, file, cls, bom_kind, rng_size(&g->rng, median[cls], sigma[cls], 1, max));
 }
 
 /* Build 0: nsyms rows, a few of them the gaps between symbols that the analyzer labels. */
@@ -686,8 +687,8 @@ static void make_commit(struct gen *g, size_t n, const struct commit *prev, stru
 		 (unsigned long long)h[1], (unsigned long long)(h[2] >> 32));
 	strcpy(c->parent, prev ? prev->sha : "");
 	c->author = rng_below(&g->rng, ARRAY_SIZE(authors));
-	c->committer_time = (prev ? prev->committer_time : 1672531200) + 60 +
-			    (int64_t)rng_below(&g->rng, 7200);
+	c->committer_time =
+		(prev ? prev->committer_time : 1672531200) + 60 + (int64_t)rng_below(&g->rng, 7200);
 	c->author_time = c->committer_time - (int64_t)rng_below(&g->rng, 3 * 86400);
 }
 
@@ -802,9 +803,8 @@ static void print_times(const struct opts *o, double all, double *t)
 	printf("time: %.1f s in all, %.1f s in kb_store_record%s: %.2f ms per build (median "
 	       "%.2f, p90 %.2f, p99 %.2f, max %.2f ms)\n",
 	       all, sum, o->reopen ? " with an open and close each" : "",
-	       sum * 1e3 / (double)o->builds, t[o->builds / 2] * 1e3,
-	       t[o->builds * 9 / 10] * 1e3, t[o->builds * 99 / 100] * 1e3,
-	       t[o->builds - 1] * 1e3);
+	       sum * 1e3 / (double)o->builds, t[o->builds / 2] * 1e3, t[o->builds * 9 / 10] * 1e3,
+	       t[o->builds * 99 / 100] * 1e3, t[o->builds - 1] * 1e3);
 }
 
 /* Records one build; t gets the seconds the store took (opening it too, with --reopen). */
@@ -824,8 +824,7 @@ static int record_one(const struct opts *o, struct kb_store **s, const struct kb
 	}
 	*t = now() - t0;
 	if (already)
-		return kb_error_set("%s: commit %s was recorded before", o->db,
-				    rec->commit->sha);
+		return kb_error_set("%s: commit %s was recorded before", o->db, rec->commit->sha);
 	return 0;
 }
 
@@ -897,9 +896,12 @@ static int generate(const struct opts *o, struct gen *g)
 		if (rc)
 			goto out;
 		store += t[n];
+		fflush(stdout);
 		if ((n + 1) % 1000 == 0 || n + 1 == o->builds)
-			fprintf(stderr, "%6ld/%ld builds  %7.1f s  (store %.1f s, %.2f ms per build)\n",
-				n + 1, o->builds, now() - start, store, store * 1e3 / (double)(n + 1));
+			fprintf(stderr,
+				"%6ld/%ld builds  %7.1f s  (store %.1f s, %.2f ms per build)\n",
+				n + 1, o->builds, now() - start, store,
+				store * 1e3 / (double)(n + 1));
 	}
 	printf("tables: %zu (one in each %d builds adds one of 40-64 KB)\n", ntables, TABLE_EVERY);
 	printf("last build: %zu rows (%zu symbols and gaps, %zu bloat-o-meter entries) in %zu "
