@@ -107,6 +107,27 @@ void kb_itemset_release(struct kb_itemset *s)
 	memset(s, 0, sizeof(*s));
 }
 
+/*
+ * The cache key of an item: "kind class path-id" then its name, without printf (this runs
+ * for every item of every build) and without NUL bytes (the table compares strings).
+ */
+static void item_key(struct strbuf *key, int kind, int cls, int64_t path_id, const char *name)
+{
+	char head[32], *p = head + sizeof(head);
+	uint64_t v = (uint64_t)path_id;
+
+	*--p = '\x1f';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	*--p = (char)('a' + (cls & 15));
+	*--p = (char)('a' + (kind & 15));
+	strbuf_reset(key);
+	strbuf_add(key, p, (size_t)(head + sizeof(head) - p));
+	strbuf_addstr(key, name);
+}
+
 /* ---- plumbing ------------------------------------------------------------------------ */
 
 int kb_store_fail(struct kb_store *s, const char *what)
@@ -344,6 +365,49 @@ static int put_commits(struct kb_store *s, const struct kb_build_rec *rec)
 	return rc;
 }
 
+/*
+ * Fills the caches with every path and item the database has, in two queries: a process that
+ * records one build (kbloat record in CI) would otherwise look each of ~80,000 items up alone.
+ */
+static int preload_caches(struct kb_store *s)
+{
+	struct strbuf key = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT p.id, p.path, sub.name FROM paths p LEFT JOIN "
+			     "subsystems sub ON sub.id = p.subsystem_id"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 1);
+		const char *sub = (const char *)sqlite3_column_text(st, 2);
+		size_t k = cache_slot(&s->paths, path, strlen(path));
+
+		s->paths.ids[k] = sqlite3_column_int64(st, 0);
+		free(s->paths.subsystems[k]);
+		s->paths.subsystems[k] = sub ? xstrdup(sub) : NULL;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read paths");
+	if (kb_store_prepare(s, &st, "SELECT id, kind, class, path_id, name FROM items"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t k;
+
+		item_key(&key, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+			 sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4));
+		k = cache_slot(&s->items, key.buf, key.len);
+		s->items.ids[k] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	strbuf_release(&key);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read items");
+	return 0;
+}
+
 /* Item ids for a set, interning paths and subsystems on the way. */
 static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_t *ids)
 {
@@ -353,6 +417,8 @@ static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_
 	size_t i;
 	int rc = KB_ERR;
 
+	if (!s->items.keys.nr && !s->paths.keys.nr && preload_caches(s))
+		return KB_ERR;
 	if (kb_store_prepare(s, &ins_sub, "INSERT OR IGNORE INTO subsystems (name) VALUES (?1)") ||
 	    kb_store_prepare(s, &sel_sub, "SELECT id FROM subsystems WHERE name = ?1") ||
 	    kb_store_prepare(s, &ins_path, "INSERT OR IGNORE INTO paths (path) VALUES (?1)") ||
@@ -394,9 +460,7 @@ static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_
 			free(s->paths.subsystems[p]);
 			s->paths.subsystems[p] = xstrdup(it->subsystem);
 		}
-		strbuf_reset(&key);
-		strbuf_addf(&key, "%d\x1f%d\x1f%lld\x1f%s", it->kind, it->cls, (long long)pid,
-			    it->name);
+		item_key(&key, it->kind, it->cls, pid, it->name);
 		k = cache_slot(&s->items, key.buf, key.len);
 		if (s->items.ids[k] < 0) {
 			sqlite3_bind_int(ins_item, 1, it->kind);
