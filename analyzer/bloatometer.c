@@ -108,7 +108,7 @@ void kb_bom_compute(struct kb_bom *b, const struct kb_image *old, const struct k
 	b->nrows = b->names.nr;
 	for (i = 0; i < b->names.nr; i++) {
 		b->rows[i].old = i < o.alloc && o.seen[i] ? o.size[i] : 0;
-		b->rows[i].new = i < n.alloc && n.seen[i] ? n.size[i] : 0;
+		b->rows[i].new = i < n.alloc &&n.seen[i] ? n.size[i] : 0;
 	}
 	kb_bom_finish(b);
 	free(o.size);

@@ -114,7 +114,8 @@ int kb_scope_opt(struct kb_scope *sc, int c, const char *arg)
 		sc->cls = kb_class_parse(arg);
 		if (sc->cls >= 0)
 			return 1;
-		kb_errorf("--class %s: not one of text, rodata, data, bss, init, percpu, other", arg);
+		kb_errorf("--class %s: not one of text, rodata, data, bss, init, percpu, other",
+			  arg);
 		return -1;
 	default:
 		return 0;
