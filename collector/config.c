@@ -1,0 +1,234 @@
+/*
+ * config.c - config specs and merge_config.sh's merging; see config.h.
+ */
+#include "config.h"
+
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const bases[] = { "tinyconfig", "allnoconfig", "defconfig", "modular" };
+
+int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const char *fragments_dir)
+{
+	struct strbuf path = STRBUF_INIT;
+	char *copy = xstrdup(spec), *part, *save = NULL;
+	size_t i, alloc = 0;
+	int first = 1, rc = KB_ERR;
+
+	memset(out, 0, sizeof(*out));
+	out->name = xstrdup(spec);
+	for (part = strtok_r(copy, "+", &save); part;
+	     part = strtok_r(NULL, "+", &save), first = 0) {
+		if (first) {
+			for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+				if (!strcmp(part, bases[i]))
+					out->base = xstrdup(part);
+			if (!out->base) {
+				kb_error_set(
+					"%s: unknown base target '%s' (tinyconfig, allnoconfig, "
+					"defconfig or modular)",
+					spec, part);
+				goto out;
+			}
+			continue;
+		}
+		strbuf_reset(&path);
+		if (strchr(part, '/') || strstr(part, ".config"))
+			strbuf_addstr(&path, part);
+		else
+			strbuf_addf(&path, "%s/%s.config", fragments_dir, part);
+		if (access(path.buf, R_OK)) {
+			kb_error_set("%s: fragment '%s': %s: %s", spec, part, path.buf,
+				     strerror(errno));
+			goto out;
+		}
+		ALLOC_GROW(out->fragments, out->nfragments + 1, alloc);
+		out->fragments[out->nfragments++] = xstrdup(path.buf);
+	}
+	if (!out->base) {
+		kb_error_set("%s: an empty config spec", spec);
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc)
+		kb_config_spec_release(out);
+	free(copy);
+	strbuf_release(&path);
+	return rc;
+}
+
+void kb_config_spec_release(struct kb_config_spec *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nfragments; i++)
+		free(s->fragments[i]);
+	free(s->fragments);
+	free(s->name);
+	free(s->base);
+	memset(s, 0, sizeof(*s));
+}
+
+static size_t name_len(const char *p, const char *end)
+{
+	const char *q = p;
+
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	return (size_t)(q - p);
+}
+
+void kb_kconfig_set(struct kb_kconfig *c, const char *option, const char *value)
+{
+	uint32_t id = kb_strtab_intern(&c->names, option, strlen(option), NULL);
+
+	if (id >= c->alloc) {
+		size_t old = c->alloc;
+
+		ALLOC_GROW(c->values, (size_t)id + 1, c->alloc);
+		memset(c->values + old, 0, (c->alloc - old) * sizeof(*c->values));
+	}
+	free(c->values[id]);
+	c->values[id] = xstrdup(value);
+}
+
+void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p < end) {
+		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
+		struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
+		size_t n;
+
+		if (!eol)
+			eol = end;
+		if (eol - p > 7 && !strncmp(p, "CONFIG_", 7)) {
+			n = name_len(p + 7, eol);
+			q = p + 7 + n;
+			if (n && q < eol && *q == '=') {
+				strbuf_add(&name, p + 7, n);
+				strbuf_add(&value, q + 1, (size_t)(eol - q - 1));
+				while (value.len && (value.buf[value.len - 1] == '\r' ||
+						     value.buf[value.len - 1] == ' '))
+					strbuf_setlen(&value, value.len - 1);
+				kb_kconfig_set(c, name.buf, value.buf);
+			}
+		} else if (eol - p > 9 && !strncmp(p, "# CONFIG_", 9)) {
+			n = name_len(p + 9, eol);
+			q = p + 9 + n;
+			if (n && (size_t)(eol - q) >= 11 && !strncmp(q, " is not set", 11)) {
+				strbuf_add(&name, p + 9, n);
+				kb_kconfig_set(c, name.buf, "n");
+			}
+		}
+		strbuf_release(&name);
+		strbuf_release(&value);
+		p = eol + 1;
+	}
+}
+
+int kb_kconfig_read(struct kb_kconfig *c, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (strbuf_read_file(&sb, path)) {
+		kb_error_set("%s: %s", path, strerror(errno));
+		strbuf_release(&sb);
+		return KB_ERR;
+	}
+	kb_kconfig_parse(c, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return 0;
+}
+
+const char *kb_kconfig_get(const struct kb_kconfig *c, const char *option)
+{
+	long id = kb_strtab_find(&c->names, option, strlen(option));
+
+	return id < 0 || (size_t)id >= c->alloc ? NULL : c->values[id];
+}
+
+static void describe(struct strbuf *sb, const char *name, const char *value)
+{
+	if (!value)
+		strbuf_addstr(sb, "(unset)");
+	else if (!strcmp(value, "n"))
+		strbuf_addf(sb, "# CONFIG_%s is not set", name);
+	else
+		strbuf_addf(sb, "CONFIG_%s=%s", name, value);
+}
+
+void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const char *frag_name,
+		      struct strbuf *notes)
+{
+	size_t i;
+
+	for (i = 0; i < frag->names.nr; i++) {
+		const char *name = frag->names.strs[i], *was = kb_kconfig_get(c, name);
+		const char *now = frag->values[i];
+
+		if (was && strcmp(was, now) && notes) {
+			strbuf_addf(notes, "Value of CONFIG_%s is redefined by fragment %s: ", name,
+				    frag_name);
+			describe(notes, name, was);
+			strbuf_addstr(notes, " -> ");
+			describe(notes, name, now);
+			strbuf_addch(notes, '\n');
+		}
+		kb_kconfig_set(c, name, now);
+	}
+}
+
+void kb_kconfig_write(const struct kb_kconfig *c, struct strbuf *out)
+{
+	size_t i;
+
+	for (i = 0; i < c->names.nr; i++) {
+		describe(out, c->names.strs[i], c->values[i]);
+		strbuf_addch(out, '\n');
+	}
+}
+
+size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig *requested,
+			struct strbuf *notes)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < requested->names.nr; i++) {
+		const char *name = requested->names.strs[i], *want = requested->values[i];
+		const char *got = kb_kconfig_get(final, name);
+
+		/* an option kconfig dropped altogether counts as not set */
+		if (got ? !strcmp(got, want) : !strcmp(want, "n"))
+			continue;
+		n++;
+		if (!notes)
+			continue;
+		strbuf_addf(notes, "Value requested for CONFIG_%s not in final .config: requested ",
+			    name);
+		describe(notes, name, want);
+		strbuf_addstr(notes, ", actual ");
+		describe(notes, name, got);
+		strbuf_addch(notes, '\n');
+	}
+	return n;
+}
+
+void kb_kconfig_release(struct kb_kconfig *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->names.nr && i < c->alloc; i++)
+		free(c->values[i]);
+	free(c->values);
+	kb_strtab_release(&c->names);
+	memset(c, 0, sizeof(*c));
+}

@@ -1,0 +1,137 @@
+/*
+ * test_config.c - config specs resolve their base and fragments; .config files merge as
+ * scripts/kconfig/merge_config.sh merges them, and requested values that did not survive
+ * olddefconfig are found.
+ */
+#include "check.h"
+
+#include "config.h"
+#include "util/error.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+static char dir[] = "/tmp/kb-test-config-XXXXXX";
+
+static void write_file(const char *name, const char *text)
+{
+	char path[256];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "w");
+	fputs(text, f);
+	fclose(f);
+}
+
+static void specs_name_a_base_and_fragments(void)
+{
+	struct kb_config_spec s;
+	char path[256];
+
+	write_file("kvm-guest.config", "CONFIG_VIRTIO=y\n");
+	write_file("extra.config", "CONFIG_NET=y\n");
+	CHECK(kb_config_spec_parse(&s, "tinyconfig", dir) == 0);
+	CHECK_STR(s.base, "tinyconfig");
+	CHECK_U64(s.nfragments, 0);
+	kb_config_spec_release(&s);
+
+	snprintf(path, sizeof(path), "allnoconfig+kvm-guest+%s/extra.config", dir);
+	CHECK(kb_config_spec_parse(&s, path, dir) == 0);
+	CHECK_STR(s.base, "allnoconfig");
+	CHECK_U64(s.nfragments, 2);
+	snprintf(path, sizeof(path), "%s/kvm-guest.config", dir);
+	CHECK_STR(s.fragments[0], path);
+	snprintf(path, sizeof(path), "%s/extra.config", dir);
+	CHECK_STR(s.fragments[1], path);
+	kb_config_spec_release(&s);
+
+	CHECK(kb_config_spec_parse(&s, "modular", dir) == 0);
+	CHECK_STR(s.base, "modular");
+	kb_config_spec_release(&s);
+}
+
+static void bad_specs_say_what_is_wrong(void)
+{
+	struct kb_config_spec s;
+
+	CHECK(kb_config_spec_parse(&s, "hugeconfig", dir) < 0);
+	CHECK(strstr(kb_error_last(), "hugeconfig: unknown base target 'hugeconfig'") != NULL);
+	CHECK(kb_config_spec_parse(&s, "tinyconfig+nosuch", dir) < 0);
+	CHECK(strstr(kb_error_last(), "tinyconfig+nosuch: fragment 'nosuch'") != NULL);
+	CHECK(kb_config_spec_parse(&s, "", dir) < 0);
+}
+
+static void fragments_override_and_say_so(void)
+{
+	static const char base[] = "#\n# Automatically generated file\n#\nCONFIG_EXPERT=y\n"
+				   "# CONFIG_VMLINUX_MAP is not set\nCONFIG_LOG_BUF_SHIFT=12\n"
+				   "CONFIG_CMDLINE=\"quiet\"\n";
+	static const char frag[] = "CONFIG_VMLINUX_MAP=y\nCONFIG_LOG_BUF_SHIFT=12\n"
+				   "# CONFIG_EXPERT is not set\nCONFIG_NEW=m\nnot a line\n";
+	struct kb_kconfig c = KB_KCONFIG_INIT, f = KB_KCONFIG_INIT;
+	struct strbuf notes = STRBUF_INIT, out = STRBUF_INIT;
+
+	kb_kconfig_parse(&c, base, strlen(base));
+	kb_kconfig_parse(&f, frag, strlen(frag));
+	CHECK_STR(kb_kconfig_get(&c, "VMLINUX_MAP"), "n");
+	CHECK_STR(kb_kconfig_get(&c, "CMDLINE"), "\"quiet\"");
+	CHECK(kb_kconfig_get(&c, "NEW") == NULL);
+	kb_kconfig_merge(&c, &f, "map.config", &notes);
+	CHECK_STR(kb_kconfig_get(&c, "VMLINUX_MAP"), "y");
+	CHECK_STR(kb_kconfig_get(&c, "EXPERT"), "n");
+	CHECK_STR(kb_kconfig_get(&c, "NEW"), "m");
+	/* two values changed, LOG_BUF_SHIFT was asked for as it was: two notes */
+	CHECK(strstr(notes.buf, "Value of CONFIG_VMLINUX_MAP is redefined by fragment map.config: "
+				"# CONFIG_VMLINUX_MAP is not set -> CONFIG_VMLINUX_MAP=y") != NULL);
+	CHECK(strstr(notes.buf, "CONFIG_EXPERT=y -> # CONFIG_EXPERT is not set") != NULL);
+	CHECK(strstr(notes.buf, "LOG_BUF_SHIFT") == NULL);
+	kb_kconfig_write(&c, &out);
+	CHECK_STR(out.buf, "# CONFIG_EXPERT is not set\nCONFIG_VMLINUX_MAP=y\n"
+			   "CONFIG_LOG_BUF_SHIFT=12\nCONFIG_CMDLINE=\"quiet\"\nCONFIG_NEW=m\n");
+	strbuf_release(&notes);
+	strbuf_release(&out);
+	kb_kconfig_release(&c);
+	kb_kconfig_release(&f);
+}
+
+static void unmet_requests_are_found(void)
+{
+	static const char final[] = "CONFIG_VMLINUX_MAP=y\n# CONFIG_NET is not set\nCONFIG_A=m\n";
+	static const char asked[] = "CONFIG_VMLINUX_MAP=y\nCONFIG_NET=y\nCONFIG_A=y\n"
+				    "# CONFIG_GONE is not set\nCONFIG_DROPPED=y\n";
+	struct kb_kconfig c = KB_KCONFIG_INIT, r = KB_KCONFIG_INIT;
+	struct strbuf notes = STRBUF_INIT;
+
+	kb_kconfig_parse(&c, final, strlen(final));
+	kb_kconfig_parse(&r, asked, strlen(asked));
+	/* NET, A and DROPPED did not stick; GONE is absent, which counts as not set */
+	CHECK_U64(kb_kconfig_unmet(&c, &r, &notes), 3);
+	CHECK(strstr(notes.buf, "Value requested for CONFIG_NET not in final .config: requested "
+				"CONFIG_NET=y, actual # CONFIG_NET is not set") != NULL);
+	CHECK(strstr(notes.buf, "CONFIG_DROPPED=y, actual (unset)") != NULL);
+	CHECK(strstr(notes.buf, "GONE") == NULL);
+	strbuf_release(&notes);
+	kb_kconfig_release(&c);
+	kb_kconfig_release(&r);
+}
+
+int main(void)
+{
+	char cmd[300];
+	int rc;
+
+	if (!mkdtemp(dir))
+		return 2;
+	specs_name_a_base_and_fragments();
+	bad_specs_say_what_is_wrong();
+	fragments_override_and_say_so();
+	unmet_requests_are_found();
+	rc = check_done("test_config");
+	snprintf(cmd, sizeof(cmd), "%s/kvm-guest.config", dir);
+	unlink(cmd);
+	snprintf(cmd, sizeof(cmd), "%s/extra.config", dir);
+	unlink(cmd);
+	rmdir(dir);
+	return rc;
+}
