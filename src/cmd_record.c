@@ -7,6 +7,7 @@
 
 #include "record.h"
 #include "repo.h"
+#include "run.h"
 #include "store.h"
 #include "util/error.h"
 #include "util/strbuf.h"
@@ -39,22 +40,6 @@ struct record_opts {
 	double build_seconds;
 	int json;
 };
-
-/* The last lines of a log, at most 4 KiB of it. */
-static int log_tail(const char *path, struct strbuf *out)
-{
-	struct strbuf sb = STRBUF_INIT;
-	const char *p;
-
-	if (strbuf_read_file(&sb, path))
-		return kb_error_set("%s: %s", path, strerror(errno));
-	p = sb.len > 4096 ? sb.buf + sb.len - 4096 : sb.buf;
-	if (p != sb.buf && strchr(p, '\n'))
-		p = strchr(p, '\n') + 1;
-	strbuf_addstr(out, p);
-	strbuf_release(&sb);
-	return 0;
-}
 
 struct chain {
 	struct kb_store *store;
@@ -130,7 +115,7 @@ static int do_record(const struct record_opts *o)
 		goto err;
 	if (o->dotconfig && kb_read_dotconfig(o->dotconfig, &dotconfig))
 		goto err;
-	if (o->log && log_tail(o->log, &tail))
+	if (o->log && kb_log_tail(o->log, 4096, &tail))
 		goto err;
 	if (ok) {
 		if (kb_open_src(o->src, &src, &ao.maint))
