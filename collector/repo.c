@@ -330,3 +330,40 @@ out:
 	git_revwalk_free(walk);
 	return ret;
 }
+
+static int commit_tree(git_tree **out, struct kb_repo *r, const char *sha)
+{
+	git_commit *c;
+	git_oid oid;
+	int rc;
+
+	if (parse_sha(&oid, sha) < 0 || lookup_commit(&c, r, &oid) < 0)
+		return KB_ERR;
+	rc = git_commit_tree(out, c);
+	git_commit_free(c);
+	if (rc < 0)
+		return git_fail("%s: cannot read its tree in %s", sha, r->path);
+	return 0;
+}
+
+int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline)
+{
+	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
+	git_tree *tree = NULL, *base = NULL;
+	int rc = KB_ERR;
+
+	if (commit_tree(&tree, r, sha) || (baseline && commit_tree(&base, r, baseline)))
+		goto out;
+	opts.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_DONT_UPDATE_INDEX;
+	opts.target_directory = dir;
+	opts.baseline = base;
+	if (git_checkout_tree(r->git, (const git_object *)tree, &opts) < 0) {
+		git_fail("%s: cannot check %s out into %s", r->path, sha, dir);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_tree_free(tree);
+	git_tree_free(base);
+	return rc;
+}

@@ -48,6 +48,14 @@ int kb_repo_open(struct kb_repo **out, const char *path);
 void kb_repo_free(struct kb_repo *r);
 
 /* The path the repo was opened with, for messages. */
+/*
+ * Checks commit sha out into dir, a private work tree kbloat owns: the repository's own
+ * index and work tree are never touched. With baseline (the sha dir holds now), only the
+ * files that differ are written or removed, so their neighbours keep their times and an
+ * incremental kbuild rebuilds only what changed; without, every file is written.
+ */
+int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline);
+
 const char *kb_repo_path(const struct kb_repo *r);
 
 /* The libgit2 handle, for the collector's own modules (checkout); owned by r. */
