@@ -5,7 +5,7 @@
 # the kernel's scripts/bloat-o-meter). Skips apt entirely when everything is installed.
 set -euo pipefail
 
-pkgs=(build-essential cmake ninja-build pkg-config binutils
+pkgs=(build-essential cmake ninja-build pkg-config binutils git
       libelf-dev libdwarf-dev zlib1g-dev libsqlite3-dev libgit2-dev libjansson-dev
       gnuplot-nox)
 if [ "${1:-}" = "--test" ]; then
