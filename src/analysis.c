@@ -142,13 +142,16 @@ static const char *dir_subsystem(struct kb_analysis *a, const char *file)
 	return intern(a, file, (size_t)(end - file));
 }
 
+/* Each file's subsystem, looked up once per file rather than once per row. */
 static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_opts *o)
 {
-	size_t i;
+	struct kb_strtab files = KB_STRTAB_INIT;
+	const char **subsys = NULL;
+	size_t i, alloc = 0;
 
 	for (i = 0; i < a->bd->nrows; i++) {
 		struct kb_row *r = &a->bd->rows[i];
-		const char *s = NULL;
+		uint32_t f;
 
 		if (r->flags & KB_ROW_FILL)
 			a->padding_bytes += r->bytes;
@@ -156,10 +159,22 @@ static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_op
 			a->prov_bytes[r->prov] += r->bytes;
 		if (!r->file)
 			continue;
-		if (o->maint)
-			s = kb_maint_lookup(o->maint, r->file);
-		r->subsystem = s ? s : dir_subsystem(a, r->file);
+		f = kb_strtab_intern(&files, r->file, strlen(r->file), NULL);
+		if (f >= alloc) {
+			size_t old = alloc;
+
+			ALLOC_GROW(subsys, (size_t)f + 1, alloc);
+			memset(subsys + old, 0, (alloc - old) * sizeof(*subsys));
+		}
+		if (!subsys[f]) {
+			const char *s = o->maint ? kb_maint_lookup(o->maint, r->file) : NULL;
+
+			subsys[f] = s ? s : dir_subsystem(a, r->file);
+		}
+		r->subsystem = subsys[f];
 	}
+	free(subsys);
+	kb_strtab_release(&files);
 }
 
 int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o)

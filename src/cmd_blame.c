@@ -205,7 +205,7 @@ static int top_growth(struct kb_store *s, int64_t build, int subsystems, json_t 
 	return 0;
 }
 
-static void print_row(const struct blame_row *r, json_t *syms, json_t *subs)
+static void print_row(const struct blame_row *r, json_t *syms, json_t *subs, int scoped)
 {
 	char date[16];
 	const char *sep = "";
@@ -218,7 +218,8 @@ static void print_row(const struct blame_row *r, json_t *syms, json_t *subs)
 	if (r->distance > 1)
 		printf("%11s range %.12s..%.12s: %lld commits, not built one by one\n", "",
 		       r->base_sha, r->sha, (long long)r->distance);
-	printf("%11s", "");
+	/* the classes are the whole image's change, which a scoped delta is only part of */
+	printf("%11s%s", "", scoped ? "whole image: " : "");
 	for (c = 0; c < KB_CLS_NR; c++) {
 		if (!r->cls[c])
 			continue;
@@ -324,11 +325,9 @@ int cmd_blame(int argc, char **argv)
 			}
 			break;
 		case 'l':
-			limit = kb_parse_count(optarg);
-			if (limit < 1) {
-				kb_errorf("--limit %s: not a positive count", optarg);
+			limit = kb_limit_arg(optarg);
+			if (limit < 1)
 				return KB_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(blame_usage, stdout);
@@ -367,7 +366,7 @@ int cmd_blame(int argc, char **argv)
 		if (json)
 			json_array_append_new(arr, row_json(&rows[i], syms, subs));
 		else
-			print_row(&rows[i], syms, subs);
+			print_row(&rows[i], syms, subs, !!(sc.subsystem || sc.path || sc.symbol));
 		json_decref(syms);
 		json_decref(subs);
 	}

@@ -8,6 +8,7 @@
 
 #include "analysis.h"
 #include "bloatometer.h"
+#include "rollup.h"
 #include "util/error.h"
 #include "util/strtab.h"
 #include "util/xalloc.h"
@@ -146,44 +147,15 @@ out:
 	return rc;
 }
 
-struct rollup_row {
-	const char *key;
-	uint64_t old, new;
-};
-
-static int cmp_rollup(const void *x, const void *y)
-{
-	const struct rollup_row *a = x, *b = y;
-	int64_t da = (int64_t)a->new - (int64_t)a->old, db = (int64_t)b->new - (int64_t)b->old;
-
-	if (da != db)
-		return da > db ? -1 : 1;
-	return strcmp(a->key, b->key);
-}
-
-static void add_side(struct kb_strtab *keys, struct rollup_row **rows, size_t *alloc,
-		     const struct kb_analysis *a, enum kb_by by, int is_new)
+static void add_side(struct kb_rollup *r, const struct kb_analysis *a, enum kb_by by, int is_new)
 {
 	struct kb_groups gs;
 	size_t i;
 
 	kb_groups_build(&gs, a, by);
-	for (i = 0; i < gs.n; i++) {
-		const char *k;
-		uint32_t id = kb_strtab_intern(keys, gs.g[i].key, strlen(gs.g[i].key), &k);
-
-		if (id >= *alloc) {
-			size_t old = *alloc;
-
-			ALLOC_GROW(*rows, id + 1, *alloc);
-			memset(*rows + old, 0, (*alloc - old) * sizeof(**rows));
-		}
-		(*rows)[id].key = k;
-		if (is_new)
-			(*rows)[id].new += gs.g[i].bytes;
-		else
-			(*rows)[id].old += gs.g[i].bytes;
-	}
+	for (i = 0; i < gs.n; i++)
+		kb_rollup_add(r, gs.g[i].key, is_new ? 0 : gs.g[i].bytes,
+			      is_new ? gs.g[i].bytes : 0);
 	kb_groups_release(&gs);
 }
 
@@ -191,48 +163,29 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 		       struct kb_analysis_opts *oo, struct kb_analysis_opts *no)
 {
 	struct kb_analysis *old = NULL, *new = NULL;
-	struct kb_strtab keys = KB_STRTAB_INIT;
-	struct rollup_row *rows = NULL;
-	size_t alloc = 0, i;
-	json_t *jr;
+	struct kb_rollup r = KB_ROLLUP_INIT;
 	int rc = KB_EXIT_OK;
 
 	if (kb_analysis_run(&old, oldp, oo) || kb_analysis_run(&new, newp, no)) {
 		rc = kb_report_error();
 		goto out;
 	}
-	add_side(&keys, &rows, &alloc, old, by, 0);
-	add_side(&keys, &rows, &alloc, new, by, 1);
-	if (keys.nr)
-		qsort(rows, keys.nr, sizeof(*rows), cmp_rollup);
-	if (!json) {
-		printf("%-48s %10s %10s %10s\n", kb_by_name(by), "old", "new", "delta");
-		for (i = 0; i < keys.nr; i++)
-			if (rows[i].new != rows[i].old)
-				printf("%-48s %10llu %10llu %+10lld\n", rows[i].key,
-				       (unsigned long long)rows[i].old,
-				       (unsigned long long)rows[i].new,
-				       (long long)rows[i].new - (long long)rows[i].old);
-		printf("Total: Before=%llu, After=%llu, chg %+.2f%%\n",
-		       (unsigned long long)old->bd->total, (unsigned long long)new->bd->total,
-		       kb_change_percent(old->bd->total, new->bd->total));
+	add_side(&r, old, by, 0);
+	add_side(&r, new, by, 1);
+	kb_rollup_sort(&r);
+	if (json) {
+		rc = kb_json_print(json_pack("{s:s,s:s,s:s,s:o,s:I,s:I}", "old", oldp, "new", newp,
+					     "by", kb_by_name(by), "rows", kb_rollup_json(&r),
+					     "total_before", (json_int_t)old->bd->total,
+					     "total_after", (json_int_t) new->bd->total));
 		goto out;
 	}
-	jr = json_array();
-	for (i = 0; i < keys.nr; i++)
-		if (rows[i].new != rows[i].old)
-			json_array_append_new(
-				jr, json_pack("{s:s,s:I,s:I,s:I}", "key", rows[i].key, "old",
-					      (json_int_t)rows[i].old, "new",
-					      (json_int_t)rows[i].new, "delta",
-					      (json_int_t)rows[i].new - (json_int_t)rows[i].old));
-	rc = kb_json_print(json_pack("{s:s,s:s,s:s,s:o,s:I,s:I}", "old", oldp, "new", newp, "by",
-				     kb_by_name(by), "rows", jr, "total_before",
-				     (json_int_t)old->bd->total, "total_after",
-				     (json_int_t) new->bd->total));
+	kb_rollup_print(&r, kb_by_name(by));
+	printf("Total: Before=%llu, After=%llu, chg %+.2f%%\n", (unsigned long long)old->bd->total,
+	       (unsigned long long)new->bd->total,
+	       kb_change_percent(old->bd->total, new->bd->total));
 out:
-	free(rows);
-	kb_strtab_release(&keys);
+	kb_rollup_release(&r);
 	kb_analysis_free(old);
 	kb_analysis_free(new);
 	return rc;

@@ -7,6 +7,7 @@
 
 #include "bloatometer.h"
 #include "query.h"
+#include "rollup.h"
 #include "store.h"
 #include "util/error.h"
 #include "util/strtab.h"
@@ -78,52 +79,20 @@ static void release_head(struct build_head *h)
 	free(h->log);
 }
 
-struct subsys_row {
-	const char *name;
-	uint64_t old, new;
-};
-
-static int cmp_subsys(const void *x, const void *y)
-{
-	const struct subsys_row *a = x, *b = y;
-	int64_t da = (int64_t)a->new - (int64_t)a->old, db = (int64_t)b->new - (int64_t)b->old;
-
-	if (da != db)
-		return da > db ? -1 : 1;
-	return strcmp(a->name, b->name);
-}
-
 /* Old and new bytes per subsystem of the breakdown items. */
-static struct subsys_row *by_subsystem(const struct kb_items *it, const struct kb_sizes *o,
-				       const struct kb_sizes *n, size_t *count)
+static void by_subsystem(const struct kb_items *it, const struct kb_sizes *o,
+			 const struct kb_sizes *n, struct kb_rollup *r)
 {
-	struct kb_strtab names = KB_STRTAB_INIT;
-	struct subsys_row *rows = NULL;
-	size_t alloc = 0, i;
+	size_t i;
 
-	*count = 0;
 	for (i = 0; i < it->n; i++) {
 		uint64_t ov = i < o->n ? o->v[i] : 0, nv = i < n->n ? n->v[i] : 0;
-		const char *key;
-		uint32_t k;
 
-		if (it->v[i].kind != KB_ITEM_ROW || (!ov && !nv))
-			continue;
-		key = it->v[i].subsystem ? it->v[i].subsystem : "[no file]";
-		k = kb_strtab_intern(&names, key, strlen(key), NULL);
-		if (k >= *count) {
-			ALLOC_GROW(rows, (size_t)k + 1, alloc);
-			memset(&rows[k], 0, sizeof(rows[k]));
-			rows[k].name = key; /* points into it->strs, which outlives rows */
-			*count = (size_t)k + 1;
-		}
-		rows[k].old += ov;
-		rows[k].new += nv;
+		if (it->v[i].kind == KB_ITEM_ROW && (ov || nv))
+			kb_rollup_add(r, it->v[i].subsystem ? it->v[i].subsystem : "[no file]", ov,
+				      nv);
 	}
-	kb_strtab_release(&names);
-	if (*count)
-		qsort(rows, *count, sizeof(*rows), cmp_subsys);
-	return rows;
+	kb_rollup_sort(r);
 }
 
 /* Options set in one .config and not the other ("-CONFIG_X=y", "+CONFIG_X=m"). */
@@ -161,8 +130,8 @@ static int show(struct kb_store *s, int64_t build, int json)
 	struct kb_sizes nz = { 0 }, oz = { 0 };
 	struct kb_items it = { 0 };
 	struct kb_bom b;
-	struct subsys_row *subs = NULL;
-	size_t nsubs = 0, i;
+	struct kb_rollup subs = KB_ROLLUP_INIT;
+	size_t i;
 	json_t *opts = json_array();
 	char date[16];
 	int rc = KB_ERR;
@@ -194,26 +163,15 @@ static int show(struct kb_store *s, int64_t build, int json)
 			kb_bom_add(&b, it.v[i].name, ov, nv);
 	}
 	kb_bom_finish(&b);
-	subs = by_subsystem(&it, &oz, &nz, &nsubs);
+	by_subsystem(&it, &oz, &nz, &subs);
 	option_changes(h.parent_options, h.options, opts);
 	kb_format_date(h.author_time, date);
 	if (json) {
-		json_t *jsub = json_array();
-
-		for (i = 0; i < nsubs; i++)
-			if (subs[i].old != subs[i].new)
-				json_array_append_new(jsub,
-						      json_pack("{s:s,s:I,s:I,s:I}", "subsystem",
-								subs[i].name, "old",
-								(json_int_t)subs[i].old, "new",
-								(json_int_t)subs[i].new, "delta",
-								(json_int_t)subs[i].new -
-									(json_int_t)subs[i].old));
-		rc = kb_json_print(json_pack("{s:s,s:s,s:s,s:s?,s:I,s:o,s:o,s:o}", "commit", h.sha,
-					     "author", h.author, "subject", h.subject, "parent",
-					     h.parent_sha, "commits", (json_int_t)h.distance,
-					     "bloat_o_meter", kb_bom_json(&b, "Function"),
-					     "subsystems", jsub, "config_changes", opts));
+		rc = kb_json_print(json_pack(
+			"{s:s,s:s,s:s,s:s?,s:I,s:o,s:o,s:o}", "commit", h.sha, "author", h.author,
+			"subject", h.subject, "parent", h.parent_sha, "commits",
+			(json_int_t)h.distance, "bloat_o_meter", kb_bom_json(&b, "Function"),
+			"subsystems", kb_rollup_json(&subs), "config_changes", opts));
 		opts = NULL;
 		goto out;
 	}
@@ -227,12 +185,8 @@ static int show(struct kb_store *s, int64_t build, int json)
 		printf("against %.12s, %lld commits back (the ones between were not built)\n\n",
 		       h.parent_sha, (long long)h.distance);
 	kb_print_bom(&b, "Function");
-	printf("\n%-48s %10s %10s %10s\n", "subsystem", "old", "new", "delta");
-	for (i = 0; i < nsubs; i++)
-		if (subs[i].old != subs[i].new)
-			printf("%-48s %10llu %10llu %+10lld\n", subs[i].name,
-			       (unsigned long long)subs[i].old, (unsigned long long)subs[i].new,
-			       (long long)subs[i].new - (long long)subs[i].old);
+	putchar('\n');
+	kb_rollup_print(&subs, "subsystem");
 	if (json_array_size(opts)) {
 		printf("\nconfig options that changed:\n");
 		for (i = 0; i < json_array_size(opts); i++) {
@@ -247,7 +201,7 @@ out:
 	if (rc == KB_ERR)
 		rc = kb_report_error();
 	json_decref(opts);
-	free(subs);
+	kb_rollup_release(&subs);
 	kb_bom_release(&b);
 	kb_items_release(&it);
 	kb_sizes_release(&nz);

@@ -164,11 +164,9 @@ int cmd_top(int argc, char **argv)
 			}
 			break;
 		case 'l':
-			limit = kb_parse_count(optarg);
-			if (limit < 1) {
-				kb_errorf("--limit %s: not a positive count", optarg);
+			limit = kb_limit_arg(optarg);
+			if (limit < 1)
 				return KB_EXIT_USAGE;
-			}
 			break;
 		case 'h':
 			fputs(top_usage, stdout);

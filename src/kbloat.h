@@ -51,6 +51,8 @@ double kb_change_percent(uint64_t before, uint64_t after);
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses the KEY of --by KEY; prints the error and returns -1 if it names no grouping. */
 int kb_by_arg(const char *arg);
+/* Parses --limit N (a positive count); prints the error and returns -1 if it is not one. */
+long kb_limit_arg(const char *arg);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 

@@ -105,6 +105,17 @@ long kb_parse_count(const char *s)
 	return v;
 }
 
+long kb_limit_arg(const char *arg)
+{
+	long v = kb_parse_count(arg);
+
+	if (v < 1) {
+		kb_errorf("--limit %s: not a positive count", arg);
+		return -1;
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	size_t i;
