@@ -41,127 +41,50 @@ struct record_opts {
 	int json;
 };
 
-struct chain {
-	struct kb_store *store;
-	struct kb_commit_info *v;
-	size_t n, alloc;
-};
-
-static void to_store_commit(const struct kb_commit_info *ci, struct kb_store_commit *c)
+static json_t *record_json(const struct record_opts *o, const char *sha,
+			   const struct kb_record_result *res)
 {
-	c->sha = ci->sha;
-	c->parent = ci->parent;
-	c->author_name = ci->author_name;
-	c->author_email = ci->author_email;
-	c->subject = ci->subject;
-	c->author_time = ci->author_time;
-	c->committer_time = ci->committer_time;
-}
-
-/* Collects first parents until one the store already knows (its line is known from there). */
-static int collect_chain(const struct kb_commit_info *ci, void *arg)
-{
-	struct chain *c = arg;
-	int known = kb_store_has_commit(c->store, ci->sha);
-
-	if (known < 0)
-		return -1;
-	ALLOC_GROW(c->v, c->n + 1, c->alloc);
-	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
-	memcpy(c->v[c->n].sha, ci->sha, sizeof(ci->sha));
-	memcpy(c->v[c->n].parent, ci->parent, sizeof(ci->parent));
-	c->v[c->n].author_name = xstrdup(ci->author_name);
-	c->v[c->n].author_email = xstrdup(ci->author_email);
-	c->v[c->n].subject = xstrdup(ci->subject);
-	c->v[c->n].author_time = ci->author_time;
-	c->v[c->n].committer_time = ci->committer_time;
-	c->n++;
-	return known; /* stop at a known commit, after keeping it */
-}
-
-static json_t *record_json(const struct record_opts *o, const struct kb_commit_info *ci,
-			   const struct kb_build_rec *rec, int already)
-{
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:I}", "commit", ci->sha, "config", o->config,
-			 "arch", o->arch, "status", o->status, "already_recorded", already, "total",
-			 (json_int_t)rec->total);
+	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:I}", "commit", sha, "config", o->config, "arch",
+			 o->arch, "status", o->status, "already_recorded", res->already, "total",
+			 (json_int_t)res->total);
 }
 
 static int do_record(const struct record_opts *o)
 {
 	struct kb_store *store = NULL;
 	struct kb_repo *repo = NULL;
-	struct kb_commit_info ci = { 0 };
-	struct chain chain = { 0 };
-	struct kb_store_commit commit, *links = NULL;
-	struct kb_itemset items = { 0 };
-	struct kb_analysis *a = NULL;
-	struct kb_analysis_opts ao = { 0 };
-	struct kb_build_rec rec = { 0 };
-	struct strbuf dotconfig = STRBUF_INIT, tail = STRBUF_INIT;
+	struct kb_record_req req = { 0 };
+	struct kb_record_result res;
 	char sha[41], *src = NULL;
-	int ok = !strcmp(o->status, "ok"), already = 0, rc = KB_EXIT_USAGE, c;
-	size_t i;
-	struct timespec t0, t1;
+	int ok = !strcmp(o->status, "ok"), rc = KB_EXIT_USAGE;
 
 	if (kb_store_open(&store, o->db, 1) || kb_repo_open(&repo, o->repo) ||
-	    kb_repo_resolve(repo, o->commit, sha) || kb_repo_commit_info(repo, sha, &ci))
+	    kb_repo_resolve(repo, o->commit, sha))
 		goto err;
-	chain.store = store;
-	/* a first record into an empty database walks back at most this far: a parent build
-	 * further back is found once `kbloat collect` or a later record fills the line in */
-	if (ci.parent[0] &&
-	    kb_repo_walk_first_parents(repo, ci.parent, 100000, collect_chain, &chain) < 0)
+	if (ok && kb_open_src(o->src, &src, &req.maint))
+		goto out;
+	req.config = o->config;
+	req.arch = o->arch;
+	req.base = o->base;
+	req.fragments = o->fragments;
+	req.status = o->status;
+	req.image = o->image;
+	req.map = o->map;
+	req.src = src;
+	req.log = o->log;
+	req.dotconfig = o->dotconfig;
+	req.compiler = o->compiler;
+	req.linker = o->linker;
+	req.build_seconds = o->build_seconds;
+	if (kb_record_build(store, repo, sha, &req, &res))
 		goto err;
-	if (o->dotconfig && kb_read_dotconfig(o->dotconfig, &dotconfig))
-		goto err;
-	if (o->log && kb_log_tail(o->log, 4096, &tail))
-		goto err;
-	if (ok) {
-		if (kb_open_src(o->src, &src, &ao.maint))
-			goto out;
-		ao.src = src;
-		ao.map = o->map;
-		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (kb_analysis_run(&a, o->image, &ao))
-			goto err;
-		kb_itemset_from_analysis(&items, a);
-		clock_gettime(CLOCK_MONOTONIC, &t1);
-		rec.analysis_seconds =
-			(double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
-		rec.total = a->img->total;
-		for (c = 0; c < KB_CLS_NR; c++)
-			rec.cls[c] = a->img->cls_size[c];
-		for (c = 0; c < KB_BK_NR; c++)
-			rec.bk[c] = a->img->berkeley[c];
-		rec.items = &items;
-	}
-	to_store_commit(&ci, &commit);
-	links = xcalloc(chain.n + 1, sizeof(*links));
-	for (i = 0; i < chain.n; i++)
-		to_store_commit(&chain.v[i], &links[i]);
-	rec.commit = &commit;
-	rec.chain = links;
-	rec.nchain = chain.n;
-	rec.config = o->config;
-	rec.arch = o->arch;
-	rec.base = o->base;
-	rec.fragments = o->fragments;
-	rec.status = o->status;
-	rec.log_tail = tail.len ? tail.buf : NULL;
-	rec.dotconfig = dotconfig.len ? dotconfig.buf : NULL;
-	rec.compiler = o->compiler;
-	rec.linker = o->linker;
-	rec.build_seconds = o->build_seconds;
-	if (kb_store_record(store, &rec, &already))
-		goto err;
-	if (o->json)
-		rc = kb_json_print(record_json(o, &ci, &rec, already));
-	else {
-		printf("%s %.12s %s (%s): %s", already ? "already recorded" : "recorded", ci.sha,
+	if (o->json) {
+		rc = kb_json_print(record_json(o, sha, &res));
+	} else {
+		printf("%s %.12s %s (%s): %s", res.already ? "already recorded" : "recorded", sha,
 		       o->config, o->arch, o->status);
-		if (ok && !already)
-			printf(", %llu bytes", (unsigned long long)rec.total);
+		if (ok && !res.already)
+			printf(", %llu bytes", (unsigned long long)res.total);
 		printf("\n");
 		rc = KB_EXIT_OK;
 	}
@@ -169,17 +92,8 @@ static int do_record(const struct record_opts *o)
 err:
 	rc = kb_report_error();
 out:
-	for (i = 0; i < chain.n; i++)
-		kb_commit_info_release(&chain.v[i]);
-	free(chain.v);
-	free(links);
-	kb_commit_info_release(&ci);
-	kb_itemset_release(&items);
-	kb_analysis_free(a);
-	kb_maint_free(ao.maint);
+	kb_maint_free(req.maint);
 	free(src);
-	strbuf_release(&dotconfig);
-	strbuf_release(&tail);
 	kb_repo_free(repo);
 	kb_store_close(store);
 	return rc;

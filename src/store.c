@@ -966,6 +966,23 @@ static int existing_build(struct kb_store *s, int64_t commit_id, int64_t config_
 	return rc;
 }
 
+/* Deletes build if it failed (no build names a failed one as parent, it has no items):
+ * 0 when it was deleted, 1 when it stays (it is ok), KB_ERR. */
+static int forget_failed(struct kb_store *s, int64_t build)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st, "DELETE FROM builds WHERE id = ?1 AND status != 'ok'"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot replace a failed build");
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
 /* A test hook: KBLOAT_TEST_CRASH=record kills the process inside the transaction. */
 static void crash_point(void)
 {
@@ -990,6 +1007,11 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 	found = existing_build(s, commit_id, config_id, &build);
 	if (found < 0)
 		return KB_ERR;
+	if (found && rec->replace_failed) {
+		found = forget_failed(s, build);
+		if (found < 0)
+			return KB_ERR;
+	}
 	if (found) {
 		*already = 1;
 		return 0;
@@ -1146,4 +1168,43 @@ int kb_store_has_commit(struct kb_store *s, const char *sha)
 	rc = one_int(s, st, &id, "cannot look a commit up");
 	sqlite3_finalize(st);
 	return rc;
+}
+
+int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
+			 struct kb_build_brief *b)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT b.id, b.status, b.total, b.d_total, b.parent_build_id, "
+		    "pc.sha FROM builds b JOIN commits c ON c.id = b.commit_id JOIN configs "
+		    "g ON g.id = b.config_id LEFT JOIN builds pb ON pb.id = "
+		    "b.parent_build_id LEFT JOIN commits pc ON pc.id = pb.commit_id WHERE "
+		    "c.sha = ?1 AND g.name = ?2 AND g.arch = ?3"))
+		return KB_ERR;
+	bind_text(st, 1, sha);
+	bind_text(st, 2, config);
+	bind_text(st, 3, arch);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *status = sqlite3_column_text(st, 1);
+		const unsigned char *psha = sqlite3_column_text(st, 5);
+
+		b->id = sqlite3_column_int64(st, 0);
+		snprintf(b->status, sizeof(b->status), "%s", status ? (const char *)status : "");
+		b->total = sqlite3_column_int64(st, 2);
+		b->d_total = sqlite3_column_int64(st, 3);
+		b->has_parent = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		snprintf(b->parent_sha, sizeof(b->parent_sha), "%s",
+			 psha ? (const char *)psha : "");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return kb_store_fail(s, "cannot look a build up");
 }

@@ -69,6 +69,7 @@ struct kb_build_rec {
 	/* ok builds: sizes per class (total first, then the 7 classes), binutils split */
 	uint64_t total, cls[7], bk[3];
 	const struct kb_itemset *items;
+	int replace_failed; /* a failed build of (commit, config) is replaced, not kept */
 };
 
 struct kb_store;
@@ -101,6 +102,19 @@ int kb_store_check(struct kb_store *s, int verbose);
 int kb_store_find_build(struct kb_store *s, const char *rev, const char *config, int64_t *build_id);
 /* Resolves a config name to its id; NULL/"" means the only one recorded. */
 int kb_store_find_config(struct kb_store *s, const char *config, int64_t *config_id);
+
+/* What the store has of a build of commit sha (full) in config name and arch. */
+struct kb_build_brief {
+	int64_t id;
+	char status[8]; /* ok, failed, skipped */
+	int64_t total, d_total; /* ok builds; d_total only with a parent build */
+	int has_parent;
+	char parent_sha[41]; /* the parent build's commit, "" without one */
+};
+
+/* Returns 0 and fills b when the build is recorded, 1 when it is not, or KB_ERR. */
+int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
+			 struct kb_build_brief *b);
 
 /* 1 if the store knows commit sha, 0 if not, <0 on error. */
 int kb_store_has_commit(struct kb_store *s, const char *sha);
