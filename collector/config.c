@@ -8,8 +8,10 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <ftw.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 static const char *const bases[] = { "tinyconfig", "allnoconfig", "defconfig", "modular" };
@@ -231,4 +233,81 @@ void kb_kconfig_release(struct kb_kconfig *c)
 	free(c->values);
 	kb_strtab_release(&c->names);
 	memset(c, 0, sizeof(*c));
+}
+
+/* The first word of a Kconfig line, after its indentation: its length, *word set. */
+static size_t first_word(const char *line, const char **word)
+{
+	const char *p = line, *q;
+
+	while (*p == ' ' || *p == '\t')
+		p++;
+	for (q = p; *q && *q != ' ' && *q != '\t' && *q != '\n'; q++)
+		;
+	*word = p;
+	return (size_t)(q - p);
+}
+
+static int word_is(const char *w, size_t n, const char *s)
+{
+	return n == strlen(s) && !strncmp(w, s, n);
+}
+
+static int scan_kconfig(const char *path, struct kb_strtab *out)
+{
+	struct strbuf sb = STRBUF_INIT, sym = STRBUF_INIT;
+	char *line, *save = NULL;
+
+	if (strbuf_read_file(&sb, path)) {
+		strbuf_release(&sb);
+		return kb_error_set("%s: %s", path, strerror(errno));
+	}
+	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		const char *w, *name;
+		size_t n = first_word(line, &w), m;
+
+		if (word_is(w, n, "config") || word_is(w, n, "menuconfig")) {
+			m = first_word(w + n, &name);
+			strbuf_reset(&sym);
+			strbuf_add(&sym, name, m);
+		} else if (sym.len &&
+			   (word_is(w, n, "tristate") || word_is(w, n, "def_tristate"))) {
+			kb_strtab_intern(out, sym.buf, sym.len, NULL);
+		} else if (word_is(w, n, "help") || word_is(w, n, "---help---") ||
+			   word_is(w, n, "choice") || word_is(w, n, "menu") ||
+			   word_is(w, n, "comment") || word_is(w, n, "if") ||
+			   word_is(w, n, "endif") || word_is(w, n, "endmenu") ||
+			   word_is(w, n, "endchoice") || word_is(w, n, "source")) {
+			strbuf_reset(&sym); /* the type comes before help; help text is prose */
+		}
+	}
+	strbuf_release(&sb);
+	strbuf_release(&sym);
+	return 0;
+}
+
+static struct kb_strtab *scan_out;
+static int scan_err;
+
+static int scan_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	const char *base = path + ftw->base;
+
+	(void)st;
+	if (flag == FTW_D && (!strcmp(base, ".git") || !strcmp(base, "Documentation")))
+		return FTW_SKIP_SUBTREE;
+	if (flag == FTW_F && !strncmp(base, "Kconfig", 7) && scan_kconfig(path, scan_out)) {
+		scan_err = 1;
+		return FTW_STOP;
+	}
+	return FTW_CONTINUE;
+}
+
+int kb_kconfig_tristates(const char *src, struct kb_strtab *out)
+{
+	scan_out = out;
+	scan_err = 0;
+	if (nftw(src, scan_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) < 0)
+		return kb_error_set("%s: cannot read the Kconfig files: %s", src, strerror(errno));
+	return scan_err ? KB_ERR : 0;
 }

@@ -60,4 +60,11 @@ size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig 
 			struct strbuf *notes);
 void kb_kconfig_release(struct kb_kconfig *c);
 
+/*
+ * The tristate symbols of the kernel tree src: every `config`/`menuconfig` whose type line
+ * is tristate or def_tristate in any file named Kconfig* (Documentation/ and .git/ aside).
+ * No expression is evaluated: this is the type, not the value.
+ */
+int kb_kconfig_tristates(const char *src, struct kb_strtab *out);
+
 #endif

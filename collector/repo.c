@@ -367,3 +367,49 @@ out:
 	git_tree_free(base);
 	return rc;
 }
+
+struct tagged {
+	git_repository *git;
+	char (*v)[41];
+	size_t n, alloc;
+};
+
+static int tag_cb(const char *name, git_oid *oid, void *payload)
+{
+	struct tagged *t = payload;
+	git_object *obj = NULL, *peeled = NULL;
+
+	(void)name;
+	/* a tag of a tree or blob is no commit to build: left out */
+	if (!git_object_lookup(&obj, t->git, oid, GIT_OBJECT_ANY) &&
+	    !git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) {
+		ALLOC_GROW(t->v, t->n + 1, t->alloc);
+		git_oid_tostr(t->v[t->n++], 41, git_object_id(peeled));
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	git_error_clear();
+	return 0;
+}
+
+static int cmp_sha(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int kb_repo_tagged(struct kb_repo *r, char (**shas)[41], size_t *n)
+{
+	struct tagged t = { r->git, NULL, 0, 0 };
+
+	*shas = NULL;
+	*n = 0;
+	if (git_tag_foreach(r->git, tag_cb, &t) < 0 && git_error_last()) {
+		free(t.v);
+		return git_fail("%s: cannot list the tags", r->path);
+	}
+	if (t.n)
+		qsort(t.v, t.n, sizeof(*t.v), cmp_sha);
+	*shas = t.v;
+	*n = t.n;
+	return 0;
+}

@@ -101,4 +101,10 @@ int kb_repo_walk_first_parents(struct kb_repo *r, const char *sha, size_t max,
 int kb_repo_range(struct kb_repo *r, const char *range, int first_parent, char (**shas)[41],
 		  size_t *n);
 
+/*
+ * The commits that tags point to (annotated tags peeled), sorted by sha for bsearch with
+ * strcmp; *shas is the caller's to free (NULL when *n is 0). Errors name the repository.
+ */
+int kb_repo_tagged(struct kb_repo *r, char (**shas)[41], size_t *n);
+
 #endif

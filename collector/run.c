@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -68,7 +69,28 @@ static void end_group(pid_t pid)
 	kill(-pid, SIGKILL);
 }
 
+static void write_pid(const char *path, pid_t pid)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fprintf(f, "%ld\n", (long)pid);
+		fclose(f);
+	}
+}
+
+static int run_spawned(const struct kb_run *r, struct kb_run_result *res);
+
 int kb_run(const struct kb_run *r, struct kb_run_result *res)
+{
+	int rc = run_spawned(r, res);
+
+	if (r->pidfile)
+		unlink(r->pidfile);
+	return rc;
+}
+
+static int run_spawned(const struct kb_run *r, struct kb_run_result *res)
 {
 	posix_spawn_file_actions_t fa;
 	posix_spawnattr_t attr;
@@ -101,8 +123,10 @@ int kb_run(const struct kb_run *r, struct kb_run_result *res)
 	free(env);
 	if (err)
 		return kb_error_set("%s: cannot run: %s", r->argv[0], strerror(err));
+	if (r->pidfile)
+		write_pid(r->pidfile, pid);
 	for (;;) {
-		got = waitpid(pid, &status, r->timeout > 0 ? WNOHANG : 0);
+		got = waitpid(pid, &status, r->timeout > 0 || r->stop ? WNOHANG : 0);
 		if (got == pid)
 			break;
 		if (got < 0 && errno != EINTR) {
@@ -113,6 +137,13 @@ int kb_run(const struct kb_run *r, struct kb_run_result *res)
 		if (r->timeout > 0 && now() - start > r->timeout) {
 			end_group(pid);
 			res->timed_out = 1;
+			res->signal = SIGTERM;
+			res->seconds = now() - start;
+			return 0;
+		}
+		if (r->stop && *r->stop) {
+			end_group(pid);
+			res->stopped = 1;
 			res->signal = SIGTERM;
 			res->seconds = now() - start;
 			return 0;
@@ -128,6 +159,40 @@ int kb_run(const struct kb_run *r, struct kb_run_result *res)
 		res->signal = WTERMSIG(status);
 	}
 	return 0;
+}
+
+int kb_run_reap(const char *pidfile, const char *prog)
+{
+	char buf[64], cmd[256];
+	FILE *f = fopen(pidfile, "r");
+	long pid = 0;
+	size_t n = 0;
+	int ended = 0;
+
+	if (!f)
+		return 0;
+	if (fgets(buf, sizeof(buf), f))
+		pid = strtol(buf, NULL, 10);
+	fclose(f);
+	snprintf(buf, sizeof(buf), "/proc/%ld/cmdline", pid);
+	f = pid > 1 ? fopen(buf, "r") : NULL;
+	if (f) {
+		n = fread(cmd, 1, sizeof(cmd) - 1, f);
+		fclose(f);
+	}
+	cmd[n] = 0;
+	/* only the group leader it wrote, still running the same program: pids are reused */
+	if (n && !strcmp(cmd, prog) && getpgid((pid_t)pid) == (pid_t)pid) {
+		double deadline = now() + 5.0;
+
+		kill(-(pid_t)pid, SIGTERM);
+		while (now() < deadline && !kill(-(pid_t)pid, 0))
+			usleep(20000);
+		kill(-(pid_t)pid, SIGKILL);
+		ended = 1;
+	}
+	unlink(pidfile);
+	return ended;
 }
 
 int kb_log_tail(const char *path, size_t max, struct strbuf *out)

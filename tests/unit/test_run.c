@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 static char dir[] = "/tmp/kb-test-run-XXXXXX";
@@ -85,6 +86,37 @@ static void a_timeout_ends_the_whole_group(void)
 	strbuf_release(&sb);
 }
 
+static volatile sig_atomic_t stop_flag;
+
+static void on_alarm(int sig)
+{
+	(void)sig;
+	stop_flag = 1;
+}
+
+/* Ctrl-C reaches kbloat, not make (its own group): the flag kbloat's handler sets ends it. */
+static void a_stop_flag_ends_the_group(void)
+{
+	const char *argv[] = { "sh", "-c", "sleep 30 & wait", NULL };
+	struct kb_run r = { argv, NULL, NULL, log_path, 0 };
+	struct kb_run_result res;
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_alarm;
+	sigaction(SIGALRM, &sa, NULL);
+	r.stop = &stop_flag;
+	ualarm(200000, 0);
+	CHECK(kb_run(&r, &res) == 0);
+	CHECK(res.stopped && !res.timed_out && !res.exited);
+	CHECK(res.seconds < 10);
+	stop_flag = 0;
+	/* a flag that stays 0 changes nothing */
+	argv[2] = "exit 3";
+	CHECK(kb_run(&r, &res) == 0);
+	CHECK(res.exited && res.code == 3 && !res.stopped);
+}
+
 static void a_missing_program_is_named(void)
 {
 	const char *argv[] = { "kbloat-no-such-program", NULL };
@@ -122,6 +154,7 @@ int main(void)
 	output_and_status_are_kept();
 	environment_and_directory_are_set();
 	a_timeout_ends_the_whole_group();
+	a_stop_flag_ends_the_group();
 	a_missing_program_is_named();
 	the_log_tail_starts_at_a_line();
 	rc = check_done("test_run");

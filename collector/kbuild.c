@@ -1,0 +1,378 @@
+/*
+ * kbuild.c - a kernel tree's own build, driven as kbuild wants; see kbuild.h.
+ */
+#include "kbuild.h"
+
+#include "util/error.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+/* What a reproducible build pins (Documentation/kbuild/reproducible-builds.rst). */
+static const char *const pinned_env[] = {
+	"KBUILD_BUILD_TIMESTAMP=Thu Jan  1 00:00:00 UTC 1970",
+	"KBUILD_BUILD_USER=kbloat",
+	"KBUILD_BUILD_HOST=kbloat",
+	"KBUILD_BUILD_VERSION=1",
+	"LC_ALL=C",
+	NULL,
+};
+
+struct argv {
+	char *v[16];
+	size_t n;
+};
+
+static void arg_add(struct argv *a, const char *fmt, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (a->n + 2 > sizeof(a->v) / sizeof(a->v[0]))
+		return; /* cannot happen: make_argv adds at most 11 */
+	strbuf_addf(&sb, fmt, s);
+	a->v[a->n++] = strbuf_detach(&sb, NULL);
+	a->v[a->n] = NULL;
+}
+
+static void argv_release(struct argv *a)
+{
+	while (a->n)
+		free(a->v[--a->n]);
+}
+
+/* The C compiler as kbuild would pick it: CROSS_COMPILE's gcc, or clang with LLVM=1. */
+static void compiler(const struct kb_kbuild *k, struct strbuf *cc)
+{
+	if (k->llvm)
+		strbuf_addstr(cc, "clang");
+	else
+		strbuf_addf(cc, "%sgcc", k->cross ? k->cross : "");
+}
+
+static void make_argv(const struct kb_kbuild *k, const char *target, struct argv *a)
+{
+	char jobs[32];
+
+	a->n = 0;
+	arg_add(a, "%s", "make");
+	arg_add(a, "-C%s", k->src);
+	arg_add(a, "O=%s", k->obj);
+	arg_add(a, "ARCH=%s", k->arch);
+	if (k->cross)
+		arg_add(a, "CROSS_COMPILE=%s", k->cross);
+	if (k->llvm)
+		arg_add(a, "%s", "LLVM=1");
+	if (k->cc_wrapper) {
+		struct strbuf cc = STRBUF_INIT;
+
+		strbuf_addf(&cc, "CC=%s ", k->cc_wrapper);
+		compiler(k, &cc);
+		a->v[a->n++] = strbuf_detach(&cc, NULL);
+		a->v[a->n] = NULL;
+	}
+	arg_add(a, "%s", "LOCALVERSION=");
+	snprintf(jobs, sizeof(jobs), "-j%d", k->jobs > 0 ? k->jobs : 1);
+	arg_add(a, "%s", jobs);
+	arg_add(a, "%s", target);
+}
+
+/* Appends a line to the step log, as a header of what runs next. */
+static int log_line(const struct kb_kbuild *k, const struct argv *a, const char *text)
+{
+	FILE *f = fopen(k->log, "a");
+	size_t i;
+
+	if (!f)
+		return kb_error_set("%s: cannot write: %s", k->log, strerror(errno));
+	if (a) {
+		fputs("kbloat: running:", f);
+		for (i = 0; i < a->n; i++)
+			fprintf(f, " %s", a->v[i]);
+		fputc('\n', f);
+	}
+	if (text)
+		fputs(text, f);
+	if (fclose(f))
+		return kb_error_set("%s: cannot write: %s", k->log, strerror(errno));
+	return 0;
+}
+
+/* Runs `make target`, with one more environment variable if extra_env is not NULL: 0 with
+ * st updated (a failure leaves st->status not OK), or KB_ERR. */
+static int make_step_env(const struct kb_kbuild *k, const char *target, const char *extra_env,
+			 struct kb_step *st)
+{
+	const char *env[sizeof(pinned_env) / sizeof(pinned_env[0]) + 1];
+	struct argv a = { { NULL }, 0 };
+	struct kb_run r = { 0 };
+	struct kb_run_result res;
+	size_t i;
+	int rc;
+
+	for (i = 0; pinned_env[i]; i++)
+		env[i] = pinned_env[i];
+	env[i++] = extra_env;
+	env[i] = NULL;
+
+	make_argv(k, target, &a);
+	if (log_line(k, &a, NULL)) {
+		argv_release(&a);
+		return KB_ERR;
+	}
+	r.argv = (const char *const *)a.v;
+	r.env = env;
+	r.log = k->log;
+	r.stop = k->stop;
+	r.pidfile = k->pidfile;
+	if (k->timeout > 0) {
+		r.timeout = k->timeout - st->seconds;
+		if (r.timeout < 1)
+			r.timeout = 1;
+	}
+	rc = kb_run(&r, &res);
+	argv_release(&a);
+	if (rc)
+		return KB_ERR;
+	st->seconds += res.seconds;
+	if (res.stopped) {
+		st->status = KB_STEP_STOPPED;
+		snprintf(st->what, sizeof(st->what), "make %s: stopped", target);
+	} else if (res.timed_out) {
+		st->status = KB_STEP_TIMEOUT;
+		snprintf(st->what, sizeof(st->what), "make %s: killed after the %.0f s timeout",
+			 target, k->timeout);
+	} else if (!res.exited || res.code) {
+		st->status = KB_STEP_FAILED;
+		if (res.exited)
+			snprintf(st->what, sizeof(st->what), "make %s exited with %d", target,
+				 res.code);
+		else
+			snprintf(st->what, sizeof(st->what), "make %s died of signal %d", target,
+				 res.signal);
+	}
+	if (st->status != KB_STEP_OK) {
+		struct strbuf line = STRBUF_INIT;
+
+		strbuf_addf(&line, "kbloat: %s\n", st->what);
+		rc = log_line(k, NULL, line.buf);
+		strbuf_release(&line);
+	}
+	return rc;
+}
+
+static int make_step(const struct kb_kbuild *k, const char *target, struct kb_step *st)
+{
+	return make_step_env(k, target, NULL, st);
+}
+
+static int mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			goto fail;
+		*s = '/';
+	}
+	if (mkdir(p, 0777) && errno != EEXIST)
+		goto fail;
+	free(p);
+	return 0;
+fail:
+	kb_error_set("%s: cannot create the directory: %s", p, strerror(errno));
+	free(p);
+	return KB_ERR;
+}
+
+static int write_config(const char *path, const struct kb_kconfig *c)
+{
+	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;
+	FILE *f;
+	int rc = 0;
+
+	kb_kconfig_write(c, &sb);
+	strbuf_addf(&tmp, "%s.kbloat-new", path);
+	f = fopen(tmp.buf, "w");
+	if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || fclose(f) || rename(tmp.buf, path))
+		rc = kb_error_set("%s: cannot write: %s", path, strerror(errno));
+	strbuf_release(&sb);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+/*
+ * modular: every tristate the minimal config can reach becomes m, every other answer stays.
+ * make allmodconfig with KCONFIG_ALLCONFIG forcing the minimal config's answers but for its
+ * tristates: they, and the tristates that appear once those are m, become m. A bool that
+ * appears on the way would become y: it is forced off and the round run again, so that
+ * nothing but modules is added to what the minimal config builds.
+ */
+static int modularize(const struct kb_kbuild *k, const struct kb_kconfig *tiny, struct kb_step *st)
+{
+	struct kb_strtab tri = KB_STRTAB_INIT;
+	struct kb_kconfig force = KB_KCONFIG_INIT;
+	struct strbuf path = STRBUF_INIT, env = STRBUF_INIT, dot = STRBUF_INIT;
+	int rc = KB_ERR, round;
+	size_t id;
+
+	if (kb_kconfig_tristates(k->src, &tri))
+		goto out;
+	for (id = 0; id < tiny->names.nr; id++) {
+		const char *name = tiny->names.strs[id];
+
+		if (id < tiny->alloc && tiny->values[id] &&
+		    kb_strtab_find(&tri, name, strlen(name)) < 0)
+			kb_kconfig_set(&force, name, tiny->values[id]);
+	}
+	strbuf_addf(&path, "%s/.kbloat-modular.config", k->obj);
+	strbuf_addf(&env, "KCONFIG_ALLCONFIG=%s", path.buf);
+	strbuf_addf(&dot, "%s/.config", k->obj);
+	for (round = 0; round < 8; round++) {
+		struct kb_kconfig got = KB_KCONFIG_INIT;
+		size_t added = 0;
+
+		if (write_config(path.buf, &force) || make_step_env(k, "allmodconfig", env.buf, st))
+			goto out;
+		if (st->status != KB_STEP_OK) {
+			rc = 0;
+			goto out;
+		}
+		if (kb_kconfig_read(&got, dot.buf))
+			goto out;
+		for (id = 0; id < got.names.nr; id++) {
+			const char *name = got.names.strs[id], *v = got.values[id];
+
+			if (v && !strcmp(v, "y") && !kb_kconfig_get(tiny, name) &&
+			    !kb_kconfig_get(&force, name) &&
+			    kb_strtab_find(&tri, name, strlen(name)) < 0) {
+				kb_kconfig_set(&force, name, "n");
+				added++;
+			}
+		}
+		kb_kconfig_release(&got);
+		if (!added)
+			break;
+	}
+	rc = 0;
+out:
+	kb_strtab_release(&tri);
+	kb_kconfig_release(&force);
+	strbuf_release(&path);
+	strbuf_release(&env);
+	strbuf_release(&dot);
+	return rc;
+}
+
+int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
+			struct strbuf *notes, struct kb_step *st)
+{
+	struct kb_kconfig cfg = KB_KCONFIG_INIT, want = KB_KCONFIG_INIT, done = KB_KCONFIG_INIT;
+	struct strbuf path = STRBUF_INIT;
+	int modular = !strcmp(spec->base, "modular"), rc = KB_ERR;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	if (mkdirs(k->obj))
+		return KB_ERR;
+	strbuf_addf(&path, "%s/.config", k->obj);
+	if (make_step(k, modular ? "tinyconfig" : spec->base, st))
+		goto out;
+	if (st->status != KB_STEP_OK) {
+		rc = 0;
+		goto out;
+	}
+	if (kb_kconfig_read(&cfg, path.buf))
+		goto out;
+	for (i = 0; i <= spec->nfragments; i++) {
+		struct kb_kconfig frag = KB_KCONFIG_INIT;
+		const char *f = i ? spec->fragments[i - 1] : k->map_fragment;
+
+		if (!f)
+			continue;
+		if (kb_kconfig_read(&frag, f)) {
+			kb_kconfig_release(&frag);
+			goto out;
+		}
+		kb_kconfig_merge(&cfg, &frag, f, notes);
+		kb_kconfig_merge(&want, &frag, f, NULL);
+		kb_kconfig_release(&frag);
+	}
+	if (modular) {
+		kb_kconfig_set(&cfg, "MODULES", "y");
+		kb_kconfig_set(&want, "MODULES", "y");
+	}
+	if (write_config(path.buf, &cfg) || make_step(k, "olddefconfig", st))
+		goto out;
+	if (st->status != KB_STEP_OK) {
+		rc = 0;
+		goto out;
+	}
+	/* what a fragment asked for and olddefconfig took back, as merge_config.sh says */
+	if (kb_kconfig_read(&done, path.buf))
+		goto out;
+	kb_kconfig_unmet(&done, &want, notes);
+	rc = modular ? modularize(k, &done, st) : 0;
+out:
+	kb_kconfig_release(&cfg);
+	kb_kconfig_release(&want);
+	kb_kconfig_release(&done);
+	strbuf_release(&path);
+	return rc;
+}
+
+int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_step *st)
+{
+	return make_step(k, "vmlinux", st);
+}
+
+/* The first line a program prints for --version, or "" when it cannot be run. */
+static int version_line(const struct kb_kbuild *k, const char *prog, struct strbuf *out)
+{
+	const char *argv[] = { prog, "--version", NULL };
+	struct strbuf log = STRBUF_INIT, text = STRBUF_INIT;
+	struct kb_run r = { 0 };
+	struct kb_run_result res;
+	int rc = 0;
+
+	strbuf_addf(&log, "%s/.kbloat-version", k->obj);
+	unlink(log.buf);
+	r.argv = argv;
+	r.env = pinned_env;
+	r.log = log.buf;
+	r.timeout = 60;
+	if (!kb_run(&r, &res) && res.exited && !res.code && !strbuf_read_file(&text, log.buf))
+		strbuf_add(out, text.buf, strcspn(text.buf, "\n"));
+	else
+		kb_error_clear();
+	unlink(log.buf);
+	strbuf_release(&log);
+	strbuf_release(&text);
+	return rc;
+}
+
+int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *cc, struct strbuf *ld)
+{
+	struct strbuf prog = STRBUF_INIT;
+
+	if (mkdirs(k->obj))
+		return KB_ERR;
+	compiler(k, &prog);
+	version_line(k, prog.buf, cc);
+	strbuf_reset(&prog);
+	if (k->llvm)
+		strbuf_addstr(&prog, "ld.lld");
+	else
+		strbuf_addf(&prog, "%sld", k->cross ? k->cross : "");
+	version_line(k, prog.buf, ld);
+	strbuf_release(&prog);
+	return 0;
+}

@@ -1,0 +1,63 @@
+/*
+ * kbuild.h - driving a kernel tree's own build as a kernel developer would: `make O=DIR
+ * ARCH=... tinyconfig`, the config fragments merged as merge_config.sh merges them,
+ * `olddefconfig`, then `make vmlinux`, with kbuild's spelling of every knob.
+ *
+ * Promises:
+ *  - make runs from an argument vector (never a shell) in its own process group, with
+ *    its output appended to the step log, the reproducible variables pinned
+ *    (KBUILD_BUILD_TIMESTAMP, _USER, _HOST, _VERSION; LOCALVERSION= on the command line so
+ *    that a git work tree gets no "+"), LC_ALL=C so that the log reads the same everywhere.
+ *  - The link writes O/vmlinux.map: kernels/configs/map.config (EXPERT, VMLINUX_MAP) is
+ *    merged before the spec's own fragments, never LDFLAGS_vmlinux on the make line.
+ *  - A step that fails, outlives the timeout or is stopped is reported in the step
+ *    result, not as an error: errors are kbloat's own (make not found, a file it cannot
+ *    write), and name the thing.
+ */
+#ifndef KB_KBUILD_H
+#define KB_KBUILD_H
+
+#include "config.h"
+#include "run.h"
+#include "util/strbuf.h"
+
+struct kb_kbuild {
+	const char *src; /* the kernel tree */
+	const char *obj; /* O=: the build directory, made if missing */
+	const char *arch; /* ARCH=, as kbuild spells it (x86_64, riscv, arm64) */
+	const char *cross; /* CROSS_COMPILE= prefix, or NULL */
+	int llvm; /* LLVM=1 */
+	const char *cc_wrapper; /* ccache, distcc or icecc: CC="ccache gcc"; or NULL */
+	int jobs; /* -j */
+	double timeout; /* seconds per build (config and vmlinux steps together); 0: none */
+	const char *log; /* every step's output is appended here */
+	const char *map_fragment; /* map.config, merged before the spec's fragments; or NULL */
+	const volatile sig_atomic_t *stop;
+	const char *pidfile; /* make's process group while it runs (see kb_run), or NULL */
+};
+
+enum kb_step_status { KB_STEP_OK, KB_STEP_FAILED, KB_STEP_TIMEOUT, KB_STEP_STOPPED };
+
+struct kb_step {
+	enum kb_step_status status;
+	double seconds; /* of the steps run so far */
+	char what[160]; /* the failed step and how: "make vmlinux exited with 2" */
+};
+
+/*
+ * Makes O/.config for spec: the base target (tinyconfig for modular), the map fragment and
+ * the spec's fragments merged on top, olddefconfig; for modular, MODULES=y, then every
+ * tristate that config reaches made m (allmodconfig with KCONFIG_ALLCONFIG holding every
+ * other answer, new bools forced off). Requested values that did not survive are noted in notes (one line
+ * each), as merge_config.sh warns. Returns 0 with st filled, or KB_ERR.
+ */
+int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
+			struct strbuf *notes, struct kb_step *st);
+
+/* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
+int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_step *st);
+
+/* The first lines of `CC --version` and `LD --version` for k's toolchain. */
+int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *compiler, struct strbuf *linker);
+
+#endif
