@@ -50,6 +50,11 @@ static const char *object_source(struct kb_analysis *a, const struct kb_analysis
 	const char *res = NULL;
 	long id;
 
+	/* an O= build directory that the link named absolutely: its objects are tree paths */
+	if (o->obj && !strncmp(obj, o->obj, strlen(o->obj)) && obj[strlen(o->obj)] == '/') {
+		obj += strlen(o->obj) + 1;
+		len -= strlen(o->obj) + 1;
+	}
 	if (len < 3 || strcmp(obj + len - 2, ".o"))
 		return intern(a, obj, len);
 	if (o->src) {

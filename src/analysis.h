@@ -15,6 +15,7 @@
 struct kb_analysis_opts {
 	const char *map; /* linker map of the image, or NULL */
 	const char *src; /* absolute path of the kernel tree, or NULL */
+	const char *obj; /* absolute path of the O= build directory, or NULL */
 	struct kb_maint *maint; /* MAINTAINERS of src, or NULL: subsystems by directory */
 	int no_dwarf; /* do not read DWARF */
 };

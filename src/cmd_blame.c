@@ -270,6 +270,62 @@ static json_t *row_json(const struct blame_row *r, json_t *syms, json_t *subs)
 	return o;
 }
 
+int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *sc, int64_t min,
+		    long limit, const char *range, int json)
+{
+	struct blame_row *rows = NULL;
+	struct strbuf ids = STRBUF_INIT;
+	json_t *arr = NULL;
+	size_t n = 0, i;
+	int rc = KB_EXIT_USAGE;
+
+	if ((range && range_commits(s, range, &ids)) ||
+	    query_rows(s, config_id, sc, min, limit, range ? ids.buf : NULL, &rows, &n)) {
+		rc = kb_report_error();
+		goto out;
+	}
+	if (json)
+		arr = json_array();
+	if (!n && !json)
+		printf("no commit added %lld bytes or more\n", (long long)min);
+	else if (!json)
+		printf("%9s  %-12s  %-10s  %-20s  %s\n", "delta", "commit", "date", "author",
+		       "subject");
+	for (i = 0; i < n; i++) {
+		json_t *syms = json_array(), *subs = json_array();
+
+		if (top_growth(s, rows[i].build, 0, syms) ||
+		    top_growth(s, rows[i].build, 1, subs)) {
+			json_decref(syms);
+			json_decref(subs);
+			rc = kb_report_error();
+			goto out;
+		}
+		if (json)
+			json_array_append_new(arr, row_json(&rows[i], syms, subs));
+		else
+			print_row(&rows[i], syms, subs,
+				  !!(sc->subsystem || sc->path || sc->symbol));
+		json_decref(syms);
+		json_decref(subs);
+	}
+	rc = json ? kb_json_print(json_pack("{s:I,s:o}", "min", (json_int_t)min, "rows", arr)) :
+		    KB_EXIT_OK;
+	arr = NULL;
+out:
+	json_decref(arr);
+	for (i = 0; i < n; i++) {
+		free(rows[i].sha);
+		free(rows[i].base_sha);
+		free(rows[i].author);
+		free(rows[i].email);
+		free(rows[i].subject);
+	}
+	free(rows);
+	strbuf_release(&ids);
+	return rc;
+}
+
 int cmd_blame(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -289,14 +345,10 @@ int cmd_blame(int argc, char **argv)
 	const char *db = KB_DEFAULT_DB, *config = NULL, *range = NULL;
 	struct kb_scope sc = { NULL, NULL, NULL, -1 };
 	struct kb_store *s = NULL;
-	struct blame_row *rows = NULL;
-	struct strbuf ids = STRBUF_INIT;
 	uint64_t min = 1;
 	long limit = 20;
-	int json = 0, c, rc = KB_EXIT_USAGE;
+	int json = 0, c, rc;
 	int64_t config_id;
-	json_t *arr = NULL;
-	size_t n = 0, i;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		int scope = kb_scope_opt(&sc, c, optarg);
@@ -340,50 +392,12 @@ int cmd_blame(int argc, char **argv)
 		return kb_usage(blame_usage);
 	if (kb_scope_check(&sc))
 		return KB_EXIT_USAGE;
-	if (kb_store_open(&s, db, 0) || kb_store_find_config(s, config, &config_id) ||
-	    (range && range_commits(s, range, &ids)) ||
-	    query_rows(s, config_id, &sc, (int64_t)min, limit, range ? ids.buf : NULL, &rows, &n)) {
+	if (kb_store_open(&s, db, 0) || kb_store_find_config(s, config, &config_id)) {
 		rc = kb_report_error();
 		goto out;
 	}
-	if (json)
-		arr = json_array();
-	if (!n && !json)
-		printf("no commit added %llu bytes or more\n", (unsigned long long)min);
-	else if (!json)
-		printf("%9s  %-12s  %-10s  %-20s  %s\n", "delta", "commit", "date", "author",
-		       "subject");
-	for (i = 0; i < n; i++) {
-		json_t *syms = json_array(), *subs = json_array();
-
-		if (top_growth(s, rows[i].build, 0, syms) ||
-		    top_growth(s, rows[i].build, 1, subs)) {
-			json_decref(syms);
-			json_decref(subs);
-			rc = kb_report_error();
-			goto out;
-		}
-		if (json)
-			json_array_append_new(arr, row_json(&rows[i], syms, subs));
-		else
-			print_row(&rows[i], syms, subs, !!(sc.subsystem || sc.path || sc.symbol));
-		json_decref(syms);
-		json_decref(subs);
-	}
-	rc = json ? kb_json_print(json_pack("{s:I,s:o}", "min", (json_int_t)min, "rows", arr)) :
-		    KB_EXIT_OK;
-	arr = NULL;
+	rc = kb_blame_report(s, config_id, &sc, (int64_t)min, limit, range, json);
 out:
-	json_decref(arr);
-	for (i = 0; i < n; i++) {
-		free(rows[i].sha);
-		free(rows[i].base_sha);
-		free(rows[i].author);
-		free(rows[i].email);
-		free(rows[i].subject);
-	}
-	free(rows);
-	strbuf_release(&ids);
 	kb_store_close(s);
 	return rc;
 }

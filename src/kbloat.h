@@ -26,6 +26,9 @@ int cmd_db(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_top(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
+int cmd_collect(int argc, char **argv);
+int cmd_bisect(int argc, char **argv);
+int cmd_bisect_run(int argc, char **argv);
 
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);

@@ -17,6 +17,9 @@ static const char usage_text[] =
 	"  size IMAGE...        Berkeley text/data/bss as size(1), then the kernel split\n"
 	"  syms IMAGE           symbols, files, directories or subsystems, largest first\n"
 	"  diff OLD NEW         what grew and shrank, as scripts/bloat-o-meter prints it\n"
+	"  collect              build a commit range in each config and record it\n"
+	"  bisect               the first commit that grew the kernel by a threshold\n"
+	"  bisect-run           the same for one commit, as a git bisect run script\n"
 	"  record IMAGE         store one build of a commit in the database\n"
 	"  blame                the commits that added the most (blame --min 40K)\n"
 	"  history              size per commit along the first-parent line\n"
@@ -31,10 +34,19 @@ static const struct {
 	const char *name;
 	int (*fn)(int argc, char **argv);
 } commands[] = {
-	{ "size", cmd_size },	  { "syms", cmd_syms },	  { "diff", cmd_diff },
-	{ "record", cmd_record }, { "blame", cmd_blame }, { "history", cmd_history },
-	{ "db", cmd_db },	  { "show", cmd_show },	  { "top", cmd_top },
+	{ "size", cmd_size },
+	{ "syms", cmd_syms },
+	{ "diff", cmd_diff },
+	{ "record", cmd_record },
+	{ "blame", cmd_blame },
+	{ "history", cmd_history },
+	{ "db", cmd_db },
+	{ "show", cmd_show },
+	{ "top", cmd_top },
 	{ "merge", cmd_merge },
+	{ "collect", cmd_collect },
+	{ "bisect", cmd_bisect },
+	{ "bisect-run", cmd_bisect_run },
 };
 
 int kb_report_error(void)

@@ -55,6 +55,14 @@ struct kb_items {
 int kb_items_load(struct kb_store *s, struct kb_items *out);
 void kb_items_release(struct kb_items *it);
 
+/*
+ * Prints blame's answer: the builds of config_id (in range A..B if given) whose change in
+ * scope sc is at least min, largest first, at most limit, with their top symbols and
+ * subsystems; as text or JSON. Returns an exit status (errors printed).
+ */
+int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *sc, int64_t min,
+		    long limit, const char *range, int json);
+
 /* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
 void kb_format_date(int64_t t, char *buf);
 

@@ -151,6 +151,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		ao.src = req->src;
 		ao.maint = req->maint;
 		ao.map = req->map;
+		ao.obj = req->obj;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (kb_analysis_run(&a, req->image, &ao))
 			goto out;

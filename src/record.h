@@ -23,6 +23,7 @@ struct kb_record_req {
 	const char *image, *map; /* an ok build's image, and its linker map or NULL */
 	const char *src; /* the kernel tree (absolute) or NULL; maint: its MAINTAINERS or NULL */
 	struct kb_maint *maint;
+	const char *obj; /* the O= build directory (absolute), or NULL */
 	const char *log; /* the build log: its tail is stored; or NULL */
 	const char *log_text; /* or this text as the tail (a timeout, a config step) */
 	const char *dotconfig; /* the .config, or NULL */
