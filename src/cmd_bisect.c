@@ -96,7 +96,7 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	struct kb_outcome out;
 	struct kb_scope sc = { NULL, NULL, NULL, -1 };
 	unsigned char *skip = NULL;
-	size_t n = 0, built0 = c->built;
+	size_t n = 0, built0 = c->built, ends;
 	long lo, hi, mid, k;
 	int64_t base, top, size, min, config_id;
 	int rc = KB_EXIT_USAGE;
@@ -128,6 +128,8 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 		kb_errorf("%s: the bad end does not build (%s)", o->bad, out.what);
 		goto out;
 	}
+	ends = c->built - built0; /* the ends, when they were not recorded yet */
+	built0 = c->built;
 	min = o->have_min ? (int64_t)o->min : (top - base) / 2 + 1;
 	fprintf(stderr,
 		"bisect: %zu commits, %s %lld -> %lld bytes (%+lld); looking for the first "
@@ -178,7 +180,8 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 		rc = 130;
 		goto out;
 	}
-	fprintf(stderr, "bisect: %zu builds made, %s\n", c->built - built0,
+	fprintf(stderr, "bisect: %zu builds made between the ends (and %zu of the ends), %s\n",
+		c->built - built0, ends,
 		hi - lo > 1 ? "some commits between do not build" : "first bad commit found");
 	if (kb_store_find_config(c->store, c->cfgs[0].spec.name, &config_id))
 		goto err;

@@ -994,7 +994,8 @@ static void crash_point(void)
 
 static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int *already)
 {
-	int64_t commit_id = 0, config_id, dotconfig_id, toolchain_id, build, parent, distance, len;
+	int64_t commit_id = 0, config_id, dotconfig_id, toolchain_id, build = 0, parent, distance,
+		len;
 	int64_t *ids = NULL;
 	uint64_t bom[3] = { 0 };
 	struct kb_sizes mine = { 0 }, pz = { 0 };
