@@ -48,6 +48,59 @@ check "the fragment's value is in the built .config" grep -qx CONFIG_LOG_BUF_SHI
 	"$dobj/.config"
 check "defconfig builds ext4 in (a composite object)" grep -q " ext4_iget$" "$dobj/System.map"
 
+# the walk's selection, listed by --dry-run: tags only, every Nth (the newest always), slices
+git clone -q "$repo" "$SCRATCH/tagged"
+mapfile -t fp <"$HISTORY/first-parent.txt"
+git -C "$SCRATCH/tagged" tag v1 "${fp[3]}"
+git -C "$SCRATCH/tagged" -c user.name=t -c user.email=t@e tag -a -m "release 2" v2 "${fp[10]}"
+"$KBLOAT" collect --repo "$SCRATCH/tagged" --range main --first-parent --tags --dry-run \
+	--db "$SCRATCH/dry.db" >"$SCRATCH/tags.out"
+check "--tags: the tagged commits (an annotated tag peeled), oldest first" test \
+	"$(cut -d' ' -f1 "$SCRATCH/tags.out" | tr '\n' ' ')" = "${fp[3]} ${fp[10]} "
+"$KBLOAT" collect --repo "$repo" --range main --first-parent --every 10 --dry-run \
+	--db "$SCRATCH/dry.db" >"$SCRATCH/every.out"
+n=${#fp[@]}
+check "--every 10: every 10th commit counted back from the newest" test \
+	"$(cut -d' ' -f1 "$SCRATCH/every.out" | tr '\n' ' ')" = \
+	"$(for ((i = (n - 1) % 10; i < n; i += 10)); do printf '%s ' "${fp[$i]}"; done)"
+for k in 1 2 3; do
+	"$KBLOAT" collect --repo "$repo" --range main --shard "$k/3" --dry-run \
+		--db "$SCRATCH/dry.db" >"$SCRATCH/shard$k.out"
+done
+check "--shard K/3: three slices that are the whole walk, in order" cmp -s \
+	<(cat "$SCRATCH"/shard[123].out) \
+	<("$KBLOAT" collect --repo "$repo" --range main --dry-run --db "$SCRATCH/dry.db")
+
+# a build past --timeout: make (here a stand-in that hangs at vmlinux) is killed, the build
+# recorded as failed by timeout, and the walk goes on
+mkdir -p "$SCRATCH/bin"
+printf '#!/bin/sh\ncase "$*" in *vmlinux*) sleep 60 ;; esac\nexec %s "$@"\n' \
+	"$(command -v make)" >"$SCRATCH/bin/make"
+chmod +x "$SCRATCH/bin/make"
+set +e
+PATH=$SCRATCH/bin:$PATH "$KBLOAT" collect --repo "$repo" --range main~2..main --first-parent \
+	--db "$SCRATCH/slow.db" --timeout 2s >"$SCRATCH/slow.out" 2>"$SCRATCH/slow.err"
+rc=$?
+set -e
+check "--timeout: the walk ends normally (exit $rc)" test "$rc" = 0
+check "--timeout: both builds are killed and recorded" grep -qx \
+	"2 commits x 1 configs: 2 built (2 failed), 0 already recorded" "$SCRATCH/slow.out"
+check "--timeout: the line says so" grep -q \
+	"timed out (make vmlinux: killed after the 2 s timeout)" "$SCRATCH/slow.err"
+check "--timeout: show prints it" bash -c "'$KBLOAT' show --db '$SCRATCH/slow.db' \
+	'$(git -C "$repo" rev-parse main)' | grep -q 'killed after the 2 s timeout'"
+check "--timeout: no make is left running" test -z "$(pgrep -f "$SCRATCH/bin/make" || true)"
+
+# on a terminal, a progress bar (script(1) gives the collector one)
+if command -v script >/dev/null; then
+	script -qec "'$KBLOAT' collect --repo '$repo' --range main~1..main --db '$SCRATCH/tty.db'" \
+		/dev/null >"$SCRATCH/tty.out" 2>&1 || true
+	check "a terminal gets the progress bar" grep -q "0/1 00:00:0[0-9] ETA" "$SCRATCH/tty.out"
+else
+	echo "SKIPPED: no script(1) to test the progress bar (Debian's bsdutils has it)" >&2
+	fail "script(1) missing"
+fi
+
 # errors: one line naming the thing, exit 2, the database untouched
 dbdump "$db" >"$SCRATCH/before"
 for args in "--config nosuchbase" "--config tinyconfig+nosuchfragment" "--range nosuchrev..main" \
