@@ -2,15 +2,16 @@
 # setup-deps.sh [--test]: installs what kbloat needs from Debian's packages, by name.
 # Without --test: what building and running need. With --test: also what the test suite
 # uses (clang and its sanitizer/fuzzer runtime, python3 and Debian's linux-source-6.1 for
-# the kernel's scripts/bloat-o-meter, GNU parallel for the shard test). Skips apt entirely
-# when everything is installed.
+# the kernel's scripts/bloat-o-meter, GNU parallel for the shard test, python3-jsonschema
+# for the report's schema). Skips apt entirely when everything is installed.
 set -euo pipefail
 
 pkgs=(build-essential cmake ninja-build pkg-config binutils git
       libelf-dev libdwarf-dev zlib1g-dev libsqlite3-dev libgit2-dev libjansson-dev
       gnuplot-nox)
 if [ "${1:-}" = "--test" ]; then
-	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db parallel)
+	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db parallel
+	      python3-jsonschema)
 fi
 
 missing=()

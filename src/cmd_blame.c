@@ -174,7 +174,7 @@ static int query_rows(struct kb_store *s, int64_t config_id, const struct kb_sco
 }
 
 /* The items (or subsystems) of a build that grew the most: "name +N" pairs. */
-static int top_growth(struct kb_store *s, int64_t build, int subsystems, json_t *out)
+int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out)
 {
 	sqlite3_stmt *st;
 	const char *sql =
@@ -294,8 +294,8 @@ int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope
 	for (i = 0; i < n; i++) {
 		json_t *syms = json_array(), *subs = json_array();
 
-		if (top_growth(s, rows[i].build, 0, syms) ||
-		    top_growth(s, rows[i].build, 1, subs)) {
+		if (kb_blame_top(s, rows[i].build, 0, syms) ||
+		    kb_blame_top(s, rows[i].build, 1, subs)) {
 			json_decref(syms);
 			json_decref(subs);
 			rc = kb_report_error();

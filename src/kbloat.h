@@ -29,6 +29,8 @@ int cmd_merge(int argc, char **argv);
 int cmd_collect(int argc, char **argv);
 int cmd_bisect(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
+int cmd_budget(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
 
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);

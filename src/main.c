@@ -26,6 +26,8 @@ static const char usage_text[] =
 	"  show REV             a recorded build against its parent build\n"
 	"  top                  where a recorded build's bytes go\n"
 	"  merge OUT IN...      join databases recorded apart (shards)\n"
+	"  budget check B IMG   hold images to a size budget\n"
+	"  ci                   the nightly report: new commits, regressions, budgets\n"
 	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
@@ -47,6 +49,8 @@ static const struct {
 	{ "collect", cmd_collect },
 	{ "bisect", cmd_bisect },
 	{ "bisect-run", cmd_bisect_run },
+	{ "budget", cmd_budget },
+	{ "ci", cmd_ci },
 };
 
 int kb_report_error(void)

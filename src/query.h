@@ -10,6 +10,7 @@
 #include "util/strbuf.h"
 
 #include <getopt.h>
+#include <jansson.h>
 
 #define KB_DEFAULT_DB "kbloat.db"
 
@@ -62,6 +63,10 @@ void kb_items_release(struct kb_items *it);
  */
 int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *sc, int64_t min,
 		    long limit, const char *range, int json);
+
+/* The 3 items (or, with subsystems, subsystems) of build that grew the most, appended to out
+ * as {"name", "delta"[, "file"]}. */
+int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
 
 /* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
 void kb_format_date(int64_t t, char *buf);
