@@ -31,6 +31,7 @@ int cmd_bisect(int argc, char **argv);
 int cmd_bisect_run(int argc, char **argv);
 int cmd_budget(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
+int cmd_plot(int argc, char **argv);
 
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);

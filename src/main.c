@@ -28,6 +28,7 @@ static const char usage_text[] =
 	"  merge OUT IN...      join databases recorded apart (shards)\n"
 	"  budget check B IMG   hold images to a size budget\n"
 	"  ci                   the nightly report: new commits, regressions, budgets\n"
+	"  plot                 trend charts (gnuplot) per config and subsystem\n"
 	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
@@ -51,6 +52,7 @@ static const struct {
 	{ "bisect-run", cmd_bisect_run },
 	{ "budget", cmd_budget },
 	{ "ci", cmd_ci },
+	{ "plot", cmd_plot },
 };
 
 int kb_report_error(void)

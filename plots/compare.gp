@@ -1,0 +1,16 @@
+# compare.gp - the total of several configs per commit, side by side (tinyconfig against
+# modular: the gap is what modularization saves).
+# kbloat plot sets: datafile, out, term, title, ncols. datafile: a header row of config names,
+# then index and one total per config ('NaN' where a config has no build of that commit).
+if (term eq 'svg') { set terminal svg size 1100,560 dynamic noenhanced font 'sans,11' } \
+else { set terminal pngcairo size 1100,560 noenhanced font 'sans,10' }
+set output out
+set title title noenhanced
+set key outside right top noenhanced
+set xlabel 'commit, in first-parent order'
+set ylabel 'bytes (kernel proper)'
+set format y '%.0s%cB'
+set grid ytics
+set datafile missing 'NaN'
+set xrange [0:*]
+plot for [i=2:ncols] datafile using 1:i with linespoints pt 7 ps 0.6 lw 2 title columnheader(i)

@@ -1,0 +1,547 @@
+/*
+ * cmd_plot.c - `kbloat plot`: trend charts from the store with gnuplot. kbloat writes the
+ * data files; the scripts in plots/ draw them. gnuplot runs from an argument vector (no
+ * shell), and every string that reaches it (a config name, an author, a subsystem) is made
+ * safe first: printable ASCII but for quotes and backslashes, inside single quotes.
+ *
+ * Per config: CONFIG-size.{png,svg} (size per commit stacked by class, the largest
+ * regressions marked) and CONFIG-subsystems (the top subsystems stacked, the rest "other");
+ * with several configs, compare (their totals side by side).
+ */
+#include "kbloat.h"
+
+#include "image.h"
+#include "query.h"
+#include "run.h"
+#include "store.h"
+#include "util/error.h"
+#include "util/strbuf.h"
+#include "util/xalloc.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+static const char plot_usage[] =
+	"usage: kbloat plot [--db DB] [--config C...] --out DIR [--format png|svg|both]\n"
+	"                   [--top N] [--annotate N]\n"
+	"\n"
+	"  --top N        subsystems drawn on their own (default 8; the rest are \"other\")\n"
+	"  --annotate N   regressions marked with sha, author and change (default 5)\n";
+
+static const char *plots_dir(void)
+{
+	const char *env = getenv("KBLOAT_PLOTS");
+	struct stat st;
+
+	if (env && *env)
+		return env;
+	if (!stat(KB_SOURCE_PLOTS, &st) && S_ISDIR(st.st_mode))
+		return KB_SOURCE_PLOTS;
+	return KB_INSTALL_PLOTS;
+}
+
+/* s made safe for gnuplot: printable ASCII, no quotes or backslashes (which become '). */
+static void gp_safe(struct strbuf *out, const char *s)
+{
+	for (; *s; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c == '"' || c == '\\' || c == '\'' || c == '`')
+			strbuf_addch(out, '.');
+		else if (c < 0x20 || c >= 0x7f)
+			strbuf_addch(out, '?');
+		else
+			strbuf_addch(out, (char)c);
+	}
+}
+
+/* A config name as a file name. */
+static void file_safe(struct strbuf *out, const char *s)
+{
+	for (; *s; s++)
+		strbuf_addch(out, strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+					 "0123456789._-",
+					 *s) ?
+					  *s :
+					  '_');
+}
+
+struct line {
+	int64_t *ids;
+	size_t n;
+	char (*sha)[41];
+	char **author;
+	int64_t *total, *delta, (*cls)[KB_CLS_NR];
+	int *has_delta;
+};
+
+static void line_release(struct line *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->author[i]);
+	free(l->ids);
+	free(l->sha);
+	free(l->author);
+	free(l->total);
+	free(l->delta);
+	free(l->cls);
+	free(l->has_delta);
+	memset(l, 0, sizeof(*l));
+}
+
+static int load_line(struct kb_store *s, int64_t config_id, struct line *l)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int c;
+
+	memset(l, 0, sizeof(*l));
+	if (kb_build_line(s, config_id, 0, &l->ids, &l->n))
+		return KB_ERR;
+	l->sha = xcalloc(l->n + 1, sizeof(*l->sha));
+	l->author = xcalloc(l->n + 1, sizeof(*l->author));
+	l->total = xcalloc(l->n + 1, sizeof(*l->total));
+	l->delta = xcalloc(l->n + 1, sizeof(*l->delta));
+	l->cls = xcalloc(l->n + 1, sizeof(*l->cls));
+	l->has_delta = xcalloc(l->n + 1, sizeof(*l->has_delta));
+	if (kb_store_prepare(s, &st,
+			     "SELECT c.sha, c.author_name, b.total, b.d_total, b.parent_build_id "
+			     "IS NOT NULL, b.text, b.rodata, b.data, b.bss, b.init, b.percpu, "
+			     "b.other FROM builds b JOIN commits c ON c.id = b.commit_id WHERE "
+			     "b.id = ?1"))
+		return KB_ERR;
+	for (i = 0; i < l->n; i++) {
+		sqlite3_bind_int64(st, 1, l->ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			sqlite3_finalize(st);
+			return kb_store_fail(s, "cannot read a build");
+		}
+		snprintf(l->sha[i], 41, "%s", (const char *)sqlite3_column_text(st, 0));
+		l->author[i] = xstrdup((const char *)sqlite3_column_text(st, 1));
+		l->total[i] = sqlite3_column_int64(st, 2);
+		l->delta[i] = sqlite3_column_int64(st, 3);
+		l->has_delta[i] = sqlite3_column_int(st, 4);
+		for (c = 0; c < KB_CLS_NR; c++)
+			l->cls[i][c] = sqlite3_column_int64(st, 5 + c);
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+static FILE *open_out(const struct strbuf *path)
+{
+	FILE *f = fopen(path->buf, "w");
+
+	if (!f)
+		kb_error_set("%s: cannot write: %s", path->buf, strerror(errno));
+	return f;
+}
+
+static int close_out(FILE *f, const struct strbuf *path)
+{
+	if (ferror(f) | fclose(f))
+		return kb_error_set("%s: cannot write: %s", path->buf, strerror(errno));
+	return 0;
+}
+
+/* Runs gnuplot on script with the variables vars ("name='value'; ..."), for each format. */
+static int gnuplot(const char *outdir, const char *script, const char *vars, const char *base,
+		   int formats, size_t *written)
+{
+	static const char *const exts[] = { "png", "svg" };
+	struct strbuf e = STRBUF_INIT, sc = STRBUF_INIT, log = STRBUF_INIT, tail = STRBUF_INIT;
+	int i, rc = 0;
+
+	strbuf_addf(&sc, "%s/%s", plots_dir(), script);
+	strbuf_addf(&log, "%s/gnuplot.log", outdir);
+	for (i = 0; i < 2 && !rc; i++) {
+		const char *argv[] = { "gnuplot", "-e", NULL, sc.buf, NULL };
+		struct kb_run r = { 0 };
+		struct kb_run_result res;
+
+		if (!(formats & (1 << i)))
+			continue;
+		strbuf_reset(&e);
+		strbuf_addf(&e, "%s; term='%s'; out='%s/%s.%s'", vars, i ? "svg" : "pngcairo",
+			    outdir, base, exts[i]);
+		argv[2] = e.buf;
+		r.argv = argv;
+		r.log = log.buf;
+		r.timeout = 120;
+		if (kb_run(&r, &res)) {
+			rc = KB_ERR;
+		} else if (!res.exited || res.code) {
+			kb_log_tail(log.buf, 300, &tail);
+			for (size_t k = 0; k < tail.len; k++)
+				if (tail.buf[k] == '\n')
+					tail.buf[k] = ' ';
+			rc = kb_error_set("gnuplot %s failed for %s.%s: %s", script, base, exts[i],
+					  tail.buf);
+		} else {
+			(*written)++;
+		}
+	}
+	strbuf_release(&e);
+	strbuf_release(&sc);
+	strbuf_release(&log);
+	strbuf_release(&tail);
+	return rc;
+}
+
+static int cmp_delta_desc(const void *a, const void *b, void *arg)
+{
+	const struct line *l = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return l->delta[x] < l->delta[y] ? 1 : l->delta[x] > l->delta[y] ? -1 : (x > y) - (x < y);
+}
+
+static int plot_size(const char *outdir, const char *name, const struct line *l, int annotate,
+		     int formats, size_t *written)
+{
+	struct strbuf path = STRBUF_INIT, reg = STRBUF_INIT, base = STRBUF_INIT;
+	struct strbuf vars = STRBUF_INIT, label = STRBUF_INIT;
+	size_t *order = xcalloc(l->n + 1, sizeof(*order)), i, k;
+	FILE *f;
+	int rc = KB_ERR;
+
+	file_safe(&base, name);
+	strbuf_addf(&path, "%s/%s-size.dat", outdir, base.buf);
+	strbuf_addf(&reg, "%s/%s-regressions.dat", outdir, base.buf);
+	if (!(f = open_out(&path)))
+		goto out;
+	fprintf(f, "# index sha text +rodata +data +bss +init +percpu/other(total)\n");
+	for (i = 0; i < l->n; i++) {
+		int64_t sum = 0;
+
+		fprintf(f, "%zu %.12s", i, l->sha[i]);
+		for (k = 0; k < KB_CLS_NR; k++) {
+			sum += l->cls[i][k];
+			if (k < KB_CLS_PERCPU)
+				fprintf(f, " %lld", (long long)sum);
+		}
+		fprintf(f, " %lld\n", (long long)sum);
+	}
+	if (close_out(f, &path) || !(f = open_out(&reg)))
+		goto out;
+	for (i = 0; i < l->n; i++)
+		order[i] = i;
+	qsort_r(order, l->n, sizeof(*order), cmp_delta_desc, (void *)l);
+	fprintf(f, "# index total \"label\": the largest regressions\n");
+	for (k = 0; k < l->n && k < (size_t)annotate; k++) {
+		i = order[k];
+		if (!l->has_delta[i] || l->delta[i] <= 0)
+			break;
+		strbuf_reset(&label);
+		strbuf_addf(&label, "%.8s ", l->sha[i]);
+		gp_safe(&label, l->author[i]);
+		strbuf_addf(&label, " %+lld", (long long)l->delta[i]);
+		fprintf(f, "%zu %lld \"%s\"\n", i, (long long)l->total[i], label.buf);
+	}
+	if (close_out(f, &reg))
+		goto out;
+	strbuf_addf(&vars, "datafile='%s'; regfile='%s'; title='", path.buf, reg.buf);
+	gp_safe(&vars, name);
+	strbuf_addstr(&vars, ": kernel size per commit, by class'");
+	strbuf_addstr(&base, "-size");
+	rc = gnuplot(outdir, "size.gp", vars.buf, base.buf, formats, written);
+out:
+	free(order);
+	strbuf_release(&path);
+	strbuf_release(&reg);
+	strbuf_release(&base);
+	strbuf_release(&vars);
+	strbuf_release(&label);
+	return rc;
+}
+
+struct sub_total {
+	const char *name;
+	uint64_t bytes;
+};
+
+static int cmp_sub(const void *a, const void *b)
+{
+	const struct sub_total *x = a, *y = b;
+
+	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : strcmp(x->name, y->name);
+}
+
+/* Subsystem sizes of build: into sums[], indexed like names (names grows as it meets them). */
+static int sub_sizes(struct kb_store *s, const struct kb_items *it, int64_t build,
+		     struct kb_strtab *names, uint64_t **sums, size_t *alloc)
+{
+	struct kb_sizes z = { 0 };
+	size_t i;
+
+	if (kb_store_sizes(s, build, &z))
+		return KB_ERR;
+	for (i = 0; i < z.n && i < it->n; i++) {
+		const char *sub = it->v[i].subsystem ? it->v[i].subsystem : "[no subsystem]";
+		uint32_t id;
+
+		if (!z.v[i] || it->v[i].kind != 0)
+			continue;
+		id = kb_strtab_intern(names, sub, strlen(sub), NULL);
+		if (id >= *alloc) {
+			size_t old = *alloc;
+
+			ALLOC_GROW(*sums, (size_t)id + 1, *alloc);
+			memset(*sums + old, 0, (*alloc - old) * sizeof(**sums));
+		}
+		(*sums)[id] += z.v[i];
+	}
+	kb_sizes_release(&z);
+	return 0;
+}
+
+static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const char *outdir,
+			   const char *name, const struct line *l, int top, int formats,
+			   size_t *written)
+{
+	struct kb_strtab names = KB_STRTAB_INIT;
+	struct strbuf path = STRBUF_INIT, base = STRBUF_INIT, vars = STRBUF_INIT;
+	uint64_t **per = xcalloc(l->n + 1, sizeof(*per));
+	size_t *alloc = xcalloc(l->n + 1, sizeof(*alloc)), i, k, ntop;
+	struct sub_total *last = NULL;
+	int *rank = NULL, rc = KB_ERR;
+	FILE *f = NULL;
+
+	for (i = 0; i < l->n; i++)
+		if (sub_sizes(s, it, l->ids[i], &names, &per[i], &alloc[i]))
+			goto out;
+	/* the top subsystems are the newest build's largest */
+	last = xcalloc(names.nr + 1, sizeof(*last));
+	for (k = 0; k < names.nr; k++) {
+		last[k].name = names.strs[k];
+		last[k].bytes = l->n && k < alloc[l->n - 1] ? per[l->n - 1][k] : 0;
+	}
+	qsort(last, names.nr, sizeof(*last), cmp_sub);
+	ntop = names.nr < (size_t)top ? names.nr : (size_t)top;
+	rank = xcalloc(names.nr + 1, sizeof(*rank));
+	for (k = 0; k < names.nr; k++)
+		rank[kb_strtab_find(&names, last[k].name, strlen(last[k].name))] =
+			k < ntop ? (int)k : (int)ntop;
+	file_safe(&base, name);
+	strbuf_addf(&path, "%s/%s-subsystems.dat", outdir, base.buf);
+	if (!(f = open_out(&path)))
+		goto out;
+	fprintf(f, "index");
+	for (k = 0; k < ntop; k++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		gp_safe(&sb, last[k].name);
+		fprintf(f, " \"%s\"", sb.buf);
+		strbuf_release(&sb);
+	}
+	fprintf(f, " \"other\"\n");
+	for (i = 0; i < l->n; i++) {
+		uint64_t *col = xcalloc(ntop + 1, sizeof(*col)), sum = 0;
+
+		for (k = 0; k < names.nr && k < alloc[i]; k++)
+			col[rank[k]] += per[i][k];
+		fprintf(f, "%zu", i);
+		for (k = 0; k <= ntop; k++) {
+			sum += col[k];
+			fprintf(f, " %llu", (unsigned long long)sum);
+		}
+		fprintf(f, "\n");
+		free(col);
+	}
+	if (close_out(f, &path))
+		goto out;
+	strbuf_addf(&vars, "datafile='%s'; ncols=%zu; title='", path.buf, ntop + 2);
+	gp_safe(&vars, name);
+	strbuf_addstr(&vars, ": the largest subsystems per commit'");
+	strbuf_addstr(&base, "-subsystems");
+	rc = gnuplot(outdir, "subsystems.gp", vars.buf, base.buf, formats, written);
+out:
+	for (i = 0; i < l->n; i++)
+		free(per[i]);
+	free(per);
+	free(alloc);
+	free(last);
+	free(rank);
+	kb_strtab_release(&names);
+	strbuf_release(&path);
+	strbuf_release(&base);
+	strbuf_release(&vars);
+	return rc;
+}
+
+/* The configs' totals side by side, on the first config's commits. */
+static int plot_compare(const char *outdir, json_t *names, const struct line *lines, int formats,
+			size_t *written)
+{
+	struct strbuf path = STRBUF_INIT, vars = STRBUF_INIT;
+	size_t i, c, k, n = json_array_size(names);
+	FILE *f;
+	int rc = KB_ERR;
+
+	strbuf_addf(&path, "%s/compare.dat", outdir);
+	if (!(f = open_out(&path)))
+		goto out;
+	fprintf(f, "index");
+	for (c = 0; c < n; c++) {
+		struct strbuf sb = STRBUF_INIT;
+
+		gp_safe(&sb, json_string_value(json_array_get(names, c)));
+		fprintf(f, " \"%s\"", sb.buf);
+		strbuf_release(&sb);
+	}
+	fprintf(f, "\n");
+	for (i = 0; i < lines[0].n; i++) {
+		fprintf(f, "%zu", i);
+		for (c = 0; c < n; c++) {
+			for (k = 0; k < lines[c].n && strcmp(lines[c].sha[k], lines[0].sha[i]); k++)
+				;
+			if (k < lines[c].n)
+				fprintf(f, " %lld", (long long)lines[c].total[k]);
+			else
+				fprintf(f, " NaN");
+		}
+		fprintf(f, "\n");
+	}
+	if (close_out(f, &path))
+		goto out;
+	strbuf_addf(&vars, "datafile='%s'; ncols=%zu; title='kernel proper per commit, by config'",
+		    path.buf, n + 1);
+	rc = gnuplot(outdir, "compare.gp", vars.buf, "compare", formats, written);
+out:
+	strbuf_release(&path);
+	strbuf_release(&vars);
+	return rc;
+}
+
+static int all_configs(struct kb_store *s, json_t *names)
+{
+	sqlite3_stmt *st;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT DISTINCT name FROM configs ORDER BY name = "
+			     "'tinyconfig' DESC, name"))
+		return KB_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int cmd_plot(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "db", required_argument, NULL, 'D' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "format", required_argument, NULL, 'f' },
+		{ "top", required_argument, NULL, 't' },
+		{ "annotate", required_argument, NULL, 'a' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *db = KB_DEFAULT_DB, *out = NULL;
+	struct kb_store *s = NULL;
+	struct kb_items it = { 0 };
+	struct line *lines = NULL;
+	json_t *names = json_array();
+	long top = 8, annotate = 5;
+	int formats = 1, c, rc = KB_EXIT_USAGE;
+	size_t i, n = 0, written = 0;
+	char *outdir = NULL;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'D':
+			db = optarg;
+			break;
+		case 'c':
+			json_array_append_new(names, json_string(optarg));
+			break;
+		case 'o':
+			out = optarg;
+			break;
+		case 'f':
+			formats = !strcmp(optarg, "png")  ? 1 :
+				  !strcmp(optarg, "svg")  ? 2 :
+				  !strcmp(optarg, "both") ? 3 :
+							    0;
+			if (!formats) {
+				kb_errorf("--format %s: not png, svg or both", optarg);
+				goto done;
+			}
+			break;
+		case 't':
+		case 'a':
+			if (kb_parse_count(optarg) < 1) {
+				kb_errorf("--%s %s: not a positive count",
+					  c == 't' ? "top" : "annotate", optarg);
+				goto done;
+			}
+			*(c == 't' ? &top : &annotate) = kb_parse_count(optarg);
+			break;
+		case 'h':
+			fputs(plot_usage, stdout);
+			rc = KB_EXIT_OK;
+			goto done;
+		default:
+			rc = kb_usage(plot_usage);
+			goto done;
+		}
+	}
+	if (optind != argc || !out) {
+		rc = kb_usage(plot_usage);
+		goto done;
+	}
+	if (mkdir(out, 0777) && errno != EEXIST) {
+		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+		goto done;
+	}
+	outdir = realpath(out, NULL);
+	if (!outdir) {
+		kb_errorf("%s: %s", out, strerror(errno));
+		goto done;
+	}
+	if (kb_store_open(&s, db, 0) || (!json_array_size(names) && all_configs(s, names)) ||
+	    kb_items_load(s, &it))
+		goto err;
+	lines = xcalloc(json_array_size(names) + 1, sizeof(*lines));
+	for (i = 0; i < json_array_size(names); i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+		int64_t config_id;
+
+		n++;
+		if (kb_store_find_config(s, name, &config_id) || load_line(s, config_id, &lines[i]))
+			goto err;
+		if (!lines[i].n) {
+			kb_errorf("%s: no ok build of config %s to plot", db, name);
+			goto done;
+		}
+		if (plot_size(outdir, name, &lines[i], (int)annotate, formats, &written) ||
+		    plot_subsystems(s, &it, outdir, name, &lines[i], (int)top, formats, &written))
+			goto err;
+	}
+	if (n > 1 && plot_compare(outdir, names, lines, formats, &written))
+		goto err;
+	printf("%zu charts in %s\n", written, outdir);
+	rc = KB_EXIT_OK;
+	goto done;
+err:
+	rc = kb_report_error();
+done:
+	for (i = 0; i < n; i++)
+		line_release(&lines[i]);
+	free(lines);
+	kb_items_release(&it);
+	json_decref(names);
+	free(outdir);
+	kb_store_close(s);
+	return rc;
+}
