@@ -479,19 +479,6 @@ static void print_junit(json_t *report)
 	printf("</testsuites>\n");
 }
 
-/* Every config recorded, by name. */
-static int all_configs(struct kb_store *s, json_t *names)
-{
-	sqlite3_stmt *st;
-
-	if (kb_store_prepare(s, &st, "SELECT DISTINCT name FROM configs ORDER BY name"))
-		return KB_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
-	return 0;
-}
-
 int cmd_ci(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -563,7 +550,7 @@ int cmd_ci(int argc, char **argv)
 	}
 	if ((budget_path && kb_budget_read(&budget, budget_path)) || kb_store_open(&s, db, 0) ||
 	    resolve(s, baseline_rev, &baseline) ||
-	    (!json_array_size(names) && all_configs(s, names)))
+	    (!json_array_size(names) && kb_config_names(s, names)))
 		goto err;
 	for (i = 0; i < json_array_size(names); i++) {
 		const char *name = json_string_value(json_array_get(names, i));

@@ -35,14 +35,7 @@ static const char plot_usage[] =
 
 static const char *plots_dir(void)
 {
-	const char *env = getenv("KBLOAT_PLOTS");
-	struct stat st;
-
-	if (env && *env)
-		return env;
-	if (!stat(KB_SOURCE_PLOTS, &st) && S_ISDIR(st.st_mode))
-		return KB_SOURCE_PLOTS;
-	return KB_INSTALL_PLOTS;
+	return kb_data_dir("KBLOAT_PLOTS", KB_SOURCE_PLOTS, KB_INSTALL_PLOTS);
 }
 
 /* s made safe for gnuplot: printable ASCII, no quotes or backslashes (which become '). */
@@ -421,20 +414,6 @@ out:
 	return rc;
 }
 
-static int all_configs(struct kb_store *s, json_t *names)
-{
-	sqlite3_stmt *st;
-
-	if (kb_store_prepare(s, &st,
-			     "SELECT DISTINCT name FROM configs ORDER BY name = "
-			     "'tinyconfig' DESC, name"))
-		return KB_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
-	sqlite3_finalize(st);
-	return 0;
-}
-
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -509,7 +488,7 @@ int cmd_plot(int argc, char **argv)
 		kb_errorf("%s: %s", out, strerror(errno));
 		goto done;
 	}
-	if (kb_store_open(&s, db, 0) || (!json_array_size(names) && all_configs(s, names)) ||
+	if (kb_store_open(&s, db, 0) || (!json_array_size(names) && kb_config_names(s, names)) ||
 	    kb_items_load(s, &it))
 		goto err;
 	lines = xcalloc(json_array_size(names) + 1, sizeof(*lines));

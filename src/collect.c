@@ -120,14 +120,7 @@ static char *config_key(const char *name, const char *arch)
 
 static const char *fragments_dir(void)
 {
-	const char *env = getenv("KBLOAT_FRAGMENTS");
-	struct stat st;
-
-	if (env && *env)
-		return env;
-	if (!stat(KB_SOURCE_FRAGMENTS, &st) && S_ISDIR(st.st_mode))
-		return KB_SOURCE_FRAGMENTS;
-	return KB_INSTALL_FRAGMENTS;
+	return kb_data_dir("KBLOAT_FRAGMENTS", KB_SOURCE_FRAGMENTS, KB_INSTALL_FRAGMENTS);
 }
 
 static int file_text(const char *path, char *buf, size_t size)

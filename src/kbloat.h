@@ -33,6 +33,9 @@ int cmd_budget(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 
+/* A directory of kbloat's data (config fragments, gnuplot scripts): $env if set, else the
+ * source tree's (a build run in place), else the installed one. */
+const char *kb_data_dir(const char *env, const char *source, const char *installed);
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);
 /* Prints "kbloat: <formatted>" to stderr. */

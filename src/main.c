@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 static const char usage_text[] =
 	"usage: kbloat <command> [<args>]\n"
@@ -54,6 +55,18 @@ static const struct {
 	{ "ci", cmd_ci },
 	{ "plot", cmd_plot },
 };
+
+const char *kb_data_dir(const char *env, const char *source, const char *installed)
+{
+	const char *v = getenv(env);
+	struct stat st;
+
+	if (v && *v)
+		return v;
+	if (!stat(source, &st) && S_ISDIR(st.st_mode))
+		return source;
+	return installed;
+}
 
 int kb_report_error(void)
 {

@@ -237,3 +237,17 @@ void kb_items_release(struct kb_items *it)
 	kb_strtab_release(&it->strs);
 	memset(it, 0, sizeof(*it));
 }
+
+int kb_config_names(struct kb_store *s, json_t *names)
+{
+	sqlite3_stmt *st;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT DISTINCT name FROM configs ORDER BY name = "
+			     "'tinyconfig' DESC, name"))
+		return KB_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	return 0;
+}

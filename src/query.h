@@ -68,6 +68,9 @@ int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope
  * as {"name", "delta"[, "file"]}. */
 int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
 
+/* Appends the name of every recorded config to names, tinyconfig first, then by name. */
+int kb_config_names(struct kb_store *s, json_t *names);
+
 /* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
 void kb_format_date(int64_t t, char *buf);
 
