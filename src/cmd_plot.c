@@ -414,6 +414,37 @@ out:
 	return rc;
 }
 
+int kb_plot_charts(struct kb_store *s, const struct kb_items *it, json_t *names, const char *outdir,
+		   int formats, int top, int annotate, size_t *written)
+{
+	struct line *lines = xcalloc(json_array_size(names) + 1, sizeof(*lines));
+	size_t i, n = 0;
+	int rc = KB_ERR;
+
+	for (i = 0; i < json_array_size(names); i++) {
+		const char *name = json_string_value(json_array_get(names, i));
+		int64_t config_id;
+
+		n++;
+		if (kb_store_find_config(s, name, &config_id) || load_line(s, config_id, &lines[i]))
+			goto out;
+		if (!lines[i].n) {
+			kb_error_set("%s: no ok build of config %s to plot", kb_store_path(s),
+				     name);
+			goto out;
+		}
+		if (plot_size(outdir, name, &lines[i], annotate, formats, written) ||
+		    plot_subsystems(s, it, outdir, name, &lines[i], top, formats, written))
+			goto out;
+	}
+	rc = n > 1 ? plot_compare(outdir, names, lines, formats, written) : 0;
+out:
+	for (i = 0; i < n; i++)
+		line_release(&lines[i]);
+	free(lines);
+	return rc;
+}
+
 int cmd_plot(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -429,11 +460,10 @@ int cmd_plot(int argc, char **argv)
 	const char *db = KB_DEFAULT_DB, *out = NULL;
 	struct kb_store *s = NULL;
 	struct kb_items it = { 0 };
-	struct line *lines = NULL;
 	json_t *names = json_array();
 	long top = 8, annotate = 5;
 	int formats = 1, c, rc = KB_EXIT_USAGE;
-	size_t i, n = 0, written = 0;
+	size_t written = 0;
 	char *outdir = NULL;
 
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -491,23 +521,7 @@ int cmd_plot(int argc, char **argv)
 	if (kb_store_open(&s, db, 0) || (!json_array_size(names) && kb_config_names(s, names)) ||
 	    kb_items_load(s, &it))
 		goto err;
-	lines = xcalloc(json_array_size(names) + 1, sizeof(*lines));
-	for (i = 0; i < json_array_size(names); i++) {
-		const char *name = json_string_value(json_array_get(names, i));
-		int64_t config_id;
-
-		n++;
-		if (kb_store_find_config(s, name, &config_id) || load_line(s, config_id, &lines[i]))
-			goto err;
-		if (!lines[i].n) {
-			kb_errorf("%s: no ok build of config %s to plot", db, name);
-			goto done;
-		}
-		if (plot_size(outdir, name, &lines[i], (int)annotate, formats, &written) ||
-		    plot_subsystems(s, &it, outdir, name, &lines[i], (int)top, formats, &written))
-			goto err;
-	}
-	if (n > 1 && plot_compare(outdir, names, lines, formats, &written))
+	if (kb_plot_charts(s, &it, names, outdir, formats, (int)top, (int)annotate, &written))
 		goto err;
 	printf("%zu charts in %s\n", written, outdir);
 	rc = KB_EXIT_OK;
@@ -515,9 +529,6 @@ int cmd_plot(int argc, char **argv)
 err:
 	rc = kb_report_error();
 done:
-	for (i = 0; i < n; i++)
-		line_release(&lines[i]);
-	free(lines);
 	kb_items_release(&it);
 	json_decref(names);
 	free(outdir);

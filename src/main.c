@@ -30,6 +30,7 @@ static const char usage_text[] =
 	"  budget check B IMG   hold images to a size budget\n"
 	"  ci                   the nightly report: new commits, regressions, budgets\n"
 	"  plot                 trend charts (gnuplot) per config and subsystem\n"
+	"  site                 a static site: charts, walls of regressions and thanks\n"
 	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
@@ -54,6 +55,7 @@ static const struct {
 	{ "budget", cmd_budget },
 	{ "ci", cmd_ci },
 	{ "plot", cmd_plot },
+	{ "site", cmd_site },
 };
 
 const char *kb_data_dir(const char *env, const char *source, const char *installed)
