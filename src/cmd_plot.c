@@ -268,20 +268,18 @@ static int cmp_sub(const void *a, const void *b)
 	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : strcmp(x->name, y->name);
 }
 
-/* Subsystem sizes of build: into sums[], indexed like names (names grows as it meets them). */
-static int sub_sizes(struct kb_store *s, const struct kb_items *it, int64_t build,
-		     struct kb_strtab *names, uint64_t **sums, size_t *alloc)
+/* Subsystem sizes of a build's item sizes z: into sums[], indexed like names (which grows
+ * as it meets them). */
+static void sub_sizes(const struct kb_items *it, const struct kb_sizes *z, struct kb_strtab *names,
+		      uint64_t **sums, size_t *alloc)
 {
-	struct kb_sizes z = { 0 };
 	size_t i;
 
-	if (kb_store_sizes(s, build, &z))
-		return KB_ERR;
-	for (i = 0; i < z.n && i < it->n; i++) {
+	for (i = 0; i < z->n && i < it->n; i++) {
 		const char *sub = it->v[i].subsystem ? it->v[i].subsystem : "[no subsystem]";
 		uint32_t id;
 
-		if (!z.v[i] || it->v[i].kind != 0)
+		if (!z->v[i] || it->v[i].kind != 0)
 			continue;
 		id = kb_strtab_intern(names, sub, strlen(sub), NULL);
 		if (id >= *alloc) {
@@ -290,9 +288,42 @@ static int sub_sizes(struct kb_store *s, const struct kb_items *it, int64_t buil
 			ALLOC_GROW(*sums, (size_t)id + 1, *alloc);
 			memset(*sums + old, 0, (*alloc - old) * sizeof(**sums));
 		}
-		(*sums)[id] += z.v[i];
+		(*sums)[id] += z->v[i];
 	}
-	kb_sizes_release(&z);
+}
+
+/*
+ * The item sizes of each build of the line in turn, into z: the next build's are its
+ * parent's with its own changes applied (one read of item_delta), not rebuilt from a
+ * snapshot each time. prev is the build z holds (0: none).
+ */
+static int next_sizes(struct kb_store *s, sqlite3_stmt *par, sqlite3_stmt *dl, int64_t prev,
+		      int64_t build, struct kb_sizes *z)
+{
+	int64_t parent = 0;
+
+	sqlite3_bind_int64(par, 1, build);
+	if (sqlite3_step(par) == SQLITE_ROW)
+		parent = sqlite3_column_int64(par, 0);
+	sqlite3_reset(par);
+	if (!prev || parent != prev) {
+		kb_sizes_release(z);
+		return kb_store_sizes(s, build, z);
+	}
+	sqlite3_bind_int64(dl, 1, build);
+	while (sqlite3_step(dl) == SQLITE_ROW) {
+		int64_t item = sqlite3_column_int64(dl, 0);
+
+		if (item < 0)
+			continue;
+		if ((size_t)item >= z->n) {
+			z->v = xrealloc(z->v, ((size_t)item + 1) * sizeof(*z->v));
+			memset(z->v + z->n, 0, ((size_t)item + 1 - z->n) * sizeof(*z->v));
+			z->n = (size_t)item + 1;
+		}
+		z->v[item] = (uint64_t)sqlite3_column_int64(dl, 1);
+	}
+	sqlite3_reset(dl);
 	return 0;
 }
 
@@ -306,11 +337,18 @@ static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const 
 	size_t *alloc = xcalloc(l->n + 1, sizeof(*alloc)), i, k, ntop;
 	struct sub_total *last = NULL;
 	int *rank = NULL, rc = KB_ERR;
+	sqlite3_stmt *par = NULL, *dl = NULL;
+	struct kb_sizes z = { 0 };
 	FILE *f = NULL;
 
-	for (i = 0; i < l->n; i++)
-		if (sub_sizes(s, it, l->ids[i], &names, &per[i], &alloc[i]))
+	if (kb_store_prepare(s, &par, "SELECT parent_build_id FROM builds WHERE id = ?1") ||
+	    kb_store_prepare(s, &dl, "SELECT item_id, size FROM item_delta WHERE build_id = ?1"))
+		goto out;
+	for (i = 0; i < l->n; i++) {
+		if (next_sizes(s, par, dl, i ? l->ids[i - 1] : 0, l->ids[i], &z))
 			goto out;
+		sub_sizes(it, &z, &names, &per[i], &alloc[i]);
+	}
 	/* the top subsystems are the newest build's largest */
 	last = xcalloc(names.nr + 1, sizeof(*last));
 	for (k = 0; k < names.nr; k++) {
@@ -363,6 +401,9 @@ out:
 	free(alloc);
 	free(last);
 	free(rank);
+	sqlite3_finalize(par);
+	sqlite3_finalize(dl);
+	kb_sizes_release(&z);
 	kb_strtab_release(&names);
 	strbuf_release(&path);
 	strbuf_release(&base);
