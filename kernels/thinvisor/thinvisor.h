@@ -28,11 +28,11 @@ void puts(const char *s);
 void putx(u64 v);
 void putd(u64 v);
 
-#define csr_read(csr)                                          \
-	({                                                     \
-		u64 __v;                                       \
+#define csr_read(csr)                                           \
+	({                                                      \
+		u64 __v;                                        \
 		__asm__ volatile("csrr %0, " #csr : "=r"(__v)); \
-		__v;                                           \
+		__v;                                            \
 	})
 
 #endif
