@@ -21,6 +21,10 @@ void hv_main(u64 hartid, u64 dtb)
 #if THINVISOR_PAD
 	puts(thinvisor_pad[0] ? ", padded" : "");
 #endif
-	puts("\nthinvisor: shutting down\n");
-	sbi_shutdown(0);
+	puts("\n");
+	vcpus_init();
+	puts("thinvisor: starting ");
+	putd(NR_GUESTS);
+	puts(" guests\n");
+	hv_enter(vcpu_first());
 }

@@ -15,8 +15,9 @@ _start:
 3:	wfi
 	j	3b
 
-	.section .bss
+	.section .bss.stack, "aw", @nobits
 	.align	12
+	.global	boot_stack_top
 boot_stack:
 	.space	4096
 boot_stack_top:

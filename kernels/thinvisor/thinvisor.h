@@ -35,4 +35,37 @@ void putd(u64 v);
 		__v;                                            \
 	})
 
+#define csr_write(csr, v) __asm__ volatile("csrw " #csr ", %0" ::"r"((u64)(v)))
+#define csr_set(csr, v) __asm__ volatile("csrs " #csr ", %0" ::"r"((u64)(v)))
+#define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"r"((u64)(v)))
+
+/* The guests: slots of 2 MiB of host memory after the hypervisor, each seen by its guest at
+ * guest-physical GUEST_BASE through its own G-stage table. QEMU's loader puts the images. */
+#define NR_GUESTS 2
+#define GUEST_BASE 0x80000000UL
+#define GUEST_SIZE 0x200000UL
+#define GUEST_HOST_BASE 0x82000000UL
+
+struct vcpu {
+	u64 regs[32]; /* x0..x31 as the guest left them; regs[0] unused */
+	u64 sepc;
+	u64 hstack; /* the hypervisor's stack top while this guest traps (trap.S) */
+	u64 vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, hvip;
+	u64 hgatp, timer; /* the guest's timer deadline; ~0: none */
+	const char *name;
+	int state; /* RUNNING, STOPPED */
+	char line[120];
+	u32 len;
+};
+
+enum { VCPU_RUNNING, VCPU_STOPPED };
+
+/* vcpu.c */
+void vcpus_init(void);
+struct vcpu *vcpu_first(void);
+struct vcpu *hv_trap(struct vcpu *v);
+/* trap.S */
+void hv_trap_entry(void);
+void __attribute__((noreturn)) hv_enter(struct vcpu *v);
+
 #endif
