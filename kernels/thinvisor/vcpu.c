@@ -2,7 +2,8 @@
 /*
  * vcpu.c - the guests: their G-stage address spaces (Sv39x4: one 2 MiB page each, at
  * guest-physical GUEST_BASE), the traps they take (SBI calls, faults), the virtual SBI
- * (base, timer, legacy console and DBCN, system reset) and round-robin on the timer.
+ * (base, timer, legacy console and DBCN, system reset), a virtual UART, and round-robin on
+ * the timer.
  * A guest that leaves its memory, runs an illegal instruction or asks for a reset stops;
  * the others go on; when none is left the machine shuts down.
  */
@@ -160,6 +161,42 @@ static u8 *guest_mem(struct vcpu *v, u64 gpa, u64 len)
 	return (u8 *)(GUEST_HOST_BASE + (u64)(v - vcpus) * GUEST_SIZE + (gpa - GUEST_BASE));
 }
 
+/*
+ * The guest's virtual UART: a 16550's transmit register at guest-physical UART_BASE (the
+ * address of QEMU virt's own) and its line status (always ready). Nothing is mapped there:
+ * an access faults into the hypervisor, which decodes the guest's load or store (a plain
+ * lb/lbu/sb: how a 16550 driver touches its registers) and does it. Returns 1 when it was
+ * such an access, 0 when the fault stands.
+ */
+#define UART_BASE 0x10000000UL
+#define UART_THR 0
+#define UART_LSR 5
+
+static int uart_access(struct vcpu *v, u64 gpa, u64 cause)
+{
+	u8 *pc = guest_mem(v, v->sepc, 4);
+	u32 insn, op, f3;
+
+	if (gpa < UART_BASE || gpa >= UART_BASE + 8 || !pc || (v->sepc & 1))
+		return 0;
+	insn = (u32)pc[0] | (u32)pc[1] << 8 | (u32)pc[2] << 16 | (u32)pc[3] << 24;
+	op = insn & 0x7f;
+	f3 = (insn >> 12) & 7;
+	if (cause == 23 && op == 0x23 && f3 == 0) { /* sb rs2 */
+		if (gpa - UART_BASE == UART_THR)
+			guest_putc(v, (char)v->regs[(insn >> 20) & 31]);
+	} else if (cause == 21 && op == 0x03 && (f3 == 0 || f3 == 4)) { /* lb/lbu rd */
+		u32 rd = (insn >> 7) & 31;
+
+		if (rd)
+			v->regs[rd] = gpa - UART_BASE == UART_LSR ? 0x60 : 0; /* THRE | TEMT */
+	} else {
+		return 0;
+	}
+	v->sepc += 4;
+	return 1;
+}
+
 /* The SBI a guest sees: returns 1 when the guest goes on, 0 when it has stopped. */
 static int sbi(struct vcpu *v)
 {
@@ -252,9 +289,12 @@ struct vcpu *hv_trap(struct vcpu *v)
 			if (sbi(v))
 				return v;
 			break;
-		case 20:
 		case 21:
 		case 23:
+			if (uart_access(v, htval << 2 | (tval & 3), cause))
+				return v;
+			/* fall through */
+		case 20:
 			stop(v,
 			     cause == 23 ? "stored outside its memory" :
 			     cause == 21 ? "loaded from outside its memory" :

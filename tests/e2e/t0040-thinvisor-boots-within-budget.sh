@@ -37,6 +37,8 @@ check "OpenSBI started the hypervisor on hart 0" grep -q "^thinvisor: hart 0, de
 for g in alpha beta; do
 	check "$g prints on its own console, prefixed with its name" grep -q \
 		"^\[$g\] hello from a guest on virtual hart" "$SCRATCH/two.log"
+	check "$g's virtual UART (a 16550 it writes, trapped and emulated) prints too" grep -q \
+		"^\[$g\] and this line through my UART" "$SCRATCH/two.log"
 	check "$g's timer interrupts reach it: five ticks" grep -q \
 		"^\[$g\] tick 5 (timer interrupts so far: 5)" "$SCRATCH/two.log"
 	check "$g shuts down through SBI system reset" grep -q \

@@ -90,6 +90,17 @@ void guest_main(long hartid)
 	__asm__ volatile("csrs sie, %0" ::"r"(1UL << 5)); /* timer interrupts */
 	__asm__ volatile("csrs sstatus, %0" ::"r"(1UL << 1));
 #if defined(GUEST_GOOD)
+	{
+		/* the virtual 16550 at QEMU virt's address: wait for room, write a byte */
+		volatile unsigned char *uart = (volatile unsigned char *)0x10000000;
+		const char *s = "and this line through my UART\n";
+
+		while (*s) {
+			while (!(uart[5] & 0x20))
+				;
+			uart[0] = (unsigned char)*s++;
+		}
+	}
 	for (i = 1; i <= 5; i++) {
 		sleep_ticks(200000); /* 20 ms */
 		print("tick ");
