@@ -550,15 +550,9 @@ int cmd_plot(int argc, char **argv)
 		rc = kb_usage(plot_usage);
 		goto done;
 	}
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+	outdir = kb_make_outdir(out);
+	if (!outdir)
 		goto done;
-	}
-	outdir = realpath(out, NULL);
-	if (!outdir) {
-		kb_errorf("%s: %s", out, strerror(errno));
-		goto done;
-	}
 	if (kb_store_open(&s, db, 0) || (!json_array_size(names) && kb_config_names(s, names)) ||
 	    kb_items_load(s, &it))
 		goto err;

@@ -524,15 +524,9 @@ int cmd_site(int argc, char **argv)
 		rc = kb_usage(site_usage);
 		goto done;
 	}
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+	outdir = kb_make_outdir(out);
+	if (!outdir)
 		goto done;
-	}
-	outdir = realpath(out, NULL);
-	if (!outdir) {
-		kb_errorf("%s: %s", out, strerror(errno));
-		goto done;
-	}
 	rc = site(db, outdir, names, walls, pages) ? kb_report_error() : KB_EXIT_OK;
 done:
 	json_decref(names);

@@ -37,6 +37,9 @@ int cmd_site(int argc, char **argv);
 /* A directory of kbloat's data (config fragments, gnuplot scripts): $env if set, else the
  * source tree's (a build run in place), else the installed one. */
 const char *kb_data_dir(const char *env, const char *source, const char *installed);
+/* Makes the output directory out (if missing) and returns its absolute path (the caller
+ * frees it), or NULL with the error printed. */
+char *kb_make_outdir(const char *out);
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */
 int kb_report_error(void);
 /* Prints "kbloat: <formatted>" to stderr. */

@@ -70,6 +70,20 @@ const char *kb_data_dir(const char *env, const char *source, const char *install
 	return installed;
 }
 
+char *kb_make_outdir(const char *out)
+{
+	char *dir;
+
+	if (mkdir(out, 0777) && errno != EEXIST) {
+		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+		return NULL;
+	}
+	dir = realpath(out, NULL);
+	if (!dir)
+		kb_errorf("%s: %s", out, strerror(errno));
+	return dir;
+}
+
 int kb_report_error(void)
 {
 	fprintf(stderr, "kbloat: %s\n", kb_error_last());

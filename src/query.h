@@ -76,8 +76,8 @@ int kb_config_names(struct kb_store *s, json_t *names);
  * CONFIG-subsystems per config, compare for several; formats: 1 png, 2 svg, 3 both. Adds the
  * number of charts written to *written.
  */
-int kb_plot_charts(struct kb_store *s, const struct kb_items *it, json_t *names,
-		   const char *outdir, int formats, int top, int annotate, size_t *written);
+int kb_plot_charts(struct kb_store *s, const struct kb_items *it, json_t *names, const char *outdir,
+		   int formats, int top, int annotate, size_t *written);
 
 /* Formats a time as YYYY-MM-DD (UTC) into buf (at least 11 bytes). */
 void kb_format_date(int64_t t, char *buf);
