@@ -171,7 +171,7 @@ static int make_step(const struct kb_kbuild *k, const char *target, struct kb_st
 	return make_step_env(k, target, NULL, st);
 }
 
-static int mkdirs(const char *path)
+int kb_mkdirs(const char *path)
 {
 	char *p = xstrdup(path), *s;
 
@@ -281,7 +281,7 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 	size_t i;
 
 	memset(st, 0, sizeof(*st));
-	if (mkdirs(k->obj))
+	if (kb_mkdirs(k->obj))
 		return KB_ERR;
 	strbuf_addf(&path, "%s/.config", k->obj);
 	if (make_step(k, modular ? "tinyconfig" : spec->base, st))
@@ -363,7 +363,7 @@ int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *cc, struct str
 {
 	struct strbuf prog = STRBUF_INIT;
 
-	if (mkdirs(k->obj))
+	if (kb_mkdirs(k->obj))
 		return KB_ERR;
 	compiler(k, &prog);
 	version_line(k, prog.buf, cc);

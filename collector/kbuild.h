@@ -57,6 +57,9 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 /* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
 int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_step *st);
 
+/* mkdir -p: makes path and its missing parents. Errors name the directory. */
+int kb_mkdirs(const char *path);
+
 /* The first lines of `CC --version` and `LD --version` for k's toolchain. */
 int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *compiler, struct strbuf *linker);
 

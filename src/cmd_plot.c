@@ -53,17 +53,6 @@ static void gp_safe(struct strbuf *out, const char *s)
 	}
 }
 
-/* A config name as a file name. */
-static void file_safe(struct strbuf *out, const char *s)
-{
-	for (; *s; s++)
-		strbuf_addch(out, strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					 "0123456789._-",
-					 *s) ?
-					  *s :
-					  '_');
-}
-
 struct line {
 	int64_t *ids;
 	size_t n;
@@ -206,7 +195,7 @@ static int plot_size(const char *outdir, const char *name, const struct line *l,
 	FILE *f;
 	int rc = KB_ERR;
 
-	file_safe(&base, name);
+	strbuf_add_filename(&base, name);
 	strbuf_addf(&path, "%s/%s-size.dat", outdir, base.buf);
 	strbuf_addf(&reg, "%s/%s-regressions.dat", outdir, base.buf);
 	if (!(f = open_out(&path)))
@@ -361,7 +350,7 @@ static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const 
 	for (k = 0; k < names.nr; k++)
 		rank[kb_strtab_find(&names, last[k].name, strlen(last[k].name))] =
 			k < ntop ? (int)k : (int)ntop;
-	file_safe(&base, name);
+	strbuf_add_filename(&base, name);
 	strbuf_addf(&path, "%s/%s-subsystems.dat", outdir, base.buf);
 	if (!(f = open_out(&path)))
 		goto out;

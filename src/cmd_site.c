@@ -56,16 +56,6 @@ static void html(FILE *f, const char *s)
 	}
 }
 
-static void slug(struct strbuf *out, const char *s)
-{
-	for (; *s; s++)
-		strbuf_addch(out, strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
-					 "0123456789._-",
-					 *s) ?
-					  *s :
-					  '_');
-}
-
 static const char style[] =
 	"body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}"
 	"table{border-collapse:collapse;margin:1em 0}td,th{padding:.2em .6em;border-bottom:1px "
@@ -369,7 +359,7 @@ static int site(const char *db, const char *outdir, json_t *names, long walls, l
 		int64_t config_id;
 
 		strbuf_reset(&cs);
-		slug(&cs, name);
+		strbuf_add_filename(&cs, name);
 		if (kb_store_find_config(s, name, &config_id) ||
 		    wall(s, config_id, 1, walls, &reg, &nreg) ||
 		    wall(s, config_id, 0, walls, &red, &nred) ||
@@ -404,7 +394,7 @@ static int site(const char *db, const char *outdir, json_t *names, long walls, l
 				struct strbuf ss = STRBUF_INIT;
 				const char *sub = json_string_value(json_array_get(subs, k));
 
-				slug(&ss, sub);
+				strbuf_add_filename(&ss, sub);
 				fprintf(f, "<li><a href=\"subsystem/%s-%s.html\">", ss.buf, cs.buf);
 				html(f, sub);
 				fputs("</a></li>\n", f);
@@ -440,7 +430,7 @@ static int site(const char *db, const char *outdir, json_t *names, long walls, l
 			struct strbuf ss = STRBUF_INIT, title = STRBUF_INIT;
 			FILE *p;
 
-			slug(&ss, sub);
+			strbuf_add_filename(&ss, sub);
 			strbuf_reset(&path);
 			strbuf_addf(&path, "%s/subsystem/%s-%s.html", outdir, ss.buf, cs.buf);
 			strbuf_addf(&title, "%s in %s", sub, name);

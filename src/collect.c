@@ -62,30 +62,6 @@ double kb_parse_duration(const char *s)
 	return -1;
 }
 
-static int mkdir_p(const char *path)
-{
-	char *p = xstrdup(path), *s;
-	int rc = 0;
-
-	for (s = p + 1;; s++) {
-		if (*s && *s != '/')
-			continue;
-		char c = *s;
-
-		*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST) {
-			rc = kb_error_set("%s: cannot create the directory: %s", p,
-					  strerror(errno));
-			break;
-		}
-		*s = c;
-		if (!c)
-			break;
-	}
-	free(p);
-	return rc;
-}
-
 static int rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
 {
 	(void)st;
@@ -104,17 +80,14 @@ static int rm_rf(const char *path)
 	return 0;
 }
 
-/* A config's name and arch as one file name: what is not [A-Za-z0-9._-] becomes '_'. */
+/* A config's name and arch as one file name. */
 static char *config_key(const char *name, const char *arch)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
 
-	strbuf_addf(&sb, "%s-%s", name, arch);
-	for (i = 0; i < sb.len; i++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-",
-			    sb.buf[i]))
-			sb.buf[i] = '_';
+	strbuf_add_filename(&sb, name);
+	strbuf_addch(&sb, '-');
+	strbuf_add_filename(&sb, arch);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -154,7 +127,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		strbuf_addstr(&sb, o->workdir);
 	else
 		strbuf_addf(&sb, "%s.work", o->db);
-	if (mkdir_p(sb.buf))
+	if (kb_mkdirs(sb.buf))
 		return KB_ERR;
 	abs = realpath(sb.buf, NULL);
 	if (!abs)
@@ -201,7 +174,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		g->obj = strbuf_detach(&sb, NULL);
 		strbuf_addf(&sb, "%s/logs/%s", c->work, g->key);
 		g->logdir = strbuf_detach(&sb, NULL);
-		if (mkdir_p(g->obj) || mkdir_p(g->logdir))
+		if (kb_mkdirs(g->obj) || kb_mkdirs(g->logdir))
 			return KB_ERR;
 		for (k = 0; k < g->spec.nfragments; k++)
 			strbuf_addf(&sb, "%s%s", k ? " " : "", g->spec.fragments[k]);
@@ -270,7 +243,7 @@ static int checkout(struct kb_collector *c, const char *sha)
 		kb_error_set("%s: cannot remove: %s", marker.buf, strerror(errno));
 		goto out;
 	}
-	if (!c->checked_out[0] && (rm_rf(c->src) || mkdir_p(c->src)))
+	if (!c->checked_out[0] && (rm_rf(c->src) || kb_mkdirs(c->src)))
 		goto out;
 	if (kb_repo_checkout(c->repo, sha, c->src, c->checked_out[0] ? c->checked_out : NULL)) {
 		c->checked_out[0] = 0;

@@ -36,6 +36,8 @@ void strbuf_addch(struct strbuf *sb, int c);
 void strbuf_addchars(struct strbuf *sb, int c, size_t n);
 void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
+/* Appends s as one file name: what is not [A-Za-z0-9._-] becomes '_' (no '/', no markup). */
+void strbuf_add_filename(struct strbuf *sb, const char *s);
 /* Reads a whole file; returns 0, or -1 with errno set. */
 int strbuf_read_file(struct strbuf *sb, const char *path);
 

@@ -31,6 +31,19 @@ static void strbuf_grows_and_formats(void)
 	CHECK_U64(sb.len, 0);
 }
 
+/* config names, subsystems and paths become file names of collect's and site's */
+static void names_become_file_names(void)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_add_filename(&sb, "defconfig+/tmp/x.config");
+	CHECK(!strcmp(sb.buf, "defconfig__tmp_x.config"));
+	strbuf_reset(&sb);
+	strbuf_add_filename(&sb, "X86 ARCHITECTURE (32-BIT <b>)");
+	CHECK(!strcmp(sb.buf, "X86_ARCHITECTURE__32-BIT__b__"));
+	strbuf_release(&sb);
+}
+
 static void strtab_interns_once(void)
 {
 	struct kb_strtab t = KB_STRTAB_INIT;
@@ -93,6 +106,7 @@ int main(void)
 {
 	sizes_parse_as_people_write_them();
 	strbuf_grows_and_formats();
+	names_become_file_names();
 	strtab_interns_once();
 	errors_keep_their_text();
 	return check_done("test_util");
