@@ -66,16 +66,64 @@ static int resolve(struct kb_store *s, const char *rev, char **sha)
 			    kb_store_path(s));
 }
 
+/* A build measured as a budget needs it: its sizes from its row, its subsystems' bytes. */
+struct head_measure {
+	struct kb_measure m;
+	struct kb_strtab names;
+	uint64_t *sums;
+	size_t alloc;
+};
+
+static int measure_build(struct kb_store *s, const struct kb_items *it, int64_t build,
+			 struct head_measure *hm)
+{
+	sqlite3_stmt *st;
+	struct kb_sizes z = { 0 };
+	int c, rc;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT total, text, rodata, data, bss, init, percpu, other FROM "
+			     "builds WHERE id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		hm->m.total = (uint64_t)sqlite3_column_int64(st, 0);
+		for (c = 0; c < KB_CLS_NR; c++)
+			hm->m.cls[c] = (uint64_t)sqlite3_column_int64(st, 1 + c);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_ROW)
+		return kb_store_fail(s, "cannot read the head build");
+	if (kb_store_sizes(s, build, &z))
+		return KB_ERR;
+	kb_subsystem_sums(it, &z, &hm->names, &hm->sums, &hm->alloc);
+	kb_sizes_release(&z);
+	hm->m.sub_names = hm->names.strs;
+	hm->m.sub_bytes = hm->sums;
+	hm->m.nsubs = hm->names.nr;
+	return 0;
+}
+
+static void head_measure_release(struct head_measure *hm)
+{
+	kb_strtab_release(&hm->names);
+	free(hm->sums);
+	memset(hm, 0, sizeof(*hm));
+}
+
 /* One config's part of the report, as JSON (the other formats are printed from it). */
-static int report_config(struct kb_store *s, const char *config, int64_t config_id,
-			 const char *baseline, const char *head_rev, int64_t threshold,
-			 const struct kb_budget *budget, json_t **out, int *broken)
+static int report_config(struct kb_store *s, const struct kb_items *it, const char *config,
+			 int64_t config_id, const char *baseline, const char *head_rev,
+			 int64_t threshold, const struct kb_budget *budget, json_t **out,
+			 int *broken)
 {
 	sqlite3_stmt *par = NULL, *bld = NULL, *newest = NULL;
 	char *head = NULL, *cur = NULL;
 	json_t *commits = json_array(), *budgets = json_array();
 	int64_t max_growth = 0, head_build = 0, n_new = 0;
-	int rc = KB_ERR, reached = 0, over = 0;
+	int rc = KB_ERR, reached = 0, over = 0, measured = 0;
+	struct head_measure hm = { 0 };
 	size_t t;
 
 	*out = NULL;
@@ -182,56 +230,26 @@ static int report_config(struct kb_store *s, const char *config, int64_t config_
 	for (t = 0; budget && t < budget->ntargets; t++) {
 		const struct kb_budget_target *bt = &budget->targets[t];
 		struct kb_limit_result *res;
-		struct kb_measure m = { 0 };
-		struct kb_sizes z = { 0 };
-		struct kb_items it = { 0 };
-		const char **names = NULL;
-		uint64_t *bytes = NULL;
-		size_t i, k, nsubs = 0, broke;
-		int64_t hb = head_build;
+		size_t broke;
 
 		if (bt->config && strcmp(bt->config, config))
 			continue;
-		if (!hb && kb_store_find_build(s, head, config, &hb))
-			goto out;
-		if (kb_store_sizes(s, hb, &z) || kb_items_load(s, &it)) {
-			kb_sizes_release(&z);
-			kb_items_release(&it);
-			goto out;
+		if (!measured) {
+			if (!head_build && kb_store_find_build(s, head, config, &head_build))
+				goto out;
+			if (measure_build(s, it, head_build, &hm))
+				goto out;
+			measured = 1;
+			hm.m.have_growth = n_new > 0;
+			hm.m.growth = max_growth;
 		}
-		names = xcalloc(it.n + 1, sizeof(*names));
-		bytes = xcalloc(it.n + 1, sizeof(*bytes));
-		for (i = 0; i < z.n && i < it.n; i++) {
-			const struct kb_item_meta *im = &it.v[i];
-
-			if (!z.v[i] || im->kind != 0)
-				continue;
-			m.total += z.v[i];
-			if (im->cls >= 0 && im->cls < KB_CLS_NR)
-				m.cls[im->cls] += z.v[i];
-			for (k = 0;
-			     k < nsubs && strcmp(names[k], im->subsystem ? im->subsystem : ""); k++)
-				;
-			if (k == nsubs)
-				names[nsubs++] = im->subsystem ? im->subsystem : "";
-			bytes[k] += z.v[i];
-		}
-		m.sub_names = names;
-		m.sub_bytes = bytes;
-		m.nsubs = nsubs;
-		m.have_growth = n_new > 0;
-		m.growth = max_growth;
 		res = xcalloc(bt->nlimits, sizeof(*res));
-		broke = kb_budget_check(bt, &m, res);
+		broke = kb_budget_check(bt, &hm.m, res);
 		*broken += broke > 0;
 		json_array_append_new(budgets,
 				      json_pack("{s:s,s:b,s:o}", "target", bt->name, "ok", !broke,
 						"limits", kb_budget_json(bt, res)));
 		free(res);
-		free(names);
-		free(bytes);
-		kb_sizes_release(&z);
-		kb_items_release(&it);
 	}
 	*broken += over > 0;
 	*out = json_pack("{s:s,s:s,s:s,s:I,s:O,s:O}", "config", config, "baseline", baseline,
@@ -239,6 +257,7 @@ static int report_config(struct kb_store *s, const char *config, int64_t config_
 			 "budgets", budgets);
 	rc = 0;
 out:
+	head_measure_release(&hm);
 	sqlite3_finalize(par);
 	sqlite3_finalize(bld);
 	sqlite3_finalize(newest);
@@ -495,6 +514,7 @@ int cmd_ci(int argc, char **argv)
 	const char *db = KB_DEFAULT_DB, *baseline_rev = NULL, *head = NULL, *budget_path = NULL;
 	struct kb_store *s = NULL;
 	struct kb_budget budget = { 0 };
+	struct kb_items it = { 0 };
 	json_t *names = json_array(), *configs = json_array(), *report = NULL;
 	uint64_t threshold = 4096;
 	char *baseline = NULL;
@@ -550,7 +570,8 @@ int cmd_ci(int argc, char **argv)
 	}
 	if ((budget_path && kb_budget_read(&budget, budget_path)) || kb_store_open(&s, db, 0) ||
 	    resolve(s, baseline_rev, &baseline) ||
-	    (!json_array_size(names) && kb_config_names(s, names)))
+	    (!json_array_size(names) && kb_config_names(s, names)) ||
+	    (budget_path && kb_items_load(s, &it)))
 		goto err;
 	for (i = 0; i < json_array_size(names); i++) {
 		const char *name = json_string_value(json_array_get(names, i));
@@ -558,7 +579,7 @@ int cmd_ci(int argc, char **argv)
 		json_t *r;
 
 		if (kb_store_find_config(s, name, &config_id) ||
-		    report_config(s, name, config_id, baseline, head, (int64_t)threshold,
+		    report_config(s, &it, name, config_id, baseline, head, (int64_t)threshold,
 				  budget_path ? &budget : NULL, &r, &broken))
 			goto err;
 		json_array_append_new(configs, r);
@@ -583,6 +604,7 @@ out:
 	json_decref(names);
 	json_decref(configs);
 	free(baseline);
+	kb_items_release(&it);
 	kb_budget_release(&budget);
 	kb_store_close(s);
 	return rc;

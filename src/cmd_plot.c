@@ -245,42 +245,6 @@ out:
 	return rc;
 }
 
-struct sub_total {
-	const char *name;
-	uint64_t bytes;
-};
-
-static int cmp_sub(const void *a, const void *b)
-{
-	const struct sub_total *x = a, *y = b;
-
-	return x->bytes < y->bytes ? 1 : x->bytes > y->bytes ? -1 : strcmp(x->name, y->name);
-}
-
-/* Subsystem sizes of a build's item sizes z: into sums[], indexed like names (which grows
- * as it meets them). */
-static void sub_sizes(const struct kb_items *it, const struct kb_sizes *z, struct kb_strtab *names,
-		      uint64_t **sums, size_t *alloc)
-{
-	size_t i;
-
-	for (i = 0; i < z->n && i < it->n; i++) {
-		const char *sub = it->v[i].subsystem ? it->v[i].subsystem : "[no subsystem]";
-		uint32_t id;
-
-		if (!z->v[i] || it->v[i].kind != 0)
-			continue;
-		id = kb_strtab_intern(names, sub, strlen(sub), NULL);
-		if (id >= *alloc) {
-			size_t old = *alloc;
-
-			ALLOC_GROW(*sums, (size_t)id + 1, *alloc);
-			memset(*sums + old, 0, (*alloc - old) * sizeof(**sums));
-		}
-		(*sums)[id] += z->v[i];
-	}
-}
-
 /*
  * The item sizes of each build of the line in turn, into z: the next build's are its
  * parent's with its own changes applied (one read of item_delta), not rebuilt from a
@@ -324,7 +288,7 @@ static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const 
 	struct strbuf path = STRBUF_INIT, base = STRBUF_INIT, vars = STRBUF_INIT;
 	uint64_t **per = xcalloc(l->n + 1, sizeof(*per));
 	size_t *alloc = xcalloc(l->n + 1, sizeof(*alloc)), i, k, ntop;
-	struct sub_total *last = NULL;
+	uint32_t *order = NULL;
 	int *rank = NULL, rc = KB_ERR;
 	sqlite3_stmt *par = NULL, *dl = NULL;
 	struct kb_sizes z = { 0 };
@@ -336,20 +300,15 @@ static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const 
 	for (i = 0; i < l->n; i++) {
 		if (next_sizes(s, par, dl, i ? l->ids[i - 1] : 0, l->ids[i], &z))
 			goto out;
-		sub_sizes(it, &z, &names, &per[i], &alloc[i]);
+		kb_subsystem_sums(it, &z, &names, &per[i], &alloc[i]);
 	}
 	/* the top subsystems are the newest build's largest */
-	last = xcalloc(names.nr + 1, sizeof(*last));
-	for (k = 0; k < names.nr; k++) {
-		last[k].name = names.strs[k];
-		last[k].bytes = l->n && k < alloc[l->n - 1] ? per[l->n - 1][k] : 0;
-	}
-	qsort(last, names.nr, sizeof(*last), cmp_sub);
+	order = kb_subsystems_by_size(&names, l->n ? per[l->n - 1] : NULL,
+				      l->n ? alloc[l->n - 1] : 0);
 	ntop = names.nr < (size_t)top ? names.nr : (size_t)top;
 	rank = xcalloc(names.nr + 1, sizeof(*rank));
 	for (k = 0; k < names.nr; k++)
-		rank[kb_strtab_find(&names, last[k].name, strlen(last[k].name))] =
-			k < ntop ? (int)k : (int)ntop;
+		rank[order[k]] = k < ntop ? (int)k : (int)ntop;
 	strbuf_add_filename(&base, name);
 	strbuf_addf(&path, "%s/%s-subsystems.dat", outdir, base.buf);
 	if (!(f = open_out(&path)))
@@ -358,7 +317,7 @@ static int plot_subsystems(struct kb_store *s, const struct kb_items *it, const 
 	for (k = 0; k < ntop; k++) {
 		struct strbuf sb = STRBUF_INIT;
 
-		gp_safe(&sb, last[k].name);
+		gp_safe(&sb, names.strs[order[k]]);
 		fprintf(f, " \"%s\"", sb.buf);
 		strbuf_release(&sb);
 	}
@@ -388,7 +347,7 @@ out:
 		free(per[i]);
 	free(per);
 	free(alloc);
-	free(last);
+	free(order);
 	free(rank);
 	sqlite3_finalize(par);
 	sqlite3_finalize(dl);

@@ -245,67 +245,34 @@ static int commit_pages(struct kb_store *s, int64_t config_id, long pages, json_
 }
 
 /* The largest subsystems of the newest build of config, at most n. */
-static int top_subsystems(struct kb_store *s, int64_t config_id, long n, json_t *out)
+static int top_subsystems(struct kb_store *s, const struct kb_items *it, int64_t config_id, long n,
+			  json_t *out)
 {
-	sqlite3_stmt *st;
-	int64_t *ids = NULL;
-	size_t nb = 0;
+	struct kb_strtab names = KB_STRTAB_INIT;
 	struct kb_sizes z = { 0 };
+	uint32_t *order = NULL;
+	uint64_t *sums = NULL;
+	int64_t *ids = NULL;
+	size_t nb = 0, alloc = 0, i;
 	int rc = KB_ERR;
 
 	if (kb_build_line(s, config_id, 0, &ids, &nb))
 		return KB_ERR;
-	if (!nb) {
-		free(ids);
-		return 0;
-	}
-	if (kb_store_sizes(s, ids[nb - 1], &z))
+	if (nb && kb_store_sizes(s, ids[nb - 1], &z))
 		goto out;
-	/* sizes by item: summed by subsystem in SQL would need them in a table; few items
-	 * per subsystem, so sum here from the item list */
-	if (kb_store_prepare(s, &st,
-			     "SELECT i.id, sub.name FROM items i JOIN paths p ON p.id = i.path_id "
-			     "JOIN subsystems sub ON sub.id = p.subsystem_id WHERE i.kind = 0"))
-		goto out;
-	{
-		json_t *sums = json_object();
-		const char *key;
-		json_t *v;
-
-		while (sqlite3_step(st) == SQLITE_ROW) {
-			int64_t id = sqlite3_column_int64(st, 0);
-			const char *name = (const char *)sqlite3_column_text(st, 1);
-			json_t *cur = json_object_get(sums, name);
-			uint64_t add = (uint64_t)id < z.n ? z.v[id] : 0;
-
-			json_object_set_new(sums, name,
-					    json_integer((cur ? json_integer_value(cur) : 0) +
-							 (json_int_t)add));
-		}
-		sqlite3_finalize(st);
-		while (json_array_size(out) < (size_t)n && json_object_size(sums)) {
-			const char *best = NULL;
-			json_int_t bv = -1;
-
-			json_object_foreach(sums, key, v)
-			{
-				if (json_integer_value(v) > bv ||
-				    (json_integer_value(v) == bv && strcmp(key, best) < 0)) {
-					best = key;
-					bv = json_integer_value(v);
-				}
-			}
-			if (bv <= 0)
-				break;
-			json_array_append_new(out, json_string(best));
-			json_object_del(sums, best);
-		}
-		json_decref(sums);
-	}
+	kb_subsystem_sums(it, &z, &names, &sums, &alloc);
+	order = kb_subsystems_by_size(&names, sums, alloc);
+	/* rows with no subsystem (padding, sections) have no history page of their own */
+	for (i = 0; i < names.nr && json_array_size(out) < (size_t)n && sums[order[i]]; i++)
+		if (strcmp(names.strs[order[i]], KB_NO_SUBSYSTEM))
+			json_array_append_new(out, json_string(names.strs[order[i]]));
 	rc = 0;
 out:
-	kb_sizes_release(&z);
+	free(order);
+	free(sums);
 	free(ids);
+	kb_sizes_release(&z);
+	kb_strtab_release(&names);
 	return rc;
 }
 
@@ -364,7 +331,7 @@ static int site(const char *db, const char *outdir, json_t *names, long walls, l
 		    wall(s, config_id, 1, walls, &reg, &nreg) ||
 		    wall(s, config_id, 0, walls, &red, &nred) ||
 		    commit_pages(s, config_id, pages, shas) ||
-		    top_subsystems(s, config_id, 20, subs)) {
+		    top_subsystems(s, &it, config_id, 20, subs)) {
 			wall_release(reg, nreg);
 			wall_release(red, nred);
 			json_decref(shas);

@@ -68,6 +68,19 @@ int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope
  * as {"name", "delta"[, "file"]}. */
 int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
 
+/*
+ * Adds a build's breakdown bytes (its item sizes z, items it) per subsystem into sums, at
+ * the id names gives each subsystem ("[no subsystem]" for rows without one); sums grows
+ * (*alloc entries, zeroed) as names does.
+ */
+#define KB_NO_SUBSYSTEM "[no subsystem]"
+void kb_subsystem_sums(const struct kb_items *it, const struct kb_sizes *z, struct kb_strtab *names,
+		       uint64_t **sums, size_t *alloc);
+
+/* The ids of names, largest sums first (n sums; ids past them count 0), ties by name; the
+ * caller frees the array. */
+uint32_t *kb_subsystems_by_size(const struct kb_strtab *names, const uint64_t *sums, size_t n);
+
 /* Appends the name of every recorded config to names, tinyconfig first, then by name. */
 int kb_config_names(struct kb_store *s, json_t *names);
 
