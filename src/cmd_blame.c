@@ -47,45 +47,20 @@ static char *col_dup(sqlite3_stmt *st, int i)
 static int range_commits(struct kb_store *s, const char *range, struct strbuf *ids)
 {
 	const char *dots = strstr(range, "..");
-	sqlite3_stmt *find = NULL, *par = NULL;
-	char *a = NULL, *cur = NULL;
+	sqlite3_stmt *par = NULL;
+	char *a = NULL, *cur = NULL, *end = NULL;
 	int rc = KB_ERR, n = 0;
 
 	if (!dots || dots == range || !dots[2] || strstr(dots + 2, ".."))
 		return kb_error_set("%s: not a range A..B", range);
 	a = xstrndup(range, (size_t)(dots - range));
-	if (kb_store_prepare(s, &find, "SELECT sha FROM commits WHERE sha LIKE ?1 || '%'") ||
+	/* both ends among the commits the store knows */
+	if (kb_store_resolve_sha(s, a, &end) || kb_store_resolve_sha(s, dots + 2, &cur) ||
 	    kb_store_prepare(s, &par, "SELECT id, parent_sha FROM commits WHERE sha = ?1"))
 		goto out;
-	/* resolve both ends among the commits the store knows */
-	for (int side = 0; side < 2; side++) {
-		char *want = xstrdup(side ? dots + 2 : a), *got = NULL;
-		int found = 0;
-
-		if (strlen(want) >= 4 && strspn(want, "0123456789abcdef") == strlen(want)) {
-			sqlite3_bind_text(find, 1, want, -1, SQLITE_STATIC);
-			while (found < 2 && sqlite3_step(find) == SQLITE_ROW) {
-				free(got);
-				got = col_dup(find, 0);
-				found++;
-			}
-			sqlite3_reset(find);
-		}
-		if (found != 1) {
-			kb_error_set("%s: %s commit in %s", want,
-				     found > 1 ? "ambiguous" : "unknown", kb_store_path(s));
-			free(want);
-			free(got);
-			goto out;
-		}
-		free(want);
-		if (side) {
-			cur = got;
-		} else {
-			free(a);
-			a = got;
-		}
-	}
+	free(a);
+	a = end;
+	end = NULL;
 	while (cur && strcmp(cur, a)) {
 		sqlite3_bind_text(par, 1, cur, -1, SQLITE_TRANSIENT);
 		if (sqlite3_step(par) != SQLITE_ROW) {
@@ -103,8 +78,8 @@ static int range_commits(struct kb_store *s, const char *range, struct strbuf *i
 	}
 	rc = 0;
 out:
-	sqlite3_finalize(find);
 	sqlite3_finalize(par);
+	free(end);
 	free(a);
 	free(cur);
 	return rc;

@@ -39,33 +39,6 @@ static char *col(sqlite3_stmt *st, int i)
 	return xstrdup(t ? (const char *)t : "");
 }
 
-/* The full sha of a commit known to the store, from a sha or a unique prefix. */
-static int resolve(struct kb_store *s, const char *rev, char **sha)
-{
-	sqlite3_stmt *st;
-	int n = 0;
-
-	*sha = NULL;
-	if (strlen(rev) < 4 || strspn(rev, "0123456789abcdef") != strlen(rev))
-		return kb_error_set("%s: not a sha or sha prefix (kbloat's store names commits so)",
-				    rev);
-	if (kb_store_prepare(s, &st, "SELECT sha FROM commits WHERE sha LIKE ?1 || '%' LIMIT 2"))
-		return KB_ERR;
-	sqlite3_bind_text(st, 1, rev, -1, SQLITE_STATIC);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		free(*sha);
-		*sha = col(st, 0);
-		n++;
-	}
-	sqlite3_finalize(st);
-	if (n == 1)
-		return 0;
-	free(*sha);
-	*sha = NULL;
-	return kb_error_set("%s: %s commit in %s", rev, n ? "ambiguous" : "unknown",
-			    kb_store_path(s));
-}
-
 /* A build measured as a budget needs it: its sizes from its row, its subsystems' bytes. */
 struct head_measure {
 	struct kb_measure m;
@@ -128,7 +101,7 @@ static int report_config(struct kb_store *s, const struct kb_items *it, const ch
 
 	*out = NULL;
 	if (head_rev) {
-		if (resolve(s, head_rev, &head))
+		if (kb_store_resolve_sha(s, head_rev, &head))
 			goto out;
 	} else {
 		/* the newest ok build no other build names as its parent */
@@ -569,7 +542,7 @@ int cmd_ci(int argc, char **argv)
 		goto out;
 	}
 	if ((budget_path && kb_budget_read(&budget, budget_path)) || kb_store_open(&s, db, 0) ||
-	    resolve(s, baseline_rev, &baseline) ||
+	    kb_store_resolve_sha(s, baseline_rev, &baseline) ||
 	    (!json_array_size(names) && kb_config_names(s, names)) ||
 	    (budget_path && kb_items_load(s, &it)))
 		goto err;

@@ -1209,3 +1209,28 @@ int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config
 		return 1;
 	return kb_store_fail(s, "cannot look a build up");
 }
+
+int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	*sha = NULL;
+	if (strlen(rev) < 4 || strlen(rev) > 40 || strspn(rev, "0123456789abcdef") != strlen(rev))
+		return kb_error_set("%s: not a sha or sha prefix (kbloat's store names commits so)",
+				    rev);
+	if (kb_store_prepare(s, &st, "SELECT sha FROM commits WHERE sha LIKE ?1 || '%' LIMIT 2"))
+		return KB_ERR;
+	bind_text(st, 1, rev);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		free(*sha);
+		*sha = xstrdup((const char *)sqlite3_column_text(st, 0));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 1)
+		return 0;
+	free(*sha);
+	*sha = NULL;
+	return kb_error_set("%s: %s commit in %s", rev, n ? "ambiguous" : "unknown", s->path);
+}

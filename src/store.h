@@ -116,6 +116,10 @@ struct kb_build_brief {
 int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
 			 struct kb_build_brief *b);
 
+/* The full sha (the caller frees it) of the commit the store knows by sha or unique prefix
+ * rev (4 to 40 lowercase hex digits). Errors: "REV: unknown commit in DB", "ambiguous". */
+int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha);
+
 /* 1 if the store knows commit sha, 0 if not, <0 on error. */
 int kb_store_has_commit(struct kb_store *s, const char *sha);
 
