@@ -176,13 +176,12 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 			int found;
 
 			if (dry_run) {
-				found = kb_store_build_brief(c->store, w.shas[i],
-							     c->cfgs[k].spec.name, o->arch, &b);
+				found = kb_collect_needed(c, w.shas[i], k, &b);
 				if (found < 0) {
 					kb_commit_info_release(&ci);
 					goto err;
 				}
-				if (found || (o->retry_failed && strcmp(b.status, "ok")))
+				if (found)
 					printf("%s %s\n", w.shas[i], c->cfgs[k].spec.name);
 				continue;
 			}

@@ -287,6 +287,15 @@ static void fill_from_brief(struct kb_outcome *out, const struct kb_build_brief 
 	out->has_delta = b->has_parent;
 }
 
+int kb_collect_needed(struct kb_collector *c, const char *sha, size_t cfg, struct kb_build_brief *b)
+{
+	int found = kb_store_build_brief(c->store, sha, c->cfgs[cfg].spec.name, c->kb.arch, b);
+
+	if (found < 0)
+		return KB_ERR;
+	return found || (c->retry_failed && strcmp(b->status, "ok"));
+}
+
 int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct kb_outcome *out)
 {
 	struct kb_collect_cfg *g = &c->cfgs[cfg];
@@ -301,10 +310,10 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	FILE *f;
 
 	memset(out, 0, sizeof(*out));
-	found = kb_store_build_brief(c->store, sha, g->spec.name, c->kb.arch, &brief);
+	found = kb_collect_needed(c, sha, cfg, &brief);
 	if (found < 0)
 		return KB_ERR;
-	if (!found && !(c->retry_failed && strcmp(brief.status, "ok"))) {
+	if (!found) {
 		fill_from_brief(out, &brief);
 		out->already = 1;
 		return 0;

@@ -84,6 +84,10 @@ void kb_collect_catch_signals(void);
 int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o);
 void kb_collector_close(struct kb_collector *c);
 
+/* 1 if commit sha (full) needs building in config cfg (not recorded, or failed and
+ * retrying), 0 if not (b then holds what is recorded), KB_ERR. */
+int kb_collect_needed(struct kb_collector *c, const char *sha, size_t cfg,
+		      struct kb_build_brief *b);
 /* Builds commit sha (full) in config cfg and records it, unless it is recorded already. */
 int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct kb_outcome *out);
 

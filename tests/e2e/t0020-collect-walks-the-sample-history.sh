@@ -70,7 +70,8 @@ check "a rerun writes no log" test "$(find "$db.work/logs" -type f | wc -l)" = "
 dbdump "$db" >"$SCRATCH/after.dump"
 check "a rerun leaves the database as it was" cmp -s "$SCRATCH/before.dump" "$SCRATCH/after.dump"
 run dry "$KBLOAT" collect --repo "$repo" --range main --db "$db" --dry-run
-check "--dry-run lists nothing to build" test ! -s "$SCRATCH/dry.out"
+check "--dry-run lists nothing to build (and succeeds doing so)" test "$(rc dry)" = 0 -a \
+	! -s "$SCRATCH/dry.out"
 run dry2 "$KBLOAT" collect --repo "$repo" --range main --db "$db" --dry-run --retry-failed
 check "--dry-run --retry-failed lists the failed build" grep -qx "$broken tinyconfig" \
 	"$SCRATCH/dry2.out"
