@@ -106,7 +106,7 @@ static int log_line(const struct kb_kbuild *k, const struct argv *a, const char 
 /* Runs `make target`, with one more environment variable if extra_env is not NULL: 0 with
  * st updated (a failure leaves st->status not OK), or KB_ERR. */
 static int make_step_env(const struct kb_kbuild *k, const char *target, const char *extra_env,
-			 struct kb_step *st)
+			 struct kb_build_step *st)
 {
 	const char *env[sizeof(pinned_env) / sizeof(pinned_env[0]) + 1];
 	struct argv a = { { NULL }, 0 };
@@ -166,7 +166,7 @@ static int make_step_env(const struct kb_kbuild *k, const char *target, const ch
 	return rc;
 }
 
-static int make_step(const struct kb_kbuild *k, const char *target, struct kb_step *st)
+static int make_step(const struct kb_kbuild *k, const char *target, struct kb_build_step *st)
 {
 	return make_step_env(k, target, NULL, st);
 }
@@ -216,7 +216,7 @@ static int write_config(const char *path, const struct kb_kconfig *c)
  * appears on the way would become y: it is forced off and the round run again, so that
  * nothing but modules is added to what the minimal config builds.
  */
-static int modularize(const struct kb_kbuild *k, const struct kb_kconfig *tiny, struct kb_step *st)
+static int modularize(const struct kb_kbuild *k, const struct kb_kconfig *tiny, struct kb_build_step *st)
 {
 	struct kb_strtab tri = KB_STRTAB_INIT;
 	struct kb_kconfig force = KB_KCONFIG_INIT;
@@ -273,7 +273,7 @@ out:
 }
 
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
-			struct strbuf *notes, struct kb_step *st)
+			struct strbuf *notes, struct kb_build_step *st)
 {
 	struct kb_kconfig cfg = KB_KCONFIG_INIT, want = KB_KCONFIG_INIT, done = KB_KCONFIG_INIT;
 	struct strbuf path = STRBUF_INIT;
@@ -329,7 +329,7 @@ out:
 	return rc;
 }
 
-int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_step *st)
+int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st)
 {
 	return make_step(k, "vmlinux", st);
 }

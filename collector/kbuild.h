@@ -38,7 +38,7 @@ struct kb_kbuild {
 
 enum kb_step_status { KB_STEP_OK, KB_STEP_FAILED, KB_STEP_TIMEOUT, KB_STEP_STOPPED };
 
-struct kb_step {
+struct kb_build_step {
 	enum kb_step_status status;
 	double seconds; /* of the steps run so far */
 	char what[160]; /* the failed step and how: "make vmlinux exited with 2" */
@@ -52,10 +52,10 @@ struct kb_step {
  * each), as merge_config.sh warns. Returns 0 with st filled, or KB_ERR.
  */
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
-			struct strbuf *notes, struct kb_step *st);
+			struct strbuf *notes, struct kb_build_step *st);
 
 /* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
-int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_step *st);
+int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st);
 
 /* mkdir -p: makes path and its missing parents. Errors name the directory. */
 int kb_mkdirs(const char *path);

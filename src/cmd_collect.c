@@ -15,7 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/utsname.h>
+
 #include <time.h>
 #include <unistd.h>
 
@@ -254,20 +254,6 @@ out:
 }
 
 /* kbuild's ARCH for this machine, as the kernel's top Makefile derives SUBARCH */
-static const char *host_arch(void)
-{
-	static struct utsname u;
-
-	if (uname(&u))
-		return "x86_64";
-	if (!strcmp(u.machine, "aarch64"))
-		return "arm64";
-	if (!strncmp(u.machine, "riscv", 5))
-		return "riscv";
-	if (u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))
-		return "x86";
-	return u.machine;
-}
 
 int cmd_collect(int argc, char **argv)
 {
@@ -299,7 +285,7 @@ int cmd_collect(int argc, char **argv)
 	int first_parent = 0, tags = 0, keep_going = 0, dry_run = 0, c, rc;
 
 	o.db = "kbloat.db";
-	o.arch = host_arch();
+	o.arch = kb_host_arch();
 	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
 		switch (c) {
 		case 'R':

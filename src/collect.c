@@ -20,6 +20,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <sys/utsname.h>
 #include <unistd.h>
 
 volatile sig_atomic_t kb_collect_stop;
@@ -80,8 +81,7 @@ static int rm_rf(const char *path)
 	return 0;
 }
 
-/* A config's name and arch as one file name. */
-static char *config_key(const char *name, const char *arch)
+char *kb_collect_key(const char *name, const char *arch)
 {
 	struct strbuf sb = STRBUF_INIT;
 
@@ -89,6 +89,21 @@ static char *config_key(const char *name, const char *arch)
 	strbuf_addch(&sb, '-');
 	strbuf_add_filename(&sb, arch);
 	return strbuf_detach(&sb, NULL);
+}
+
+const char *kb_host_arch(void)
+{
+	static struct utsname u;
+
+	if (uname(&u))
+		return "x86_64";
+	if (!strcmp(u.machine, "aarch64"))
+		return "arm64";
+	if (!strncmp(u.machine, "riscv", 5))
+		return "riscv";
+	if (u.machine[0] == 'i' && !strcmp(u.machine + 2, "86"))
+		return "x86";
+	return u.machine;
 }
 
 static const char *fragments_dir(void)
@@ -169,7 +184,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		for (k = 0; k < i; k++)
 			if (!strcmp(c->cfgs[k].spec.name, g->spec.name))
 				return kb_error_set("--config %s: given twice", g->spec.name);
-		g->key = config_key(g->spec.name, o->arch);
+		g->key = kb_collect_key(g->spec.name, o->arch);
 		strbuf_addf(&sb, "%s/build/%s", c->work, g->key);
 		g->obj = strbuf_detach(&sb, NULL);
 		strbuf_addf(&sb, "%s/logs/%s", c->work, g->key);
@@ -301,7 +316,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	struct kb_collect_cfg *g = &c->cfgs[cfg];
 	struct kb_build_brief brief;
 	struct kb_kbuild kb = c->kb;
-	struct kb_step st;
+	struct kb_build_step st;
 	struct kb_record_req req = { 0 };
 	struct kb_record_result res;
 	struct strbuf log = STRBUF_INIT, notes = STRBUF_INIT, path = STRBUF_INIT;

@@ -74,6 +74,11 @@ struct kb_outcome {
 	char what[160]; /* failed builds: the step and how */
 };
 
+/* A config's name and arch as one file name: the KEY of build/KEY and logs/KEY. */
+char *kb_collect_key(const char *name, const char *arch);
+/* The host's ARCH as kbuild spells it: x86_64, arm64, riscv, ... */
+const char *kb_host_arch(void);
+
 /* The signal flag every build step watches: set it to stop the build in progress. */
 extern volatile sig_atomic_t kb_collect_stop;
 /* Installs handlers for SIGINT, SIGTERM and SIGHUP that set kb_collect_stop. */
