@@ -33,6 +33,7 @@ int cmd_budget(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_site(int argc, char **argv);
+int cmd_modular(int argc, char **argv);
 
 /* A directory of kbloat's data (config fragments, gnuplot scripts): $env if set, else the
  * source tree's (a build run in place), else the installed one. */

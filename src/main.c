@@ -31,6 +31,7 @@ static const char usage_text[] =
 	"  ci                   the nightly report: new commits, regressions, budgets\n"
 	"  plot                 trend charts (gnuplot) per config and subsystem\n"
 	"  site                 a static site: charts, walls of regressions and thanks\n"
+	"  modular              what could leave the core: options, bytes, blockers\n"
 	"  db check             integrity and consistency checks of a database\n"
 	"\n"
 	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
@@ -56,6 +57,7 @@ static const struct {
 	{ "ci", cmd_ci },
 	{ "plot", cmd_plot },
 	{ "site", cmd_site },
+	{ "modular", cmd_modular },
 };
 
 const char *kb_data_dir(const char *env, const char *source, const char *installed)
