@@ -23,6 +23,15 @@ t = json.load(open('$SCRATCH/tinyconfig.json'))['builds']
 m = json.load(open('$SCRATCH/modular.json'))['builds']
 assert len(t) == len(m) == 3, (t, m)
 assert all(b['size'] < a['size'] for a, b in zip(t, m)), (t, m)"
+"$KBLOAT" blame --db "$db" --config modular --min 1 --json >"$SCRATCH/blame-m.json" ||
+	fail "blame --config modular"
+check "blame works on modular: its growths are history's deltas" python3 -c "
+import json
+h = json.load(open('$SCRATCH/modular.json'))['builds']
+b = json.load(open('$SCRATCH/blame-m.json'))['rows']
+grow = sorted((x['commit'], x['delta']) for x in h[1:] if x['delta'] > 0)
+got = sorted((r['commit'], r['delta']) for r in b)
+assert got == grow, (got, grow)"
 o=$db.work/build
 check "modular: MODULES=y" grep -qx CONFIG_MODULES=y "$o/modular-x86_64/.config"
 check "modular: the serial driver tinyconfig builds in is a module" grep -qx \
