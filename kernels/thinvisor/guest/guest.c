@@ -128,7 +128,11 @@ void guest_main(long hartid)
 	print("malformed system reset: error ");
 	print_num(r.error);
 	print("\nspinning without yielding\n");
-	for (u64 until = now() + 500000; now() < until;)
+	/*
+	 * 50 ms of the timer and 20 million turns of the loop: a host that stalls QEMU makes
+	 * the timer jump, but not the loop, so the spin always outlasts many 10 ms slices.
+	 */
+	for (volatile u64 n = 0, until = now() + 500000; now() < until || n < 20000000; n++)
 		;
 	(void)i;
 #if defined(GUEST_HOSTILE_WRITE)
