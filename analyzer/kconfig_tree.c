@@ -28,6 +28,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #define SOURCE_MAX_NEST 64
 #define EXPR_MAX_DEPTH 200 /* a parsed expression: deeper is refused and counted in nbad */
@@ -1046,6 +1047,7 @@ static bool source_path(struct kparser *ps, struct strbuf *out, const char *path
 static int read_file(struct kparser *ps, const char *rel)
 {
 	struct strbuf path = STRBUF_INIT, text = STRBUF_INIT;
+	struct stat st;
 	int ret;
 
 	if (rel[0] != '/') {
@@ -1053,6 +1055,11 @@ static int read_file(struct kparser *ps, const char *rel)
 		strbuf_addch(&path, '/');
 	}
 	strbuf_addstr(&path, rel);
+	/* only regular files: a tree's "source" of a device or a FIFO must not hang the reader */
+	if (!stat(path.buf, &st) && !S_ISREG(st.st_mode)) {
+		ret = kb_error_set("%s: not a regular file", path.buf);
+		goto out;
+	}
 	if (strbuf_read_file(&text, path.buf) < 0) {
 		if (errno == ENOENT)
 			ret = KB_ENOTFOUND;
