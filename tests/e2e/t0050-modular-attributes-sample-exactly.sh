@@ -196,6 +196,27 @@ assert t1 > 0 and t2 > 0'
 check "modules.builtin is read: ext4, serial, crc32 found as tristates" pyjson "$SCRATCH/m.json" '
 assert d["modules_builtin"]["entries"] >= 3 and d["modules_builtin"]["found"] >= 3, d["modules_builtin"]'
 
+# modules.builtin.ranges (Linux 6.12+): offsets from the section's start, "= sym" anchors;
+# written here from the map for ext4.o's .text and for a module kbloat cannot know
+python3 - "$obj/vmlinux.map" >"$obj/modules.builtin.ranges" <<'PY'
+import sys
+base = ext4 = None
+for line in open(sys.argv[1]):
+	f = line.split()
+	if len(f) >= 3 and f[0] == ".text" and base is None and line[0] == ".":
+		base = int(f[1], 16)
+	elif len(f) == 4 and f[0] == ".text" and f[3] == "fs/ext4/ext4.o":
+		ext4 = (int(f[1], 16) - base, int(f[2], 16))
+print(".text 00000000-00000000 = _text")
+print(".text %08x-%08x ext4" % (ext4[0], ext4[0] + ext4[1]))
+print(".text %08x-%08x nosuch_module" % (ext4[0], ext4[0] + 16))
+PY
+"$KBLOAT" modular --src "$tree" --build "$obj" --json >"$SCRATCH/r.json" || fail "modular with ranges"
+ext4_text=$(pyjson "$SCRATCH/m.json" 'print([o["classes"]["text"] for o in d["objects"] if o["object"] == "fs/ext4/ext4.o"][0])')
+check "modules.builtin.ranges: its bytes, and those of modules kbloat found (ext4's text)" \
+	pyjson "$SCRATCH/r.json" "r = d['modules_builtin_ranges']; assert r == {'bytes': $ext4_text + 16, 'found': $ext4_text}, r"
+rm "$obj/modules.builtin.ranges"
+
 ext4=$(pyjson "$SCRATCH/m.json" 'print([r["bytes"] for r in d["tristate_candidates"]["rows"] if r["key"] == "EXT4_FS"][0])')
 check "the text report names EXT4_FS with its bytes" grep -Eq "^ +$ext4 +[0-9]+  EXT4_FS " "$SCRATCH/m.txt"
 check "the text report's sums" grep -q "^kernel proper now: *$total$" "$SCRATCH/m.txt"
