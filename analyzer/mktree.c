@@ -1761,7 +1761,8 @@ static void reset_reading(struct kb_mktree *t)
 	t->dirs = (struct kb_strtab)KB_STRTAB_INIT;
 	t->keys = (struct kb_strtab)KB_STRTAB_INIT;
 	t->gnames = (struct kb_strtab)KB_STRTAB_INIT;
-	memset(t->heads, 0xff, t->keys_alloc * sizeof(*t->heads));
+	if (t->heads)
+		memset(t->heads, 0xff, t->keys_alloc * sizeof(*t->heads));
 	for (i = 0; i < t->dir_alloc; i++)
 		t->dir_file[i] = UNSET;
 	t->nentries = 0;

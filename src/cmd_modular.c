@@ -184,7 +184,8 @@ static void build_list(struct mlist *l, const struct kb_modular *m, obj_filter f
 		l->bytes += o->bytes;
 		l->nobjs++;
 	}
-	qsort(l->rows, l->n, sizeof(*l->rows), cmp_mrow);
+	if (l->n)
+		qsort(l->rows, l->n, sizeof(*l->rows), cmp_mrow);
 }
 
 static void mlist_release(struct mlist *l)
@@ -198,14 +199,26 @@ static void mlist_release(struct mlist *l)
 
 /* --- text ------------------------------------------------------------------------------ */
 
+/* Names from MAINTAINERS or a tree: control characters (a tab in "HPET:\tx86") as spaces. */
+static void print_clean(const char *s)
+{
+	for (; *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
+}
+
 static void print_why(const struct kb_mod_why *w)
 {
+	const char *who = w->who ? w->who : "", *det = w->detail ? w->detail : "";
+
 	switch (w->kind) {
 	case KB_WHY_SELECTED:
-		printf("selected by %s (%s)", w->who, w->detail);
+		fputs("selected by ", stdout);
+		print_clean(who);
+		printf(" (%s)", det);
 		break;
 	case KB_WHY_NEEDS_Y:
-		printf("%s (%s) depends on it being y", w->who, w->detail);
+		print_clean(who);
+		printf(" (%s) depends on it being y", det);
 		break;
 	case KB_WHY_DEFAULT_Y:
 		printf("no prompt, default y");
@@ -214,22 +227,19 @@ static void print_why(const struct kb_mod_why *w)
 		printf("the Makefile builds it in at m too");
 		break;
 	case KB_WHY_USED_BY:
-		printf("%s uses %s", w->who, w->detail);
+		print_clean(who);
+		fputs(" uses ", stdout);
+		print_clean(det);
 		break;
 	case KB_WHY_LOADER:
 		printf("the module loader itself");
 		break;
 	case KB_WHY_BOOT_TABLE:
-		printf("%s is in the boot table %s", w->who, w->detail);
+		print_clean(who);
+		fputs(" is in the boot table ", stdout);
+		print_clean(det);
 		break;
 	}
-}
-
-/* Names from MAINTAINERS or a tree: control characters (a tab in "HPET:\tx86") as spaces. */
-static void print_clean(const char *s)
-{
-	for (; *s; s++)
-		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s);
 }
 
 static void print_names(const char *label, const char *const *v, size_t n, size_t max)
@@ -239,8 +249,10 @@ static void print_names(const char *label, const char *const *v, size_t n, size_
 	if (!n)
 		return;
 	printf("  %s ", label);
-	for (i = 0; i < n && i < max; i++)
-		printf("%s%s", i ? ", " : "", v[i]);
+	for (i = 0; i < n && i < max; i++) {
+		fputs(i ? ", " : "", stdout);
+		print_clean(v[i]);
+	}
 	if (n > max)
 		printf(", +%zu more", n - max);
 }
@@ -342,6 +354,10 @@ static void print_text(const struct kb_modular *m, const struct modular_opts *o)
 		printf("modules.builtin.ranges: %llu bytes in built-in modules, %llu of them in "
 		       "modules kbloat found\n",
 		       (unsigned long long)m->ranges_bytes, (unsigned long long)m->ranges_agree);
+	if (m->refs_read < m->nobjs)
+		printf("note: %zu of %zu object files read from the build directory: (2) cannot see "
+		       "the built-in users of the others\n",
+		       m->refs_read, m->nobjs);
 	if (!m->modules_on)
 		printf("note: CONFIG_MODULES is not set: (1) and (2) assume it is, and the module "
 		       "loader it brings is not counted\n");
@@ -539,6 +555,7 @@ static int print_json(const struct kb_modular *m, const struct modular_opts *o)
 	json_object_set_new(j, "srcarch", json_string(m->srcarch));
 	json_object_set_new(j, "by", json_string(by_header(o->by)));
 	json_object_set_new(j, "modules_enabled", json_boolean(m->modules_on));
+	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));
 	json_object_set_new(j, "total", kb_json_u64(m->total));
 	json_object_set_new(j, "classes", classes_json(m->total_cls));
 	for (c = 0; c < KB_MOD_NCAT; c++)

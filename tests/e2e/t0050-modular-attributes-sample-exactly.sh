@@ -241,6 +241,13 @@ build tinyconfig || fail "tinyconfig builds"
 check "tinyconfig: the report says MODULES is off" grep -q "CONFIG_MODULES is not set" "$SCRATCH/tiny.txt"
 check "tinyconfig: the serial driver could be a module" grep -Eq "^ +[0-9]+ +[0-9]+  SERIAL_8250 " "$SCRATCH/tiny.txt"
 
+# a build directory without its object files: said, not silently "no users"
+mkdir "$SCRATCH/imgonly" && cp "$obj/vmlinux" "$obj/vmlinux.map" "$obj/.config" "$SCRATCH/imgonly/"
+"$KBLOAT" modular --src "$tree" --build "$SCRATCH/imgonly" >"$SCRATCH/imgonly.txt" 2>&1 ||
+	fail "modular without object files"
+check "without object files, the report says (2) cannot see users" grep -q \
+	"^note: 0 of [0-9]* object files read" "$SCRATCH/imgonly.txt"
+
 # --db: the build directory and tree of a collector
 db=$SCRATCH/k.db
 "$KBLOAT" collect --repo "$HISTORY/repo" --range main~1..main --first-parent --db "$db" -j2 \
