@@ -216,7 +216,8 @@ static int write_config(const char *path, const struct kb_kconfig *c)
  * appears on the way would become y: it is forced off and the round run again, so that
  * nothing but modules is added to what the minimal config builds.
  */
-static int modularize(const struct kb_kbuild *k, const struct kb_kconfig *tiny, struct kb_build_step *st)
+static int modularize(const struct kb_kbuild *k, const struct kb_kconfig *tiny,
+		      struct kb_build_step *st)
 {
 	struct kb_strtab tri = KB_STRTAB_INIT;
 	struct kb_kconfig force = KB_KCONFIG_INIT;

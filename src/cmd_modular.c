@@ -125,6 +125,45 @@ static int in_unknown(const struct kb_modular *m, const struct kb_mod_obj *o)
 	return o->cat == KB_MOD_UNKNOWN;
 }
 
+/* The report's lists, in order: text and JSON walk the same table. */
+enum list_by { LIST_BY_USER, LIST_BY_OPTION, LIST_BY_CORE, LIST_BY_OBJECT };
+
+static const struct mod_section {
+	const char *json; /* its key in --json */
+	const char *title; /* its heading in text */
+	obj_filter f;
+	enum list_by by;
+	int kind; /* print_list's: 0 candidates, 1 kept (with why), 2 plain */
+	int always; /* printed in text when empty */
+} sections[] = {
+	{ "tristate_candidates", "(1) tristate code built in that could be a module today",
+	  in_tri_cand, LIST_BY_USER, 0, 1 },
+	{ "tristate_kept", "    tristates that must stay built in", in_tri_kept, LIST_BY_OPTION, 1,
+	  0 },
+	{ "bool_candidates",
+	  "(2) bool code that could become tristate (no built-in-only user found)", in_bool_cand,
+	  LIST_BY_USER, 0, 1 },
+	{ "bool_kept", "    bool code with built-in users", in_bool_kept, LIST_BY_OPTION, 1, 0 },
+	{ "core", "(3) the hard core, no option at all (obj-y, and the linker's bytes)", in_core,
+	  LIST_BY_CORE, 2, 1 },
+	{ "unknown", "    objects no Makefile names", in_unknown, LIST_BY_OBJECT, 2, 0 },
+};
+
+/* The grouping of a section under --by: core by dir (or subsystem), candidates as asked. */
+static enum mod_by section_by(const struct mod_section *sec, enum mod_by by)
+{
+	switch (sec->by) {
+	case LIST_BY_USER:
+		return by;
+	case LIST_BY_OPTION:
+		return BY_OPTION;
+	case LIST_BY_CORE:
+		return by == BY_SUBSYSTEM ? BY_SUBSYSTEM : BY_DIR;
+	default:
+		return BY_DIR;
+	}
+}
+
 static void add_linker_row(struct mlist *l, const char *key, const uint64_t *cls)
 {
 	struct mrow *r;
@@ -334,6 +373,7 @@ static void print_text(const struct kb_modular *m, const struct modular_opts *o)
 			      m->cat_cls[KB_MOD_BOOL][KB_CLS_TEXT] +
 			      m->cat_cls[KB_MOD_CORE][KB_CLS_TEXT];
 	uint64_t s1 = sum_cls(m->save1), s2 = sum_cls(m->save2);
+	size_t i;
 
 	printf("kernel proper: %llu bytes (text %llu), %zu objects; %s, ARCH %s\n",
 	       (unsigned long long)m->total, (unsigned long long)text, m->nobjs, m->build,
@@ -362,47 +402,20 @@ static void print_text(const struct kb_modular *m, const struct modular_opts *o)
 		printf("note: CONFIG_MODULES is not set: (1) and (2) assume it is, and the module "
 		       "loader it brings is not counted\n");
 
-	build_list(&l, m, in_tri_cand, o->by, 0);
-	printf("\n(1) tristate code built in that could be a module today: %zu rows, %llu bytes\n",
-	       l.n, (unsigned long long)l.bytes);
-	print_list(&l, o->by, o->top, 0);
-	mlist_release(&l);
-	build_list(&l, m, in_tri_kept, BY_OPTION, 0);
-	if (l.n) {
-		printf("\n    tristates that must stay built in: %zu options, %llu bytes\n", l.n,
-		       (unsigned long long)l.bytes);
-		print_list(&l, BY_OPTION, o->top, 1);
-	}
-	mlist_release(&l);
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
+		const struct mod_section *sec = &sections[i];
+		enum mod_by by = section_by(sec, o->by);
 
-	build_list(&l, m, in_bool_cand, o->by, 0);
-	printf("\n(2) bool code that could become tristate (no built-in-only user found): "
-	       "%zu rows, %llu bytes\n",
-	       l.n, (unsigned long long)l.bytes);
-	print_list(&l, o->by, o->top, 0);
-	mlist_release(&l);
-	build_list(&l, m, in_bool_kept, BY_OPTION, 0);
-	if (l.n) {
-		printf("\n    bool code with built-in users: %zu options, %llu bytes\n", l.n,
-		       (unsigned long long)l.bytes);
-		print_list(&l, BY_OPTION, o->top, 1);
+		build_list(&l, m, sec->f, by, sec->by == LIST_BY_OBJECT);
+		if (l.n || sec->always) {
+			printf("\n%s", sec->title);
+			if (sec->by == LIST_BY_CORE)
+				printf(", by %s", by_header(by));
+			printf(": %zu rows, %llu bytes\n", l.n, (unsigned long long)l.bytes);
+			print_list(&l, by, o->top, sec->kind);
+		}
+		mlist_release(&l);
 	}
-	mlist_release(&l);
-
-	build_list(&l, m, in_core, o->by == BY_SUBSYSTEM ? BY_SUBSYSTEM : BY_DIR, 0);
-	printf("\n(3) the hard core, no option at all (obj-y, and the linker's bytes), by %s: "
-	       "%llu bytes\n",
-	       o->by == BY_SUBSYSTEM ? "subsystem" : "directory", (unsigned long long)l.bytes);
-	print_list(&l, o->by == BY_SUBSYSTEM ? BY_SUBSYSTEM : BY_DIR, o->top, 2);
-	mlist_release(&l);
-
-	build_list(&l, m, in_unknown, BY_DIR, 1);
-	if (l.n) {
-		printf("\n    objects no Makefile names: %zu, %llu bytes\n", l.n,
-		       (unsigned long long)l.bytes);
-		print_list(&l, BY_DIR, o->top, 2);
-	}
-	mlist_release(&l);
 
 	printf("\nkernel proper now:                    %12llu\n", (unsigned long long)m->total);
 	printf("with every (1) a module:              %12llu  (-%llu, %.1f%%)\n",
@@ -471,7 +484,6 @@ static json_t *list_json(const struct kb_modular *m, obj_filter f, enum mod_by b
 	json_t *o = json_object(), *rows = json_array();
 	size_t i;
 
-	(void)m;
 	build_list(&l, m, f, by, by_object);
 	for (i = 0; i < l.n; i++) {
 		const struct mrow *r = &l.rows[i];
@@ -548,6 +560,7 @@ static int print_json(const struct kb_modular *m, const struct modular_opts *o)
 {
 	json_t *j = json_object(), *att = json_object(), *sums = json_object();
 	uint64_t s1 = sum_cls(m->save1), s2 = sum_cls(m->save2);
+	size_t i;
 	int c;
 
 	json_object_set_new(j, "src", json_string(m->src));
@@ -573,13 +586,10 @@ static int print_json(const struct kb_modular *m, const struct modular_opts *o)
 				    json_pack("{s:o, s:o}", "bytes", kb_json_u64(m->ranges_bytes),
 					      "found", kb_json_u64(m->ranges_agree)) :
 				    json_null());
-	json_object_set_new(j, "tristate_candidates", list_json(m, in_tri_cand, o->by, 0));
-	json_object_set_new(j, "tristate_kept", list_json(m, in_tri_kept, BY_OPTION, 0));
-	json_object_set_new(j, "bool_candidates", list_json(m, in_bool_cand, o->by, 0));
-	json_object_set_new(j, "bool_kept", list_json(m, in_bool_kept, BY_OPTION, 0));
-	json_object_set_new(
-		j, "core", list_json(m, in_core, o->by == BY_SUBSYSTEM ? BY_SUBSYSTEM : BY_DIR, 0));
-	json_object_set_new(j, "unknown", list_json(m, in_unknown, BY_DIR, 1));
+	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++)
+		json_object_set_new(j, sections[i].json,
+				    list_json(m, sections[i].f, section_by(&sections[i], o->by),
+					      sections[i].by == LIST_BY_OBJECT));
 	json_object_set_new(sums, "now", kb_json_u64(m->total));
 	json_object_set_new(sums, "tristate_as_modules", kb_json_u64(m->total - s1));
 	json_object_set_new(sums, "tristate_and_bool_as_modules", kb_json_u64(m->total - s1 - s2));

@@ -392,6 +392,7 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 {
 	struct kb_strtab opt_ids = KB_STRTAB_INIT;
 	size_t opt_alloc = 0, i;
+	uint64_t *best;
 	int c;
 
 	for (i = 0; i < m->nobjs; i++) {
@@ -426,18 +427,19 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 			p->nobjs++;
 		}
 	}
-	/* an option's subsystem is its largest object's */
-	for (i = 0; i < m->nopts; i++) {
-		uint64_t best = 0;
-		size_t j;
+	/* an option's subsystem is its largest object's (the first of equals) */
+	best = xcalloc(m->nopts + 1, sizeof(*best));
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
 
-		for (j = 0; j < m->nobjs; j++)
-			if (m->objs[j].owner == (long)i &&
-			    (!m->opts[i].subsystem || m->objs[j].bytes > best)) {
-				best = m->objs[j].bytes;
-				m->opts[i].subsystem = m->objs[j].subsystem;
-			}
+		if (o->owner < 0)
+			continue;
+		if (!m->opts[o->owner].subsystem || o->bytes > best[o->owner]) {
+			best[o->owner] = o->bytes;
+			m->opts[o->owner].subsystem = o->subsystem;
+		}
 	}
+	free(best);
 	kb_strtab_release(&opt_ids);
 }
 
