@@ -521,83 +521,130 @@ static void expr_syms(const struct kb_kexpr *e, uint32_t *out, size_t *n, size_t
 	expr_syms(e->r, out, n, max, depth + 1);
 }
 
+struct tri_state {
+	unsigned char *as_m; /* by symbol id: a tristate at y still taken to become m */
+	struct kb_mod_why *reason; /* by symbol id: why it stays y, once known */
+};
+
+static void keep_y(struct tri_state *st, size_t id, struct kb_mod_why why)
+{
+	st->as_m[id] = 0;
+	st->reason[id] = why;
+}
+
 /*
- * reason[id]: why tristate id (at y) must stay y, once known; the iteration drops symbols
- * from as_m until nothing that stays y selects what is left.
+ * What an enabled option needs of its dependency: y for a tristate kept y because another
+ * option needs it y (at m, its dependency would cap it to m); else anything but n (a bool's
+ * m counts as y; a select forces its value whatever the dependency says).
+ */
+static int dep_needed(const struct kb_ksym *d, const struct tri_state *st, size_t id)
+{
+	return d->type == KB_KT_TRISTATE && !st->as_m[id] && st->reason[id].kind == KB_WHY_NEEDS_Y ?
+		       KB_TRI_Y :
+		       KB_TRI_M;
+}
+
+/*
+ * Keeps y what enabled options' dependencies need, with the candidates at m: a symbol whose
+ * being m alone breaks the dependency (depends on X=y), else the first candidate it names
+ * (depends on A=y || B=y: one of them). Returns whether it kept any.
+ */
+static int needs_y(struct kb_modular *m, struct tri_state *st)
+{
+	const struct kb_ktree *kt = m->kt;
+	struct tri_ctx t = { m, NULL, -1 };
+	uint32_t named[64];
+	size_t i, k, nnamed;
+	int kept = 0;
+
+	for (i = 0; i < kt->names.nr; i++) {
+		const struct kb_ksym *d = &kt->syms[i];
+		long culprit = -1;
+		int need;
+
+		if (!d->defined || !d->depends || !strcmp(value_of(m, d), "n"))
+			continue;
+		need = dep_needed(d, st, i);
+		t.as_m = NULL;
+		t.only = -1;
+		if (eval(m, d->depends, &t) < need)
+			continue; /* not met today either: nothing to keep for it */
+		t.as_m = st->as_m;
+		if (eval(m, d->depends, &t) >= need)
+			continue;
+		nnamed = 0;
+		expr_syms(d->depends, named, &nnamed, 64, 0);
+		for (k = 0; k < nnamed && culprit < 0; k++) {
+			if (!st->as_m[named[k]] || named[k] == i)
+				continue;
+			t.only = (long)named[k];
+			if (eval(m, d->depends, &t) < need)
+				culprit = named[k];
+		}
+		for (k = 0; k < nnamed && culprit < 0; k++)
+			if (st->as_m[named[k]] && named[k] != i)
+				culprit = named[k];
+		if (culprit < 0)
+			continue;
+		keep_y(st, (size_t)culprit,
+		       (struct kb_mod_why){ KB_WHY_NEEDS_Y, d->name, detail(m, d) });
+		kept = 1;
+	}
+	return kept;
+}
+
+/* Keeps y the candidates whose default is y without a prompt, or that an option staying y
+ * selects. Returns whether it kept any. */
+static int forced_y(struct kb_modular *m, struct tri_state *st)
+{
+	const struct kb_ktree *kt = m->kt;
+	struct tri_ctx t = { m, st->as_m, -1 };
+	size_t i, j;
+	int kept = 0;
+
+	for (i = 0; i < kt->names.nr; i++) {
+		const struct kb_ksym *x = &kt->syms[i];
+
+		if (!st->as_m[i])
+			continue;
+		/* a default is capped by the dependency: y only while that stays y */
+		for (j = 0; !x->has_prompt && j < x->ndefaults && st->as_m[i]; j++)
+			if (eval(m, x->defaults[j].cond, &t) != KB_TRI_N &&
+			    eval(m, x->defaults[j].value, &t) == KB_TRI_Y &&
+			    eval(m, x->depends, &t) == KB_TRI_Y)
+				keep_y(st, i, (struct kb_mod_why){ KB_WHY_DEFAULT_Y, NULL, NULL });
+		for (j = 0; j < x->nselected_by && st->as_m[i]; j++) {
+			const struct kb_kref *r = &x->selected_by[j];
+			const struct kb_ksym *s = &kt->syms[r->sym];
+
+			if (st->as_m[r->sym] || strcmp(value_of(m, s), "y") ||
+			    eval(m, r->cond, &t) == KB_TRI_N)
+				continue;
+			keep_y(st, i,
+			       (struct kb_mod_why){ KB_WHY_SELECTED, s->name, detail(m, s) });
+		}
+		kept |= !st->as_m[i];
+	}
+	return kept;
+}
+
+/*
+ * (1): every tristate at y starts as a candidate; what selects, needs or defaults it to y is
+ * kept, until nothing changes (a select from a candidate, which becomes m, does not count).
  */
 static void tristate_candidates(struct kb_modular *m)
 {
 	const struct kb_ktree *kt = m->kt;
-	size_t n = kt->names.nr, i, j, k, nnamed;
-	uint32_t named[64];
-	unsigned char *as_m = xcalloc(n + 1, 1);
-	struct kb_mod_why *reason = xcalloc(n + 1, sizeof(*reason));
-	unsigned char *has_reason = xcalloc(n + 1, 1);
-	struct tri_ctx t = { m, as_m, -1 };
+	size_t n = kt->names.nr, i;
+	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
 	int changed;
 
 	for (i = 0; i < n; i++)
-		as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
-			  !strcmp(value_of(m, &kt->syms[i]), "y");
-	/* an enabled option whose dependency fails with X at m needs X=y */
-	for (i = 0; i < n; i++) {
-		const struct kb_ksym *d = &kt->syms[i];
-
-		if (!d->defined || !d->depends || !strcmp(value_of(m, d), "n"))
-			continue;
-		t.only = -1;
-		t.as_m = NULL;
-		if (eval(m, d->depends, &t) == KB_TRI_N)
-			continue;
-		/* only the symbols its dependency names can matter */
-		nnamed = 0;
-		expr_syms(d->depends, named, &nnamed, 64, 0);
-		for (k = 0; k < nnamed; k++) {
-			j = named[k];
-			if (!as_m[j] || has_reason[j] || j == i)
-				continue;
-			t.only = (long)j;
-			if (eval(m, d->depends, &t) == KB_TRI_N) {
-				reason[j] = (struct kb_mod_why){ KB_WHY_NEEDS_Y, d->name,
-								 detail(m, d) };
-				has_reason[j] = 1;
-			}
-		}
-	}
-	t.only = -1;
-	t.as_m = as_m;
+		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
+			     !strcmp(value_of(m, &kt->syms[i]), "y");
 	do {
-		changed = 0;
-		for (i = 0; i < n; i++) {
-			const struct kb_ksym *x = &kt->syms[i];
-
-			if (!as_m[i])
-				continue;
-			if (!has_reason[i] && !x->has_prompt) {
-				for (j = 0; j < x->ndefaults && !has_reason[i]; j++)
-					if (eval(m, x->defaults[j].cond, &t) != KB_TRI_N &&
-					    eval(m, x->defaults[j].value, &t) == KB_TRI_Y) {
-						reason[i] = (struct kb_mod_why){ KB_WHY_DEFAULT_Y,
-										 NULL, NULL };
-						has_reason[i] = 1;
-					}
-			}
-			for (j = 0; j < x->nselected_by && !has_reason[i]; j++) {
-				const struct kb_kref *r = &x->selected_by[j];
-				const struct kb_ksym *s = &kt->syms[r->sym];
-
-				if (as_m[r->sym] || strcmp(value_of(m, s), "y") ||
-				    eval(m, r->cond, &t) == KB_TRI_N)
-					continue;
-				reason[i] = (struct kb_mod_why){ KB_WHY_SELECTED, s->name,
-								 detail(m, s) };
-				has_reason[i] = 1;
-			}
-			if (has_reason[i]) {
-				as_m[i] = 0;
-				changed = 1;
-			}
-		}
+		changed = forced_y(m, &st);
+		changed |= needs_y(m, &st);
 	} while (changed);
 	for (i = 0; i < m->nopts; i++) {
 		struct kb_mod_opt *p = &m->opts[i];
@@ -606,14 +653,15 @@ static void tristate_candidates(struct kb_modular *m)
 		if (p->cat != KB_MOD_TRISTATE || !p->ks || strcmp(p->value, "y"))
 			continue;
 		id = kb_strtab_find(&kt->names, p->name, strlen(p->name));
-		if (id >= 0 && as_m[id])
+		if (id < 0)
+			continue;
+		if (st.as_m[id])
 			p->candidate = 1;
-		else if (id >= 0 && has_reason[id])
-			add_why(p, reason[id].kind, reason[id].who, reason[id].detail);
+		else /* only keep_y takes a tristate at y out */
+			add_why(p, st.reason[id].kind, st.reason[id].who, st.reason[id].detail);
 	}
-	free(as_m);
-	free(reason);
-	free(has_reason);
+	free(st.as_m);
+	free(st.reason);
 }
 
 /* --- (2) bools with no built-in-only users --------------------------------------------------- */

@@ -7,6 +7,8 @@
 #   BLK_DEV_INTEGRITY bool under block/, selects CRC16 (tristate, no prompt): CRC16 stays y
 #   block/bio.o     obj-y under core-$(CONFIG_BLOCK): BLOCK's, and mm/swap.o (core) calls it
 #   RTC_LIB         tristate without a prompt, default y: stays y
+#   LIBEXT4         the same, but depends on EXT4_FS: the default follows EXT4_FS to m
+#   JA, JB          tristates; JOINT (bool) depends on JA=y || JB=y: one stays, the other can go
 #   SERIAL_CONSOLE  bool, depends on SERIAL_8250=y: SERIAL_8250 stays y
 #   dummy_core.o    obj-$(subst m,y,$(CONFIG_DUMMY)): built in though DUMMY=m
 # Checked exactly: every object's category and owner, every object's bytes against the
@@ -35,8 +37,13 @@ add block/bio.c $'#include <linux/kernel.h>\nint submit_bio(unsigned int major, 
 add block/integrity.c $'#include <linux/kernel.h>\nu16 crc16(u16 crc, const u8 *p, unsigned long len);\nu16 blk_integrity_csum(const u8 *p) { return crc16(0, p, 512); }'
 add mm/Makefile 'obj-y += swap.o'
 add mm/swap.c $'#include <linux/kernel.h>\nint bio_submit_page(u64 sector);\nint swap_writepage(u64 slot)\n{\n#ifdef CONFIG_BLOCK\n\treturn bio_submit_page(slot * 8);\n#else\n\treturn -1;\n#endif\n}'
-add lib/Kconfig $'\nconfig CRC16\n\ttristate\n\nconfig RTC_LIB\n\ttristate\n\tdefault y'
-add lib/Makefile $'obj-$(CONFIG_CRC16) += crc16.o\nobj-$(CONFIG_RTC_LIB) += rtc.o'
+add lib/Kconfig $'\nconfig CRC16\n\ttristate\n\nconfig RTC_LIB\n\ttristate\n\tdefault y\n\nconfig LIBEXT4\n\ttristate\n\tdefault y\n\tdepends on EXT4_FS'
+add lib/Makefile $'obj-$(CONFIG_CRC16) += crc16.o\nobj-$(CONFIG_RTC_LIB) += rtc.o\nobj-$(CONFIG_LIBEXT4) += libext4.o'
+add lib/Kconfig $'\nconfig JA\n\ttristate "ja"\n\tdefault y\n\nconfig JB\n\ttristate "jb"\n\tdefault y\n\nconfig JOINT\n\tbool "needs one of them built in"\n\tdefault y\n\tdepends on JA=y || JB=y'
+add lib/Makefile $'obj-$(CONFIG_JA) += ja.o\nobj-$(CONFIG_JB) += jb.o'
+add lib/ja.c $'int ja_count;'
+add lib/jb.c $'int jb_count;'
+add lib/libext4.c $'#include <linux/kernel.h>\nint libext4_magic(void) { return 0xef53; }'
 add lib/crc16.c $'#include <linux/kernel.h>\nstatic const u16 crc16_table[256] = { 0x0000, 0xc0c1, 0xc181 };\nu16 crc16(u16 crc, const u8 *p, unsigned long len) { while (len--) crc = (crc >> 8) ^ crc16_table[(crc ^ *p++) & 0xff]; return crc; }'
 add lib/rtc.c $'#include <linux/kernel.h>\nstatic const unsigned char rtc_days_in_month[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };\nint rtc_month_days(unsigned int m) { return rtc_days_in_month[m % 12]; }'
 add drivers/tty/Kconfig $'\nconfig SERIAL_CONSOLE\n\tbool "Console on 8250/16550 serial port"\n\tdepends on SERIAL_8250=y\n\tdefault y'
@@ -113,6 +120,9 @@ kernel/sched.o core -
 lib/crc16.o tristate CRC16
 lib/crc32.o tristate CRC32
 lib/crc_big.o core -
+lib/ja.o tristate JA
+lib/jb.o tristate JB
+lib/libext4.o tristate LIBEXT4
 lib/rtc.o tristate RTC_LIB
 lib/sort.o core -
 lib/string.o core -
@@ -151,15 +161,15 @@ o = [o for o in d["objects"] if o["object"] == "kernel/printk/printk_time.o"][0]
 assert [(s["kind"], s["option"]) for s in o["chain"]][:2] == [("obj", None), ("cond", "PRINTK_TIME")], o["chain"]'
 
 # the lists: keys, reasons, bytes as the objects' sums
-check "(1) candidates: EXT4_FS, CRC32 (selected by EXT4_FS, itself a candidate), SOFT_WATCHDOG" \
+check "(1) candidates: EXT4_FS, CRC32 (selected by EXT4_FS, a candidate), LIBEXT4 (default y, follows EXT4_FS), SOFT_WATCHDOG" \
 	pyjson "$SCRATCH/m.json" '
 got = sorted(r["key"] for r in d["tristate_candidates"]["rows"])
-assert got == ["CRC32", "EXT4_FS", "SOFT_WATCHDOG"], got
+assert got == ["CRC32", "EXT4_FS", "JB", "LIBEXT4", "SOFT_WATCHDOG"], got
 crc = [r for r in d["tristate_candidates"]["rows"] if r["key"] == "CRC32"][0]
 assert crc["selected_by"] == ["EXT4_FS"], crc'
 check "tristates kept built in, each with why" pyjson "$SCRATCH/m.json" '
 got = {r["key"]: [(w["kind"], w["who"]) for w in r["why"]] for r in d["tristate_kept"]["rows"]}
-assert got == {"CRC16": [("selected-by", "BLK_DEV_INTEGRITY")],
+assert got == {"CRC16": [("selected-by", "BLK_DEV_INTEGRITY")], "JA": [("needed-y-by", "JOINT")],
 	       "RTC_LIB": [("no-prompt-default-y", None)],
 	       "SERIAL_8250": [("needed-y-by", "SERIAL_CONSOLE")]}, got'
 check "(2) candidates: bools no built-in code uses" pyjson "$SCRATCH/m.json" '
