@@ -287,7 +287,9 @@ static void print_names(const char *label, const char *const *v, size_t n, size_
 
 	if (!n)
 		return;
-	printf("  %s ", label);
+	fputs("  ", stdout);
+	if (*label)
+		printf("%s ", label);
 	for (i = 0; i < n && i < max; i++) {
 		fputs(i ? ", " : "", stdout);
 		print_clean(v[i]);
