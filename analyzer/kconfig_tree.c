@@ -1489,14 +1489,16 @@ static int eval_cmp(const struct keval *ev, const struct kb_kexpr *e)
 {
 	const char *a, *b;
 	struct knum x, y;
-	int res;
+	int res, numeric;
 
 	if (!e->l || !e->r || e->l->op != KB_KE_SYM || e->r->op != KB_KE_SYM)
 		return KB_TRI_N;
 	a = cmp_value(ev, e->l);
 	b = cmp_value(ev, e->r);
-	if (e->op != KB_KE_EQ && e->op != KB_KE_NE &&
-	    parse_num(a, sym_type(ev, e->l) == KB_KT_HEX, &x) &&
+	/* as kconfig: numbers compare as numbers (0x10 = 16), unless = or != has a string side */
+	numeric = (e->op != KB_KE_EQ && e->op != KB_KE_NE) ||
+		  (sym_type(ev, e->l) != KB_KT_STRING && sym_type(ev, e->r) != KB_KT_STRING);
+	if (numeric && parse_num(a, sym_type(ev, e->l) == KB_KT_HEX, &x) &&
 	    parse_num(b, sym_type(ev, e->r) == KB_KT_HEX, &y))
 		res = num_cmp(&x, &y);
 	else

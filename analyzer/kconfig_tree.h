@@ -124,8 +124,9 @@ const struct kb_ksym *kb_ktree_sym(const struct kb_ktree *t, const char *name);
 /*
  * The tristate value of e (KB_TRI_N/M/Y) as scripts/kconfig computes it, with symbol
  * values from val: y/m/n as given; a bool or tristate the .config does not mention is n;
- * for = and != the values are compared as strings (numbers as numbers for < <= > >=,
- * as kconfig does); a non-tristate symbol used alone is n. override, if not NULL, is
+ * values that both read as numbers compare as numbers (0x10 = 16), except that = and !=
+ * with a string symbol on either side compare text, as kconfig does; other values compare
+ * as strings; a non-tristate symbol used alone is n. override, if not NULL, is
  * asked first: it returns a value ("y", "m", "n", ...) to use instead of val's, or NULL.
  * A NULL e (no dependency, no condition) is y.
  */

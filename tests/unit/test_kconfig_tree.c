@@ -409,7 +409,10 @@ static void comparisons_compare_strings_and_numbers(void)
 	CHECK(eval_in("I > 10", v) == KB_TRI_Y); /* as numbers: "11" < "10" as strings */
 	CHECK(eval_in("I <= 9", v) == KB_TRI_N);
 	CHECK(eval_in("I = 11", v) == KB_TRI_Y);
-	CHECK(eval_in("I = 011", v) == KB_TRI_N); /* = compares text */
+	CHECK(eval_in("I = 011", v) == KB_TRI_Y); /* = compares numbers as numbers, as kconfig */
+	CHECK(eval_in("K = 16", v) == KB_TRI_Y); /* 0x10 = 16 */
+	CHECK(eval_in("K != 16", v) == KB_TRI_N);
+	CHECK(eval_in("S = 0", v) == KB_TRI_N); /* a string side: compared as text */
 	CHECK(eval_in("H >= 0x1F", v) == KB_TRI_Y); /* a hex symbol's value needs no 0x */
 	CHECK(eval_in("H < 0x20", v) == KB_TRI_Y);
 	CHECK(eval_in("J < -1", v) == KB_TRI_Y);
