@@ -123,6 +123,16 @@ struct kb_mktree {
 	size_t gvars_alloc;
 	uint32_t top[3]; /* Kbuild, Makefile, arch/$(SRCARCH)/Makefile: indices or NONE */
 	bool top_ready;
+	/*
+	 * Words that reach outside their Makefile's directory ("$(KVM)/kvm_main.o" with
+	 * KVM := ../../../virt/kvm in arch/x86/kvm): the tree path they name -> the Makefile
+	 * (far_file) and the word as written (far_word), for the object kbuild links as
+	 * virt/kvm/kvm_main.o. The first Makefile read that names a path keeps it.
+	 */
+	struct kb_strtab far;
+	uint32_t *far_file;
+	const char **far_word;
+	size_t far_alloc;
 
 	struct kb_strtab strs; /* interned names, lists, words: what steps point to */
 	size_t nread, nskipped;
@@ -1171,13 +1181,81 @@ static uint32_t key_find(struct kb_mktree *t, struct strbuf *sb, uint32_t file, 
 	return id < 0 ? NONE : (uint32_t)id;
 }
 
+/*
+ * dir/word with "." and ".." folded, into sb; false if it climbs above the top of the tree.
+ */
+static bool fold_path(struct strbuf *sb, const char *dir, const char *word)
+{
+	const char *p = word;
+
+	strbuf_reset(sb);
+	strbuf_addstr(sb, dir);
+	while (*p) {
+		size_t n = strcspn(p, "/");
+
+		if (n == 2 && p[0] == '.' && p[1] == '.') {
+			char *slash;
+
+			if (!sb->len)
+				return false;
+			slash = memrchr(sb->buf, '/', sb->len);
+			strbuf_setlen(sb, slash ? (size_t)(slash - sb->buf) : 0);
+		} else if (n && !(n == 1 && p[0] == '.')) {
+			if (sb->len)
+				strbuf_addch(sb, '/');
+			strbuf_add(sb, p, n);
+		}
+		p += n;
+		if (*p == '/') {
+			p++;
+			if (!*p) /* a directory keeps its trailing slash */
+				strbuf_addch(sb, '/');
+		}
+	}
+	return sb->len > 0;
+}
+
+/* A word of file naming path (folded), outside file's directory: found by that path. */
+static void add_far(struct kb_mktree *t, uint32_t file, const char *word, const struct strbuf *path)
+{
+	size_t n = t->far.nr;
+	uint32_t id = kb_strtab_intern(&t->far, path->buf, path->len, NULL);
+
+	if (id < n)
+		return; /* the first Makefile read that names it keeps it */
+	ALLOC_GROW(t->far_file, (size_t)id + 1, t->far_alloc);
+	t->far_word = xreallocarray(t->far_word, t->far_alloc, sizeof(*t->far_word));
+	t->far_file[id] = file;
+	t->far_word[id] = word;
+}
+
 static void add_entry(struct parser *ps, const struct mk_entry *proto, const char *w, size_t wl)
 {
 	struct kb_mktree *t = ps->t;
+	struct strbuf path = STRBUF_INIT;
+	const char *dir = t->files[ps->file].dir;
 	struct mk_entry *e;
 	uint32_t id, n = (uint32_t)t->nentries;
-	size_t old = t->keys_alloc;
+	size_t old = t->keys_alloc, dl = strlen(dir);
+	bool far = false;
 
+	/* "./x.o", "sub/../x.o": as the path they name; "../../virt/x.o": found from there */
+	if (memmem(w, wl, "./", 2)) {
+		char *word = xstrndup(w, wl);
+
+		if (fold_path(&path, dir, word)) {
+			if (!dl) {
+				w = path.buf;
+				wl = path.len;
+			} else if (!strncmp(path.buf, dir, dl) && path.buf[dl] == '/') {
+				w = path.buf + dl + 1;
+				wl = path.len - dl - 1;
+			} else {
+				far = true;
+			}
+		}
+		free(word);
+	}
 	strbuf_reset(&t->key);
 	strbuf_addf(&t->key, "%u\n", ps->file);
 	strbuf_add(&t->key, w, wl);
@@ -1191,12 +1269,15 @@ static void add_entry(struct parser *ps, const struct mk_entry *proto, const cha
 	e = &t->entries[t->nentries++];
 	*e = *proto;
 	e->word = intern(t, w, wl);
+	if (far)
+		add_far(t, ps->file, e->word, &path);
 	e->next = NONE;
 	if (t->heads[id] == NONE)
 		t->heads[id] = n;
 	else
 		t->entries[t->tails[id]].next = n;
 	t->tails[id] = n;
+	strbuf_release(&path);
 }
 
 /* A list assignment: name as written (trimmed), words its expanded value. */
@@ -1757,6 +1838,8 @@ static void reset_reading(struct kb_mktree *t)
 	kb_strtab_release(&t->dirs);
 	kb_strtab_release(&t->keys);
 	kb_strtab_release(&t->gnames);
+	kb_strtab_release(&t->far);
+	t->far = (struct kb_strtab)KB_STRTAB_INIT;
 	t->paths = (struct kb_strtab)KB_STRTAB_INIT;
 	t->dirs = (struct kb_strtab)KB_STRTAB_INIT;
 	t->keys = (struct kb_strtab)KB_STRTAB_INIT;
@@ -1867,6 +1950,23 @@ static bool search(struct kb_mktree *t, const char *cur, bool is_dir, unsigned s
 			break;
 		slash = strrchr(dir.buf, '/');
 		strbuf_setlen(&dir, slash ? (size_t)(slash - dir.buf) : 0);
+	}
+	if (best->entry == NONE && skip <= level) {
+		/* named from another directory's Makefile with ../ (a Makefile already read) */
+		long id;
+
+		strbuf_reset(&rel);
+		strbuf_addstr(&rel, cur);
+		if (is_dir)
+			strbuf_addch(&rel, '/');
+		id = kb_strtab_find(&t->far, rel.buf, rel.len);
+		if (id >= 0) {
+			const char *w = t->far_word[id];
+
+			pick(t, t->far_file[id], w, strlen(w), false, cur, best);
+			looked_in(t, looked, t->far_file[id]);
+			level++;
+		}
 	}
 	best->level = level;
 	strbuf_release(&dir);
@@ -2111,6 +2211,8 @@ void kb_mktree_free(struct kb_mktree *t)
 	free(t->entries);
 	free(t->conds);
 	free(t->gvars);
+	free(t->far_file);
+	free(t->far_word);
 	kb_strtab_release(&t->strs);
 	kb_arena_release(&t->arena);
 	strbuf_release(&t->key);

@@ -396,10 +396,18 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 	int c;
 
 	for (i = 0; i < m->nobjs; i++) {
+		name_object(m, &m->objs[i], maint);
+		kb_mktree_resolve(m->mk, m->objs[i].object, &m->objs[i].origin);
+	}
+	for (i = 0; i < m->nobjs; i++) {
 		struct kb_mod_obj *o = &m->objs[i];
 
-		name_object(m, o, maint);
-		kb_mktree_resolve(m->mk, o->object, &o->origin);
+		/*
+		 * Again, now that every Makefile the others needed is read: one may name this
+		 * object from another directory (arch/x86/kvm's $(KVM)/kvm_main.o).
+		 */
+		if (!o->origin.resolved)
+			kb_mktree_resolve(m->mk, o->object, &o->origin);
 		if (!o->origin.resolved && link_script_object(m, o, &opt_ids, &opt_alloc))
 			continue;
 		classify(m, o, &opt_ids, &opt_alloc);

@@ -471,6 +471,48 @@ static void test_orphan_makefile_is_passed_over(void)
 	kb_mktree_free(t);
 }
 
+/*
+ * arch/x86/kvm builds virt/kvm's files into its kvm.o by a relative path; kbuild links them as
+ * virt/kvm/kvm_main.o, which no Makefile of virt/ names. Once arch/x86/kvm's Makefile is read,
+ * the object is found there.
+ */
+static void test_objects_named_from_another_directory(void)
+{
+	static const char *const config[] = { "KVM", "y", NULL };
+	struct kb_mktree *t = tree(config);
+	struct kb_origin o;
+
+	add(t, "", "obj-y += arch/x86/\nobj-y += virt/\n");
+	add(t, "arch/x86", "obj-$(CONFIG_KVM) += kvm/\n");
+	add(t, "arch/x86/kvm",
+	    "KVM := ../../../virt/kvm\nobj-$(CONFIG_KVM) += kvm.o\n"
+	    "kvm-y += $(KVM)/kvm_main.o x86.o\nkvm-y += ./mmu/../lapic.o\n");
+	add(t, "virt", "obj-y += lib/\n");
+	kb_mktree_resolve(t, "virt/kvm/kvm_main.o", &o);
+	CHECK(!o.resolved); /* arch/x86/kvm/Makefile is not read yet */
+	kb_mktree_resolve(t, "arch/x86/kvm/x86.o", &o);
+	CHECK(o.resolved);
+	kb_mktree_resolve(t, "virt/kvm/kvm_main.o", &o);
+	CHECK(o.resolved);
+	CHECK(o.nsteps == 4);
+	if (o.nsteps == 4) {
+		CHECK(o.steps[0].kind == KB_STEP_MEMBER);
+		CHECK_STR(o.steps[0].name, "../../../virt/kvm/kvm_main.o");
+		CHECK_STR(o.steps[0].file, "arch/x86/kvm/Makefile");
+		CHECK(o.steps[1].kind == KB_STEP_OBJ);
+		CHECK_STR(o.steps[1].option, "KVM");
+		CHECK_STR(o.steps[2].name, "kvm/");
+		CHECK_STR(o.steps[3].name, "arch/x86/");
+	}
+	/* a path that stays inside its directory is found as the path it names */
+	kb_mktree_resolve(t, "arch/x86/kvm/lapic.o", &o);
+	CHECK(o.resolved);
+	CHECK(o.nsteps == 4 && !strcmp(o.steps[0].name, "lapic.o"));
+	kb_mktree_resolve(t, "virt/kvm/eventfd.o", &o);
+	CHECK(!o.resolved);
+	kb_mktree_free(t);
+}
+
 static void test_odd_requests(void)
 {
 	struct kb_mktree *t = tree(NULL);
@@ -545,6 +587,7 @@ int main(void)
 	test_recipes_defines_and_other_lists_are_ignored();
 	test_loops_and_self_named_composites_are_bounded();
 	test_orphan_makefile_is_passed_over();
+	test_objects_named_from_another_directory();
 	test_odd_requests();
 	test_open_refuses_what_is_not_a_tree();
 	test_real_tree();
