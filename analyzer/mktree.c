@@ -603,8 +603,8 @@ static void patsubst(const struct strbuf *pa, const struct strbuf *ra, const str
 static void call_fn(struct parser *ps, enum fn fn, size_t nargs, const char *s, size_t len,
 		    struct strbuf *dst, int depth)
 {
-	const char *arg[64];
-	size_t alen[64], n, i;
+	const char *arg[64] = { NULL };
+	size_t alen[64] = { 0 }, n, i;
 	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT, r = STRBUF_INIT;
 	struct strbuf *out = &r;
 	const char *p, *end, *w;
@@ -786,12 +786,15 @@ static void expand_ref(struct parser *ps, const char *s, size_t len, struct strb
  */
 static void expand(struct parser *ps, const char *s, size_t len, struct strbuf *out, int depth)
 {
-	const char *p = s, *end = s + len;
+	const char *p = s, *end;
 
 	if (depth > MAX_DEPTH) {
 		ps->unknown = true;
 		return;
 	}
+	if (!len) /* s may be NULL: a function's missing argument */
+		return;
+	end = s + len;
 	while (p < end) {
 		const char *dollar = memchr(p, '$', (size_t)(end - p)), *c;
 
