@@ -298,6 +298,17 @@ static void print_names(const char *label, const char *const *v, size_t n, size_
 		printf(", +%zu more", n - max);
 }
 
+static void print_selectors(const struct kb_mod_opt *p, size_t max)
+{
+	const char **names = xcalloc(p->nselectors + 1, sizeof(*names));
+	size_t i;
+
+	for (i = 0; i < p->nselectors; i++)
+		names[i] = p->selectors[i]->name;
+	print_names("selected by", names, p->nselectors, max);
+	free(names);
+}
+
 static const char *by_header(enum mod_by by)
 {
 	return by == BY_OPTION ? "option" : by == BY_DIR ? "directory" : "subsystem";
@@ -323,8 +334,7 @@ static void print_list(const struct mlist *l, enum mod_by by, long top, int kind
 			printf("  ");
 			print_clean(r->opt->subsystem ? r->opt->subsystem : "-");
 			if (kind == 0)
-				print_names("selected by", r->opt->selectors, r->opt->nselectors,
-					    3);
+				print_selectors(r->opt, 3);
 			if (kind == 1 && r->opt->nwhy) {
 				size_t kept = 0, j, more;
 
@@ -439,6 +449,16 @@ static json_t *classes_json(const uint64_t *cls)
 	return o;
 }
 
+static json_t *sym_names_json(const struct kb_ksym *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]->name));
+	return a;
+}
+
 static json_t *names_json(const char *const *v, size_t n)
 {
 	json_t *a = json_array();
@@ -462,7 +482,7 @@ static json_t *opt_json(const struct kb_mod_opt *p)
 		json_object_set_new(o, "kconfig",
 				    json_sprintf("%s:%u", p->ks->file ? p->ks->file : "?",
 						 p->ks->line));
-	json_object_set_new(o, "selected_by", names_json(p->selectors, p->nselectors));
+	json_object_set_new(o, "selected_by", sym_names_json(p->selectors, p->nselectors));
 	if (p->cat == KB_MOD_TRISTATE)
 		json_object_set_new(o, "in_modules_builtin", json_boolean(p->builtin_listed));
 	for (i = 0; i < p->nwhy; i++) {

@@ -255,15 +255,15 @@ static void name_object(struct kb_modular *m, struct kb_mod_obj *o, struct kb_ma
 	strbuf_release(&sb);
 }
 
-static long opt_get(struct kb_modular *m, struct kb_strtab *ids, size_t *alloc, const char *name)
+static long opt_get(struct kb_modular *m, const char *name)
 {
-	uint32_t id = kb_strtab_intern(ids, name, strlen(name), NULL);
+	uint32_t id = kb_strtab_intern(&m->opt_ids, name, strlen(name), NULL);
 
 	if (id >= m->nopts) {
 		struct kb_mod_opt *p;
 		const char *v = kb_kconfig_get(&m->config, name);
 
-		ALLOC_GROW(m->opts, (size_t)id + 1, *alloc);
+		ALLOC_GROW(m->opts, (size_t)id + 1, m->aopts);
 		p = &m->opts[id];
 		memset(p, 0, sizeof(*p));
 		p->name = intern_str(m, name);
@@ -291,8 +291,7 @@ static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
  * The owner: the innermost tristate obj/dir gate at y (not forced built in), which takes the
  * object out with it at m; else the innermost enabled gate of any kind; else none (core).
  */
-static void classify(struct kb_modular *m, struct kb_mod_obj *o, struct kb_strtab *opt_ids,
-		     size_t *opt_alloc)
+static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 {
 	const struct kb_origin *g = &o->origin;
 	const struct kb_step *owner = NULL, *forced = NULL;
@@ -324,7 +323,7 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o, struct kb_strta
 		size_t len = strlen(name);
 
 		o->cat = KB_MOD_TRISTATE;
-		o->owner = opt_get(m, opt_ids, opt_alloc, owner->option);
+		o->owner = opt_get(m, owner->option);
 		if (owner->kind == KB_STEP_OBJ && len > 2 && !strcmp(name + len - 2, ".o")) {
 			if (slash)
 				strbuf_add(&sb, owner->file, (size_t)(slash - owner->file + 1));
@@ -341,7 +340,7 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o, struct kb_strta
 		owner = forced;
 	if (owner) {
 		o->cat = KB_MOD_BOOL;
-		o->owner = opt_get(m, opt_ids, opt_alloc, owner->option);
+		o->owner = opt_get(m, owner->option);
 		return;
 	}
 	o->cat = KB_MOD_CORE;
@@ -358,26 +357,25 @@ static void add_why(struct kb_mod_opt *p, enum kb_mod_why_kind kind, const char 
 }
 
 /* Objects the kernel's link script makes, which no Makefile lists. */
-static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o, struct kb_strtab *ids,
-			      size_t *alloc)
+static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o)
 {
 	const char *base = strrchr(o->object, '/');
 
 	base = base ? base + 1 : o->object;
 	if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && is_y(m, "KALLSYMS")) {
 		o->cat = KB_MOD_BOOL;
-		o->owner = opt_get(m, ids, alloc, "KALLSYMS");
+		o->owner = opt_get(m, "KALLSYMS");
 		return 1;
 	}
 	if (!strncmp(base, ".tmp_", 5) && strstr(base, "btf") && is_y(m, "DEBUG_INFO_BTF")) {
 		o->cat = KB_MOD_BOOL;
-		o->owner = opt_get(m, ids, alloc, "DEBUG_INFO_BTF");
+		o->owner = opt_get(m, "DEBUG_INFO_BTF");
 		return 1;
 	}
 	/* the exported-symbol tables modpost writes (Linux 6.2+) */
 	if (!strcmp(base, ".vmlinux.export.o") && is_y(m, "MODULES")) {
 		o->cat = KB_MOD_BOOL;
-		o->owner = opt_get(m, ids, alloc, "MODULES");
+		o->owner = opt_get(m, "MODULES");
 		return 1;
 	}
 	/* the banner, compiled at each link (init/version-timestamp.o since Linux 6.1) */
@@ -390,8 +388,7 @@ static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o, struct
 
 static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 {
-	struct kb_strtab opt_ids = KB_STRTAB_INIT;
-	size_t opt_alloc = 0, i;
+	size_t i;
 	uint64_t *best;
 	int c;
 
@@ -408,9 +405,9 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 		 */
 		if (!o->origin.resolved)
 			kb_mktree_resolve(m->mk, o->object, &o->origin);
-		if (!o->origin.resolved && link_script_object(m, o, &opt_ids, &opt_alloc))
+		if (!o->origin.resolved && link_script_object(m, o))
 			continue;
-		classify(m, o, &opt_ids, &opt_alloc);
+		classify(m, o);
 	}
 	/*
 	 * An option owning both kinds (obj-$(CONFIG_MD) += md.o and, under ifeq
@@ -448,7 +445,6 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 		}
 	}
 	free(best);
-	kb_strtab_release(&opt_ids);
 }
 
 /* --- (1) tristates at y that could be m ---------------------------------------------------- */
@@ -482,12 +478,7 @@ static int eval(const struct kb_modular *m, const struct kb_kexpr *e, struct tri
 
 static long opt_index(const struct kb_modular *m, const char *name)
 {
-	size_t i;
-
-	for (i = 0; i < m->nopts; i++)
-		if (!strcmp(m->opts[i].name, name))
-			return (long)i;
-	return -1;
+	return kb_strtab_find(&m->opt_ids, name, strlen(name));
 }
 
 static const char *value_of(const struct kb_modular *m, const struct kb_ksym *s)
@@ -743,7 +734,6 @@ static void bool_candidates(struct kb_modular *m)
 {
 	struct symdef defs = { KB_STRTAB_INIT, NULL, NULL, 0 };
 	struct kb_image **imgs;
-	struct tri_ctx t = { m, NULL, -1 };
 	size_t i, j;
 
 	for (i = 0; i < m->nopts; i++) {
@@ -756,12 +746,11 @@ static void bool_candidates(struct kb_modular *m)
 			add_why(p, KB_WHY_MAKEFILE, NULL, NULL);
 		if (p->ks && p->ks->is_modules) /* the module loader cannot be a module */
 			add_why(p, KB_WHY_LOADER, NULL, NULL);
-		for (j = 0; p->ks && j < p->ks->nselected_by; j++) {
-			const struct kb_kref *r = &p->ks->selected_by[j];
-			const struct kb_ksym *s = &m->kt->syms[r->sym];
+		for (j = 0; j < p->nselectors; j++) {
+			const struct kb_ksym *s = p->selectors[j];
 			long so;
 
-			if (strcmp(value_of(m, s), "y") || eval(m, r->cond, &t) == KB_TRI_N)
+			if (strcmp(value_of(m, s), "y"))
 				continue;
 			/* a tristate selector that could be m would select it as m */
 			so = opt_index(m, s->name);
@@ -819,19 +808,28 @@ static void bool_candidates(struct kb_modular *m)
 
 /* --- modules.builtin and modules.builtin.ranges ------------------------------------------ */
 
+/* BUILD/name into sb; nonzero if it cannot be read (these files are optional). */
+static int read_build_file(const struct kb_modular *m, const char *name, struct strbuf *sb)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&path, "%s/%s", m->build, name);
+	rc = strbuf_read_file(sb, path.buf);
+	strbuf_release(&path);
+	return rc;
+}
+
 /* "kernel/fs/ext4/ext4.ko" lines; each found among the TRISTATE objects' modules is matched. */
 static void read_builtin(struct kb_modular *m)
 {
-	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	struct kb_strtab mods = KB_STRTAB_INIT;
 	unsigned char *seen;
 	char *p, *eol;
 	size_t i, n_missing = 0;
 
-	strbuf_addf(&path, "%s/modules.builtin", m->build);
-	i = (size_t)strbuf_read_file(&sb, path.buf);
-	strbuf_release(&path);
-	if (i) {
+	if (read_build_file(m, "modules.builtin", &sb)) {
 		strbuf_release(&sb);
 		return;
 	}
@@ -855,16 +853,16 @@ static void read_builtin(struct kb_modular *m)
 		if (id < 0)
 			continue;
 		m->opts[o->owner].builtin_listed = 1;
-		if (!seen[id]++)
+		if (!seen[id]) { /* a flag: i915 alone has 248 objects */
+			seen[id] = 1;
 			m->nbuiltin_matched++;
-	}
-	for (i = 0; i < mods.nr; i++)
-		if (!seen[i]) {
-			m->builtin_missing =
-				xrealloc(m->builtin_missing, (m->nbuiltin - m->nbuiltin_matched) *
-								     sizeof(*m->builtin_missing));
-			m->builtin_missing[n_missing++] = intern_str(m, mods.strs[i]);
 		}
+	}
+	m->builtin_missing =
+		xcalloc(m->nbuiltin - m->nbuiltin_matched + 1, sizeof(*m->builtin_missing));
+	for (i = 0; i < mods.nr; i++)
+		if (!seen[i])
+			m->builtin_missing[n_missing++] = intern_str(m, mods.strs[i]);
 	free(seen);
 	kb_strtab_release(&mods);
 	strbuf_release(&sb);
@@ -878,15 +876,12 @@ static void read_builtin(struct kb_modular *m)
  */
 static void read_ranges(struct kb_modular *m)
 {
-	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	struct strbuf sb = STRBUF_INIT;
 	struct kb_strtab mods = KB_STRTAB_INIT;
 	char *p, *eol;
 	size_t i;
 
-	strbuf_addf(&path, "%s/modules.builtin.ranges", m->build);
-	i = (size_t)strbuf_read_file(&sb, path.buf);
-	strbuf_release(&path);
-	if (i) {
+	if (read_build_file(m, "modules.builtin.ranges", &sb)) {
 		strbuf_release(&sb);
 		return;
 	}
@@ -945,7 +940,7 @@ static void find_selectors(struct kb_modular *m)
 				continue;
 			p->selectors =
 				xrealloc(p->selectors, (p->nselectors + 1) * sizeof(*p->selectors));
-			p->selectors[p->nselectors++] = s->name;
+			p->selectors[p->nselectors++] = s;
 		}
 	}
 }
@@ -999,11 +994,11 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	if (kb_mktree_open(&m->mk, m->src, m->srcarch, config_value, &m->config))
 		goto fail;
 	place_objects(m, o->maint);
+	find_selectors(m);
 	tristate_candidates(m);
 	bool_candidates(m);
 	read_builtin(m);
 	read_ranges(m);
-	find_selectors(m);
 	sum_candidates(m);
 	strbuf_release(&sb);
 	*out = m;
@@ -1025,6 +1020,7 @@ void kb_modular_free(struct kb_modular *m)
 		free(m->opts[i].selectors);
 	}
 	free(m->opts);
+	kb_strtab_release(&m->opt_ids);
 	free(m->objs);
 	free(m->builtin_missing);
 	kb_mktree_free(m->mk);

@@ -87,7 +87,7 @@ struct kb_mod_opt {
 	size_t nwhy, awhy;
 	size_t nusers; /* USED_BY blockers found, of which at most a few are kept in why */
 	int builtin_listed; /* TRISTATE: modules.builtin lists its module */
-	const char **selectors; /* enabled options that select it (their condition holds) */
+	const struct kb_ksym **selectors; /* enabled options that select it (condition holds) */
 	size_t nselectors;
 };
 
@@ -100,7 +100,8 @@ struct kb_modular {
 	struct kb_mod_obj *objs;
 	size_t nobjs;
 	struct kb_mod_opt *opts;
-	size_t nopts;
+	size_t nopts, aopts;
+	struct kb_strtab opt_ids; /* option name -> index in opts */
 	uint64_t fill[KB_CLS_NR], linker[KB_CLS_NR]; /* bytes no object claims */
 	uint64_t cat_cls[KB_MOD_NCAT][KB_CLS_NR]; /* objects' bytes by category */
 	uint64_t total, total_cls[KB_CLS_NR]; /* the image's: sum of everything above */
