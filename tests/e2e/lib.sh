@@ -13,11 +13,18 @@ fail() {
 	echo "FAIL: $*" >&2
 	failures=$((failures + 1))
 }
-# check "what" cmd...: passes if the command succeeds
+# check "what" cmd...: passes if the command succeeds; on failure it says so and returns 1,
+# so that `check ... || diagnostics` runs the diagnostics (a bare failing check then ends
+# the script under set -e, after saying what failed)
 check() {
 	local what=$1
 	shift
-	if "$@"; then ok; else fail "$what"; fi
+	if "$@"; then
+		ok
+	else
+		fail "$what"
+		return 1
+	fi
 }
 done_testing() {
 	echo "$(basename "$0"): $passes passed, $failures failed"

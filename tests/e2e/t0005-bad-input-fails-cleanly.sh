@@ -99,5 +99,8 @@ rc=0
 check "broken DWARF exits 0" test "$rc" -eq 0
 check "broken DWARF warns once, naming the file" \
 	bash -c "[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*bad-dwarf: .*DWARF' '$SCRATCH/err'"
-check "broken DWARF falls back to the map" grep -q "map" "$SCRATCH/out"
+"$KBLOAT" syms --by file --map "$good.map" --no-dwarf "$SCRATCH/bad-dwarf" >"$SCRATCH/map-only"
+check "broken DWARF falls back to the map: the rows are the map's alone" \
+	cmp -s "$SCRATCH/map-only" "$SCRATCH/out"
+check "the map's rows name object files" grep -q "^ *[0-9].* kernel/fork\.o$" "$SCRATCH/out"
 done_testing
