@@ -5,7 +5,7 @@
  */
 #include "bloatometer.h"
 
-#include "util/xalloc.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -9,7 +9,7 @@
 #define KB_BLOATOMETER_H
 
 #include "image.h"
-#include "util/strtab.h"
+#include "strtab.h"
 
 #include <stdint.h>
 

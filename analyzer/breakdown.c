@@ -9,7 +9,7 @@
  */
 #include "breakdown.h"
 
-#include "util/xalloc.h"
+#include "xalloc.h"
 
 #include <stdio.h>
 #include <stdlib.h>

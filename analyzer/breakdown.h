@@ -10,8 +10,8 @@
 #define KB_BREAKDOWN_H
 
 #include "image.h"
-#include "util/arena.h"
-#include "util/strtab.h"
+#include "arena.h"
+#include "strtab.h"
 
 enum kb_prov {
 	KB_PROV_NONE,

@@ -10,9 +10,9 @@
  */
 #include "dwarf_attr.h"
 
-#include "util/error.h"
-#include "util/strtab.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strtab.h"
+#include "xalloc.h"
 
 #include <dwarf.h>
 #include <libdwarf.h>

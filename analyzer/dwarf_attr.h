@@ -9,7 +9,7 @@
 
 #include "breakdown.h"
 #include "image.h"
-#include "util/strbuf.h"
+#include "strbuf.h"
 
 struct kb_dwarf_stats {
 	size_t cus; /* compile units read */

@@ -8,8 +8,8 @@
  */
 #include "image.h"
 
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -16,7 +16,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/arena.h"
+#include "arena.h"
 
 enum kb_class {
 	KB_CLS_TEXT,

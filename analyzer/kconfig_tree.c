@@ -20,8 +20,8 @@
  */
 #include "kconfig_tree.h"
 
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <glob.h>

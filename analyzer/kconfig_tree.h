@@ -22,9 +22,9 @@
 #ifndef KB_KCONFIG_TREE_H
 #define KB_KCONFIG_TREE_H
 
-#include "util/arena.h"
-#include "util/strbuf.h"
-#include "util/strtab.h"
+#include "arena.h"
+#include "strbuf.h"
+#include "strtab.h"
 
 #include <stddef.h>
 #include <stdint.h>

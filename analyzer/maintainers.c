@@ -16,11 +16,11 @@
  */
 #include "maintainers.h"
 
-#include "util/arena.h"
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/strtab.h"
-#include "util/xalloc.h"
+#include "arena.h"
+#include "error.h"
+#include "strbuf.h"
+#include "strtab.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <regex.h>

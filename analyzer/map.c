@@ -23,9 +23,9 @@
 #include "map.h"
 #include "image.h"
 
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <inttypes.h>

@@ -23,7 +23,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "util/strtab.h"
+#include "strtab.h"
 
 struct kb_image;
 

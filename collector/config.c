@@ -3,8 +3,8 @@
  */
 #include "config.h"
 
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <ctype.h>
 #include <errno.h>
@@ -78,96 +78,6 @@ void kb_config_spec_release(struct kb_config_spec *s)
 	memset(s, 0, sizeof(*s));
 }
 
-static size_t name_len(const char *p, const char *end)
-{
-	const char *q = p;
-
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
-		q++;
-	return (size_t)(q - p);
-}
-
-void kb_kconfig_set(struct kb_kconfig *c, const char *option, const char *value)
-{
-	uint32_t id = kb_strtab_intern(&c->names, option, strlen(option), NULL);
-
-	if (id >= c->alloc) {
-		size_t old = c->alloc;
-
-		ALLOC_GROW(c->values, (size_t)id + 1, c->alloc);
-		memset(c->values + old, 0, (c->alloc - old) * sizeof(*c->values));
-	}
-	free(c->values[id]);
-	c->values[id] = xstrdup(value);
-}
-
-void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
-{
-	const char *p = text, *end = text + len;
-
-	while (p < end) {
-		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
-		struct strbuf name = STRBUF_INIT, value = STRBUF_INIT;
-		size_t n;
-
-		if (!eol)
-			eol = end;
-		if (eol - p > 7 && !strncmp(p, "CONFIG_", 7)) {
-			n = name_len(p + 7, eol);
-			q = p + 7 + n;
-			if (n && q < eol && *q == '=') {
-				strbuf_add(&name, p + 7, n);
-				strbuf_add(&value, q + 1, (size_t)(eol - q - 1));
-				while (value.len && (value.buf[value.len - 1] == '\r' ||
-						     value.buf[value.len - 1] == ' '))
-					strbuf_setlen(&value, value.len - 1);
-				kb_kconfig_set(c, name.buf, value.buf);
-			}
-		} else if (eol - p > 9 && !strncmp(p, "# CONFIG_", 9)) {
-			n = name_len(p + 9, eol);
-			q = p + 9 + n;
-			if (n && (size_t)(eol - q) >= 11 && !strncmp(q, " is not set", 11)) {
-				strbuf_add(&name, p + 9, n);
-				kb_kconfig_set(c, name.buf, "n");
-			}
-		}
-		strbuf_release(&name);
-		strbuf_release(&value);
-		p = eol + 1;
-	}
-}
-
-int kb_kconfig_read(struct kb_kconfig *c, const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	if (strbuf_read_file(&sb, path)) {
-		kb_error_set("%s: %s", path, strerror(errno));
-		strbuf_release(&sb);
-		return KB_ERR;
-	}
-	kb_kconfig_parse(c, sb.buf, sb.len);
-	strbuf_release(&sb);
-	return 0;
-}
-
-const char *kb_kconfig_get(const struct kb_kconfig *c, const char *option)
-{
-	long id = kb_strtab_find(&c->names, option, strlen(option));
-
-	return id < 0 || (size_t)id >= c->alloc ? NULL : c->values[id];
-}
-
-static void describe(struct strbuf *sb, const char *name, const char *value)
-{
-	if (!value)
-		strbuf_addstr(sb, "(unset)");
-	else if (!strcmp(value, "n"))
-		strbuf_addf(sb, "# CONFIG_%s is not set", name);
-	else
-		strbuf_addf(sb, "CONFIG_%s=%s", name, value);
-}
-
 void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const char *frag_name,
 		      struct strbuf *notes)
 {
@@ -180,22 +90,12 @@ void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const
 		if (was && strcmp(was, now) && notes) {
 			strbuf_addf(notes, "Value of CONFIG_%s is redefined by fragment %s: ", name,
 				    frag_name);
-			describe(notes, name, was);
+			kb_kconfig_describe(notes, name, was);
 			strbuf_addstr(notes, " -> ");
-			describe(notes, name, now);
+			kb_kconfig_describe(notes, name, now);
 			strbuf_addch(notes, '\n');
 		}
 		kb_kconfig_set(c, name, now);
-	}
-}
-
-void kb_kconfig_write(const struct kb_kconfig *c, struct strbuf *out)
-{
-	size_t i;
-
-	for (i = 0; i < c->names.nr; i++) {
-		describe(out, c->names.strs[i], c->values[i]);
-		strbuf_addch(out, '\n');
 	}
 }
 
@@ -216,23 +116,12 @@ size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig 
 			continue;
 		strbuf_addf(notes, "Value requested for CONFIG_%s not in final .config: requested ",
 			    name);
-		describe(notes, name, want);
+		kb_kconfig_describe(notes, name, want);
 		strbuf_addstr(notes, ", actual ");
-		describe(notes, name, got);
+		kb_kconfig_describe(notes, name, got);
 		strbuf_addch(notes, '\n');
 	}
 	return n;
-}
-
-void kb_kconfig_release(struct kb_kconfig *c)
-{
-	size_t i;
-
-	for (i = 0; i < c->names.nr && i < c->alloc; i++)
-		free(c->values[i]);
-	free(c->values);
-	kb_strtab_release(&c->names);
-	memset(c, 0, sizeof(*c));
 }
 
 /* The first word of a Kconfig line, after its indentation: its length, *word set. */

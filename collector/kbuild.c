@@ -3,8 +3,8 @@
  */
 #include "kbuild.h"
 
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>

@@ -19,7 +19,7 @@
 
 #include "config.h"
 #include "run.h"
-#include "util/strbuf.h"
+#include "strbuf.h"
 
 struct kb_kbuild {
 	const char *src; /* the kernel tree */

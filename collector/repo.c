@@ -9,9 +9,9 @@
  */
 #include "repo.h"
 
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 #include <git2.h>
 

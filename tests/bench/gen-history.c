@@ -18,10 +18,10 @@
  * build does; without it one open store records them all (its caches stay warm).
  */
 #include "store.h"
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/strtab.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strbuf.h"
+#include "strtab.h"
+#include "xalloc.h"
 
 #include <getopt.h>
 #include <math.h>

@@ -8,7 +8,7 @@
 
 #include "repo.h"
 #include "run.h"
-#include "util/strbuf.h"
+#include "strbuf.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -6,7 +6,7 @@
 #include "check.h"
 
 #include "config.h"
-#include "util/error.h"
+#include "error.h"
 
 #include <stdlib.h>
 #include <unistd.h>

@@ -8,9 +8,9 @@
 #include "check.h"
 
 #include "kconfig_tree.h"
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 #include <ftw.h>
 #include <stdlib.h>

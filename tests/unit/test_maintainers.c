@@ -6,9 +6,9 @@
 #include "check.h"
 
 #include "maintainers.h"
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <sys/stat.h>

@@ -8,8 +8,8 @@
 
 #include "image.h"
 #include "map.h"
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 

@@ -9,8 +9,8 @@
 #include "check.h"
 
 #include "mktree.h"
-#include "util/error.h"
-#include "util/xalloc.h"
+#include "error.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>

@@ -6,7 +6,7 @@
 #include "check.h"
 
 #include "run.h"
-#include "util/error.h"
+#include "error.h"
 
 #include <errno.h>
 #include <signal.h>

@@ -4,11 +4,11 @@
  */
 #include "check.h"
 
-#include "util/arena.h"
-#include "util/error.h"
-#include "util/strbuf.h"
-#include "util/size.h"
-#include "util/strtab.h"
+#include "arena.h"
+#include "error.h"
+#include "strbuf.h"
+#include "size.h"
+#include "strtab.h"
 
 #include <stdlib.h>
 

@@ -1,0 +1,337 @@
+/*
+ * analysis.c - one image through the analyzer's stages; see analysis.h.
+ */
+#include "analysis.h"
+
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+static const char *const by_names[] = { "symbol", "file", "dir", "subsystem", "section", "class" };
+
+int kb_by_parse(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(by_names); i++)
+		if (!strcmp(s, by_names[i]))
+			return (int)i;
+	return -1;
+}
+
+const char *kb_by_name(enum kb_by by)
+{
+	return by_names[by];
+}
+
+static const char *intern(struct kb_analysis *a, const char *s, size_t len)
+{
+	const char *out;
+
+	kb_strtab_intern(&a->names, s, len, &out);
+	return out;
+}
+
+/*
+ * The source an object was built from: with a tree, the first of stem.c, .S, .s, .rs that
+ * exists; else the compile unit with that stem, if DWARF named one; else the object itself.
+ */
+static const char *object_source(struct kb_analysis *a, const struct kb_analysis_opts *o,
+				 const char *obj, const struct kb_strtab *cu_by_stem)
+{
+	static const char *const exts[] = { ".c", ".S", ".s", ".rs" };
+	size_t len = strlen(obj), i;
+	struct strbuf sb = STRBUF_INIT;
+	const char *res = NULL;
+	long id;
+
+	/* an O= build directory that the link named absolutely: its objects are tree paths */
+	if (o->obj && !strncmp(obj, o->obj, strlen(o->obj)) && obj[strlen(o->obj)] == '/') {
+		obj += strlen(o->obj) + 1;
+		len -= strlen(o->obj) + 1;
+	}
+	if (len < 3 || strcmp(obj + len - 2, ".o"))
+		return intern(a, obj, len);
+	if (o->src) {
+		for (i = 0; i < ARRAY_SIZE(exts) && !res; i++) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s/%.*s%s", o->src, (int)(len - 2), obj, exts[i]);
+			if (!access(sb.buf, F_OK))
+				res = intern(a, sb.buf + strlen(o->src) + 1,
+					     sb.len - strlen(o->src) - 1);
+		}
+	}
+	if (!res && (id = kb_strtab_find(cu_by_stem, obj, len - 2)) >= 0) {
+		/* stored as "stem\0ext": rebuild "stem.ext" */
+		const char *stem = cu_by_stem->strs[id];
+
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, stem);
+		strbuf_addstr(&sb, stem + strlen(stem) + 1);
+		res = intern(a, sb.buf, sb.len);
+	}
+	strbuf_release(&sb);
+	return res ? res : intern(a, obj, len);
+}
+
+/* Stems of the compile units ("kernel/fork" -> ".c"), for naming a map's objects. */
+static void cu_stems(const struct kb_attr *cu, struct kb_strtab *out)
+{
+	size_t i;
+
+	for (i = 0; i < cu->files.nr; i++) {
+		const char *f = cu->files.strs[i], *dot = strrchr(f, '.');
+		struct strbuf sb = STRBUF_INIT;
+
+		if (!dot || strchr(dot, '/'))
+			continue;
+		strbuf_add(&sb, f, (size_t)(dot - f));
+		if (kb_strtab_find(out, sb.buf, sb.len) < 0) {
+			uint32_t id = kb_strtab_intern(out, sb.buf, sb.len, NULL);
+			/* keep the extension right after the stem's NUL */
+			char *copy = kb_arena_alloc(&out->arena, sb.len + strlen(dot) + 2);
+
+			memcpy(copy, sb.buf, sb.len + 1);
+			strcpy(copy + sb.len + 1, dot);
+			out->strs[id] = copy;
+		}
+		strbuf_release(&sb);
+	}
+}
+
+static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
+{
+	struct kb_strtab stems = KB_STRTAB_INIT;
+	struct kb_map *m;
+	size_t i;
+
+	if (kb_map_open(&m, o->map))
+		return KB_ERR;
+	if (kb_map_check(m, a->img)) {
+		kb_map_free(m);
+		return KB_ERR;
+	}
+	cu_stems(&a->cu, &stems);
+	for (i = 0; i < m->nspans; i++) {
+		const struct kb_map_span *s = &m->spans[i];
+
+		if (s->source)
+			kb_attr_add_span(&a->map, s->addr, s->addr + s->size,
+					 object_source(a, o, s->source, &stems));
+		else if (s->insec && !strcmp(s->insec, "*fill*"))
+			kb_attr_add_span(&a->fill, s->addr, s->addr + s->size, "");
+	}
+	kb_attr_sort(&a->map);
+	kb_attr_sort(&a->fill);
+	kb_strtab_release(&stems);
+	kb_map_free(m);
+	a->have_map = 1;
+	return 0;
+}
+
+/* "fs/ext4/inode.c" -> "fs/ext4", "kernel/fork.c" -> "kernel", "main.c" -> "." */
+static const char *dir_subsystem(struct kb_analysis *a, const char *file)
+{
+	const char *slash = strchr(file, '/'), *end;
+
+	if (!slash)
+		return intern(a, ".", 1);
+	end = strchr(slash + 1, '/');
+	if (!end)
+		end = slash;
+	return intern(a, file, (size_t)(end - file));
+}
+
+/* Each file's subsystem, looked up once per file rather than once per row. */
+static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_opts *o)
+{
+	struct kb_strtab files = KB_STRTAB_INIT;
+	const char **subsys = NULL;
+	size_t i, alloc = 0;
+
+	for (i = 0; i < a->bd->nrows; i++) {
+		struct kb_row *r = &a->bd->rows[i];
+		uint32_t f;
+
+		if (r->flags & KB_ROW_FILL)
+			a->padding_bytes += r->bytes;
+		else
+			a->prov_bytes[r->prov] += r->bytes;
+		if (!r->file)
+			continue;
+		f = kb_strtab_intern(&files, r->file, strlen(r->file), NULL);
+		if (f >= alloc) {
+			size_t old = alloc;
+
+			ALLOC_GROW(subsys, (size_t)f + 1, alloc);
+			memset(subsys + old, 0, (alloc - old) * sizeof(*subsys));
+		}
+		if (!subsys[f]) {
+			const char *s = o->maint ? kb_maint_lookup(o->maint, r->file) : NULL;
+
+			subsys[f] = s ? s : dir_subsystem(a, r->file);
+		}
+		r->subsystem = subsys[f];
+	}
+	free(subsys);
+	kb_strtab_release(&files);
+}
+
+int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o)
+{
+	struct kb_analysis *a = xcalloc(1, sizeof(*a));
+	int rc;
+
+	*out = NULL;
+	kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);
+	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
+	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
+	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
+	if (kb_image_open(&a->img, path))
+		goto fail;
+	if (!a->img->nsyms) {
+		kb_error_set("%s: no symbol table (a stripped image cannot be broken down)", path);
+		goto fail;
+	}
+	if (kb_breakdown_build(&a->bd, a->img))
+		goto fail;
+	if (!o->no_dwarf) {
+		rc = kb_dwarf_read(a->img, o->src, &a->decl, &a->cu, &a->dwarf);
+		if (rc == KB_ERR) {
+			fprintf(stderr, "kbloat: warning: %s; attributing by %s only\n",
+				kb_error_last(), o->map ? "the map and symbols" : "symbols");
+			kb_attr_release(&a->decl);
+			kb_attr_release(&a->cu);
+			kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);
+			kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
+		}
+		a->have_dwarf = rc == 0;
+	}
+	if (o->map && attach_map(a, o))
+		goto fail;
+	kb_breakdown_attribute_points(a->bd, &a->decl);
+	kb_breakdown_attribute_spans(a->bd, &a->map);
+	kb_breakdown_attribute_spans(a->bd, &a->cu);
+	kb_breakdown_mark_fill(a->bd, &a->fill);
+	kb_breakdown_finish(a->bd);
+	assign_subsystems(a, o);
+	*out = a;
+	return 0;
+fail:
+	kb_analysis_free(a);
+	return KB_ERR;
+}
+
+void kb_analysis_free(struct kb_analysis *a)
+{
+	if (!a)
+		return;
+	kb_breakdown_free(a->bd);
+	kb_image_free(a->img);
+	kb_attr_release(&a->decl);
+	kb_attr_release(&a->cu);
+	kb_attr_release(&a->map);
+	kb_attr_release(&a->fill);
+	kb_strtab_release(&a->names);
+	free(a);
+}
+
+const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp)
+{
+	const char *slash;
+
+	strbuf_reset(tmp);
+	switch (by) {
+	case KB_BY_SYMBOL:
+		return r->origin;
+	case KB_BY_SECTION:
+		return r->sec->name;
+	case KB_BY_CLASS:
+		return kb_class_name(r->sec->cls);
+	case KB_BY_FILE:
+	case KB_BY_DIR:
+	case KB_BY_SUBSYSTEM:
+		break;
+	}
+	if (!r->file) {
+		/* bytes of no file keep their kind: "[padding .text]", "[section .BTF]" */
+		if (r->flags & KB_ROW_GAP)
+			return r->name;
+		strbuf_addf(tmp, "[unknown %s]", r->sec->name);
+		return tmp->buf;
+	}
+	if (by == KB_BY_FILE)
+		return r->file;
+	if (by == KB_BY_SUBSYSTEM)
+		return r->subsystem;
+	slash = strrchr(r->file, '/');
+	if (!slash)
+		return ".";
+	strbuf_add(tmp, r->file, (size_t)(slash - r->file));
+	return tmp->buf;
+}
+
+static int cmp_group(const void *x, const void *y)
+{
+	const struct kb_group *a = x, *b = y;
+	int c;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	c = strcmp(a->key, b->key);
+	if (c)
+		return c;
+	if (a->file != b->file)
+		return !a->file ? -1 : !b->file ? 1 : strcmp(a->file, b->file);
+	return 0;
+}
+
+void kb_groups_build(struct kb_groups *out, const struct kb_analysis *a, enum kb_by by)
+{
+	struct strbuf tmp = STRBUF_INIT, id = STRBUF_INIT;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < a->bd->nrows; i++) {
+		const struct kb_row *r = &a->bd->rows[i];
+		const char *key = kb_row_key(r, by, &tmp);
+		struct kb_group *g;
+		uint32_t k;
+
+		/* a symbol is its origin name within its file: statics of one name stay apart */
+		strbuf_reset(&id);
+		strbuf_addstr(&id, key);
+		if (by == KB_BY_SYMBOL) {
+			strbuf_addch(&id, '\t');
+			strbuf_addstr(&id, r->file ? r->file : "");
+		}
+		k = kb_strtab_intern(&out->ids, id.buf, id.len, NULL);
+		if (k == out->n) {
+			ALLOC_GROW(out->g, out->n + 1, out->alloc);
+			g = &out->g[out->n++];
+			memset(g, 0, sizeof(*g));
+			g->key = kb_arena_strdup(&out->ids.arena, key);
+			g->file = by == KB_BY_SYMBOL ? r->file : NULL;
+		}
+		g = &out->g[k];
+		g->bytes += r->bytes;
+		g->cls[r->sec->cls] += r->bytes;
+		g->rows++;
+	}
+	if (out->n)
+		qsort(out->g, out->n, sizeof(*out->g), cmp_group);
+	strbuf_release(&tmp);
+	strbuf_release(&id);
+}
+
+void kb_groups_release(struct kb_groups *g)
+{
+	free(g->g);
+	kb_strtab_release(&g->ids);
+	memset(g, 0, sizeof(*g));
+}

@@ -1,0 +1,1035 @@
+/*
+ * modular.c - the modularization analysis of one build; see modular.h.
+ */
+#include "modular.h"
+
+#include "map.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#define MAX_USERS_KEPT 5
+
+const char *kb_mod_cat_name(enum kb_mod_cat c)
+{
+	static const char *const names[] = { "tristate", "bool", "core", "unknown" };
+
+	return c < KB_MOD_NCAT ? names[c] : "?";
+}
+
+const char *kb_mod_why_name(enum kb_mod_why_kind k)
+{
+	switch (k) {
+	case KB_WHY_SELECTED:
+		return "selected-by";
+	case KB_WHY_NEEDS_Y:
+		return "needed-y-by";
+	case KB_WHY_DEFAULT_Y:
+		return "no-prompt-default-y";
+	case KB_WHY_MAKEFILE:
+		return "built-in-by-makefile";
+	case KB_WHY_USED_BY:
+		return "used-by";
+	case KB_WHY_LOADER:
+		return "module-loader";
+	case KB_WHY_BOOT_TABLE:
+		return "boot-table";
+	}
+	return "?";
+}
+
+const char *kb_srcarch(const char *arch)
+{
+	if (!strcmp(arch, "x86_64") || !strcmp(arch, "i386"))
+		return "x86";
+	if (!strcmp(arch, "sparc64") || !strcmp(arch, "sparc32"))
+		return "sparc";
+	if (!strcmp(arch, "parisc64"))
+		return "parisc";
+	if (!strcmp(arch, "sh64"))
+		return "sh";
+	return arch;
+}
+
+static const char *intern(struct kb_modular *m, const char *s, size_t len)
+{
+	const char *out;
+
+	kb_strtab_intern(&m->strs, s, len, &out);
+	return out;
+}
+
+static const char *intern_str(struct kb_modular *m, const char *s)
+{
+	return intern(m, s, strlen(s));
+}
+
+static const char *config_value(void *ctx, const char *name)
+{
+	return kb_kconfig_get(ctx, name);
+}
+
+static int is_y(const struct kb_modular *m, const char *name)
+{
+	const char *v = kb_kconfig_get(&m->config, name);
+
+	return v && !strcmp(v, "y");
+}
+
+/* The architecture: --arch, else the .config's "# Linux/x86_64 6.1.0 Kernel Configuration",
+ * else the tree's only arch/ directory. */
+static int find_srcarch(struct kb_modular *m, const char *arch, const char *config_path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+	DIR *d;
+	struct dirent *e;
+	int n = 0;
+
+	if (arch) {
+		m->srcarch = xstrdup(kb_srcarch(arch));
+		return 0;
+	}
+	if (!strbuf_read_file(&sb, config_path) && (p = strstr(sb.buf, "# Linux/"))) {
+		size_t len = strcspn(p + 8, " \n");
+		char *a = xstrndup(p + 8, len);
+
+		m->srcarch = xstrdup(kb_srcarch(a));
+		free(a);
+		strbuf_release(&sb);
+		return 0;
+	}
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/arch", m->src);
+	d = opendir(sb.buf);
+	while (d && (e = readdir(d))) {
+		if (e->d_name[0] == '.' || e->d_type != DT_DIR)
+			continue;
+		if (!n++)
+			m->srcarch = xstrdup(e->d_name);
+	}
+	if (d)
+		closedir(d);
+	strbuf_release(&sb);
+	if (n == 1)
+		return 0;
+	free(m->srcarch);
+	m->srcarch = NULL;
+	return kb_error_set("%s: cannot tell the architecture (no \"# Linux/ARCH\" header); "
+			    "pass --arch",
+			    config_path);
+}
+
+/*
+ * Tables that boot code walks before any module could be loaded: the CPU vendors
+ * (cpu_dev_register), APIC drivers, early consoles, and the OF_DECLARE/ACPI_DECLARE tables
+ * of early irqchips, timers and clocks. An object with an entry in one must be built in.
+ */
+static int boot_table(const char *insec)
+{
+	static const char *const exact[] = { ".x86_cpu_dev.init", ".apicdrivers",
+					     "__earlycon_table",  ".con_initcall.init",
+					     ".iommu_table",	  ".x86_intel_mid_dev.init" };
+	size_t i, len = strlen(insec);
+
+	for (i = 0; i < sizeof(exact) / sizeof(exact[0]); i++)
+		if (!strcmp(insec, exact[i]))
+			return 1;
+	return (len > 9 && !strcmp(insec + len - 9, "_of_table")) ||
+	       !strncmp(insec, "__acpi_probe_table", 18);
+}
+
+/* --- bytes per object, from the map ---------------------------------------------------- */
+
+struct obj_index {
+	struct kb_strtab ids; /* object path -> index in m->objs */
+	size_t alloc;
+};
+
+static long obj_get(struct kb_modular *m, struct obj_index *ix, const char *object)
+{
+	uint32_t id = kb_strtab_intern(&ix->ids, object, strlen(object), NULL);
+
+	if (id >= m->nobjs) {
+		ALLOC_GROW(m->objs, (size_t)id + 1, ix->alloc);
+		memset(&m->objs[id], 0, sizeof(m->objs[id]));
+		m->objs[id].object = intern_str(m, object);
+		m->objs[id].owner = -1;
+		m->nobjs = (size_t)id + 1;
+	}
+	return id;
+}
+
+static int add_map_bytes(struct kb_modular *m, const char *map_path)
+{
+	struct obj_index ix = { KB_STRTAB_INIT, 0 };
+	uint64_t claimed[KB_CLS_NR] = { 0 };
+	struct kb_map *map;
+	size_t i;
+	int c;
+
+	if (kb_map_open(&map, map_path))
+		return KB_ERR;
+	if (kb_map_check(map, m->img)) {
+		kb_map_free(map);
+		return KB_ERR;
+	}
+	for (i = 0; i < map->nspans; i++) {
+		const struct kb_map_span *s = &map->spans[i];
+		const struct kb_section *sec = kb_image_section_by_name(m->img, s->outsec);
+
+		if (!sec || !sec->alloc)
+			continue;
+		claimed[sec->cls] += s->size;
+		if (s->source) {
+			long id = obj_get(m, &ix, s->source); /* may move m->objs */
+			struct kb_mod_obj *o = &m->objs[id];
+
+			o->cls[sec->cls] += s->size;
+			o->bytes += s->size;
+			if (!o->boot_table && s->insec && boot_table(s->insec))
+				o->boot_table = intern_str(m, s->insec);
+		} else {
+			/* *fill* and the linker's own input sections */
+			if (s->insec && !strcmp(s->insec, "*fill*"))
+				m->fill[sec->cls] += s->size;
+			else
+				m->linker[sec->cls] += s->size;
+		}
+	}
+	kb_map_free(map);
+	kb_strtab_release(&ix.ids);
+	for (c = 0; c < KB_CLS_NR; c++) {
+		if (claimed[c] > m->img->cls_size[c]) /* kb_map_check makes this impossible */
+			return kb_error_set("%s: claims more %s bytes than the image has", map_path,
+					    kb_class_name(c));
+		/* bytes between input sections that the map does not list */
+		m->linker[c] += m->img->cls_size[c] - claimed[c];
+		m->total_cls[c] = m->img->cls_size[c];
+	}
+	m->total = m->img->total;
+	return 0;
+}
+
+/* --- objects: source, directory, subsystem, chain, category, owner ---------------------- */
+
+static void name_object(struct kb_modular *m, struct kb_mod_obj *o, struct kb_maint *maint)
+{
+	static const char *const exts[] = { ".c", ".S", ".rs" };
+	struct strbuf sb = STRBUF_INIT;
+	const char *slash = strrchr(o->object, '/'), *sub = NULL;
+	size_t len = strlen(o->object), i;
+
+	o->dir = slash ? intern(m, o->object, (size_t)(slash - o->object)) : intern_str(m, ".");
+	o->source = o->object;
+	if (len > 2 && !strcmp(o->object + len - 2, ".o")) {
+		for (i = 0; i < sizeof(exts) / sizeof(exts[0]); i++) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s/%.*s%s", m->src, (int)(len - 2), o->object, exts[i]);
+			if (!access(sb.buf, F_OK)) {
+				o->source = intern(m, sb.buf + strlen(m->src) + 1,
+						   sb.len - strlen(m->src) - 1);
+				break;
+			}
+		}
+	}
+	if (maint)
+		sub = kb_maint_lookup(maint, o->source);
+	if (sub) {
+		o->subsystem = intern_str(m, sub);
+	} else {
+		/* the top two directories: "fs/ext4", "kernel" */
+		const char *a = strchr(o->source, '/'), *b = a ? strchr(a + 1, '/') : NULL;
+
+		o->subsystem = !a ? intern_str(m, ".") :
+				    intern(m, o->source, (size_t)((b ? b : a) - o->source));
+	}
+	strbuf_release(&sb);
+}
+
+static long opt_get(struct kb_modular *m, const char *name)
+{
+	uint32_t id = kb_strtab_intern(&m->opt_ids, name, strlen(name), NULL);
+
+	if (id >= m->nopts) {
+		struct kb_mod_opt *p;
+		const char *v = kb_kconfig_get(&m->config, name);
+
+		ALLOC_GROW(m->opts, (size_t)id + 1, m->aopts);
+		p = &m->opts[id];
+		memset(p, 0, sizeof(*p));
+		p->name = intern_str(m, name);
+		p->ks = kb_ktree_sym(m->kt, name);
+		p->type = p->ks ? p->ks->type : KB_KT_UNKNOWN;
+		p->value = intern_str(m, v ? v : "n");
+		p->cat = KB_MOD_BOOL; /* until one of its objects is a tristate's */
+		m->nopts = (size_t)id + 1;
+	}
+	return id;
+}
+
+static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
+{
+	const char *v;
+
+	if (!s->option || (s->flags & KB_STEP_NEGATED))
+		return 0;
+	v = kb_kconfig_get(&m->config, s->option);
+	/* $(subst m,y,$(CONFIG_X)) builds it in at m as well */
+	return v && (!strcmp(v, "y") || (!strcmp(v, "m") && (s->flags & KB_STEP_FORCE_BUILTIN)));
+}
+
+/*
+ * The owner: the innermost tristate obj/dir gate at y (not forced built in), which takes the
+ * object out with it at m; else the innermost enabled gate of any kind; else none (core).
+ */
+static void classify(struct kb_modular *m, struct kb_mod_obj *o)
+{
+	const struct kb_origin *g = &o->origin;
+	const struct kb_step *owner = NULL, *forced = NULL;
+	size_t i;
+
+	if (!g->resolved) {
+		o->cat = KB_MOD_UNKNOWN;
+		return;
+	}
+	for (i = 0; i < g->nsteps && !owner; i++) {
+		const struct kb_step *s = &g->steps[i];
+		const struct kb_ksym *ks;
+
+		if ((s->kind != KB_STEP_OBJ && s->kind != KB_STEP_DIR) || !gate_enabled(m, s))
+			continue;
+		ks = kb_ktree_sym(m->kt, s->option);
+		if (!ks || ks->type != KB_KT_TRISTATE)
+			continue;
+		if (s->flags & KB_STEP_FORCE_BUILTIN) {
+			if (!forced)
+				forced = s;
+			continue;
+		}
+		owner = s;
+	}
+	if (owner) {
+		struct strbuf sb = STRBUF_INIT;
+		const char *name = owner->name, *slash = strrchr(owner->file, '/');
+		size_t len = strlen(name);
+
+		o->cat = KB_MOD_TRISTATE;
+		o->owner = opt_get(m, owner->option);
+		if (owner->kind == KB_STEP_OBJ && len > 2 && !strcmp(name + len - 2, ".o")) {
+			if (slash)
+				strbuf_add(&sb, owner->file, (size_t)(slash - owner->file + 1));
+			strbuf_add(&sb, name, len - 2);
+			o->module = intern(m, sb.buf, sb.len);
+		}
+		strbuf_release(&sb);
+		return;
+	}
+	for (i = 0; i < g->nsteps && !owner; i++)
+		if (gate_enabled(m, &g->steps[i]))
+			owner = &g->steps[i];
+	if (forced && !owner)
+		owner = forced;
+	if (owner) {
+		o->cat = KB_MOD_BOOL;
+		o->owner = opt_get(m, owner->option);
+		return;
+	}
+	o->cat = KB_MOD_CORE;
+}
+
+static void add_why(struct kb_mod_opt *p, enum kb_mod_why_kind kind, const char *who,
+		    const char *detail)
+{
+	ALLOC_GROW(p->why, p->nwhy + 1, p->awhy);
+	p->why[p->nwhy].kind = kind;
+	p->why[p->nwhy].who = who;
+	p->why[p->nwhy].detail = detail;
+	p->nwhy++;
+}
+
+/* Objects the kernel's link script makes, which no Makefile lists. */
+static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o)
+{
+	const char *base = strrchr(o->object, '/');
+
+	base = base ? base + 1 : o->object;
+	if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && is_y(m, "KALLSYMS")) {
+		o->cat = KB_MOD_BOOL;
+		o->owner = opt_get(m, "KALLSYMS");
+		return 1;
+	}
+	if (!strncmp(base, ".tmp_", 5) && strstr(base, "btf") && is_y(m, "DEBUG_INFO_BTF")) {
+		o->cat = KB_MOD_BOOL;
+		o->owner = opt_get(m, "DEBUG_INFO_BTF");
+		return 1;
+	}
+	/* the exported-symbol tables modpost writes (Linux 6.2+) */
+	if (!strcmp(base, ".vmlinux.export.o") && is_y(m, "MODULES")) {
+		o->cat = KB_MOD_BOOL;
+		o->owner = opt_get(m, "MODULES");
+		return 1;
+	}
+	/* the banner, compiled at each link (init/version-timestamp.o since Linux 6.1) */
+	if (!strcmp(o->dir, "init") && !strncmp(base, "version", 7)) {
+		o->cat = KB_MOD_CORE;
+		return 1;
+	}
+	return 0;
+}
+
+static void place_objects(struct kb_modular *m, struct kb_maint *maint)
+{
+	size_t i;
+	uint64_t *best;
+	int c;
+
+	for (i = 0; i < m->nobjs; i++) {
+		name_object(m, &m->objs[i], maint);
+		kb_mktree_resolve(m->mk, m->objs[i].object, &m->objs[i].origin);
+	}
+	for (i = 0; i < m->nobjs; i++) {
+		struct kb_mod_obj *o = &m->objs[i];
+
+		/*
+		 * Again, now that every Makefile the others needed is read: one may name this
+		 * object from another directory (arch/x86/kvm's $(KVM)/kvm_main.o).
+		 */
+		if (!o->origin.resolved)
+			kb_mktree_resolve(m->mk, o->object, &o->origin);
+		if (!o->origin.resolved && link_script_object(m, o))
+			continue;
+		classify(m, o);
+	}
+	/*
+	 * An option owning both kinds (obj-$(CONFIG_MD) += md.o and, under ifeq
+	 * ($(CONFIG_MD),y), obj-y += md-autodetect.o) is a tristate: at m, both leave.
+	 */
+	for (i = 0; i < m->nobjs; i++)
+		if (m->objs[i].cat == KB_MOD_TRISTATE)
+			m->opts[m->objs[i].owner].cat = KB_MOD_TRISTATE;
+	for (i = 0; i < m->nobjs; i++) {
+		struct kb_mod_obj *o = &m->objs[i];
+
+		if (o->owner >= 0 && m->opts[o->owner].cat == KB_MOD_TRISTATE)
+			o->cat = KB_MOD_TRISTATE;
+		for (c = 0; c < KB_CLS_NR; c++)
+			m->cat_cls[o->cat][c] += o->cls[c];
+		if (o->owner >= 0) {
+			struct kb_mod_opt *p = &m->opts[o->owner];
+
+			for (c = 0; c < KB_CLS_NR; c++)
+				p->cls[c] += o->cls[c];
+			p->bytes += o->bytes;
+			p->nobjs++;
+		}
+	}
+	/* an option's subsystem is its largest object's (the first of equals) */
+	best = xcalloc(m->nopts + 1, sizeof(*best));
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
+
+		if (o->owner < 0)
+			continue;
+		if (!m->opts[o->owner].subsystem || o->bytes > best[o->owner]) {
+			best[o->owner] = o->bytes;
+			m->opts[o->owner].subsystem = o->subsystem;
+		}
+	}
+	free(best);
+}
+
+/* --- (1) tristates at y that could be m ---------------------------------------------------- */
+
+struct tri_ctx {
+	const struct kb_modular *m;
+	const unsigned char *as_m; /* by symbol id: evaluate as m */
+	long only; /* >= 0: only this symbol is m */
+};
+
+static const char *tri_override(void *ctx, const char *name)
+{
+	const struct tri_ctx *t = ctx;
+	long id = kb_strtab_find(&t->m->kt->names, name, strlen(name));
+
+	if (id < 0)
+		return NULL;
+	if (t->m->kt->syms[id].is_modules)
+		return "y"; /* as if CONFIG_MODULES=y */
+	if (t->only >= 0)
+		return id == t->only ? "m" : NULL;
+	return t->as_m && t->as_m[id] ? "m" : NULL;
+}
+
+static int eval(const struct kb_modular *m, const struct kb_kexpr *e, struct tri_ctx *t)
+{
+	if (!e)
+		return KB_TRI_Y;
+	return kb_kexpr_eval_with(m->kt, e, config_value, (void *)&m->config, tri_override, t);
+}
+
+static long opt_index(const struct kb_modular *m, const char *name)
+{
+	return kb_strtab_find(&m->opt_ids, name, strlen(name));
+}
+
+static const char *value_of(const struct kb_modular *m, const struct kb_ksym *s)
+{
+	const char *v = kb_kconfig_get(&m->config, s->name);
+
+	return v ? v : "n";
+}
+
+static const char *detail(struct kb_modular *m, const struct kb_ksym *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *out;
+
+	strbuf_addf(&sb, "%s, %s", kb_ktype_name(s->type), value_of(m, s));
+	out = intern(m, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return out;
+}
+
+/* The non-constant symbols e names (at most max; depth-limited like the parser). */
+static void expr_syms(const struct kb_kexpr *e, uint32_t *out, size_t *n, size_t max, int depth)
+{
+	size_t i;
+
+	if (!e || depth > 256)
+		return;
+	if (e->op == KB_KE_SYM) {
+		if (e->is_const)
+			return;
+		for (i = 0; i < *n; i++)
+			if (out[i] == e->sym)
+				return;
+		if (*n < max)
+			out[(*n)++] = e->sym;
+		return;
+	}
+	expr_syms(e->l, out, n, max, depth + 1);
+	expr_syms(e->r, out, n, max, depth + 1);
+}
+
+struct tri_state {
+	unsigned char *as_m; /* by symbol id: a tristate at y still taken to become m */
+	struct kb_mod_why *reason; /* by symbol id: why it stays y, once known */
+};
+
+static void keep_y(struct tri_state *st, size_t id, struct kb_mod_why why)
+{
+	st->as_m[id] = 0;
+	st->reason[id] = why;
+}
+
+/*
+ * What an enabled option needs of its dependency: y for a tristate kept y because another
+ * option needs it y (at m, its dependency would cap it to m); else anything but n (a bool's
+ * m counts as y; a select forces its value whatever the dependency says).
+ */
+static int dep_needed(const struct kb_ksym *d, const struct tri_state *st, size_t id)
+{
+	return d->type == KB_KT_TRISTATE && !st->as_m[id] && st->reason[id].kind == KB_WHY_NEEDS_Y ?
+		       KB_TRI_Y :
+		       KB_TRI_M;
+}
+
+/*
+ * Keeps y what enabled options' dependencies need, with the candidates at m: a symbol whose
+ * being m alone breaks the dependency (depends on X=y), else the first candidate it names
+ * (depends on A=y || B=y: one of them). Returns whether it kept any.
+ */
+static int needs_y(struct kb_modular *m, struct tri_state *st)
+{
+	const struct kb_ktree *kt = m->kt;
+	struct tri_ctx t = { m, NULL, -1 };
+	uint32_t named[64];
+	size_t i, k, nnamed;
+	int kept = 0;
+
+	for (i = 0; i < kt->names.nr; i++) {
+		const struct kb_ksym *d = &kt->syms[i];
+		long culprit = -1;
+		int need;
+
+		if (!d->defined || !d->depends || !strcmp(value_of(m, d), "n"))
+			continue;
+		need = dep_needed(d, st, i);
+		t.as_m = NULL;
+		t.only = -1;
+		if (eval(m, d->depends, &t) < need)
+			continue; /* not met today either: nothing to keep for it */
+		t.as_m = st->as_m;
+		if (eval(m, d->depends, &t) >= need)
+			continue;
+		nnamed = 0;
+		expr_syms(d->depends, named, &nnamed, 64, 0);
+		for (k = 0; k < nnamed && culprit < 0; k++) {
+			if (!st->as_m[named[k]] || named[k] == i)
+				continue;
+			t.only = (long)named[k];
+			if (eval(m, d->depends, &t) < need)
+				culprit = named[k];
+		}
+		for (k = 0; k < nnamed && culprit < 0; k++)
+			if (st->as_m[named[k]] && named[k] != i)
+				culprit = named[k];
+		if (culprit < 0)
+			continue;
+		keep_y(st, (size_t)culprit,
+		       (struct kb_mod_why){ KB_WHY_NEEDS_Y, d->name, detail(m, d) });
+		kept = 1;
+	}
+	return kept;
+}
+
+/* Keeps y the candidates whose default is y without a prompt, or that an option staying y
+ * selects. Returns whether it kept any. */
+static int forced_y(struct kb_modular *m, struct tri_state *st)
+{
+	const struct kb_ktree *kt = m->kt;
+	struct tri_ctx t = { m, st->as_m, -1 };
+	size_t i, j;
+	int kept = 0;
+
+	for (i = 0; i < kt->names.nr; i++) {
+		const struct kb_ksym *x = &kt->syms[i];
+
+		if (!st->as_m[i])
+			continue;
+		/* a default is capped by the dependency: y only while that stays y */
+		for (j = 0; !x->has_prompt && j < x->ndefaults && st->as_m[i]; j++)
+			if (eval(m, x->defaults[j].cond, &t) != KB_TRI_N &&
+			    eval(m, x->defaults[j].value, &t) == KB_TRI_Y &&
+			    eval(m, x->depends, &t) == KB_TRI_Y)
+				keep_y(st, i, (struct kb_mod_why){ KB_WHY_DEFAULT_Y, NULL, NULL });
+		for (j = 0; j < x->nselected_by && st->as_m[i]; j++) {
+			const struct kb_kref *r = &x->selected_by[j];
+			const struct kb_ksym *s = &kt->syms[r->sym];
+
+			if (st->as_m[r->sym] || strcmp(value_of(m, s), "y") ||
+			    eval(m, r->cond, &t) == KB_TRI_N)
+				continue;
+			keep_y(st, i,
+			       (struct kb_mod_why){ KB_WHY_SELECTED, s->name, detail(m, s) });
+		}
+		kept |= !st->as_m[i];
+	}
+	return kept;
+}
+
+/*
+ * (1): every tristate at y starts as a candidate; what selects, needs or defaults it to y is
+ * kept, until nothing changes (a select from a candidate, which becomes m, does not count).
+ */
+static void tristate_candidates(struct kb_modular *m)
+{
+	const struct kb_ktree *kt = m->kt;
+	size_t n = kt->names.nr, i;
+	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
+	int changed;
+
+	for (i = 0; i < n; i++)
+		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
+			     !strcmp(value_of(m, &kt->syms[i]), "y");
+	do {
+		changed = forced_y(m, &st);
+		changed |= needs_y(m, &st);
+	} while (changed);
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+		long id;
+
+		if (p->cat != KB_MOD_TRISTATE || !p->ks || strcmp(p->value, "y"))
+			continue;
+		id = kb_strtab_find(&kt->names, p->name, strlen(p->name));
+		if (id < 0)
+			continue;
+		if (st.as_m[id])
+			p->candidate = 1;
+		else /* only keep_y takes a tristate at y out */
+			add_why(p, st.reason[id].kind, st.reason[id].who, st.reason[id].detail);
+	}
+	free(st.as_m);
+	free(st.reason);
+}
+
+/* --- (2) bools with no built-in-only users --------------------------------------------------- */
+
+/* Does object o stay in vmlinux whatever becomes of bool owner b? */
+static int stays_builtin(const struct kb_modular *m, const struct kb_mod_obj *o, long b)
+{
+	switch (o->cat) {
+	case KB_MOD_TRISTATE:
+		return !m->opts[o->owner].candidate;
+	case KB_MOD_BOOL:
+		return o->owner != b;
+	default:
+		return 1;
+	}
+}
+
+struct symdef {
+	struct kb_strtab names; /* defined global symbols */
+	long *obj; /* by name id: defining object, strong definitions win */
+	unsigned char *weak;
+	size_t alloc;
+};
+
+static void symdef_add(struct symdef *d, const char *name, long obj, int weak)
+{
+	uint32_t id = kb_strtab_intern(&d->names, name, strlen(name), NULL);
+
+	if (id >= d->alloc) {
+		size_t old = d->alloc;
+
+		ALLOC_GROW(d->obj, (size_t)id + 1, d->alloc);
+		d->weak = xrealloc(d->weak, d->alloc);
+		memset(d->obj + old, 0xff, (d->alloc - old) * sizeof(*d->obj));
+		memset(d->weak + old, 0, d->alloc - old);
+	}
+	if (d->obj[id] < 0 || (d->weak[id] && !weak)) {
+		d->obj[id] = obj;
+		d->weak[id] = (unsigned char)weak;
+	}
+}
+
+static struct kb_image **read_objects(struct kb_modular *m, struct symdef *defs)
+{
+	struct kb_image **imgs = xcalloc(m->nobjs + 1, sizeof(*imgs));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j;
+
+	for (i = 0; i < m->nobjs; i++) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "%s/%s", m->build, m->objs[i].object);
+		if (kb_image_open(&imgs[i], sb.buf)) {
+			imgs[i] = NULL; /* a missing or unreadable object: no references known */
+			continue;
+		}
+		m->refs_read++;
+		for (j = 0; j < imgs[i]->nsyms; j++) {
+			const struct kb_sym *s = &imgs[i]->syms[j];
+
+			if (s->raw_shndx == SHN_UNDEF || !*s->name ||
+			    (s->bind != STB_GLOBAL && s->bind != STB_WEAK))
+				continue;
+			symdef_add(defs, s->name, (long)i, s->bind == STB_WEAK);
+		}
+	}
+	strbuf_release(&sb);
+	return imgs;
+}
+
+static void bool_candidates(struct kb_modular *m)
+{
+	struct symdef defs = { KB_STRTAB_INIT, NULL, NULL, 0 };
+	struct kb_image **imgs;
+	size_t i, j;
+
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+
+		if (p->cat != KB_MOD_BOOL || !strcmp(p->value, "n"))
+			continue;
+		p->candidate = 1;
+		if (p->type == KB_KT_TRISTATE) /* a tristate the Makefile builds in anyway */
+			add_why(p, KB_WHY_MAKEFILE, NULL, NULL);
+		if (p->ks && p->ks->is_modules) /* the module loader cannot be a module */
+			add_why(p, KB_WHY_LOADER, NULL, NULL);
+		for (j = 0; j < p->nselectors; j++) {
+			const struct kb_ksym *s = p->selectors[j];
+			long so;
+
+			if (strcmp(value_of(m, s), "y"))
+				continue;
+			/* a tristate selector that could be m would select it as m */
+			so = opt_index(m, s->name);
+			if (s->type == KB_KT_TRISTATE && so >= 0 && m->opts[so].candidate &&
+			    m->opts[so].cat == KB_MOD_TRISTATE)
+				continue;
+			add_why(p, KB_WHY_SELECTED, s->name, detail(m, s));
+		}
+	}
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
+		struct kb_mod_opt *p;
+
+		if (!o->boot_table || o->owner < 0)
+			continue;
+		p = &m->opts[o->owner];
+		if (p->cat == KB_MOD_BOOL && p->candidate)
+			add_why(p, KB_WHY_BOOT_TABLE, o->object, o->boot_table);
+	}
+	imgs = read_objects(m, &defs);
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *user = &m->objs[i];
+
+		for (j = 0; imgs[i] && j < imgs[i]->nsyms; j++) {
+			const struct kb_sym *s = &imgs[i]->syms[j];
+			long id, def;
+			struct kb_mod_opt *p;
+
+			if (s->raw_shndx != SHN_UNDEF || !*s->name)
+				continue;
+			id = kb_strtab_find(&defs.names, s->name, strlen(s->name));
+			if (id < 0 || (def = defs.obj[id]) < 0 || (size_t)def == i)
+				continue;
+			if (m->objs[def].owner < 0)
+				continue;
+			p = &m->opts[m->objs[def].owner];
+			if (p->cat != KB_MOD_BOOL)
+				continue;
+			if (!strcmp(p->value, "n") || !stays_builtin(m, user, m->objs[def].owner))
+				continue;
+			if (p->nusers++ < MAX_USERS_KEPT)
+				add_why(p, KB_WHY_USED_BY, user->object, intern_str(m, s->name));
+		}
+	}
+	for (i = 0; i < m->nobjs; i++)
+		kb_image_free(imgs[i]);
+	free(imgs);
+	for (i = 0; i < m->nopts; i++)
+		if (m->opts[i].cat == KB_MOD_BOOL && m->opts[i].nwhy)
+			m->opts[i].candidate = 0;
+	kb_strtab_release(&defs.names);
+	free(defs.obj);
+	free(defs.weak);
+}
+
+/* --- modules.builtin and modules.builtin.ranges ------------------------------------------ */
+
+/* BUILD/name into sb; nonzero if it cannot be read (these files are optional). */
+static int read_build_file(const struct kb_modular *m, const char *name, struct strbuf *sb)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&path, "%s/%s", m->build, name);
+	rc = strbuf_read_file(sb, path.buf);
+	strbuf_release(&path);
+	return rc;
+}
+
+/* "kernel/fs/ext4/ext4.ko" lines; each found among the TRISTATE objects' modules is matched. */
+static void read_builtin(struct kb_modular *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct kb_strtab mods = KB_STRTAB_INIT;
+	unsigned char *seen;
+	char *p, *eol;
+	size_t i, n_missing = 0;
+
+	if (read_build_file(m, "modules.builtin", &sb)) {
+		strbuf_release(&sb);
+		return;
+	}
+	for (p = sb.buf; *p; p = eol + (*eol != '\0')) {
+		size_t len;
+
+		eol = strchrnul(p, '\n');
+		len = (size_t)(eol - p);
+		if (len > 10 && !strncmp(p, "kernel/", 7) && !strncmp(eol - 3, ".ko", 3))
+			kb_strtab_intern(&mods, p + 7, len - 10, NULL);
+	}
+	m->nbuiltin = mods.nr;
+	seen = xcalloc(mods.nr + 1, 1);
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
+		long id;
+
+		if (o->cat != KB_MOD_TRISTATE || !o->module)
+			continue;
+		id = kb_strtab_find(&mods, o->module, strlen(o->module));
+		if (id < 0)
+			continue;
+		m->opts[o->owner].builtin_listed = 1;
+		if (!seen[id]) { /* a flag: i915 alone has 248 objects */
+			seen[id] = 1;
+			m->nbuiltin_matched++;
+		}
+	}
+	m->builtin_missing =
+		xcalloc(m->nbuiltin - m->nbuiltin_matched + 1, sizeof(*m->builtin_missing));
+	for (i = 0; i < mods.nr; i++)
+		if (!seen[i])
+			m->builtin_missing[n_missing++] = intern_str(m, mods.strs[i]);
+	free(seen);
+	kb_strtab_release(&mods);
+	strbuf_release(&sb);
+}
+
+/*
+ * modules.builtin.ranges (Linux 6.12+, CONFIG_BUILTIN_MODULE_RANGES): "SECTION START-END
+ * MODULE..." with offsets from the section's start ("= SYMBOL" lines are anchors). Each
+ * range's bytes are compared with the modules kbloat found: bytes of a range whose module is
+ * the basename of a TRISTATE object's module agree.
+ */
+static void read_ranges(struct kb_modular *m)
+{
+	struct strbuf sb = STRBUF_INIT;
+	struct kb_strtab mods = KB_STRTAB_INIT;
+	char *p, *eol;
+	size_t i;
+
+	if (read_build_file(m, "modules.builtin.ranges", &sb)) {
+		strbuf_release(&sb);
+		return;
+	}
+	m->have_ranges = 1;
+	/* the module names kbloat found, spelled as the ranges spell them */
+	for (i = 0; i < m->nobjs; i++) {
+		const char *mod = m->objs[i].module, *base;
+		struct strbuf name = STRBUF_INIT;
+		size_t k;
+
+		if (m->objs[i].cat != KB_MOD_TRISTATE || !mod)
+			continue;
+		base = strrchr(mod, '/');
+		strbuf_addstr(&name, base ? base + 1 : mod);
+		for (k = 0; k < name.len; k++)
+			if (name.buf[k] == '-')
+				name.buf[k] = '_';
+		kb_strtab_intern(&mods, name.buf, name.len, NULL);
+		strbuf_release(&name);
+	}
+	for (p = sb.buf; *p; p = eol + (*eol != '\0')) {
+		char sect[128], rest[256];
+		unsigned long long lo, hi;
+		int agree = 0;
+
+		eol = strchrnul(p, '\n');
+		if (eol - p >= 255 ||
+		    sscanf(p, "%127s %llx-%llx %255[^\n]", sect, &lo, &hi, rest) != 4)
+			continue;
+		if (rest[0] == '=' || hi <= lo || !kb_image_section_by_name(m->img, sect))
+			continue;
+		m->ranges_bytes += hi - lo;
+		for (char *w = strtok(rest, " "); w && !agree; w = strtok(NULL, " "))
+			agree = kb_strtab_find(&mods, w, strlen(w)) >= 0;
+		if (agree)
+			m->ranges_agree += hi - lo;
+	}
+	kb_strtab_release(&mods);
+	strbuf_release(&sb);
+}
+
+/* Who selects each owner: enabled options whose select condition holds. */
+static void find_selectors(struct kb_modular *m)
+{
+	struct tri_ctx t = { m, NULL, -1 };
+	size_t i, j;
+
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+
+		for (j = 0; p->ks && j < p->ks->nselected_by; j++) {
+			const struct kb_kref *r = &p->ks->selected_by[j];
+			const struct kb_ksym *s = &m->kt->syms[r->sym];
+
+			if (!strcmp(value_of(m, s), "n") || eval(m, r->cond, &t) == KB_TRI_N)
+				continue;
+			p->selectors =
+				xrealloc(p->selectors, (p->nselectors + 1) * sizeof(*p->selectors));
+			p->selectors[p->nselectors++] = s;
+		}
+	}
+}
+
+static void sum_candidates(struct kb_modular *m)
+{
+	size_t i;
+	int c;
+
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
+
+		if (o->owner < 0 || !m->opts[o->owner].candidate)
+			continue;
+		for (c = 0; c < KB_CLS_NR; c++) {
+			if (o->cat == KB_MOD_TRISTATE)
+				m->save1[c] += o->cls[c];
+			else
+				m->save2[c] += o->cls[c];
+		}
+	}
+}
+
+int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
+{
+	struct kb_modular *m = xcalloc(1, sizeof(*m));
+	struct strbuf sb = STRBUF_INIT;
+
+	*out = NULL;
+	m->src = xstrdup(o->src);
+	m->build = xstrdup(o->build);
+	strbuf_addf(&sb, "%s/.config", m->build);
+	if (kb_kconfig_read(&m->config, sb.buf) || find_srcarch(m, o->arch, sb.buf))
+		goto fail;
+	m->modules_on = is_y(m, "MODULES");
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/vmlinux", m->build);
+	if (kb_image_open(&m->img, sb.buf))
+		goto fail;
+	strbuf_reset(&sb);
+	strbuf_addf(&sb, "%s/vmlinux.map", m->build);
+	if (access(sb.buf, R_OK)) {
+		kb_error_set("%s: %s (build with CONFIG_VMLINUX_MAP=y: kernels/configs/map.config)",
+			     sb.buf, strerror(errno));
+		goto fail;
+	}
+	if (add_map_bytes(m, sb.buf))
+		goto fail;
+	if (kb_ktree_read(&m->kt, m->src, m->srcarch))
+		goto fail;
+	if (kb_mktree_open(&m->mk, m->src, m->srcarch, config_value, &m->config))
+		goto fail;
+	place_objects(m, o->maint);
+	find_selectors(m);
+	tristate_candidates(m);
+	bool_candidates(m);
+	read_builtin(m);
+	read_ranges(m);
+	sum_candidates(m);
+	strbuf_release(&sb);
+	*out = m;
+	return 0;
+fail:
+	strbuf_release(&sb);
+	kb_modular_free(m);
+	return KB_ERR;
+}
+
+void kb_modular_free(struct kb_modular *m)
+{
+	size_t i;
+
+	if (!m)
+		return;
+	for (i = 0; i < m->nopts; i++) {
+		free(m->opts[i].why);
+		free(m->opts[i].selectors);
+	}
+	free(m->opts);
+	kb_strtab_release(&m->opt_ids);
+	free(m->objs);
+	free(m->builtin_missing);
+	kb_mktree_free(m->mk);
+	kb_ktree_free(m->kt);
+	kb_image_free(m->img);
+	kb_kconfig_release(&m->config);
+	kb_strtab_release(&m->strs);
+	free(m->src);
+	free(m->build);
+	free(m->srcarch);
+	free(m);
+}

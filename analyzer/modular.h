@@ -1,0 +1,135 @@
+/*
+ * modular.h - what could leave the kernel proper: each object linked into vmlinux traced to
+ * the Kconfig option that builds it (the kbuild Makefiles), each option to its type, value
+ * and what forces it (the Kconfig files), and the object files' symbol references to tell
+ * code that built-in code needs from code that could be a module.
+ *
+ * The model, from one build (vmlinux, vmlinux.map, .config, the object files) and its tree:
+ *  - objs: every object the map places bytes of, with its bytes per class and its chain of
+ *    Makefile steps; its category:
+ *      TRISTATE  the chain has a tristate gate (obj-$(CONFIG_X) += x.o / dir/, X tristate):
+ *                the innermost is its owner; at X=m the object leaves vmlinux
+ *      BOOL      no tristate gate, but a bool one (obj-, a composite's member, ifdef): owner
+ *      CORE      obj-y all the way to the top: the hard core
+ *      UNKNOWN   no Makefile names it (or a chain that does not reach the top)
+ *  - opts: every owner, with its objects' bytes and, for tristates built in (y) and bools,
+ *    whether it is a candidate and if not, why (the blockers).
+ *  - the bytes no object claims: the linker's fill (alignment padding) and bytes outside any
+ *    input section (linker-made), each a row of its own, so that
+ *    sum(objs) + fill + linker = image total, per class.
+ *
+ * Candidates:
+ *  (1) tristate owners at y that could be m today (as if CONFIG_MODULES=y where it is not):
+ *      every tristate at y starts as one; one is dropped when an option that stays y selects
+ *      it, when an enabled option's `depends on` would fail with it at m (X=y), when it has no
+ *      prompt and its default is y, or when the Makefile builds it in regardless
+ *      ($(subst m,y,...)); repeated until nothing changes.
+ *  (2) bool owners at y with no built-in-only users found: no option that stays y selects
+ *      it, and no object that stays built in (CORE, another bool's, a tristate that is not a
+ *      candidate, UNKNOWN) refers to a symbol its objects define.
+ */
+#ifndef KB_MODULAR_H
+#define KB_MODULAR_H
+
+#include "dotconfig.h"
+#include "image.h"
+#include "kconfig_tree.h"
+#include "maintainers.h"
+#include "mktree.h"
+
+#include <stdint.h>
+
+enum kb_mod_cat { KB_MOD_TRISTATE, KB_MOD_BOOL, KB_MOD_CORE, KB_MOD_UNKNOWN, KB_MOD_NCAT };
+const char *kb_mod_cat_name(enum kb_mod_cat c); /* "tristate", "bool", "core", "unknown" */
+
+/* Why an option is not a candidate, or who uses it. */
+enum kb_mod_why_kind {
+	KB_WHY_SELECTED, /* who selects it and stays y */
+	KB_WHY_NEEDS_Y, /* who depends on it being y (its dependency fails at m) */
+	KB_WHY_DEFAULT_Y, /* no prompt, and its default is y */
+	KB_WHY_MAKEFILE, /* the Makefile builds it in at m too: $(subst m,y,...) */
+	KB_WHY_USED_BY, /* an object that stays built in refers to one of its symbols */
+	KB_WHY_LOADER, /* MODULES: the module loader itself */
+	KB_WHY_BOOT_TABLE, /* its object registers in a table early boot code walks */
+};
+const char *kb_mod_why_name(enum kb_mod_why_kind k);
+
+struct kb_mod_why {
+	enum kb_mod_why_kind kind;
+	const char *who; /* option or object; NULL for DEFAULT_Y */
+	const char *detail; /* USED_BY: the symbol; SELECTED/NEEDS_Y: "bool, y" */
+};
+
+struct kb_mod_obj {
+	const char *object; /* "fs/ext4/inode.o" */
+	const char *source; /* "fs/ext4/inode.c" when the tree has it, else object */
+	const char *dir; /* "fs/ext4" */
+	const char *subsystem; /* MAINTAINERS section, or the top two directories */
+	uint64_t cls[KB_CLS_NR], bytes;
+	struct kb_origin origin;
+	enum kb_mod_cat cat;
+	long owner; /* index in opts, or -1 */
+	const char *module; /* TRISTATE: "fs/ext4/ext4" (its .ko as modules.builtin names it) */
+	const char *boot_table; /* an input section of a boot-time table it fills, or NULL */
+};
+
+struct kb_mod_opt {
+	const char *name; /* "EXT4_FS" */
+	const struct kb_ksym *ks; /* NULL when no Kconfig file defines it */
+	enum kb_ktype type;
+	const char *value; /* in .config; "n" when absent */
+	enum kb_mod_cat cat; /* TRISTATE or BOOL */
+	uint64_t cls[KB_CLS_NR], bytes;
+	size_t nobjs;
+	const char *subsystem; /* of its largest object */
+	int candidate;
+	struct kb_mod_why *why; /* blockers (not a candidate) or, for candidates, nothing */
+	size_t nwhy, awhy;
+	size_t nusers; /* USED_BY blockers found, of which at most a few are kept in why */
+	int builtin_listed; /* TRISTATE: modules.builtin lists its module */
+	const struct kb_ksym **selectors; /* enabled options that select it (condition holds) */
+	size_t nselectors;
+};
+
+struct kb_modular {
+	char *src, *build, *srcarch;
+	struct kb_image *img;
+	struct kb_kconfig config;
+	struct kb_ktree *kt;
+	struct kb_mktree *mk;
+	struct kb_mod_obj *objs;
+	size_t nobjs;
+	struct kb_mod_opt *opts;
+	size_t nopts, aopts;
+	struct kb_strtab opt_ids; /* option name -> index in opts */
+	uint64_t fill[KB_CLS_NR], linker[KB_CLS_NR]; /* bytes no object claims */
+	uint64_t cat_cls[KB_MOD_NCAT][KB_CLS_NR]; /* objects' bytes by category */
+	uint64_t total, total_cls[KB_CLS_NR]; /* the image's: sum of everything above */
+	uint64_t save1[KB_CLS_NR], save2[KB_CLS_NR]; /* bytes of candidates (1) and (2) */
+	int modules_on; /* CONFIG_MODULES=y in the .config */
+	size_t nbuiltin, nbuiltin_matched; /* modules.builtin entries, and those kbloat found */
+	const char **builtin_missing; /* the entries kbloat did not find as tristate objects */
+	int have_ranges; /* modules.builtin.ranges was read */
+	uint64_t ranges_bytes, ranges_agree; /* bytes it places in modules; of them, in TRISTATE */
+	size_t refs_read; /* object files whose symbols were read */
+	struct kb_strtab strs;
+};
+
+struct kb_modular_opts {
+	const char *src; /* the kernel tree */
+	const char *build; /* the O= directory: vmlinux, vmlinux.map, .config, *.o */
+	const char *arch; /* SRCARCH; NULL: from the .config's header */
+	struct kb_maint *maint; /* MAINTAINERS, or NULL: subsystems by directory */
+};
+
+/*
+ * Runs the analysis. Errors (no vmlinux, no map, a map of another link, an unreadable
+ * .config or Kconfig tree) return KB_ERR with kb_error_last() naming the file.
+ */
+int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o);
+void kb_modular_free(struct kb_modular *m);
+
+/* "x86_64" -> "x86" as kbuild's SRCARCH; others unchanged. */
+const char *kb_srcarch(const char *arch);
+
+#endif

@@ -1,0 +1,364 @@
+/*
+ * cmd_bisect.c - `kbloat bisect`: the first commit between a good and a bad point at which
+ * the kernel had grown by a threshold, found in about log2(n) builds; and `kbloat
+ * bisect-run`, the same question asked of one commit, as a `git bisect run` script.
+ *
+ * The size is the whole image's, or one subsystem's (--subsystem). Every build made is
+ * recorded, so a later bisect or blame over the same range builds nothing again.
+ */
+#include "kbloat.h"
+
+#include "collect.h"
+#include "query.h"
+#include "repo.h"
+#include "store.h"
+#include "error.h"
+#include "size.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+/* git bisect run aborts the bisection on an exit status above 127 (125 is "skip"): an
+ * error of kbloat's must not be taken for a bad commit. */
+#define KB_EXIT_BISECT_ABORT 128
+
+static const char bisect_usage[] =
+	"usage: kbloat bisect --repo R --config SPEC --good A --bad B [--min SIZE]\n"
+	"                     [--subsystem S] [--db DB] [build options] [--json]\n"
+	"       kbloat bisect-run --repo R --config SPEC --good A --min SIZE [--subsystem S]\n"
+	"                     [--db DB] [build options] [REV]\n"
+	"\n"
+	"  --min SIZE       the growth since --good that makes a commit bad (40K, 1.5M);\n"
+	"                   bisect's default: more than half the growth from A to B\n"
+	"  --subsystem S    the size of subsystem S (as MAINTAINERS names it), not the image\n"
+	"  build options    --arch, --cross, --llvm, -j, --cc-wrapper, --timeout, --workdir,\n"
+	"                   as collect takes them\n"
+	"\n"
+	"bisect-run measures REV (default: the repository's HEAD, where git bisect put it) and\n"
+	"exits 0 (good), 1 (bad: grown by SIZE or more since A), 125 (does not build: skip) or\n"
+	"128 (kbloat's own error: git bisect run stops).\n";
+
+struct bisect_opts {
+	struct kb_collect_opts co;
+	const char *config, *good, *bad, *subsystem, *rev;
+	uint64_t min;
+	int have_min, json, run;
+};
+
+/* The size that decides: the image's total, or the subsystem's rows. */
+static int measure(struct kb_collector *c, const struct bisect_opts *o, const char *sha,
+		   struct kb_outcome *out, int64_t *size)
+{
+	struct kb_scope sc = { NULL, NULL, NULL, -1 };
+	struct kb_build_brief b;
+	struct kb_sizes z = { 0 };
+	unsigned char *in = NULL;
+	size_t n = 0, i;
+	int64_t sum = 0;
+
+	if (kb_collect_build(c, sha, 0, out))
+		return KB_ERR;
+	if (out->status != KB_OUT_OK || !o->subsystem) {
+		*size = out->total;
+		return 0;
+	}
+	sc.subsystem = o->subsystem;
+	if (kb_store_build_brief(c->store, sha, c->cfgs[0].spec.name, c->kb.arch, &b) ||
+	    kb_store_sizes(c->store, b.id, &z) || kb_scope_items(c->store, &sc, &in, &n)) {
+		kb_sizes_release(&z);
+		free(in);
+		return KB_ERR;
+	}
+	for (i = 0; i < n && i < z.n; i++)
+		if (in[i])
+			sum += (int64_t)z.v[i];
+	kb_sizes_release(&z);
+	free(in);
+	*size = sum;
+	return 0;
+}
+
+static const char *what(const struct bisect_opts *o)
+{
+	return o->subsystem ? o->subsystem : "the image";
+}
+
+static int bisect(struct kb_collector *c, const struct bisect_opts *o)
+{
+	char good[41], bad[41], range[100];
+	char(*list)[41] = NULL;
+	struct kb_commit_info ci = { 0 };
+	struct kb_outcome out;
+	struct kb_scope sc = { NULL, NULL, NULL, -1 };
+	unsigned char *skip = NULL;
+	size_t n = 0, built0 = c->built, ends;
+	long lo, hi, mid, k;
+	int64_t base, top, size, min, config_id;
+	int rc = KB_EXIT_USAGE;
+
+	if (kb_repo_resolve(c->repo, o->good, good) || kb_repo_resolve(c->repo, o->bad, bad))
+		goto err;
+	snprintf(range, sizeof(range), "%s..%s", good, bad);
+	if (kb_repo_range(c->repo, range, 1, &list, &n))
+		goto err;
+	if (!n) {
+		kb_errorf("%s..%s: no commits after the good one", o->good, o->bad);
+		goto out;
+	}
+	if (kb_repo_commit_info(c->repo, list[0], &ci))
+		goto err;
+	if (strcmp(ci.parent, good)) {
+		kb_errorf("%s is not on the first-parent line of %s", o->good, o->bad);
+		goto out;
+	}
+	if (measure(c, o, good, &out, &base))
+		goto err;
+	if (out.status != KB_OUT_OK) {
+		kb_errorf("%s: the good end does not build (%s)", o->good, out.what);
+		goto out;
+	}
+	if (measure(c, o, bad, &out, &top))
+		goto err;
+	if (out.status != KB_OUT_OK) {
+		kb_errorf("%s: the bad end does not build (%s)", o->bad, out.what);
+		goto out;
+	}
+	ends = c->built - built0; /* the ends, when they were not recorded yet */
+	built0 = c->built;
+	min = o->have_min ? (int64_t)o->min : (top - base) / 2 + 1;
+	fprintf(stderr,
+		"bisect: %zu commits, %s %lld -> %lld bytes (%+lld); looking for the first "
+		"that is %lld or more above %.12s\n",
+		n, what(o), (long long)base, (long long)top, (long long)(top - base),
+		(long long)min, good);
+	if (top - base < min) {
+		fprintf(stderr, "bisect: %.12s is not %lld bytes above %.12s: nothing to find\n",
+			bad, (long long)min, good);
+		rc = KB_EXIT_OK;
+		goto out;
+	}
+	/* lo: the last index known good (-1: the good end); hi: the first known bad */
+	skip = xcalloc(n, 1);
+	lo = -1;
+	hi = (long)n - 1;
+	while (hi - lo > 1 && !kb_collect_stop) {
+		mid = lo + (hi - lo) / 2;
+		/* the nearest commit to the middle that is not known to fail */
+		for (k = 0; skip[mid]; k++) {
+			long a = lo + (hi - lo) / 2 + (k + 1) / 2 * (k % 2 ? 1 : -1);
+
+			if (a > lo && a < hi && !skip[a])
+				mid = a;
+			else if (k > 2 * (hi - lo))
+				break;
+		}
+		if (skip[mid])
+			break; /* every commit between lo and hi fails to build */
+		if (measure(c, o, list[mid], &out, &size))
+			goto err;
+		if (out.status == KB_OUT_STOPPED)
+			break;
+		if (out.status != KB_OUT_OK) {
+			skip[mid] = 1;
+			fprintf(stderr, "bisect: %.12s does not build: skipped\n", list[mid]);
+			continue;
+		}
+		fprintf(stderr, "bisect: %.12s %+lld: %s\n", list[mid], (long long)(size - base),
+			size - base >= min ? "bad" : "good");
+		if (size - base >= min)
+			hi = mid;
+		else
+			lo = mid;
+	}
+	if (kb_collect_stop) {
+		kb_errorf("interrupted: the builds made so far are recorded");
+		rc = 130;
+		goto out;
+	}
+	fprintf(stderr, "bisect: %zu builds made between the ends (and %zu of the ends), %s\n",
+		c->built - built0, ends,
+		hi - lo > 1 ? "some commits between do not build" : "first bad commit found");
+	if (kb_store_find_config(c->store, c->cfgs[0].spec.name, &config_id))
+		goto err;
+	snprintf(range, sizeof(range), "%s..%s", lo < 0 ? good : list[lo], list[hi]);
+	if (hi - lo > 1)
+		fprintf(stderr,
+			"bisect: the culprit is one of %ld commits up to %.12s; they do not build\n",
+			hi - lo, list[hi]);
+	sc.subsystem = o->subsystem;
+	rc = kb_blame_report(c->store, config_id, &sc, INT64_MIN, 1, range, o->json);
+	goto out;
+err:
+	rc = kb_report_error();
+out:
+	kb_commit_info_release(&ci);
+	free(skip);
+	free(list);
+	return rc;
+}
+
+static int bisect_run(struct kb_collector *c, const struct bisect_opts *o)
+{
+	char good[41], sha[41];
+	struct kb_outcome out;
+	int64_t base, size;
+
+	if (kb_repo_resolve(c->repo, o->good, good) || kb_repo_resolve(c->repo, o->rev, sha) ||
+	    measure(c, o, good, &out, &base)) {
+		kb_report_error();
+		return KB_EXIT_BISECT_ABORT;
+	}
+	if (out.status != KB_OUT_OK) {
+		kb_errorf("%s: the good commit does not build (%s)", o->good, out.what);
+		return KB_EXIT_BISECT_ABORT;
+	}
+	if (measure(c, o, sha, &out, &size)) {
+		kb_report_error();
+		return KB_EXIT_BISECT_ABORT;
+	}
+	if (out.status == KB_OUT_STOPPED)
+		return KB_EXIT_BISECT_ABORT;
+	if (out.status != KB_OUT_OK) {
+		printf("%.12s: does not build (%s): skip\n", sha, out.what);
+		return KB_EXIT_SKIP;
+	}
+	printf("%.12s: %s %+lld bytes since %.12s (bad at %llu): %s\n", sha, what(o),
+	       (long long)(size - base), good, (unsigned long long)o->min,
+	       size - base >= (int64_t)o->min ? "bad" : "good");
+	return size - base >= (int64_t)o->min ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
+}
+
+static int run(int argc, char **argv, int is_run)
+{
+	static const struct option opts[] = {
+		{ "repo", required_argument, NULL, 'R' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "good", required_argument, NULL, 'g' },
+		{ "bad", required_argument, NULL, 'b' },
+		{ "min", required_argument, NULL, 'm' },
+		{ "subsystem", required_argument, NULL, 's' },
+		{ "db", required_argument, NULL, 'D' },
+		{ "workdir", required_argument, NULL, 'W' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "cross", required_argument, NULL, 'X' },
+		{ "llvm", no_argument, NULL, 'L' },
+		{ "cc-wrapper", required_argument, NULL, 'w' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "json", no_argument, NULL, 'J' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int usage_rc = is_run ? KB_EXIT_BISECT_ABORT : KB_EXIT_USAGE;
+	struct bisect_opts o = { 0 };
+	struct kb_collector *c = NULL;
+	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	int ch, rc;
+
+	o.run = is_run;
+	o.co.db = "kbloat.db";
+	o.co.arch = "x86_64";
+	o.config = "tinyconfig";
+	o.rev = "HEAD";
+	while ((ch = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'R':
+			o.co.repo = optarg;
+			break;
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'g':
+			o.good = optarg;
+			break;
+		case 'b':
+			o.bad = optarg;
+			break;
+		case 'm':
+			if (kb_parse_size(optarg, &o.min) || o.min > INT64_MAX) {
+				kb_errorf("--min %s: not a size (40K, 40KB, 40KiB, 1.5M)", optarg);
+				return usage_rc;
+			}
+			o.have_min = 1;
+			break;
+		case 's':
+			o.subsystem = optarg;
+			break;
+		case 'D':
+			o.co.db = optarg;
+			break;
+		case 'W':
+			o.co.workdir = optarg;
+			break;
+		case 'a':
+			o.co.arch = optarg;
+			break;
+		case 'X':
+			o.co.cross = optarg;
+			break;
+		case 'L':
+			o.co.llvm = 1;
+			break;
+		case 'w':
+			o.co.cc_wrapper = optarg;
+			break;
+		case 'T':
+			o.co.timeout = kb_parse_duration(optarg);
+			if (o.co.timeout <= 0) {
+				kb_errorf("--timeout %s: not a duration (90s, 30m, 2h)", optarg);
+				return usage_rc;
+			}
+			break;
+		case 'j':
+			jobs = kb_parse_count(optarg);
+			if (jobs < 1) {
+				kb_errorf("-j %s: not a positive count", optarg);
+				return usage_rc;
+			}
+			break;
+		case 'J':
+			o.json = 1;
+			break;
+		case 'h':
+			fputs(bisect_usage, stdout);
+			return KB_EXIT_OK;
+		default:
+			kb_usage(bisect_usage);
+			return usage_rc;
+		}
+	}
+	if (is_run && optind < argc)
+		o.rev = argv[optind++];
+	if (optind != argc || !o.co.repo || !o.good || (is_run ? !o.have_min || o.bad : !o.bad)) {
+		kb_usage(bisect_usage);
+		return usage_rc;
+	}
+	o.co.configs = &o.config;
+	o.co.nconfigs = 1;
+	o.co.jobs = (int)jobs;
+	if (kb_collector_open(&c, &o.co)) {
+		kb_report_error();
+		kb_collector_close(c);
+		return usage_rc;
+	}
+	if (c->reaped_make)
+		kb_warnf("%s: ended a make an earlier, killed kbloat left running", c->work);
+	kb_collect_catch_signals();
+	rc = is_run ? bisect_run(c, &o) : bisect(c, &o);
+	kb_collector_close(c);
+	return rc;
+}
+
+int cmd_bisect(int argc, char **argv)
+{
+	return run(argc, argv, 0);
+}
+
+int cmd_bisect_run(int argc, char **argv)
+{
+	return run(argc, argv, 1);
+}

@@ -1,0 +1,133 @@
+/*
+ * cmd_size.c - `kbloat size IMAGE...`: the Berkeley split exactly as binutils size(1)
+ * prints it, then the kernel split by class. Each image's classes sum to its total, and its
+ * total equals size's dec column.
+ */
+#include "kbloat.h"
+
+#include "image.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char size_usage[] =
+	"usage: kbloat size [--json] IMAGE...\n"
+	"\n"
+	"  --json    one object per image: Berkeley split, classes and allocated sections\n";
+
+static void print_berkeley(struct kb_image **imgs, int n)
+{
+	int i;
+
+	printf("   text\t   data\t    bss\t    dec\t    hex\tfilename\n");
+	for (i = 0; i < n; i++) {
+		const uint64_t *b = imgs[i]->berkeley;
+		uint64_t dec = b[KB_BK_TEXT] + b[KB_BK_DATA] + b[KB_BK_BSS];
+
+		printf("%7llu\t%7llu\t%7llu\t%7llu\t%7llx\t%s\n", (unsigned long long)b[KB_BK_TEXT],
+		       (unsigned long long)b[KB_BK_DATA], (unsigned long long)b[KB_BK_BSS],
+		       (unsigned long long)dec, (unsigned long long)dec, imgs[i]->path);
+	}
+}
+
+static void print_classes(struct kb_image **imgs, int n)
+{
+	int i, c;
+
+	putchar('\n');
+	for (c = 0; c < KB_CLS_NR; c++)
+		printf("%10s", kb_class_name(c));
+	printf("%11s  filename\n", "total");
+	for (i = 0; i < n; i++) {
+		for (c = 0; c < KB_CLS_NR; c++)
+			printf("%10llu", (unsigned long long)imgs[i]->cls_size[c]);
+		printf("%11llu  %s\n", (unsigned long long)imgs[i]->total, imgs[i]->path);
+	}
+}
+
+static json_t *image_json(const struct kb_image *img)
+{
+	json_t *o = json_object(), *bk = json_object(), *cls = json_object();
+	json_t *secs = json_array();
+	size_t i;
+	int c;
+
+	json_object_set_new(o, "file", json_string(img->path));
+	json_object_set_new(bk, "text", kb_json_u64(img->berkeley[KB_BK_TEXT]));
+	json_object_set_new(bk, "data", kb_json_u64(img->berkeley[KB_BK_DATA]));
+	json_object_set_new(bk, "bss", kb_json_u64(img->berkeley[KB_BK_BSS]));
+	json_object_set_new(bk, "dec", kb_json_u64(img->total));
+	json_object_set_new(o, "berkeley", bk);
+	for (c = 0; c < KB_CLS_NR; c++)
+		json_object_set_new(cls, kb_class_name(c), kb_json_u64(img->cls_size[c]));
+	json_object_set_new(o, "classes", cls);
+	json_object_set_new(o, "total", kb_json_u64(img->total));
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+		json_t *js;
+
+		if (!s->alloc)
+			continue;
+		js = json_object();
+		json_object_set_new(js, "name", json_string(s->name));
+		json_object_set_new(js, "class", json_string(kb_class_name(s->cls)));
+		json_object_set_new(js, "addr", kb_json_addr(s->addr));
+		json_object_set_new(js, "size", kb_json_u64(s->size));
+		json_array_append_new(secs, js);
+	}
+	json_object_set_new(o, "sections", secs);
+	return o;
+}
+
+int cmd_size(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct kb_image **imgs;
+	int json = 0, c, i, n, rc = KB_EXIT_OK;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = 1;
+			break;
+		case 'h':
+			fputs(size_usage, stdout);
+			return KB_EXIT_OK;
+		default:
+			return kb_usage(size_usage);
+		}
+	}
+	n = argc - optind;
+	if (n < 1)
+		return kb_usage(size_usage);
+	imgs = xcalloc((size_t)n, sizeof(*imgs));
+	for (i = 0; i < n; i++) {
+		if (kb_image_open(&imgs[i], argv[optind + i])) {
+			rc = kb_report_error();
+			goto out;
+		}
+	}
+	if (json) {
+		json_t *arr = json_array();
+
+		for (i = 0; i < n; i++)
+			json_array_append_new(arr, image_json(imgs[i]));
+		rc = kb_json_print(json_pack("{s:o}", "images", arr));
+	} else {
+		print_berkeley(imgs, n);
+		print_classes(imgs, n);
+	}
+out:
+	for (i = 0; i < n; i++)
+		kb_image_free(imgs[i]);
+	free(imgs);
+	return rc;
+}

@@ -1,0 +1,104 @@
+/*
+ * collect.h - the collector's engine, as `collect`, `bisect` and `bisect-run` share it: a
+ * work directory kbloat owns (a private checkout, one persistent O= build directory per
+ * (config, arch), the build logs), and one build of one commit in one config, from checkout
+ * to the recorded result.
+ *
+ * The work directory (default: DB.work beside the database):
+ *   src/             the private work tree; src.commit names the commit it holds (written
+ *                    once a checkout is complete: without it, src/ is checked out anew)
+ *   build/KEY/       O= of config KEY (the config's name and arch, made file-name safe)
+ *   logs/KEY/SHA.log the build log of each commit
+ *   lock             held (flock) while a collector uses the directory
+ *   make.pid         the running make's process group: a make that outlived a collector
+ *                    killed with SIGKILL is ended by the next one before it builds
+ *
+ * Promises:
+ *  - A build is recorded whole or not at all: ok (analyzed image), failed (with the log
+ *    tail), or failed by timeout. A stopped build (Ctrl-C, SIGTERM) records nothing.
+ *  - The repository's own work tree and index are never touched.
+ */
+#ifndef KB_COLLECT_H
+#define KB_COLLECT_H
+
+#include "config.h"
+#include "kbuild.h"
+#include "store.h"
+
+#include <signal.h>
+#include <stdint.h>
+
+struct kb_repo;
+
+struct kb_collect_opts {
+	const char *db, *repo, *workdir; /* workdir NULL: DB.work */
+	const char *const *configs; /* specs */
+	size_t nconfigs;
+	const char *arch, *cross, *cc_wrapper;
+	int llvm, jobs;
+	double timeout;
+	int retry_failed; /* rebuild builds recorded as failed */
+};
+
+struct kb_collect_cfg {
+	struct kb_config_spec spec;
+	char *key, *obj, *logdir, *fragments; /* fragments: as the store keeps them */
+};
+
+struct kb_collector {
+	struct kb_store *store;
+	struct kb_repo *repo;
+	char *work, *src;
+	char checked_out[41]; /* what src/ holds, "" if unknown */
+	struct kb_collect_cfg *cfgs;
+	size_t ncfgs;
+	struct kb_kbuild kb; /* arch, toolchain, jobs, timeout, stop: the same for every config */
+	char *map_fragment, *compiler, *linker, *pidfile;
+	int lock_fd, retry_failed;
+	int reaped_make; /* opening ended a make an earlier, killed kbloat left running */
+	size_t built; /* builds run (not found recorded) since opening */
+};
+
+enum kb_outcome_status {
+	KB_OUT_OK,
+	KB_OUT_FAILED,
+	KB_OUT_TIMEOUT,
+	KB_OUT_STOPPED,
+};
+
+struct kb_outcome {
+	enum kb_outcome_status status;
+	int already; /* found recorded: nothing was built */
+	int64_t total, delta; /* ok builds; delta against the parent build when has_delta */
+	int has_delta;
+	double seconds; /* building */
+	char what[160]; /* failed builds: the step and how */
+};
+
+/* A config's name and arch as one file name: the KEY of build/KEY and logs/KEY. */
+char *kb_collect_key(const char *name, const char *arch);
+/* The host's ARCH as kbuild spells it: x86_64, arm64, riscv, ... */
+const char *kb_host_arch(void);
+
+/* The signal flag every build step watches: set it to stop the build in progress. */
+extern volatile sig_atomic_t kb_collect_stop;
+/* Installs handlers for SIGINT, SIGTERM and SIGHUP that set kb_collect_stop. */
+void kb_collect_catch_signals(void);
+
+/* Opens the database, the repository and the work directory (locking it), and parses the
+ * config specs. *out is set only on success; on failure everything opened is closed again
+ * and the error names the thing. */
+int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o);
+void kb_collector_close(struct kb_collector *c);
+
+/* 1 if commit sha (full) needs building in config cfg (not recorded, or failed and
+ * retrying), 0 if not (b then holds what is recorded), KB_ERR. */
+int kb_collect_needed(struct kb_collector *c, const char *sha, size_t cfg,
+		      struct kb_build_brief *b);
+/* Builds commit sha (full) in config cfg and records it, unless it is recorded already. */
+int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct kb_outcome *out);
+
+/* Parses a duration: "90" or "90s", "30m", "2h". Returns -1 if it is not one. */
+double kb_parse_duration(const char *s);
+
+#endif

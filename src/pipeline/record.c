@@ -1,0 +1,167 @@
+/*
+ * record.c - what the store keeps of an analyzed image; see record.h.
+ */
+#include "record.h"
+
+#include "bloatometer.h"
+#include "dotconfig.h"
+#include "repo.h"
+#include "run.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *a)
+{
+	static const char *const bom_types[] = { KB_BOM_FUNCTION, KB_BOM_DATA_C, KB_BOM_RODATA };
+	size_t i, k;
+
+	for (i = 0; i < a->bd->nrows; i++) {
+		const struct kb_row *r = &a->bd->rows[i];
+
+		if (r->bytes)
+			kb_itemset_add(set, KB_ITEM_ROW, r->name, r->file, r->subsystem,
+				       r->sec->cls, r->bytes);
+	}
+	for (k = 0; k < 3; k++) {
+		struct kb_bom b;
+
+		kb_bom_entries(&b, a->img, bom_types[k]);
+		for (i = 0; i < b.nrows; i++)
+			kb_itemset_add(set, KB_ITEM_BOM_T + (int)k, b.rows[i].name, NULL, NULL, 0,
+				       b.rows[i].new);
+		kb_bom_release(&b);
+	}
+}
+
+struct chain {
+	struct kb_store *store;
+	struct kb_commit_info *v;
+	size_t n, alloc;
+};
+
+static void to_store_commit(const struct kb_commit_info *ci, struct kb_store_commit *c)
+{
+	c->sha = ci->sha;
+	c->parent = ci->parent;
+	c->author_name = ci->author_name;
+	c->author_email = ci->author_email;
+	c->subject = ci->subject;
+	c->author_time = ci->author_time;
+	c->committer_time = ci->committer_time;
+}
+
+/* Collects first parents until one the store already knows (its line is known from there). */
+static int collect_chain(const struct kb_commit_info *ci, void *arg)
+{
+	struct chain *c = arg;
+	int known = kb_store_has_commit(c->store, ci->sha);
+
+	if (known < 0)
+		return -1;
+	ALLOC_GROW(c->v, c->n + 1, c->alloc);
+	memset(&c->v[c->n], 0, sizeof(c->v[c->n]));
+	memcpy(c->v[c->n].sha, ci->sha, sizeof(ci->sha));
+	memcpy(c->v[c->n].parent, ci->parent, sizeof(ci->parent));
+	c->v[c->n].author_name = xstrdup(ci->author_name);
+	c->v[c->n].author_email = xstrdup(ci->author_email);
+	c->v[c->n].subject = xstrdup(ci->subject);
+	c->v[c->n].author_time = ci->author_time;
+	c->v[c->n].committer_time = ci->committer_time;
+	c->n++;
+	return known; /* stop at a known commit, after keeping it */
+}
+
+static double since(const struct timespec *t0)
+{
+	struct timespec t1;
+
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
+		    const struct kb_record_req *req, struct kb_record_result *res)
+{
+	struct kb_commit_info ci = { 0 };
+	struct chain chain = { 0 };
+	struct kb_store_commit commit, *links = NULL;
+	struct kb_itemset items = { 0 };
+	struct kb_analysis *a = NULL;
+	struct kb_analysis_opts ao = { 0 };
+	struct kb_build_rec rec = { 0 };
+	struct strbuf dotconfig = STRBUF_INIT, tail = STRBUF_INIT;
+	int ok = !strcmp(req->status, "ok"), rc = KB_ERR, c;
+	struct timespec t0;
+	size_t i;
+
+	memset(res, 0, sizeof(*res));
+	if (kb_repo_commit_info(repo, sha, &ci))
+		goto out;
+	chain.store = store;
+	/* a first record into an empty database walks back at most this far: a parent build
+	 * further back is found once a later record fills the line in */
+	if (ci.parent[0] &&
+	    kb_repo_walk_first_parents(repo, ci.parent, 100000, collect_chain, &chain) < 0)
+		goto out;
+	if (req->dotconfig && kb_read_dotconfig(req->dotconfig, &dotconfig))
+		goto out;
+	if (req->log && kb_log_tail(req->log, 4096, &tail))
+		goto out;
+	if (req->log_text)
+		strbuf_addstr(&tail, req->log_text);
+	if (ok) {
+		ao.src = req->src;
+		ao.maint = req->maint;
+		ao.map = req->map;
+		ao.obj = req->obj;
+		clock_gettime(CLOCK_MONOTONIC, &t0);
+		if (kb_analysis_run(&a, req->image, &ao))
+			goto out;
+		kb_itemset_from_analysis(&items, a);
+		rec.analysis_seconds = since(&t0);
+		rec.total = a->img->total;
+		for (c = 0; c < KB_CLS_NR; c++)
+			rec.cls[c] = a->img->cls_size[c];
+		for (c = 0; c < KB_BK_NR; c++)
+			rec.bk[c] = a->img->berkeley[c];
+		rec.items = &items;
+	}
+	to_store_commit(&ci, &commit);
+	links = xcalloc(chain.n + 1, sizeof(*links));
+	for (i = 0; i < chain.n; i++)
+		to_store_commit(&chain.v[i], &links[i]);
+	rec.commit = &commit;
+	rec.chain = links;
+	rec.nchain = chain.n;
+	rec.config = req->config;
+	rec.arch = req->arch;
+	rec.base = req->base;
+	rec.fragments = req->fragments;
+	rec.status = req->status;
+	rec.log_tail = tail.len ? tail.buf : NULL;
+	rec.dotconfig = dotconfig.len ? dotconfig.buf : NULL;
+	rec.compiler = req->compiler;
+	rec.linker = req->linker;
+	rec.build_seconds = req->build_seconds;
+	rec.replace_failed = req->replace_failed;
+	if (kb_store_record(store, &rec, &res->already))
+		goto out;
+	res->total = rec.total;
+	rc = 0;
+out:
+	for (i = 0; i < chain.n; i++)
+		kb_commit_info_release(&chain.v[i]);
+	free(chain.v);
+	free(links);
+	kb_commit_info_release(&ci);
+	kb_itemset_release(&items);
+	kb_analysis_free(a);
+	strbuf_release(&dotconfig);
+	strbuf_release(&tail);
+	return rc;
+}

@@ -1,0 +1,46 @@
+/*
+ * record.h - turning an analyzed image into what the store keeps: its items (the
+ * breakdown's rows and bloat-o-meter's entries) and its .config options.
+ */
+#ifndef KB_RECORD_H
+#define KB_RECORD_H
+
+#include "analysis.h"
+#include "store.h"
+#include "strbuf.h"
+
+void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *a);
+
+struct kb_repo;
+struct kb_maint;
+
+/* One build of a commit to record, as `kbloat record` and the collector hand it over. */
+struct kb_record_req {
+	const char *config, *arch, *base, *fragments;
+	const char *status; /* ok, failed or skipped */
+	const char *image, *map; /* an ok build's image, and its linker map or NULL */
+	const char *src; /* the kernel tree (absolute) or NULL; maint: its MAINTAINERS or NULL */
+	struct kb_maint *maint;
+	const char *obj; /* the O= build directory (absolute), or NULL */
+	const char *log; /* the build log: its tail is stored; or NULL */
+	const char *log_text; /* or this text as the tail (a timeout, a config step) */
+	const char *dotconfig; /* the .config, or NULL */
+	const char *compiler, *linker;
+	double build_seconds;
+	int replace_failed; /* a failed build recorded before is replaced */
+};
+
+struct kb_record_result {
+	int already; /* the build was recorded before: nothing was written */
+	uint64_t total; /* an ok build's size */
+};
+
+/*
+ * Analyzes req's image (for an ok build) and records the build of commit sha (a full sha of
+ * repo) in one transaction, with the commit's first-parent line back to a commit the store
+ * knows (at most 100,000 commits). Errors name the file, commit or database.
+ */
+int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
+		    const struct kb_record_req *req, struct kb_record_result *res);
+
+#endif

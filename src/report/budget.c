@@ -1,0 +1,299 @@
+/*
+ * budget.c - size budgets read from JSON and checked; see budget.h.
+ */
+#include "budget.h"
+
+#include "error.h"
+#include "size.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int size_of(json_t *v, const char *path, const char *where, uint64_t *out)
+{
+	if (json_is_integer(v) && json_integer_value(v) >= 0) {
+		*out = (uint64_t)json_integer_value(v);
+		return 0;
+	}
+	if (json_is_string(v) && !kb_parse_size(json_string_value(v), out))
+		return 0;
+	return kb_error_set("%s: %s: not a size (a byte count, or \"16K\", \"1.5M\")", path, where);
+}
+
+static struct kb_limit *add_limit(struct kb_budget_target *t, size_t *alloc, int kind,
+				  const char *what, uint64_t max)
+{
+	struct kb_limit *l;
+
+	ALLOC_GROW(t->limits, t->nlimits + 1, *alloc);
+	l = &t->limits[t->nlimits++];
+	memset(l, 0, sizeof(*l));
+	l->kind = kind;
+	l->what = xstrdup(what);
+	l->max = max;
+	return l;
+}
+
+/* "text+rodata+data" as a mask of classes; 0 if a part is not a class */
+static unsigned class_mask(const char *spec)
+{
+	char *copy = xstrdup(spec), *part, *save = NULL;
+	unsigned mask = 0;
+	int c;
+
+	for (part = strtok_r(copy, "+", &save); part; part = strtok_r(NULL, "+", &save)) {
+		c = kb_class_parse(part);
+		if (c < 0) {
+			mask = 0;
+			break;
+		}
+		mask |= 1u << c;
+	}
+	free(copy);
+	return mask;
+}
+
+static int read_target(struct kb_budget_target *t, json_t *o, const char *path, size_t i)
+{
+	static const char *const known[] = { "name",	   "config",	    "max_total",
+					     "max_class",  "max_subsystem", "max_growth_per_commit",
+					     "description" };
+	struct strbuf where = STRBUF_INIT;
+	const char *key;
+	json_t *v;
+	size_t alloc = 0, k;
+	uint64_t max;
+	int rc = KB_ERR;
+
+	if (!json_is_object(o))
+		return kb_error_set("%s: targets[%zu]: not an object", path, i);
+	json_object_foreach(o, key, v)
+	{
+		for (k = 0; k < sizeof(known) / sizeof(known[0]) && strcmp(key, known[k]); k++)
+			;
+		if (k == sizeof(known) / sizeof(known[0]))
+			return kb_error_set("%s: targets[%zu].%s: not a budget field", path, i,
+					    key);
+	}
+	v = json_object_get(o, "name");
+	if (!json_is_string(v) || !*json_string_value(v))
+		return kb_error_set("%s: targets[%zu]: no \"name\"", path, i);
+	t->name = xstrdup(json_string_value(v));
+	v = json_object_get(o, "config");
+	if (v && !json_is_string(v))
+		return kb_error_set("%s: targets[%zu].config: not a string", path, i);
+	t->config = v ? xstrdup(json_string_value(v)) : NULL;
+	if ((v = json_object_get(o, "max_total"))) {
+		strbuf_addf(&where, "targets[%zu].max_total", i);
+		if (size_of(v, path, where.buf, &max))
+			goto out;
+		add_limit(t, &alloc, KB_LIMIT_TOTAL, "total", max);
+	}
+	if ((v = json_object_get(o, "max_class"))) {
+		json_t *x;
+
+		if (!json_is_object(v)) {
+			kb_error_set("%s: targets[%zu].max_class: not an object", path, i);
+			goto out;
+		}
+		json_object_foreach(v, key, x)
+		{
+			unsigned mask = class_mask(key);
+
+			strbuf_reset(&where);
+			strbuf_addf(&where, "targets[%zu].max_class.%s", i, key);
+			if (!mask) {
+				kb_error_set(
+					"%s: %s: not a class or a sum of classes (text, rodata, "
+					"data, bss, init, percpu, other; text+rodata+data)",
+					path, where.buf);
+				goto out;
+			}
+			if (size_of(x, path, where.buf, &max))
+				goto out;
+			add_limit(t, &alloc, KB_LIMIT_CLASS, key, max)->cls_mask = mask;
+		}
+	}
+	if ((v = json_object_get(o, "max_subsystem"))) {
+		json_t *x;
+
+		if (!json_is_object(v)) {
+			kb_error_set("%s: targets[%zu].max_subsystem: not an object", path, i);
+			goto out;
+		}
+		json_object_foreach(v, key, x)
+		{
+			struct strbuf what = STRBUF_INIT;
+
+			strbuf_reset(&where);
+			strbuf_addf(&where, "targets[%zu].max_subsystem.%s", i, key);
+			if (size_of(x, path, where.buf, &max))
+				goto out;
+			strbuf_addf(&what, "subsystem %s", key);
+			add_limit(t, &alloc, KB_LIMIT_SUBSYSTEM, what.buf, max)->subsystem =
+				xstrdup(key);
+			strbuf_release(&what);
+		}
+	}
+	if ((v = json_object_get(o, "max_growth_per_commit"))) {
+		strbuf_reset(&where);
+		strbuf_addf(&where, "targets[%zu].max_growth_per_commit", i);
+		if (size_of(v, path, where.buf, &max))
+			goto out;
+		add_limit(t, &alloc, KB_LIMIT_GROWTH, "growth per commit", max);
+	}
+	if (!t->nlimits) {
+		kb_error_set("%s: targets[%zu] (%s): no limit", path, i, t->name);
+		goto out;
+	}
+	rc = 0;
+out:
+	strbuf_release(&where);
+	return rc;
+}
+
+int kb_budget_read(struct kb_budget *b, const char *path)
+{
+	json_error_t err;
+	json_t *root = json_load_file(path, 0, &err), *targets;
+	size_t i;
+	int rc = KB_ERR;
+
+	memset(b, 0, sizeof(*b));
+	if (!root)
+		return kb_error_set("%s: %s (line %d)", path, err.text, err.line);
+	targets = json_object_get(root, "targets");
+	if (!json_is_object(root) || !json_is_array(targets) || !json_array_size(targets)) {
+		kb_error_set("%s: not a budget file (no \"targets\" array)", path);
+		goto out;
+	}
+	b->targets = xcalloc(json_array_size(targets), sizeof(*b->targets));
+	for (i = 0; i < json_array_size(targets); i++) {
+		b->ntargets++;
+		if (read_target(&b->targets[i], json_array_get(targets, i), path, i))
+			goto out;
+	}
+	rc = 0;
+out:
+	json_decref(root);
+	if (rc)
+		kb_budget_release(b);
+	return rc;
+}
+
+void kb_budget_release(struct kb_budget *b)
+{
+	size_t i, k;
+
+	for (i = 0; i < b->ntargets; i++) {
+		struct kb_budget_target *t = &b->targets[i];
+
+		for (k = 0; k < t->nlimits; k++) {
+			free(t->limits[k].what);
+			free(t->limits[k].subsystem);
+		}
+		free(t->limits);
+		free(t->name);
+		free(t->config);
+	}
+	free(b->targets);
+	memset(b, 0, sizeof(*b));
+}
+
+const struct kb_budget_target *kb_budget_target(const struct kb_budget *b, const char *name,
+						const char *path)
+{
+	size_t i;
+
+	if (!name) {
+		if (b->ntargets == 1)
+			return &b->targets[0];
+		kb_error_set("%s: %zu targets: name one with --target", path, b->ntargets);
+		return NULL;
+	}
+	for (i = 0; i < b->ntargets; i++)
+		if (!strcmp(b->targets[i].name, name))
+			return &b->targets[i];
+	kb_error_set("%s: no target named '%s'", path, name);
+	return NULL;
+}
+
+size_t kb_budget_check(const struct kb_budget_target *t, const struct kb_measure *m,
+		       struct kb_limit_result *res)
+{
+	size_t i, k, broken = 0;
+
+	for (i = 0; i < t->nlimits; i++) {
+		const struct kb_limit *l = &t->limits[i];
+		struct kb_limit_result *r = &res[i];
+		uint64_t used = 0;
+
+		r->limit = l;
+		r->checked = 1;
+		switch (l->kind) {
+		case KB_LIMIT_TOTAL:
+			used = m->total;
+			break;
+		case KB_LIMIT_CLASS:
+			for (k = 0; k < KB_CLS_NR; k++)
+				if (l->cls_mask & (1u << k))
+					used += m->cls[k];
+			break;
+		case KB_LIMIT_SUBSYSTEM:
+			for (k = 0; k < m->nsubs; k++)
+				if (!strcmp(m->sub_names[k], l->subsystem))
+					used += m->sub_bytes[k];
+			break;
+		case KB_LIMIT_GROWTH:
+			r->checked = m->have_growth;
+			used = m->have_growth && m->growth > 0 ? (uint64_t)m->growth : 0;
+			break;
+		}
+		r->used = (int64_t)used;
+		r->headroom = (int64_t)l->max - (int64_t)used;
+		if (r->checked && r->headroom < 0)
+			broken++;
+	}
+	return broken;
+}
+
+json_t *kb_budget_json(const struct kb_budget_target *t, const struct kb_limit_result *res)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < t->nlimits; i++) {
+		json_t *o = json_object();
+
+		json_object_set_new(o, "limit", json_string(res[i].limit->what));
+		json_object_set_new(o, "max", json_integer((json_int_t)res[i].limit->max));
+		json_object_set_new(o, "checked", json_boolean(res[i].checked));
+		json_object_set_new(o, "used", json_integer((json_int_t)res[i].used));
+		json_object_set_new(o, "headroom", json_integer((json_int_t)res[i].headroom));
+		json_object_set_new(o, "ok", json_boolean(!res[i].checked || res[i].headroom >= 0));
+		json_array_append_new(arr, o);
+	}
+	return arr;
+}
+
+void kb_budget_print(const struct kb_budget_target *t, const struct kb_limit_result *res)
+{
+	size_t i;
+
+	printf("  %-32s %10s %10s %10s\n", "limit", "used", "max", "headroom");
+	for (i = 0; i < t->nlimits; i++) {
+		const struct kb_limit_result *r = &res[i];
+
+		if (!r->checked) {
+			printf("  %-32s %10s %10llu %10s  not checked: needs a history (kbloat ci)\n",
+			       r->limit->what, "-", (unsigned long long)r->limit->max, "-");
+			continue;
+		}
+		printf("  %-32s %10lld %10llu %+10lld  %s\n", r->limit->what, (long long)r->used,
+		       (unsigned long long)r->limit->max, (long long)r->headroom,
+		       r->headroom < 0 ? "OVER" : "ok");
+	}
+}

@@ -1,0 +1,67 @@
+/*
+ * subsystems.c - a build's bytes rolled up by MAINTAINERS subsystem; see subsystems.h.
+ */
+#include "subsystems.h"
+
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+void kb_subsystem_sums(const struct kb_items *it, const struct kb_sizes *z, struct kb_strtab *names,
+		       uint64_t **sums, size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < z->n && i < it->n; i++) {
+		const char *sub = it->v[i].subsystem ? it->v[i].subsystem : KB_NO_SUBSYSTEM;
+		uint32_t id;
+
+		if (!z->v[i] || it->v[i].kind != KB_ITEM_ROW)
+			continue;
+		id = kb_strtab_intern(names, sub, strlen(sub), NULL);
+		if (id >= *alloc) {
+			size_t old = *alloc;
+
+			ALLOC_GROW(*sums, (size_t)id + 1, *alloc);
+			memset(*sums + old, 0, (*alloc - old) * sizeof(**sums));
+		}
+		(*sums)[id] += z->v[i];
+	}
+}
+
+struct by_size {
+	const struct kb_strtab *names;
+	const uint64_t *sums;
+	size_t n;
+};
+
+static int cmp_by_size(const void *a, const void *b, void *arg)
+{
+	const struct by_size *o = arg;
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+	uint64_t bx = x < o->n ? o->sums[x] : 0, by = y < o->n ? o->sums[y] : 0;
+
+	return bx < by ? 1 : bx > by ? -1 : strcmp(o->names->strs[x], o->names->strs[y]);
+}
+
+uint32_t *kb_subsystems_by_size(const struct kb_strtab *names, const uint64_t *sums, size_t n)
+{
+	struct by_size o = { names, sums, n };
+	uint32_t *ids = xcalloc(names->nr + 1, sizeof(*ids));
+	size_t i;
+
+	for (i = 0; i < names->nr; i++)
+		ids[i] = (uint32_t)i;
+	qsort_r(ids, names->nr, sizeof(*ids), cmp_by_size, &o);
+	return ids;
+}
+void kb_format_date(int64_t t, char *buf)
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+
+	gmtime_r(&tt, &tm);
+	strftime(buf, 11, "%Y-%m-%d", &tm);
+}

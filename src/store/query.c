@@ -1,0 +1,211 @@
+/*
+ * query.c - scopes and build lines for the store's commands; see query.h.
+ */
+#include "query.h"
+
+#include "image.h"
+#include "store_internal.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+int kb_scope_any(const struct kb_scope *sc)
+{
+	return sc->subsystem || sc->path || sc->symbol || sc->cls >= 0;
+}
+
+/* Conditions are constant text; only their parameters carry the user's strings. */
+void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first)
+{
+	int n = first;
+
+	if (sc->subsystem)
+		strbuf_addf(sql,
+			    " AND p.subsystem_id = (SELECT id FROM subsystems WHERE name = ?%d)",
+			    n++);
+	if (sc->path) {
+		/* a file, or everything under a directory */
+		strbuf_addf(sql,
+			    " AND (p.path = ?%d OR substr(p.path, 1, length(?%d) + 1) = "
+			    "?%d || '/')",
+			    n, n, n);
+		n++;
+	}
+	if (sc->symbol) {
+		/* the symbol and its compiler clones (name.constprop.0, name.cold, ...) */
+		strbuf_addf(sql,
+			    " AND (i.name = ?%d OR substr(i.name, 1, length(?%d) + 1) = "
+			    "?%d || '.')",
+			    n, n, n);
+		n++;
+	}
+	if (sc->cls >= 0)
+		strbuf_addf(sql, " AND i.class = ?%d", n++);
+}
+
+void kb_scope_bind(const struct kb_scope *sc, sqlite3_stmt *st, int first)
+{
+	int n = first;
+
+	if (sc->subsystem)
+		sqlite3_bind_text(st, n++, sc->subsystem, -1, SQLITE_STATIC);
+	if (sc->path) {
+		size_t len = strlen(sc->path);
+
+		/* "fs/ext4/" names the directory too */
+		while (len > 1 && sc->path[len - 1] == '/')
+			len--;
+		sqlite3_bind_text(st, n++, sc->path, (int)len, SQLITE_STATIC);
+	}
+	if (sc->symbol)
+		sqlite3_bind_text(st, n++, sc->symbol, -1, SQLITE_STATIC);
+	if (sc->cls >= 0)
+		sqlite3_bind_int(st, n++, sc->cls);
+}
+
+int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+
+	*in = NULL;
+	*n = 0;
+	strbuf_addstr(&sql, "SELECT i.id FROM items i JOIN paths p ON p.id = i.path_id "
+			    "WHERE i.kind = 0");
+	kb_scope_sql(sc, &sql, 1);
+	if (kb_store_prepare(s, &st, sql.buf)) {
+		strbuf_release(&sql);
+		return KB_ERR;
+	}
+	strbuf_release(&sql);
+	kb_scope_bind(sc, st, 1);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0), old = alloc;
+
+		if (id >= alloc) {
+			ALLOC_GROW(*in, id + 1, alloc);
+			memset(*in + old, 0, alloc - old);
+		}
+		(*in)[id] = 1;
+		if (id + 1 > *n)
+			*n = id + 1;
+	}
+	sqlite3_finalize(st);
+	return 0;
+}
+
+int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0, i;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (!head) {
+		if (kb_store_prepare(s, &st,
+				     "SELECT b.id FROM builds b JOIN commits c ON c.id = "
+				     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' "
+				     "AND NOT EXISTS (SELECT 1 FROM builds k WHERE "
+				     "k.parent_build_id = b.id) ORDER BY c.committer_time "
+				     "DESC, b.id DESC LIMIT 1"))
+			return KB_ERR;
+		sqlite3_bind_int64(st, 1, config_id);
+		rc = sqlite3_step(st);
+		if (rc == SQLITE_ROW)
+			head = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (!head)
+			return 0;
+	}
+	if (kb_store_prepare(s, &st, "SELECT parent_build_id FROM builds WHERE id = ?1"))
+		return KB_ERR;
+	while (head) {
+		ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = head;
+		sqlite3_bind_int64(st, 1, head);
+		head = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		sqlite3_reset(st);
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < *n / 2; i++) {
+		int64_t t = (*ids)[i];
+
+		(*ids)[i] = (*ids)[*n - 1 - i];
+		(*ids)[*n - 1 - i] = t;
+	}
+	return 0;
+}
+
+static const char *dup_col(struct kb_strtab *t, sqlite3_stmt *st, int i)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i), *out;
+
+	if (!v)
+		return NULL;
+	kb_strtab_intern(t, v, strlen(v), &out);
+	return out;
+}
+
+int kb_items_load(struct kb_store *s, struct kb_items *out)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0;
+	int rc;
+
+	memset(out, 0, sizeof(*out));
+	if (kb_store_prepare(s, &st,
+			     "SELECT i.id, i.kind, i.class, i.name, p.path, sub.name FROM "
+			     "items i JOIN paths p ON p.id = i.path_id LEFT JOIN subsystems "
+			     "sub ON sub.id = p.subsystem_id"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t id = (size_t)sqlite3_column_int64(st, 0), old = alloc;
+		struct kb_item_meta *m;
+
+		if (id >= alloc) {
+			ALLOC_GROW(out->v, id + 1, alloc);
+			memset(out->v + old, 0, (alloc - old) * sizeof(*out->v));
+			for (size_t k = old; k < alloc; k++)
+				out->v[k].kind = -1;
+		}
+		if (id + 1 > out->n)
+			out->n = id + 1;
+		m = &out->v[id];
+		m->kind = sqlite3_column_int(st, 1);
+		m->cls = sqlite3_column_int(st, 2);
+		m->name = dup_col(&out->strs, st, 3);
+		m->path = dup_col(&out->strs, st, 4);
+		m->subsystem = dup_col(&out->strs, st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_items_release(out);
+		return kb_store_fail(s, "cannot read items");
+	}
+	return 0;
+}
+
+void kb_items_release(struct kb_items *it)
+{
+	free(it->v);
+	kb_strtab_release(&it->strs);
+	memset(it, 0, sizeof(*it));
+}
+
+int kb_config_names(struct kb_store *s, json_t *names)
+{
+	sqlite3_stmt *st;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT DISTINCT name FROM configs ORDER BY name = "
+			     "'tinyconfig' DESC, name"))
+		return KB_ERR;
+	while (sqlite3_step(st) == SQLITE_ROW)
+		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
+	sqlite3_finalize(st);
+	return 0;
+}

@@ -1,0 +1,48 @@
+/*
+ * query.h - what the store's queries share: the scope a question is narrowed to
+ * (--subsystem, --path, --symbol, --class), the line of builds in first-parent order, and
+ * what each item is.
+ */
+#ifndef KB_QUERY_H
+#define KB_QUERY_H
+
+#include "store.h"
+
+#include <jansson.h>
+
+#define KB_DEFAULT_DB "kbloat.db"
+
+/* A narrowing of the breakdown rows (items of kind 0) to one subsystem, path or symbol. */
+struct kb_scope {
+	const char *subsystem, *path, *symbol;
+	int cls; /* -1: every class */
+};
+
+/* 1 if any narrowing is asked for. */
+int kb_scope_any(const struct kb_scope *sc);
+/* The ids of the breakdown items in sc, as a dense 0/1 array (*n entries). */
+int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n);
+
+/* The ok builds of config_id along the first-parent line that ends at head (0: the newest
+ * build no other build names as parent), oldest first. */
+int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n);
+
+/* What an item is, by item id: loaded whole for show, top and merge. */
+struct kb_item_meta {
+	int kind, cls;
+	const char *name, *path, *subsystem; /* path "" and subsystem NULL when none */
+};
+
+struct kb_items {
+	struct kb_item_meta *v; /* by item id; kind -1 where no item has that id */
+	size_t n;
+	struct kb_strtab strs;
+};
+
+int kb_items_load(struct kb_store *s, struct kb_items *out);
+void kb_items_release(struct kb_items *it);
+
+/* Appends the name of every recorded config to names, tinyconfig first, then by name. */
+int kb_config_names(struct kb_store *s, json_t *names);
+
+#endif

@@ -1,0 +1,1236 @@
+/*
+ * store.c - the SQLite store; see store.h for its promises and schema/ for the tables.
+ *
+ * SQL is only ever built from constant text: every value is a bound parameter.
+ */
+#include "store_internal.h"
+
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+struct kb_schema_file {
+	const char *name;
+	const char *sql;
+};
+extern const struct kb_schema_file kb_schema_files[];
+extern const size_t kb_schema_nfiles;
+
+/*
+ * Ids of rows this process has seen committed: items and paths are never deleted or changed
+ * (but a path's subsystem), so ids stay true across transactions and other writers. A rolled
+ * back transaction may have made ids that no longer exist: the caches are dropped then.
+ */
+struct id_cache {
+	struct kb_strtab keys;
+	int64_t *ids;
+	char **subsystems; /* paths: the subsystem last stored, or NULL */
+	size_t alloc;
+};
+
+struct kb_store {
+	sqlite3 *db;
+	char *path;
+	struct id_cache items, paths;
+	/* the full sizes of the build recorded last: the next is usually its child */
+	int64_t last_build;
+	struct kb_sizes last_sizes;
+};
+
+static void cache_clear(struct id_cache *c)
+{
+	size_t i;
+
+	for (i = 0; c->subsystems && i < c->keys.nr; i++)
+		free(c->subsystems[i]);
+	kb_strtab_release(&c->keys);
+	free(c->ids);
+	free(c->subsystems);
+	memset(c, 0, sizeof(*c));
+}
+
+/* The slot of key, made if new (its id then -1). */
+static size_t cache_slot(struct id_cache *c, const char *key, size_t len)
+{
+	uint32_t k = kb_strtab_intern(&c->keys, key, len, NULL);
+
+	if (k >= c->alloc) {
+		size_t old = c->alloc;
+
+		ALLOC_GROW(c->ids, (size_t)k + 1, c->alloc);
+		c->subsystems = xreallocarray(c->subsystems, c->alloc, sizeof(*c->subsystems));
+		memset(c->ids + old, 0xff, (c->alloc - old) * sizeof(*c->ids));
+		memset(c->subsystems + old, 0, (c->alloc - old) * sizeof(*c->subsystems));
+	}
+	return k;
+}
+
+/* ---- item sets -------------------------------------------------------------------- */
+
+static const char *set_str(struct kb_itemset *s, const char *str)
+{
+	const char *out;
+
+	if (!str)
+		return NULL;
+	kb_strtab_intern(&s->strs, str, strlen(str), &out);
+	return out;
+}
+
+void kb_itemset_add(struct kb_itemset *s, int kind, const char *name, const char *path,
+		    const char *subsystem, int cls, uint64_t size)
+{
+	struct kb_item *it;
+
+	ALLOC_GROW(s->v, s->n + 1, s->alloc);
+	it = &s->v[s->n++];
+	it->kind = kind;
+	it->name = set_str(s, name);
+	it->path = set_str(s, path ? path : "");
+	it->subsystem = set_str(s, subsystem);
+	it->cls = cls;
+	it->size = size;
+}
+
+void kb_itemset_release(struct kb_itemset *s)
+{
+	free(s->v);
+	kb_strtab_release(&s->strs);
+	memset(s, 0, sizeof(*s));
+}
+
+/*
+ * The cache key of an item: "kind class path-id" then its name, without printf (this runs
+ * for every item of every build) and without NUL bytes (the table compares strings).
+ */
+static void item_key(struct strbuf *key, int kind, int cls, int64_t path_id, const char *name)
+{
+	char head[32], *p = head + sizeof(head);
+	uint64_t v = (uint64_t)path_id;
+
+	*--p = '\x1f';
+	do {
+		*--p = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	*--p = (char)('a' + (cls & 15));
+	*--p = (char)('a' + (kind & 15));
+	strbuf_reset(key);
+	strbuf_add(key, p, (size_t)(head + sizeof(head) - p));
+	strbuf_addstr(key, name);
+}
+
+/* ---- plumbing ------------------------------------------------------------------------ */
+
+int kb_store_fail(struct kb_store *s, const char *what)
+{
+	return kb_error_set("%s: %s: %s", s->path, what, sqlite3_errmsg(s->db));
+}
+
+int kb_store_prepare(struct kb_store *s, sqlite3_stmt **st, const char *sql)
+{
+	if (sqlite3_prepare_v2(s->db, sql, -1, st, NULL) != SQLITE_OK)
+		return kb_store_fail(s, "cannot prepare a query");
+	return 0;
+}
+
+static int exec(struct kb_store *s, const char *sql)
+{
+	char *msg = NULL;
+
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		kb_error_set("%s: %s", s->path, msg ? msg : sqlite3_errmsg(s->db));
+		sqlite3_free(msg);
+		return KB_ERR;
+	}
+	return 0;
+}
+
+static void bind_text(sqlite3_stmt *st, int i, const char *v)
+{
+	if (v)
+		sqlite3_bind_text(st, i, v, -1, SQLITE_STATIC);
+	else
+		sqlite3_bind_null(st, i);
+}
+
+/* Runs st to completion (it must return no rows) and resets it. */
+static int run(struct kb_store *s, sqlite3_stmt *st, const char *what)
+{
+	int rc = sqlite3_step(st);
+
+	sqlite3_reset(st);
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		return kb_store_fail(s, what);
+	return 0;
+}
+
+/* Steps st once and returns column 0 as an integer in *v: 1 found, 0 no row, <0 error. */
+static int one_int(struct kb_store *s, sqlite3_stmt *st, int64_t *v, const char *what)
+{
+	int rc = sqlite3_step(st), found = 0;
+
+	if (rc == SQLITE_ROW) {
+		*v = sqlite3_column_int64(st, 0);
+		found = 1;
+	} else if (rc != SQLITE_DONE) {
+		sqlite3_reset(st);
+		return kb_store_fail(s, what);
+	}
+	sqlite3_reset(st);
+	return found;
+}
+
+/* ---- open and migrate ---------------------------------------------------------------- */
+
+static int user_version(struct kb_store *s, int64_t *v)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
+		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+			return kb_error_set("%s: not a database", s->path);
+		return kb_store_fail(s, "cannot read the schema version");
+	}
+	rc = one_int(s, st, v, "cannot read the schema version");
+	sqlite3_finalize(st);
+	return rc < 0 ? rc : 0;
+}
+
+static int migrate(struct kb_store *s)
+{
+	int64_t v = 0, tables = 0;
+	sqlite3_stmt *st;
+	size_t i;
+
+	if (exec(s, "BEGIN IMMEDIATE"))
+		return KB_ERR;
+	if (user_version(s, &v))
+		goto fail;
+	if (v > (int64_t)kb_schema_nfiles) {
+		kb_error_set("%s: schema version %lld is newer than this kbloat's %zu; use a newer "
+			     "kbloat",
+			     s->path, (long long)v, kb_schema_nfiles);
+		goto fail;
+	}
+	if (v == 0) {
+		if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
+			goto fail;
+		one_int(s, st, &tables, "cannot list tables");
+		sqlite3_finalize(st);
+		if (tables) {
+			kb_error_set("%s: not a kbloat database (it has tables of its own)",
+				     s->path);
+			goto fail;
+		}
+	}
+	for (i = (size_t)v; i < kb_schema_nfiles; i++) {
+		char pragma[64];
+
+		if (exec(s, kb_schema_files[i].sql))
+			goto fail;
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", i + 1);
+		if (exec(s, pragma))
+			goto fail;
+	}
+	return exec(s, "COMMIT");
+fail:
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	return KB_ERR;
+}
+
+int kb_store_open(struct kb_store **out, const char *path, int create)
+{
+	struct kb_store *s = xcalloc(1, sizeof(*s));
+	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
+
+	*out = NULL;
+	s->path = xstrdup(path);
+	if (!create && access(path, F_OK)) {
+		kb_error_set("%s: no such database", path);
+		goto fail;
+	}
+	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+		kb_store_fail(s, "cannot open");
+		goto fail;
+	}
+	sqlite3_busy_timeout(s->db, 120000);
+	sqlite3_extended_result_codes(s->db, 1);
+	if (exec(s, "PRAGMA foreign_keys = ON") || migrate(s) ||
+	    exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL"))
+		goto fail;
+	*out = s;
+	return 0;
+fail:
+	kb_store_close(s);
+	return KB_ERR;
+}
+
+void kb_store_close(struct kb_store *s)
+{
+	if (!s)
+		return;
+	sqlite3_close_v2(s->db);
+	cache_clear(&s->items);
+	cache_clear(&s->paths);
+	kb_sizes_release(&s->last_sizes);
+	free(s->path);
+	free(s);
+}
+
+sqlite3 *kb_store_db(struct kb_store *s)
+{
+	return s->db;
+}
+
+const char *kb_store_path(const struct kb_store *s)
+{
+	return s->path;
+}
+
+/* ---- interning ----------------------------------------------------------------------- */
+
+/* Returns the id of the row that INSERT OR IGNORE ins and SELECT sel (same bindings) name. */
+static int intern_row(struct kb_store *s, sqlite3_stmt *ins, sqlite3_stmt *sel, int64_t *id,
+		      const char *what)
+{
+	int rc;
+
+	/* most rows exist already: look first, insert only what is new */
+	*id = 0;
+	rc = one_int(s, sel, id, what);
+	if (rc)
+		return rc < 0 ? KB_ERR : 0;
+	if (run(s, ins, what))
+		return KB_ERR;
+	rc = one_int(s, sel, id, what);
+	if (rc < 0)
+		return KB_ERR;
+	if (!rc)
+		return kb_error_set("%s: %s: the row vanished", s->path, what);
+	return 0;
+}
+
+static int commit_id_of(struct kb_store *s, const char *sha, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st, "SELECT id FROM commits WHERE sha = ?1"))
+		return KB_ERR;
+	bind_text(st, 1, sha);
+	rc = one_int(s, st, id, "cannot find a commit");
+	sqlite3_finalize(st);
+	if (rc == 0)
+		return kb_error_set("%s: commit %s vanished", s->path, sha);
+	return rc < 0 ? rc : 0;
+}
+
+static int put_commit(struct kb_store *s, sqlite3_stmt *st, const struct kb_store_commit *c)
+{
+	bind_text(st, 1, c->sha);
+	bind_text(st, 2, c->parent && *c->parent ? c->parent : NULL);
+	bind_text(st, 3, c->author_name ? c->author_name : "");
+	bind_text(st, 4, c->author_email ? c->author_email : "");
+	sqlite3_bind_int64(st, 5, c->author_time);
+	sqlite3_bind_int64(st, 6, c->committer_time);
+	bind_text(st, 7, c->subject ? c->subject : "");
+	return run(s, st, "cannot store a commit");
+}
+
+static int put_commits(struct kb_store *s, const struct kb_build_rec *rec)
+{
+	sqlite3_stmt *st;
+	size_t i;
+	int rc = 0;
+
+	if (kb_store_prepare(s, &st,
+			     "INSERT OR IGNORE INTO commits (sha, parent_sha, author_name, "
+			     "author_email, author_time, committer_time, subject) "
+			     "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"))
+		return KB_ERR;
+	rc = put_commit(s, st, rec->commit);
+	for (i = 0; !rc && i < rec->nchain; i++)
+		rc = put_commit(s, st, &rec->chain[i]);
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Fills the caches with every path and item the database has, in two queries: a process that
+ * records one build (kbloat record in CI) would otherwise look each of ~80,000 items up alone.
+ */
+static int preload_caches(struct kb_store *s)
+{
+	struct strbuf key = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT p.id, p.path, sub.name FROM paths p LEFT JOIN "
+			     "subsystems sub ON sub.id = p.subsystem_id"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *path = (const char *)sqlite3_column_text(st, 1);
+		const char *sub = (const char *)sqlite3_column_text(st, 2);
+		size_t k = cache_slot(&s->paths, path, strlen(path));
+
+		s->paths.ids[k] = sqlite3_column_int64(st, 0);
+		free(s->paths.subsystems[k]);
+		s->paths.subsystems[k] = sub ? xstrdup(sub) : NULL;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read paths");
+	if (kb_store_prepare(s, &st, "SELECT id, kind, class, path_id, name FROM items"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t k;
+
+		item_key(&key, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
+			 sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4));
+		k = cache_slot(&s->items, key.buf, key.len);
+		s->items.ids[k] = sqlite3_column_int64(st, 0);
+	}
+	sqlite3_finalize(st);
+	strbuf_release(&key);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read items");
+	return 0;
+}
+
+/* Item ids for a set, interning paths and subsystems on the way. */
+static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_t *ids)
+{
+	sqlite3_stmt *ins_sub = NULL, *sel_sub = NULL, *ins_path = NULL, *sel_path = NULL;
+	sqlite3_stmt *set_sub = NULL, *ins_item = NULL, *sel_item = NULL;
+	struct strbuf key = STRBUF_INIT;
+	size_t i;
+	int rc = KB_ERR;
+
+	if (!s->items.keys.nr && !s->paths.keys.nr && preload_caches(s))
+		return KB_ERR;
+	if (kb_store_prepare(s, &ins_sub, "INSERT OR IGNORE INTO subsystems (name) VALUES (?1)") ||
+	    kb_store_prepare(s, &sel_sub, "SELECT id FROM subsystems WHERE name = ?1") ||
+	    kb_store_prepare(s, &ins_path, "INSERT OR IGNORE INTO paths (path) VALUES (?1)") ||
+	    kb_store_prepare(s, &sel_path, "SELECT id FROM paths WHERE path = ?1") ||
+	    kb_store_prepare(s, &set_sub,
+			     "UPDATE paths SET subsystem_id = ?2 WHERE id = ?1 AND "
+			     "subsystem_id IS NOT ?2") ||
+	    kb_store_prepare(s, &ins_item,
+			     "INSERT OR IGNORE INTO items (kind, name, path_id, "
+			     "class) VALUES (?1, ?2, ?3, ?4)") ||
+	    kb_store_prepare(s, &sel_item,
+			     "SELECT id FROM items WHERE kind = ?1 AND name = ?2 "
+			     "AND path_id = ?3 AND class = ?4"))
+		goto out;
+	for (i = 0; i < set->n; i++) {
+		const struct kb_item *it = &set->v[i];
+		size_t p = cache_slot(&s->paths, it->path, strlen(it->path)), k;
+		int64_t pid, sid = 0;
+
+		if (s->paths.ids[p] < 0) {
+			bind_text(ins_path, 1, it->path);
+			bind_text(sel_path, 1, it->path);
+			if (intern_row(s, ins_path, sel_path, &pid, "paths"))
+				goto out;
+			s->paths.ids[p] = pid;
+		}
+		pid = s->paths.ids[p];
+		/* a path's subsystem follows the latest MAINTAINERS that named it */
+		if (it->subsystem &&
+		    (!s->paths.subsystems[p] || strcmp(s->paths.subsystems[p], it->subsystem))) {
+			bind_text(ins_sub, 1, it->subsystem);
+			bind_text(sel_sub, 1, it->subsystem);
+			if (intern_row(s, ins_sub, sel_sub, &sid, "subsystems"))
+				goto out;
+			sqlite3_bind_int64(set_sub, 1, pid);
+			sqlite3_bind_int64(set_sub, 2, sid);
+			if (run(s, set_sub, "cannot set a subsystem"))
+				goto out;
+			free(s->paths.subsystems[p]);
+			s->paths.subsystems[p] = xstrdup(it->subsystem);
+		}
+		item_key(&key, it->kind, it->cls, pid, it->name);
+		k = cache_slot(&s->items, key.buf, key.len);
+		if (s->items.ids[k] < 0) {
+			sqlite3_bind_int(ins_item, 1, it->kind);
+			bind_text(ins_item, 2, it->name);
+			sqlite3_bind_int64(ins_item, 3, pid);
+			sqlite3_bind_int(ins_item, 4, it->cls);
+			sqlite3_bind_int(sel_item, 1, it->kind);
+			bind_text(sel_item, 2, it->name);
+			sqlite3_bind_int64(sel_item, 3, pid);
+			sqlite3_bind_int(sel_item, 4, it->cls);
+			if (intern_row(s, ins_item, sel_item, &s->items.ids[k], "items"))
+				goto out;
+		}
+		ids[i] = s->items.ids[k];
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(ins_sub);
+	sqlite3_finalize(sel_sub);
+	sqlite3_finalize(ins_path);
+	sqlite3_finalize(sel_path);
+	sqlite3_finalize(set_sub);
+	sqlite3_finalize(ins_item);
+	sqlite3_finalize(sel_item);
+	strbuf_release(&key);
+	return rc;
+}
+
+/* ---- sizes of a build ---------------------------------------------------------------- */
+
+static void sizes_set(struct kb_sizes *z, int64_t item, uint64_t size)
+{
+	if ((uint64_t)item >= z->n) {
+		size_t n = z->n ? z->n : 1024;
+
+		while (n <= (uint64_t)item)
+			n *= 2;
+		z->v = xreallocarray(z->v, n, sizeof(*z->v));
+		memset(z->v + z->n, 0, (n - z->n) * sizeof(*z->v));
+		z->n = n;
+	}
+	z->v[item] = size;
+}
+
+void kb_sizes_release(struct kb_sizes *z)
+{
+	free(z->v);
+	memset(z, 0, sizeof(*z));
+}
+
+int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
+{
+	sqlite3_stmt *up = NULL, *snap = NULL, *delta = NULL;
+	int64_t *chain = NULL, b = build_id, snapshot = 0;
+	size_t n = 0, alloc = 0;
+	int rc = KB_ERR;
+
+	memset(out, 0, sizeof(*out));
+	if (kb_store_prepare(s, &up,
+			     "SELECT snapshot, parent_build_id FROM builds WHERE id = ?1") ||
+	    kb_store_prepare(s, &snap,
+			     "SELECT item_id, size FROM item_snapshot WHERE build_id = ?1") ||
+	    kb_store_prepare(s, &delta, "SELECT item_id, size FROM item_delta WHERE build_id = ?1"))
+		goto out;
+	/* up the parent links to the nearest snapshot */
+	for (;;) {
+		int step;
+
+		ALLOC_GROW(chain, n + 1, alloc);
+		chain[n++] = b;
+		sqlite3_bind_int64(up, 1, b);
+		step = sqlite3_step(up);
+		if (step != SQLITE_ROW) {
+			sqlite3_reset(up);
+			if (step == SQLITE_DONE)
+				kb_error_set("%s: build %lld has no stored sizes", s->path,
+					     (long long)b);
+			else
+				kb_store_fail(s, "cannot read a build");
+			goto out;
+		}
+		snapshot = sqlite3_column_int64(up, 0);
+		b = sqlite3_column_type(up, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(up, 1);
+		sqlite3_reset(up);
+		if (snapshot)
+			break;
+		if (!b || n > 100000) {
+			kb_error_set("%s: build %lld: no snapshot up its parent links", s->path,
+				     (long long)build_id);
+			goto out;
+		}
+	}
+	sqlite3_bind_int64(snap, 1, chain[n - 1]);
+	while (sqlite3_step(snap) == SQLITE_ROW)
+		sizes_set(out, sqlite3_column_int64(snap, 0),
+			  (uint64_t)sqlite3_column_int64(snap, 1));
+	sqlite3_reset(snap);
+	/* the snapshot build's own deltas are already in it; apply its descendants' */
+	while (--n > 0) {
+		sqlite3_bind_int64(delta, 1, chain[n - 1]);
+		while (sqlite3_step(delta) == SQLITE_ROW)
+			sizes_set(out, sqlite3_column_int64(delta, 0),
+				  (uint64_t)sqlite3_column_int64(delta, 1));
+		sqlite3_reset(delta);
+	}
+	rc = 0;
+out:
+	if (rc)
+		kb_sizes_release(out);
+	sqlite3_finalize(up);
+	sqlite3_finalize(snap);
+	sqlite3_finalize(delta);
+	free(chain);
+	return rc;
+}
+
+/* Writes child's delta rows against parent's sizes (both dense). */
+static int write_delta(struct kb_store *s, int64_t child, const struct kb_sizes *cz,
+		       const struct kb_sizes *pz)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	size_t n = cz->n > pz->n ? cz->n : pz->n, i;
+	int rc = KB_ERR;
+
+	if (kb_store_prepare(s, &del, "DELETE FROM item_delta WHERE build_id = ?1") ||
+	    kb_store_prepare(s, &ins,
+			     "INSERT INTO item_delta (build_id, item_id, size, prev) "
+			     "VALUES (?1, ?2, ?3, ?4)"))
+		goto out;
+	sqlite3_bind_int64(del, 1, child);
+	if (run(s, del, "cannot drop old deltas"))
+		goto out;
+	sqlite3_bind_int64(ins, 1, child);
+	for (i = 0; i < n; i++) {
+		uint64_t c = i < cz->n ? cz->v[i] : 0, p = i < pz->n ? pz->v[i] : 0;
+
+		if (c == p)
+			continue;
+		sqlite3_bind_int64(ins, 2, (int64_t)i);
+		sqlite3_bind_int64(ins, 3, (int64_t)c);
+		sqlite3_bind_int64(ins, 4, (int64_t)p);
+		if (run(s, ins, "cannot store a delta"))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
+static int write_snapshot(struct kb_store *s, int64_t build, const struct kb_sizes *z)
+{
+	sqlite3_stmt *ins = NULL, *mark = NULL;
+	size_t i;
+	int rc = KB_ERR;
+
+	if (kb_store_prepare(s, &ins,
+			     "INSERT OR REPLACE INTO item_snapshot (build_id, item_id, "
+			     "size) VALUES (?1, ?2, ?3)") ||
+	    kb_store_prepare(s, &mark, "UPDATE builds SET snapshot = 1 WHERE id = ?1"))
+		goto out;
+	sqlite3_bind_int64(ins, 1, build);
+	for (i = 0; i < z->n; i++) {
+		if (!z->v[i])
+			continue;
+		sqlite3_bind_int64(ins, 2, (int64_t)i);
+		sqlite3_bind_int64(ins, 3, (int64_t)z->v[i]);
+		if (run(s, ins, "cannot store a snapshot"))
+			goto out;
+	}
+	sqlite3_bind_int64(mark, 1, build);
+	rc = run(s, mark, "cannot mark a snapshot");
+out:
+	sqlite3_finalize(ins);
+	sqlite3_finalize(mark);
+	return rc;
+}
+
+/* Builds between build and its nearest snapshot, following parent links. */
+static int chain_length(struct kb_store *s, int64_t build, int64_t *len)
+{
+	sqlite3_stmt *up;
+	int rc = 0;
+
+	*len = 0;
+	if (kb_store_prepare(s, &up, "SELECT snapshot, parent_build_id FROM builds WHERE id = ?1"))
+		return KB_ERR;
+	while (build && *len <= KB_SNAPSHOT_EVERY) {
+		sqlite3_bind_int64(up, 1, build);
+		if (sqlite3_step(up) != SQLITE_ROW) {
+			rc = kb_store_fail(s, "cannot follow parent builds");
+			break;
+		}
+		if (sqlite3_column_int64(up, 0)) {
+			sqlite3_reset(up);
+			break;
+		}
+		build = sqlite3_column_type(up, 1) == SQLITE_NULL ? 0 : sqlite3_column_int64(up, 1);
+		sqlite3_reset(up);
+		++*len;
+	}
+	sqlite3_finalize(up);
+	return rc;
+}
+
+/* ---- parent builds ------------------------------------------------------------------- */
+
+/*
+ * Follows first parents from sha (exclusive) through the commits table, up to max steps,
+ * looking for an ok build of config_id; stop_sha (if not NULL) ends the walk unfound.
+ * Sets *found (0 if none), *distance, and *hit_stop when stop_sha was reached.
+ */
+static int find_parent_build(struct kb_store *s, const char *sha, int64_t config_id,
+			     const char *stop_sha, int64_t max, int64_t *found, int64_t *distance,
+			     int *hit_stop)
+{
+	sqlite3_stmt *par = NULL, *bld = NULL;
+	char *cur = xstrdup(sha);
+	int rc = KB_ERR;
+
+	*found = 0;
+	*distance = 0;
+	if (hit_stop)
+		*hit_stop = 0;
+	if (kb_store_prepare(s, &par, "SELECT parent_sha FROM commits WHERE sha = ?1") ||
+	    kb_store_prepare(s, &bld,
+			     "SELECT b.id FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE c.sha = ?1 AND b.config_id = ?2 AND "
+			     "b.status = 'ok'"))
+		goto out;
+	while (*distance < max) {
+		const unsigned char *p;
+		int step;
+
+		bind_text(par, 1, cur);
+		step = sqlite3_step(par);
+		if (step != SQLITE_ROW || sqlite3_column_type(par, 0) == SQLITE_NULL) {
+			sqlite3_reset(par);
+			if (step != SQLITE_ROW && step != SQLITE_DONE)
+				goto fail;
+			break; /* a root, or a commit the store does not know: the chain ends */
+		}
+		p = sqlite3_column_text(par, 0);
+		free(cur);
+		cur = xstrdup((const char *)p);
+		sqlite3_reset(par);
+		++*distance;
+		if (stop_sha && !strcmp(cur, stop_sha)) {
+			if (hit_stop)
+				*hit_stop = 1;
+			break;
+		}
+		bind_text(bld, 1, cur);
+		sqlite3_bind_int64(bld, 2, config_id);
+		step = one_int(s, bld, found, "cannot look for a parent build");
+		if (step < 0)
+			goto out;
+		if (step)
+			break;
+		*found = 0;
+	}
+	rc = 0;
+	goto out;
+fail:
+	kb_store_fail(s, "cannot follow first parents");
+out:
+	sqlite3_finalize(par);
+	sqlite3_finalize(bld);
+	free(cur);
+	return rc;
+}
+
+static const char *const delta_cols =
+	"d_total = total - (SELECT total FROM builds p WHERE p.id = ?2), "
+	"d_text = text - (SELECT text FROM builds p WHERE p.id = ?2), "
+	"d_rodata = rodata - (SELECT rodata FROM builds p WHERE p.id = ?2), "
+	"d_data = data - (SELECT data FROM builds p WHERE p.id = ?2), "
+	"d_bss = bss - (SELECT bss FROM builds p WHERE p.id = ?2), "
+	"d_init = init - (SELECT init FROM builds p WHERE p.id = ?2), "
+	"d_percpu = percpu - (SELECT percpu FROM builds p WHERE p.id = ?2), "
+	"d_other = other - (SELECT other FROM builds p WHERE p.id = ?2)";
+
+/* Points build at parent (0: none) at the given distance and recomputes its class deltas. */
+static int link_parent(struct kb_store *s, int64_t build, int64_t parent, int64_t distance)
+{
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int rc;
+
+	strbuf_addf(&sql, "UPDATE builds SET parent_build_id = ?2, distance = ?3, %s WHERE id = ?1",
+		    delta_cols);
+	rc = kb_store_prepare(s, &st, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
+		return rc;
+	sqlite3_bind_int64(st, 1, build);
+	if (parent) {
+		sqlite3_bind_int64(st, 2, parent);
+		sqlite3_bind_int64(st, 3, distance);
+	} else {
+		sqlite3_bind_null(st, 2);
+		sqlite3_bind_null(st, 3);
+	}
+	rc = run(s, st, "cannot link a parent build");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/*
+ * Builds recorded before this one may have had their parent build further back than the
+ * new one: re-link every ok build of the config whose first-parent line meets the new
+ * commit before it meets its old parent build, and re-write its deltas against the new one.
+ */
+static int relink_children(struct kb_store *s, int64_t build, const char *sha, int64_t config_id,
+			   int64_t old_parent, const struct kb_sizes *mine)
+{
+	sqlite3_stmt *st = NULL;
+	struct {
+		int64_t id;
+		char *sha;
+		int64_t distance;
+	} *cand = NULL;
+	size_t n = 0, alloc = 0, i;
+	int rc = KB_ERR;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha, b.distance FROM builds b JOIN commits c "
+			     "ON c.id = b.commit_id WHERE b.config_id = ?1 AND "
+			     "b.status = 'ok' AND b.id != ?2 AND "
+			     "b.parent_build_id IS ?3"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	sqlite3_bind_int64(st, 2, build);
+	if (old_parent)
+		sqlite3_bind_int64(st, 3, old_parent);
+	else
+		sqlite3_bind_null(st, 3);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		ALLOC_GROW(cand, n + 1, alloc);
+		cand[n].id = sqlite3_column_int64(st, 0);
+		cand[n].sha = xstrdup((const char *)sqlite3_column_text(st, 1));
+		cand[n].distance = sqlite3_column_type(st, 2) == SQLITE_NULL ?
+					   INT64_MAX :
+					   sqlite3_column_int64(st, 2);
+		n++;
+	}
+	sqlite3_finalize(st);
+	for (i = 0; i < n; i++) {
+		int64_t found, dist;
+		int hit = 0;
+		struct kb_sizes cz;
+
+		/* is the new commit on the child's first-parent line, nearer than its parent? */
+		if (find_parent_build(s, cand[i].sha, config_id, sha, cand[i].distance, &found,
+				      &dist, &hit))
+			goto out;
+		if (!hit)
+			continue;
+		if (kb_store_sizes(s, cand[i].id, &cz))
+			goto out;
+		if (link_parent(s, cand[i].id, build, dist) ||
+		    write_delta(s, cand[i].id, &cz, mine)) {
+			kb_sizes_release(&cz);
+			goto out;
+		}
+		kb_sizes_release(&cz);
+	}
+	rc = 0;
+out:
+	for (i = 0; i < n; i++)
+		free(cand[i].sha);
+	free(cand);
+	return rc;
+}
+
+/* ---- record -------------------------------------------------------------------------- */
+
+static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int64_t commit_id,
+			int64_t config_id, int64_t dotconfig_id, int64_t toolchain_id,
+			const uint64_t *bom, int64_t *build_id)
+{
+	sqlite3_stmt *st;
+	int ok = !strcmp(rec->status, "ok"), i, rc;
+
+	if (kb_store_prepare(
+		    s, &st,
+		    "INSERT INTO builds (commit_id, config_id, status, log_tail, "
+		    "dotconfig_id, toolchain_id, build_seconds, analysis_seconds, "
+		    "recorded_at, total, text, rodata, data, bss, init, percpu, other, "
+		    "bk_text, bk_data, bk_bss, bom_t, bom_d, bom_r) VALUES (?1, ?2, ?3, ?4, "
+		    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
+		    "?20, ?21, ?22, ?23)"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, commit_id);
+	sqlite3_bind_int64(st, 2, config_id);
+	bind_text(st, 3, rec->status);
+	bind_text(st, 4, rec->log_tail);
+	if (dotconfig_id)
+		sqlite3_bind_int64(st, 5, dotconfig_id);
+	if (toolchain_id)
+		sqlite3_bind_int64(st, 6, toolchain_id);
+	sqlite3_bind_double(st, 7, rec->build_seconds);
+	sqlite3_bind_double(st, 8, rec->analysis_seconds);
+	sqlite3_bind_int64(st, 9, (int64_t)time(NULL));
+	if (ok) {
+		sqlite3_bind_int64(st, 10, (int64_t)rec->total);
+		for (i = 0; i < 7; i++)
+			sqlite3_bind_int64(st, 11 + i, (int64_t)rec->cls[i]);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_int64(st, 18 + i, (int64_t)rec->bk[i]);
+		for (i = 0; i < 3; i++)
+			sqlite3_bind_int64(st, 21 + i, (int64_t)bom[i]);
+	}
+	rc = run(s, st, "cannot store the build");
+	sqlite3_finalize(st);
+	*build_id = sqlite3_last_insert_rowid(s->db);
+	return rc;
+}
+
+static int misc_ids(struct kb_store *s, const struct kb_build_rec *rec, int64_t *config_id,
+		    int64_t *dotconfig_id, int64_t *toolchain_id)
+{
+	sqlite3_stmt *a = NULL, *b = NULL;
+	int rc = KB_ERR;
+
+	*dotconfig_id = *toolchain_id = 0;
+	if (kb_store_prepare(s, &a,
+			     "INSERT OR IGNORE INTO configs (name, arch, base, fragments) "
+			     "VALUES (?1, ?2, ?3, ?4)") ||
+	    kb_store_prepare(s, &b, "SELECT id FROM configs WHERE name = ?1 AND arch = ?2"))
+		goto out;
+	bind_text(a, 1, rec->config);
+	bind_text(a, 2, rec->arch);
+	bind_text(a, 3, rec->base);
+	bind_text(a, 4, rec->fragments);
+	bind_text(b, 1, rec->config);
+	bind_text(b, 2, rec->arch);
+	if (intern_row(s, a, b, config_id, "configs"))
+		goto out;
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	a = b = NULL;
+	if (rec->compiler || rec->linker) {
+		if (kb_store_prepare(s, &a,
+				     "INSERT OR IGNORE INTO toolchains (compiler, linker) "
+				     "VALUES (?1, ?2)") ||
+		    kb_store_prepare(s, &b,
+				     "SELECT id FROM toolchains WHERE compiler = ?1 AND "
+				     "linker = ?2"))
+			goto out;
+		bind_text(a, 1, rec->compiler ? rec->compiler : "");
+		bind_text(a, 2, rec->linker ? rec->linker : "");
+		bind_text(b, 1, rec->compiler ? rec->compiler : "");
+		bind_text(b, 2, rec->linker ? rec->linker : "");
+		if (intern_row(s, a, b, toolchain_id, "toolchains"))
+			goto out;
+	}
+	if (rec->dotconfig) {
+		char hash[17];
+		uint64_t h = 1469598103934665603ULL;
+		const char *p;
+
+		/* FNV-1a of the sorted options: equal .configs share a row */
+		for (p = rec->dotconfig; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+		}
+		snprintf(hash, sizeof(hash), "%016llx", (unsigned long long)h);
+		sqlite3_finalize(a);
+		sqlite3_finalize(b);
+		a = b = NULL;
+		if (kb_store_prepare(s, &a,
+				     "INSERT OR IGNORE INTO dotconfigs (hash, options) "
+				     "VALUES (?1, ?2)") ||
+		    kb_store_prepare(s, &b, "SELECT id FROM dotconfigs WHERE hash = ?1"))
+			goto out;
+		bind_text(a, 1, hash);
+		bind_text(a, 2, rec->dotconfig);
+		bind_text(b, 1, hash);
+		if (intern_row(s, a, b, dotconfig_id, "dotconfigs"))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(a);
+	sqlite3_finalize(b);
+	return rc;
+}
+
+static int existing_build(struct kb_store *s, int64_t commit_id, int64_t config_id, int64_t *id)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT id FROM builds WHERE commit_id = ?1 AND config_id = ?2"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, commit_id);
+	sqlite3_bind_int64(st, 2, config_id);
+	rc = one_int(s, st, id, "cannot look for the build");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+/* Deletes build if it failed (no build names a failed one as parent, it has no items):
+ * 0 when it was deleted, 1 when it stays (it is ok), KB_ERR. */
+static int forget_failed(struct kb_store *s, int64_t build)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	if (kb_store_prepare(s, &st, "DELETE FROM builds WHERE id = ?1 AND status != 'ok'"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot replace a failed build");
+	return sqlite3_changes(s->db) ? 0 : 1;
+}
+
+/* A test hook: KBLOAT_TEST_CRASH=record kills the process inside the transaction. */
+static void crash_point(void)
+{
+	const char *c = getenv("KBLOAT_TEST_CRASH");
+
+	if (c && !strcmp(c, "record"))
+		raise(SIGKILL);
+}
+
+static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int *already)
+{
+	int64_t commit_id = 0, config_id, dotconfig_id, toolchain_id, build = 0, parent, distance,
+		len;
+	int64_t *ids = NULL;
+	uint64_t bom[3] = { 0 };
+	struct kb_sizes mine = { 0 }, pz = { 0 };
+	int ok = !strcmp(rec->status, "ok"), rc = KB_ERR, found;
+	size_t i;
+
+	if (put_commits(s, rec) || commit_id_of(s, rec->commit->sha, &commit_id) ||
+	    misc_ids(s, rec, &config_id, &dotconfig_id, &toolchain_id))
+		return KB_ERR;
+	found = existing_build(s, commit_id, config_id, &build);
+	if (found < 0)
+		return KB_ERR;
+	if (found && rec->replace_failed) {
+		found = forget_failed(s, build);
+		if (found < 0)
+			return KB_ERR;
+	}
+	if (found) {
+		*already = 1;
+		return 0;
+	}
+	if (ok && rec->items) {
+		ids = xcalloc(rec->items->n + 1, sizeof(*ids));
+		if (intern_items(s, rec->items, ids))
+			goto out;
+		for (i = 0; i < rec->items->n; i++) {
+			const struct kb_item *it = &rec->items->v[i];
+			uint64_t cur = (uint64_t)ids[i] < mine.n ? mine.v[ids[i]] : 0;
+
+			sizes_set(&mine, ids[i], cur + it->size);
+			if (it->kind > 0)
+				bom[it->kind - 1] += it->size;
+		}
+	}
+	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build))
+		goto out;
+	if (!ok) {
+		rc = 0;
+		goto out;
+	}
+	if (find_parent_build(s, rec->commit->sha, config_id, NULL, INT64_MAX, &parent, &distance,
+			      NULL))
+		goto out;
+	if (parent) {
+		const struct kb_sizes *pp = &pz;
+
+		if (parent == s->last_build)
+			pp = &s->last_sizes; /* recorded just before: no need to read it back */
+		else if (kb_store_sizes(s, parent, &pz))
+			goto out;
+		if (link_parent(s, build, parent, distance) || write_delta(s, build, &mine, pp) ||
+		    chain_length(s, build, &len))
+			goto out;
+		if (len >= KB_SNAPSHOT_EVERY && write_snapshot(s, build, &mine))
+			goto out;
+	} else if (write_snapshot(s, build, &mine)) {
+		goto out;
+	}
+	crash_point();
+	rc = relink_children(s, build, rec->commit->sha, config_id, parent, &mine);
+	if (!rc) {
+		kb_sizes_release(&s->last_sizes);
+		s->last_sizes = mine; /* kept for the next record; valid once committed */
+		s->last_build = build;
+		memset(&mine, 0, sizeof(mine));
+	}
+out:
+	kb_sizes_release(&mine);
+	kb_sizes_release(&pz);
+	free(ids);
+	return rc;
+}
+
+int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *already)
+{
+	*already = 0;
+	if (exec(s, "BEGIN IMMEDIATE"))
+		return KB_ERR;
+	if (record_locked(s, rec, already) || exec(s, "COMMIT")) {
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		/* ids made inside the transaction are gone with it */
+		cache_clear(&s->items);
+		cache_clear(&s->paths);
+		kb_sizes_release(&s->last_sizes);
+		s->last_build = 0;
+		return KB_ERR;
+	}
+	return 0;
+}
+
+/* ---- lookups ------------------------------------------------------------------------- */
+
+int kb_store_find_config(struct kb_store *s, const char *config, int64_t *config_id)
+{
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (config && *config) {
+		if (kb_store_prepare(s, &st, "SELECT id FROM configs WHERE name = ?1"))
+			return KB_ERR;
+		bind_text(st, 1, config);
+	} else if (kb_store_prepare(s, &st, "SELECT id FROM configs")) {
+		return KB_ERR;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*config_id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read configs");
+	if (n == 1)
+		return 0;
+	if (config && *config)
+		return kb_error_set("%s: config %s: %s", s->path, config,
+				    n ? "recorded for several architectures" : "not recorded");
+	return kb_error_set("%s: %s", s->path,
+			    n ? "several configs are recorded: name one with --config" :
+				"no builds recorded");
+}
+
+int kb_store_find_build(struct kb_store *s, const char *rev, const char *config, int64_t *build_id)
+{
+	struct strbuf like = STRBUF_INIT;
+	sqlite3_stmt *st;
+	int64_t config_id;
+	int rc, n = 0;
+	size_t i;
+
+	if (kb_store_find_config(s, config, &config_id))
+		return KB_ERR;
+	for (i = 0; rev[i]; i++)
+		if (!strchr("0123456789abcdefABCDEF", rev[i]) || i >= 40)
+			return kb_error_set("%s: unknown commit (kbloat's store names commits by "
+					    "sha or sha prefix)",
+					    rev);
+	if (i < 4)
+		return kb_error_set("%s: sha prefix too short", rev);
+	strbuf_addf(&like, "%s%%", rev);
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE c.sha LIKE ?1 AND b.config_id = ?2")) {
+		strbuf_release(&like);
+		return KB_ERR;
+	}
+	bind_text(st, 1, like.buf);
+	sqlite3_bind_int64(st, 2, config_id);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		*build_id = sqlite3_column_int64(st, 0);
+		n++;
+	}
+	sqlite3_finalize(st);
+	strbuf_release(&like);
+	if (rc != SQLITE_DONE)
+		return kb_store_fail(s, "cannot look a commit up");
+	if (n == 1)
+		return 0;
+	return kb_error_set("%s: %s in %s", rev, n ? "ambiguous commit" : "no build of this commit",
+			    s->path);
+}
+
+int kb_store_has_commit(struct kb_store *s, const char *sha)
+{
+	sqlite3_stmt *st;
+	int64_t id;
+	int rc;
+
+	if (kb_store_prepare(s, &st, "SELECT id FROM commits WHERE sha = ?1"))
+		return KB_ERR;
+	bind_text(st, 1, sha);
+	rc = one_int(s, st, &id, "cannot look a commit up");
+	sqlite3_finalize(st);
+	return rc;
+}
+
+int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
+			 struct kb_build_brief *b)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(b, 0, sizeof(*b));
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT b.id, b.status, b.total, b.d_total, b.parent_build_id, "
+		    "pc.sha FROM builds b JOIN commits c ON c.id = b.commit_id JOIN configs "
+		    "g ON g.id = b.config_id LEFT JOIN builds pb ON pb.id = "
+		    "b.parent_build_id LEFT JOIN commits pc ON pc.id = pb.commit_id WHERE "
+		    "c.sha = ?1 AND g.name = ?2 AND g.arch = ?3"))
+		return KB_ERR;
+	bind_text(st, 1, sha);
+	bind_text(st, 2, config);
+	bind_text(st, 3, arch);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		const unsigned char *status = sqlite3_column_text(st, 1);
+		const unsigned char *psha = sqlite3_column_text(st, 5);
+
+		b->id = sqlite3_column_int64(st, 0);
+		snprintf(b->status, sizeof(b->status), "%s", status ? (const char *)status : "");
+		b->total = sqlite3_column_int64(st, 2);
+		b->d_total = sqlite3_column_int64(st, 3);
+		b->has_parent = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		snprintf(b->parent_sha, sizeof(b->parent_sha), "%s",
+			 psha ? (const char *)psha : "");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return kb_store_fail(s, "cannot look a build up");
+}
+
+int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)
+{
+	sqlite3_stmt *st;
+	int n = 0;
+
+	*sha = NULL;
+	if (strlen(rev) < 4 || strlen(rev) > 40 || strspn(rev, "0123456789abcdef") != strlen(rev))
+		return kb_error_set("%s: not a sha or sha prefix (kbloat's store names commits so)",
+				    rev);
+	if (kb_store_prepare(s, &st, "SELECT sha FROM commits WHERE sha LIKE ?1 || '%' LIMIT 2"))
+		return KB_ERR;
+	bind_text(st, 1, rev);
+	while (sqlite3_step(st) == SQLITE_ROW) {
+		free(*sha);
+		*sha = xstrdup((const char *)sqlite3_column_text(st, 0));
+		n++;
+	}
+	sqlite3_finalize(st);
+	if (n == 1)
+		return 0;
+	free(*sha);
+	*sha = NULL;
+	return kb_error_set("%s: %s commit in %s", rev, n ? "ambiguous" : "unknown", s->path);
+}

@@ -1,0 +1,124 @@
+/*
+ * store.h - the SQLite store of measured builds (the files of schema/; the design's §5).
+ *
+ * Promises:
+ *  - kb_store_open applies the schema files compiled into the binary in order, with PRAGMA
+ *    user_version as the schema version: a new database is created, an older one migrated
+ *    in place, a newer one refused ("DB: schema version 7 is newer than this kbloat's 1").
+ *  - WAL, a busy timeout, foreign keys. kb_store_record is one IMMEDIATE transaction: a
+ *    process killed at any point leaves the database as it was before that build, and two
+ *    processes recording at once both land (the second waits for the first).
+ *  - Each ok build's item sizes are stored as changes against its parent build (the nearest
+ *    ok build of its configuration on the first-parent line), with full snapshots at chain
+ *    starts and every KB_SNAPSHOT_EVERY builds; recording a build between two recorded
+ *    ones re-links the later one to it, so deltas are always against the parent build.
+ */
+#ifndef KB_STORE_H
+#define KB_STORE_H
+
+#include "strtab.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+#define KB_SNAPSHOT_EVERY 64
+
+enum kb_item_kind { KB_ITEM_ROW, KB_ITEM_BOM_T, KB_ITEM_BOM_D, KB_ITEM_BOM_R, KB_ITEM_NKINDS };
+
+/* A commit as the store keeps it. */
+struct kb_store_commit {
+	const char *sha, *parent; /* parent: first parent, NULL or "" for a root */
+	const char *author_name, *author_email, *subject;
+	int64_t author_time, committer_time;
+};
+
+/* One item of a build: an analyzer row (kind 0) or a bloat-o-meter entry (kinds 1-3). */
+struct kb_item {
+	int kind;
+	const char *name;
+	const char *path; /* "" or NULL: no file */
+	const char *subsystem; /* NULL: none */
+	int cls;
+	uint64_t size;
+};
+
+struct kb_itemset {
+	struct kb_item *v;
+	size_t n, alloc;
+	struct kb_strtab strs; /* owns the strings the items point to */
+};
+
+void kb_itemset_add(struct kb_itemset *s, int kind, const char *name, const char *path,
+		    const char *subsystem, int cls, uint64_t size);
+void kb_itemset_release(struct kb_itemset *s);
+
+/* What `kbloat record` and the collector hand over for one build. */
+struct kb_build_rec {
+	const struct kb_store_commit *commit;
+	/* first-parent ancestors of commit, nearest first, as far as was walked: they let the
+	 * store find the parent build and let later merges re-link builds without the repo */
+	const struct kb_store_commit *chain;
+	size_t nchain;
+	const char *config, *arch, *base, *fragments;
+	const char *status; /* "ok", "failed", "skipped" */
+	const char *log_tail; /* failed builds */
+	const char *dotconfig; /* the .config's set options, or NULL */
+	const char *compiler, *linker;
+	double build_seconds, analysis_seconds;
+	/* ok builds: sizes per class (total first, then the 7 classes), binutils split */
+	uint64_t total, cls[7], bk[3];
+	const struct kb_itemset *items;
+	int replace_failed; /* a failed build of (commit, config) is replaced, not kept */
+};
+
+struct kb_store;
+
+/* Opens (creating with create) the database at path. Errors name the file. */
+int kb_store_open(struct kb_store **out, const char *path, int create);
+void kb_store_close(struct kb_store *s);
+const char *kb_store_path(const struct kb_store *s);
+
+/* Records one build; *already is set when (commit, config) was recorded before (nothing
+ * is written then). Returns 0, or KB_ERR with the reason. */
+int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *already);
+
+/* A build's full item sizes, dense by item id: sizes[item] (0: absent). */
+struct kb_sizes {
+	uint64_t *v;
+	size_t n; /* item ids below n */
+};
+
+int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out);
+void kb_sizes_release(struct kb_sizes *z);
+
+/* Runs integrity and consistency checks; prints one line per problem to stderr and returns
+ * the number of problems (negative on error). */
+int kb_store_check(struct kb_store *s, int verbose);
+
+/* The build of a commit (full sha or unique prefix) in a config ("" or NULL: the only
+ * config, or error if several). Errors name the revision or config. */
+int kb_store_find_build(struct kb_store *s, const char *rev, const char *config, int64_t *build_id);
+/* Resolves a config name to its id; NULL/"" means the only one recorded. */
+int kb_store_find_config(struct kb_store *s, const char *config, int64_t *config_id);
+
+/* What the store has of a build of commit sha (full) in config name and arch. */
+struct kb_build_brief {
+	int64_t id;
+	char status[8]; /* ok, failed, skipped */
+	int64_t total, d_total; /* ok builds; d_total only with a parent build */
+	int has_parent;
+	char parent_sha[41]; /* the parent build's commit, "" without one */
+};
+
+/* Returns 0 and fills b when the build is recorded, 1 when it is not, or KB_ERR. */
+int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
+			 struct kb_build_brief *b);
+
+/* The full sha (the caller frees it) of the commit the store knows by sha or unique prefix
+ * rev (4 to 40 lowercase hex digits). Errors: "REV: unknown commit in DB", "ambiguous". */
+int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha);
+
+/* 1 if the store knows commit sha, 0 if not, <0 on error. */
+int kb_store_has_commit(struct kb_store *s, const char *sha);
+
+#endif

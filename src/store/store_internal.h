@@ -1,0 +1,24 @@
+/*
+ * store_internal.h - what the store's own files share: the SQLite handle and statement
+ * helpers that keep the error text (naming the database) for the caller. No file outside
+ * src/store includes this header or sqlite3.h: the store is the only code that speaks SQL.
+ */
+#ifndef KB_STORE_INTERNAL_H
+#define KB_STORE_INTERNAL_H
+
+#include "query.h"
+#include "store.h"
+#include "strbuf.h"
+
+#include <sqlite3.h>
+
+sqlite3 *kb_store_db(struct kb_store *s);
+int kb_store_prepare(struct kb_store *s, sqlite3_stmt **st, const char *sql);
+int kb_store_fail(struct kb_store *s, const char *what);
+
+/* Appends " AND ..." conditions on items i, paths p and subsystems s for sc to sql, with
+ * parameters numbered from first; kb_scope_bind binds them in the same order. */
+void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first);
+void kb_scope_bind(const struct kb_scope *sc, sqlite3_stmt *st, int first);
+
+#endif
