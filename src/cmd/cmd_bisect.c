@@ -362,3 +362,25 @@ int cmd_bisect_run(int argc, char **argv)
 {
 	return run(argc, argv, 1);
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_bisect = {
+	.name = "bisect",
+	.summary = "the first commit that grew the kernel by a threshold",
+	.usage =
+		(const char *const[]){
+			"bisect --repo R --config SPEC --good A --bad B [--min SIZE] [options]",
+			NULL },
+	.legacy = cmd_bisect,
+};
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_bisect_run = {
+	.name = "bisect-run",
+	.summary = "the same for one commit, as a git bisect run script",
+	.usage =
+		(const char *const[]){
+			"bisect-run --repo R --config SPEC --good A --min SIZE [options] [REV]",
+			NULL },
+	.legacy = cmd_bisect_run,
+};

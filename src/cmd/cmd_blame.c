@@ -380,3 +380,11 @@ out:
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_blame = {
+	.name = "blame",
+	.summary = "the commits that added the most (blame --min 40K)",
+	.usage = (const char *const[]){ "blame [--db DB] [--min SIZE] [options]", NULL },
+	.legacy = cmd_blame,
+};

@@ -170,3 +170,11 @@ int cmd_budget(int argc, char **argv)
 	}
 	return budget_check(argc - 1, argv + 1);
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_budget = {
+	.name = "budget",
+	.summary = "hold images to a size budget",
+	.usage = (const char *const[]){ "budget check BUDGET [options] IMAGE...", NULL },
+	.legacy = cmd_budget,
+};

@@ -585,3 +585,11 @@ out:
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_ci = {
+	.name = "ci",
+	.summary = "the nightly report: new commits, regressions, budgets",
+	.usage = (const char *const[]){ "ci [--db DB] --baseline REV [options]", NULL },
+	.legacy = cmd_ci,
+};

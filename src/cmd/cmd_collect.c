@@ -394,3 +394,13 @@ int cmd_collect(int argc, char **argv)
 	free(configs);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_collect = {
+	.name = "collect",
+	.summary = "build a commit range in each config and record it",
+	.usage =
+		(const char *const[]){
+			"collect --repo LINUX --range A..B [--config SPEC...] [options]", NULL },
+	.legacy = cmd_collect,
+};

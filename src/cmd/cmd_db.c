@@ -185,3 +185,11 @@ int cmd_db(int argc, char **argv)
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_db = {
+	.name = "db",
+	.summary = "integrity and consistency checks of a database",
+	.usage = (const char *const[]){ "db check [--db DB] [--verbose] [--json]", NULL },
+	.legacy = cmd_db,
+};

@@ -260,3 +260,11 @@ int cmd_diff(int argc, char **argv)
 	free(src);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_diff = {
+	.name = "diff",
+	.summary = "what grew and shrank, as scripts/bloat-o-meter prints it",
+	.usage = (const char *const[]){ "diff [options] OLD NEW", NULL },
+	.legacy = cmd_diff,
+};

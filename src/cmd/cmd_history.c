@@ -20,10 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char history_usage[] =
-	"usage: kbloat history [--db DB] [--config C] [--class CLASS]\n"
-	"                      [--subsystem S | --path P | --symbol NAME] [--json]\n";
-
 /* Sizes within the scope: the first build's from its full set, then each change's sum. */
 static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int64_t *ids, size_t n,
 			int64_t *size)
@@ -88,58 +84,28 @@ static int whole_sizes(struct kb_store *s, int cls, const int64_t *ids, size_t n
 	return 0;
 }
 
-int cmd_history(int argc, char **argv)
+static const char *db = KB_DEFAULT_DB, *config;
+static struct kb_scope sc = { NULL, NULL, NULL, -1 };
+static int json;
+
+static const struct kb_option options[] = {
+	KB_OPT_DB(&db), KB_OPT_CONFIG(&config), KB_OPT_SCOPE(&sc), KB_OPT_JSON(&json), KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "class", required_argument, NULL, 'k' },
-		{ "subsystem", required_argument, NULL, 's' },
-		{ "path", required_argument, NULL, 'p' },
-		{ "symbol", required_argument, NULL, 'y' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	const char *db = KB_DEFAULT_DB, *config = NULL;
-	struct kb_scope sc = { NULL, NULL, NULL, -1 };
-	struct kb_store *s = NULL;
+	struct kb_store *s = ctx->store;
 	sqlite3_stmt *st = NULL;
 	int64_t config_id, *ids = NULL, *size = NULL;
 	size_t n = 0, i;
-	int json = 0, c, rc = KB_EXIT_USAGE;
+	int rc = KB_EXIT_USAGE;
 	json_t *arr = NULL;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		int scope = kb_scope_opt(&sc, c, optarg);
-
-		if (scope < 0)
-			return KB_EXIT_USAGE;
-		if (scope)
-			continue;
-		switch (c) {
-		case 'D':
-			db = optarg;
-			break;
-		case 'c':
-			config = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(history_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(history_usage);
-		}
-	}
-	if (optind != argc)
-		return kb_usage(history_usage);
+	(void)argc;
+	(void)argv;
 	if (kb_scope_check(&sc))
 		return KB_EXIT_USAGE;
-	if (kb_store_open(&s, db, 0) || kb_store_find_config(s, config, &config_id) ||
-	    kb_build_line(s, config_id, 0, &ids, &n))
+	if (kb_store_find_config(s, config, &config_id) || kb_build_line(s, config_id, 0, &ids, &n))
 		goto err;
 	size = xcalloc(n + 1, sizeof(*size));
 	if (n && ((sc.subsystem || sc.path || sc.symbol) ? scoped_sizes(s, &sc, ids, n, size) :
@@ -198,6 +164,19 @@ out:
 	sqlite3_finalize(st);
 	free(ids);
 	free(size);
-	kb_store_close(s);
 	return rc;
 }
+
+const struct kb_command kb_cmd_history = {
+	.name = "history",
+	.summary = "size per commit along the first-parent line",
+	.usage = (const char *const[]){ "history [--db DB] [--config C] [--class CLASS]\n"
+					"                      [--subsystem S | --path P | "
+					"--symbol NAME] [--json]",
+					NULL },
+	.options = options,
+	.max_args = 0,
+	.setup = KB_SETUP_STORE,
+	.db = &db,
+	.run = run,
+};

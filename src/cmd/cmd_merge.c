@@ -187,3 +187,11 @@ int cmd_merge(int argc, char **argv)
 	kb_store_close(out);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_merge = {
+	.name = "merge",
+	.summary = "join databases recorded apart (shards)",
+	.usage = (const char *const[]){ "merge [--json] OUT.db IN.db...", NULL },
+	.legacy = cmd_merge,
+};

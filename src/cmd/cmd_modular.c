@@ -742,3 +742,11 @@ out:
 	strbuf_release(&dbbuild);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_modular = {
+	.name = "modular",
+	.summary = "what could leave the core: options, bytes, blockers",
+	.usage = (const char *const[]){ "modular --src TREE --build DIR [options]", NULL },
+	.legacy = cmd_modular,
+};

@@ -521,3 +521,12 @@ done:
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_plot = {
+	.name = "plot",
+	.summary = "trend charts (gnuplot) per config and subsystem",
+	.usage =
+		(const char *const[]){ "plot [--db DB] [--config C...] --out DIR [options]", NULL },
+	.legacy = cmd_plot,
+};

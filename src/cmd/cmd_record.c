@@ -202,3 +202,14 @@ int cmd_record(int argc, char **argv)
 	}
 	return do_record(&o);
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_record = {
+	.name = "record",
+	.summary = "store one build of a commit in the database",
+	.usage =
+		(const char *const[]){
+			"record --db DB --repo REPO --commit REV --config NAME [options] [IMAGE]",
+			NULL },
+	.legacy = cmd_record,
+};

@@ -256,3 +256,11 @@ int cmd_show(int argc, char **argv)
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_show = {
+	.name = "show",
+	.summary = "a recorded build against its parent build",
+	.usage = (const char *const[]){ "show [--db DB] [--config C] [--json] REV", NULL },
+	.legacy = cmd_show,
+};

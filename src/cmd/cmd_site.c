@@ -493,3 +493,11 @@ done:
 	free(outdir);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_site = {
+	.name = "site",
+	.summary = "a static site: charts, walls of regressions and thanks",
+	.usage = (const char *const[]){ "site [--db DB] --out DIR [options]", NULL },
+	.legacy = cmd_site,
+};

@@ -131,3 +131,11 @@ out:
 	free(imgs);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_size = {
+	.name = "size",
+	.summary = "Berkeley text/data/bss as size(1), then the kernel split",
+	.usage = (const char *const[]){ "size [--json] IMAGE...", NULL },
+	.legacy = cmd_size,
+};

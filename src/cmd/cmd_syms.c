@@ -310,45 +310,6 @@ static int list_groups(const struct kb_analysis *a, const struct syms_opts *o)
 	return KB_EXIT_OK;
 }
 
-int kb_by_arg(const char *arg)
-{
-	int by = kb_by_parse(arg);
-
-	if (by < 0)
-		kb_errorf("--by %s: not one of symbol, file, dir, subsystem, section, class", arg);
-	return by;
-}
-
-/* Resolves --src to an absolute tree and loads its MAINTAINERS, if it has one. */
-int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
-{
-	struct strbuf sb = STRBUF_INIT;
-	struct stat st;
-
-	*src = NULL;
-	*maint = NULL;
-	if (!arg)
-		return 0;
-	*src = realpath(arg, NULL);
-	if (!*src || stat(*src, &st) || !S_ISDIR(st.st_mode)) {
-		kb_errorf("%s: not a directory (--src wants the kernel source tree)", arg);
-		free(*src);
-		*src = NULL;
-		return KB_EXIT_USAGE;
-	}
-	strbuf_addf(&sb, "%s/MAINTAINERS", *src);
-	if (stat(sb.buf, &st)) {
-		kb_warnf("%s: no MAINTAINERS file; subsystems by directory", arg);
-	} else if (kb_maint_open(maint, *src)) {
-		strbuf_release(&sb);
-		free(*src);
-		*src = NULL;
-		return kb_report_error();
-	}
-	strbuf_release(&sb);
-	return 0;
-}
-
 int cmd_syms(int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -422,3 +383,11 @@ out:
 	free(src);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_syms = {
+	.name = "syms",
+	.summary = "symbols, files, directories or subsystems, largest first",
+	.usage = (const char *const[]){ "syms [options] IMAGE", NULL },
+	.legacy = cmd_syms,
+};

@@ -195,3 +195,12 @@ out:
 	kb_store_close(s);
 	return rc;
 }
+
+/* FIXME(issue 14): parses its own options until it moves onto the option table */
+const struct kb_command kb_cmd_top = {
+	.name = "top",
+	.summary = "where a recorded build's bytes go",
+	.usage = (const char *const[]){ "top [--db DB] [--config C] [--commit REV] [options]",
+					NULL },
+	.legacy = cmd_top,
+};

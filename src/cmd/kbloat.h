@@ -1,11 +1,13 @@
 /*
- * kbloat.h - what the subcommands share: their entry points, exit statuses, and the small
- * helpers of the program's edge (error reporting, JSON output).
+ * kbloat.h - what the commands share: the command table's entries, the options several
+ * commands take, exit statuses, and the small helpers of the program's edge (error
+ * reporting, JSON output). Only the commands print and choose an exit status.
  */
 #ifndef KBLOAT_H
 #define KBLOAT_H
 
 #include "files.h"
+#include "parse-options.h"
 
 #include <jansson.h>
 #include <stdint.h>
@@ -18,12 +20,43 @@ enum {
 	KB_EXIT_SKIP = 125, /* bisect: this commit cannot be tested */
 };
 
+/*
+ * A command, as git's builtin table and tmux's cmd_entry: its name, the line `kbloat help`
+ * gives it, its synopsis and option table (parse-options.h), how many arguments it takes,
+ * what main() sets up before running it, and the function that runs it.
+ */
+struct kb_store;
+struct kb_scope;
+
+enum {
+	/* main() opens the database named by *db before run (ctx->store), and closes it */
+	KB_SETUP_STORE = 1 << 0,
+	KB_SETUP_STORE_CREATE = 1 << 1, /* with KB_SETUP_STORE: create it if missing */
+};
+
+struct kb_ctx {
+	struct kb_store *store; /* KB_SETUP_STORE */
+};
+
+struct kb_command {
+	const char *name;
+	const char *summary; /* one line, for `kbloat help` */
+	const char *const *usage; /* synopsis lines (without "kbloat "), NULL-terminated */
+	const struct kb_option *options;
+	int min_args, max_args; /* arguments after the options; max_args -1: any number */
+	unsigned setup;
+	const char *const *db; /* KB_SETUP_STORE: the --db option's value */
+	const char *epilogue; /* text after the options in the usage, or NULL */
+	int (*run)(struct kb_ctx *ctx, int argc, const char **argv);
+	int (*legacy)(int argc, char **argv); /* FIXME(issue 14): parses its own options */
+};
+
+/* FIXME(issue 14): the commands that still parse their own options */
 int cmd_size(int argc, char **argv);
 int cmd_syms(int argc, char **argv);
 int cmd_diff(int argc, char **argv);
 int cmd_record(int argc, char **argv);
 int cmd_blame(int argc, char **argv);
-int cmd_history(int argc, char **argv);
 int cmd_db(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_top(int argc, char **argv);
@@ -36,6 +69,53 @@ int cmd_ci(int argc, char **argv);
 int cmd_plot(int argc, char **argv);
 int cmd_site(int argc, char **argv);
 int cmd_modular(int argc, char **argv);
+int kb_usage(const char *usage);
+long kb_limit_arg(const char *arg);
+int kb_by_arg(const char *arg);
+int kb_scope_opt(struct kb_scope *sc, int c, const char *arg);
+
+extern const struct kb_command kb_cmd_size, kb_cmd_syms, kb_cmd_diff, kb_cmd_record, kb_cmd_blame,
+	kb_cmd_history, kb_cmd_db, kb_cmd_show, kb_cmd_top, kb_cmd_merge, kb_cmd_collect,
+	kb_cmd_bisect, kb_cmd_bisect_run, kb_cmd_budget, kb_cmd_ci, kb_cmd_plot, kb_cmd_site,
+	kb_cmd_modular;
+
+/* Every command, in the order `kbloat help` lists them; NULL-terminated. */
+extern const struct kb_command *const kb_commands[];
+
+/*
+ * Options several commands take, declared once so that they are spelt, defaulted and
+ * explained alike everywhere.
+ */
+#define KB_DEFAULT_DB "kbloat.db"
+#define KB_OPT_DB(v) KB_OPT_STRING(0, "db", (v), "DB", "the database (default kbloat.db)")
+#define KB_OPT_JSON(v) KB_OPT_BOOL(0, "json", (v), "JSON instead of text")
+#define KB_OPT_CONFIG(v)                     \
+	KB_OPT_STRING(0, "config", (v), "C", \
+		      "the recorded config to query (needed when several are)")
+#define KB_OPT_SRC(v)                                                               \
+	KB_OPT_STRING(0, "src", (v), "TREE",                                        \
+		      "the kernel tree: paths relative to it, subsystems from its " \
+		      "MAINTAINERS")
+/* --arch: kbuild's ARCH; the default is the host's, as kbuild's own */
+#define KB_OPT_ARCH(v) \
+	KB_OPT_STRING(0, "arch", (v), "ARCH", "kbuild's ARCH (default: this machine's)")
+/* --subsystem, --path, --symbol and --class into a struct kb_scope */
+#define KB_OPT_SCOPE(sc)                                                                 \
+	KB_OPT_CALLBACK(0, "class", &(sc)->cls, "CLASS",                                 \
+			"count one class: text, rodata, data, bss, init, percpu, other", \
+			kb_opt_class),                                                   \
+		KB_OPT_STRING(0, "subsystem", &(sc)->subsystem, "S",                     \
+			      "only subsystem S (as MAINTAINERS names it)"),             \
+		KB_OPT_STRING(0, "path", &(sc)->path, "P",                               \
+			      "only file P, or everything under directory P"),           \
+		KB_OPT_STRING(0, "symbol", &(sc)->symbol, "NAME",                        \
+			      "only symbol NAME and its compiler clones")
+/* --by KEY of an image's breakdown, into an int (enum kb_by) */
+#define KB_OPT_BY(v, h) KB_OPT_CALLBACK(0, "by", (v), "KEY", (h), kb_opt_by)
+
+/* Callbacks of the shared options: each parses its argument or prints why it cannot. */
+int kb_opt_class(const struct kb_option *opt, const char *arg);
+int kb_opt_by(const struct kb_option *opt, const char *arg);
 
 /* Makes the output directory out (if missing) and returns its absolute path (the caller
  * frees it), or NULL with the error printed. */
@@ -45,8 +125,6 @@ int kb_report_error(void);
 /* Prints "kbloat: <formatted>" to stderr. */
 void kb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-/* Prints the usage text to stderr and returns KB_EXIT_USAGE. */
-int kb_usage(const char *usage);
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
 /* A JSON integer from a byte count (jansson's json_int_t is long long). */
@@ -62,21 +140,11 @@ json_t *kb_bom_json(const struct kb_bom *b, const char *title);
 double kb_change_percent(uint64_t before, uint64_t after);
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
-/* Parses the KEY of --by KEY; prints the error and returns -1 if it names no grouping. */
-int kb_by_arg(const char *arg);
-/* Parses --limit N (a positive count); prints the error and returns -1 if it is not one. */
-long kb_limit_arg(const char *arg);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 
 /* Scope options (--subsystem, --path, --symbol, --class) */
 struct kb_scope;
-/*
- * Takes getopt's code c of a scope option ('s' --subsystem, 'p' --path, 'y' --symbol,
- * 'k' --class): 1 if it was one, 0 if not, -1 (error printed) on
- * a class that is not one.
- */
-int kb_scope_opt(struct kb_scope *sc, int c, const char *arg);
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
 

@@ -1,9 +1,15 @@
 /*
- * main.c - the kbloat program: a table of subcommands, as git's git.c.
+ * main.c - the kbloat program: the table of commands, as git's git.c, and what every
+ * command gets before it runs (its options parsed, its arguments counted, its database
+ * opened).
  */
 #include "kbloat.h"
 
 #include "error.h"
+#include "analysis.h"
+#include "image.h"
+#include "query.h"
+#include "store.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -12,53 +18,83 @@
 #include <string.h>
 #include <sys/stat.h>
 
-static const char usage_text[] =
-	"usage: kbloat <command> [<args>]\n"
-	"\n"
-	"  size IMAGE...        Berkeley text/data/bss as size(1), then the kernel split\n"
-	"  syms IMAGE           symbols, files, directories or subsystems, largest first\n"
-	"  diff OLD NEW         what grew and shrank, as scripts/bloat-o-meter prints it\n"
-	"  collect              build a commit range in each config and record it\n"
-	"  bisect               the first commit that grew the kernel by a threshold\n"
-	"  bisect-run           the same for one commit, as a git bisect run script\n"
-	"  record IMAGE         store one build of a commit in the database\n"
-	"  blame                the commits that added the most (blame --min 40K)\n"
-	"  history              size per commit along the first-parent line\n"
-	"  show REV             a recorded build against its parent build\n"
-	"  top                  where a recorded build's bytes go\n"
-	"  merge OUT IN...      join databases recorded apart (shards)\n"
-	"  budget check B IMG   hold images to a size budget\n"
-	"  ci                   the nightly report: new commits, regressions, budgets\n"
-	"  plot                 trend charts (gnuplot) per config and subsystem\n"
-	"  site                 a static site: charts, walls of regressions and thanks\n"
-	"  modular              what could leave the core: options, bytes, blockers\n"
-	"  db check             integrity and consistency checks of a database\n"
-	"\n"
-	"kbloat <command> --help shows a command's options; man kbloat has them all.\n";
-
-static const struct {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-} commands[] = {
-	{ "size", cmd_size },
-	{ "syms", cmd_syms },
-	{ "diff", cmd_diff },
-	{ "record", cmd_record },
-	{ "blame", cmd_blame },
-	{ "history", cmd_history },
-	{ "db", cmd_db },
-	{ "show", cmd_show },
-	{ "top", cmd_top },
-	{ "merge", cmd_merge },
-	{ "collect", cmd_collect },
-	{ "bisect", cmd_bisect },
-	{ "bisect-run", cmd_bisect_run },
-	{ "budget", cmd_budget },
-	{ "ci", cmd_ci },
-	{ "plot", cmd_plot },
-	{ "site", cmd_site },
-	{ "modular", cmd_modular },
+/* The order `kbloat help` lists them in: one image, the store, collection, reports. */
+const struct kb_command *const kb_commands[] = {
+	&kb_cmd_size,	 &kb_cmd_syms,	     &kb_cmd_diff,   &kb_cmd_collect,
+	&kb_cmd_bisect,	 &kb_cmd_bisect_run, &kb_cmd_record, &kb_cmd_blame,
+	&kb_cmd_history, &kb_cmd_show,	     &kb_cmd_top,    &kb_cmd_merge,
+	&kb_cmd_budget,	 &kb_cmd_ci,	     &kb_cmd_plot,   &kb_cmd_site,
+	&kb_cmd_modular, &kb_cmd_db,	     NULL,
 };
+
+static void general_usage(FILE *f)
+{
+	size_t i;
+
+	fputs("usage: kbloat <command> [<args>]\n\n", f);
+	for (i = 0; kb_commands[i]; i++)
+		fprintf(f, "  %-12s %s\n", kb_commands[i]->name, kb_commands[i]->summary);
+	fputs("\nkbloat help <command> or kbloat <command> --help shows a command's options;\n"
+	      "man kbloat has them all.\n",
+	      f);
+}
+
+static const struct kb_command *find_command(const char *name)
+{
+	size_t i;
+
+	for (i = 0; kb_commands[i]; i++)
+		if (!strcmp(kb_commands[i]->name, name))
+			return kb_commands[i];
+	return NULL;
+}
+
+/* kbloat help [COMMAND] */
+static int help(int argc, const char **argv)
+{
+	const struct kb_command *cmd;
+
+	if (argc < 2) {
+		general_usage(stdout);
+		return KB_EXIT_OK;
+	}
+	cmd = find_command(argv[1]);
+	if (!cmd) {
+		kb_errorf("'%s' is not a kbloat command; see 'kbloat help'", argv[1]);
+		return KB_EXIT_USAGE;
+	}
+	kb_usage_print(cmd, 0);
+	return KB_EXIT_OK;
+}
+
+/* Parses cmd's options, checks its arguments, does its setup, runs it. */
+static int run_command(const struct kb_command *cmd, int argc, const char **argv)
+{
+	struct kb_ctx ctx = { NULL };
+	int n, rc;
+
+	if (cmd->legacy)
+		return cmd->legacy(argc, (char **)argv);
+	n = kb_parse_options(cmd, argc, argv);
+	if (n == KB_PARSE_HELP)
+		return KB_EXIT_OK;
+	if (n < 0)
+		return KB_EXIT_USAGE;
+	if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
+		if (n < cmd->min_args)
+			kb_errorf("%s: too few arguments", cmd->name);
+		else
+			kb_errorf("%s: unexpected argument '%s'", cmd->name, argv[cmd->max_args]);
+		kb_usage_print(cmd, 1);
+		return KB_EXIT_USAGE;
+	}
+	if ((cmd->setup & KB_SETUP_STORE) &&
+	    kb_store_open(&ctx.store, *cmd->db, !!(cmd->setup & KB_SETUP_STORE_CREATE)))
+		return kb_report_error();
+	rc = cmd->run(&ctx, n, argv);
+	kb_store_close(ctx.store);
+	return rc;
+}
 
 char *kb_make_outdir(const char *out)
 {
@@ -102,12 +138,6 @@ void kb_warnf(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
-int kb_usage(const char *usage)
-{
-	fputs(usage, stderr);
-	return KB_EXIT_USAGE;
-}
-
 int kb_json_print(json_t *j)
 {
 	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
@@ -142,6 +172,42 @@ long kb_parse_count(const char *s)
 	return v;
 }
 
+int main(int argc, char **argv)
+{
+	const char **args = (const char **)argv;
+	const struct kb_command *cmd;
+	int rc;
+
+	if (argc < 2) {
+		general_usage(stderr);
+		return KB_EXIT_USAGE;
+	}
+	if (!strcmp(args[1], "--help") || !strcmp(args[1], "-h") || !strcmp(args[1], "help"))
+		return help(argc - 1, args + 1);
+	if (!strcmp(args[1], "--version")) {
+		printf("kbloat %s\n", KB_VERSION);
+		return KB_EXIT_OK;
+	}
+	cmd = find_command(args[1]);
+	if (!cmd) {
+		kb_errorf("'%s' is not a kbloat command; see 'kbloat help'", args[1]);
+		return KB_EXIT_USAGE;
+	}
+	rc = run_command(cmd, argc - 1, args + 1);
+	if (fflush(stdout) && rc == KB_EXIT_OK) {
+		kb_errorf("stdout: %s", strerror(errno));
+		rc = KB_EXIT_USAGE;
+	}
+	return rc;
+}
+
+/* FIXME(issue 14): what the commands that parse their own options still use */
+int kb_usage(const char *usage)
+{
+	fputs(usage, stderr);
+	return KB_EXIT_USAGE;
+}
+
 long kb_limit_arg(const char *arg)
 {
 	long v = kb_parse_count(arg);
@@ -153,31 +219,35 @@ long kb_limit_arg(const char *arg)
 	return v;
 }
 
-int main(int argc, char **argv)
+int kb_by_arg(const char *arg)
 {
-	size_t i;
-	int rc;
+	int by = kb_by_parse(arg);
 
-	if (argc < 2)
-		return kb_usage(usage_text);
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
-		fputs(usage_text, stdout);
-		return KB_EXIT_OK;
+	if (by < 0)
+		kb_errorf("--by %s: not one of symbol, file, dir, subsystem, section, class", arg);
+	return by;
+}
+
+int kb_scope_opt(struct kb_scope *sc, int c, const char *arg)
+{
+	switch (c) {
+	case 's':
+		sc->subsystem = arg;
+		return 1;
+	case 'p':
+		sc->path = arg;
+		return 1;
+	case 'y':
+		sc->symbol = arg;
+		return 1;
+	case 'k':
+		sc->cls = kb_class_parse(arg);
+		if (sc->cls >= 0)
+			return 1;
+		kb_errorf("--class %s: not one of text, rodata, data, bss, init, percpu, other",
+			  arg);
+		return -1;
+	default:
+		return 0;
 	}
-	if (!strcmp(argv[1], "--version")) {
-		printf("kbloat %s\n", KB_VERSION);
-		return KB_EXIT_OK;
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++) {
-		if (strcmp(argv[1], commands[i].name))
-			continue;
-		rc = commands[i].fn(argc - 1, argv + 1);
-		if (fflush(stdout) && rc == KB_EXIT_OK) {
-			kb_errorf("stdout: %s", strerror(errno));
-			rc = KB_EXIT_USAGE;
-		}
-		return rc;
-	}
-	kb_errorf("'%s' is not a kbloat command; see 'kbloat --help'", argv[1]);
-	return KB_EXIT_USAGE;
 }

@@ -10,7 +10,6 @@
 
 #include <jansson.h>
 
-#define KB_DEFAULT_DB "kbloat.db"
 
 /* A narrowing of the breakdown rows (items of kind 0) to one subsystem, path or symbol. */
 struct kb_scope {
