@@ -188,7 +188,7 @@ static int show(struct kb_store *s, int64_t build, int json)
 	if (h.distance > 1)
 		printf("against %.12s, %lld commits back (the ones between were not built)\n\n",
 		       h.parent_sha, (long long)h.distance);
-	kb_print_bom(&b, "Function");
+	kb_bom_write_text(stdout, &b, "Function");
 	putchar('\n');
 	kb_rollup_print(&subs, "subsystem");
 	if (json_array_size(opts)) {

@@ -6,7 +6,9 @@
 #ifndef KBLOAT_H
 #define KBLOAT_H
 
+#include "bom.h"
 #include "files.h"
+#include "json.h"
 #include "parse-options.h"
 
 #include <jansson.h>
@@ -127,17 +129,7 @@ void kb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
-/* A JSON integer from a byte count (jansson's json_int_t is long long). */
-json_t *kb_json_u64(uint64_t v);
-/* An address as a JSON string "0xffffffff81000000" (JSON numbers cannot hold them all). */
-json_t *kb_json_addr(uint64_t v);
 struct kb_maint;
-struct kb_bom;
-/* bloat-o-meter's text of one block ("Function", "Data", ...), and the same as JSON */
-void kb_print_bom(const struct kb_bom *b, const char *title);
-json_t *kb_bom_json(const struct kb_bom *b, const char *title);
-/* (after - before) * 100 / before, as bloat-o-meter computes its "chg" */
-double kb_change_percent(uint64_t before, uint64_t after);
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses a non-negative decimal count; returns -1 on error. */

@@ -147,19 +147,6 @@ int kb_json_print(json_t *j)
 	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
 }
 
-json_t *kb_json_u64(uint64_t v)
-{
-	return json_integer((json_int_t)v);
-}
-
-json_t *kb_json_addr(uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
-	return json_string(buf);
-}
-
 long kb_parse_count(const char *s)
 {
 	char *end;
