@@ -203,8 +203,8 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 	if (!o->no_dwarf) {
 		rc = kb_dwarf_read(a->img, o->src, &a->decl, &a->cu, &a->dwarf);
 		if (rc == KB_ERR) {
-			fprintf(stderr, "kbloat: warning: %s; attributing by %s only\n",
-				kb_error_last(), o->map ? "the map and symbols" : "symbols");
+			snprintf(a->warning, sizeof(a->warning), "%s; attributing by %s only",
+				 kb_error_last(), o->map ? "the map and symbols" : "symbols");
 			kb_attr_release(&a->decl);
 			kb_attr_release(&a->cu);
 			kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);

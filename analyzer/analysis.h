@@ -30,12 +30,13 @@ struct kb_analysis {
 	uint64_t prov_bytes[KB_PROV_NR]; /* bytes attributed by each provenance, padding aside */
 	uint64_t padding_bytes; /* bytes of [padding] rows */
 	struct kb_strtab names; /* strings made here: subsystems, sources */
+	char warning[512]; /* what went wrong but was worked around ("": nothing) */
 };
 
 /*
  * Runs the stages on path. Bad input returns KB_ERR (kb_error_last() names the file);
- * unreadable DWARF is only warned about, once, and attribution falls back to the map and
- * symbols.
+ * unreadable DWARF is not an error: attribution falls back to the map and symbols, and
+ * (*out)->warning says so, for the caller to print.
  */
 int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o);
 void kb_analysis_free(struct kb_analysis *a);

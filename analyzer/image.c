@@ -418,7 +418,6 @@ void kb_image_free(struct kb_image *img)
 	free(img->secs);
 	free(img->syms);
 	free(img->path);
-	kb_arena_release(&img->arena);
 	free(img);
 }
 

@@ -16,8 +16,6 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "arena.h"
-
 enum kb_class {
 	KB_CLS_TEXT,
 	KB_CLS_RODATA,
@@ -76,8 +74,6 @@ struct kb_image {
 	uint64_t init_begin, init_end;
 	int has_rodata_range; /* __start_rodata/__end_rodata */
 	uint64_t rodata_begin, rodata_end;
-
-	struct kb_arena arena;
 };
 
 /*

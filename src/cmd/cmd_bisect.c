@@ -17,7 +17,6 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,18 +26,7 @@
  * error of kbloat's must not be taken for a bad commit. */
 #define KB_EXIT_BISECT_ABORT 128
 
-static const char bisect_usage[] =
-	"usage: kbloat bisect --repo R --config SPEC --good A --bad B [--min SIZE]\n"
-	"                     [--subsystem S] [--db DB] [build options] [--json]\n"
-	"       kbloat bisect-run --repo R --config SPEC --good A --min SIZE [--subsystem S]\n"
-	"                     [--db DB] [build options] [REV]\n"
-	"\n"
-	"  --min SIZE       the growth since --good that makes a commit bad (40K, 1.5M);\n"
-	"                   bisect's default: more than half the growth from A to B\n"
-	"  --subsystem S    the size of subsystem S (as MAINTAINERS names it), not the image\n"
-	"  build options    --arch, --cross, --llvm, -j, --cc-wrapper, --timeout, --workdir,\n"
-	"                   as collect takes them\n"
-	"\n"
+static const char bisect_run_epilogue[] =
 	"bisect-run measures REV (default: the repository's HEAD, where git bisect put it) and\n"
 	"exits 0 (good), 1 (bad: grown by SIZE or more since A), 125 (does not build: skip) or\n"
 	"128 (kbloat's own error: git bisect run stops).\n";
@@ -46,8 +34,8 @@ static const char bisect_usage[] =
 struct bisect_opts {
 	struct kb_collect_opts co;
 	const char *config, *good, *bad, *subsystem, *rev;
-	uint64_t min;
-	int have_min, json, run;
+	int64_t min; /* -1: not given */
+	int json, run;
 };
 
 /* The size that decides: the image's total, or the subsystem's rows. */
@@ -63,6 +51,8 @@ static int measure(struct kb_collector *c, const struct bisect_opts *o, const ch
 
 	if (kb_collect_build(c, sha, 0, out))
 		return KB_ERR;
+	if (out->warning[0])
+		kb_warnf("%.12s: %s", sha, out->warning);
 	if (out->status != KB_OUT_OK || !o->subsystem) {
 		*size = out->total;
 		return 0;
@@ -130,7 +120,7 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	}
 	ends = c->built - built0; /* the ends, when they were not recorded yet */
 	built0 = c->built;
-	min = o->have_min ? (int64_t)o->min : (top - base) / 2 + 1;
+	min = o->min >= 0 ? o->min : (top - base) / 2 + 1;
 	fprintf(stderr,
 		"bisect: %zu commits, %s %lld -> %lld bytes (%+lld); looking for the first "
 		"that is %lld or more above %.12s\n",
@@ -233,116 +223,63 @@ static int bisect_run(struct kb_collector *c, const struct bisect_opts *o)
 	return size - base >= (int64_t)o->min ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
 }
 
-static int run(int argc, char **argv, int is_run)
+static struct bisect_opts o = { .co.db = "kbloat.db",
+				.config = "tinyconfig",
+				.rev = "HEAD",
+				.min = -1 };
+static long jobs;
+
+#define BISECT_OPTIONS                                                                            \
+	KB_OPT_STRING_F(0, "repo", &o.co.repo, "R", "the kernel repository", KB_OPT_REQUIRED),    \
+		KB_OPT_STRING(0, "config", &o.config, "SPEC",                                     \
+			      "the config to build (default tinyconfig), as collect's"),          \
+		KB_OPT_STRING_F(0, "good", &o.good, "A", "a commit known good", KB_OPT_REQUIRED), \
+		KB_OPT_STRING(0, "subsystem", &o.subsystem, "S",                                  \
+			      "the size of subsystem S (as MAINTAINERS names it), not the "       \
+			      "image"),                                                           \
+		KB_OPT_DB(&o.co.db)
+
+static const struct kb_option bisect_options[] = {
+	BISECT_OPTIONS,
+	KB_OPT_STRING_F(0, "bad", &o.bad, "B", "a later commit known bad", KB_OPT_REQUIRED),
+	KB_OPT_SIZE(0, "min", &o.min, "SIZE",
+		    "the growth since --good that makes a commit bad (40K, 1.5M; default: more "
+		    "than half the growth from A to B)"),
+	KB_OPT_JSON(&o.json),
+	KB_OPT_GROUP("build options (as collect takes them):"),
+	KB_OPT_BUILD(&o.co, &jobs),
+	KB_OPT_END(),
+};
+
+static const struct kb_option bisect_run_options[] = {
+	BISECT_OPTIONS,
+	KB_OPT_SIZE(0, "min", &o.min, "SIZE",
+		    "the growth since --good that makes a commit bad (40K, 1.5M)"),
+	KB_OPT_GROUP("build options (as collect takes them):"),
+	KB_OPT_BUILD(&o.co, &jobs),
+	KB_OPT_END(),
+};
+
+static int run_either(int argc, const char **argv, int is_run)
 {
-	static const struct option opts[] = {
-		{ "repo", required_argument, NULL, 'R' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "good", required_argument, NULL, 'g' },
-		{ "bad", required_argument, NULL, 'b' },
-		{ "min", required_argument, NULL, 'm' },
-		{ "subsystem", required_argument, NULL, 's' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "workdir", required_argument, NULL, 'W' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "cross", required_argument, NULL, 'X' },
-		{ "llvm", no_argument, NULL, 'L' },
-		{ "cc-wrapper", required_argument, NULL, 'w' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "json", no_argument, NULL, 'J' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
 	int usage_rc = is_run ? KB_EXIT_BISECT_ABORT : KB_EXIT_USAGE;
-	struct bisect_opts o = { 0 };
 	struct kb_collector *c = NULL;
-	long jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int ch, rc;
+	int rc;
 
 	o.run = is_run;
-	o.co.db = "kbloat.db";
-	o.co.arch = "x86_64";
-	o.config = "tinyconfig";
-	o.rev = "HEAD";
-	while ((ch = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
-		switch (ch) {
-		case 'R':
-			o.co.repo = optarg;
-			break;
-		case 'c':
-			o.config = optarg;
-			break;
-		case 'g':
-			o.good = optarg;
-			break;
-		case 'b':
-			o.bad = optarg;
-			break;
-		case 'm':
-			if (kb_parse_size(optarg, &o.min) || o.min > INT64_MAX) {
-				kb_errorf("--min %s: not a size (40K, 40KB, 40KiB, 1.5M)", optarg);
-				return usage_rc;
-			}
-			o.have_min = 1;
-			break;
-		case 's':
-			o.subsystem = optarg;
-			break;
-		case 'D':
-			o.co.db = optarg;
-			break;
-		case 'W':
-			o.co.workdir = optarg;
-			break;
-		case 'a':
-			o.co.arch = optarg;
-			break;
-		case 'X':
-			o.co.cross = optarg;
-			break;
-		case 'L':
-			o.co.llvm = 1;
-			break;
-		case 'w':
-			o.co.cc_wrapper = optarg;
-			break;
-		case 'T':
-			o.co.timeout = kb_parse_duration(optarg);
-			if (o.co.timeout <= 0) {
-				kb_errorf("--timeout %s: not a duration (90s, 30m, 2h)", optarg);
-				return usage_rc;
-			}
-			break;
-		case 'j':
-			jobs = kb_parse_count(optarg);
-			if (jobs < 1) {
-				kb_errorf("-j %s: not a positive count", optarg);
-				return usage_rc;
-			}
-			break;
-		case 'J':
-			o.json = 1;
-			break;
-		case 'h':
-			fputs(bisect_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			kb_usage(bisect_usage);
-			return usage_rc;
-		}
-	}
-	if (is_run && optind < argc)
-		o.rev = argv[optind++];
-	if (optind != argc || !o.co.repo || !o.good || (is_run ? !o.have_min || o.bad : !o.bad)) {
-		kb_usage(bisect_usage);
+	if (is_run && argc)
+		o.rev = argv[0];
+	if (is_run && o.min < 0) {
+		kb_errorf("bisect-run: --min SIZE is required");
 		return usage_rc;
 	}
 	o.co.configs = &o.config;
 	o.co.nconfigs = 1;
-	o.co.jobs = (int)jobs;
+	if (!jobs)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	o.co.jobs = jobs > 0 ? (int)jobs : 1;
 	if (kb_collector_open(&c, &o.co)) {
 		kb_report_error();
-		kb_collector_close(c);
 		return usage_rc;
 	}
 	if (c->reaped_make)
@@ -353,34 +290,38 @@ static int run(int argc, char **argv, int is_run)
 	return rc;
 }
 
-int cmd_bisect(int argc, char **argv)
+static int run_bisect(struct kb_ctx *ctx, int argc, const char **argv)
 {
-	return run(argc, argv, 0);
+	(void)ctx;
+	return run_either(argc, argv, 0);
 }
 
-int cmd_bisect_run(int argc, char **argv)
+static int run_bisect_run(struct kb_ctx *ctx, int argc, const char **argv)
 {
-	return run(argc, argv, 1);
+	(void)ctx;
+	return run_either(argc, argv, 1);
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_bisect = {
 	.name = "bisect",
 	.summary = "the first commit that grew the kernel by a threshold",
-	.usage =
-		(const char *const[]){
-			"bisect --repo R --config SPEC --good A --bad B [--min SIZE] [options]",
-			NULL },
-	.legacy = cmd_bisect,
+	.usage = (const char *const[]){ "bisect --repo R --good A --bad B [--config SPEC] "
+					"[--min SIZE] [options]",
+					NULL },
+	.options = bisect_options,
+	.max_args = 0,
+	.run = run_bisect,
 };
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_bisect_run = {
 	.name = "bisect-run",
 	.summary = "the same for one commit, as a git bisect run script",
-	.usage =
-		(const char *const[]){
-			"bisect-run --repo R --config SPEC --good A --min SIZE [options] [REV]",
-			NULL },
-	.legacy = cmd_bisect_run,
+	.usage = (const char *const[]){ "bisect-run --repo R --good A --min SIZE [--config SPEC] "
+					"[options] [REV]",
+					NULL },
+	.options = bisect_run_options,
+	.max_args = 1,
+	.usage_status = KB_EXIT_BISECT_ABORT,
+	.epilogue = bisect_run_epilogue,
+	.run = run_bisect_run,
 };

@@ -11,31 +11,12 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <time.h>
 #include <unistd.h>
-
-static const char collect_usage[] =
-	"usage: kbloat collect --repo LINUX --range A..B [--config SPEC...] [options]\n"
-	"\n"
-	"  --config SPEC      tinyconfig (default), allnoconfig, defconfig or modular, with\n"
-	"                     fragments: tinyconfig+kvm-guest+my.config (repeatable)\n"
-	"  --db DB            the database (default kbloat.db); --workdir DIR (default DB.work)\n"
-	"  --arch ARCH        kbuild's ARCH (default: this machine's); --cross PREFIX, --llvm\n"
-	"  --first-parent     follow the first-parent line only\n"
-	"  --every N          every Nth commit of the range (always its last); --tags: tagged only\n"
-	"  --shard K/N        the Kth of N contiguous slices of the commits (for several machines)\n"
-	"  -j N               make's jobs (default: the processors)\n"
-	"  --cc-wrapper W     ccache, distcc or icecc: CC=\"W gcc\"\n"
-	"  --timeout T        a build's time limit: 90s, 30m, 2h (default none)\n"
-	"  --keep-going       go on after 5 failed builds in a row (default: stop, the tools\n"
-	"                     rather than the commits are likely broken)\n"
-	"  --retry-failed     build again the builds recorded as failed\n"
-	"  --dry-run          list the builds the walk would make, build nothing\n";
 
 #define FAILS_IN_A_ROW 5
 
@@ -147,8 +128,14 @@ static void clear_bar(const struct progress *p)
 
 static const char *const outcome_names[] = { "ok", "failed", "timed out", "stopped" };
 
-static int do_collect(const struct kb_collect_opts *o, const char *range, int first_parent,
-		      int tags, long every, long shard_k, long shard_n, int keep_going, int dry_run)
+/* How the range is walked and what the walk does on failure. */
+struct walk_opts {
+	const char *range;
+	int first_parent, tags, keep_going, dry_run;
+	long every, shard_k, shard_n;
+};
+
+static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *wo)
 {
 	struct kb_collector *c = NULL;
 	struct walk w = { NULL, 0 };
@@ -157,8 +144,8 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 	int rc = KB_EXIT_USAGE;
 
 	if (kb_collector_open(&c, o) ||
-	    kb_repo_range(c->repo, range, first_parent, &w.shas, &w.n) ||
-	    select_commits(c->repo, &w, tags, every, shard_k, shard_n))
+	    kb_repo_range(c->repo, wo->range, wo->first_parent, &w.shas, &w.n) ||
+	    select_commits(c->repo, &w, wo->tags, wo->every, wo->shard_k, wo->shard_n))
 		goto err;
 	if (c->reaped_make)
 		kb_warnf("%s: ended a make an earlier, killed kbloat left running", c->work);
@@ -177,7 +164,7 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 			double t0 = now();
 			int found;
 
-			if (dry_run) {
+			if (wo->dry_run) {
 				found = kb_collect_needed(c, w.shas[i], k, &b);
 				if (found < 0) {
 					kb_commit_info_release(&ci);
@@ -194,6 +181,10 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 				goto err;
 			}
 			p.done++;
+			if (out.warning[0]) {
+				clear_bar(&p);
+				kb_warnf("%.12s %s: %s", ci.sha, c->cfgs[k].spec.name, out.warning);
+			}
 			if (out.status == KB_OUT_STOPPED)
 				break;
 			if (out.already) {
@@ -220,7 +211,7 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 				in_a_row++;
 			}
 			fprintf(stderr, " %.1fs  %s\n", out.seconds, ci.subject);
-			if (in_a_row >= FAILS_IN_A_ROW && !keep_going) {
+			if (in_a_row >= FAILS_IN_A_ROW && !wo->keep_going) {
 				kb_commit_info_release(&ci);
 				kb_errorf(
 					"%d builds in a row failed (the last: %.12s, %s); stopping, as "
@@ -233,7 +224,7 @@ static int do_collect(const struct kb_collect_opts *o, const char *range, int fi
 		kb_commit_info_release(&ci);
 	}
 	clear_bar(&p);
-	if (dry_run) {
+	if (wo->dry_run) {
 		rc = KB_EXIT_OK;
 		goto out;
 	}
@@ -257,150 +248,74 @@ out:
 
 /* kbuild's ARCH for this machine, as the kernel's top Makefile derives SUBARCH */
 
-int cmd_collect(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "repo", required_argument, NULL, 'R' },
-		{ "range", required_argument, NULL, 'r' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "db", required_argument, NULL, 'D' },
-		{ "workdir", required_argument, NULL, 'W' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "cross", required_argument, NULL, 'X' },
-		{ "llvm", no_argument, NULL, 'L' },
-		{ "first-parent", no_argument, NULL, 'f' },
-		{ "every", required_argument, NULL, 'e' },
-		{ "tags", no_argument, NULL, 't' },
-		{ "shard", required_argument, NULL, 's' },
-		{ "cc-wrapper", required_argument, NULL, 'w' },
-		{ "timeout", required_argument, NULL, 'T' },
-		{ "keep-going", no_argument, NULL, 'k' },
-		{ "retry-failed", no_argument, NULL, 'F' },
-		{ "dry-run", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kb_collect_opts o = { 0 };
-	const char **configs = NULL, *range = NULL;
-	size_t alloc = 0;
-	long every = 0, shard_k = 1, shard_n = 1, jobs = sysconf(_SC_NPROCESSORS_ONLN);
-	int first_parent = 0, tags = 0, keep_going = 0, dry_run = 0, c, rc;
+static struct kb_collect_opts co = { .db = "kbloat.db" };
+static struct kb_strlist configs;
+static long jobs;
+static struct walk_opts wo = { .shard_k = 1, .shard_n = 1 };
 
-	o.db = "kbloat.db";
-	o.arch = kb_host_arch();
-	while ((c = getopt_long(argc, argv, "hj:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'R':
-			o.repo = optarg;
-			break;
-		case 'r':
-			range = optarg;
-			break;
-		case 'c':
-			ALLOC_GROW(configs, o.nconfigs + 1, alloc);
-			configs[o.nconfigs++] = optarg;
-			break;
-		case 'D':
-			o.db = optarg;
-			break;
-		case 'W':
-			o.workdir = optarg;
-			break;
-		case 'a':
-			o.arch = optarg;
-			break;
-		case 'X':
-			o.cross = optarg;
-			break;
-		case 'L':
-			o.llvm = 1;
-			break;
-		case 'f':
-			first_parent = 1;
-			break;
-		case 'e':
-			every = kb_parse_count(optarg);
-			if (every < 1) {
-				kb_errorf("--every %s: not a positive count", optarg);
-				free(configs);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 't':
-			tags = 1;
-			break;
-		case 's':
-			if (parse_shard(optarg, &shard_k, &shard_n)) {
-				kb_errorf("--shard %s: not K/N with 1 <= K <= N", optarg);
-				free(configs);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 'w':
-			if (strcmp(optarg, "ccache") && strcmp(optarg, "distcc") &&
-			    strcmp(optarg, "icecc")) {
-				kb_errorf("--cc-wrapper %s: not ccache, distcc or icecc", optarg);
-				free(configs);
-				return KB_EXIT_USAGE;
-			}
-			o.cc_wrapper = optarg;
-			break;
-		case 'T':
-			o.timeout = kb_parse_duration(optarg);
-			if (o.timeout <= 0) {
-				kb_errorf("--timeout %s: not a duration (90s, 30m, 2h)", optarg);
-				free(configs);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			jobs = kb_parse_count(optarg);
-			if (jobs < 1) {
-				kb_errorf("-j %s: not a positive count", optarg);
-				free(configs);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 'k':
-			keep_going = 1;
-			break;
-		case 'F':
-			o.retry_failed = 1;
-			break;
-		case 'n':
-			dry_run = 1;
-			break;
-		case 'h':
-			free(configs);
-			fputs(collect_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			free(configs);
-			return kb_usage(collect_usage);
-		}
+static int opt_shard(const struct kb_option *opt, const char *arg)
+{
+	(void)opt;
+	if (parse_shard(arg, &wo.shard_k, &wo.shard_n)) {
+		kb_errorf("--shard %s: not K/N with 1 <= K <= N", arg);
+		return -1;
 	}
-	if (optind != argc || !o.repo || !range) {
-		free(configs);
-		return kb_usage(collect_usage);
-	}
-	if (!o.nconfigs) {
-		ALLOC_GROW(configs, 1, alloc);
-		configs[o.nconfigs++] = "tinyconfig";
-	}
-	o.configs = configs;
-	o.jobs = jobs > 0 ? (int)jobs : 1;
-	rc = do_collect(&o, range, first_parent, tags, every, shard_k, shard_n, keep_going,
-			dry_run);
-	free(configs);
+	return 0;
+}
+
+static const struct kb_option options[] = {
+	KB_OPT_STRING_F(0, "repo", &co.repo, "LINUX", "the kernel repository", KB_OPT_REQUIRED),
+	KB_OPT_STRING_F(0, "range", &wo.range, "A..B", "the commits to build (git's range syntax)",
+			KB_OPT_REQUIRED),
+	KB_OPT_LIST(0, "config", &configs, "SPEC",
+		    "tinyconfig (default), allnoconfig, defconfig or modular, with fragments: "
+		    "tinyconfig+kvm-guest+my.config (repeatable)"),
+	KB_OPT_DB(&co.db),
+	KB_OPT_BOOL(0, "first-parent", &wo.first_parent, "follow the first-parent line only"),
+	KB_OPT_POSITIVE(0, "every", &wo.every, "N",
+			"every Nth commit of the range (always its last)"),
+	KB_OPT_BOOL(0, "tags", &wo.tags, "tagged commits only"),
+	KB_OPT_CALLBACK(0, "shard", NULL, "K/N",
+			"the Kth of N contiguous slices of the commits (for several machines)",
+			opt_shard),
+	KB_OPT_BOOL(0, "keep-going", &wo.keep_going,
+		    "go on after 5 failed builds in a row (default: stop, the tools rather "
+		    "than the commits are likely broken)"),
+	KB_OPT_BOOL(0, "retry-failed", &co.retry_failed,
+		    "build again the builds recorded as failed"),
+	KB_OPT_BOOL(0, "dry-run", &wo.dry_run,
+		    "list the builds the walk would make, build nothing"),
+	KB_OPT_GROUP("build options (collect, bisect and bisect-run take them alike):"),
+	KB_OPT_BUILD(&co, &jobs),
+	KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
+{
+	int rc;
+
+	(void)ctx;
+	(void)argc;
+	(void)argv;
+	if (!configs.n)
+		kb_strlist_push(&configs, "tinyconfig");
+	co.configs = configs.v;
+	co.nconfigs = configs.n;
+	if (!jobs)
+		jobs = sysconf(_SC_NPROCESSORS_ONLN);
+	co.jobs = jobs > 0 ? (int)jobs : 1;
+	rc = do_collect(&co, &wo);
+	kb_strlist_release(&configs);
 	return rc;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_collect = {
 	.name = "collect",
 	.summary = "build a commit range in each config and record it",
-	.usage =
-		(const char *const[]){
-			"collect --repo LINUX --range A..B [--config SPEC...] [options]", NULL },
-	.legacy = cmd_collect,
+	.usage = (const char *const[]){ "collect --repo LINUX --range A..B [--config SPEC...] "
+					"[options]",
+					NULL },
+	.options = options,
+	.max_args = 0,
+	.run = run,
 };

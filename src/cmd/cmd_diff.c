@@ -13,22 +13,9 @@
 #include "strtab.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char diff_usage[] =
-	"usage: kbloat diff [options] OLD NEW\n"
-	"\n"
-	"  -c              categorize: functions, data and read-only data apart\n"
-	"  -d              data symbols only (bss, data, rodata)\n"
-	"  -t              text symbols only\n"
-	"  --by KEY        roll deltas up by file, dir, subsystem, class, section or symbol\n"
-	"  --old-map FILE  linker map of OLD (for --by without DWARF)\n"
-	"  --new-map FILE  linker map of NEW\n"
-	"  --src TREE      kernel tree: paths relative to it, subsystems from its MAINTAINERS\n"
-	"  --json          JSON instead of text\n";
 
 static int diff_bom(const char *oldp, const char *newp, int mode, int json)
 {
@@ -98,10 +85,18 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	struct kb_rollup r = KB_ROLLUP_INIT;
 	int rc = KB_EXIT_OK;
 
-	if (kb_analysis_run(&old, oldp, oo) || kb_analysis_run(&new, newp, no)) {
+	if (kb_analysis_run(&old, oldp, oo)) {
 		rc = kb_report_error();
 		goto out;
 	}
+	if (old->warning[0])
+		kb_warnf("%s", old->warning);
+	if (kb_analysis_run(&new, newp, no)) {
+		rc = kb_report_error();
+		goto out;
+	}
+	if (new->warning[0])
+		kb_warnf("%s", new->warning);
 	add_side(&r, old, by, 0);
 	add_side(&r, new, by, 1);
 	kb_rollup_sort(&r);
@@ -112,7 +107,7 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 					     "total_after", (json_int_t) new->bd->total));
 		goto out;
 	}
-	kb_rollup_print(&r, kb_by_name(by));
+	kb_rollup_write_text(stdout, &r, kb_by_name(by));
 	printf("Total: Before=%llu, After=%llu, chg %+.2f%%\n", (unsigned long long)old->bd->total,
 	       (unsigned long long)new->bd->total,
 	       kb_change_percent(old->bd->total, new->bd->total));
@@ -123,61 +118,48 @@ out:
 	return rc;
 }
 
-int cmd_diff(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "old-map", required_argument, NULL, 'O' },
-		{ "new-map", required_argument, NULL, 'N' },
-		{ "src", required_argument, NULL, 's' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kb_analysis_opts oo = { 0 }, no = { 0 };
-	const char *src_arg = NULL;
-	char *src = NULL;
-	int c, mode = 0, by = -1, json = 0, rc;
+static struct kb_analysis_opts oo, no;
+static const char *src_arg;
+static int mode, by = -1, json;
 
-	while ((c = getopt_long(argc, argv, "cdth", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-		case 'd':
-		case 't':
-			if (mode && mode != c) {
-				kb_errorf("-c, -d and -t exclude each other");
-				return KB_EXIT_USAGE;
-			}
-			mode = c;
-			break;
-		case 'b':
-			by = kb_by_arg(optarg);
-			if (by < 0)
-				return KB_EXIT_USAGE;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'O':
-			oo.map = optarg;
-			break;
-		case 'N':
-			no.map = optarg;
-			break;
-		case 's':
-			src_arg = optarg;
-			break;
-		case 'h':
-			fputs(diff_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(diff_usage);
-		}
+/* -c, -d, -t: bloat-o-meter's modes, one at most */
+static int opt_mode(const struct kb_option *opt, const char *arg)
+{
+	(void)arg;
+	if (mode && mode != opt->short_name) {
+		kb_errorf("-c, -d and -t exclude each other");
+		return -1;
 	}
-	if (argc - optind != 2)
-		return kb_usage(diff_usage);
+	mode = opt->short_name;
+	return 0;
+}
+
+#define OPT_MODE(c, h)                                                              \
+	{                                                                           \
+		KB_OT_CALLBACK, (c), NULL, &mode, NULL, (h), KB_OPT_NOARG, opt_mode \
+	}
+
+static const struct kb_option options[] = {
+	OPT_MODE('c', "categorize: functions, data and read-only data apart"),
+	OPT_MODE('d', "data symbols only (bss, data, rodata)"),
+	OPT_MODE('t', "text symbols only"),
+	KB_OPT_BY(&by, "roll deltas up by file, dir, subsystem, class, section or symbol"),
+	KB_OPT_STRING(0, "old-map", &oo.map, "FILE", "linker map of OLD (for --by without DWARF)"),
+	KB_OPT_STRING(0, "new-map", &no.map, "FILE", "linker map of NEW"),
+	KB_OPT_SRC(&src_arg),
+	KB_OPT_JSON(&json),
+	KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
+{
+	char *src = NULL;
+	int rc;
+
+	(void)ctx;
+	(void)argc;
 	if (by < 0)
-		return diff_bom(argv[optind], argv[optind + 1], mode, json);
+		return diff_bom(argv[0], argv[1], mode, json);
 	if (mode) {
 		kb_errorf("-%c and --by exclude each other", mode);
 		return KB_EXIT_USAGE;
@@ -187,16 +169,18 @@ int cmd_diff(int argc, char **argv)
 		return rc;
 	oo.src = no.src = src;
 	no.maint = oo.maint;
-	rc = diff_rollup(argv[optind], argv[optind + 1], by, json, &oo, &no);
+	rc = diff_rollup(argv[0], argv[1], by, json, &oo, &no);
 	kb_maint_free(oo.maint);
 	free(src);
 	return rc;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_diff = {
 	.name = "diff",
 	.summary = "what grew and shrank, as scripts/bloat-o-meter prints it",
 	.usage = (const char *const[]){ "diff [options] OLD NEW", NULL },
-	.legacy = cmd_diff,
+	.options = options,
+	.min_args = 2,
+	.max_args = 2,
+	.run = run,
 };

@@ -13,24 +13,9 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char modular_usage[] =
-	"usage: kbloat modular --src TREE --build DIR [options]\n"
-	"       kbloat modular --db DB [--config NAME] [options]\n"
-	"\n"
-	"  --src TREE      the kernel source tree (Kconfig, Makefiles, MAINTAINERS)\n"
-	"  --build DIR     its O= build: vmlinux, vmlinux.map, .config, the object files\n"
-	"  --db DB         a collector's database: TREE and DIR are its work tree and the\n"
-	"                  build directory of --config (default tinyconfig) and --arch\n"
-	"  --config NAME   with --db: which config's build directory\n"
-	"  --arch ARCH     the kernel's ARCH (default: the .config's header)\n"
-	"  --by KEY        group the lists by option (default), dir or subsystem\n"
-	"  --top N         rows per list in text (default 20; 0: all)\n"
-	"  --json          the whole model as JSON: every object with its Makefile chain\n";
 
 enum mod_by { BY_OPTION, BY_DIR, BY_SUBSYSTEM };
 
@@ -637,71 +622,54 @@ static void paths_from_db(struct modular_opts *o, struct strbuf *src, struct str
 		o->build = build->buf;
 }
 
-int cmd_modular(int argc, char **argv)
+static struct modular_opts o = { .by = BY_OPTION, .top = 20 };
+
+static int opt_by(const struct kb_option *opt, const char *arg)
 {
-	static const struct option opts[] = { { "src", required_argument, NULL, 's' },
-					      { "build", required_argument, NULL, 'b' },
-					      { "db", required_argument, NULL, 'd' },
-					      { "config", required_argument, NULL, 'c' },
-					      { "arch", required_argument, NULL, 'a' },
-					      { "by", required_argument, NULL, 'B' },
-					      { "top", required_argument, NULL, 't' },
-					      { "json", no_argument, NULL, 'j' },
-					      { "help", no_argument, NULL, 'h' },
-					      { NULL, 0, NULL, 0 } };
-	struct modular_opts o = { NULL, NULL, NULL, NULL, NULL, BY_OPTION, 20, 0 };
+	if (!strcmp(arg, "option"))
+		*(enum mod_by *)opt->value = BY_OPTION;
+	else if (!strcmp(arg, "dir"))
+		*(enum mod_by *)opt->value = BY_DIR;
+	else if (!strcmp(arg, "subsystem"))
+		*(enum mod_by *)opt->value = BY_SUBSYSTEM;
+	else {
+		kb_errorf("--by %s: not option, dir or subsystem", arg);
+		return -1;
+	}
+	return 0;
+}
+
+static const struct kb_option options[] = {
+	KB_OPT_STRING(0, "src", &o.src, "TREE",
+		      "the kernel source tree (Kconfig, Makefiles, MAINTAINERS)"),
+	KB_OPT_STRING(0, "build", &o.build, "DIR",
+		      "its O= build: vmlinux, vmlinux.map, .config, the object files"),
+	KB_OPT_STRING(0, "db", &o.db, "DB",
+		      "a collector's database: TREE and DIR are its work tree and the build "
+		      "directory of --config (default tinyconfig) and --arch"),
+	KB_OPT_STRING(0, "config", &o.config, "NAME", "with --db: which config's build directory"),
+	KB_OPT_STRING(0, "arch", &o.arch, "ARCH",
+		      "kbuild's ARCH (default: the .config's header; with --db, the "
+		      "build directory's, this machine's by default)"),
+	KB_OPT_CALLBACK(0, "by", &o.by, "KEY",
+			"group the lists by option (default), dir or subsystem", opt_by),
+	KB_OPT_COUNT(0, "top", &o.top, "N", "rows per list in text (default 20; 0: all)"),
+	KB_OPT_BOOL(0, "json", &o.json,
+		    "the whole model as JSON: every object with its Makefile chain"),
+	KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
+{
 	struct strbuf dbsrc = STRBUF_INIT, dbbuild = STRBUF_INIT;
 	struct kb_modular_opts mo = { NULL, NULL, NULL, NULL };
 	struct kb_modular *m = NULL;
 	char *src = NULL, *build = NULL;
-	int c, rc = KB_EXIT_USAGE;
+	int rc = KB_EXIT_USAGE;
 
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 's':
-			o.src = optarg;
-			break;
-		case 'b':
-			o.build = optarg;
-			break;
-		case 'd':
-			o.db = optarg;
-			break;
-		case 'c':
-			o.config = optarg;
-			break;
-		case 'a':
-			o.arch = optarg;
-			break;
-		case 'B':
-			if (!strcmp(optarg, "option"))
-				o.by = BY_OPTION;
-			else if (!strcmp(optarg, "dir"))
-				o.by = BY_DIR;
-			else if (!strcmp(optarg, "subsystem"))
-				o.by = BY_SUBSYSTEM;
-			else {
-				kb_errorf("--by %s: not option, dir or subsystem", optarg);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 't':
-			o.top = kb_parse_count(optarg);
-			if (o.top < 0) {
-				kb_errorf("--top %s: not a count", optarg);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		default:
-			return kb_usage(modular_usage);
-		}
-	}
-	if (optind != argc)
-		return kb_usage(modular_usage);
+	(void)ctx;
+	(void)argc;
+	(void)argv;
 	if (o.db)
 		paths_from_db(&o, &dbsrc, &dbbuild);
 	else if (o.config) {
@@ -709,7 +677,8 @@ int cmd_modular(int argc, char **argv)
 		return KB_EXIT_USAGE;
 	}
 	if (!o.src || !o.build) {
-		rc = kb_usage(modular_usage);
+		kb_errorf("modular: needs --src TREE and --build DIR, or --db DB");
+		kb_usage_print(&kb_cmd_modular, 1);
 		goto out;
 	}
 	if (kb_open_src(o.src, &src, &mo.maint))
@@ -743,10 +712,12 @@ out:
 	return rc;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_modular = {
 	.name = "modular",
 	.summary = "what could leave the core: options, bytes, blockers",
-	.usage = (const char *const[]){ "modular --src TREE --build DIR [options]", NULL },
-	.legacy = cmd_modular,
+	.usage = (const char *const[]){ "modular --src TREE --build DIR [options]",
+					"modular --db DB [--config NAME] [options]", NULL },
+	.options = options,
+	.max_args = 0,
+	.run = run,
 };

@@ -5,6 +5,7 @@
  */
 #include "kbloat.h"
 
+#include "collect.h"
 #include "record.h"
 #include "repo.h"
 #include "run.h"
@@ -14,25 +15,10 @@
 #include "xalloc.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-static const char record_usage[] =
-	"usage: kbloat record --db DB --repo REPO --commit REV --config NAME [options] [IMAGE]\n"
-	"\n"
-	"  --arch ARCH         the architecture (default x86_64)\n"
-	"  --base TARGET       the config's base target (tinyconfig, allnoconfig, defconfig)\n"
-	"  --fragments LIST    the fragments merged on top of it\n"
-	"  --dotconfig FILE    the resulting .config: its options are stored\n"
-	"  --status STATUS     ok (default: needs IMAGE), failed or skipped\n"
-	"  --log FILE          the build log; its tail is stored for a failed build\n"
-	"  --build-seconds S   how long the build took\n"
-	"  --compiler TEXT     the compiler's version line; --linker TEXT likewise\n"
-	"  --map FILE          IMAGE's linker map;  --src TREE  the kernel tree\n"
-	"  --json              print what was recorded as JSON\n";
 
 struct record_opts {
 	const char *db, *repo, *commit, *config, *arch, *base, *fragments, *dotconfig;
@@ -49,17 +35,15 @@ static json_t *record_json(const struct record_opts *o, const char *sha,
 			 (json_int_t)res->total);
 }
 
-static int do_record(const struct record_opts *o)
+static int do_record(struct kb_store *store, const struct record_opts *o)
 {
-	struct kb_store *store = NULL;
 	struct kb_repo *repo = NULL;
 	struct kb_record_req req = { 0 };
 	struct kb_record_result res;
 	char sha[41], *src = NULL;
 	int ok = !strcmp(o->status, "ok"), rc = KB_EXIT_USAGE;
 
-	if (kb_store_open(&store, o->db, 1) || kb_repo_open(&repo, o->repo) ||
-	    kb_repo_resolve(repo, o->commit, sha))
+	if (kb_repo_open(&repo, o->repo) || kb_repo_resolve(repo, o->commit, sha))
 		goto err;
 	if (ok && kb_open_src(o->src, &src, &req.maint))
 		goto out;
@@ -78,6 +62,8 @@ static int do_record(const struct record_opts *o)
 	req.build_seconds = o->build_seconds;
 	if (kb_record_build(store, repo, sha, &req, &res))
 		goto err;
+	if (res.warning[0])
+		kb_warnf("%s", res.warning);
 	if (o->json) {
 		rc = kb_json_print(record_json(o, sha, &res));
 	} else {
@@ -95,121 +81,84 @@ out:
 	kb_maint_free(req.maint);
 	free(src);
 	kb_repo_free(repo);
-	kb_store_close(store);
 	return rc;
 }
 
-int cmd_record(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "db", required_argument, NULL, 'D' },
-		{ "repo", required_argument, NULL, 'R' },
-		{ "commit", required_argument, NULL, 'C' },
-		{ "config", required_argument, NULL, 'c' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "base", required_argument, NULL, 'B' },
-		{ "fragments", required_argument, NULL, 'F' },
-		{ "dotconfig", required_argument, NULL, 'o' },
-		{ "status", required_argument, NULL, 'S' },
-		{ "log", required_argument, NULL, 'l' },
-		{ "build-seconds", required_argument, NULL, 'T' },
-		{ "compiler", required_argument, NULL, 'P' },
-		{ "linker", required_argument, NULL, 'L' },
-		{ "map", required_argument, NULL, 'm' },
-		{ "src", required_argument, NULL, 's' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct record_opts o = { 0 };
-	char *end;
-	int c;
+static struct record_opts o = { .status = "ok" };
 
-	o.arch = "x86_64";
-	o.status = "ok";
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'D':
-			o.db = optarg;
-			break;
-		case 'R':
-			o.repo = optarg;
-			break;
-		case 'C':
-			o.commit = optarg;
-			break;
-		case 'c':
-			o.config = optarg;
-			break;
-		case 'a':
-			o.arch = optarg;
-			break;
-		case 'B':
-			o.base = optarg;
-			break;
-		case 'F':
-			o.fragments = optarg;
-			break;
-		case 'o':
-			o.dotconfig = optarg;
-			break;
-		case 'S':
-			o.status = optarg;
-			break;
-		case 'l':
-			o.log = optarg;
-			break;
-		case 'P':
-			o.compiler = optarg;
-			break;
-		case 'L':
-			o.linker = optarg;
-			break;
-		case 'm':
-			o.map = optarg;
-			break;
-		case 's':
-			o.src = optarg;
-			break;
-		case 'j':
-			o.json = 1;
-			break;
-		case 'T':
-			o.build_seconds = strtod(optarg, &end);
-			if (*end || end == optarg || o.build_seconds < 0) {
-				kb_errorf("--build-seconds %s: not a number of seconds", optarg);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 'h':
-			fputs(record_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(record_usage);
-		}
+static int opt_seconds(const struct kb_option *opt, const char *arg)
+{
+	char *end;
+	double v = strtod(arg, &end);
+
+	if (*end || end == arg || v < 0) {
+		kb_errorf("--build-seconds %s: not a number of seconds", arg);
+		return -1;
 	}
-	if (!o.db || !o.repo || !o.commit || !o.config)
-		return kb_usage(record_usage);
+	*(double *)opt->value = v;
+	return 0;
+}
+
+static const struct kb_option options[] = {
+	KB_OPT_STRING_F(0, "db", &o.db, "DB", "the database (created if missing)", KB_OPT_REQUIRED),
+	KB_OPT_STRING_F(0, "repo", &o.repo, "REPO", "the kernel repository", KB_OPT_REQUIRED),
+	KB_OPT_STRING_F(0, "commit", &o.commit, "REV", "the commit this build is of",
+			KB_OPT_REQUIRED),
+	KB_OPT_STRING_F(0, "config", &o.config, "NAME", "the config's name", KB_OPT_REQUIRED),
+	KB_OPT_ARCH(&o.arch),
+	KB_OPT_STRING(0, "base", &o.base, "TARGET",
+		      "the config's base target (tinyconfig, allnoconfig, defconfig)"),
+	KB_OPT_STRING(0, "fragments", &o.fragments, "LIST", "the fragments merged on top of it"),
+	KB_OPT_STRING(0, "dotconfig", &o.dotconfig, "FILE",
+		      "the resulting .config: its options are stored"),
+	KB_OPT_STRING(0, "status", &o.status, "STATUS",
+		      "ok (default: needs IMAGE), failed or skipped"),
+	KB_OPT_STRING(0, "log", &o.log, "FILE",
+		      "the build log; its tail is stored for a failed build"),
+	KB_OPT_CALLBACK(0, "build-seconds", &o.build_seconds, "S", "how long the build took",
+			opt_seconds),
+	KB_OPT_STRING(0, "compiler", &o.compiler, "TEXT", "the compiler's version line"),
+	KB_OPT_STRING(0, "linker", &o.linker, "TEXT", "the linker's version line"),
+	KB_OPT_STRING(0, "map", &o.map, "FILE", "IMAGE's linker map"),
+	KB_OPT_SRC(&o.src),
+	KB_OPT_BOOL(0, "json", &o.json, "print what was recorded as JSON"),
+	KB_OPT_END(),
+};
+
+static int check(int argc, const char **argv)
+{
+	if (!o.arch)
+		o.arch = kb_host_arch();
 	if (strcmp(o.status, "ok") && strcmp(o.status, "failed") && strcmp(o.status, "skipped")) {
 		kb_errorf("--status %s: not one of ok, failed, skipped", o.status);
 		return KB_EXIT_USAGE;
 	}
-	o.image = optind < argc ? argv[optind] : NULL;
-	if (argc - optind > 1 || (!strcmp(o.status, "ok") != !!o.image)) {
+	o.image = argc ? argv[0] : NULL;
+	if (!strcmp(o.status, "ok") != !!o.image) {
 		kb_errorf(o.image ? "an IMAGE is recorded only for an ok build" :
 				    "an ok build needs its IMAGE");
 		return KB_EXIT_USAGE;
 	}
-	return do_record(&o);
+	return KB_EXIT_OK;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
+{
+	(void)argc;
+	(void)argv;
+	return do_record(ctx->store, &o);
+}
+
 const struct kb_command kb_cmd_record = {
 	.name = "record",
 	.summary = "store one build of a commit in the database",
-	.usage =
-		(const char *const[]){
-			"record --db DB --repo REPO --commit REV --config NAME [options] [IMAGE]",
-			NULL },
-	.legacy = cmd_record,
+	.usage = (const char *const[]){ "record --db DB --repo REPO --commit REV --config NAME "
+					"[options] [IMAGE]",
+					NULL },
+	.options = options,
+	.max_args = 1,
+	.setup = KB_SETUP_STORE | KB_SETUP_STORE_CREATE,
+	.db = &o.db,
+	.check = check,
+	.run = run,
 };

@@ -190,7 +190,7 @@ static int show(struct kb_store *s, int64_t build, int json)
 		       h.parent_sha, (long long)h.distance);
 	kb_bom_write_text(stdout, &b, "Function");
 	putchar('\n');
-	kb_rollup_print(&subs, "subsystem");
+	kb_rollup_write_text(stdout, &subs, "subsystem");
 	if (json_array_size(opts)) {
 		printf("\nconfig options that changed:\n");
 		for (i = 0; i < json_array_size(opts); i++) {

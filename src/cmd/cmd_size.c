@@ -9,15 +9,9 @@
 #include "error.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-static const char size_usage[] =
-	"usage: kbloat size [--json] IMAGE...\n"
-	"\n"
-	"  --json    one object per image: Berkeley split, classes and allocated sections\n";
 
 static void print_berkeley(struct kb_image **imgs, int n)
 {
@@ -83,34 +77,23 @@ static json_t *image_json(const struct kb_image *img)
 	return o;
 }
 
-int cmd_size(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct kb_image **imgs;
-	int json = 0, c, i, n, rc = KB_EXIT_OK;
+static int json;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(size_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(size_usage);
-		}
-	}
-	n = argc - optind;
-	if (n < 1)
-		return kb_usage(size_usage);
+static const struct kb_option options[] = {
+	KB_OPT_BOOL(0, "json", &json,
+		    "one object per image: Berkeley split, classes and allocated sections"),
+	KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int n, const char **argv)
+{
+	struct kb_image **imgs;
+	int i, rc = KB_EXIT_OK;
+
+	(void)ctx;
 	imgs = xcalloc((size_t)n, sizeof(*imgs));
 	for (i = 0; i < n; i++) {
-		if (kb_image_open(&imgs[i], argv[optind + i])) {
+		if (kb_image_open(&imgs[i], argv[i])) {
 			rc = kb_report_error();
 			goto out;
 		}
@@ -132,10 +115,12 @@ out:
 	return rc;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_size = {
 	.name = "size",
 	.summary = "Berkeley text/data/bss as size(1), then the kernel split",
 	.usage = (const char *const[]){ "size [--json] IMAGE...", NULL },
-	.legacy = cmd_size,
+	.options = options,
+	.min_args = 1,
+	.max_args = -1,
+	.run = run,
 };

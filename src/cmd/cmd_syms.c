@@ -10,24 +10,11 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-
-static const char syms_usage[] =
-	"usage: kbloat syms [options] IMAGE\n"
-	"\n"
-	"  --by KEY        roll up by symbol, file, dir, subsystem, section or class\n"
-	"                  (default: every symbol on its own row)\n"
-	"  --top N         the N largest rows, then one row for the rest\n"
-	"  --src TREE      the kernel tree: paths relative to it, subsystems from its MAINTAINERS\n"
-	"  --map FILE      the GNU ld map of IMAGE: attribution without DWARF\n"
-	"  --no-dwarf      do not read DWARF (attribute by the map only)\n"
-	"  --provenance    show how each row got its file (dwarf-decl, dwarf-cu, map, none)\n"
-	"  --json          JSON instead of text\n";
 
 struct syms_opts {
 	int by; /* -1: rows */
@@ -310,72 +297,42 @@ static int list_groups(const struct kb_analysis *a, const struct syms_opts *o)
 	return KB_EXIT_OK;
 }
 
-int cmd_syms(int argc, char **argv)
-{
-	static const struct option opts[] = {
-		{ "by", required_argument, NULL, 'b' },
-		{ "top", required_argument, NULL, 't' },
-		{ "src", required_argument, NULL, 's' },
-		{ "map", required_argument, NULL, 'm' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "provenance", no_argument, NULL, 'p' },
-		{ "no-dwarf", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct syms_opts so = { -1, -1, 0, 0 };
-	struct kb_analysis_opts ao = { 0 };
-	struct kb_analysis *a = NULL;
-	const char *src_arg = NULL;
-	char *src = NULL;
-	int c, rc;
+static struct syms_opts so = { -1, -1, 0, 0 };
+static struct kb_analysis_opts ao;
+static const char *src_arg;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'b':
-			so.by = kb_by_arg(optarg);
-			if (so.by < 0)
-				return KB_EXIT_USAGE;
-			break;
-		case 't':
-			so.top = kb_parse_count(optarg);
-			if (so.top < 0) {
-				kb_errorf("--top %s: not a count", optarg);
-				return KB_EXIT_USAGE;
-			}
-			break;
-		case 's':
-			src_arg = optarg;
-			break;
-		case 'm':
-			ao.map = optarg;
-			break;
-		case 'j':
-			so.json = 1;
-			break;
-		case 'p':
-			so.provenance = 1;
-			break;
-		case 'n':
-			ao.no_dwarf = 1;
-			break;
-		case 'h':
-			fputs(syms_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(syms_usage);
-		}
-	}
-	if (argc - optind != 1)
-		return kb_usage(syms_usage);
+static const struct kb_option options[] = {
+	KB_OPT_BY(&so.by, "roll up by symbol, file, dir, subsystem, section or class "
+			  "(default: every symbol on its own row)"),
+	KB_OPT_COUNT(0, "top", &so.top, "N", "the N largest rows, then one row for the rest"),
+	KB_OPT_SRC(&src_arg),
+	KB_OPT_STRING(0, "map", &ao.map, "FILE",
+		      "the GNU ld map of IMAGE: attribution without DWARF"),
+	KB_OPT_BOOL(0, "no-dwarf", &ao.no_dwarf, "do not read DWARF (attribute by the map only)"),
+	KB_OPT_BOOL(0, "provenance", &so.provenance,
+		    "show how each row got its file (dwarf-decl, dwarf-cu, map, none)"),
+	KB_OPT_JSON(&so.json),
+	KB_OPT_END(),
+};
+
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
+{
+	struct kb_analysis *a = NULL;
+	char *src = NULL;
+	int rc;
+
+	(void)ctx;
+	(void)argc;
 	rc = kb_open_src(src_arg, &src, &ao.maint);
 	if (rc)
 		return rc;
 	ao.src = src;
-	if (kb_analysis_run(&a, argv[optind], &ao)) {
+	if (kb_analysis_run(&a, argv[0], &ao)) {
 		rc = kb_report_error();
 		goto out;
 	}
+	if (a->warning[0])
+		kb_warnf("%s", a->warning);
 	rc = so.by < 0 ? list_rows(a, &so) : list_groups(a, &so);
 out:
 	kb_analysis_free(a);
@@ -384,10 +341,12 @@ out:
 	return rc;
 }
 
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_syms = {
 	.name = "syms",
 	.summary = "symbols, files, directories or subsystems, largest first",
 	.usage = (const char *const[]){ "syms [options] IMAGE", NULL },
-	.legacy = cmd_syms,
+	.options = options,
+	.min_args = 1,
+	.max_args = 1,
+	.run = run,
 };

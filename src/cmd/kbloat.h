@@ -49,7 +49,10 @@ struct kb_command {
 	unsigned setup;
 	const char *const *db; /* KB_SETUP_STORE: the --db option's value */
 	const char *epilogue; /* text after the options in the usage, or NULL */
+	/* checks the options and arguments before any setup (NULL: none); an exit status */
+	int (*check)(int argc, const char **argv);
 	int (*run)(struct kb_ctx *ctx, int argc, const char **argv);
+	int usage_status; /* the exit status of a usage error (0: KB_EXIT_USAGE) */
 	int (*legacy)(int argc, char **argv); /* FIXME(issue 14): parses its own options */
 };
 
@@ -115,9 +118,26 @@ extern const struct kb_command *const kb_commands[];
 /* --by KEY of an image's breakdown, into an int (enum kb_by) */
 #define KB_OPT_BY(v, h) KB_OPT_CALLBACK(0, "by", (v), "KEY", (h), kb_opt_by)
 
+/* The build options of collect, bisect and bisect-run, into a struct kb_collect_opts
+ * (pipeline/collect.h) and a long for -j */
+#define KB_OPT_BUILD(co, jobs)                                                                    \
+	KB_OPT_STRING(0, "workdir", &(co)->workdir, "DIR",                                        \
+		      "the work directory (default: DB.work beside the database)"),               \
+		KB_OPT_ARCH(&(co)->arch),                                                         \
+		KB_OPT_STRING(0, "cross", &(co)->cross, "PREFIX", "kbuild's CROSS_COMPILE"),      \
+		KB_OPT_BOOL(0, "llvm", &(co)->llvm, "build with clang and lld (LLVM=1)"),         \
+		KB_OPT_POSITIVE('j', NULL, (jobs), "N", "make's jobs (default: the processors)"), \
+		KB_OPT_CALLBACK(0, "cc-wrapper", &(co)->cc_wrapper, "W",                          \
+				"ccache, distcc or icecc: CC=\"W gcc\"", kb_opt_cc_wrapper),      \
+		KB_OPT_CALLBACK(0, "timeout", &(co)->timeout, "T",                                \
+				"a build's time limit: 90s, 30m, 2h (default none)",              \
+				kb_opt_duration)
+
 /* Callbacks of the shared options: each parses its argument or prints why it cannot. */
 int kb_opt_class(const struct kb_option *opt, const char *arg);
 int kb_opt_by(const struct kb_option *opt, const char *arg);
+int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg);
+int kb_opt_duration(const struct kb_option *opt, const char *arg);
 
 /* Makes the output directory out (if missing) and returns its absolute path (the caller
  * frees it), or NULL with the error printed. */

@@ -71,92 +71,37 @@ static int help(int argc, const char **argv)
 static int run_command(const struct kb_command *cmd, int argc, const char **argv)
 {
 	struct kb_ctx ctx = { NULL };
-	int n, rc;
+	int n, rc, usage;
 
 	if (cmd->legacy)
 		return cmd->legacy(argc, (char **)argv);
+	usage = cmd->usage_status ? cmd->usage_status : KB_EXIT_USAGE;
 	n = kb_parse_options(cmd, argc, argv);
 	if (n == KB_PARSE_HELP)
 		return KB_EXIT_OK;
 	if (n < 0)
-		return KB_EXIT_USAGE;
+		return usage;
 	if (n < cmd->min_args || (cmd->max_args >= 0 && n > cmd->max_args)) {
 		if (n < cmd->min_args)
 			kb_errorf("%s: too few arguments", cmd->name);
 		else
 			kb_errorf("%s: unexpected argument '%s'", cmd->name, argv[cmd->max_args]);
 		kb_usage_print(cmd, 1);
-		return KB_EXIT_USAGE;
+		return usage;
+	}
+	if (cmd->check) {
+		rc = cmd->check(n, argv);
+		if (rc)
+			return rc;
 	}
 	if ((cmd->setup & KB_SETUP_STORE) &&
-	    kb_store_open(&ctx.store, *cmd->db, !!(cmd->setup & KB_SETUP_STORE_CREATE)))
-		return kb_report_error();
+	    kb_store_open(&ctx.store, *cmd->db, !!(cmd->setup & KB_SETUP_STORE_CREATE))) {
+		kb_report_error();
+		return usage;
+	}
 	rc = cmd->run(&ctx, n, argv);
 	kb_store_close(ctx.store);
 	return rc;
-}
-
-char *kb_make_outdir(const char *out)
-{
-	char *dir;
-
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
-		return NULL;
-	}
-	dir = realpath(out, NULL);
-	if (!dir)
-		kb_errorf("%s: %s", out, strerror(errno));
-	return dir;
-}
-
-int kb_report_error(void)
-{
-	fprintf(stderr, "kbloat: %s\n", kb_error_last());
-	return KB_EXIT_USAGE;
-}
-
-void kb_errorf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kbloat: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-void kb_warnf(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("kbloat: warning: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-int kb_json_print(json_t *j)
-{
-	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
-
-	json_decref(j);
-	fputc('\n', stdout);
-	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
-}
-
-long kb_parse_count(const char *s)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 0)
-		return -1;
-	return v;
 }
 
 int main(int argc, char **argv)

@@ -4,6 +4,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "collect.h"
 #include "error.h"
 #include "image.h"
 #include "maintainers.h"
@@ -37,6 +38,28 @@ int kb_opt_by(const struct kb_option *opt, const char *arg)
 		return -1;
 	}
 	*(int *)opt->value = by;
+	return 0;
+}
+
+int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg)
+{
+	if (strcmp(arg, "ccache") && strcmp(arg, "distcc") && strcmp(arg, "icecc")) {
+		kb_errorf("--cc-wrapper %s: not ccache, distcc or icecc", arg);
+		return -1;
+	}
+	*(const char **)opt->value = arg;
+	return 0;
+}
+
+int kb_opt_duration(const struct kb_option *opt, const char *arg)
+{
+	double t = kb_parse_duration(arg);
+
+	if (t <= 0) {
+		kb_errorf("--timeout %s: not a duration (90s, 30m, 2h)", arg);
+		return -1;
+	}
+	*(double *)opt->value = t;
 	return 0;
 }
 

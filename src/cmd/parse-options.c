@@ -78,7 +78,7 @@ void kb_usage_print(const struct kb_command *cmd, int to_stderr)
 			fprintf(f, "\n%*s", USAGE_INDENT + USAGE_OPTS_WIDTH, "");
 		else
 			fprintf(f, "%*s", (int)(USAGE_OPTS_WIDTH - sb.len), "");
-		fprintf(f, "%s\n", o->help);
+		fprintf(f, "%s%s\n", o->help, o->flags & KB_OPT_REQUIRED ? " (required)" : "");
 	}
 	fprintf(f, "%*s%-*s%s\n", USAGE_INDENT, "", USAGE_OPTS_WIDTH, "-h, --help", "this text");
 	if (cmd->epilogue)
@@ -122,8 +122,8 @@ static int take(const struct kb_command *cmd, const struct kb_option *o, const c
 		long v = kb_parse_count(arg);
 
 		if (v < 0 || (v < 1 && (o->flags & KB_OPT_POSITIVE))) {
-			kb_errorf("%s %s: not a %s count", spelt, arg,
-				  o->flags & KB_OPT_POSITIVE ? "positive" : "non-negative");
+			kb_errorf("%s %s: not a %scount", spelt, arg,
+				  o->flags & KB_OPT_POSITIVE ? "positive " : "");
 			return -1;
 		}
 		*(long *)o->value = v;

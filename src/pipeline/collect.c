@@ -192,7 +192,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 				kb_error_set("--config %s: given twice", g->spec.name);
 				goto err;
 			}
-		g->key = kb_collect_key(g->spec.name, o->arch);
+		g->key = kb_collect_key(g->spec.name, o->arch ? o->arch : kb_host_arch());
 		strbuf_addf(&sb, "%s/build/%s", c->work, g->key);
 		g->obj = strbuf_detach(&sb, NULL);
 		strbuf_addf(&sb, "%s/logs/%s", c->work, g->key);
@@ -204,7 +204,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		g->fragments = strbuf_detach(&sb, NULL);
 	}
 	c->kb.src = c->src;
-	c->kb.arch = o->arch;
+	c->kb.arch = o->arch ? o->arch : kb_host_arch();
 	c->kb.cross = o->cross;
 	c->kb.llvm = o->llvm;
 	c->kb.cc_wrapper = o->cc_wrapper;
@@ -407,6 +407,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	}
 	if (kb_record_build(c->store, c->repo, sha, &req, &res))
 		goto out;
+	memcpy(out->warning, res.warning, sizeof(out->warning));
 	found = kb_store_build_brief(c->store, sha, g->spec.name, c->kb.arch, &brief);
 	if (found) {
 		if (found > 0)

@@ -34,7 +34,7 @@ struct kb_collect_opts {
 	const char *db, *repo, *workdir; /* workdir NULL: DB.work */
 	const char *const *configs; /* specs */
 	size_t nconfigs;
-	const char *arch, *cross, *cc_wrapper;
+	const char *arch, *cross, *cc_wrapper; /* arch NULL: the host's (kb_host_arch) */
 	int llvm, jobs;
 	double timeout;
 	int retry_failed; /* rebuild builds recorded as failed */
@@ -73,6 +73,7 @@ struct kb_outcome {
 	int has_delta;
 	double seconds; /* building */
 	char what[160]; /* failed builds: the step and how */
+	char warning[512]; /* the analysis's warning, "" if none */
 };
 
 /* A config's name and arch as one file name: the KEY of build/KEY and logs/KEY. */

@@ -122,6 +122,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		clock_gettime(CLOCK_MONOTONIC, &t0);
 		if (kb_analysis_run(&a, req->image, &ao))
 			goto out;
+		memcpy(res->warning, a->warning, sizeof(res->warning));
 		kb_itemset_from_analysis(&items, a);
 		rec.analysis_seconds = since(&t0);
 		rec.total = a->img->total;

@@ -33,6 +33,7 @@ struct kb_record_req {
 struct kb_record_result {
 	int already; /* the build was recorded before: nothing was written */
 	uint64_t total; /* an ok build's size */
+	char warning[512]; /* the analysis's warning, "" if none */
 };
 
 /*

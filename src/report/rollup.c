@@ -40,17 +40,18 @@ void kb_rollup_sort(struct kb_rollup *r)
 		qsort(r->v, r->keys.nr, sizeof(*r->v), cmp_row);
 }
 
-void kb_rollup_print(const struct kb_rollup *r, const char *what)
+void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what)
 {
 	size_t i;
 
-	printf("%-48s %10s %10s %10s\n", what, "old", "new", "delta");
+	fprintf(f, "%-48s %10s %10s %10s\n", what, "old", "new", "delta");
 	for (i = 0; i < r->keys.nr; i++) {
 		const struct kb_rollup_row *w = &r->v[i];
 
 		if (w->new != w->old)
-			printf("%-48s %10llu %10llu %+10lld\n", w->key, (unsigned long long)w->old,
-			       (unsigned long long)w->new, (long long)w->new - (long long)w->old);
+			fprintf(f, "%-48s %10llu %10llu %+10lld\n", w->key,
+				(unsigned long long)w->old, (unsigned long long)w->new,
+				(long long)w->new - (long long)w->old);
 	}
 }
 

@@ -8,6 +8,7 @@
 #include "strtab.h"
 
 #include <jansson.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct kb_rollup_row {
@@ -30,7 +31,7 @@ void kb_rollup_add(struct kb_rollup *r, const char *key, uint64_t old, uint64_t 
 /* Orders the rows by change, largest growth first, then key; no kb_rollup_add after it. */
 void kb_rollup_sort(struct kb_rollup *r);
 /* The rows that changed, under a header naming the key column. */
-void kb_rollup_print(const struct kb_rollup *r, const char *what);
+void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what);
 json_t *kb_rollup_json(const struct kb_rollup *r);
 void kb_rollup_release(struct kb_rollup *r);
 

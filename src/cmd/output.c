@@ -1,0 +1,78 @@
+/*
+ * output.c - the program's edge: how the commands report errors and warnings (one line,
+ * "kbloat: " and the thing and the problem), print JSON, and read the small values their
+ * options take; see kbloat.h.
+ */
+#include "kbloat.h"
+
+#include "error.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+char *kb_make_outdir(const char *out)
+{
+	char *dir;
+
+	if (mkdir(out, 0777) && errno != EEXIST) {
+		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+		return NULL;
+	}
+	dir = realpath(out, NULL);
+	if (!dir)
+		kb_errorf("%s: %s", out, strerror(errno));
+	return dir;
+}
+
+int kb_report_error(void)
+{
+	fprintf(stderr, "kbloat: %s\n", kb_error_last());
+	return KB_EXIT_USAGE;
+}
+
+void kb_errorf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kbloat: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+void kb_warnf(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("kbloat: warning: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+int kb_json_print(json_t *j)
+{
+	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+
+	json_decref(j);
+	fputc('\n', stdout);
+	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
+}
+
+long kb_parse_count(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 0)
+		return -1;
+	return v;
+}
