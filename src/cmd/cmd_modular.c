@@ -678,7 +678,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 	if (!o.src || !o.build) {
 		kb_errorf("modular: needs --src TREE and --build DIR, or --db DB");
-		kb_usage_print(&kb_cmd_modular, 1);
+		kb_usage_print(&kb_cmd_modular, stderr);
 		goto out;
 	}
 	if (kb_open_src(o.src, &src, &mo.maint))

@@ -63,7 +63,7 @@ static int help(int argc, const char **argv)
 		kb_errorf("'%s' is not a kbloat command; see 'kbloat help'", argv[1]);
 		return KB_EXIT_USAGE;
 	}
-	kb_usage_print(cmd, 0);
+	kb_usage_print(cmd, stdout);
 	return KB_EXIT_OK;
 }
 
@@ -86,7 +86,7 @@ static int run_command(const struct kb_command *cmd, int argc, const char **argv
 			kb_errorf("%s: too few arguments", cmd->name);
 		else
 			kb_errorf("%s: unexpected argument '%s'", cmd->name, argv[cmd->max_args]);
-		kb_usage_print(cmd, 1);
+		kb_usage_print(cmd, stderr);
 		return usage;
 	}
 	if (cmd->check) {

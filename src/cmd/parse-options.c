@@ -53,9 +53,8 @@ static void option_label(const struct kb_option *o, struct strbuf *sb)
 		strbuf_addf(sb, " %s", o->argh ? o->argh : "ARG");
 }
 
-void kb_usage_print(const struct kb_command *cmd, int to_stderr)
+void kb_usage_print(const struct kb_command *cmd, FILE *f)
 {
-	FILE *f = to_stderr ? stderr : stdout;
 	const struct kb_option *o;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -100,7 +99,7 @@ static int opt_error(const struct kb_command *cmd, const char *fmt, const char *
 	fprintf(stderr, "kbloat %s: ", cmd->name);
 	fprintf(stderr, fmt, what);
 	fputc('\n', stderr);
-	kb_usage_print(cmd, 1);
+	kb_usage_print(cmd, stderr);
 	return KB_PARSE_ERROR;
 }
 
@@ -257,7 +256,7 @@ int kb_parse_options(const struct kb_command *cmd, int argc, const char **argv)
 			break;
 		}
 		if (!strcmp(a, "-h") || !strcmp(a, "--help")) {
-			kb_usage_print(cmd, 0);
+			kb_usage_print(cmd, stdout);
 			return KB_PARSE_HELP;
 		}
 		if (a[0] != '-' || !a[1]) {

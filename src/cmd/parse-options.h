@@ -22,6 +22,7 @@
 #define KB_PARSE_OPTIONS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 enum kb_opt_type {
@@ -122,8 +123,8 @@ struct kb_command;
  */
 int kb_parse_options(const struct kb_command *cmd, int argc, const char **argv);
 
-/* Prints cmd's usage (synopsis, options, epilogue), generated from its table. */
-void kb_usage_print(const struct kb_command *cmd, int to_stderr);
+/* Writes cmd's usage (synopsis, options, epilogue), generated from its table, to f. */
+void kb_usage_print(const struct kb_command *cmd, FILE *f);
 
 /* The option of cmd named long_name (for tests of the table and the manual), or NULL. */
 const struct kb_option *kb_option_find(const struct kb_option *opts, const char *long_name);
