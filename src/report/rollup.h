@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct kb_rollup_row {
 	const char *key;
@@ -34,5 +35,6 @@ void kb_rollup_sort(struct kb_rollup *r);
 void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what);
 json_t *kb_rollup_json(const struct kb_rollup *r);
 void kb_rollup_release(struct kb_rollup *r);
+
 
 #endif
