@@ -53,6 +53,16 @@ static void head_measure_release(struct head_measure *hm)
 	memset(hm, 0, sizeof(*hm));
 }
 
+static enum kb_ci_status status_of(const char *status)
+{
+	int i;
+
+	for (i = KB_CI_OK; i < KB_CI_NOT_BUILT; i++)
+		if (!strcmp(status, status_names[i]))
+			return i;
+	return KB_CI_SKIPPED; /* the schema knows no other */
+}
+
 /* What the config's build of commit c measured; its top changes when over the threshold. */
 static int read_commit(struct kb_store *s, int64_t config_id, int64_t threshold,
 		       struct kb_ci_commit *c)
@@ -62,10 +72,7 @@ static int read_commit(struct kb_store *s, int64_t config_id, int64_t threshold,
 
 	if (rc < 0)
 		return KB_ERR;
-	c->status = rc				? KB_CI_NOT_BUILT :
-		    !strcmp(b.status, "ok")	? KB_CI_OK :
-		    !strcmp(b.status, "failed") ? KB_CI_FAILED :
-						  KB_CI_SKIPPED;
+	c->status = rc ? KB_CI_NOT_BUILT : status_of(b.status);
 	c->build = rc ? 0 : b.id;
 	if (c->status != KB_CI_OK)
 		return 0;
