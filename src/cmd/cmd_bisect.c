@@ -8,6 +8,7 @@
  */
 #include "kbloat.h"
 
+#include "blame.h"
 #include "collect.h"
 #include "query.h"
 #include "repo.h"
@@ -85,6 +86,7 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	struct kb_commit_info ci = { 0 };
 	struct kb_outcome out;
 	struct kb_scope sc = { NULL, NULL, NULL, -1 };
+	struct kb_blame *culprit;
 	unsigned char *skip = NULL;
 	size_t n = 0, built0 = c->built, ends;
 	long lo, hi, mid, k;
@@ -181,7 +183,15 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 			"bisect: the culprit is one of %ld commits up to %.12s; they do not build\n",
 			hi - lo, list[hi]);
 	sc.subsystem = o->subsystem;
-	rc = kb_blame_report(c->store, config_id, &sc, INT64_MIN, 1, range, o->json);
+	if (kb_blame_build(&culprit, c->store, config_id, &sc, INT64_MIN, 1, range))
+		goto err;
+	if (o->json) {
+		rc = kb_json_print(kb_blame_json(culprit));
+	} else {
+		kb_blame_write_text(stdout, culprit);
+		rc = KB_EXIT_OK;
+	}
+	kb_blame_free(culprit);
 	goto out;
 err:
 	rc = kb_report_error();

@@ -36,24 +36,6 @@ static const struct kb_option options[] = {
  * FIXME(issue 14): bisect's answer, until it builds the blame report itself: prints the
  * report (errors too) and returns an exit status.
  */
-int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *scope,
-		    int64_t least, long most, const char *span, int as_json)
-{
-	struct kb_blame *b;
-
-	if (kb_blame_build(&b, s, config_id, scope, least, most, span))
-		return kb_report_error();
-	if (as_json) {
-		json_t *j = kb_blame_json(b);
-
-		kb_blame_free(b);
-		return kb_json_print(j);
-	}
-	kb_blame_write_text(stdout, b);
-	kb_blame_free(b);
-	return KB_EXIT_OK;
-}
-
 /*
  * FIXME(issue 14): the site's walls, until they call kb_store_top_changes: the top 3
  * symbols (or subsystems) of build appended to out as {"name", "delta"[, "file"]}.
@@ -79,7 +61,9 @@ int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out)
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
+	struct kb_blame *b;
 	int64_t config_id;
+	int rc;
 
 	(void)argc;
 	(void)argv;
@@ -87,7 +71,16 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		return KB_EXIT_USAGE;
 	if (kb_store_find_config(ctx->store, config, &config_id))
 		return kb_report_error();
-	return kb_blame_report(ctx->store, config_id, &sc, min, limit, range, json);
+	if (kb_blame_build(&b, ctx->store, config_id, &sc, min, limit, range))
+		return kb_report_error();
+	if (json) {
+		rc = kb_json_print(kb_blame_json(b));
+	} else {
+		kb_blame_write_text(stdout, b);
+		rc = KB_EXIT_OK;
+	}
+	kb_blame_free(b);
+	return rc;
 }
 
 const struct kb_command kb_cmd_blame = {
