@@ -10,6 +10,7 @@
 
 #include "store_internal.h" /* FIXME(issue 14): its SQL moves into the store */
 
+#include "plot.h"
 #include "query.h"
 #include "subsystems.h"
 #include "run.h"
@@ -310,8 +311,18 @@ static int site(const char *db, const char *outdir, json_t *names, long walls, l
 	}
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/charts", outdir);
-	if (kb_plot_charts(s, &it, names, path.buf, 1, 8, 5, &written))
-		goto out;
+	{
+		struct kb_plot_opts po = KB_PLOT_OPTS_INIT;
+		const char **v = xcalloc(json_array_size(names) + 1, sizeof(*v));
+
+		for (i = 0; i < json_array_size(names); i++)
+			v[i] = json_string_value(json_array_get(names, i));
+		rc = kb_plot_charts(s, &it, v, json_array_size(names), path.buf, &po, &written);
+		free(v);
+		if (rc)
+			goto out;
+		rc = KB_ERR;
+	}
 	strbuf_reset(&path);
 	strbuf_addf(&path, "%s/index.html", outdir);
 	if (!(f = page(path.buf, "Kernel size: who made it grow, who made it shrink", NULL)))

@@ -154,12 +154,5 @@ int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope
 /* The 3 items (or, with subsystems, subsystems) of build that grew the most, appended to out
  * as {"name", "delta"[, "file"]}. */
 int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
-/*
- * Draws the charts of configs names into outdir (kbloat plot): CONFIG-size and
- * CONFIG-subsystems per config, compare for several; formats: 1 png, 2 svg, 3 both. Adds the
- * number of charts written to *written.
- */
-int kb_plot_charts(struct kb_store *s, const struct kb_items *it, json_t *names, const char *outdir,
-		   int formats, int top, int annotate, size_t *written);
 
 #endif
