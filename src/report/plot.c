@@ -147,11 +147,13 @@ int kb_plot_build(struct kb_plot **out, struct kb_store *s, const struct kb_item
 {
 	struct kb_plot *m = xcalloc(1, sizeof(*m));
 
+	size_t i;
+
 	*out = NULL;
 	m->v = xcalloc(n + 1, sizeof(*m->v));
-	for (m->n = 0; m->n < n; m->n++) {
-		if (build_config(&m->v[m->n], s, it, names[m->n], top)) {
-			m->n++;
+	m->n = n; /* a config not read yet is all zeroes, which frees as an empty one */
+	for (i = 0; i < n; i++) {
+		if (build_config(&m->v[i], s, it, names[i], top)) {
 			kb_plot_free(m);
 			return KB_ERR;
 		}
