@@ -42,16 +42,7 @@ void kb_rollup_sort(struct kb_rollup *r)
 
 void kb_rollup_print(const struct kb_rollup *r, const char *what)
 {
-	size_t i;
-
-	printf("%-48s %10s %10s %10s\n", what, "old", "new", "delta");
-	for (i = 0; i < r->keys.nr; i++) {
-		const struct kb_rollup_row *w = &r->v[i];
-
-		if (w->new != w->old)
-			printf("%-48s %10llu %10llu %+10lld\n", w->key, (unsigned long long)w->old,
-			       (unsigned long long)w->new, (long long)w->new - (long long)w->old);
-	}
+	kb_rollup_write_text(stdout, r, what);
 }
 
 json_t *kb_rollup_json(const struct kb_rollup *r)
@@ -76,4 +67,19 @@ void kb_rollup_release(struct kb_rollup *r)
 	free(r->v);
 	kb_strtab_release(&r->keys);
 	memset(r, 0, sizeof(*r));
+}
+
+void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what)
+{
+	size_t i;
+
+	fprintf(f, "%-48s %10s %10s %10s\n", what, "old", "new", "delta");
+	for (i = 0; i < r->keys.nr; i++) {
+		const struct kb_rollup_row *w = &r->v[i];
+
+		if (w->new != w->old)
+			fprintf(f, "%-48s %10llu %10llu %+10lld\n", w->key,
+				(unsigned long long)w->old, (unsigned long long)w->new,
+				(long long)w->new - (long long)w->old);
+	}
 }

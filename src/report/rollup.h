@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct kb_rollup_row {
 	const char *key;
@@ -33,5 +34,8 @@ void kb_rollup_sort(struct kb_rollup *r);
 void kb_rollup_print(const struct kb_rollup *r, const char *what);
 json_t *kb_rollup_json(const struct kb_rollup *r);
 void kb_rollup_release(struct kb_rollup *r);
+
+/* The same table, written to f (kb_rollup_print writes it to stdout). */
+void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what);
 
 #endif

@@ -140,16 +140,6 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 	return 0;
 }
 
-static const char *dup_col(struct kb_strtab *t, sqlite3_stmt *st, int i)
-{
-	const char *v = (const char *)sqlite3_column_text(st, i), *out;
-
-	if (!v)
-		return NULL;
-	kb_strtab_intern(t, v, strlen(v), &out);
-	return out;
-}
-
 int kb_items_load(struct kb_store *s, struct kb_items *out)
 {
 	sqlite3_stmt *st;
@@ -177,9 +167,9 @@ int kb_items_load(struct kb_store *s, struct kb_items *out)
 		m = &out->v[id];
 		m->kind = sqlite3_column_int(st, 1);
 		m->cls = sqlite3_column_int(st, 2);
-		m->name = dup_col(&out->strs, st, 3);
-		m->path = dup_col(&out->strs, st, 4);
-		m->subsystem = dup_col(&out->strs, st, 5);
+		m->name = kb_column_text(st, 3, &out->strs);
+		m->path = kb_column_text(st, 4, &out->strs);
+		m->subsystem = kb_column_text(st, 5, &out->strs);
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -205,7 +195,7 @@ int kb_config_names(struct kb_store *s, json_t *names)
 			     "'tinyconfig' DESC, name"))
 		return KB_ERR;
 	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(names, json_string((const char *)sqlite3_column_text(st, 0)));
+		json_array_append_new(names, json_string(kb_column_text(st, 0, NULL)));
 	sqlite3_finalize(st);
 	return 0;
 }

@@ -142,6 +142,16 @@ int kb_store_prepare(struct kb_store *s, sqlite3_stmt **st, const char *sql)
 	return 0;
 }
 
+const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep)
+{
+	const char *v = (const char *)sqlite3_column_text(st, i), *out;
+
+	if (!v || !keep)
+		return v;
+	kb_strtab_intern(keep, v, strlen(v), &out);
+	return out;
+}
+
 static int exec(struct kb_store *s, const char *sql)
 {
 	char *msg = NULL;

@@ -91,10 +91,6 @@ struct kb_sizes {
 int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out);
 void kb_sizes_release(struct kb_sizes *z);
 
-/* Runs integrity and consistency checks; prints one line per problem to stderr and returns
- * the number of problems (negative on error). */
-int kb_store_check(struct kb_store *s, int verbose);
-
 /* The build of a commit (full sha or unique prefix) in a config ("" or NULL: the only
  * config, or error if several). Errors name the revision or config. */
 int kb_store_find_build(struct kb_store *s, const char *rev, const char *config, int64_t *build_id);

@@ -16,6 +16,14 @@ sqlite3 *kb_store_db(struct kb_store *s);
 int kb_store_prepare(struct kb_store *s, sqlite3_stmt **st, const char *sql);
 int kb_store_fail(struct kb_store *s, const char *what);
 
+/*
+ * The one way the store reads a text column: column i of st's current row, NULL when the
+ * value is SQL NULL (never "" for NULL, never NULL for ""). With keep, the text is interned
+ * into it and lives as long as the table; without, it is SQLite's own copy, valid only until
+ * st steps, resets or is finalized.
+ */
+const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep);
+
 /* Appends " AND ..." conditions on items i, paths p and subsystems s for sc to sql, with
  * parameters numbered from first; kb_scope_bind binds them in the same order. */
 void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first);

@@ -1,0 +1,205 @@
+/*
+ * show.c - one build against its parent build; see show.h.
+ */
+#include "show.h"
+
+#include "bom.h"
+#include "query.h"
+#include "subsystems.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* Old and new bytes per subsystem of the breakdown items. */
+static void by_subsystem(const struct kb_items *it, const struct kb_sizes *o,
+			 const struct kb_sizes *n, struct kb_rollup *r)
+{
+	size_t i;
+
+	for (i = 0; i < it->n; i++) {
+		uint64_t ov = i < o->n ? o->v[i] : 0, nv = i < n->n ? n->v[i] : 0;
+
+		if (it->v[i].kind == KB_ITEM_ROW && (ov || nv))
+			kb_rollup_add(r, it->v[i].subsystem ? it->v[i].subsystem : "[no file]", ov,
+				      nv);
+	}
+	kb_rollup_sort(r);
+}
+
+/* bloat-o-meter's default view: functions, data and read-only data as one */
+static void bom_view(const struct kb_items *it, const struct kb_sizes *o, const struct kb_sizes *n,
+		     struct kb_bom *b)
+{
+	size_t i;
+
+	for (i = 0; i < it->n; i++) {
+		uint64_t ov = i < o->n ? o->v[i] : 0, nv = i < n->n ? n->v[i] : 0;
+
+		if (it->v[i].kind >= KB_ITEM_BOM_T && (ov || nv))
+			kb_bom_add(b, it->v[i].name, ov, nv);
+	}
+	kb_bom_finish(b);
+}
+
+/* The lines of a .config's options, each once. */
+static void option_lines(const char *text, struct kb_strtab *t)
+{
+	const char *p, *e;
+
+	for (p = text ? text : ""; *p; p = *e ? e + 1 : e) {
+		e = strchrnul(p, '\n');
+		if (e > p)
+			kb_strtab_intern(t, p, (size_t)(e - p), NULL);
+	}
+}
+
+/* Appends the options of a not in b, marked change. */
+static void options_only_in(struct kb_show *m, const struct kb_strtab *a, const struct kb_strtab *b,
+			    char change, size_t *alloc)
+{
+	size_t i;
+
+	for (i = 0; i < a->nr; i++) {
+		struct kb_show_option *o;
+
+		if (kb_strtab_find(b, a->strs[i], strlen(a->strs[i])) >= 0)
+			continue;
+		ALLOC_GROW(m->options, m->noptions + 1, *alloc);
+		o = &m->options[m->noptions++];
+		o->change = change;
+		kb_strtab_intern(&m->strs, a->strs[i], strlen(a->strs[i]), &o->option);
+	}
+}
+
+/* Options set in one .config and not the other ("-CONFIG_X=y", "+CONFIG_X=m"). */
+static void option_changes(struct kb_show *m)
+{
+	struct kb_strtab a = KB_STRTAB_INIT, b = KB_STRTAB_INIT;
+	size_t alloc = 0;
+
+	option_lines(m->head.parent_options, &a);
+	option_lines(m->head.options, &b);
+	options_only_in(m, &a, &b, '-', &alloc);
+	options_only_in(m, &b, &a, '+', &alloc);
+	kb_strtab_release(&a);
+	kb_strtab_release(&b);
+}
+
+/* An ok build's views, from its sizes and its parent build's. */
+static int measure(struct kb_show *m, struct kb_store *s, int64_t build_id)
+{
+	struct kb_sizes nz = { 0 }, oz = { 0 };
+	struct kb_items it = { 0 };
+	int rc = KB_ERR;
+
+	if (kb_store_sizes(s, build_id, &nz) ||
+	    (m->head.parent && kb_store_sizes(s, m->head.parent, &oz)) || kb_items_load(s, &it))
+		goto out;
+	bom_view(&it, &oz, &nz, &m->bom);
+	by_subsystem(&it, &oz, &nz, &m->subsystems);
+	option_changes(m);
+	rc = 0;
+out:
+	kb_items_release(&it);
+	kb_sizes_release(&nz);
+	kb_sizes_release(&oz);
+	return rc;
+}
+
+int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id)
+{
+	struct kb_show *m = xcalloc(1, sizeof(*m));
+	struct kb_rollup init = KB_ROLLUP_INIT;
+
+	*out = NULL;
+	kb_bom_init(&m->bom);
+	m->subsystems = init;
+	if (kb_store_build_head(s, build_id, &m->head, &m->strs))
+		goto fail;
+	m->measured = m->head.status && !strcmp(m->head.status, "ok");
+	if (m->measured && measure(m, s, build_id))
+		goto fail;
+	*out = m;
+	return 0;
+fail:
+	kb_show_free(m);
+	return KB_ERR;
+}
+
+void kb_show_free(struct kb_show *m)
+{
+	if (!m)
+		return;
+	kb_bom_release(&m->bom);
+	kb_rollup_release(&m->subsystems);
+	free(m->options);
+	kb_strtab_release(&m->strs);
+	free(m);
+}
+
+/* A build that was not measured: how it went. */
+static void write_failed(FILE *f, const struct kb_build_head *h)
+{
+	fprintf(f, "commit %s\n    %s\n\nbuild %s%s%s", h->sha, h->subject, h->status,
+		h->log ? "; the end of its log:\n" : "\n", h->log ? h->log : "");
+}
+
+void kb_show_write_text(FILE *f, const struct kb_show *m)
+{
+	const struct kb_build_head *h = &m->head;
+	char date[16];
+	size_t i;
+
+	if (!m->measured) {
+		write_failed(f, h);
+		return;
+	}
+	kb_format_date(h->author_time, date);
+	fprintf(f, "commit %s\nAuthor: %s\nDate:   %s\n\n    %s\n\n", h->sha, h->author, date,
+		h->subject);
+	if (!h->parent) {
+		fprintf(f, "no parent build: the first build of this config on its line\n");
+		return;
+	}
+	if (h->distance > 1)
+		fprintf(f, "against %.12s, %lld commits back (the ones between were not built)\n\n",
+			h->parent_sha, (long long)h->distance);
+	kb_bom_write_text(f, &m->bom, "Function");
+	fputc('\n', f);
+	kb_rollup_write_text(f, &m->subsystems, "subsystem");
+	if (!m->noptions)
+		return;
+	fprintf(f, "\nconfig options that changed:\n");
+	for (i = 0; i < m->noptions; i++)
+		fprintf(f, "  %c%s\n", m->options[i].change, m->options[i].option);
+}
+
+static json_t *options_json(const struct kb_show *m)
+{
+	json_t *arr = json_array();
+	size_t i;
+
+	for (i = 0; i < m->noptions; i++) {
+		char change[2] = { m->options[i].change, 0 };
+
+		json_array_append_new(arr, json_pack("{s:s,s:s}", "change", change, "option",
+						     m->options[i].option));
+	}
+	return arr;
+}
+
+json_t *kb_show_json(const struct kb_show *m)
+{
+	const struct kb_build_head *h = &m->head;
+
+	if (!m->measured)
+		return json_pack("{s:s,s:s,s:s,s:s?}", "commit", h->sha, "subject", h->subject,
+				 "status", h->status, "log", h->log);
+	return json_pack("{s:s,s:s,s:s,s:s?,s:I,s:o,s:o,s:o}", "commit", h->sha, "author",
+			 h->author, "subject", h->subject, "parent", h->parent_sha, "commits",
+			 (json_int_t)h->distance, "bloat_o_meter", kb_bom_json(&m->bom, "Function"),
+			 "subsystems", kb_rollup_json(&m->subsystems), "config_changes",
+			 options_json(m));
+}

@@ -1,0 +1,56 @@
+/*
+ * show.h - one recorded build against its parent build: bloat-o-meter's view of the two (as
+ * `kbloat diff` prints the two images, from the entries the store keeps), the change rolled
+ * up by subsystem, and the config options that changed; or, for a build that failed, how it
+ * went. `kbloat show` writes it; the site renders its commit pages from it in-process.
+ *
+ *	struct kb_show *m;
+ *
+ *	if (kb_show_build(&m, store, build_id))
+ *		return kb_report_error();
+ *	kb_show_write_text(stdout, m);
+ *	kb_show_free(m);
+ */
+#ifndef KB_REPORT_SHOW_H
+#define KB_REPORT_SHOW_H
+
+#include "bloatometer.h"
+#include "rollup.h"
+#include "store.h"
+#include "store_show.h"
+#include "strtab.h"
+
+#include <jansson.h>
+#include <stdint.h>
+#include <stdio.h>
+
+/* An option set in one of the two .configs only. */
+struct kb_show_option {
+	char change; /* '-': only the parent build's, '+': only this build's */
+	const char *option; /* "CONFIG_X=y" */
+};
+
+struct kb_show {
+	struct kb_build_head head; /* commit, parent, status; strings in strs */
+	int measured; /* an ok build: bom, subsystems and options are filled */
+	/* bloat-o-meter's default view: functions, data and read-only data as one block;
+	 * without a parent build, everything counts as added */
+	struct kb_bom bom;
+	struct kb_rollup subsystems; /* sorted, largest growth first */
+	struct kb_show_option *options; /* the parent's removals first, then the additions */
+	size_t noptions;
+	struct kb_strtab strs;
+};
+
+/* *out is set only on success; errors (KB_ERR) are kept for kb_error_last(). */
+int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id);
+void kb_show_free(struct kb_show *m);
+
+/* As `kbloat show` prints it: the commit, then bloat-o-meter's text, the subsystems and the
+ * options; or the failed build's status and the end of its log. */
+void kb_show_write_text(FILE *f, const struct kb_show *m);
+/* {"commit", "author", "subject", "parent", "commits", "bloat_o_meter", "subsystems",
+ * "config_changes"}; for a failed build {"commit", "subject", "status", "log"} */
+json_t *kb_show_json(const struct kb_show *m);
+
+#endif

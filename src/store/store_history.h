@@ -1,0 +1,39 @@
+/*
+ * store_history.h - what the store answers about a line of builds (kb_build_line's ids,
+ * oldest first): each build's size, whole or within a scope, and the commit it measured.
+ * `kbloat history` and the site's pages are written from these.
+ */
+#ifndef KB_STORE_HISTORY_H
+#define KB_STORE_HISTORY_H
+
+#include "query.h"
+#include "store.h"
+#include "strtab.h"
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * The size of each build ids[0..n) into size[0..n): its total, or one class's bytes (sc->cls)
+ * when sc is NULL or narrows by class only; else the bytes of the breakdown rows within sc.
+ * A scoped size reads the first build's full sizes and then only each build's changes, so
+ * ids must be a line of parent builds (kb_build_line). Returns 0 or KB_ERR.
+ */
+int kb_store_line_sizes(struct kb_store *s, const struct kb_scope *sc, const int64_t *ids, size_t n,
+			int64_t *size);
+
+/* The commit a build measured, and how far back its parent build is. */
+struct kb_build_commit {
+	const char *sha, *author, *subject;
+	int64_t author_time;
+	int64_t distance; /* commits back to its parent build; 0 without one */
+};
+
+/*
+ * The commits of builds ids[0..n) into out[0..n); their strings are interned into strs,
+ * which the caller owns. Returns 0, or KB_ERR when a build cannot be read.
+ */
+int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
+			   struct kb_build_commit *out, struct kb_strtab *strs);
+
+#endif

@@ -1,0 +1,45 @@
+/*
+ * store_show.c - one build's commit, parent and .configs; see store_show.h.
+ */
+#include "store_show.h"
+
+#include "store_internal.h"
+#include "error.h"
+
+#include <string.h>
+
+int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head *h,
+			struct kb_strtab *strs)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(h, 0, sizeof(*h));
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT b.parent_build_id, b.distance, c.sha, c.author_name, "
+		    "c.subject, c.author_time, pc.sha, dc.options, pdc.options, b.status, b.log_tail "
+		    "FROM builds b JOIN commits c ON c.id = b.commit_id LEFT JOIN "
+		    "builds pb ON pb.id = b.parent_build_id LEFT JOIN commits pc ON "
+		    "pc.id = pb.commit_id LEFT JOIN dotconfigs dc ON dc.id = "
+		    "b.dotconfig_id LEFT JOIN dotconfigs pdc ON pdc.id = "
+		    "pb.dotconfig_id WHERE b.id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		h->parent = sqlite3_column_int64(st, 0);
+		h->distance = sqlite3_column_int64(st, 1);
+		h->sha = kb_column_text(st, 2, strs);
+		h->author = kb_column_text(st, 3, strs);
+		h->subject = kb_column_text(st, 4, strs);
+		h->author_time = sqlite3_column_int64(st, 5);
+		h->parent_sha = kb_column_text(st, 6, strs);
+		h->options = kb_column_text(st, 7, strs);
+		h->parent_options = kb_column_text(st, 8, strs);
+		h->status = kb_column_text(st, 9, strs);
+		h->log = kb_column_text(st, 10, strs);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the build");
+}

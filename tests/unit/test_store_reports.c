@@ -1,0 +1,267 @@
+/*
+ * test_store_reports.c - the store's read side and the reports built on it, on a database
+ * the test records itself: history's sizes and deltas (whole and scoped), show's views and
+ * option changes, top's rows and rest, merge's counts, and db check returning the problems
+ * of a bent and of a broken database instead of printing them.
+ */
+#include "check.h"
+
+#include "error.h"
+#include "history.h"
+#include "show.h"
+#include "store.h"
+#include "store_check.h"
+#include "store_merge.h"
+#include "top.h"
+
+#include <dirent.h>
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define SHA_A "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+#define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
+#define SHA_C "cccccccccccccccccccccccccccccccccccccccc"
+#define YEAR 31536000 /* 1971-01-01 */
+
+static char dir[] = "/tmp/kbloat-test-XXXXXX";
+
+static char *path_in_dir(const char *name)
+{
+	char *p = malloc(sizeof(dir) + strlen(name) + 2);
+
+	sprintf(p, "%s/%s", dir, name);
+	return p;
+}
+
+/* Removes the test's directory and the databases in it. */
+static void remove_dir(void)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+
+	while (d && (e = readdir(d))) {
+		char *p;
+
+		if (e->d_name[0] == '.')
+			continue;
+		p = path_in_dir(e->d_name);
+		unlink(p);
+		free(p);
+	}
+	if (d)
+		closedir(d);
+	rmdir(dir);
+}
+
+static void record(struct kb_store *s, const char *sha, const char *parent, const char *status,
+		   uint64_t foo, uint64_t bar, const char *dotconfig)
+{
+	struct kb_store_commit c = { sha, parent, "A U Thor", "a@u.thor", "a subject", YEAR, YEAR };
+	struct kb_itemset set = { 0 };
+	struct kb_build_rec rec = { 0 };
+	int already = 1;
+
+	rec.commit = &c;
+	rec.config = "tiny";
+	rec.arch = "x86_64";
+	rec.status = status;
+	rec.dotconfig = dotconfig;
+	if (!strcmp(status, "ok")) {
+		kb_itemset_add(&set, KB_ITEM_ROW, "foo", "fs/a.c", "FS", 0, foo);
+		kb_itemset_add(&set, KB_ITEM_BOM_T, "foo", "", NULL, 0, foo);
+		if (bar) {
+			kb_itemset_add(&set, KB_ITEM_ROW, "bar", "mm/b.c", NULL, 0, bar);
+			kb_itemset_add(&set, KB_ITEM_BOM_T, "bar", "", NULL, 0, bar);
+		}
+		rec.items = &set;
+		rec.total = rec.cls[0] = foo + bar;
+	} else {
+		rec.log_tail = "error: x\n";
+	}
+	CHECK(!kb_store_record(s, &rec, &already));
+	CHECK(!already);
+	kb_itemset_release(&set);
+}
+
+/* Runs SQL on the database behind the store's back, foreign keys off. */
+static void bend(const char *db, const char *sql)
+{
+	sqlite3 *h;
+
+	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
+	sqlite3_close(h);
+}
+
+/* The text a writer writes, into a string the caller frees. */
+#define TEXT_OF(t, write, m)                            \
+	do {                                            \
+		size_t len_;                            \
+		FILE *f_ = open_memstream(&(t), &len_); \
+		write(f_, m);                           \
+		fclose(f_);                             \
+	} while (0)
+
+static void history_sizes_and_deltas(struct kb_store *s, int64_t config)
+{
+	struct kb_scope mm = { NULL, "mm", NULL, -1 };
+	struct kb_history *h;
+	char *t;
+
+	CHECK(!kb_history_build(&h, s, config, NULL));
+	CHECK_U64(h->n, 2); /* the failed build is on no line */
+	CHECK_U64(h->rows[0].size, 100);
+	CHECK_U64(h->rows[1].size, 170);
+	CHECK_U64(h->rows[1].delta, 70);
+	CHECK_U64(h->rows[1].commits, 1);
+	TEXT_OF(t, kb_history_write_text, h);
+	CHECK_STR(
+		t,
+		"commit        date              size      delta  author              subject\n"
+		"aaaaaaaaaaaa  1971-01-01         100             A U Thor            a subject\n"
+		"bbbbbbbbbbbb  1971-01-01         170        +70  A U Thor            a subject\n");
+	free(t);
+	kb_history_free(h);
+	CHECK(!kb_history_build(&h, s, config, &mm));
+	CHECK_U64(h->rows[0].size, 0);
+	CHECK_U64(h->rows[1].size, 20);
+	kb_history_free(h);
+}
+
+static void show_views_and_options(struct kb_store *s)
+{
+	struct kb_show *m;
+	int64_t b;
+	char *t;
+
+	CHECK(!kb_store_find_build(s, "bbbb", NULL, &b));
+	CHECK(!kb_show_build(&m, s, b));
+	CHECK(m->measured);
+	CHECK_STR(m->head.parent_sha, SHA_A);
+	CHECK_U64(m->bom.nrows, 2);
+	CHECK_U64(m->noptions, 2);
+	CHECK(m->options[0].change == '-');
+	CHECK_STR(m->options[0].option, "CONFIG_B=y");
+	CHECK(m->options[1].change == '+');
+	CHECK_STR(m->options[1].option, "CONFIG_C=m");
+	TEXT_OF(t, kb_show_write_text, m);
+	CHECK(strstr(t, "config options that changed:\n  -CONFIG_B=y\n  +CONFIG_C=m\n") != NULL);
+	free(t);
+	kb_show_free(m);
+	CHECK(!kb_store_find_build(s, "cccc", NULL, &b));
+	CHECK(!kb_show_build(&m, s, b));
+	CHECK(!m->measured);
+	TEXT_OF(t, kb_show_write_text, m);
+	CHECK_STR(t, "commit " SHA_C "\n    a subject\n\nbuild failed; the end of its log:\n"
+		     "error: x\n");
+	free(t);
+	kb_show_free(m);
+	CHECK(kb_show_build(&m, s, 999) == KB_ERR);
+	CHECK(m == NULL);
+}
+
+static void top_rows_and_rest(struct kb_store *s)
+{
+	struct kb_top *m;
+	int64_t b;
+
+	CHECK(!kb_store_find_build(s, "bbbb", NULL, &b));
+	CHECK(!kb_top_build(&m, s, b, KB_TOP_FILE, 1));
+	CHECK_U64(m->n, 1);
+	CHECK_STR(m->rows[0].key, "fs/a.c");
+	CHECK_U64(m->rows[0].bytes, 150);
+	CHECK_U64(m->more, 1);
+	CHECK_U64(m->rest, 20);
+	CHECK_U64(m->total, 170);
+	kb_top_free(m);
+}
+
+static void merge_counts_and_is_idempotent(const char *in)
+{
+	char *out_path = path_in_dir("merged.db");
+	struct kb_store *out;
+	size_t added, had;
+
+	CHECK(!kb_store_open(&out, out_path, 1));
+	CHECK(!kb_store_merge(out, in, &added, &had));
+	CHECK_U64(added, 3);
+	CHECK_U64(had, 0);
+	CHECK(!kb_store_merge(out, in, &added, &had));
+	CHECK_U64(added, 0);
+	CHECK_U64(had, 3);
+	CHECK(kb_store_merge(out, "/nonexistent.db", &added, &had) == KB_ERR);
+	kb_store_close(out);
+	free(out_path);
+}
+
+/* db check finds a bent size and a dangling parent, and returns them as lines: the broken
+ * link is a foreign-key problem, a delta against no parent and sizes that cannot be read. */
+static void check_returns_problems(const char *db)
+{
+	struct kb_store *s;
+	struct kb_check c;
+
+	CHECK(!kb_store_open(&s, db, 0));
+	CHECK(!kb_store_check(s, &c));
+	CHECK_U64(c.nproblems, 0);
+	CHECK_U64(c.nbuilds, 2);
+	kb_check_release(&c);
+	kb_store_close(s);
+
+	bend(db, "UPDATE item_snapshot SET size = size + 1 WHERE build_id = 1 AND item_id = "
+		 "(SELECT id FROM items WHERE kind = 0 AND name = 'foo')");
+	CHECK(!kb_store_open(&s, db, 0));
+	CHECK(!kb_store_check(s, &c));
+	CHECK_U64(c.nproblems, 1);
+	if (c.nproblems)
+		CHECK_STR(c.problems[0],
+			  "build of aaaaaaaaaaaa: stored sizes sum to 101, its total says 100");
+	kb_check_release(&c);
+	kb_store_close(s);
+
+	bend(db, "PRAGMA foreign_keys = OFF; UPDATE builds SET parent_build_id = 999 WHERE id = 2");
+	CHECK(!kb_store_open(&s, db, 0));
+	CHECK(!kb_store_check(s, &c));
+	CHECK_U64(c.nproblems, 4);
+	if (c.nproblems == 4) {
+		CHECK(strstr(c.problems[0], "row 2 of builds names a missing row of builds") !=
+		      NULL);
+		CHECK(strstr(c.problems[1], "build of aaaaaaaaaaaa: stored sizes") != NULL);
+		CHECK_STR(c.problems[2],
+			  "build of bbbbbbbbbbbb: its delta is not its parent's difference");
+		CHECK(strstr(c.problems[3], "build of bbbbbbbbbbbb: ") != NULL);
+		CHECK(strstr(c.problems[3], "build 999 has no stored sizes") != NULL);
+	}
+	CHECK(!c.builds[1].sizes_read);
+	kb_check_release(&c);
+	kb_store_close(s);
+}
+
+int main(void)
+{
+	struct kb_store *s;
+	int64_t config = 0;
+	char *db;
+
+	if (!mkdtemp(dir)) {
+		perror(dir);
+		return 1;
+	}
+	db = path_in_dir("k.db");
+	CHECK(!kb_store_open(&s, db, 1));
+	record(s, SHA_A, NULL, "ok", 100, 0, "CONFIG_A=y\nCONFIG_B=y");
+	record(s, SHA_B, SHA_A, "ok", 150, 20, "CONFIG_A=y\nCONFIG_C=m");
+	record(s, SHA_C, SHA_B, "failed", 0, 0, NULL);
+	CHECK(!kb_store_find_config(s, NULL, &config));
+	history_sizes_and_deltas(s, config);
+	show_views_and_options(s);
+	top_rows_and_rest(s);
+	kb_store_close(s);
+	merge_counts_and_is_idempotent(db);
+	check_returns_problems(db);
+	free(db);
+	remove_dir();
+	return check_done("test_store_reports");
+}
