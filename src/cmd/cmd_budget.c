@@ -9,92 +9,75 @@
 #include "error.h"
 #include "xalloc.h"
 
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const char budget_usage[] =
-	"usage: kbloat budget check BUDGET [--target NAME] [--src TREE] [--map FILE] [--json]\n"
-	"                           IMAGE...\n"
-	"\n"
-	"  --target NAME  the budget's target to hold the images to (default: its only one)\n"
-	"  --src TREE     the kernel tree, for subsystem limits (MAINTAINERS)\n"
-	"  --map FILE     the image's linker map (one image only)\n";
+static const char *target, *src_arg, *map;
+static int json;
 
-/* The sizes a budget needs of one image: classes, and subsystems when asked for. */
-static int measure_image(const char *image, const char *src, struct kb_maint *maint,
-			 const char *map, int subsystems, struct kb_analysis **a,
-			 struct kb_groups *gs, struct kb_measure *m, const char ***names,
-			 uint64_t **bytes)
+static const struct kb_option options[] = {
+	KB_OPT_STRING(0, "target", &target, "NAME",
+		      "the budget's target to hold the images to (default: its only one)"),
+	KB_OPT_STRING(0, "src", &src_arg, "TREE",
+		      "the kernel tree, for subsystem limits (MAINTAINERS)"),
+	KB_OPT_STRING(0, "map", &map, "FILE", "the image's linker map (one image only)"),
+	KB_OPT_JSON(&json),
+	KB_OPT_END(),
+};
+
+/* Holds each image to t: its limits printed (or appended to out), the broken ones counted. */
+static int check_images(const struct kb_budget_target *t, const struct kb_analysis_opts *ao,
+			const char **images, int n, json_t *out, size_t *broken)
 {
-	struct kb_analysis_opts ao = { 0 };
-	size_t i;
+	int subsystems = kb_budget_needs_subsystems(t), i;
 
-	ao.src = src;
-	ao.maint = maint;
-	ao.map = map;
-	ao.no_dwarf = !subsystems;
-	if (kb_analysis_run(a, image, &ao))
-		return KB_ERR;
-	memset(m, 0, sizeof(*m));
-	m->total = (*a)->img->total;
-	memcpy(m->cls, (*a)->img->cls_size, sizeof(m->cls));
-	if (subsystems) {
-		kb_groups_build(gs, *a, KB_BY_SUBSYSTEM);
-		*names = xcalloc(gs->n + 1, sizeof(**names));
-		*bytes = xcalloc(gs->n + 1, sizeof(**bytes));
-		for (i = 0; i < gs->n; i++) {
-			(*names)[i] = gs->g[i].key;
-			(*bytes)[i] = gs->g[i].bytes;
+	for (i = 0; i < n; i++) {
+		struct kb_limit_result *res = xcalloc(t->nlimits + 1, sizeof(*res));
+		struct kb_image_measure im;
+
+		if (kb_image_measure(&im, images[i], ao, subsystems)) {
+			kb_image_measure_release(&im);
+			free(res);
+			return KB_ERR;
 		}
-		m->sub_names = *names;
-		m->sub_bytes = *bytes;
-		m->nsubs = gs->n;
+		*broken += kb_budget_check(t, &im.m, res);
+		if (out) {
+			json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "image", images[i],
+							     "target", t->name, "limits",
+							     kb_budget_json(t, res)));
+		} else {
+			printf("%s: budget %s%s%s%s\n", images[i], t->name, t->config ? " (" : "",
+			       t->config ? t->config : "", t->config ? ")" : "");
+			kb_budget_write_text(stdout, t, res);
+		}
+		free(res);
+		kb_image_measure_release(&im);
 	}
 	return 0;
 }
 
-static int budget_check(int argc, char **argv)
+static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
-	static const struct option opts[] = {
-		{ "target", required_argument, NULL, 't' }, { "src", required_argument, NULL, 's' },
-		{ "map", required_argument, NULL, 'm' },    { "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },	    { NULL, 0, NULL, 0 },
-	};
-	const char *target = NULL, *src_arg = NULL, *map = NULL, *path;
+	const char *path = argv[1];
 	const struct kb_budget_target *t;
+	struct kb_analysis_opts ao = { 0 };
 	struct kb_budget b;
 	struct kb_maint *maint = NULL;
 	char *src = NULL;
 	json_t *out = NULL;
-	size_t broken = 0, i, k;
-	int json = 0, c, rc, subsystems = 0;
+	size_t broken = 0;
+	int rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 't':
-			target = optarg;
-			break;
-		case 's':
-			src_arg = optarg;
-			break;
-		case 'm':
-			map = optarg;
-			break;
-		case 'j':
-			json = 1;
-			break;
-		case 'h':
-			fputs(budget_usage, stdout);
-			return KB_EXIT_OK;
-		default:
-			return kb_usage(budget_usage);
-		}
+	(void)ctx;
+	if (strcmp(argv[0], "check")) {
+		kb_errorf("budget %s: not a budget command (check)", argv[0]);
+		return KB_EXIT_USAGE;
 	}
-	if (argc - optind < 2 || (map && argc - optind != 2))
-		return kb_usage(budget_usage);
-	path = argv[optind++];
+	if (map && argc != 3) {
+		kb_errorf("budget check: --map FILE holds one image only");
+		return KB_EXIT_USAGE;
+	}
 	if (kb_budget_read(&b, path))
 		return kb_report_error();
 	t = kb_budget_target(&b, target, path);
@@ -102,43 +85,17 @@ static int budget_check(int argc, char **argv)
 		kb_budget_release(&b);
 		return kb_report_error();
 	}
-	for (k = 0; k < t->nlimits; k++)
-		subsystems |= t->limits[k].kind == KB_LIMIT_SUBSYSTEM;
 	rc = kb_open_src(src_arg, &src, &maint);
 	if (rc)
 		goto out;
+	ao.src = src;
+	ao.maint = maint;
+	ao.map = map;
 	if (json)
 		out = json_array();
-	for (i = (size_t)optind; i < (size_t)argc; i++) {
-		struct kb_analysis *a = NULL;
-		struct kb_groups gs = { 0 };
-		struct kb_measure m;
-		struct kb_limit_result *res = xcalloc(t->nlimits, sizeof(*res));
-		const char **names = NULL;
-		uint64_t *bytes = NULL;
-
-		if (measure_image(argv[i], src, maint, map, subsystems, &a, &gs, &m, &names,
-				  &bytes)) {
-			rc = kb_report_error();
-			free(res);
-			kb_analysis_free(a);
-			goto out;
-		}
-		broken += kb_budget_check(t, &m, res);
-		if (json) {
-			json_array_append_new(out,
-					      json_pack("{s:s,s:s,s:o}", "image", argv[i], "target",
-							t->name, "limits", kb_budget_json(t, res)));
-		} else {
-			printf("%s: budget %s%s%s%s\n", argv[i], t->name, t->config ? " (" : "",
-			       t->config ? t->config : "", t->config ? ")" : "");
-			kb_budget_print(t, res);
-		}
-		free(res);
-		free(names);
-		free(bytes);
-		kb_groups_release(&gs);
-		kb_analysis_free(a);
+	if (check_images(t, &ao, argv + 2, argc - 2, out, &broken)) {
+		rc = kb_report_error();
+		goto out;
 	}
 	if (json) {
 		rc = kb_json_print(
@@ -158,23 +115,15 @@ out:
 	return rc;
 }
 
-int cmd_budget(int argc, char **argv)
-{
-	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		fputs(budget_usage, argc < 2 ? stderr : stdout);
-		return argc < 2 ? KB_EXIT_USAGE : KB_EXIT_OK;
-	}
-	if (strcmp(argv[1], "check")) {
-		kb_errorf("budget %s: not a budget command (check)", argv[1]);
-		return KB_EXIT_USAGE;
-	}
-	return budget_check(argc - 1, argv + 1);
-}
-
-/* FIXME(issue 14): parses its own options until it moves onto the option table */
 const struct kb_command kb_cmd_budget = {
 	.name = "budget",
 	.summary = "hold images to a size budget",
-	.usage = (const char *const[]){ "budget check BUDGET [options] IMAGE...", NULL },
-	.legacy = cmd_budget,
+	.usage = (const char *const[]){ "budget check BUDGET [--target NAME] [--src TREE] "
+					"[--map FILE] [--json]\n"
+					"                           IMAGE...",
+					NULL },
+	.options = options,
+	.min_args = 3,
+	.max_args = -1,
+	.run = run,
 };

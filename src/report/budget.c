@@ -279,21 +279,70 @@ json_t *kb_budget_json(const struct kb_budget_target *t, const struct kb_limit_r
 	return arr;
 }
 
-void kb_budget_print(const struct kb_budget_target *t, const struct kb_limit_result *res)
+void kb_budget_write_text(FILE *f, const struct kb_budget_target *t,
+			  const struct kb_limit_result *res)
 {
 	size_t i;
 
-	printf("  %-32s %10s %10s %10s\n", "limit", "used", "max", "headroom");
+	fprintf(f, "  %-32s %10s %10s %10s\n", "limit", "used", "max", "headroom");
 	for (i = 0; i < t->nlimits; i++) {
 		const struct kb_limit_result *r = &res[i];
 
 		if (!r->checked) {
-			printf("  %-32s %10s %10llu %10s  not checked: needs a history (kbloat ci)\n",
-			       r->limit->what, "-", (unsigned long long)r->limit->max, "-");
+			fprintf(f,
+				"  %-32s %10s %10llu %10s  not checked: needs a history (kbloat "
+				"ci)\n",
+				r->limit->what, "-", (unsigned long long)r->limit->max, "-");
 			continue;
 		}
-		printf("  %-32s %10lld %10llu %+10lld  %s\n", r->limit->what, (long long)r->used,
-		       (unsigned long long)r->limit->max, (long long)r->headroom,
-		       r->headroom < 0 ? "OVER" : "ok");
+		fprintf(f, "  %-32s %10lld %10llu %+10lld  %s\n", r->limit->what,
+			(long long)r->used, (unsigned long long)r->limit->max,
+			(long long)r->headroom, r->headroom < 0 ? "OVER" : "ok");
 	}
+}
+
+int kb_budget_needs_subsystems(const struct kb_budget_target *t)
+{
+	size_t k;
+
+	for (k = 0; k < t->nlimits; k++)
+		if (t->limits[k].kind == KB_LIMIT_SUBSYSTEM)
+			return 1;
+	return 0;
+}
+
+int kb_image_measure(struct kb_image_measure *im, const char *path,
+		     const struct kb_analysis_opts *ao, int subsystems)
+{
+	struct kb_analysis_opts o = *ao;
+	size_t i;
+
+	memset(im, 0, sizeof(*im));
+	o.no_dwarf = !subsystems;
+	if (kb_analysis_run(&im->a, path, &o))
+		return KB_ERR;
+	im->m.total = im->a->img->total;
+	memcpy(im->m.cls, im->a->img->cls_size, sizeof(im->m.cls));
+	if (!subsystems)
+		return 0;
+	kb_groups_build(&im->gs, im->a, KB_BY_SUBSYSTEM);
+	im->names = xcalloc(im->gs.n + 1, sizeof(*im->names));
+	im->bytes = xcalloc(im->gs.n + 1, sizeof(*im->bytes));
+	for (i = 0; i < im->gs.n; i++) {
+		im->names[i] = im->gs.g[i].key;
+		im->bytes[i] = im->gs.g[i].bytes;
+	}
+	im->m.sub_names = im->names;
+	im->m.sub_bytes = im->bytes;
+	im->m.nsubs = im->gs.n;
+	return 0;
+}
+
+void kb_image_measure_release(struct kb_image_measure *im)
+{
+	free(im->names);
+	free(im->bytes);
+	kb_groups_release(&im->gs);
+	kb_analysis_free(im->a);
+	memset(im, 0, sizeof(*im));
 }

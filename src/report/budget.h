@@ -15,11 +15,13 @@
 #ifndef KB_BUDGET_H
 #define KB_BUDGET_H
 
+#include "analysis.h"
 #include "image.h"
 
 #include <jansson.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 struct kb_limit {
 	char *what; /* "total", "text+rodata+data", "subsystem PRINTK", "growth per commit" */
@@ -70,10 +72,32 @@ struct kb_limit_result {
 size_t kb_budget_check(const struct kb_budget_target *t, const struct kb_measure *m,
 		       struct kb_limit_result *res);
 
-/* Prints the limits of t with their use, max and headroom, "OVER" where broken. */
-void kb_budget_print(const struct kb_budget_target *t, const struct kb_limit_result *res);
+/* Writes the limits of t with their use, max and headroom, "OVER" where broken. */
+void kb_budget_write_text(FILE *f, const struct kb_budget_target *t,
+			  const struct kb_limit_result *res);
 
 /* The results as JSON: [{"limit", "used", "max", "headroom", "ok"}...]. */
 json_t *kb_budget_json(const struct kb_budget_target *t, const struct kb_limit_result *res);
+
+/* 1 if a limit of t is on a subsystem: measuring an image for it needs its DWARF. */
+int kb_budget_needs_subsystems(const struct kb_budget_target *t);
+
+/* An image measured as a budget needs it (m); the rest keeps what m points to. */
+struct kb_image_measure {
+	struct kb_measure m;
+	struct kb_analysis *a;
+	struct kb_groups gs;
+	const char **names;
+	uint64_t *bytes;
+};
+
+/*
+ * Measures the image at path (with ao's tree, MAINTAINERS and map; ao->no_dwarf is set
+ * unless subsystems are asked for): its total and classes, and with subsystems its bytes
+ * per subsystem. Release im with kb_image_measure_release (also after an error).
+ */
+int kb_image_measure(struct kb_image_measure *im, const char *path,
+		     const struct kb_analysis_opts *ao, int subsystems);
+void kb_image_measure_release(struct kb_image_measure *im);
 
 #endif

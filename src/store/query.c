@@ -3,6 +3,7 @@
  */
 #include "query.h"
 
+#include "changes.h"
 #include "image.h"
 #include "store_internal.h"
 #include "error.h"
@@ -106,20 +107,9 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 	*ids = NULL;
 	*n = 0;
 	if (!head) {
-		if (kb_store_prepare(s, &st,
-				     "SELECT b.id FROM builds b JOIN commits c ON c.id = "
-				     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' "
-				     "AND NOT EXISTS (SELECT 1 FROM builds k WHERE "
-				     "k.parent_build_id = b.id) ORDER BY c.committer_time "
-				     "DESC, b.id DESC LIMIT 1"))
-			return KB_ERR;
-		sqlite3_bind_int64(st, 1, config_id);
-		rc = sqlite3_step(st);
-		if (rc == SQLITE_ROW)
-			head = sqlite3_column_int64(st, 0);
-		sqlite3_finalize(st);
-		if (!head)
-			return 0;
+		rc = kb_store_head_build(s, config_id, &head, NULL);
+		if (rc)
+			return rc < 0 ? KB_ERR : 0;
 	}
 	if (kb_store_prepare(s, &st, "SELECT parent_build_id FROM builds WHERE id = ?1"))
 		return KB_ERR;

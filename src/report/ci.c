@@ -1,0 +1,524 @@
+/*
+ * ci.c - the nightly report: built from the store once, written as text, Markdown, JUnit
+ * XML and JSON; see ci.h.
+ */
+#include "ci.h"
+
+#include "changes.h"
+#include "escape.h"
+#include "query.h"
+#include "subsystems.h"
+#include "error.h"
+#include "strbuf.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const status_names[] = {
+	[KB_CI_OK] = "ok",
+	[KB_CI_FAILED] = "failed",
+	[KB_CI_SKIPPED] = "skipped",
+	[KB_CI_NOT_BUILT] = "not built",
+};
+
+/* A build measured as a budget needs it: its sizes from its row, its subsystems' bytes. */
+struct head_measure {
+	struct kb_measure m;
+	struct kb_strtab names;
+	uint64_t *sums;
+	size_t alloc;
+};
+
+static int measure_build(struct kb_store *s, const struct kb_items *it, int64_t build,
+			 struct head_measure *hm)
+{
+	struct kb_sizes z = { 0 };
+
+	if (kb_store_build_classes(s, build, &hm->m.total, hm->m.cls) ||
+	    kb_store_sizes(s, build, &z))
+		return KB_ERR;
+	kb_subsystem_sums(it, &z, &hm->names, &hm->sums, &hm->alloc);
+	kb_sizes_release(&z);
+	hm->m.sub_names = hm->names.strs;
+	hm->m.sub_bytes = hm->sums;
+	hm->m.nsubs = hm->names.nr;
+	return 0;
+}
+
+static void head_measure_release(struct head_measure *hm)
+{
+	kb_strtab_release(&hm->names);
+	free(hm->sums);
+	memset(hm, 0, sizeof(*hm));
+}
+
+static enum kb_ci_status status_of(const char *status)
+{
+	int i;
+
+	for (i = KB_CI_OK; i < KB_CI_NOT_BUILT; i++)
+		if (!strcmp(status, status_names[i]))
+			return i;
+	return KB_CI_SKIPPED; /* the schema knows no other */
+}
+
+/* What the config's build of commit c measured; its top changes when over the threshold. */
+static int read_commit(struct kb_store *s, int64_t config_id, int64_t threshold,
+		       struct kb_ci_commit *c)
+{
+	struct kb_build_brief b;
+	int rc = kb_store_commit_build(s, config_id, c->c.id, &b);
+
+	if (rc < 0)
+		return KB_ERR;
+	c->status = rc ? KB_CI_NOT_BUILT : status_of(b.status);
+	c->build = rc ? 0 : b.id;
+	if (c->status != KB_CI_OK)
+		return 0;
+	c->size = b.total;
+	c->has_delta = b.has_parent;
+	c->delta = b.d_total;
+	c->over_threshold = b.has_parent && b.d_total >= threshold;
+	if (c->over_threshold)
+		return kb_top_changes_load(&c->top, s, b.id);
+	return 0;
+}
+
+/* The commits after baseline up to cfg->head, oldest first, with their builds. */
+static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, int64_t config_id,
+			const char *baseline, int64_t threshold)
+{
+	struct kb_first_parents fp;
+	size_t i;
+	int rc = KB_ERR;
+
+	if (kb_store_first_parents(s, cfg->head, baseline, &fp))
+		goto out;
+	if (fp.end != KB_WALK_REACHED) {
+		kb_error_set("%.12s is not a first-parent ancestor of %.12s in %s (config %s)",
+			     baseline, cfg->head, kb_store_path(s), cfg->name);
+		goto out;
+	}
+	/* the commits take over the walk's rows */
+	cfg->commits = xcalloc(fp.n + 1, sizeof(*cfg->commits));
+	cfg->ncommits = fp.n;
+	for (i = 0; i < fp.n; i++)
+		cfg->commits[fp.n - 1 - i].c = fp.v[i];
+	fp.n = 0;
+	for (i = 0; i < cfg->ncommits; i++) {
+		if (read_commit(s, config_id, threshold, &cfg->commits[i]))
+			goto out;
+		cfg->regressions += cfg->commits[i].over_threshold;
+	}
+	rc = 0;
+out:
+	kb_first_parents_release(&fp);
+	return rc;
+}
+
+/* The head build's measure, as budgets hold it: the newest ok build reported (else the
+ * build of head), and the largest growth one commit brought. */
+static int measure_head(const struct kb_ci_config *cfg, struct kb_store *s,
+			const struct kb_items *it, struct head_measure *hm)
+{
+	int64_t build = 0;
+	size_t i;
+
+	for (i = cfg->ncommits; i-- > 0;) {
+		const struct kb_ci_commit *c = &cfg->commits[i];
+
+		if (c->status == KB_CI_OK && !build)
+			build = c->build;
+		if (!c->has_delta)
+			continue;
+		hm->m.have_growth = 1;
+		hm->m.growth = c->delta > hm->m.growth ? c->delta : hm->m.growth;
+	}
+	if (!build && kb_store_find_build(s, cfg->head, cfg->name, &build))
+		return KB_ERR;
+	return measure_build(s, it, build, hm);
+}
+
+/* The budget targets of this config (or of every config), held to its head build. */
+static int check_budgets(struct kb_ci_config *cfg, struct kb_store *s, const struct kb_items *it,
+			 const struct kb_budget *budget)
+{
+	struct head_measure hm = { 0 };
+	int measured = 0, rc = KB_ERR;
+	size_t t;
+
+	cfg->budgets = xcalloc(budget->ntargets + 1, sizeof(*cfg->budgets));
+	for (t = 0; t < budget->ntargets; t++) {
+		const struct kb_budget_target *bt = &budget->targets[t];
+		struct kb_ci_budget *b;
+
+		if (bt->config && strcmp(bt->config, cfg->name))
+			continue;
+		if (!measured && measure_head(cfg, s, it, &hm))
+			goto out;
+		measured = 1;
+		b = &cfg->budgets[cfg->nbudgets++];
+		b->target = bt;
+		b->res = xcalloc(bt->nlimits + 1, sizeof(*b->res));
+		b->broken = kb_budget_check(bt, &hm.m, b->res);
+	}
+	rc = 0;
+out:
+	head_measure_release(&hm);
+	return rc;
+}
+
+static int build_config(struct kb_ci_config *cfg, struct kb_store *s, const struct kb_items *it,
+			const struct kb_ci_opts *o, const char *baseline)
+{
+	int64_t config_id, build;
+	int rc;
+
+	if (kb_store_find_config(s, cfg->name, &config_id))
+		return KB_ERR;
+	if (o->head) {
+		if (kb_store_resolve_sha(s, o->head, &cfg->head))
+			return KB_ERR;
+	} else {
+		rc = kb_store_head_build(s, config_id, &build, &cfg->head);
+		if (rc > 0)
+			return kb_error_set("%s: no ok build of config %s", kb_store_path(s),
+					    cfg->name);
+		if (rc)
+			return KB_ERR;
+	}
+	if (read_commits(cfg, s, config_id, baseline, o->threshold))
+		return KB_ERR;
+	if (o->budget && check_budgets(cfg, s, it, o->budget))
+		return KB_ERR;
+	return 0;
+}
+
+/* The configs to report: those asked for, else every recorded one (tinyconfig first). */
+static int config_names(struct kb_ci *r, struct kb_store *s, const struct kb_ci_opts *o)
+{
+	json_t *names;
+	size_t i;
+
+	if (o->nconfigs) {
+		r->configs = xcalloc(o->nconfigs, sizeof(*r->configs));
+		for (i = 0; i < o->nconfigs; i++)
+			r->configs[r->n++].name = xstrdup(o->configs[i]);
+		return 0;
+	}
+	names = json_array();
+	if (kb_config_names(s, names)) {
+		json_decref(names);
+		return KB_ERR;
+	}
+	r->configs = xcalloc(json_array_size(names) + 1, sizeof(*r->configs));
+	for (i = 0; i < json_array_size(names); i++)
+		r->configs[r->n++].name = xstrdup(json_string_value(json_array_get(names, i)));
+	json_decref(names);
+	return 0;
+}
+
+int kb_ci_build(struct kb_ci **out, struct kb_store *s, const struct kb_ci_opts *o)
+{
+	struct kb_ci *r = xcalloc(1, sizeof(*r));
+	struct kb_items it = { 0 };
+	size_t i;
+	int rc = KB_ERR, broken = 0;
+
+	*out = NULL;
+	r->threshold = o->threshold;
+	if (kb_store_resolve_sha(s, o->baseline, &r->baseline) || config_names(r, s, o) ||
+	    (o->budget && kb_items_load(s, &it)))
+		goto out;
+	for (i = 0; i < r->n; i++) {
+		struct kb_ci_config *cfg = &r->configs[i];
+		size_t k;
+
+		if (build_config(cfg, s, &it, o, r->baseline))
+			goto out;
+		broken += cfg->regressions > 0;
+		for (k = 0; k < cfg->nbudgets; k++)
+			broken += cfg->budgets[k].broken > 0;
+	}
+	r->ok = !broken;
+	rc = 0;
+out:
+	kb_items_release(&it);
+	if (rc)
+		kb_ci_free(r);
+	else
+		*out = r;
+	return rc;
+}
+
+static void config_free(struct kb_ci_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ncommits; i++) {
+		struct kb_ci_commit *c = &cfg->commits[i];
+
+		kb_top_changes_release(&c->top);
+		free(c->c.sha);
+		free(c->c.author);
+		free(c->c.email);
+		free(c->c.subject);
+	}
+	for (i = 0; i < cfg->nbudgets; i++)
+		free(cfg->budgets[i].res);
+	free(cfg->commits);
+	free(cfg->budgets);
+	free(cfg->name);
+	free(cfg->head);
+}
+
+void kb_ci_free(struct kb_ci *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->n; i++)
+		config_free(&r->configs[i]);
+	free(r->configs);
+	free(r->baseline);
+	free(r);
+}
+
+/* A commit's change as the tables show it: its status unless ok, else +N, or - without a
+ * parent build. */
+static void delta_text(const struct kb_ci_commit *c, char *buf, size_t size)
+{
+	if (c->status != KB_CI_OK)
+		snprintf(buf, size, "%s", status_names[c->status]);
+	else if (c->has_delta)
+		snprintf(buf, size, "%+lld", (long long)c->delta);
+	else
+		snprintf(buf, size, "-");
+}
+
+static const char *limit_verdict(const struct kb_limit_result *l)
+{
+	return !l->checked ? "not checked" : l->headroom < 0 ? "OVER" : "ok";
+}
+
+static void write_budgets(FILE *f, const struct kb_ci_config *cfg, int md)
+{
+	size_t i, k;
+
+	for (i = 0; i < cfg->nbudgets; i++) {
+		const struct kb_ci_budget *b = &cfg->budgets[i];
+
+		if (md)
+			fprintf(f,
+				"\n**Budget %s**: %s\n\n| limit | used | max | headroom | |\n"
+				"|---|---:|---:|---:|---|\n",
+				b->target->name, b->broken ? "**broken**" : "within");
+		else
+			fprintf(f, "budget %s: %s\n", b->target->name,
+				b->broken ? "BROKEN" : "within");
+		for (k = 0; k < b->target->nlimits; k++) {
+			const struct kb_limit_result *l = &b->res[k];
+
+			fprintf(f,
+				md ? "| %s | %lld | %lld | %+lld | %s |\n" :
+				     "  %-32s %10lld %10lld %+10lld  %s\n",
+				l->limit->what, (long long)l->used, (long long)l->limit->max,
+				(long long)l->headroom, limit_verdict(l));
+		}
+	}
+}
+
+static const char *verdict(const struct kb_ci *r)
+{
+	return r->ok ? "Within budget and threshold." : "Budget or threshold broken.";
+}
+
+void kb_ci_write_text(FILE *f, const struct kb_ci *r)
+{
+	size_t i, k;
+
+	for (i = 0; i < r->n; i++) {
+		const struct kb_ci_config *cfg = &r->configs[i];
+
+		fprintf(f, "%s: %zu commits after %.12s\n", cfg->name, cfg->ncommits, r->baseline);
+		for (k = 0; k < cfg->ncommits; k++) {
+			const struct kb_ci_commit *c = &cfg->commits[k];
+			char delta[32];
+
+			delta_text(c, delta, sizeof(delta));
+			fprintf(f, "  %9s  %.12s  %-20.20s  %.50s%s\n", delta, c->c.sha,
+				c->c.author, c->c.subject, c->over_threshold ? "  REGRESSION" : "");
+			if (c->over_threshold)
+				kb_top_changes_write(f, &c->top, "             ", 0);
+		}
+		write_budgets(f, cfg, 0);
+	}
+	fprintf(f, "%s\n", verdict(r));
+}
+
+static void write_md_config(FILE *f, const struct kb_ci *r, const struct kb_ci_config *cfg)
+{
+	size_t k;
+
+	fprintf(f, "\n### %s: %zu commits after `%.12s`\n\n", cfg->name, cfg->ncommits,
+		r->baseline);
+	if (cfg->ncommits)
+		fputs("| delta | commit | author | subject |\n|---:|---|---|---|\n", f);
+	for (k = 0; k < cfg->ncommits; k++) {
+		const struct kb_ci_commit *c = &cfg->commits[k];
+		const char *bold = c->over_threshold ? "**" : "";
+		char delta[32];
+
+		delta_text(c, delta, sizeof(delta));
+		fprintf(f, "| %s%s%s | `%.12s` | %s | %s |\n", bold, delta, bold, c->c.sha,
+			c->c.author, c->c.subject);
+	}
+	for (k = 0; k < cfg->ncommits; k++) {
+		const struct kb_ci_commit *c = &cfg->commits[k];
+
+		if (!c->over_threshold)
+			continue;
+		fprintf(f, "\n`%.12s` (%s) added %lld bytes, at least %lld:\n\n", c->c.sha,
+			c->c.author, (long long)c->delta, (long long)r->threshold);
+		kb_top_changes_write(f, &c->top, "", 1);
+	}
+	write_budgets(f, cfg, 1);
+}
+
+void kb_ci_write_md(FILE *f, const struct kb_ci *r)
+{
+	size_t i;
+
+	fputs("## kbloat: kernel size report\n", f);
+	for (i = 0; i < r->n; i++)
+		write_md_config(f, r, &r->configs[i]);
+	fprintf(f, "\n**%s**\n", verdict(r));
+}
+
+static void junit_case(FILE *f, const char *cls, const char *name, const struct strbuf *failure)
+{
+	fputs("    <testcase classname=\"", f);
+	kb_escape_xml(f, cls);
+	fputs("\" name=\"", f);
+	kb_escape_xml(f, name);
+	if (!failure->len) {
+		fputs("\"/>\n", f);
+		return;
+	}
+	fputs("\">\n      <failure message=\"", f);
+	kb_escape_xml(f, name);
+	fputs(" broken\">", f);
+	kb_escape_xml(f, failure->buf);
+	fputs("</failure>\n    </testcase>\n", f);
+}
+
+static void junit_budget(FILE *f, const char *cls, const struct kb_ci_budget *b)
+{
+	struct strbuf name = STRBUF_INIT, fail = STRBUF_INIT;
+	size_t l;
+
+	strbuf_addf(&name, "budget %s", b->target->name);
+	for (l = 0; l < b->target->nlimits; l++) {
+		const struct kb_limit_result *x = &b->res[l];
+
+		if (x->checked && x->headroom < 0)
+			strbuf_addf(&fail, "%s: %lld used, %lld allowed\n", x->limit->what,
+				    (long long)x->used, (long long)x->limit->max);
+	}
+	junit_case(f, cls, name.buf, &fail);
+	strbuf_release(&name);
+	strbuf_release(&fail);
+}
+
+static void junit_suite(FILE *f, const struct kb_ci *r, const struct kb_ci_config *cfg)
+{
+	struct strbuf cls = STRBUF_INIT, name = STRBUF_INIT, fail = STRBUF_INIT;
+	size_t failures = cfg->regressions > 0, k;
+
+	for (k = 0; k < cfg->nbudgets; k++)
+		failures += cfg->budgets[k].broken > 0;
+	strbuf_addf(&cls, "kbloat.%s", cfg->name);
+	fputs("  <testsuite name=\"", f);
+	kb_escape_xml(f, cls.buf);
+	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", 1 + cfg->nbudgets,
+		failures);
+	strbuf_addf(&name, "threshold %lld bytes per commit", (long long)r->threshold);
+	for (k = 0; k < cfg->ncommits; k++) {
+		const struct kb_ci_commit *c = &cfg->commits[k];
+
+		if (c->over_threshold)
+			strbuf_addf(&fail, "%.12s %+lld %s: %s\n", c->c.sha, (long long)c->delta,
+				    c->c.author, c->c.subject);
+	}
+	junit_case(f, cls.buf, name.buf, &fail);
+	for (k = 0; k < cfg->nbudgets; k++)
+		junit_budget(f, cls.buf, &cfg->budgets[k]);
+	fputs("  </testsuite>\n", f);
+	strbuf_release(&cls);
+	strbuf_release(&name);
+	strbuf_release(&fail);
+}
+
+void kb_ci_write_junit(FILE *f, const struct kb_ci *r)
+{
+	size_t i;
+
+	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kbloat ci\">\n", f);
+	for (i = 0; i < r->n; i++)
+		junit_suite(f, r, &r->configs[i]);
+	fputs("</testsuites>\n", f);
+}
+
+static json_t *commit_json(const struct kb_ci_commit *c)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "commit", json_string(c->c.sha));
+	json_object_set_new(o, "author", json_string(c->c.author));
+	json_object_set_new(o, "email", json_string(c->c.email));
+	json_object_set_new(o, "subject", json_string(c->c.subject));
+	json_object_set_new(o, "author_time", json_integer((json_int_t)c->c.author_time));
+	json_object_set_new(o, "status", json_string(status_names[c->status]));
+	if (c->status != KB_CI_OK)
+		return o;
+	json_object_set_new(o, "size", json_integer((json_int_t)c->size));
+	json_object_set_new(o, "delta",
+			    c->has_delta ? json_integer((json_int_t)c->delta) : json_null());
+	json_object_set_new(o, "over_threshold", json_boolean(c->over_threshold));
+	if (c->over_threshold)
+		kb_top_changes_json(o, &c->top);
+	return o;
+}
+
+static json_t *config_json(const struct kb_ci *r, const struct kb_ci_config *cfg)
+{
+	json_t *commits = json_array(), *budgets = json_array();
+	size_t k;
+
+	for (k = 0; k < cfg->ncommits; k++)
+		json_array_append_new(commits, commit_json(&cfg->commits[k]));
+	for (k = 0; k < cfg->nbudgets; k++) {
+		const struct kb_ci_budget *b = &cfg->budgets[k];
+
+		json_array_append_new(budgets, json_pack("{s:s,s:b,s:o}", "target", b->target->name,
+							 "ok", !b->broken, "limits",
+							 kb_budget_json(b->target, b->res)));
+	}
+	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "config", cfg->name, "baseline", r->baseline,
+			 "head", cfg->head, "regressions", (json_int_t)cfg->regressions, "commits",
+			 commits, "budgets", budgets);
+}
+
+json_t *kb_ci_json(const struct kb_ci *r)
+{
+	json_t *configs = json_array();
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		json_array_append_new(configs, config_json(r, &r->configs[i]));
+	return json_pack("{s:s,s:s,s:I,s:b,s:o}", "tool", "kbloat " KB_VERSION, "baseline",
+			 r->baseline, "threshold", (json_int_t)r->threshold, "ok", r->ok, "configs",
+			 configs);
+}

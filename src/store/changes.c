@@ -1,0 +1,215 @@
+/*
+ * changes.c - what changed in a build: its top symbols and subsystems, the builds that grew
+ * most, the head build of a config; see changes.h.
+ */
+#include "changes.h"
+
+#include "lineage.h"
+#include "store_internal.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+void kb_changes_free(struct kb_change *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].file);
+	}
+	free(v);
+}
+
+int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, size_t limit,
+			 struct kb_change **out, size_t *n)
+{
+	static const char *const sql[2] = {
+		"SELECT i.name, d.size - d.prev AS g, p.path FROM item_delta d JOIN items i ON "
+		"i.id = d.item_id JOIN paths p ON p.id = i.path_id WHERE d.build_id = ?1 AND "
+		"i.kind = 0 AND g > 0 ORDER BY g DESC, i.name LIMIT ?2",
+		"SELECT coalesce(sub.name, '[no file]'), SUM(d.size - d.prev) AS g, NULL FROM "
+		"item_delta d JOIN items i ON i.id = d.item_id JOIN paths p ON p.id = i.path_id "
+		"LEFT JOIN subsystems sub ON sub.id = p.subsystem_id WHERE d.build_id = ?1 AND "
+		"i.kind = 0 GROUP BY sub.name HAVING g > 0 ORDER BY g DESC, 1 LIMIT ?2",
+	};
+	struct kb_change *v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (kb_store_prepare(s, &st, sql[!!subsystems]))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build_id);
+	sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *file = sqlite3_column_text(st, 2);
+		struct kb_change *c;
+
+		ALLOC_GROW(v, nv + 1, alloc);
+		c = &v[nv++];
+		c->name = col_dup(st, 0);
+		c->delta = sqlite3_column_int64(st, 1);
+		c->file = file && *file ? xstrdup((const char *)file) : NULL;
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_changes_free(v, nv);
+		return kb_store_fail(s, "cannot read a build's changes");
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*build_id = 0;
+	if (sha)
+		*sha = NULL;
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND NOT "
+			     "EXISTS (SELECT 1 FROM builds k WHERE k.parent_build_id = b.id) "
+			     "ORDER BY c.committer_time DESC, b.id DESC LIMIT 1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*build_id = sqlite3_column_int64(st, 0);
+		if (sha)
+			*sha = col_dup(st, 1);
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return kb_store_fail(s, "cannot find the head build");
+}
+
+static const char *const class_cols[KB_CLS_NR] = {
+	"b.d_text", "b.d_rodata", "b.d_data", "b.d_bss", "b.d_init", "b.d_percpu", "b.d_other",
+};
+
+static int scoped(const struct kb_scope *sc)
+{
+	return sc->subsystem || sc->path || sc->symbol;
+}
+
+/* The query of kb_store_growths; its parameters are ?1 config, ?2 min, ?3 limit, ?4... the
+ * scope's. The commit ids of q->in are our own integers, written into the text. */
+static void growth_sql(const struct kb_growth_query *q, struct strbuf *sql)
+{
+	size_t i;
+	int c;
+
+	strbuf_addstr(sql, "SELECT b.id, c.sha, c.author_name, c.author_email, c.author_time, "
+			   "c.subject, b.distance, pc.sha");
+	for (c = 0; c < KB_CLS_NR; c++)
+		strbuf_addf(sql, ", %s", class_cols[c]);
+	if (scoped(q->sc)) {
+		/* the change within the scope: the sum of its items' changes */
+		strbuf_addstr(sql,
+			      ", x.delta FROM (SELECT d.build_id AS build_id, "
+			      "SUM(d.size - d.prev) AS delta FROM item_delta d JOIN items i ON "
+			      "i.id = d.item_id JOIN paths p ON p.id = i.path_id WHERE "
+			      "i.kind = 0");
+		kb_scope_sql(q->sc, sql, 4);
+		strbuf_addstr(sql, " GROUP BY d.build_id) x JOIN builds b ON b.id = x.build_id");
+	} else {
+		strbuf_addf(sql, ", %s AS delta FROM builds b",
+			    q->sc->cls >= 0 ? class_cols[q->sc->cls] : "b.d_total");
+	}
+	strbuf_addstr(sql, " JOIN commits c ON c.id = b.commit_id LEFT JOIN builds pb ON "
+			   "pb.id = b.parent_build_id LEFT JOIN commits pc ON pc.id = "
+			   "pb.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND "
+			   "b.parent_build_id IS NOT NULL AND delta >= ?2");
+	if (q->in) {
+		strbuf_addstr(sql, " AND b.commit_id IN (");
+		for (i = 0; i < q->in->n; i++)
+			strbuf_addf(sql, "%s%lld", i ? "," : "", (long long)q->in->v[i].id);
+		strbuf_addstr(sql, ")");
+	}
+	strbuf_addstr(sql, " ORDER BY delta DESC, c.committer_time, c.sha LIMIT ?3");
+}
+
+static void growth_row(sqlite3_stmt *st, struct kb_growth *g)
+{
+	int c;
+
+	g->build = sqlite3_column_int64(st, 0);
+	g->sha = col_dup(st, 1);
+	g->author = col_dup(st, 2);
+	g->email = col_dup(st, 3);
+	g->author_time = sqlite3_column_int64(st, 4);
+	g->subject = col_dup(st, 5);
+	g->distance = sqlite3_column_int64(st, 6);
+	g->base_sha = col_dup(st, 7);
+	for (c = 0; c < KB_CLS_NR; c++)
+		g->cls[c] = sqlite3_column_int64(st, 8 + c);
+	g->delta = sqlite3_column_int64(st, 8 + KB_CLS_NR);
+}
+
+int kb_store_growths(struct kb_store *s, const struct kb_growth_query *q, struct kb_growth **out,
+		     size_t *n)
+{
+	struct strbuf sql = STRBUF_INIT;
+	struct kb_growth *v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	growth_sql(q, &sql);
+	rc = kb_store_prepare(s, &st, sql.buf);
+	strbuf_release(&sql);
+	if (rc)
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, q->config_id);
+	sqlite3_bind_int64(st, 2, q->min);
+	sqlite3_bind_int64(st, 3, q->limit);
+	if (scoped(q->sc))
+		kb_scope_bind(q->sc, st, 4);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(v, nv + 1, alloc);
+		growth_row(st, &v[nv++]);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_growths_free(v, nv);
+		return kb_store_fail(s, "cannot read the builds' changes");
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+void kb_growths_free(struct kb_growth *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		free(v[i].sha);
+		free(v[i].base_sha);
+		free(v[i].author);
+		free(v[i].email);
+		free(v[i].subject);
+	}
+	free(v);
+}
