@@ -151,8 +151,4 @@ struct kb_items;
 int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *sc, int64_t min,
 		    long limit, const char *range, int json);
 
-/* The 3 items (or, with subsystems, subsystems) of build that grew the most, appended to out
- * as {"name", "delta"[, "file"]}. */
-int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
-
 #endif
