@@ -32,33 +32,6 @@ static const struct kb_option options[] = {
 	KB_OPT_END(),
 };
 
-/*
- * FIXME(issue 14): bisect's answer, until it builds the blame report itself: prints the
- * report (errors too) and returns an exit status.
- */
-/*
- * FIXME(issue 14): the site's walls, until they call kb_store_top_changes: the top 3
- * symbols (or subsystems) of build appended to out as {"name", "delta"[, "file"]}.
- */
-int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out)
-{
-	struct kb_change *v;
-	size_t n, i;
-
-	if (kb_store_top_changes(s, build, subsystems, KB_TOP_CHANGES, &v, &n))
-		return KB_ERR;
-	for (i = 0; i < n; i++) {
-		json_t *o =
-			json_pack("{s:s,s:I}", "name", v[i].name, "delta", (json_int_t)v[i].delta);
-
-		if (!subsystems)
-			json_object_set_new(o, "file", json_string(v[i].file ? v[i].file : ""));
-		json_array_append_new(out, o);
-	}
-	kb_changes_free(v, n);
-	return 0;
-}
-
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
 	struct kb_blame *b;

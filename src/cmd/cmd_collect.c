@@ -269,7 +269,7 @@ static const struct kb_option options[] = {
 			KB_OPT_REQUIRED),
 	KB_OPT_LIST(0, "config", &configs, "SPEC",
 		    "tinyconfig (default), allnoconfig, defconfig or modular, with fragments: "
-		    "tinyconfig+kvm-guest+my.config (repeatable)"),
+		    "tinyconfig+kvm-guest+my.config"),
 	KB_OPT_DB(&co.db),
 	KB_OPT_BOOL(0, "first-parent", &wo.first_parent, "follow the first-parent line only"),
 	KB_OPT_POSITIVE(0, "every", &wo.every, "N",

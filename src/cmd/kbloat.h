@@ -53,31 +53,7 @@ struct kb_command {
 	int (*check)(int argc, const char **argv);
 	int (*run)(struct kb_ctx *ctx, int argc, const char **argv);
 	int usage_status; /* the exit status of a usage error (0: KB_EXIT_USAGE) */
-	int (*legacy)(int argc, char **argv); /* FIXME(issue 14): parses its own options */
 };
-
-/* FIXME(issue 14): the commands that still parse their own options */
-int cmd_size(int argc, char **argv);
-int cmd_syms(int argc, char **argv);
-int cmd_diff(int argc, char **argv);
-int cmd_record(int argc, char **argv);
-int cmd_blame(int argc, char **argv);
-int cmd_db(int argc, char **argv);
-int cmd_show(int argc, char **argv);
-int cmd_top(int argc, char **argv);
-int cmd_merge(int argc, char **argv);
-int cmd_collect(int argc, char **argv);
-int cmd_bisect(int argc, char **argv);
-int cmd_bisect_run(int argc, char **argv);
-int cmd_budget(int argc, char **argv);
-int cmd_ci(int argc, char **argv);
-int cmd_plot(int argc, char **argv);
-int cmd_site(int argc, char **argv);
-int cmd_modular(int argc, char **argv);
-int kb_usage(const char *usage);
-long kb_limit_arg(const char *arg);
-int kb_by_arg(const char *arg);
-int kb_scope_opt(struct kb_scope *sc, int c, const char *arg);
 
 extern const struct kb_command kb_cmd_size, kb_cmd_syms, kb_cmd_diff, kb_cmd_record, kb_cmd_blame,
 	kb_cmd_history, kb_cmd_db, kb_cmd_show, kb_cmd_top, kb_cmd_merge, kb_cmd_collect,
@@ -159,27 +135,5 @@ long kb_parse_count(const char *s);
 struct kb_scope;
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
-
-/* to move into the reports */
-struct kb_store;
-struct kb_items;
-/*
- * Prints blame's answer: the builds of config_id (in range A..B if given) whose change in
- * scope sc is at least min, largest first, at most limit, with their top symbols and
- * subsystems; as text or JSON. Returns an exit status (errors printed).
- */
-int kb_blame_report(struct kb_store *s, int64_t config_id, const struct kb_scope *sc, int64_t min,
-		    long limit, const char *range, int json);
-
-/* The 3 items (or, with subsystems, subsystems) of build that grew the most, appended to out
- * as {"name", "delta"[, "file"]}. */
-int kb_blame_top(struct kb_store *s, int64_t build, int subsystems, json_t *out);
-/*
- * Draws the charts of configs names into outdir (kbloat plot): CONFIG-size and
- * CONFIG-subsystems per config, compare for several; formats: 1 png, 2 svg, 3 both. Adds the
- * number of charts written to *written.
- */
-int kb_plot_charts(struct kb_store *s, const struct kb_items *it, json_t *names, const char *outdir,
-		   int formats, int top, int annotate, size_t *written);
 
 #endif

@@ -6,9 +6,6 @@
 #include "kbloat.h"
 
 #include "error.h"
-#include "analysis.h"
-#include "image.h"
-#include "query.h"
 #include "store.h"
 
 #include <errno.h>
@@ -73,8 +70,6 @@ static int run_command(const struct kb_command *cmd, int argc, const char **argv
 	struct kb_ctx ctx = { NULL };
 	int n, rc, usage;
 
-	if (cmd->legacy)
-		return cmd->legacy(argc, (char **)argv);
 	usage = cmd->usage_status ? cmd->usage_status : KB_EXIT_USAGE;
 	n = kb_parse_options(cmd, argc, argv);
 	if (n == KB_PARSE_HELP)
@@ -131,55 +126,4 @@ int main(int argc, char **argv)
 		rc = KB_EXIT_USAGE;
 	}
 	return rc;
-}
-
-/* FIXME(issue 14): what the commands that parse their own options still use */
-int kb_usage(const char *usage)
-{
-	fputs(usage, stderr);
-	return KB_EXIT_USAGE;
-}
-
-long kb_limit_arg(const char *arg)
-{
-	long v = kb_parse_count(arg);
-
-	if (v < 1) {
-		kb_errorf("--limit %s: not a positive count", arg);
-		return -1;
-	}
-	return v;
-}
-
-int kb_by_arg(const char *arg)
-{
-	int by = kb_by_parse(arg);
-
-	if (by < 0)
-		kb_errorf("--by %s: not one of symbol, file, dir, subsystem, section, class", arg);
-	return by;
-}
-
-int kb_scope_opt(struct kb_scope *sc, int c, const char *arg)
-{
-	switch (c) {
-	case 's':
-		sc->subsystem = arg;
-		return 1;
-	case 'p':
-		sc->path = arg;
-		return 1;
-	case 'y':
-		sc->symbol = arg;
-		return 1;
-	case 'k':
-		sc->cls = kb_class_parse(arg);
-		if (sc->cls >= 0)
-			return 1;
-		kb_errorf("--class %s: not one of text, rodata, data, bss, init, percpu, other",
-			  arg);
-		return -1;
-	default:
-		return 0;
-	}
 }

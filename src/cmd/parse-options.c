@@ -15,6 +15,7 @@
 
 #define USAGE_OPTS_WIDTH 22 /* the column the options' help starts at, less the indent */
 #define USAGE_INDENT 2
+#define USAGE_WIDTH 92 /* help text wraps before this column */
 
 void kb_strlist_push(struct kb_strlist *l, const char *s)
 {
@@ -53,8 +54,32 @@ static void option_label(const struct kb_option *o, struct strbuf *sb)
 		strbuf_addf(sb, " %s", o->argh ? o->argh : "ARG");
 }
 
+/* Writes text from column col on, wrapped at word boundaries before USAGE_WIDTH. */
+static void write_wrapped(FILE *f, const char *text, int col)
+{
+	int at = col;
+
+	while (*text) {
+		size_t word = strcspn(text, " ");
+
+		if (at > col && at + 1 + (int)word > USAGE_WIDTH) {
+			fprintf(f, "\n%*s", col, "");
+			at = col;
+		} else if (at > col) {
+			fputc(' ', f);
+			at++;
+		}
+		fwrite(text, 1, word, f);
+		at += (int)word;
+		text += word;
+		text += strspn(text, " ");
+	}
+	fputc('\n', f);
+}
+
 void kb_usage_print(const struct kb_command *cmd, FILE *f)
 {
+	struct strbuf help = STRBUF_INIT;
 	const struct kb_option *o;
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
@@ -77,12 +102,17 @@ void kb_usage_print(const struct kb_command *cmd, FILE *f)
 			fprintf(f, "\n%*s", USAGE_INDENT + USAGE_OPTS_WIDTH, "");
 		else
 			fprintf(f, "%*s", (int)(USAGE_OPTS_WIDTH - sb.len), "");
-		fprintf(f, "%s%s\n", o->help, o->flags & KB_OPT_REQUIRED ? " (required)" : "");
+		strbuf_reset(&help);
+		strbuf_addf(&help, "%s%s%s", o->help,
+			    o->flags & KB_OPT_REQUIRED ? " (required)" : "",
+			    o->type == KB_OT_LIST ? " (repeatable)" : "");
+		write_wrapped(f, help.buf, USAGE_INDENT + USAGE_OPTS_WIDTH);
 	}
 	fprintf(f, "%*s%-*s%s\n", USAGE_INDENT, "", USAGE_OPTS_WIDTH, "-h, --help", "this text");
 	if (cmd->epilogue)
 		fprintf(f, "\n%s", cmd->epilogue);
 	strbuf_release(&sb);
+	strbuf_release(&help);
 }
 
 const struct kb_option *kb_option_find(const struct kb_option *opts, const char *long_name)

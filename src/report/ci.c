@@ -198,8 +198,8 @@ static int build_config(struct kb_ci_config *cfg, struct kb_store *s, const stru
 /* The configs to report: those asked for, else every recorded one (tinyconfig first). */
 static int config_names(struct kb_ci *r, struct kb_store *s, const struct kb_ci_opts *o)
 {
-	json_t *names;
-	size_t i;
+	char **names;
+	size_t i, n;
 
 	if (o->nconfigs) {
 		r->configs = xcalloc(o->nconfigs, sizeof(*r->configs));
@@ -207,15 +207,12 @@ static int config_names(struct kb_ci *r, struct kb_store *s, const struct kb_ci_
 			r->configs[r->n++].name = xstrdup(o->configs[i]);
 		return 0;
 	}
-	names = json_array();
-	if (kb_config_names(s, names)) {
-		json_decref(names);
+	if (kb_store_config_names(s, &names, &n))
 		return KB_ERR;
-	}
-	r->configs = xcalloc(json_array_size(names) + 1, sizeof(*r->configs));
-	for (i = 0; i < json_array_size(names); i++)
-		r->configs[r->n++].name = xstrdup(json_string_value(json_array_get(names, i)));
-	json_decref(names);
+	r->configs = xcalloc(n + 1, sizeof(*r->configs));
+	for (i = 0; i < n; i++)
+		r->configs[r->n++].name = xstrdup(names[i]);
+	kb_store_names_free(names, n);
 	return 0;
 }
 

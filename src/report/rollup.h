@@ -36,5 +36,4 @@ void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what);
 json_t *kb_rollup_json(const struct kb_rollup *r);
 void kb_rollup_release(struct kb_rollup *r);
 
-
 #endif

@@ -176,16 +176,41 @@ void kb_items_release(struct kb_items *it)
 	memset(it, 0, sizeof(*it));
 }
 
-int kb_config_names(struct kb_store *s, json_t *names)
+void kb_store_names_free(char **names, size_t n)
 {
-	sqlite3_stmt *st;
+	size_t i;
 
+	for (i = 0; names && i < n; i++)
+		free(names[i]);
+	free(names);
+}
+
+int kb_store_config_names(struct kb_store *s, char ***names, size_t *n)
+{
+	char **v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*names = NULL;
+	*n = 0;
 	if (kb_store_prepare(s, &st,
 			     "SELECT DISTINCT name FROM configs ORDER BY name = "
 			     "'tinyconfig' DESC, name"))
 		return KB_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		json_array_append_new(names, json_string(kb_column_text(st, 0, NULL)));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(v, nv + 2, alloc);
+		v[nv++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+	}
 	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_store_names_free(v, nv);
+		return kb_store_fail(s, "cannot read the configs");
+	}
+	if (!v)
+		v = xcalloc(1, sizeof(*v));
+	v[nv] = NULL;
+	*names = v;
+	*n = nv;
 	return 0;
 }

@@ -8,9 +8,6 @@
 
 #include "store.h"
 
-#include <jansson.h>
-
-
 /* A narrowing of the breakdown rows (items of kind 0) to one subsystem, path or symbol. */
 struct kb_scope {
 	const char *subsystem, *path, *symbol;
@@ -41,7 +38,12 @@ struct kb_items {
 int kb_items_load(struct kb_store *s, struct kb_items *out);
 void kb_items_release(struct kb_items *it);
 
-/* Appends the name of every recorded config to names, tinyconfig first, then by name. */
-int kb_config_names(struct kb_store *s, json_t *names);
+/*
+ * The name of every recorded config, tinyconfig first, then by name: a new array *names of
+ * *n strings (NULL-terminated besides), each and the array the caller's, freed with
+ * kb_store_names_free. Nothing is handed back on error.
+ */
+int kb_store_config_names(struct kb_store *s, char ***names, size_t *n);
+void kb_store_names_free(char **names, size_t n);
 
 #endif

@@ -42,9 +42,10 @@ man, scratch, cmds = sys.argv[1], sys.argv[2], sys.argv[3:]
 text = open(man).read()
 syn = text[text.index(".SH SYNOPSIS"):text.index(".SH DESCRIPTION")]
 blocks = {}
+syn = syn.replace("\\-", "-")
 for m in re.finditer(r"^\.B kbloat ([a-z-]+)(?: ([a-z]+))?\n(.*?)(?=^\.br$|\Z)", syn, re.S | re.M):
     name = m.group(1)
-    body = m.group(3).replace("\\-", "-")
+    body = m.group(3)
     opts = set(re.findall(r"--([a-z][a-z0-9-]*)", body))
     opts |= {"-" + s for s in re.findall(r"(?<![-\w])-([a-zA-Z])(?![\w-])", body)}
     blocks.setdefault(name, set()).update(opts)
@@ -54,10 +55,8 @@ for cmd in cmds:
     have = set()
     for line in helptext.splitlines():
         m = re.match(r"^  (?:-([a-zA-Z]), )?--([a-z][a-z0-9-]*)", line)
-        if m:
+        if m:  # "-v, --verbose": the synopsis names the long spelling
             have.add(m.group(2))
-            if m.group(1):
-                have.add("-" + m.group(1))
             continue
         m = re.match(r"^  -([a-zA-Z])\b", line)
         if m:

@@ -1,0 +1,153 @@
+/*
+ * trend.c - the store's answers for the trend charts; see trend.h.
+ */
+#include "trend.h"
+
+#include "query.h"
+#include "store_internal.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void kb_line_builds_free(struct kb_line_build *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i].author);
+	free(v);
+}
+
+static void read_line_build(sqlite3_stmt *st, struct kb_line_build *b)
+{
+	const char *author = (const char *)sqlite3_column_text(st, 1);
+	int c;
+
+	snprintf(b->sha, sizeof(b->sha), "%s", (const char *)sqlite3_column_text(st, 0));
+	b->author = xstrdup(author ? author : "");
+	b->total = sqlite3_column_int64(st, 2);
+	b->delta = sqlite3_column_int64(st, 3);
+	b->has_parent = sqlite3_column_int(st, 4);
+	for (c = 0; c < KB_CLS_NR; c++)
+		b->cls[c] = sqlite3_column_int64(st, 5 + c);
+}
+
+int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_build **out,
+			 size_t *n)
+{
+	struct kb_line_build *v = NULL;
+	sqlite3_stmt *st = NULL;
+	int64_t *ids = NULL;
+	size_t nids = 0, i = 0;
+	int rc = KB_ERR;
+
+	*out = NULL;
+	*n = 0;
+	if (kb_build_line(s, config_id, 0, &ids, &nids))
+		return KB_ERR;
+	v = xcalloc(nids + 1, sizeof(*v));
+	if (kb_store_prepare(s, &st,
+			     "SELECT c.sha, c.author_name, b.total, b.d_total, b.parent_build_id "
+			     "IS NOT NULL, b.text, b.rodata, b.data, b.bss, b.init, b.percpu, "
+			     "b.other FROM builds b JOIN commits c ON c.id = b.commit_id WHERE "
+			     "b.id = ?1"))
+		goto out;
+	for (i = 0; i < nids; i++) {
+		sqlite3_bind_int64(st, 1, ids[i]);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			kb_store_fail(s, "cannot read a build");
+			goto out;
+		}
+		v[i].id = ids[i];
+		read_line_build(st, &v[i]);
+		sqlite3_reset(st);
+	}
+	*out = v;
+	*n = nids;
+	v = NULL;
+	rc = 0;
+out:
+	kb_line_builds_free(v, i);
+	sqlite3_finalize(st);
+	free(ids);
+	return rc;
+}
+
+struct kb_sizes_walk {
+	struct kb_store *s;
+	sqlite3_stmt *parent, *delta;
+	int64_t build; /* the build z holds; 0: none */
+	struct kb_sizes z;
+};
+
+int kb_sizes_walk_new(struct kb_sizes_walk **out, struct kb_store *s)
+{
+	struct kb_sizes_walk *w = xcalloc(1, sizeof(*w));
+
+	*out = NULL;
+	w->s = s;
+	if (kb_store_prepare(s, &w->parent, "SELECT parent_build_id FROM builds WHERE id = ?1") ||
+	    kb_store_prepare(s, &w->delta,
+			     "SELECT item_id, size FROM item_delta WHERE build_id = ?1")) {
+		kb_sizes_walk_free(w);
+		return KB_ERR;
+	}
+	*out = w;
+	return 0;
+}
+
+void kb_sizes_walk_free(struct kb_sizes_walk *w)
+{
+	if (!w)
+		return;
+	sqlite3_finalize(w->parent);
+	sqlite3_finalize(w->delta);
+	kb_sizes_release(&w->z);
+	free(w);
+}
+
+/* Sets z[item] = size for each item build changed; z grows (zeroed) as the ids need. */
+static void apply_delta(struct kb_sizes_walk *w, int64_t build)
+{
+	struct kb_sizes *z = &w->z;
+
+	sqlite3_bind_int64(w->delta, 1, build);
+	while (sqlite3_step(w->delta) == SQLITE_ROW) {
+		int64_t item = sqlite3_column_int64(w->delta, 0);
+
+		if (item < 0)
+			continue;
+		if ((size_t)item >= z->n) {
+			z->v = xrealloc(z->v, ((size_t)item + 1) * sizeof(*z->v));
+			memset(z->v + z->n, 0, ((size_t)item + 1 - z->n) * sizeof(*z->v));
+			z->n = (size_t)item + 1;
+		}
+		z->v[item] = (uint64_t)sqlite3_column_int64(w->delta, 1);
+	}
+	sqlite3_reset(w->delta);
+}
+
+int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_sizes **z)
+{
+	int64_t parent = 0;
+
+	*z = NULL;
+	sqlite3_bind_int64(w->parent, 1, build);
+	if (sqlite3_step(w->parent) == SQLITE_ROW)
+		parent = sqlite3_column_int64(w->parent, 0);
+	sqlite3_reset(w->parent);
+	if (w->build && parent == w->build) {
+		apply_delta(w, build);
+	} else {
+		kb_sizes_release(&w->z);
+		w->build = 0;
+		if (kb_store_sizes(w->s, build, &w->z))
+			return KB_ERR;
+	}
+	w->build = build;
+	*z = &w->z;
+	return 0;
+}

@@ -1,0 +1,115 @@
+/*
+ * walls.c - the static site's queries: its walls and the commits of the newest builds; see
+ * walls.h.
+ */
+#include "walls.h"
+
+#include "query.h"
+#include "store_internal.h"
+#include "error.h"
+#include "xalloc.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static char *col_dup(sqlite3_stmt *st, int i)
+{
+	const unsigned char *t = sqlite3_column_text(st, i);
+
+	return xstrdup(t ? (const char *)t : "");
+}
+
+static int64_t sql_limit(size_t limit)
+{
+	return limit > INT64_MAX ? INT64_MAX : (int64_t)limit;
+}
+
+void kb_wall_rows_free(struct kb_wall_row *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++) {
+		free(v[i].sha);
+		free(v[i].author);
+		free(v[i].subject);
+	}
+	free(v);
+}
+
+int kb_store_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, size_t limit,
+		  struct kb_wall_row **out, size_t *n)
+{
+	static const char *const sql[] = {
+		[KB_WALL_REGRESSIONS] =
+			"SELECT b.id, b.d_total, c.author_time, c.sha, c.author_name, c.subject "
+			"FROM builds b JOIN commits c ON c.id = b.commit_id WHERE b.config_id = ?1 "
+			"AND b.status = 'ok' AND b.d_total > 0 ORDER BY b.d_total DESC, c.sha "
+			"LIMIT ?2",
+		[KB_WALL_REDUCTIONS] =
+			"SELECT b.id, b.d_total, c.author_time, c.sha, c.author_name, c.subject "
+			"FROM builds b JOIN commits c ON c.id = b.commit_id WHERE b.config_id = ?1 "
+			"AND b.status = 'ok' AND b.d_total < 0 ORDER BY b.d_total, c.sha LIMIT ?2",
+	};
+	struct kb_wall_row *v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (kb_store_prepare(s, &st, sql[which]))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	sqlite3_bind_int64(st, 2, sql_limit(limit));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kb_wall_row *r;
+
+		ALLOC_GROW(v, nv + 1, alloc);
+		r = &v[nv++];
+		r->build = sqlite3_column_int64(st, 0);
+		r->delta = sqlite3_column_int64(st, 1);
+		r->author_time = sqlite3_column_int64(st, 2);
+		r->sha = col_dup(st, 3);
+		r->author = col_dup(st, 4);
+		r->subject = col_dup(st, 5);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_wall_rows_free(v, nv);
+		return kb_store_fail(s, "cannot read the builds of a wall");
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+int kb_store_newest_shas(struct kb_store *s, int64_t config_id, size_t limit, char ***out,
+			 size_t *n)
+{
+	char **v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT c.sha FROM builds b JOIN commits c ON c.id = b.commit_id "
+			     "WHERE b.config_id = ?1 ORDER BY c.committer_time DESC, b.id DESC "
+			     "LIMIT ?2"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	sqlite3_bind_int64(st, 2, sql_limit(limit));
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(v, nv + 1, alloc);
+		v[nv++] = col_dup(st, 0);
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_store_names_free(v, nv);
+		return kb_store_fail(s, "cannot read the newest builds");
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
