@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return xstrdup(t ? (const char *)t : "");
-}
-
 void kb_changes_free(struct kb_change *v, size_t n)
 {
 	size_t i;
@@ -59,7 +52,7 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 
 		ALLOC_GROW(v, nv + 1, alloc);
 		c = &v[nv++];
-		c->name = col_dup(st, 0);
+		c->name = kb_column_strdup(st, 0, "");
 		c->delta = sqlite3_column_int64(st, 1);
 		c->file = file && *file ? xstrdup((const char *)file) : NULL;
 	}
@@ -71,35 +64,6 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 	*out = v;
 	*n = nv;
 	return 0;
-}
-
-int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*build_id = 0;
-	if (sha)
-		*sha = NULL;
-	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND NOT "
-			     "EXISTS (SELECT 1 FROM builds k WHERE k.parent_build_id = b.id) "
-			     "ORDER BY c.committer_time DESC, b.id DESC LIMIT 1"))
-		return KB_ERR;
-	sqlite3_bind_int64(st, 1, config_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		*build_id = sqlite3_column_int64(st, 0);
-		if (sha)
-			*sha = col_dup(st, 1);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return kb_store_fail(s, "cannot find the head build");
 }
 
 static const char *const class_cols[KB_CLS_NR] = {
@@ -153,13 +117,13 @@ static void growth_row(sqlite3_stmt *st, struct kb_growth *g)
 	int c;
 
 	g->build = sqlite3_column_int64(st, 0);
-	g->sha = col_dup(st, 1);
-	g->author = col_dup(st, 2);
-	g->email = col_dup(st, 3);
+	g->sha = kb_column_strdup(st, 1, "");
+	g->author = kb_column_strdup(st, 2, "");
+	g->email = kb_column_strdup(st, 3, "");
 	g->author_time = sqlite3_column_int64(st, 4);
-	g->subject = col_dup(st, 5);
+	g->subject = kb_column_strdup(st, 5, "");
 	g->distance = sqlite3_column_int64(st, 6);
-	g->base_sha = col_dup(st, 7);
+	g->base_sha = kb_column_strdup(st, 7, "");
 	for (c = 0; c < KB_CLS_NR; c++)
 		g->cls[c] = sqlite3_column_int64(st, 8 + c);
 	g->delta = sqlite3_column_int64(st, 8 + KB_CLS_NR);

@@ -38,13 +38,6 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 			 struct kb_change **out, size_t *n);
 void kb_changes_free(struct kb_change *v, size_t n);
 
-/*
- * The head build of config_id: its newest ok build (by committer time) that no other build
- * names as its parent. Returns 0 with *build_id (and, if sha is not NULL, the commit's full
- * sha in *sha, which the caller frees), 1 when the config has no ok build, or KB_ERR.
- */
-int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha);
-
 /* A build's own change (against its parent build), with its commit's and parent's. */
 struct kb_growth {
 	int64_t build;

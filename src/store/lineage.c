@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return xstrdup(t ? (const char *)t : "");
-}
-
 /* Reads the commit sha into r, and its first parent into *parent (NULL: a root). 1 when the
  * store does not know it. */
 static int read_commit(struct kb_store *s, sqlite3_stmt *st, const char *sha,
@@ -31,11 +24,12 @@ static int read_commit(struct kb_store *s, sqlite3_stmt *st, const char *sha,
 	if (rc == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(st, 0);
 		r->sha = xstrdup(sha);
-		r->author = col_dup(st, 2);
-		r->email = col_dup(st, 3);
-		r->subject = col_dup(st, 4);
+		r->author = kb_column_strdup(st, 2, "");
+		r->email = kb_column_strdup(st, 3, "");
+		r->subject = kb_column_strdup(st, 4, "");
 		r->author_time = sqlite3_column_int64(st, 5);
-		*parent = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL : col_dup(st, 1);
+		*parent = sqlite3_column_type(st, 1) == SQLITE_NULL ? NULL :
+								      kb_column_strdup(st, 1, "");
 	}
 	sqlite3_reset(st);
 	if (rc == SQLITE_ROW)

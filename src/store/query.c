@@ -98,6 +98,35 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 	return 0;
 }
 
+int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	*build_id = 0;
+	if (sha)
+		*sha = NULL;
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND NOT "
+			     "EXISTS (SELECT 1 FROM builds k WHERE k.parent_build_id = b.id) "
+			     "ORDER BY c.committer_time DESC, b.id DESC LIMIT 1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		*build_id = sqlite3_column_int64(st, 0);
+		if (sha)
+			*sha = kb_column_strdup(st, 1, "");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return kb_store_fail(s, "cannot find the head build");
+}
+
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
 {
 	sqlite3_stmt *st;

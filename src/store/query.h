@@ -19,6 +19,13 @@ int kb_scope_any(const struct kb_scope *sc);
 /* The ids of the breakdown items in sc, as a dense 0/1 array (*n entries). */
 int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n);
 
+/*
+ * The head build of config_id: its newest ok build (by committer time) that no other build
+ * names as its parent. Returns 0 with *build_id (and, if sha is not NULL, the commit's full
+ * sha in *sha, which the caller frees), 1 when the config has no ok build, or KB_ERR.
+ */
+int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha);
+
 /* The ok builds of config_id along the first-parent line that ends at head (0: the newest
  * build no other build names as parent), oldest first. */
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n);

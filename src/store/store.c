@@ -152,6 +152,15 @@ const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep)
 	return out;
 }
 
+char *kb_column_strdup(sqlite3_stmt *st, int i, const char *if_null)
+{
+	const char *v = kb_column_text(st, i, NULL);
+
+	if (!v)
+		v = if_null;
+	return v ? xstrdup(v) : NULL;
+}
+
 static int exec(struct kb_store *s, const char *sql)
 {
 	char *msg = NULL;

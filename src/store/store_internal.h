@@ -23,6 +23,9 @@ int kb_store_fail(struct kb_store *s, const char *what);
  * st steps, resets or is finalized.
  */
 const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep);
+/* The same as a string of the caller's (xstrdup), with SQL NULL read as if_null (which may
+ * itself be NULL): the NULL rule is said at each call. */
+char *kb_column_strdup(sqlite3_stmt *st, int i, const char *if_null);
 
 /* Appends " AND ..." conditions on items i, paths p and subsystems s for sc to sql, with
  * parameters numbered from first; kb_scope_bind binds them in the same order. */

@@ -12,13 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static char *col_dup(sqlite3_stmt *st, int i)
-{
-	const unsigned char *t = sqlite3_column_text(st, i);
-
-	return xstrdup(t ? (const char *)t : "");
-}
-
 static int64_t sql_limit(size_t limit)
 {
 	return limit > INT64_MAX ? INT64_MAX : (int64_t)limit;
@@ -69,9 +62,9 @@ int kb_store_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, siz
 		r->build = sqlite3_column_int64(st, 0);
 		r->delta = sqlite3_column_int64(st, 1);
 		r->author_time = sqlite3_column_int64(st, 2);
-		r->sha = col_dup(st, 3);
-		r->author = col_dup(st, 4);
-		r->subject = col_dup(st, 5);
+		r->sha = kb_column_strdup(st, 3, "");
+		r->author = kb_column_strdup(st, 4, "");
+		r->subject = kb_column_strdup(st, 5, "");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -102,7 +95,7 @@ int kb_store_newest_shas(struct kb_store *s, int64_t config_id, size_t limit, ch
 	sqlite3_bind_int64(st, 2, sql_limit(limit));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, nv + 1, alloc);
-		v[nv++] = col_dup(st, 0);
+		v[nv++] = kb_column_strdup(st, 0, "");
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
