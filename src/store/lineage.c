@@ -92,7 +92,6 @@ int kb_store_commit_build(struct kb_store *s, int64_t config_id, int64_t commit_
 			  struct kb_build_brief *b)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	memset(b, 0, sizeof(*b));
 	if (kb_store_prepare(s, &st,
@@ -103,25 +102,7 @@ int kb_store_commit_build(struct kb_store *s, int64_t config_id, int64_t commit_
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, config_id);
 	sqlite3_bind_int64(st, 2, commit_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *status = sqlite3_column_text(st, 1);
-		const unsigned char *psha = sqlite3_column_text(st, 5);
-
-		b->id = sqlite3_column_int64(st, 0);
-		snprintf(b->status, sizeof(b->status), "%s", status ? (const char *)status : "");
-		b->total = sqlite3_column_int64(st, 2);
-		b->d_total = sqlite3_column_int64(st, 3);
-		b->has_parent = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		snprintf(b->parent_sha, sizeof(b->parent_sha), "%s",
-			 psha ? (const char *)psha : "");
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return kb_store_fail(s, "cannot look a build up");
+	return kb_store_read_brief(s, st, b);
 }
 
 int kb_store_build_classes(struct kb_store *s, int64_t build_id, uint64_t *total,

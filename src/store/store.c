@@ -1190,11 +1190,33 @@ int kb_store_has_commit(struct kb_store *s, const char *sha)
 	return rc;
 }
 
+int kb_store_read_brief(struct kb_store *s, sqlite3_stmt *st, struct kb_build_brief *b)
+{
+	int rc = sqlite3_step(st);
+
+	if (rc == SQLITE_ROW) {
+		const char *status = kb_column_text(st, 1, NULL);
+		const char *psha = kb_column_text(st, 5, NULL);
+
+		b->id = sqlite3_column_int64(st, 0);
+		snprintf(b->status, sizeof(b->status), "%s", status ? status : "");
+		b->total = sqlite3_column_int64(st, 2);
+		b->d_total = sqlite3_column_int64(st, 3);
+		b->has_parent = sqlite3_column_type(st, 4) != SQLITE_NULL;
+		snprintf(b->parent_sha, sizeof(b->parent_sha), "%s", psha ? psha : "");
+	}
+	sqlite3_finalize(st);
+	if (rc == SQLITE_ROW)
+		return 0;
+	if (rc == SQLITE_DONE)
+		return 1;
+	return kb_store_fail(s, "cannot look a build up");
+}
+
 int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config, const char *arch,
 			 struct kb_build_brief *b)
 {
 	sqlite3_stmt *st;
-	int rc;
 
 	memset(b, 0, sizeof(*b));
 	if (kb_store_prepare(
@@ -1208,25 +1230,7 @@ int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config
 	bind_text(st, 1, sha);
 	bind_text(st, 2, config);
 	bind_text(st, 3, arch);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const unsigned char *status = sqlite3_column_text(st, 1);
-		const unsigned char *psha = sqlite3_column_text(st, 5);
-
-		b->id = sqlite3_column_int64(st, 0);
-		snprintf(b->status, sizeof(b->status), "%s", status ? (const char *)status : "");
-		b->total = sqlite3_column_int64(st, 2);
-		b->d_total = sqlite3_column_int64(st, 3);
-		b->has_parent = sqlite3_column_type(st, 4) != SQLITE_NULL;
-		snprintf(b->parent_sha, sizeof(b->parent_sha), "%s",
-			 psha ? (const char *)psha : "");
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return kb_store_fail(s, "cannot look a build up");
+	return kb_store_read_brief(s, st, b);
 }
 
 int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)

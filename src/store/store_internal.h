@@ -27,6 +27,10 @@ const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep);
  * itself be NULL): the NULL rule is said at each call. */
 char *kb_column_strdup(sqlite3_stmt *st, int i, const char *if_null);
 
+/* Steps st, whose columns are the build's id, status, total, d_total, parent_build_id and
+ * the parent build's commit sha, into b, and finalizes st: 0 (a row), 1 (none) or KB_ERR. */
+int kb_store_read_brief(struct kb_store *s, sqlite3_stmt *st, struct kb_build_brief *b);
+
 /* Appends " AND ..." conditions on items i, paths p and subsystems s for sc to sql, with
  * parameters numbered from first; kb_scope_bind binds them in the same order. */
 void kb_scope_sql(const struct kb_scope *sc, struct strbuf *sql, int first);
