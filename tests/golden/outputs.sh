@@ -43,6 +43,7 @@ done
 g syms-top.txt k syms fx/vmlinux-g5 --top 12 --provenance --src tree
 g syms-map.txt k syms fx/vmlinux-nog --by file --map fx/vmlinux-nog.map --no-dwarf --src tree
 g syms.json k syms fx/vmlinux-g5 --by subsystem --src tree --top 5 --json
+g syms-rows.json k syms fx/vmlinux-g5 --src tree --top 20 --json
 g diff.txt k diff fx/vmlinux-g5 fx/vmlinux-v2-g5
 g diff-c.txt k diff -c fx/vmlinux-g5 fx/vmlinux-v2-g5
 g diff-d.txt k diff -d fx/vmlinux-g5 fx/vmlinux-v2-g5

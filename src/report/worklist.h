@@ -1,0 +1,25 @@
+/*
+ * worklist.h - the modular analysis (analyzer/modular.h: the typed model, built once) written
+ * as the worklist of what could leave the kernel proper, as text or JSON. Each list is
+ * grouped by option, directory or subsystem, largest first.
+ */
+#ifndef KB_REPORT_WORKLIST_H
+#define KB_REPORT_WORKLIST_H
+
+#include "modular.h"
+
+#include <jansson.h>
+#include <stdio.h>
+
+enum kb_worklist_by { KB_WORKLIST_BY_OPTION, KB_WORKLIST_BY_DIR, KB_WORKLIST_BY_SUBSYSTEM };
+
+struct kb_worklist_opts {
+	enum kb_worklist_by by;
+	long top; /* rows per list in text; 0: all */
+};
+
+void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb_worklist_opts *o);
+/* The whole model: the sums, each list, and every object with its Makefile chain. */
+json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o);
+
+#endif
