@@ -1,13 +1,12 @@
 /*
  * cmd_bisect.c - `kbloat bisect`: the first commit between a good and a bad point at which
- * the kernel had grown by a threshold, found in about log2(n) builds; and `kbloat
- * bisect-run`, the same question asked of one commit, as a `git bisect run` script.
- *
- * The size is the whole image's, or one subsystem's (--subsystem). Every build made is
- * recorded, so a later bisect or blame over the same range builds nothing again.
+ * the kernel had grown by a threshold (the engine is pipeline/bisect.c), printed as blame
+ * prints it; and `kbloat bisect-run`, the same question asked of one commit, as a `git
+ * bisect run` script.
  */
 #include "kbloat.h"
 
+#include "bisect.h"
 #include "blame.h"
 #include "collect.h"
 #include "query.h"
@@ -39,152 +38,81 @@ struct bisect_opts {
 	int json, run;
 };
 
-/* The size that decides: the image's total, or the subsystem's rows. */
-static int measure(struct kb_collector *c, const struct bisect_opts *o, const char *sha,
-		   struct kb_outcome *out, int64_t *size)
-{
-	struct kb_scope sc = { NULL, NULL, NULL, -1 };
-	struct kb_build_brief b;
-	struct kb_sizes z = { 0 };
-	unsigned char *in = NULL;
-	size_t n = 0, i;
-	int64_t sum = 0;
-
-	if (kb_collect_build(c, sha, 0, out))
-		return KB_ERR;
-	if (out->warning[0])
-		kb_warnf("%.12s: %s", sha, out->warning);
-	if (out->status != KB_OUT_OK || !o->subsystem) {
-		*size = out->total;
-		return 0;
-	}
-	sc.subsystem = o->subsystem;
-	if (kb_store_build_brief(c->store, sha, c->cfgs[0].spec.name, c->kb.arch, &b) ||
-	    kb_store_sizes(c->store, b.id, &z) || kb_scope_items(c->store, &sc, &in, &n)) {
-		kb_sizes_release(&z);
-		free(in);
-		return KB_ERR;
-	}
-	for (i = 0; i < n && i < z.n; i++)
-		if (in[i])
-			sum += (int64_t)z.v[i];
-	kb_sizes_release(&z);
-	free(in);
-	*size = sum;
-	return 0;
-}
-
 static const char *what(const struct bisect_opts *o)
 {
 	return o->subsystem ? o->subsystem : "the image";
 }
 
+/* Builds and measures sha for bisect-run, saying what its analysis warned of. */
+static int measure(struct kb_collector *c, const struct bisect_opts *o, const char *sha,
+		   struct kb_outcome *out, int64_t *size)
+{
+	if (kb_bisect_measure(c, o->subsystem, sha, out, size))
+		return KB_ERR;
+	if (out->warning[0])
+		kb_warnf("%.12s: %s", sha, out->warning);
+	return 0;
+}
+
+/* The engine's steps, as lines on stderr. */
+static void progress(void *arg, const struct kb_bisect_step *st, const struct kb_bisect_result *r)
+{
+	const struct bisect_opts *o = arg;
+
+	switch (st->kind) {
+	case KB_BISECT_WARNING:
+		kb_warnf("%.12s: %s", st->sha, st->what);
+		break;
+	case KB_BISECT_BEGIN:
+		fprintf(stderr,
+			"bisect: %zu commits, %s %lld -> %lld bytes (%+lld); looking for the "
+			"first that is %lld or more above %.12s\n",
+			r->ncommits, what(o), (long long)r->base, (long long)r->top,
+			(long long)(r->top - r->base), (long long)r->min, r->good);
+		break;
+	case KB_BISECT_SKIPPED:
+		fprintf(stderr, "bisect: %.12s does not build: skipped\n", st->sha);
+		break;
+	case KB_BISECT_TESTED:
+		fprintf(stderr, "bisect: %.12s %+lld: %s\n", st->sha, (long long)st->delta,
+			st->bad ? "bad" : "good");
+		break;
+	}
+}
+
+/* Bisects, then prints the culprit as blame does. */
 static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 {
-	char good[41], bad[41], range[100];
-	char(*list)[41] = NULL;
-	struct kb_commit_info ci = { 0 };
-	struct kb_outcome out;
+	struct kb_bisect_opts bo = { o->good, o->bad, o->subsystem, o->min, progress, (void *)o };
 	struct kb_scope sc = { NULL, NULL, NULL, -1 };
+	struct kb_bisect_result r;
 	struct kb_blame *culprit;
-	unsigned char *skip = NULL;
-	size_t n = 0, built0 = c->built, ends;
-	long lo, hi, mid, k;
-	int64_t base, top, size, min, config_id;
-	int rc = KB_EXIT_USAGE;
+	int64_t config_id;
+	int rc;
 
-	if (kb_repo_resolve(c->repo, o->good, good) || kb_repo_resolve(c->repo, o->bad, bad))
-		goto err;
-	snprintf(range, sizeof(range), "%s..%s", good, bad);
-	if (kb_repo_range(c->repo, range, 1, &list, &n))
-		goto err;
-	if (!n) {
-		kb_errorf("%s..%s: no commits after the good one", o->good, o->bad);
-		goto out;
-	}
-	if (kb_repo_commit_info(c->repo, list[0], &ci))
-		goto err;
-	if (strcmp(ci.parent, good)) {
-		kb_errorf("%s is not on the first-parent line of %s", o->good, o->bad);
-		goto out;
-	}
-	if (measure(c, o, good, &out, &base))
-		goto err;
-	if (out.status != KB_OUT_OK) {
-		kb_errorf("%s: the good end does not build (%s)", o->good, out.what);
-		goto out;
-	}
-	if (measure(c, o, bad, &out, &top))
-		goto err;
-	if (out.status != KB_OUT_OK) {
-		kb_errorf("%s: the bad end does not build (%s)", o->bad, out.what);
-		goto out;
-	}
-	ends = c->built - built0; /* the ends, when they were not recorded yet */
-	built0 = c->built;
-	min = o->min >= 0 ? o->min : (top - base) / 2 + 1;
-	fprintf(stderr,
-		"bisect: %zu commits, %s %lld -> %lld bytes (%+lld); looking for the first "
-		"that is %lld or more above %.12s\n",
-		n, what(o), (long long)base, (long long)top, (long long)(top - base),
-		(long long)min, good);
-	if (top - base < min) {
+	if (kb_bisect(c, &bo, &r))
+		return kb_report_error();
+	if (r.nothing) {
 		fprintf(stderr, "bisect: %.12s is not %lld bytes above %.12s: nothing to find\n",
-			bad, (long long)min, good);
-		rc = KB_EXIT_OK;
-		goto out;
+			r.bad, (long long)r.min, r.good);
+		return KB_EXIT_OK;
 	}
-	/* lo: the last index known good (-1: the good end); hi: the first known bad */
-	skip = xcalloc(n, 1);
-	lo = -1;
-	hi = (long)n - 1;
-	while (hi - lo > 1 && !kb_collect_stop) {
-		mid = lo + (hi - lo) / 2;
-		/* the nearest commit to the middle that is not known to fail */
-		for (k = 0; skip[mid]; k++) {
-			long a = lo + (hi - lo) / 2 + (k + 1) / 2 * (k % 2 ? 1 : -1);
-
-			if (a > lo && a < hi && !skip[a])
-				mid = a;
-			else if (k > 2 * (hi - lo))
-				break;
-		}
-		if (skip[mid])
-			break; /* every commit between lo and hi fails to build */
-		if (measure(c, o, list[mid], &out, &size))
-			goto err;
-		if (out.status == KB_OUT_STOPPED)
-			break;
-		if (out.status != KB_OUT_OK) {
-			skip[mid] = 1;
-			fprintf(stderr, "bisect: %.12s does not build: skipped\n", list[mid]);
-			continue;
-		}
-		fprintf(stderr, "bisect: %.12s %+lld: %s\n", list[mid], (long long)(size - base),
-			size - base >= min ? "bad" : "good");
-		if (size - base >= min)
-			hi = mid;
-		else
-			lo = mid;
-	}
-	if (kb_collect_stop) {
+	if (r.stopped) {
 		kb_errorf("interrupted: the builds made so far are recorded");
-		rc = 130;
-		goto out;
+		return 130;
 	}
 	fprintf(stderr, "bisect: %zu builds made between the ends (and %zu of the ends), %s\n",
-		c->built - built0, ends,
-		hi - lo > 1 ? "some commits between do not build" : "first bad commit found");
+		r.builds, r.end_builds,
+		r.unbuildable ? "some commits between do not build" : "first bad commit found");
 	if (kb_store_find_config(c->store, c->cfgs[0].spec.name, &config_id))
-		goto err;
-	snprintf(range, sizeof(range), "%s..%s", lo < 0 ? good : list[lo], list[hi]);
-	if (hi - lo > 1)
+		return kb_report_error();
+	if (r.unbuildable)
 		fprintf(stderr,
 			"bisect: the culprit is one of %ld commits up to %.12s; they do not build\n",
-			hi - lo, list[hi]);
+			r.unbuildable, r.first_bad);
 	sc.subsystem = o->subsystem;
-	if (kb_blame_build(&culprit, c->store, config_id, &sc, INT64_MIN, 1, range))
-		goto err;
+	if (kb_blame_build(&culprit, c->store, config_id, &sc, INT64_MIN, 1, r.range))
+		return kb_report_error();
 	if (o->json) {
 		rc = kb_json_print(kb_blame_json(culprit));
 	} else {
@@ -192,13 +120,6 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 		rc = KB_EXIT_OK;
 	}
 	kb_blame_free(culprit);
-	goto out;
-err:
-	rc = kb_report_error();
-out:
-	kb_commit_info_release(&ci);
-	free(skip);
-	free(list);
 	return rc;
 }
 
