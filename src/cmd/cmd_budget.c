@@ -41,6 +41,8 @@ static int check_images(const struct kb_budget_target *t, const struct kb_analys
 			free(res);
 			return KB_ERR;
 		}
+		if (im.a->warning[0])
+			kb_warnf("%s", im.a->warning);
 		*broken += kb_budget_check(t, &im.m, res);
 		if (out) {
 			json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "image", images[i],
