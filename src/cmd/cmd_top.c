@@ -43,20 +43,14 @@ static const struct kb_option options[] = {
 /* The build asked for: --commit's, else the newest ok build of the config (0: none). */
 static int which_build(struct kb_store *s, int64_t *build)
 {
-	int64_t config_id, *line = NULL;
-	size_t n = 0;
+	int64_t config_id;
 
 	*build = 0;
 	if (kb_store_find_config(s, config, &config_id))
 		return -1;
 	if (commit)
 		return kb_store_find_build(s, commit, config, build);
-	if (kb_build_line(s, config_id, 0, &line, &n))
-		return -1;
-	if (n)
-		*build = line[n - 1];
-	free(line);
-	return 0;
+	return kb_store_head_build(s, config_id, build, NULL) < 0 ? -1 : 0;
 }
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)

@@ -16,12 +16,9 @@
 int kb_bisect_measure(struct kb_collector *c, const char *subsystem, const char *sha,
 		      struct kb_outcome *out, int64_t *size)
 {
-	struct kb_scope sc = { NULL, NULL, NULL, -1 };
+	struct kb_scope sc = { subsystem, NULL, NULL, -1 };
 	struct kb_build_brief b;
-	struct kb_sizes z = { 0 };
-	unsigned char *in = NULL;
-	size_t n = 0, i;
-	int64_t sum = 0;
+	int rc;
 
 	if (kb_collect_build(c, sha, 0, out))
 		return KB_ERR;
@@ -29,20 +26,13 @@ int kb_bisect_measure(struct kb_collector *c, const char *subsystem, const char 
 		*size = out->total;
 		return 0;
 	}
-	sc.subsystem = subsystem;
-	if (kb_store_build_brief(c->store, sha, c->cfgs[0].spec.name, c->kb.arch, &b) ||
-	    kb_store_sizes(c->store, b.id, &z) || kb_scope_items(c->store, &sc, &in, &n)) {
-		kb_sizes_release(&z);
-		free(in);
+	rc = kb_store_build_brief(c->store, sha, c->cfgs[0].spec.name, c->kb.arch, &b);
+	if (rc > 0)
+		return kb_error_set("%.12s %s: the build just made is not in %s", sha,
+				    c->cfgs[0].spec.name, kb_store_path(c->store));
+	if (rc)
 		return KB_ERR;
-	}
-	for (i = 0; i < n && i < z.n; i++)
-		if (in[i])
-			sum += (int64_t)z.v[i];
-	kb_sizes_release(&z);
-	free(in);
-	*size = sum;
-	return 0;
+	return kb_store_scope_size(c->store, &sc, b.id, size);
 }
 
 static void tell(const struct kb_bisect_opts *o, const struct kb_bisect_result *r, int kind,

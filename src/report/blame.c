@@ -134,7 +134,7 @@ int kb_blame_build(struct kb_blame **out, struct kb_store *s, int64_t config_id,
 
 	*out = NULL;
 	b->min = min;
-	b->scoped = !!(sc->subsystem || sc->path || sc->symbol);
+	b->scoped = kb_scope_narrows(sc);
 	if (range) {
 		if (range_commits(s, range, &fp))
 			goto out;

@@ -127,13 +127,14 @@ static int read_subsystems(struct kb_store *s, const struct kb_items *it, struct
 	struct kb_sizes z = { 0 };
 	uint32_t *order = NULL;
 	uint64_t *sums = NULL;
-	int64_t *ids = NULL;
-	size_t nb = 0, alloc = 0, i;
-	int rc = KB_ERR;
+	int64_t head;
+	size_t alloc = 0, i;
+	int rc = kb_store_head_build(s, c->id, &head, NULL);
 
-	if (kb_build_line(s, c->id, 0, &ids, &nb))
+	if (rc < 0)
 		return KB_ERR;
-	if (nb && kb_store_sizes(s, ids[nb - 1], &z))
+	rc = KB_ERR;
+	if (head && kb_store_sizes(s, head, &z))
 		goto out;
 	kb_subsystem_sums(it, &z, &names, &sums, &alloc);
 	order = kb_subsystems_by_size(&names, sums, alloc);
@@ -146,7 +147,6 @@ static int read_subsystems(struct kb_store *s, const struct kb_items *it, struct
 out:
 	free(order);
 	free(sums);
-	free(ids);
 	kb_sizes_release(&z);
 	kb_strtab_release(&names);
 	return rc;

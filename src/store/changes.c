@@ -47,14 +47,14 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		const unsigned char *file = sqlite3_column_text(st, 2);
+		const char *file = kb_column_text(st, 2, NULL);
 		struct kb_change *c;
 
 		ALLOC_GROW(v, nv + 1, alloc);
 		c = &v[nv++];
 		c->name = kb_column_strdup(st, 0, "");
 		c->delta = sqlite3_column_int64(st, 1);
-		c->file = file && *file ? xstrdup((const char *)file) : NULL;
+		c->file = file && *file ? xstrdup(file) : NULL;
 	}
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
@@ -70,11 +70,6 @@ static const char *const class_cols[KB_CLS_NR] = {
 	"b.d_text", "b.d_rodata", "b.d_data", "b.d_bss", "b.d_init", "b.d_percpu", "b.d_other",
 };
 
-static int scoped(const struct kb_scope *sc)
-{
-	return sc->subsystem || sc->path || sc->symbol;
-}
-
 /* The query of kb_store_growths; its parameters are ?1 config, ?2 min, ?3 limit, ?4... the
  * scope's. The commit ids of q->in are our own integers, written into the text. */
 static void growth_sql(const struct kb_growth_query *q, struct strbuf *sql)
@@ -86,7 +81,7 @@ static void growth_sql(const struct kb_growth_query *q, struct strbuf *sql)
 			   "c.subject, b.distance, pc.sha");
 	for (c = 0; c < KB_CLS_NR; c++)
 		strbuf_addf(sql, ", %s", class_cols[c]);
-	if (scoped(q->sc)) {
+	if (kb_scope_narrows(q->sc)) {
 		/* the change within the scope: the sum of its items' changes */
 		strbuf_addstr(sql,
 			      ", x.delta FROM (SELECT d.build_id AS build_id, "
@@ -148,7 +143,7 @@ int kb_store_growths(struct kb_store *s, const struct kb_growth_query *q, struct
 	sqlite3_bind_int64(st, 1, q->config_id);
 	sqlite3_bind_int64(st, 2, q->min);
 	sqlite3_bind_int64(st, 3, q->limit);
-	if (scoped(q->sc))
+	if (kb_scope_narrows(q->sc))
 		kb_scope_bind(q->sc, st, 4);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, nv + 1, alloc);

@@ -12,9 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-int kb_scope_any(const struct kb_scope *sc)
+int kb_scope_narrows(const struct kb_scope *sc)
 {
-	return sc->subsystem || sc->path || sc->symbol || sc->cls >= 0;
+	return sc && (sc->subsystem || sc->path || sc->symbol);
 }
 
 /* Conditions are constant text; only their parameters carry the user's strings. */
@@ -95,6 +95,27 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 			*n = id + 1;
 	}
 	sqlite3_finalize(st);
+	return 0;
+}
+
+int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t build, int64_t *size)
+{
+	struct kb_sizes z;
+	unsigned char *in;
+	size_t nin, i;
+
+	*size = 0;
+	if (kb_scope_items(s, sc, &in, &nin))
+		return KB_ERR;
+	if (kb_store_sizes(s, build, &z)) {
+		free(in);
+		return KB_ERR;
+	}
+	for (i = 0; i < z.n && i < nin; i++)
+		if (in[i])
+			*size += (int64_t)z.v[i];
+	kb_sizes_release(&z);
+	free(in);
 	return 0;
 }
 

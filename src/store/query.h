@@ -14,8 +14,12 @@ struct kb_scope {
 	int cls; /* -1: every class */
 };
 
-/* 1 if any narrowing is asked for. */
-int kb_scope_any(const struct kb_scope *sc);
+/* 1 if sc (which may be NULL) narrows to a subsystem, path or symbol: to some items, whose
+ * sizes must be summed, rather than to a class, which the builds' columns hold. */
+int kb_scope_narrows(const struct kb_scope *sc);
+/* The bytes of build within sc: its full item sizes, summed over the items sc holds. */
+int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t build,
+			int64_t *size);
 /* The ids of the breakdown items in sc, as a dense 0/1 array (*n entries). */
 int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char **in, size_t *n);
 

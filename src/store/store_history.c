@@ -10,28 +10,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The scope's bytes of the first build, from its full sizes. */
-static int scoped_first(struct kb_store *s, const struct kb_scope *sc, int64_t build, int64_t *size)
-{
-	struct kb_sizes z;
-	unsigned char *in;
-	size_t nin, i;
-
-	*size = 0;
-	if (kb_scope_items(s, sc, &in, &nin))
-		return KB_ERR;
-	if (kb_store_sizes(s, build, &z)) {
-		free(in);
-		return KB_ERR;
-	}
-	for (i = 0; i < z.n && i < nin; i++)
-		if (in[i])
-			*size += (int64_t)z.v[i];
-	kb_sizes_release(&z);
-	free(in);
-	return 0;
-}
-
 /* Sizes within the scope: the first build's from its full set, then each change's sum. */
 static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int64_t *ids, size_t n,
 			int64_t *size)
@@ -41,7 +19,7 @@ static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 	size_t i;
 	int rc = 0;
 
-	if (scoped_first(s, sc, ids[0], &size[0]))
+	if (kb_store_scope_size(s, sc, ids[0], &size[0]))
 		return KB_ERR;
 	strbuf_addstr(&sql, "SELECT SUM(d.size - d.prev) FROM item_delta d JOIN items i ON i.id = "
 			    "d.item_id JOIN paths p ON p.id = i.path_id WHERE d.build_id = ?1 AND "
@@ -102,7 +80,7 @@ int kb_store_line_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 {
 	if (!n)
 		return 0;
-	if (sc && (sc->subsystem || sc->path || sc->symbol))
+	if (kb_scope_narrows(sc))
 		return scoped_sizes(s, sc, ids, n, size);
 	return whole_sizes(s, sc ? sc->cls : -1, ids, n, size);
 }

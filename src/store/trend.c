@@ -23,11 +23,11 @@ void kb_line_builds_free(struct kb_line_build *v, size_t n)
 
 static void read_line_build(sqlite3_stmt *st, struct kb_line_build *b)
 {
-	const char *author = (const char *)sqlite3_column_text(st, 1);
+	const char *sha = kb_column_text(st, 0, NULL);
 	int c;
 
-	snprintf(b->sha, sizeof(b->sha), "%s", (const char *)sqlite3_column_text(st, 0));
-	b->author = xstrdup(author ? author : "");
+	snprintf(b->sha, sizeof(b->sha), "%s", sha ? sha : "");
+	b->author = kb_column_strdup(st, 1, "");
 	b->total = sqlite3_column_int64(st, 2);
 	b->delta = sqlite3_column_int64(st, 3);
 	b->has_parent = sqlite3_column_int(st, 4);
