@@ -154,7 +154,7 @@ static int bisect_run(struct kb_collector *c, const struct bisect_opts *o)
 	return size - base >= (int64_t)o->min ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
 }
 
-static struct bisect_opts o = { .co.db = "kbloat.db",
+static struct bisect_opts o = { .co.db = KB_DEFAULT_DB,
 				.config = "tinyconfig",
 				.rev = "HEAD",
 				.min = -1 };

@@ -248,7 +248,7 @@ out:
 
 /* kbuild's ARCH for this machine, as the kernel's top Makefile derives SUBARCH */
 
-static struct kb_collect_opts co = { .db = "kbloat.db" };
+static struct kb_collect_opts co = { .db = KB_DEFAULT_DB };
 static struct kb_strlist configs;
 static long jobs;
 static struct walk_opts wo = { .shard_k = 1, .shard_n = 1 };

@@ -68,7 +68,7 @@ extern const struct kb_command *const kb_commands[];
  * explained alike everywhere.
  */
 #define KB_DEFAULT_DB "kbloat.db"
-#define KB_OPT_DB(v) KB_OPT_STRING(0, "db", (v), "DB", "the database (default kbloat.db)")
+#define KB_OPT_DB(v) KB_OPT_STRING(0, "db", (v), "DB", "the database (default " KB_DEFAULT_DB ")")
 #define KB_OPT_JSON(v) KB_OPT_BOOL(0, "json", (v), "JSON instead of text")
 #define KB_OPT_CONFIG(v)                     \
 	KB_OPT_STRING(0, "config", (v), "C", \
@@ -131,8 +131,6 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 
-/* Scope options (--subsystem, --path, --symbol, --class) */
-struct kb_scope;
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
 

@@ -9,11 +9,8 @@
 #include "store.h"
 
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
 /* The order `kbloat help` lists them in: one image, the store, collection, reports. */
 const struct kb_command *const kb_commands[] = {

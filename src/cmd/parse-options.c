@@ -134,8 +134,7 @@ static int opt_error(const struct kb_command *cmd, const char *fmt, const char *
 }
 
 /* Stores arg (NULL for an option without one) into o's value. 0, or -1 (error printed). */
-static int take(const struct kb_command *cmd, const struct kb_option *o, const char *arg,
-		const char *spelt)
+static int take(const struct kb_option *o, const char *arg, const char *spelt)
 {
 	switch (o->type) {
 	case KB_OT_BOOL:
@@ -173,7 +172,6 @@ static int take(const struct kb_command *cmd, const struct kb_option *o, const c
 	default:
 		break;
 	}
-	(void)cmd;
 	return -1;
 }
 
@@ -237,7 +235,7 @@ static int parse_long(const struct kb_command *cmd, int argc, const char **argv,
 		rc = opt_error(cmd, "%s takes no value", spelt.buf);
 		goto out;
 	}
-	rc = take(cmd, o, arg, spelt.buf) ? KB_PARSE_ERROR : 0;
+	rc = take(o, arg, spelt.buf) ? KB_PARSE_ERROR : 0;
 out:
 	strbuf_release(&spelt);
 	return rc;
@@ -256,7 +254,7 @@ static int parse_short(const struct kb_command *cmd, int argc, const char **argv
 		if (!o)
 			return KB_PARSE_ERROR;
 		if (!takes_arg(o)) {
-			if (take(cmd, o, NULL, spelt))
+			if (take(o, NULL, spelt))
 				return KB_PARSE_ERROR;
 			p++;
 			continue;
@@ -267,7 +265,7 @@ static int parse_short(const struct kb_command *cmd, int argc, const char **argv
 			arg = argv[++*i];
 		else
 			return opt_error(cmd, "%s requires a value", spelt);
-		return take(cmd, o, arg, spelt) ? KB_PARSE_ERROR : 0;
+		return take(o, arg, spelt) ? KB_PARSE_ERROR : 0;
 	}
 	return 0;
 }
