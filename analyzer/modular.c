@@ -3,6 +3,7 @@
  */
 #include "modular.h"
 
+#include "dotconfig.h"
 #include "map.h"
 #include "error.h"
 #include "strbuf.h"
@@ -964,6 +965,16 @@ static void sum_candidates(struct kb_modular *m)
 	}
 }
 
+/* 0 if path is a kernel .config as `record --dotconfig` accepts it, else KB_ERR */
+static int check_dotconfig(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = kb_read_dotconfig(path, &sb);
+
+	strbuf_release(&sb);
+	return rc;
+}
+
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 {
 	struct kb_modular *m = xcalloc(1, sizeof(*m));
@@ -973,7 +984,9 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	m->src = xstrdup(o->src);
 	m->build = xstrdup(o->build);
 	strbuf_addf(&sb, "%s/.config", m->build);
-	if (kb_kconfig_read(&m->config, sb.buf) || find_srcarch(m, o->arch, sb.buf))
+	/* the .config as record takes it: a kernel .config, not any file of that name */
+	if (check_dotconfig(sb.buf) || kb_kconfig_read(&m->config, sb.buf) ||
+	    find_srcarch(m, o->arch, sb.buf))
 		goto fail;
 	m->modules_on = is_y(m, "MODULES");
 	strbuf_reset(&sb);
