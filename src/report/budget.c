@@ -71,7 +71,8 @@ static unsigned class_mask(const char *spec)
 			break;
 		}
 		mask |= 1u << c;
-		part = plus + 1;
+		if (plus)
+			part = plus + 1;
 	} while (plus);
 	free(copy);
 	return mask;

@@ -160,7 +160,6 @@ run_collect p3 --range "$base..$fixed" --db "$db" --dry-run
 check "--dry-run ends no make" alive "$ours"
 check "--dry-run leaves the pid file" test -e "$work/make.pid"
 run_collect p4 --range "$base..$fixed" --db "$db"
-sleep 0.2
 check "our own make, left behind, is ended" test -z "$(alive "$ours" && echo alive)"
 check "and collect says so" grep -q "ended a make" "$SCRATCH/p4.err"
 kill "$other" "$ours" 2>/dev/null || true
