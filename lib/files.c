@@ -23,6 +23,11 @@ const char *kb_data_dir(const char *env, const char *source, const char *install
 
 int kb_open_regular(const char *path)
 {
+	return kb_open_readable(path, 0);
+}
+
+int kb_open_readable(const char *path, int allow_pipe)
+{
 	struct stat st;
 	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
 
@@ -35,7 +40,7 @@ int kb_open_regular(const char *path)
 		errno = e;
 		return -1;
 	}
-	if (!S_ISREG(st.st_mode)) {
+	if (!S_ISREG(st.st_mode) && !(allow_pipe && S_ISFIFO(st.st_mode))) {
 		close(fd);
 		errno = KB_ENOTREG;
 		return -1;

@@ -22,6 +22,12 @@ const char *kb_data_dir(const char *env, const char *source, const char *install
  * descriptor (O_CLOEXEC), or -1 with errno set (KB_ENOTREG for what is not a regular file).
  */
 int kb_open_regular(const char *path);
+/*
+ * The same, but with allow_pipe a pipe or FIFO is taken too (a build log given as
+ * `--log <(...)`): opened without blocking, then blocking reads end at EOF when it has no
+ * writer, so a FIFO nobody writes to reads as empty instead of hanging.
+ */
+int kb_open_readable(const char *path, int allow_pipe);
 
 /* strerror(err), but "not a regular file" for KB_ENOTREG. */
 const char *kb_strerror(int err);

@@ -274,7 +274,8 @@ int kb_log_tail(const char *path, size_t max, struct strbuf *out)
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
 
-	if (strbuf_read_file(&sb, path)) {
+	/* a log may come through a pipe: record --log <(grep error: build.log) */
+	if (strbuf_read_path(&sb, path, 1)) {
 		kb_error_set("%s: %s", path, kb_strerror(errno));
 		strbuf_release(&sb);
 		return KB_ERR;

@@ -128,7 +128,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 int strbuf_read_file(struct strbuf *sb, const char *path)
 {
-	int fd = kb_open_regular(path);
+	return strbuf_read_path(sb, path, 0);
+}
+
+int strbuf_read_path(struct strbuf *sb, const char *path, int allow_pipe)
+{
+	int fd = kb_open_readable(path, allow_pipe);
 	ssize_t n;
 
 	if (fd < 0)

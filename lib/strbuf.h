@@ -44,5 +44,7 @@ void strbuf_add_filename(struct strbuf *sb, const char *s);
  * KB_ENOTREG then (see kb_open_regular), and kb_strerror() says "not a regular file".
  */
 int strbuf_read_file(struct strbuf *sb, const char *path);
+/* strbuf_read_file, but with allow_pipe a pipe or FIFO is read too (kb_open_readable). */
+int strbuf_read_path(struct strbuf *sb, const char *path, int allow_pipe);
 
 #endif
