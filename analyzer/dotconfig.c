@@ -4,6 +4,7 @@
 #include "dotconfig.h"
 
 #include "error.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -75,7 +76,7 @@ int kb_kconfig_read(struct kb_kconfig *c, const char *path)
 	struct strbuf sb = STRBUF_INIT;
 
 	if (strbuf_read_file(&sb, path)) {
-		kb_error_set("%s: %s", path, strerror(errno));
+		kb_error_set("%s: %s", path, kb_strerror(errno));
 		strbuf_release(&sb);
 		return KB_ERR;
 	}
@@ -134,7 +135,7 @@ int kb_read_dotconfig(const char *path, struct strbuf *out)
 	size_t n = 0, alloc = 0, i;
 
 	if (strbuf_read_file(&sb, path))
-		return kb_error_set("%s: %s", path, strerror(errno));
+		return kb_error_set("%s: %s", path, kb_strerror(errno));
 	for (p = strtok_r(sb.buf, "\n", &save); p; p = strtok_r(NULL, "\n", &save)) {
 		if (strncmp(p, "CONFIG_", 7) || !strchr(p, '='))
 			continue; /* comments, "# CONFIG_X is not set", blank lines */

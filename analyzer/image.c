@@ -9,10 +9,12 @@
 #include "image.h"
 
 #include "error.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -309,8 +311,13 @@ static void find_kernel_ranges(struct kb_image *img)
 	img->rodata_end = val[3];
 }
 
-static void classify(struct kb_image *img)
+/*
+ * Sums the sections by class. Every sum is kept below 2^63, so that it reads the same as the
+ * int64 the store and JSON hold: a bss of 2^63 bytes is a corrupt header, not a total.
+ */
+static int classify(struct kb_image *img)
 {
+	const uint64_t max = INT64_MAX;
 	size_t i;
 
 	for (i = 1; i < img->nsecs; i++) {
@@ -320,10 +327,16 @@ static void classify(struct kb_image *img)
 			continue;
 		s->cls = section_class(img, s);
 		s->bk = section_berkeley(s);
+		if (s->size > max - img->total)
+			return kb_error_set("%s: corrupt section header: section %s (%llu bytes) "
+					    "takes the image's size past 2^63 bytes",
+					    img->path, s->name, (unsigned long long)s->size);
+		/* each class and Berkeley sum is at most the total */
 		img->cls_size[s->cls] += s->size;
 		img->berkeley[s->bk] += s->size;
 		img->total += s->size;
 	}
+	return 0;
 }
 
 static int image_load(struct kb_image *img, uint64_t file_size)
@@ -351,8 +364,7 @@ static int image_load(struct kb_image *img, uint64_t file_size)
 	if (read_symbols(img))
 		return KB_ERR;
 	find_kernel_ranges(img);
-	classify(img);
-	return 0;
+	return classify(img);
 }
 
 static struct kb_image *image_new(const char *path)
@@ -372,9 +384,9 @@ int kb_image_open(struct kb_image **out, const char *path)
 	*out = NULL;
 	elf_version(EV_CURRENT);
 	img = image_new(path);
-	img->fd = open(path, O_RDONLY | O_CLOEXEC);
+	img->fd = kb_open_regular(path);
 	if (img->fd < 0) {
-		kb_error_set("%s: %s", path, strerror(errno));
+		kb_error_set("%s: %s", path, kb_strerror(errno));
 		goto fail;
 	}
 	if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {

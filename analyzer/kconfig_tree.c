@@ -21,6 +21,7 @@
 #include "kconfig_tree.h"
 
 #include "error.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -1064,7 +1065,7 @@ static int read_file(struct kparser *ps, const char *rel)
 		if (errno == ENOENT)
 			ret = KB_ENOTFOUND;
 		else
-			ret = kb_error_set("%s: %s", path.buf, strerror(errno));
+			ret = kb_error_set("%s: %s", path.buf, kb_strerror(errno));
 		goto out;
 	}
 	ps->t->nfiles++;

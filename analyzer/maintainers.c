@@ -18,6 +18,7 @@
 
 #include "arena.h"
 #include "error.h"
+#include "files.h"
 #include "strbuf.h"
 #include "strtab.h"
 #include "xalloc.h"
@@ -571,7 +572,7 @@ int kb_maint_open(struct kb_maint **out, const char *tree)
 		if (errno == ENOENT)
 			ret = kb_error_set("%s: no such file", path.buf);
 		else
-			ret = kb_error_set("%s: %s", path.buf, strerror(errno));
+			ret = kb_error_set("%s: %s", path.buf, kb_strerror(errno));
 		goto out;
 	}
 	ret = kb_maint_parse(out, path.buf, text.buf, text.len, tree);

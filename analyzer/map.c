@@ -24,6 +24,7 @@
 #include "image.h"
 
 #include "error.h"
+#include "files.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -452,7 +453,7 @@ int kb_map_open(struct kb_map **out, const char *path)
 
 	*out = NULL;
 	if (strbuf_read_file(&sb, path) < 0) {
-		ret = kb_error_set("%s: cannot read: %s", path, strerror(errno));
+		ret = kb_error_set("%s: cannot read: %s", path, kb_strerror(errno));
 		goto out;
 	}
 	ret = kb_map_parse(out, path, sb.buf, sb.len);

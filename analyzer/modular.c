@@ -3,6 +3,7 @@
  */
 #include "modular.h"
 
+#include "dotconfig.h"
 #include "map.h"
 #include "error.h"
 #include "strbuf.h"
@@ -820,27 +821,33 @@ static int read_build_file(const struct kb_modular *m, const char *name, struct 
 	return rc;
 }
 
+void kb_modules_builtin_parse(struct kb_strtab *mods, const char *text)
+{
+	const char *p, *eol;
+
+	for (p = text; *p; p = eol + (*eol != '\0')) {
+		size_t len;
+
+		eol = strchrnul(p, '\n');
+		len = (size_t)(eol - p);
+		if (len > 10 && !strncmp(p, "kernel/", 7) && !strncmp(eol - 3, ".ko", 3))
+			kb_strtab_intern(mods, p + 7, len - 10, NULL);
+	}
+}
+
 /* "kernel/fs/ext4/ext4.ko" lines; each found among the TRISTATE objects' modules is matched. */
 static void read_builtin(struct kb_modular *m)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct kb_strtab mods = KB_STRTAB_INIT;
 	unsigned char *seen;
-	char *p, *eol;
 	size_t i, n_missing = 0;
 
 	if (read_build_file(m, "modules.builtin", &sb)) {
 		strbuf_release(&sb);
 		return;
 	}
-	for (p = sb.buf; *p; p = eol + (*eol != '\0')) {
-		size_t len;
-
-		eol = strchrnul(p, '\n');
-		len = (size_t)(eol - p);
-		if (len > 10 && !strncmp(p, "kernel/", 7) && !strncmp(eol - 3, ".ko", 3))
-			kb_strtab_intern(&mods, p + 7, len - 10, NULL);
-	}
+	kb_modules_builtin_parse(&mods, sb.buf);
 	m->nbuiltin = mods.nr;
 	seen = xcalloc(mods.nr + 1, 1);
 	for (i = 0; i < m->nobjs; i++) {
@@ -868,6 +875,54 @@ static void read_builtin(struct kb_modular *m)
 	strbuf_release(&sb);
 }
 
+int kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg)
+{
+	const char *p, *eol;
+	int n = 0;
+
+	for (p = text; *p; p = eol + (*eol != '\0')) {
+		char sect[128], rest[256];
+		unsigned long long lo, hi;
+
+		eol = strchrnul(p, '\n');
+		if (eol - p >= 255 ||
+		    sscanf(p, "%127s %llx-%llx %255[^\n]", sect, &lo, &hi, rest) != 4)
+			continue;
+		if (rest[0] == '=' || hi <= lo)
+			continue;
+		n++;
+		fn(arg, sect, lo, hi, rest);
+	}
+	return n;
+}
+
+struct ranges_ctx {
+	struct kb_modular *m;
+	struct kb_strtab *mods;
+};
+
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
+}
+
+/* a range of a section of the image: its bytes, and again if one of its modules agrees */
+static void range_seen(void *arg, const char *sect, uint64_t lo, uint64_t hi, char *modules)
+{
+	struct ranges_ctx *c = arg;
+	char *w, *save = NULL;
+
+	if (!kb_image_section_by_name(c->m->img, sect))
+		return;
+	c->m->ranges_bytes = add_sat(c->m->ranges_bytes, hi - lo);
+	for (w = strtok_r(modules, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
+		if (kb_strtab_find(c->mods, w, strlen(w)) >= 0) {
+			c->m->ranges_agree = add_sat(c->m->ranges_agree, hi - lo);
+			return;
+		}
+	}
+}
+
 /*
  * modules.builtin.ranges (Linux 6.12+, CONFIG_BUILTIN_MODULE_RANGES): "SECTION START-END
  * MODULE..." with offsets from the section's start ("= SYMBOL" lines are anchors). Each
@@ -878,7 +933,7 @@ static void read_ranges(struct kb_modular *m)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct kb_strtab mods = KB_STRTAB_INIT;
-	char *p, *eol;
+	struct ranges_ctx c = { m, &mods };
 	size_t i;
 
 	if (read_build_file(m, "modules.builtin.ranges", &sb)) {
@@ -902,23 +957,7 @@ static void read_ranges(struct kb_modular *m)
 		kb_strtab_intern(&mods, name.buf, name.len, NULL);
 		strbuf_release(&name);
 	}
-	for (p = sb.buf; *p; p = eol + (*eol != '\0')) {
-		char sect[128], rest[256];
-		unsigned long long lo, hi;
-		int agree = 0;
-
-		eol = strchrnul(p, '\n');
-		if (eol - p >= 255 ||
-		    sscanf(p, "%127s %llx-%llx %255[^\n]", sect, &lo, &hi, rest) != 4)
-			continue;
-		if (rest[0] == '=' || hi <= lo || !kb_image_section_by_name(m->img, sect))
-			continue;
-		m->ranges_bytes += hi - lo;
-		for (char *w = strtok(rest, " "); w && !agree; w = strtok(NULL, " "))
-			agree = kb_strtab_find(&mods, w, strlen(w)) >= 0;
-		if (agree)
-			m->ranges_agree += hi - lo;
-	}
+	kb_builtin_ranges_parse(sb.buf, range_seen, &c);
 	kb_strtab_release(&mods);
 	strbuf_release(&sb);
 }
@@ -964,6 +1003,16 @@ static void sum_candidates(struct kb_modular *m)
 	}
 }
 
+/* 0 if path is a kernel .config as `record --dotconfig` accepts it, else KB_ERR */
+static int check_dotconfig(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int rc = kb_read_dotconfig(path, &sb);
+
+	strbuf_release(&sb);
+	return rc;
+}
+
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 {
 	struct kb_modular *m = xcalloc(1, sizeof(*m));
@@ -973,7 +1022,9 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	m->src = xstrdup(o->src);
 	m->build = xstrdup(o->build);
 	strbuf_addf(&sb, "%s/.config", m->build);
-	if (kb_kconfig_read(&m->config, sb.buf) || find_srcarch(m, o->arch, sb.buf))
+	/* the .config as record takes it: a kernel .config, not any file of that name */
+	if (check_dotconfig(sb.buf) || kb_kconfig_read(&m->config, sb.buf) ||
+	    find_srcarch(m, o->arch, sb.buf))
 		goto fail;
 	m->modules_on = is_y(m, "MODULES");
 	strbuf_reset(&sb);

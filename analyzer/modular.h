@@ -132,4 +132,15 @@ void kb_modular_free(struct kb_modular *m);
 /* "x86_64" -> "x86" as kbuild's SRCARCH; others unchanged. */
 const char *kb_srcarch(const char *arch);
 
+/* The modules a modules.builtin text lists: "kernel/fs/ext4/ext4.ko" interned as
+ * "fs/ext4/ext4"; other lines are skipped. */
+void kb_modules_builtin_parse(struct kb_strtab *mods, const char *text);
+
+/* Called for each range of a modules.builtin.ranges text: modules is its space-separated
+ * module names (the callee may cut it up: strtok). */
+typedef void (*kb_range_fn)(void *arg, const char *sect, uint64_t lo, uint64_t hi, char *modules);
+/* Reads a modules.builtin.ranges text ("SECTION START-END MODULE...", hex offsets; anchors
+ * and malformed or empty ranges skipped), calling fn per range. Returns the ranges read. */
+int kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg);
+
 #endif

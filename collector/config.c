@@ -4,6 +4,7 @@
 #include "config.h"
 
 #include "error.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <ctype.h>
@@ -149,7 +150,7 @@ static int scan_kconfig(const char *path, struct kb_strtab *out)
 
 	if (strbuf_read_file(&sb, path)) {
 		strbuf_release(&sb);
-		return kb_error_set("%s: %s", path, strerror(errno));
+		return kb_error_set("%s: %s", path, kb_strerror(errno));
 	}
 	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
 		const char *w, *name;

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 /* What a reproducible build pins (Documentation/kbuild/reproducible-builds.rst). */
@@ -103,6 +104,91 @@ static int log_line(const struct kb_kbuild *k, const struct argv *a, const char 
 	return 0;
 }
 
+/* Free space below this (MiB) in O= after a failed step blames the machine, not the commit;
+ * KBLOAT_MIN_FREE_MB overrides it. */
+#define MIN_FREE_MB 64
+
+static unsigned long long min_free_mb(void)
+{
+	const char *v = getenv("KBLOAT_MIN_FREE_MB");
+	char *end;
+	unsigned long long n;
+
+	if (!v || !*v)
+		return MIN_FREE_MB;
+	errno = 0;
+	n = strtoull(v, &end, 10);
+	return errno || *end || *v == '-' ? MIN_FREE_MB : n;
+}
+
+/*
+ * 1 if dir is out of room: a write of our own fails with ENOSPC or EDQUOT (a quota statvfs
+ * cannot see), or fewer than min_free_mb() MiB or no inodes are left to an unprivileged
+ * writer. *mb is the free space found.
+ */
+static int out_of_room(const char *dir, unsigned long long *mb, int *err)
+{
+	static const char probe_data[4096];
+	struct strbuf probe = STRBUF_INIT;
+	struct statvfs vfs;
+	int fd, full = 0;
+
+	*mb = 0;
+	*err = 0;
+	strbuf_addf(&probe, "%s/.kbloat-space-probe", dir);
+	fd = open(probe.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (fd < 0 || write(fd, probe_data, sizeof(probe_data)) != sizeof(probe_data) ||
+	    fsync(fd)) {
+		*err = errno;
+		full = errno == ENOSPC || errno == EDQUOT;
+	}
+	if (fd >= 0)
+		close(fd);
+	unlink(probe.buf);
+	strbuf_release(&probe);
+	if (!statvfs(dir, &vfs)) {
+		*mb = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
+		full |= *mb < min_free_mb() || (vfs.f_files && !vfs.f_favail);
+	}
+	return full;
+}
+
+/*
+ * A step that failed for the machine rather than the commit sets the error and returns
+ * KB_ERR, so that nothing is recorded and a rerun builds the commit again: make or a program
+ * it must run missing (exit 126/127 from make itself), make ended by a signal kbloat did
+ * not send (the OOM killer's SIGKILL, a crash of make), the build directory out of room.
+ */
+static int machine_failure(const struct kb_kbuild *k, const char *target,
+			   const struct kb_run_result *res)
+{
+	unsigned long long mb;
+	int err;
+
+	if (res->timed_out || res->stopped || (res->exited && !res->code))
+		return 0;
+	if (!res->exited)
+		return kb_error_set("make %s was killed by signal %d (%s), which kbloat did not "
+				    "send (out of memory?): this machine's failure, not the "
+				    "commit's; nothing recorded",
+				    target, res->signal, strsignal(res->signal));
+	if (res->code == 126 || res->code == 127)
+		return kb_error_set("make %s exited with %d: a program could not be run (missing "
+				    "or not executable): this machine's failure, not the commit's; "
+				    "nothing recorded",
+				    target, res->code);
+	if (out_of_room(k->obj, &mb, &err)) {
+		if (err)
+			return kb_error_set("%s: %s: this machine's failure, not the commit's; "
+					    "nothing recorded",
+					    k->obj, strerror(err));
+		return kb_error_set("%s: %llu MiB free (under %llu): make %s may have failed for "
+				    "want of space, not for the commit; nothing recorded",
+				    k->obj, mb, min_free_mb(), target);
+	}
+	return 0;
+}
+
 /* Runs `make target`, with one more environment variable if extra_env is not NULL: 0 with
  * st updated (a failure leaves st->status not OK), or KB_ERR. */
 static int make_step_env(const struct kb_kbuild *k, const char *target, const char *extra_env,
@@ -137,7 +223,7 @@ static int make_step_env(const struct kb_kbuild *k, const char *target, const ch
 	}
 	rc = kb_run(&r, &res);
 	argv_release(&a);
-	if (rc)
+	if (rc || machine_failure(k, target, &res))
 		return KB_ERR;
 	st->seconds += res.seconds;
 	if (res.stopped) {
@@ -368,6 +454,13 @@ int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *cc, struct str
 		return KB_ERR;
 	compiler(k, &prog);
 	version_line(k, prog.buf, cc);
+	if (!cc->len) {
+		/* without it every build would fail, and be recorded as the commit's failure */
+		kb_error_set("%s: cannot be run (is the toolchain installed%s?)", prog.buf,
+			     k->cross ? ", CROSS_COMPILE right" : "");
+		strbuf_release(&prog);
+		return KB_ERR;
+	}
 	strbuf_reset(&prog);
 	if (k->llvm)
 		strbuf_addstr(&prog, "ld.lld");

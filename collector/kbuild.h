@@ -13,6 +13,11 @@
  *  - A step that fails, outlives the timeout or is stopped is reported in the step
  *    result, not as an error: errors are kbloat's own (make not found, a file it cannot
  *    write), and name the thing.
+ *  - A step that failed for the machine rather than the commit is an error, not a step
+ *    result: make killed by a signal kbloat did not send (the OOM killer's SIGKILL, a crash),
+ *    make exiting 126/127 (a program it must run is missing), O= out of room afterwards (a
+ *    write of ours fails with ENOSPC/EDQUOT, or statvfs finds less than KBLOAT_MIN_FREE_MB,
+ *    default 64 MiB, free). So nothing is recorded, and a rerun builds the commit again.
  */
 #ifndef KB_KBUILD_H
 #define KB_KBUILD_H
@@ -60,7 +65,8 @@ int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st);
 /* mkdir -p: makes path and its missing parents. Errors name the directory. */
 int kb_mkdirs(const char *path);
 
-/* The first lines of `CC --version` and `LD --version` for k's toolchain. */
+/* The first lines of `CC --version` and `LD --version` for k's toolchain; KB_ERR if the
+ * compiler cannot be run (every build would fail for the machine, not the commits). */
 int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *compiler, struct strbuf *linker);
 
 #endif

@@ -1,10 +1,13 @@
 /*
- * files.c - where a program finds its data files; see files.h.
+ * files.c - where a program finds its data files, and opening one for reading; see files.h.
  */
 #include "files.h"
 
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 const char *kb_data_dir(const char *env, const char *source, const char *installed)
 {
@@ -16,4 +19,39 @@ const char *kb_data_dir(const char *env, const char *source, const char *install
 	if (!stat(source, &st) && S_ISDIR(st.st_mode))
 		return source;
 	return installed;
+}
+
+int kb_open_regular(const char *path)
+{
+	return kb_open_readable(path, 0);
+}
+
+int kb_open_readable(const char *path, int allow_pipe)
+{
+	struct stat st;
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC), flags;
+
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st)) {
+		int e = errno;
+
+		close(fd);
+		errno = e;
+		return -1;
+	}
+	if (!S_ISREG(st.st_mode) && !(allow_pipe && S_ISFIFO(st.st_mode))) {
+		close(fd);
+		errno = KB_ENOTREG;
+		return -1;
+	}
+	flags = fcntl(fd, F_GETFL);
+	if (flags >= 0)
+		fcntl(fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+const char *kb_strerror(int err)
+{
+	return err == KB_ENOTREG ? "not a regular file" : strerror(err);
 }

@@ -4,6 +4,7 @@
 #include "run.h"
 
 #include "error.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -13,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -80,6 +82,22 @@ static void write_pid(const char *path, pid_t pid)
 }
 
 static int run_spawned(const struct kb_run *r, struct kb_run_result *res);
+
+/* A /proc file's text (strbuf_read_file refuses what stat does not call regular: /proc files
+ * are, with size 0); 0 or -1. */
+static int strbuf_read_proc(struct strbuf *sb, const char *path)
+{
+	char chunk[4096];
+	size_t n;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && sb->len < (1u << 20))
+		strbuf_add(sb, chunk, n);
+	fclose(f);
+	return sb->len ? 0 : -1;
+}
 
 int kb_run(const struct kb_run *r, struct kb_run_result *res)
 {
@@ -161,28 +179,84 @@ static int run_spawned(const struct kb_run *r, struct kb_run_result *res)
 	return 0;
 }
 
-int kb_run_reap(const char *pidfile, const char *prog)
+/* 1 if process pid runs prog with an argument that starts with arg (its command line in
+ * /proc/PID/cmdline, NUL-separated) */
+static int runs_with_arg(long pid, const char *prog, const char *arg)
 {
-	char buf[64], cmd[256];
+	struct strbuf path = STRBUF_INIT, cmd = STRBUF_INIT;
+	const char *p, *end;
+	int yes = 0;
+
+	strbuf_addf(&path, "/proc/%ld/cmdline", pid);
+	if (strbuf_read_proc(&cmd, path.buf) || strcmp(cmd.buf, prog))
+		goto out;
+	end = cmd.buf + cmd.len;
+	for (p = cmd.buf; p < end && !yes; p += strlen(p) + 1)
+		yes = !strncmp(p, arg, strlen(arg));
+out:
+	strbuf_release(&path);
+	strbuf_release(&cmd);
+	return yes;
+}
+
+/* When process pid started, in seconds since the epoch, from /proc/PID/stat's starttime
+ * (clock ticks after boot) and /proc/stat's btime; -1 if unknown. */
+static double started_at(long pid)
+{
+	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
+	unsigned long long ticks = 0, btime = 0;
+	const char *p;
+	double t = -1;
+	int field;
+
+	strbuf_addf(&path, "/proc/%ld/stat", pid);
+	if (strbuf_read_proc(&sb, path.buf) || !(p = strrchr(sb.buf, ')')))
+		goto out;
+	/* the fields after "pid (comm)" start with the 3rd, state; starttime is the 22nd */
+	for (field = 2, p++; *p && field < 22; field++) {
+		p += strspn(p, " ");
+		if (field < 21)
+			p += strcspn(p, " ");
+	}
+	if (field != 22 || sscanf(p, "%llu", &ticks) != 1)
+		goto out;
+	strbuf_reset(&sb);
+	if (strbuf_read_proc(&sb, "/proc/stat") || !(p = strstr(sb.buf, "\nbtime ")) ||
+	    sscanf(p + 7, "%llu", &btime) != 1)
+		goto out;
+	t = (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK);
+out:
+	strbuf_release(&path);
+	strbuf_release(&sb);
+	return t;
+}
+
+int kb_run_reap(const char *pidfile, const char *prog, const char *arg, int dry_run)
+{
+	char buf[64];
+	struct stat st;
 	FILE *f = fopen(pidfile, "r");
+	double born;
 	long pid = 0;
-	size_t n = 0;
 	int ended = 0;
 
 	if (!f)
 		return 0;
 	if (fgets(buf, sizeof(buf), f))
 		pid = strtol(buf, NULL, 10);
+	if (fstat(fileno(f), &st))
+		st.st_mtime = 0;
 	fclose(f);
-	snprintf(buf, sizeof(buf), "/proc/%ld/cmdline", pid);
-	f = pid > 1 ? fopen(buf, "r") : NULL;
-	if (f) {
-		n = fread(cmd, 1, sizeof(cmd) - 1, f);
-		fclose(f);
-	}
-	cmd[n] = 0;
-	/* only the group leader it wrote, still running the same program: pids are reused */
-	if (n && !strcmp(cmd, prog) && getpgid((pid_t)pid) == (pid_t)pid) {
+	if (dry_run)
+		return 0;
+	/*
+	 * only the group leader it wrote, still running the same program with our argument,
+	 * and started before the file was written (a later process reusing the pid is not
+	 * ours; starttime has clock-tick and btime one-second resolution: 2 s of slack)
+	 */
+	born = pid > 1 ? started_at(pid) : -1;
+	if (pid > 1 && born >= 0 && born <= (double)st.st_mtime + 2.0 &&
+	    runs_with_arg(pid, prog, arg) && getpgid((pid_t)pid) == (pid_t)pid) {
 		double deadline = now() + 5.0;
 
 		kill(-(pid_t)pid, SIGTERM);
@@ -200,8 +274,9 @@ int kb_log_tail(const char *path, size_t max, struct strbuf *out)
 	struct strbuf sb = STRBUF_INIT;
 	const char *p;
 
-	if (strbuf_read_file(&sb, path)) {
-		kb_error_set("%s: %s", path, strerror(errno));
+	/* a log may come through a pipe: record --log <(grep error: build.log) */
+	if (strbuf_read_path(&sb, path, 1)) {
+		kb_error_set("%s: %s", path, kb_strerror(errno));
 		strbuf_release(&sb);
 		return KB_ERR;
 	}

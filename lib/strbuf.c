@@ -2,6 +2,7 @@
  * strbuf.c - growable strings; see strbuf.h for the promises.
  */
 #include "strbuf.h"
+#include "files.h"
 #include "xalloc.h"
 
 #include <errno.h>
@@ -127,7 +128,12 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...)
 
 int strbuf_read_file(struct strbuf *sb, const char *path)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	return strbuf_read_path(sb, path, 0);
+}
+
+int strbuf_read_path(struct strbuf *sb, const char *path, int allow_pipe)
+{
+	int fd = kb_open_readable(path, allow_pipe);
 	ssize_t n;
 
 	if (fd < 0)

@@ -38,7 +38,13 @@ void strbuf_addf(struct strbuf *sb, const char *fmt, ...) __attribute__((format(
 void strbuf_vaddf(struct strbuf *sb, const char *fmt, va_list ap);
 /* Appends s as one file name: what is not [A-Za-z0-9._-] becomes '_' (no '/', no markup). */
 void strbuf_add_filename(struct strbuf *sb, const char *s);
-/* Reads a whole file; returns 0, or -1 with errno set. */
+/*
+ * Reads a whole regular file; returns 0, or -1 with errno set. A FIFO, a socket, a device or
+ * a directory is refused before it is read (opened without blocking, then fstat): errno is
+ * KB_ENOTREG then (see kb_open_regular), and kb_strerror() says "not a regular file".
+ */
 int strbuf_read_file(struct strbuf *sb, const char *path);
+/* strbuf_read_file, but with allow_pipe a pipe or FIFO is read too (kb_open_readable). */
+int strbuf_read_path(struct strbuf *sb, const char *path, int allow_pipe);
 
 #endif

@@ -300,6 +300,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (!configs.n)
 		kb_strlist_push(&configs, "tinyconfig");
 	co.configs = configs.v;
+	co.dry_run = wo.dry_run;
 	co.nconfigs = configs.n;
 	if (!jobs)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);

@@ -158,6 +158,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 
 	(void)ctx;
 	(void)argc;
+	if (by < 0 && (oo.map || no.map || src_arg)) {
+		/* bloat-o-meter's diff reads the symbol tables only: a map would be ignored */
+		kb_errorf("%s needs --by (the bloat-o-meter diff reads symbols only)",
+			  oo.map ? "--old-map" :
+			  no.map ? "--new-map" :
+				   "--src");
+		return KB_EXIT_USAGE;
+	}
 	if (by < 0)
 		return diff_bom(argv[0], argv[1], mode, json);
 	if (mode) {

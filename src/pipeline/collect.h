@@ -16,6 +16,10 @@
  * Promises:
  *  - A build is recorded whole or not at all: ok (analyzed image), failed (with the log
  *    tail), or failed by timeout. A stopped build (Ctrl-C, SIGTERM) records nothing.
+ *  - What the commit made or holds that cannot be analyzed (MAINTAINERS without sections,
+ *    a corrupt image, map or .config) is the commit's failure: recorded as failed with the
+ *    reason at the end of the log tail. What the machine could not do (see kbuild.h) is an
+ *    error: nothing is recorded, and the next run builds the commit again.
  *  - The repository's own work tree and index are never touched.
  */
 #ifndef KB_COLLECT_H
@@ -38,6 +42,7 @@ struct kb_collect_opts {
 	int llvm, jobs;
 	double timeout;
 	int retry_failed; /* rebuild builds recorded as failed */
+	int dry_run; /* nothing is built: a make an earlier kbloat left is not ended either */
 };
 
 struct kb_collect_cfg {

@@ -108,8 +108,10 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	if (ci.parent[0] &&
 	    kb_repo_walk_first_parents(repo, ci.parent, 100000, collect_chain, &chain) < 0)
 		goto out;
-	if (req->dotconfig && kb_read_dotconfig(req->dotconfig, &dotconfig))
+	if (req->dotconfig && kb_read_dotconfig(req->dotconfig, &dotconfig)) {
+		res->bad_input = 1;
 		goto out;
+	}
 	if (req->log && kb_log_tail(req->log, 4096, &tail))
 		goto out;
 	if (req->log_text)
@@ -120,8 +122,10 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		ao.map = req->map;
 		ao.obj = req->obj;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (kb_analysis_run(&a, req->image, &ao))
+		if (kb_analysis_run(&a, req->image, &ao)) {
+			res->bad_input = 1;
 			goto out;
+		}
 		memcpy(res->warning, a->warning, sizeof(res->warning));
 		kb_itemset_from_analysis(&items, a);
 		rec.analysis_seconds = since(&t0);

@@ -34,12 +34,16 @@ struct kb_record_result {
 	int already; /* the build was recorded before: nothing was written */
 	uint64_t total; /* an ok build's size */
 	char warning[512]; /* the analysis's warning, "" if none */
+	/* set when the error was in what the build made (its image, map, .config, the tree's
+	 * MAINTAINERS), not kbloat's or the store's: the commit's failure to record */
+	int bad_input;
 };
 
 /*
  * Analyzes req's image (for an ok build) and records the build of commit sha (a full sha of
  * repo) in one transaction, with the commit's first-parent line back to a commit the store
- * knows (at most 100,000 commits). Errors name the file, commit or database.
+ * knows (at most 100,000 commits). Errors name the file, commit or database; res->bad_input
+ * tells an analysis input at fault (nothing is recorded then either).
  */
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res);

@@ -4,23 +4,39 @@
 #include "budget.h"
 
 #include "error.h"
+#include "files.h"
 #include "size.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+/*
+ * A limit: a byte count below 2^63, as the used bytes and headroom it is compared with are
+ * (a limit of 2^64-1 would read as -1 there).
+ */
 static int size_of(json_t *v, const char *path, const char *where, uint64_t *out)
 {
 	if (json_is_integer(v) && json_integer_value(v) >= 0) {
 		*out = (uint64_t)json_integer_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && !kb_parse_size(json_string_value(v), out))
-		return 0;
+	if (json_is_string(v) && !kb_parse_size(json_string_value(v), out)) {
+		if (*out <= INT64_MAX)
+			return 0;
+		return kb_error_set("%s: %s: too large (at most %lld bytes)", path, where,
+				    (long long)INT64_MAX);
+	}
 	return kb_error_set("%s: %s: not a size (a byte count, or \"16K\", \"1.5M\")", path, where);
+}
+
+/* a + b, at most INT64_MAX: what a limit is checked against never wraps */
+static uint64_t add_sat(uint64_t a, uint64_t b)
+{
+	return a > INT64_MAX || b > INT64_MAX - a ? INT64_MAX : a + b;
 }
 
 static struct kb_limit *add_limit(struct kb_budget_target *t, size_t *alloc, int kind,
@@ -37,21 +53,27 @@ static struct kb_limit *add_limit(struct kb_budget_target *t, size_t *alloc, int
 	return l;
 }
 
-/* "text+rodata+data" as a mask of classes; 0 if a part is not a class */
+/* "text+rodata+data" as a mask of classes; 0 if a part is not a class or is empty
+ * ("text++rodata", "+text", "text+") */
 static unsigned class_mask(const char *spec)
 {
-	char *copy = xstrdup(spec), *part, *save = NULL;
+	char *copy = xstrdup(spec), *part = copy, *plus;
 	unsigned mask = 0;
 	int c;
 
-	for (part = strtok_r(copy, "+", &save); part; part = strtok_r(NULL, "+", &save)) {
-		c = kb_class_parse(part);
+	do {
+		plus = strchr(part, '+');
+		if (plus)
+			*plus = 0;
+		c = *part ? kb_class_parse(part) : -1;
 		if (c < 0) {
 			mask = 0;
 			break;
 		}
 		mask |= 1u << c;
-	}
+		if (plus)
+			part = plus + 1;
+	} while (plus);
 	free(copy);
 	return mask;
 }
@@ -155,16 +177,34 @@ out:
 	return rc;
 }
 
+/* The file as JSON: read as a regular file (a FIFO is refused, never waited on). */
+static json_t *load_json(const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_error_t err;
+	json_t *root;
+
+	if (strbuf_read_file(&sb, path)) {
+		kb_error_set("%s: %s", path, kb_strerror(errno));
+		strbuf_release(&sb);
+		return NULL;
+	}
+	root = json_loadb(sb.buf, sb.len, 0, &err);
+	if (!root)
+		kb_error_set("%s: %s (line %d)", path, err.text, err.line);
+	strbuf_release(&sb);
+	return root;
+}
+
 int kb_budget_read(struct kb_budget *b, const char *path)
 {
-	json_error_t err;
-	json_t *root = json_load_file(path, 0, &err), *targets;
+	json_t *root = load_json(path), *targets;
 	size_t i;
 	int rc = KB_ERR;
 
 	memset(b, 0, sizeof(*b));
 	if (!root)
-		return kb_error_set("%s: %s (line %d)", path, err.text, err.line);
+		return KB_ERR;
 	targets = json_object_get(root, "targets");
 	if (!json_is_object(root) || !json_is_array(targets) || !json_array_size(targets)) {
 		kb_error_set("%s: not a budget file (no \"targets\" array)", path);
@@ -235,17 +275,17 @@ size_t kb_budget_check(const struct kb_budget_target *t, const struct kb_measure
 		r->checked = 1;
 		switch (l->kind) {
 		case KB_LIMIT_TOTAL:
-			used = m->total;
+			used = add_sat(m->total, 0);
 			break;
 		case KB_LIMIT_CLASS:
 			for (k = 0; k < KB_CLS_NR; k++)
 				if (l->cls_mask & (1u << k))
-					used += m->cls[k];
+					used = add_sat(used, m->cls[k]);
 			break;
 		case KB_LIMIT_SUBSYSTEM:
 			for (k = 0; k < m->nsubs; k++)
 				if (!strcmp(m->sub_names[k], l->subsystem))
-					used += m->sub_bytes[k];
+					used = add_sat(used, m->sub_bytes[k]);
 			break;
 		case KB_LIMIT_GROWTH:
 			r->checked = m->have_growth;

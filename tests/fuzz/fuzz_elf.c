@@ -1,26 +1,55 @@
 /*
  * fuzz_elf.c - libFuzzer target for the ELF reader: any bytes opened as an image, then
  * broken down and diffed against themselves. Must never crash, leak or read out of bounds,
- * and a breakdown that builds must sum to the image total.
+ * and a breakdown that builds must sum to the image total. The bytes are also written to a
+ * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
+ * elf_begin with ELF_C_READ_MMAP): both paths must agree.
  */
 #include "bloatometer.h"
 #include "breakdown.h"
 #include "image.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
 
+/* The image's total through the file path, or -1 if it is refused there. */
+static int64_t total_from_file(const unsigned char *data, size_t size)
+{
+	char path[] = "/tmp/fuzz_elf.XXXXXX";
+	struct kb_image *img;
+	int64_t total = -1;
+	int fd = mkstemp(path);
+
+	if (fd < 0)
+		abort();
+	if (write(fd, data, size) == (ssize_t)size && !kb_image_open(&img, path)) {
+		total = (int64_t)img->total;
+		kb_image_free(img);
+	}
+	close(fd);
+	unlink(path);
+	return total;
+}
+
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
+	int64_t from_file = total_from_file(data, size);
 	struct kb_image *img;
 	struct kb_breakdown *bd;
 	struct kb_bom b;
 	void *copy = malloc(size ? size : 1);
 
 	memcpy(copy, data, size);
-	if (kb_image_open_mem(&img, "fuzz", copy, size) == 0) {
+	if (kb_image_open_mem(&img, "fuzz", copy, size) != 0) {
+		if (from_file != -1)
+			abort(); /* the file path took what memory refused */
+	} else {
+		if (from_file != (int64_t)img->total)
+			abort(); /* both paths read the same image */
 		if (kb_breakdown_build(&bd, img) == 0) {
 			kb_breakdown_finish(bd);
 			if (bd->total != img->total)
