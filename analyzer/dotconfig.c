@@ -52,6 +52,8 @@ void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
 			if (n && q < eol && *q == '=') {
 				strbuf_add(&name, p + 7, n);
 				strbuf_add(&value, q + 1, (size_t)(eol - q - 1));
+				/* a value ends at a NUL byte, as the C string it is kept as */
+				strbuf_setlen(&value, strlen(value.buf));
 				while (value.len && (value.buf[value.len - 1] == '\r' ||
 						     value.buf[value.len - 1] == ' '))
 					strbuf_setlen(&value, value.len - 1);

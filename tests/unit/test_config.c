@@ -116,6 +116,27 @@ static void unmet_requests_are_found(void)
 	kb_kconfig_release(&r);
 }
 
+/* A value holding a NUL byte ends there, so what is written reads back the same (fuzz_dotconfig
+ * found "CONFIG_m=\r\0y" written as "CONFIG_m=\r" and read back as ""). */
+static void values_read_back_as_written(void)
+{
+	static const char text[] = "CONFIG_M=\r\0y\r_1\nCONFIG_S=\"a\"\r\n";
+	struct kb_kconfig c = KB_KCONFIG_INIT, again = KB_KCONFIG_INIT;
+	struct strbuf once = STRBUF_INIT, twice = STRBUF_INIT;
+
+	kb_kconfig_parse(&c, text, sizeof(text) - 1);
+	CHECK_STR(kb_kconfig_get(&c, "M"), "");
+	CHECK_STR(kb_kconfig_get(&c, "S"), "\"a\"");
+	kb_kconfig_write(&c, &once);
+	kb_kconfig_parse(&again, once.buf, once.len);
+	kb_kconfig_write(&again, &twice);
+	CHECK_STR(twice.buf, once.buf);
+	strbuf_release(&once);
+	strbuf_release(&twice);
+	kb_kconfig_release(&c);
+	kb_kconfig_release(&again);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -127,6 +148,7 @@ int main(void)
 	bad_specs_say_what_is_wrong();
 	fragments_override_and_say_so();
 	unmet_requests_are_found();
+	values_read_back_as_written();
 	rc = check_done("test_config");
 	snprintf(cmd, sizeof(cmd), "%s/kvm-guest.config", dir);
 	unlink(cmd);
