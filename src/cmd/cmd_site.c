@@ -50,6 +50,12 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	for (size_t i = 0; i < m->n; i++)
+		if (m->v[i].bad_shas)
+			kb_warnf(
+				"%s: config %s: %zu commit pages left out: their sha is not 40 hex "
+				"digits",
+				db, m->v[i].slug, m->v[i].bad_shas);
 	printf("%s/index.html: %zu configs, %zu pages, %zu charts\n", outdir, m->n, st.pages,
 	       st.charts);
 	rc = KB_EXIT_OK;

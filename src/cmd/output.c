@@ -14,12 +14,35 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* mkdir -p: out and every missing directory above it. */
+static int mkdirs(const char *out)
+{
+	char *p = strdup(out), *s;
+	int rc = 0;
+
+	if (!p)
+		return -1;
+	for (s = p + 1; *s && !rc; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (!rc && mkdir(p, 0777) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 char *kb_make_outdir(const char *out)
 {
 	char *dir;
 
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+	if (!*out || mkdirs(out)) {
+		kb_errorf("%s: cannot create the directory: %s", out,
+			  *out ? strerror(errno) : "empty name");
 		return NULL;
 	}
 	dir = realpath(out, NULL);
@@ -58,11 +81,22 @@ void kb_warnf(const char *fmt, ...)
 
 int kb_json_print(json_t *j)
 {
-	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc;
 
+	errno = 0;
+	if (!j) { /* a writer's json_pack failed: not a thing to print half of */
+		kb_errorf("standard output: the JSON could not be built");
+		return KB_EXIT_USAGE;
+	}
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	fputc('\n', stdout);
-	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
+	if (rc | fflush(stdout) | ferror(stdout)) {
+		kb_errorf("standard output: cannot write the JSON: %s",
+			  errno ? strerror(errno) : "error");
+		return KB_EXIT_USAGE;
+	}
+	return KB_EXIT_OK;
 }
 
 long kb_parse_count(const char *s)

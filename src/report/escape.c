@@ -4,7 +4,10 @@
 #include "escape.h"
 
 #include <ctype.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "xalloc.h"
 
 size_t kb_utf8_len(const char *p)
 {
@@ -190,4 +193,54 @@ const char *kb_md_code(struct strbuf *sb, const char *s)
 	strbuf_addchars(sb, '`', fence);
 	strbuf_release(&body);
 	return sb->buf;
+}
+
+#define FILE_NAME_MAX 100 /* bytes of a name kept in a file name */
+
+void kb_file_name(struct strbuf *sb, const char *name)
+{
+	size_t start = sb->len, len = strlen(name);
+	uint32_t h = 2166136261u; /* FNV-1a */
+	const char *p;
+
+	strbuf_add_filename(sb, name);
+	if (len && len <= FILE_NAME_MAX && !strcmp(sb->buf + start, name))
+		return;
+	if (sb->len - start > FILE_NAME_MAX)
+		strbuf_setlen(sb, start + FILE_NAME_MAX);
+	for (p = name; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	strbuf_addf(sb, "~%08x", h);
+}
+
+char **kb_file_names(const char *const *names, size_t n)
+{
+	char **v = xcalloc(n + 1, sizeof(*v));
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, j, k;
+
+	for (i = 0; i < n; i++) {
+		strbuf_reset(&sb);
+		kb_file_name(&sb, names[i]);
+		for (k = 2;; k++) {
+			for (j = 0; j < i && strcmp(v[j], sb.buf); j++)
+				;
+			if (j == i)
+				break;
+			strbuf_addf(&sb, "~%zu", k);
+		}
+		v[i] = xstrdup(sb.buf);
+	}
+	strbuf_release(&sb);
+	return v;
+}
+
+int kb_is_sha(const char *s)
+{
+	size_t i;
+
+	for (i = 0; s && i < 40; i++)
+		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
+			return 0;
+	return s && !s[40];
 }

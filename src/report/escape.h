@@ -57,4 +57,21 @@ const char *kb_md(struct strbuf *sb, const char *s);
  */
 const char *kb_md_code(struct strbuf *sb, const char *s);
 
+/*
+ * Appends a file name for name (a config, a subsystem): name itself if it is made of
+ * [A-Za-z0-9._-] only (and 1 to 100 bytes); else its characters so made ('_' for the
+ * others, cut at 100 bytes) and "~" and 8 hex digits of a hash of name, so that "x/y"
+ * and "x_y" do not fold to the same file. Never a '/', never "." or "..". Callers that
+ * name several files in one directory still check the names are distinct (a hash can
+ * collide).
+ */
+void kb_file_name(struct strbuf *sb, const char *name);
+
+/* The file names of names[0..n), each kb_file_name's, made distinct ("~2", "~3" ... after a
+ * repeat): a new array of n new strings (kb_store_names_free or free each and it). */
+char **kb_file_names(const char *const *names, size_t n);
+
+/* Whether s is a full commit sha as kbloat stores them: 40 lowercase hex digits. */
+int kb_is_sha(const char *s);
+
 #endif
