@@ -6,6 +6,8 @@
 #include "kbloat.h"
 
 #include "error.h"
+#include "escape.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -51,9 +53,22 @@ char *kb_make_outdir(const char *out)
 	return dir;
 }
 
+/* A message on one line of stderr, whatever it names (a path, a config, a sha from a
+ * database): its control characters and non-UTF-8 bytes as kb_escape_text writes them. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_vaddf(&sb, fmt, ap);
+	fputs(prefix, stderr);
+	kb_escape_text(stderr, sb.buf);
+	fputc('\n', stderr);
+	strbuf_release(&sb);
+}
+
 int kb_report_error(void)
 {
-	fprintf(stderr, "kbloat: %s\n", kb_error_last());
+	kb_errorf("%s", kb_error_last());
 	return KB_EXIT_USAGE;
 }
 
@@ -61,22 +76,18 @@ void kb_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kbloat: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("kbloat: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void kb_warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kbloat: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("kbloat: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int kb_json_print(json_t *j)

@@ -179,11 +179,12 @@ static void write_row(FILE *f, const struct kb_blame_row *r, int scoped)
 	int c;
 
 	kb_format_date(g->author_time, date);
-	fprintf(f, "%+9lld  %.12s  %s  %-20.20s  %.40s\n", (long long)g->delta,
-		kb_text(&sha, g->sha), date, kb_text(&a, g->author), kb_text(&b, g->subject));
+	fprintf(f, "%+9lld  %s  %s  %-20s  %s\n", (long long)g->delta,
+		kb_text_cut(&sha, g->sha, 12), date, kb_text_cut(&a, g->author, 20),
+		kb_text_cut(&b, g->subject, 40));
 	if (g->distance > 1)
-		fprintf(f, "%11s range %.12s..%.12s: %lld commits, not built one by one\n", "",
-			kb_text(&a, g->base_sha), sha.buf, (long long)g->distance);
+		fprintf(f, "%11s range %s..%s: %lld commits, not built one by one\n", "",
+			kb_text_cut(&a, g->base_sha, 12), sha.buf, (long long)g->distance);
 	strbuf_release(&a);
 	strbuf_release(&b);
 	strbuf_release(&sha);

@@ -344,16 +344,17 @@ void kb_ci_write_text(FILE *f, const struct kb_ci *r)
 	for (i = 0; i < r->n; i++) {
 		const struct kb_ci_config *cfg = &r->configs[i];
 
-		fprintf(f, "%s: %zu commits after %.12s\n", kb_text(&a, cfg->name), cfg->ncommits,
-			kb_text(&b, r->baseline));
+		fprintf(f, "%s: %zu commits after %s\n", kb_text(&a, cfg->name), cfg->ncommits,
+			kb_text_cut(&b, r->baseline, 12));
 		for (k = 0; k < cfg->ncommits; k++) {
 			const struct kb_ci_commit *c = &cfg->commits[k];
 			char delta[32];
 
 			delta_text(c, delta, sizeof(delta));
-			fprintf(f, "  %9s  %.12s  %-20.20s  %.50s%s\n", delta,
-				kb_text(&c_, c->c.sha), kb_text(&a, c->c.author),
-				kb_text(&b, c->c.subject), c->over_threshold ? "  REGRESSION" : "");
+			fprintf(f, "  %9s  %s  %-20s  %s%s\n", delta,
+				kb_text_cut(&c_, c->c.sha, 12), kb_text_cut(&a, c->c.author, 20),
+				kb_text_cut(&b, c->c.subject, 50),
+				c->over_threshold ? "  REGRESSION" : "");
 			if (c->over_threshold)
 				kb_top_changes_write(f, &c->top, "             ", 0);
 		}

@@ -69,8 +69,8 @@ static const char *ascii_escape(unsigned char c, enum lang lang)
 static int is_control(const unsigned char *s, size_t n, enum lang lang)
 {
 	if (n == 1) {
-		if (s[0] == 0x7f)
-			return lang != XML; /* XML 1.0 holds DEL */
+		if (s[0] == 0x7f) /* XML 1.0 holds DEL and C1, but nothing of ours needs them */
+			return 1;
 		if (s[0] >= 0x20)
 			return 0;
 		/* markup keeps its tabs and line ends; a text field or cell does not */
@@ -78,7 +78,7 @@ static int is_control(const unsigned char *s, size_t n, enum lang lang)
 			 (s[0] == '\t' || s[0] == '\n' || s[0] == '\r'));
 	}
 	if (n == 2 && s[0] == 0xc2 && s[1] < 0xa0) /* C1: U+0080..U+009F */
-		return lang != XML;
+		return 1;
 	/* U+FFFE, U+FFFF: not XML characters */
 	return n == 3 && s[0] == 0xef && s[1] == 0xbf && s[2] >= 0xbe && lang == XML;
 }
@@ -143,6 +143,17 @@ const char *kb_text(struct strbuf *sb, const char *s)
 	return sb->buf;
 }
 
+const char *kb_text_cut(struct strbuf *sb, const char *s, size_t max)
+{
+	size_t len = 0, n;
+
+	kb_text(sb, s);
+	while (len < sb->len && (n = kb_utf8_len(sb->buf + len)) && len + n <= max)
+		len += n;
+	strbuf_setlen(sb, len);
+	return sb->buf;
+}
+
 void kb_escape_text(FILE *f, const char *s)
 {
 	escape(f, s, TEXT);
@@ -184,6 +195,11 @@ const char *kb_md_code(struct strbuf *sb, const char *s)
 	if (pad)
 		strbuf_addch(sb, ' ');
 	for (i = 0; i < body.len; i++) {
+		/* GFM reads \\ before | as an escaped \, leaving the | to end the cell */
+		if (body.buf[i] == '\\' && body.buf[i + 1] == '|') {
+			strbuf_addstr(sb, "\\x5c");
+			continue;
+		}
 		if (body.buf[i] == '|')
 			strbuf_addch(sb, '\\');
 		strbuf_addch(sb, body.buf[i]);
@@ -204,7 +220,8 @@ void kb_file_name(struct strbuf *sb, const char *name)
 	const char *p;
 
 	strbuf_add_filename(sb, name);
-	if (len && len <= FILE_NAME_MAX && !strcmp(sb->buf + start, name))
+	if (len && len <= FILE_NAME_MAX && !strcmp(sb->buf + start, name) && strcmp(name, ".") &&
+	    strcmp(name, ".."))
 		return;
 	if (sb->len - start > FILE_NAME_MAX)
 		strbuf_setlen(sb, start + FILE_NAME_MAX);

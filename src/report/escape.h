@@ -23,12 +23,12 @@
  */
 size_t kb_utf8_len(const char *s);
 
-/* s as HTML text or attribute value: & < > " ' escaped, control characters (but tab and
- * line ends) and bytes that are not UTF-8 as \xNN (NULL writes nothing). */
+/* s as HTML text or attribute value: & < > " ' escaped, control characters (C0 but tab
+ * and line ends, DEL, C1) and bytes that are not UTF-8 as \xNN (NULL writes nothing). */
 void kb_escape_html(FILE *f, const char *s);
 /* s as XML 1.0 text or attribute value: & < > " ' escaped, and what XML cannot hold (the
  * control characters but tab and line ends, U+FFFE, U+FFFF, bytes that are not UTF-8) as
- * \xNN. */
+ * \xNN, and so are DEL and the C1 controls. */
 void kb_escape_xml(FILE *f, const char *s);
 
 /*
@@ -41,6 +41,9 @@ void kb_escape_xml(FILE *f, const char *s);
  */
 const char *kb_text(struct strbuf *sb, const char *s);
 void kb_escape_text(FILE *f, const char *s);
+/* kb_text, cut to at most max bytes between two characters (never inside one, so that a
+ * column stays UTF-8: printf's precision cuts bytes). */
+const char *kb_text_cut(struct strbuf *sb, const char *s, size_t max);
 /* Appends s as kb_text escapes it. */
 void kb_text_add(struct strbuf *sb, const char *s);
 
@@ -59,7 +62,7 @@ const char *kb_md_code(struct strbuf *sb, const char *s);
 
 /*
  * Appends a file name for name (a config, a subsystem): name itself if it is made of
- * [A-Za-z0-9._-] only (and 1 to 100 bytes); else its characters so made ('_' for the
+ * [A-Za-z0-9._-] only (1 to 100 bytes, not "." or ".."); else its characters so made ('_' for the
  * others, cut at 100 bytes) and "~" and 8 hex digits of a hash of name, so that "x/y"
  * and "x_y" do not fold to the same file. Never a '/', never "." or "..". Callers that
  * name several files in one directory still check the names are distinct (a hash can

@@ -93,8 +93,9 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 		kb_format_date(r->author_time, date);
 		if (i)
 			snprintf(d, sizeof(d), "%+lld", (long long)r->delta);
-		fprintf(f, "%.12s  %s  %10lld  %9s  %-18.18s  %.32s\n", kb_text(&c, r->sha), date,
-			(long long)r->size, d, kb_text(&a, r->author), kb_text(&b, r->subject));
+		fprintf(f, "%s  %s  %10lld  %9s  %-18s  %s\n", kb_text_cut(&c, r->sha, 12), date,
+			(long long)r->size, d, kb_text_cut(&a, r->author, 18),
+			kb_text_cut(&b, r->subject, 32));
 	}
 	strbuf_release(&a);
 	strbuf_release(&b);

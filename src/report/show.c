@@ -183,8 +183,8 @@ void kb_show_write_text(FILE *f, const struct kb_show *m)
 		goto out;
 	}
 	if (h->distance > 1)
-		fprintf(f, "against %.12s, %lld commits back (the ones between were not built)\n\n",
-			kb_text(&a, h->parent_sha), (long long)h->distance);
+		fprintf(f, "against %s, %lld commits back (the ones between were not built)\n\n",
+			kb_text_cut(&a, h->parent_sha, 12), (long long)h->distance);
 	kb_bom_write_text(f, &m->bom, "Function");
 	fputc('\n', f);
 	kb_rollup_write_text(f, &m->subsystems, "subsystem");
