@@ -1,10 +1,14 @@
 # compare.gp - the total of several configs per commit, side by side (tinyconfig against
 # modular: the gap is what modularization saves).
-# kbloat plot sets: datafile, out, term, title, ncols. datafile: a header row of config names,
-# then index and one total per config ('NaN' where a config has no build of that commit).
+# kbloat plot runs it in a directory of its own and sets: datafile, titlefile, out, term,
+# ncols (fixed file names, words and a number: no text from a name, a path or a database).
+# datafile: a header row of config names, then index and one total per config ('NaN' where a config has no build of that commit).
 if (term eq 'svg') { set terminal svg size 1100,560 dynamic noenhanced font 'sans,11' } \
 else { set terminal pngcairo size 1100,560 noenhanced font 'sans,10' }
 set output out
+# the title is data (the first string of titlefile), so that gnuplot evaluates none of it
+title = ''
+stats titlefile using (title = strcol(1), 0) nooutput
 set title title noenhanced
 set key outside right top noenhanced
 set xlabel 'commit, in first-parent order'

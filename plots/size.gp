@@ -1,11 +1,15 @@
 # size.gp - one config's kernel size per commit (first-parent order), stacked by class, with
 # the largest regressions marked by short sha, author and change.
-# kbloat plot sets: datafile, regfile, out, term, title (strings it made safe for gnuplot).
+# kbloat plot runs it in a directory of its own and sets: datafile, regfile, titlefile,
+# out, term (fixed file names and words: no text from a name, a path or a database).
 # datafile columns: index, sha, text, +rodata, +data, +bss, +init, +percpu/other (each the
 # running sum, so that the last is the total); regfile: index, total, label.
 if (term eq 'svg') { set terminal svg size 1100,560 dynamic noenhanced font 'sans,11' } \
 else { set terminal pngcairo size 1100,560 noenhanced font 'sans,10' }
 set output out
+# the title is data (the first string of titlefile), so that gnuplot evaluates none of it
+title = ''
+stats titlefile using (title = strcol(1), 0) nooutput
 set title title noenhanced
 set key outside right top noenhanced
 set xlabel 'commit, in first-parent order'

@@ -1,10 +1,14 @@
 # subsystems.gp - one config's largest subsystems over its history, stacked, the rest as
 # "other".
-# kbloat plot sets: datafile, out, term, title, ncols. datafile: a header row of subsystem
-# names, then index and running sums (the last column is the total).
+# kbloat plot runs it in a directory of its own and sets: datafile, titlefile, out, term,
+# ncols (fixed file names, words and a number: no text from a name, a path or a database).
+# datafile: a header row of subsystem names, then index and running sums (the last column is the total).
 if (term eq 'svg') { set terminal svg size 1100,600 dynamic noenhanced font 'sans,11' } \
 else { set terminal pngcairo size 1100,600 noenhanced font 'sans,10' }
 set output out
+# the title is data (the first string of titlefile), so that gnuplot evaluates none of it
+title = ''
+stats titlefile using (title = strcol(1), 0) nooutput
 set title title noenhanced
 set key outside right top noenhanced font ',8'
 set xlabel 'commit, in first-parent order'

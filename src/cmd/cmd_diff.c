@@ -5,6 +5,7 @@
  * breakdown of each image up and diffs that: those totals are the images' totals.
  */
 #include "kbloat.h"
+#include "json.h"
 
 #include "analysis.h"
 #include "bloatometer.h"
@@ -55,8 +56,9 @@ static int diff_bom(const char *oldp, const char *newp, int mode, int json)
 		kb_bom_release(&b);
 	}
 	if (json) {
-		rc = kb_json_print(json_pack("{s:s,s:s,s:s,s:o}", "old", oldp, "new", newp, "mode",
-					     "bloat-o-meter", "blocks", arr));
+		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o}", "old", kb_json_str(oldp), "new",
+					     kb_json_str(newp), "mode", "bloat-o-meter", "blocks",
+					     arr));
 		arr = NULL;
 	}
 out:
@@ -101,10 +103,11 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	add_side(&r, new, by, 1);
 	kb_rollup_sort(&r);
 	if (json) {
-		rc = kb_json_print(json_pack("{s:s,s:s,s:s,s:o,s:I,s:I}", "old", oldp, "new", newp,
-					     "by", kb_by_name(by), "rows", kb_rollup_json(&r),
-					     "total_before", (json_int_t)old->bd->total,
-					     "total_after", (json_int_t) new->bd->total));
+		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp),
+					     "new", kb_json_str(newp), "by", kb_by_name(by), "rows",
+					     kb_rollup_json(&r), "total_before",
+					     (json_int_t)old->bd->total, "total_after",
+					     (json_int_t) new->bd->total));
 		goto out;
 	}
 	kb_rollup_write_text(stdout, &r, kb_by_name(by));

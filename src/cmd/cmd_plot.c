@@ -4,6 +4,7 @@
  */
 #include "kbloat.h"
 
+#include "escape.h"
 #include "plot.h"
 #include "query.h"
 #include "store.h"
@@ -66,7 +67,9 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
-	printf("%zu charts in %s\n", written, outdir);
+	printf("%zu charts in ", written);
+	kb_escape_text(stdout, outdir);
+	putchar('\n');
 	rc = KB_EXIT_OK;
 out:
 	kb_items_release(&it);

@@ -4,6 +4,7 @@
  * total equals size's dec column.
  */
 #include "kbloat.h"
+#include "json.h"
 
 #include "image.h"
 #include "error.h"
@@ -50,7 +51,7 @@ static json_t *image_json(const struct kb_image *img)
 	size_t i;
 	int c;
 
-	json_object_set_new(o, "file", json_string(img->path));
+	json_object_set_new(o, "file", kb_json_str(img->path));
 	json_object_set_new(bk, "text", kb_json_u64(img->berkeley[KB_BK_TEXT]));
 	json_object_set_new(bk, "data", kb_json_u64(img->berkeley[KB_BK_DATA]));
 	json_object_set_new(bk, "bss", kb_json_u64(img->berkeley[KB_BK_BSS]));

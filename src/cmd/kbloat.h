@@ -115,7 +115,7 @@ int kb_opt_by(const struct kb_option *opt, const char *arg);
 int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg);
 int kb_opt_duration(const struct kb_option *opt, const char *arg);
 
-/* Makes the output directory out (if missing) and returns its absolute path (the caller
+/* Makes the output directory out (and its parents, as mkdir -p) and returns its absolute path (the caller
  * frees it), or NULL with the error printed. */
 char *kb_make_outdir(const char *out);
 /* Prints "kbloat: <kb_error_last()>" and returns KB_EXIT_USAGE. */

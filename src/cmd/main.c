@@ -118,8 +118,9 @@ int main(int argc, char **argv)
 		return KB_EXIT_USAGE;
 	}
 	rc = run_command(cmd, argc - 1, args + 1);
-	if (fflush(stdout) && rc == KB_EXIT_OK) {
-		kb_errorf("stdout: %s", strerror(errno));
+	/* what a command printed must have reached its file: a full disk is an error, said */
+	if ((fflush(stdout) | ferror(stdout)) && (rc == KB_EXIT_OK || rc == KB_EXIT_THRESHOLD)) {
+		kb_errorf("standard output: cannot write: %s", errno ? strerror(errno) : "error");
 		rc = KB_EXIT_USAGE;
 	}
 	return rc;

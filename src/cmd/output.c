@@ -6,6 +6,8 @@
 #include "kbloat.h"
 
 #include "error.h"
+#include "escape.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -14,12 +16,35 @@
 #include <string.h>
 #include <sys/stat.h>
 
+/* mkdir -p: out and every missing directory above it. */
+static int mkdirs(const char *out)
+{
+	char *p = strdup(out), *s;
+	int rc = 0;
+
+	if (!p)
+		return -1;
+	for (s = p + 1; *s && !rc; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			rc = -1;
+		*s = '/';
+	}
+	if (!rc && mkdir(p, 0777) && errno != EEXIST)
+		rc = -1;
+	free(p);
+	return rc;
+}
+
 char *kb_make_outdir(const char *out)
 {
 	char *dir;
 
-	if (mkdir(out, 0777) && errno != EEXIST) {
-		kb_errorf("%s: cannot create the directory: %s", out, strerror(errno));
+	if (!*out || mkdirs(out)) {
+		kb_errorf("%s: cannot create the directory: %s", out,
+			  *out ? strerror(errno) : "empty name");
 		return NULL;
 	}
 	dir = realpath(out, NULL);
@@ -28,9 +53,22 @@ char *kb_make_outdir(const char *out)
 	return dir;
 }
 
+/* A message on one line of stderr, whatever it names (a path, a config, a sha from a
+ * database): its control characters and non-UTF-8 bytes as kb_escape_text writes them. */
+static void say(const char *prefix, const char *fmt, va_list ap)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_vaddf(&sb, fmt, ap);
+	fputs(prefix, stderr);
+	kb_escape_text(stderr, sb.buf);
+	fputc('\n', stderr);
+	strbuf_release(&sb);
+}
+
 int kb_report_error(void)
 {
-	fprintf(stderr, "kbloat: %s\n", kb_error_last());
+	kb_errorf("%s", kb_error_last());
 	return KB_EXIT_USAGE;
 }
 
@@ -38,31 +76,38 @@ void kb_errorf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kbloat: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("kbloat: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void kb_warnf(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("kbloat: warning: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("kbloat: warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 int kb_json_print(json_t *j)
 {
-	int rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	int rc;
 
+	errno = 0;
+	if (!j) { /* a writer's json_pack failed: not a thing to print half of */
+		kb_errorf("standard output: the JSON could not be built");
+		return KB_EXIT_USAGE;
+	}
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
 	json_decref(j);
 	fputc('\n', stdout);
-	return rc ? KB_EXIT_USAGE : KB_EXIT_OK;
+	if (rc | fflush(stdout) | ferror(stdout)) {
+		kb_errorf("standard output: cannot write the JSON: %s",
+			  errno ? strerror(errno) : "error");
+		return KB_EXIT_USAGE;
+	}
+	return KB_EXIT_OK;
 }
 
 long kb_parse_count(const char *s)

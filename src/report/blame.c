@@ -2,6 +2,8 @@
  * blame.c - the blame report and the top changes of a build; see blame.h.
  */
 #include "blame.h"
+#include "escape.h"
+#include "json.h"
 
 #include "lineage.h"
 #include "subsystems.h"
@@ -33,21 +35,29 @@ void kb_top_changes_release(struct kb_top_changes *t)
 
 void kb_top_changes_write(FILE *f, const struct kb_top_changes *t, const char *indent, int md)
 {
+	struct strbuf name = STRBUF_INIT, file = STRBUF_INIT;
+	const char *(*esc)(struct strbuf *, const char *) = md ? kb_md : kb_text;
 	size_t i;
 
 	for (i = 0; i < t->nsyms; i++) {
 		const struct kb_change *c = &t->syms[i];
 
-		fprintf(f, md ? "%s- `%s` %+lld (%s)\n" : "%s%s %+lld (%s)\n", indent, c->name,
-			(long long)c->delta, c->file ? c->file : "no file");
+		fprintf(f, "%s%s%s %+lld (%s)\n", indent, md ? "- " : "",
+			md ? kb_md_code(&name, c->name) : kb_text(&name, c->name),
+			(long long)c->delta,
+			!c->file ? "no file" :
+			md	 ? kb_md_code(&file, c->file) :
+				   kb_text(&file, c->file));
 	}
-	if (!t->nsubs)
-		return;
-	fprintf(f, md ? "%s- subsystems:" : "%ssubsystems:", indent);
-	for (i = 0; i < t->nsubs; i++)
-		fprintf(f, "%s %s %+lld", i ? "," : "", t->subs[i].name,
-			(long long)t->subs[i].delta);
-	fputc('\n', f);
+	if (t->nsubs) {
+		fprintf(f, md ? "%s- subsystems:" : "%ssubsystems:", indent);
+		for (i = 0; i < t->nsubs; i++)
+			fprintf(f, "%s %s %+lld", i ? "," : "", esc(&name, t->subs[i].name),
+				(long long)t->subs[i].delta);
+		fputc('\n', f);
+	}
+	strbuf_release(&name);
+	strbuf_release(&file);
 }
 
 static json_t *changes_json(const struct kb_change *v, size_t n, int with_file)
@@ -56,11 +66,11 @@ static json_t *changes_json(const struct kb_change *v, size_t n, int with_file)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
-		json_t *o =
-			json_pack("{s:s,s:I}", "name", v[i].name, "delta", (json_int_t)v[i].delta);
+		json_t *o = json_pack("{s:o,s:I}", "name", kb_json_str(v[i].name), "delta",
+				      (json_int_t)v[i].delta);
 
 		if (with_file)
-			json_object_set_new(o, "file", json_string(v[i].file ? v[i].file : ""));
+			json_object_set_new(o, "file", kb_json_str(v[i].file ? v[i].file : ""));
 		json_array_append_new(arr, o);
 	}
 	return arr;
@@ -163,16 +173,21 @@ out:
 static void write_row(FILE *f, const struct kb_blame_row *r, int scoped)
 {
 	const struct kb_growth *g = &r->g;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, sha = STRBUF_INIT;
 	const char *sep = "";
 	char date[16];
 	int c;
 
 	kb_format_date(g->author_time, date);
-	fprintf(f, "%+9lld  %.12s  %s  %-20.20s  %.40s\n", (long long)g->delta, g->sha, date,
-		g->author, g->subject);
+	fprintf(f, "%+9lld  %s  %s  %-20s  %s\n", (long long)g->delta,
+		kb_text_cut(&sha, g->sha, 12), date, kb_text_cut(&a, g->author, 20),
+		kb_text_cut(&b, g->subject, 40));
 	if (g->distance > 1)
-		fprintf(f, "%11s range %.12s..%.12s: %lld commits, not built one by one\n", "",
-			g->base_sha, g->sha, (long long)g->distance);
+		fprintf(f, "%11s range %s..%s: %lld commits, not built one by one\n", "",
+			kb_text_cut(&a, g->base_sha, 12), sha.buf, (long long)g->distance);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&sha);
 	/* the classes are the whole image's change, which a scoped delta is only part of */
 	fprintf(f, "%11s%s", "", scoped ? "whole image: " : "");
 	for (c = 0; c < KB_CLS_NR; c++) {
@@ -205,13 +220,13 @@ static json_t *row_json(const struct kb_blame_row *r)
 	json_t *o = json_object(), *cls = json_object();
 	int c;
 
-	json_object_set_new(o, "commit", json_string(g->sha));
-	json_object_set_new(o, "base", json_string(g->base_sha));
+	json_object_set_new(o, "commit", kb_json_str(g->sha));
+	json_object_set_new(o, "base", kb_json_str(g->base_sha));
 	json_object_set_new(o, "commits", json_integer((json_int_t)g->distance));
-	json_object_set_new(o, "author", json_string(g->author));
-	json_object_set_new(o, "email", json_string(g->email));
+	json_object_set_new(o, "author", kb_json_str(g->author));
+	json_object_set_new(o, "email", kb_json_str(g->email));
 	json_object_set_new(o, "author_time", json_integer((json_int_t)g->author_time));
-	json_object_set_new(o, "subject", json_string(g->subject));
+	json_object_set_new(o, "subject", kb_json_str(g->subject));
 	json_object_set_new(o, "delta", json_integer((json_int_t)g->delta));
 	for (c = 0; c < KB_CLS_NR; c++)
 		json_object_set_new(cls, kb_class_name(c), json_integer((json_int_t)g->cls[c]));

@@ -2,6 +2,7 @@
  * bom.c - bloat-o-meter's text and its JSON; see bom.h.
  */
 #include "bom.h"
+#include "escape.h"
 
 #include "json.h"
 
@@ -17,6 +18,7 @@ double kb_change_percent(uint64_t before, uint64_t after)
 
 void kb_bom_write_text(FILE *f, const struct kb_bom *b, const char *title)
 {
+	struct strbuf name = STRBUF_INIT;
 	char old[32], new[32];
 	size_t i;
 
@@ -38,8 +40,10 @@ void kb_bom_write_text(FILE *f, const struct kb_bom *b, const char *title)
 			snprintf(new, sizeof(new), "%llu", (unsigned long long)r->new);
 		else
 			strcpy(new, "-");
-		fprintf(f, "%-40s %7s %7s %+7lld\n", r->name, old, new, (long long)r->delta);
+		fprintf(f, "%-40s %7s %7s %+7lld\n", kb_text(&name, r->name), old, new,
+			(long long)r->delta);
 	}
+	strbuf_release(&name);
 	fprintf(f, "Total: Before=%llu, After=%llu, chg %+.2f%%\n",
 		(unsigned long long)b->old_total, (unsigned long long)b->new_total,
 		kb_change_percent(b->old_total, b->new_total));
@@ -63,11 +67,11 @@ json_t *kb_bom_json(const struct kb_bom *b, const char *title)
 
 		if (!r->delta)
 			continue;
-		json_array_append_new(rows, json_pack("{s:s,s:o,s:o,s:I}", "name", r->name, "old",
-						      r->in_old ? kb_json_u64(r->old) : json_null(),
-						      "new",
-						      r->in_new ? kb_json_u64(r->new) : json_null(),
-						      "delta", (json_int_t)r->delta));
+		json_array_append_new(
+			rows, json_pack("{s:o,s:o,s:o,s:I}", "name", kb_json_str(r->name), "old",
+					r->in_old ? kb_json_u64(r->old) : json_null(), "new",
+					r->in_new ? kb_json_u64(r->new) : json_null(), "delta",
+					(json_int_t)r->delta));
 	}
 	json_object_set_new(o, "rows", rows);
 	json_object_set_new(o, "total_before", kb_json_u64(b->old_total));

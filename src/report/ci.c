@@ -3,6 +3,7 @@
  * XML and JSON; see ci.h.
  */
 #include "ci.h"
+#include "json.h"
 
 #include "changes.h"
 #include "escape.h"
@@ -302,6 +303,7 @@ static const char *limit_verdict(const struct kb_limit_result *l)
 
 static void write_budgets(FILE *f, const struct kb_ci_config *cfg, int md)
 {
+	struct strbuf sb = STRBUF_INIT;
 	size_t i, k;
 
 	for (i = 0; i < cfg->nbudgets; i++) {
@@ -311,9 +313,9 @@ static void write_budgets(FILE *f, const struct kb_ci_config *cfg, int md)
 			fprintf(f,
 				"\n**Budget %s**: %s\n\n| limit | used | max | headroom | |\n"
 				"|---|---:|---:|---:|---|\n",
-				b->target->name, b->broken ? "**broken**" : "within");
+				kb_md(&sb, b->target->name), b->broken ? "**broken**" : "within");
 		else
-			fprintf(f, "budget %s: %s\n", b->target->name,
+			fprintf(f, "budget %s: %s\n", kb_text(&sb, b->target->name),
 				b->broken ? "BROKEN" : "within");
 		for (k = 0; k < b->target->nlimits; k++) {
 			const struct kb_limit_result *l = &b->res[k];
@@ -321,10 +323,12 @@ static void write_budgets(FILE *f, const struct kb_ci_config *cfg, int md)
 			fprintf(f,
 				md ? "| %s | %lld | %lld | %+lld | %s |\n" :
 				     "  %-32s %10lld %10lld %+10lld  %s\n",
-				l->limit->what, (long long)l->used, (long long)l->limit->max,
+				md ? kb_md(&sb, l->limit->what) : kb_text(&sb, l->limit->what),
+				(long long)l->used, (long long)l->limit->max,
 				(long long)l->headroom, limit_verdict(l));
 		}
 	}
+	strbuf_release(&sb);
 }
 
 static const char *verdict(const struct kb_ci *r)
@@ -334,33 +338,50 @@ static const char *verdict(const struct kb_ci *r)
 
 void kb_ci_write_text(FILE *f, const struct kb_ci *r)
 {
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c_ = STRBUF_INIT;
 	size_t i, k;
 
 	for (i = 0; i < r->n; i++) {
 		const struct kb_ci_config *cfg = &r->configs[i];
 
-		fprintf(f, "%s: %zu commits after %.12s\n", cfg->name, cfg->ncommits, r->baseline);
+		fprintf(f, "%s: %zu commits after %s\n", kb_text(&a, cfg->name), cfg->ncommits,
+			kb_text_cut(&b, r->baseline, 12));
 		for (k = 0; k < cfg->ncommits; k++) {
 			const struct kb_ci_commit *c = &cfg->commits[k];
 			char delta[32];
 
 			delta_text(c, delta, sizeof(delta));
-			fprintf(f, "  %9s  %.12s  %-20.20s  %.50s%s\n", delta, c->c.sha,
-				c->c.author, c->c.subject, c->over_threshold ? "  REGRESSION" : "");
+			fprintf(f, "  %9s  %s  %-20s  %s%s\n", delta,
+				kb_text_cut(&c_, c->c.sha, 12), kb_text_cut(&a, c->c.author, 20),
+				kb_text_cut(&b, c->c.subject, 50),
+				c->over_threshold ? "  REGRESSION" : "");
 			if (c->over_threshold)
 				kb_top_changes_write(f, &c->top, "             ", 0);
 		}
 		write_budgets(f, cfg, 0);
 	}
 	fprintf(f, "%s\n", verdict(r));
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c_);
+}
+
+/* A sha's first 12 characters as Markdown code. */
+static const char *short_code(struct strbuf *sb, const char *sha)
+{
+	char s[13];
+
+	snprintf(s, sizeof(s), "%s", sha ? sha : "");
+	return kb_md_code(sb, s);
 }
 
 static void write_md_config(FILE *f, const struct kb_ci *r, const struct kb_ci_config *cfg)
 {
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, sha = STRBUF_INIT;
 	size_t k;
 
-	fprintf(f, "\n### %s: %zu commits after `%.12s`\n\n", cfg->name, cfg->ncommits,
-		r->baseline);
+	fprintf(f, "\n### %s: %zu commits after %s\n\n", kb_md(&a, cfg->name), cfg->ncommits,
+		short_code(&sha, r->baseline));
 	if (cfg->ncommits)
 		fputs("| delta | commit | author | subject |\n|---:|---|---|---|\n", f);
 	for (k = 0; k < cfg->ncommits; k++) {
@@ -369,19 +390,24 @@ static void write_md_config(FILE *f, const struct kb_ci *r, const struct kb_ci_c
 		char delta[32];
 
 		delta_text(c, delta, sizeof(delta));
-		fprintf(f, "| %s%s%s | `%.12s` | %s | %s |\n", bold, delta, bold, c->c.sha,
-			c->c.author, c->c.subject);
+		fprintf(f, "| %s%s%s | %s | %s | %s |\n", bold, delta, bold,
+			short_code(&sha, c->c.sha), kb_md(&a, c->c.author),
+			kb_md(&b, c->c.subject));
 	}
 	for (k = 0; k < cfg->ncommits; k++) {
 		const struct kb_ci_commit *c = &cfg->commits[k];
 
 		if (!c->over_threshold)
 			continue;
-		fprintf(f, "\n`%.12s` (%s) added %lld bytes, at least %lld:\n\n", c->c.sha,
-			c->c.author, (long long)c->delta, (long long)r->threshold);
+		fprintf(f, "\n%s (%s) added %lld bytes, at least %lld:\n\n",
+			short_code(&sha, c->c.sha), kb_md(&a, c->c.author), (long long)c->delta,
+			(long long)r->threshold);
 		kb_top_changes_write(f, &c->top, "", 1);
 	}
 	write_budgets(f, cfg, 1);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&sha);
 }
 
 void kb_ci_write_md(FILE *f, const struct kb_ci *r)
@@ -472,12 +498,12 @@ static json_t *commit_json(const struct kb_ci_commit *c)
 {
 	json_t *o = json_object();
 
-	json_object_set_new(o, "commit", json_string(c->c.sha));
-	json_object_set_new(o, "author", json_string(c->c.author));
-	json_object_set_new(o, "email", json_string(c->c.email));
-	json_object_set_new(o, "subject", json_string(c->c.subject));
+	json_object_set_new(o, "commit", kb_json_str(c->c.sha));
+	json_object_set_new(o, "author", kb_json_str(c->c.author));
+	json_object_set_new(o, "email", kb_json_str(c->c.email));
+	json_object_set_new(o, "subject", kb_json_str(c->c.subject));
 	json_object_set_new(o, "author_time", json_integer((json_int_t)c->c.author_time));
-	json_object_set_new(o, "status", json_string(status_names[c->status]));
+	json_object_set_new(o, "status", kb_json_str(status_names[c->status]));
 	if (c->status != KB_CI_OK)
 		return o;
 	json_object_set_new(o, "size", json_integer((json_int_t)c->size));
@@ -499,13 +525,14 @@ static json_t *config_json(const struct kb_ci *r, const struct kb_ci_config *cfg
 	for (k = 0; k < cfg->nbudgets; k++) {
 		const struct kb_ci_budget *b = &cfg->budgets[k];
 
-		json_array_append_new(budgets, json_pack("{s:s,s:b,s:o}", "target", b->target->name,
-							 "ok", !b->broken, "limits",
-							 kb_budget_json(b->target, b->res)));
+		json_array_append_new(budgets,
+				      json_pack("{s:o,s:b,s:o}", "target",
+						kb_json_str(b->target->name), "ok", !b->broken,
+						"limits", kb_budget_json(b->target, b->res)));
 	}
-	return json_pack("{s:s,s:s,s:s,s:I,s:o,s:o}", "config", cfg->name, "baseline", r->baseline,
-			 "head", cfg->head, "regressions", (json_int_t)cfg->regressions, "commits",
-			 commits, "budgets", budgets);
+	return json_pack("{s:o,s:o,s:o,s:I,s:o,s:o}", "config", kb_json_str(cfg->name), "baseline",
+			 kb_json_str(r->baseline), "head", kb_json_str(cfg->head), "regressions",
+			 (json_int_t)cfg->regressions, "commits", commits, "budgets", budgets);
 }
 
 json_t *kb_ci_json(const struct kb_ci *r)
@@ -515,7 +542,7 @@ json_t *kb_ci_json(const struct kb_ci *r)
 
 	for (i = 0; i < r->n; i++)
 		json_array_append_new(configs, config_json(r, &r->configs[i]));
-	return json_pack("{s:s,s:s,s:I,s:b,s:o}", "tool", "kbloat " KB_VERSION, "baseline",
-			 r->baseline, "threshold", (json_int_t)r->threshold, "ok", r->ok, "configs",
-			 configs);
+	return json_pack("{s:s,s:o,s:I,s:b,s:o}", "tool", "kbloat " KB_VERSION, "baseline",
+			 kb_json_str(r->baseline), "threshold", (json_int_t)r->threshold, "ok",
+			 r->ok, "configs", configs);
 }

@@ -2,6 +2,8 @@
  * history.c - size per commit along a line of builds; see history.h.
  */
 #include "history.h"
+#include "escape.h"
+#include "json.h"
 
 #include "store_history.h"
 #include "subsystems.h"
@@ -75,6 +77,7 @@ void kb_history_free(struct kb_history *m)
 
 void kb_history_write_text(FILE *f, const struct kb_history *m)
 {
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 	size_t i;
 
 	if (!m->n) {
@@ -90,9 +93,13 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 		kb_format_date(r->author_time, date);
 		if (i)
 			snprintf(d, sizeof(d), "%+lld", (long long)r->delta);
-		fprintf(f, "%.12s  %s  %10lld  %9s  %-18.18s  %.32s\n", r->sha, date,
-			(long long)r->size, d, r->author, r->subject);
+		fprintf(f, "%s  %s  %10lld  %9s  %-18s  %s\n", kb_text_cut(&c, r->sha, 12), date,
+			(long long)r->size, d, kb_text_cut(&a, r->author, 18),
+			kb_text_cut(&b, r->subject, 32));
 	}
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
 }
 
 json_t *kb_history_json(const struct kb_history *m)
@@ -103,11 +110,12 @@ json_t *kb_history_json(const struct kb_history *m)
 	for (i = 0; i < m->n; i++) {
 		const struct kb_history_row *r = &m->rows[i];
 
-		json_array_append_new(arr,
-				      json_pack("{s:s,s:s,s:s,s:I,s:I,s:I}", "commit", r->sha,
-						"author", r->author, "subject", r->subject, "size",
-						(json_int_t)r->size, "delta", (json_int_t)r->delta,
-						"commits", (json_int_t)r->commits));
+		json_array_append_new(
+			arr,
+			json_pack("{s:o,s:o,s:o,s:I,s:I,s:I}", "commit", kb_json_str(r->sha),
+				  "author", kb_json_str(r->author), "subject",
+				  kb_json_str(r->subject), "size", (json_int_t)r->size, "delta",
+				  (json_int_t)r->delta, "commits", (json_int_t)r->commits));
 	}
 	return json_pack("{s:o}", "builds", arr);
 }

@@ -3,7 +3,11 @@
  */
 #include "json.h"
 
+#include "escape.h"
+
 #include <stdio.h>
+
+#define KB_JSON_BYTE_BASE 0xf700 /* byte b is written as U+F700 + b */
 
 json_t *kb_json_u64(uint64_t v)
 {
@@ -16,4 +20,62 @@ json_t *kb_json_addr(uint64_t v)
 
 	snprintf(buf, sizeof(buf), "0x%llx", (unsigned long long)v);
 	return json_string(buf);
+}
+
+/* Whether the n bytes of UTF-8 at s are one of U+F780..U+F7FF (EF 9E 80..EF 9F BF). */
+static int is_byte_char(const unsigned char *s, size_t n)
+{
+	return n == 3 && s[0] == 0xef && (s[1] == 0x9e || s[1] == 0x9f);
+}
+
+static void add_byte_char(struct strbuf *sb, unsigned char b)
+{
+	unsigned cp = KB_JSON_BYTE_BASE + b;
+
+	strbuf_addch(sb, (char)(0xe0 | cp >> 12));
+	strbuf_addch(sb, (char)(0x80 | ((cp >> 6) & 0x3f)));
+	strbuf_addch(sb, (char)(0x80 | (cp & 0x3f)));
+}
+
+json_t *kb_json_str(const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	struct strbuf sb = STRBUF_INIT;
+	json_t *j;
+
+	if (!s)
+		return json_null();
+	while (*s) {
+		size_t n = kb_utf8_len((const char *)s), i;
+
+		if (n && !is_byte_char(s, n)) {
+			strbuf_add(&sb, s, n);
+		} else {
+			n = n ? n : 1;
+			for (i = 0; i < n; i++)
+				add_byte_char(&sb, s[i]);
+		}
+		s += n;
+	}
+	j = json_stringn(sb.buf ? sb.buf : "", sb.len);
+	strbuf_release(&sb);
+	return j ? j : json_null(); /* only out of memory, which xalloc does not return */
+}
+
+int kb_json_str_bytes(const char *utf8, size_t len, struct strbuf *sb)
+{
+	const unsigned char *s = (const unsigned char *)utf8, *end = s + len;
+
+	while (s < end) {
+		size_t n = *s ? kb_utf8_len((const char *)s) : 1;
+
+		if (!n || n > (size_t)(end - s))
+			return -1;
+		if (is_byte_char(s, n))
+			strbuf_addch(sb, (char)((((s[1] & 0x3f) << 6) | (s[2] & 0x3f)) & 0xff));
+		else
+			strbuf_add(sb, s, n);
+		s += n;
+	}
+	return 0;
 }

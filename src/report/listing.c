@@ -2,6 +2,7 @@
  * listing.c - an image's breakdown listed as `kbloat syms` prints it; see listing.h.
  */
 #include "listing.h"
+#include "escape.h"
 
 #include "json.h"
 #include "xalloc.h"
@@ -139,6 +140,7 @@ static void rows_text(FILE *f, const struct kb_analysis *a, const struct kb_list
 	const struct kb_breakdown *bd = a->bd;
 	const struct kb_row **v = sorted_rows(bd);
 	size_t n = bd->nrows, shown = shown_of(o, n), i;
+	struct strbuf sec = STRBUF_INIT, file = STRBUF_INIT, name = STRBUF_INIT;
 	uint64_t rest = 0;
 
 	for (i = shown; i < n; i++)
@@ -149,12 +151,15 @@ static void rows_text(FILE *f, const struct kb_analysis *a, const struct kb_list
 		const struct kb_row *r = v[i];
 
 		fprintf(f, "%10llu %-7s %c %-20s %-36s ", (unsigned long long)r->bytes,
-			kb_class_name(r->sec->cls), type_letter(r), r->sec->name,
-			r->file ? r->file : "-");
+			kb_class_name(r->sec->cls), type_letter(r), kb_text(&sec, r->sec->name),
+			kb_text(&file, r->file ? r->file : "-"));
 		if (o->provenance)
 			fprintf(f, "%-11s ", kb_prov_name(r->prov));
-		fprintf(f, "%s\n", r->name);
+		fprintf(f, "%s\n", kb_text(&name, r->name));
 	}
+	strbuf_release(&sec);
+	strbuf_release(&file);
+	strbuf_release(&name);
 	if (shown < n)
 		fprintf(f, "%10llu %-7s %c %-20s %-36s %s[%zu more rows]\n",
 			(unsigned long long)rest, "-", '-', "-", "-",
@@ -168,29 +173,29 @@ static json_t *row_json(const struct kb_row *r)
 {
 	json_t *j = json_object();
 
-	json_object_set_new(j, "name", json_string(r->name));
+	json_object_set_new(j, "name", kb_json_str(r->name));
 	if (r->origin != r->name && strcmp(r->origin, r->name))
-		json_object_set_new(j, "origin", json_string(r->origin));
+		json_object_set_new(j, "origin", kb_json_str(r->origin));
 	json_object_set_new(j, "bytes", kb_json_u64(r->bytes));
 	json_object_set_new(j, "size", kb_json_u64(r->size));
 	json_object_set_new(j, "addr", kb_json_addr(r->addr));
-	json_object_set_new(j, "section", json_string(r->sec->name));
-	json_object_set_new(j, "class", json_string(kb_class_name(r->sec->cls)));
+	json_object_set_new(j, "section", kb_json_str(r->sec->name));
+	json_object_set_new(j, "class", kb_json_str(kb_class_name(r->sec->cls)));
 	json_object_set_new(j, "type", json_stringn(&(char){ type_letter(r) }, 1));
 	json_object_set_new(j, "gap", json_boolean(r->flags & KB_ROW_GAP));
 	if (!(r->flags & KB_ROW_GAP)) {
-		json_object_set_new(j, "binding", json_string(bind_name(r->bind)));
-		json_object_set_new(j, "elf_type", json_string(elf_type_name(r->type)));
+		json_object_set_new(j, "binding", kb_json_str(bind_name(r->bind)));
+		json_object_set_new(j, "elf_type", kb_json_str(elf_type_name(r->type)));
 	}
-	json_object_set_new(j, "file", r->file ? json_string(r->file) : json_null());
-	json_object_set_new(j, "subsystem", r->subsystem ? json_string(r->subsystem) : json_null());
-	json_object_set_new(j, "provenance", json_string(kb_prov_name(r->prov)));
+	json_object_set_new(j, "file", r->file ? kb_json_str(r->file) : json_null());
+	json_object_set_new(j, "subsystem", r->subsystem ? kb_json_str(r->subsystem) : json_null());
+	json_object_set_new(j, "provenance", kb_json_str(kb_prov_name(r->prov)));
 	if (r->naliases) {
 		json_t *al = json_array();
 		unsigned k;
 
 		for (k = 0; k < r->naliases; k++)
-			json_array_append_new(al, json_string(r->aliases[k]));
+			json_array_append_new(al, kb_json_str(r->aliases[k]));
 		json_object_set_new(j, "aliases", al);
 	}
 	return j;
@@ -208,7 +213,7 @@ static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_op
 		rest += v[i]->bytes;
 	for (i = 0; i < shown; i++)
 		json_array_append_new(rows, row_json(v[i]));
-	json_object_set_new(root, "image", json_string(a->img->path));
+	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(bd->total));
 	json_object_set_new(root, "classes", classes_json(bd->cls_bytes));
 	json_object_set_new(root, "by", json_null());
@@ -256,9 +261,13 @@ static void groups_text(FILE *f, const struct kb_analysis *a, const struct kb_li
 		fprintf(f, "%10llu", (unsigned long long)g->bytes);
 		for (c = 0; c < KB_CLS_NR; c++)
 			fprintf(f, " %9llu", (unsigned long long)g->cls[c]);
-		fprintf(f, " %6zu  %s", g->rows, g->key);
-		if (o->by == KB_BY_SYMBOL && g->file)
-			fprintf(f, "  (%s)", g->file);
+		fprintf(f, " %6zu  ", g->rows);
+		kb_escape_text(f, g->key);
+		if (o->by == KB_BY_SYMBOL && g->file) {
+			fputs("  (", f);
+			kb_escape_text(f, g->file);
+			fputc(')', f);
+		}
 		fputc('\n', f);
 	}
 	if (shown < gs.n) {
@@ -286,19 +295,19 @@ static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_
 		const struct kb_group *g = &gs.g[i];
 		json_t *j = json_object();
 
-		json_object_set_new(j, "key", json_string(g->key));
+		json_object_set_new(j, "key", kb_json_str(g->key));
 		if (o->by == KB_BY_SYMBOL)
 			json_object_set_new(j, "file",
-					    g->file ? json_string(g->file) : json_null());
+					    g->file ? kb_json_str(g->file) : json_null());
 		json_object_set_new(j, "bytes", kb_json_u64(g->bytes));
 		json_object_set_new(j, "classes", classes_json(g->cls));
 		json_object_set_new(j, "rows", kb_json_u64(g->rows));
 		json_array_append_new(rows, j);
 	}
-	json_object_set_new(root, "image", json_string(a->img->path));
+	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
 	json_object_set_new(root, "classes", classes_json(a->bd->cls_bytes));
-	json_object_set_new(root, "by", json_string(kb_by_name(o->by)));
+	json_object_set_new(root, "by", kb_json_str(kb_by_name(o->by)));
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
 			    json_pack("{s:I,s:I,s:o}", "groups", (json_int_t)(gs.n - shown),

@@ -4,6 +4,7 @@
  */
 #include "plot.h"
 
+#include "escape.h"
 #include "subsystems.h"
 #include "error.h"
 #include "files.h"
@@ -11,38 +12,47 @@
 #include "strbuf.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 static const char *plots_dir(void)
 {
 	return kb_data_dir("KBLOAT_PLOTS", KB_SOURCE_PLOTS, KB_INSTALL_PLOTS);
 }
 
-/* s made safe for gnuplot: printable ASCII, no quotes or backslashes (which become .). */
-static void gp_safe(struct strbuf *out, const char *s)
-{
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-
-		if (c == '"' || c == '\\' || c == '\'' || c == '`')
-			strbuf_addch(out, '.');
-		else if (c < 0x20 || c >= 0x7f)
-			strbuf_addch(out, '?');
-		else
-			strbuf_addch(out, (char)c);
-	}
-}
-
-/* s made safe, as a quoted column heading */
-static void gp_heading(FILE *f, const char *s)
+/*
+ * Text in a gnuplot data file: in double quotes, which it cannot end (a " in it is written
+ * as '), on its own line and printable (kb_text). gnuplot reads data as data: nothing in it
+ * is evaluated, and the scripts draw it noenhanced.
+ */
+static void gp_string(FILE *f, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
-	gp_safe(&sb, s);
-	fprintf(f, " \"%s\"", sb.buf);
+	kb_text(&sb, s ? s : "");
+	for (i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '"')
+			sb.buf[i] = '\'';
+	fprintf(f, "\"%s\"", sb.buf);
 	strbuf_release(&sb);
+}
+
+/* A sha's first n characters in a data column: hex only, else "?" (a column is a word). */
+static const char *gp_sha(const char *sha, size_t n, char *buf)
+{
+	size_t i;
+
+	for (i = 0; i < n && sha && sha[i]; i++) {
+		if (!isxdigit((unsigned char)sha[i]))
+			return "?";
+		buf[i] = sha[i];
+	}
+	buf[i] = 0;
+	return i ? buf : "?";
 }
 
 static void config_release(struct kb_plot_config *c)
@@ -50,6 +60,7 @@ static void config_release(struct kb_plot_config *c)
 	size_t k;
 
 	free(c->name);
+	free(c->slug);
 	kb_line_builds_free(c->builds, c->n);
 	for (k = 0; k < c->ntop; k++)
 		free(c->subsystems[k]);
@@ -142,6 +153,17 @@ static int build_config(struct kb_plot_config *c, struct kb_store *s, const stru
 	return subsystem_columns(s, it, c, top);
 }
 
+/* Each config's file name, distinct among the configs. */
+static void names_slugs(struct kb_plot *m, const char *const *names)
+{
+	char **slugs = kb_file_names(names, m->n);
+	size_t i;
+
+	for (i = 0; i < m->n; i++)
+		m->v[i].slug = slugs[i];
+	free(slugs);
+}
+
 int kb_plot_build(struct kb_plot **out, struct kb_store *s, const struct kb_items *it,
 		  const char *const *names, size_t n, size_t top)
 {
@@ -158,6 +180,7 @@ int kb_plot_build(struct kb_plot **out, struct kb_store *s, const struct kb_item
 			return KB_ERR;
 		}
 	}
+	names_slugs(m, names);
 	*out = m;
 	return 0;
 }
@@ -169,8 +192,9 @@ void kb_plot_write_size(FILE *f, const struct kb_plot_config *c)
 	fprintf(f, "# index sha text +rodata +data +bss +init +percpu/other(total)\n");
 	for (i = 0; i < c->n; i++) {
 		int64_t sum = 0;
+		char sha[16];
 
-		fprintf(f, "%zu %.12s", i, c->builds[i].sha);
+		fprintf(f, "%zu %s", i, gp_sha(c->builds[i].sha, 12, sha));
 		for (k = 0; k < KB_CLS_NR; k++) {
 			sum += c->builds[i].cls[k];
 			if (k < KB_CLS_PERCPU)
@@ -192,6 +216,7 @@ void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t a
 {
 	size_t *order = xcalloc(c->n + 1, sizeof(*order)), i, k;
 	struct strbuf label = STRBUF_INIT;
+	char sha[16];
 
 	for (i = 0; i < c->n; i++)
 		order[i] = i;
@@ -203,10 +228,11 @@ void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t a
 		if (!b->has_parent || b->delta <= 0)
 			break;
 		strbuf_reset(&label);
-		strbuf_addf(&label, "%.8s ", b->sha);
-		gp_safe(&label, b->author);
-		strbuf_addf(&label, " %+lld", (long long)b->delta);
-		fprintf(f, "%zu %lld \"%s\"\n", order[k], (long long)b->total, label.buf);
+		strbuf_addf(&label, "%s %s %+lld", gp_sha(b->sha, 8, sha),
+			    b->author ? b->author : "", (long long)b->delta);
+		fprintf(f, "%zu %lld ", order[k], (long long)b->total);
+		gp_string(f, label.buf);
+		fputc('\n', f);
 	}
 	strbuf_release(&label);
 	free(order);
@@ -217,8 +243,10 @@ void kb_plot_write_subsystems(FILE *f, const struct kb_plot_config *c)
 	size_t i, k, w = c->ntop + 1;
 
 	fprintf(f, "index");
-	for (k = 0; k < c->ntop; k++)
-		gp_heading(f, c->subsystems[k]);
+	for (k = 0; k < c->ntop; k++) {
+		fputc(' ', f);
+		gp_string(f, c->subsystems[k]);
+	}
 	fprintf(f, " \"other\"\n");
 	for (i = 0; i < c->n; i++) {
 		uint64_t sum = 0;
@@ -238,8 +266,10 @@ void kb_plot_write_compare(FILE *f, const struct kb_plot *m)
 	size_t i, c, k;
 
 	fprintf(f, "index");
-	for (c = 0; c < m->n; c++)
-		gp_heading(f, m->v[c].name);
+	for (c = 0; c < m->n; c++) {
+		fputc(' ', f);
+		gp_string(f, m->v[c].name);
+	}
 	fprintf(f, "\n");
 	for (i = 0; i < first->n; i++) {
 		fprintf(f, "%zu", i);
@@ -257,43 +287,87 @@ void kb_plot_write_compare(FILE *f, const struct kb_plot *m)
 	}
 }
 
-/* Runs gnuplot on script with the variables vars ("name='value'; ..."), for each format. */
-static int gnuplot(const char *outdir, const char *script, const char *vars, const char *base,
-		   unsigned formats, size_t *written)
+/*
+ * How gnuplot is run: in a directory of kbloat's own (made inside outdir), on fixed file
+ * names ("size.dat", "chart.png"), so that nothing of a path, a config name or a database
+ * ever reaches its command text; the chart's strings (title, labels, column headings) are
+ * data it reads from files there. What it draws, and the data, are then renamed into
+ * outdir under the chart's own names.
+ */
+#define GP_TITLE "title.dat"
+
+static int gp_error(const char *what, const char *path)
 {
-	static const char *const exts[] = { "png", "svg" };
-	struct strbuf e = STRBUF_INIT, sc = STRBUF_INIT, log = STRBUF_INIT, tail = STRBUF_INIT;
-	int i, rc = 0;
+	return kb_error_set("%s: %s: %s", path, what, strerror(errno));
+}
 
-	strbuf_addf(&sc, "%s/%s", plots_dir(), script);
-	strbuf_addf(&log, "%s/gnuplot.log", outdir);
-	for (i = 0; i < 2 && !rc; i++) {
-		const char *argv[] = { "gnuplot", "-e", NULL, sc.buf, NULL };
-		struct kb_run r = { 0 };
-		struct kb_run_result res;
+/* The script's absolute path (gnuplot runs elsewhere), into *sc. */
+static int script_path(const char *script, struct strbuf *sc)
+{
+	struct strbuf rel = STRBUF_INIT;
+	char *abs;
 
-		if (!(formats & (1u << i)))
-			continue;
-		strbuf_reset(&e);
-		strbuf_addf(&e, "%s; term='%s'; out='%s/%s.%s'", vars, i ? "svg" : "pngcairo",
-			    outdir, base, exts[i]);
-		argv[2] = e.buf;
-		r.argv = argv;
-		r.log = log.buf;
-		r.timeout = 120;
-		if (kb_run(&r, &res)) {
-			rc = KB_ERR;
-		} else if (!res.exited || res.code) {
-			kb_log_tail(log.buf, 300, &tail);
-			for (size_t k = 0; k < tail.len; k++)
-				if (tail.buf[k] == '\n')
-					tail.buf[k] = ' ';
-			rc = kb_error_set("gnuplot %s failed for %s.%s: %s", script, base, exts[i],
-					  tail.buf);
-		} else {
-			(*written)++;
-		}
+	strbuf_addf(&rel, "%s/%s", plots_dir(), script);
+	abs = realpath(rel.buf, NULL);
+	if (!abs) {
+		gp_error("cannot read the gnuplot script", rel.buf);
+		strbuf_release(&rel);
+		return KB_ERR;
 	}
+	strbuf_addstr(sc, abs);
+	free(abs);
+	strbuf_release(&rel);
+	return 0;
+}
+
+/* Moves work/from to outdir/to (the same file system: work is in outdir). */
+static int move_out(const char *work, const char *from, const char *outdir, const char *to)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	int rc = 0;
+
+	strbuf_addf(&a, "%s/%s", work, from);
+	strbuf_addf(&b, "%s/%s", outdir, to);
+	if (rename(a.buf, b.buf))
+		rc = gp_error("cannot write", b.buf);
+	strbuf_release(&a);
+	strbuf_release(&b);
+	return rc;
+}
+
+static int run_gnuplot(const char *work, const char *outdir, const char *script, const char *vars,
+		       const char *term, const char *ext)
+{
+	struct strbuf e = STRBUF_INIT, sc = STRBUF_INIT, log = STRBUF_INIT, tail = STRBUF_INIT;
+	const char *argv[] = { "gnuplot", "-e", NULL, NULL, NULL };
+	struct kb_run r = { 0 };
+	struct kb_run_result res;
+	size_t k;
+	int rc = KB_ERR;
+
+	if (script_path(script, &sc))
+		goto out;
+	strbuf_addf(&log, "%s/gnuplot.log", outdir);
+	/* only text of ours, and no name: out is a fixed file in work */
+	strbuf_addf(&e, "%s; term='%s'; out='chart.%s'", vars, term, ext);
+	argv[2] = e.buf;
+	argv[3] = sc.buf;
+	r.argv = argv;
+	r.cwd = work;
+	r.log = log.buf;
+	r.timeout = 120;
+	if (kb_run(&r, &res))
+		goto out;
+	if (!res.exited || res.code) {
+		kb_log_tail(log.buf, 300, &tail);
+		for (k = 0; k < tail.len; k++)
+			if (tail.buf[k] == '\n')
+				tail.buf[k] = ' ';
+		kb_error_set("gnuplot %s failed (%s): %s", script, ext, tail.buf);
+		goto out;
+	}
+	rc = 0;
+out:
 	strbuf_release(&e);
 	strbuf_release(&sc);
 	strbuf_release(&log);
@@ -301,112 +375,225 @@ static int gnuplot(const char *outdir, const char *script, const char *vars, con
 	return rc;
 }
 
-static FILE *open_data(const struct strbuf *path)
+/* Draws script in work for each format, each image renamed to outdir/base.EXT. */
+static int gnuplot(const char *work, const char *outdir, const char *script, const char *vars,
+		   const char *base, unsigned formats, size_t *written)
 {
-	FILE *f = fopen(path->buf, "w");
+	static const char *const exts[] = { "png", "svg" };
+	static const char *const terms[] = { "pngcairo", "svg" };
+	struct strbuf from = STRBUF_INIT, to = STRBUF_INIT;
+	int i, rc = 0;
 
+	for (i = 0; i < 2 && !rc; i++) {
+		if (!(formats & (1u << i)))
+			continue;
+		strbuf_reset(&from);
+		strbuf_reset(&to);
+		strbuf_addf(&from, "chart.%s", exts[i]);
+		strbuf_addf(&to, "%s.%s", base, exts[i]);
+		rc = run_gnuplot(work, outdir, script, vars, terms[i], exts[i]) ||
+		     move_out(work, from.buf, outdir, to.buf);
+		if (!rc)
+			(*written)++;
+	}
+	strbuf_release(&from);
+	strbuf_release(&to);
+	return rc ? KB_ERR : 0;
+}
+
+static FILE *open_data(const char *work, const char *name, struct strbuf *path)
+{
+	FILE *f;
+
+	strbuf_reset(path);
+	strbuf_addf(path, "%s/%s", work, name);
+	f = fopen(path->buf, "w");
 	if (!f)
-		kb_error_set("%s: cannot write: %s", path->buf, strerror(errno));
+		gp_error("cannot write", path->buf);
 	return f;
 }
 
 static int close_data(FILE *f, const struct strbuf *path)
 {
 	if (ferror(f) | fclose(f))
-		return kb_error_set("%s: cannot write: %s", path->buf, strerror(errno));
+		return gp_error("cannot write", path->buf);
 	return 0;
 }
 
-static int draw_size(const struct kb_plot_config *c, const char *outdir,
+/* The chart's title, as the scripts read it (the first string of title.dat). */
+static int write_title(const char *work, const char *name, const char *what)
+{
+	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
+	FILE *f = open_data(work, GP_TITLE, &path);
+	int rc = KB_ERR;
+
+	if (f) {
+		strbuf_addf(&title, "%s%s%s", name ? name : "", name ? ": " : "", what);
+		gp_string(f, title.buf);
+		fputc('\n', f);
+		rc = close_data(f, &path);
+	}
+	strbuf_release(&path);
+	strbuf_release(&title);
+	return rc;
+}
+
+typedef void (*writer_fn)(FILE *f, const void *arg);
+
+/* Writes the data file work/name with fn and arg. */
+static int write_data(const char *work, const char *name, writer_fn fn, const void *arg)
+{
+	struct strbuf path = STRBUF_INIT;
+	FILE *f = open_data(work, name, &path);
+	int rc = KB_ERR;
+
+	if (f) {
+		fn(f, arg);
+		rc = close_data(f, &path);
+	}
+	strbuf_release(&path);
+	return rc;
+}
+
+struct reg_arg {
+	const struct kb_plot_config *c;
+	size_t annotate;
+};
+
+static void size_writer(FILE *f, const void *arg)
+{
+	kb_plot_write_size(f, arg);
+}
+
+static void reg_writer(FILE *f, const void *arg)
+{
+	const struct reg_arg *r = arg;
+
+	kb_plot_write_regressions(f, r->c, r->annotate);
+}
+
+static void subsystems_writer(FILE *f, const void *arg)
+{
+	kb_plot_write_subsystems(f, arg);
+}
+
+static void compare_writer(FILE *f, const void *arg)
+{
+	kb_plot_write_compare(f, arg);
+}
+
+/* Moves work/from to outdir/SLUG-SUFFIX.dat. */
+static int move_data(const char *work, const char *from, const char *outdir, const char *slug,
+		     const char *suffix)
+{
+	struct strbuf to = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&to, "%s%s%s.dat", slug ? slug : "", slug ? "-" : "", suffix);
+	rc = move_out(work, from, outdir, to.buf);
+	strbuf_release(&to);
+	return rc;
+}
+
+static int draw_size(const struct kb_plot_config *c, const char *work, const char *outdir,
 		     const struct kb_plot_opts *o, size_t *written)
 {
-	struct strbuf path = STRBUF_INIT, reg = STRBUF_INIT, base = STRBUF_INIT;
-	struct strbuf vars = STRBUF_INIT;
-	FILE *f;
+	static const char vars[] = "datafile='size.dat'; regfile='regressions.dat'; "
+				   "titlefile='" GP_TITLE "'";
+	struct reg_arg reg = { c, o->annotate };
+	struct strbuf base = STRBUF_INIT;
 	int rc = KB_ERR;
 
-	strbuf_add_filename(&base, c->name);
-	strbuf_addf(&path, "%s/%s-size.dat", outdir, base.buf);
-	strbuf_addf(&reg, "%s/%s-regressions.dat", outdir, base.buf);
-	if (!(f = open_data(&path)))
+	strbuf_addf(&base, "%s-size", c->slug);
+	if (write_data(work, "size.dat", size_writer, c) ||
+	    write_data(work, "regressions.dat", reg_writer, &reg) ||
+	    write_title(work, c->name, "kernel size per commit, by class") ||
+	    gnuplot(work, outdir, "size.gp", vars, base.buf, o->formats, written) ||
+	    move_data(work, "size.dat", outdir, c->slug, "size") ||
+	    move_data(work, "regressions.dat", outdir, c->slug, "regressions"))
 		goto out;
-	kb_plot_write_size(f, c);
-	if (close_data(f, &path) || !(f = open_data(&reg)))
-		goto out;
-	kb_plot_write_regressions(f, c, o->annotate);
-	if (close_data(f, &reg))
-		goto out;
-	strbuf_addf(&vars, "datafile='%s'; regfile='%s'; title='", path.buf, reg.buf);
-	gp_safe(&vars, c->name);
-	strbuf_addstr(&vars, ": kernel size per commit, by class'");
-	strbuf_addstr(&base, "-size");
-	rc = gnuplot(outdir, "size.gp", vars.buf, base.buf, o->formats, written);
+	rc = 0;
 out:
-	strbuf_release(&path);
-	strbuf_release(&reg);
 	strbuf_release(&base);
-	strbuf_release(&vars);
 	return rc;
 }
 
-static int draw_subsystems(const struct kb_plot_config *c, const char *outdir,
+static int draw_subsystems(const struct kb_plot_config *c, const char *work, const char *outdir,
 			   const struct kb_plot_opts *o, size_t *written)
 {
-	struct strbuf path = STRBUF_INIT, base = STRBUF_INIT, vars = STRBUF_INIT;
-	FILE *f;
+	struct strbuf base = STRBUF_INIT, vars = STRBUF_INIT;
 	int rc = KB_ERR;
 
-	strbuf_add_filename(&base, c->name);
-	strbuf_addf(&path, "%s/%s-subsystems.dat", outdir, base.buf);
-	if (!(f = open_data(&path)))
+	strbuf_addf(&base, "%s-subsystems", c->slug);
+	strbuf_addf(&vars, "datafile='subsystems.dat'; titlefile='" GP_TITLE "'; ncols=%zu",
+		    c->ntop + 2);
+	if (write_data(work, "subsystems.dat", subsystems_writer, c) ||
+	    write_title(work, c->name, "the largest subsystems per commit") ||
+	    gnuplot(work, outdir, "subsystems.gp", vars.buf, base.buf, o->formats, written) ||
+	    move_data(work, "subsystems.dat", outdir, c->slug, "subsystems"))
 		goto out;
-	kb_plot_write_subsystems(f, c);
-	if (close_data(f, &path))
-		goto out;
-	strbuf_addf(&vars, "datafile='%s'; ncols=%zu; title='", path.buf, c->ntop + 2);
-	gp_safe(&vars, c->name);
-	strbuf_addstr(&vars, ": the largest subsystems per commit'");
-	strbuf_addstr(&base, "-subsystems");
-	rc = gnuplot(outdir, "subsystems.gp", vars.buf, base.buf, o->formats, written);
+	rc = 0;
 out:
-	strbuf_release(&path);
 	strbuf_release(&base);
 	strbuf_release(&vars);
 	return rc;
 }
 
-static int draw_compare(const struct kb_plot *m, const char *outdir, const struct kb_plot_opts *o,
-			size_t *written)
+static int draw_compare(const struct kb_plot *m, const char *work, const char *outdir,
+			const struct kb_plot_opts *o, size_t *written)
 {
-	struct strbuf path = STRBUF_INIT, vars = STRBUF_INIT;
-	FILE *f;
+	struct strbuf vars = STRBUF_INIT;
 	int rc = KB_ERR;
 
-	strbuf_addf(&path, "%s/compare.dat", outdir);
-	if (!(f = open_data(&path)))
-		goto out;
-	kb_plot_write_compare(f, m);
-	if (close_data(f, &path))
-		goto out;
-	strbuf_addf(&vars, "datafile='%s'; ncols=%zu; title='kernel proper per commit, by config'",
-		    path.buf, m->n + 1);
-	rc = gnuplot(outdir, "compare.gp", vars.buf, "compare", o->formats, written);
-out:
-	strbuf_release(&path);
+	strbuf_addf(&vars, "datafile='compare.dat'; titlefile='" GP_TITLE "'; ncols=%zu", m->n + 1);
+	if (!write_data(work, "compare.dat", compare_writer, m) &&
+	    !write_title(work, NULL, "kernel proper per commit, by config") &&
+	    !gnuplot(work, outdir, "compare.gp", vars.buf, "compare", o->formats, written) &&
+	    !move_data(work, "compare.dat", outdir, NULL, "compare"))
+		rc = 0;
 	strbuf_release(&vars);
 	return rc;
+}
+
+/* Removes the work directory and what a failed run left in it (fixed names only). */
+static void remove_work(const char *work)
+{
+	static const char *const names[] = { "size.dat",    "regressions.dat", "subsystems.dat",
+					     "compare.dat", GP_TITLE,	       "chart.png",
+					     "chart.svg" };
+	struct strbuf path = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < sizeof(names) / sizeof(*names); i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", work, names[i]);
+		unlink(path.buf);
+	}
+	rmdir(work);
+	strbuf_release(&path);
 }
 
 int kb_plot_draw(const struct kb_plot *m, const char *outdir, const struct kb_plot_opts *o,
 		 size_t *written)
 {
+	struct strbuf work = STRBUF_INIT;
 	size_t i;
+	int rc = 0;
 
-	for (i = 0; i < m->n; i++)
-		if (draw_size(&m->v[i], outdir, o, written) ||
-		    draw_subsystems(&m->v[i], outdir, o, written))
-			return KB_ERR;
-	return m->n > 1 ? draw_compare(m, outdir, o, written) : 0;
+	strbuf_addf(&work, "%s/.kbloat-plot-XXXXXX", outdir);
+	if (!mkdtemp(work.buf)) {
+		rc = gp_error("cannot create the directory", work.buf);
+		goto out;
+	}
+	for (i = 0; i < m->n && !rc; i++)
+		rc = draw_size(&m->v[i], work.buf, outdir, o, written) ||
+		     draw_subsystems(&m->v[i], work.buf, outdir, o, written);
+	if (!rc && m->n > 1)
+		rc = draw_compare(m, work.buf, outdir, o, written);
+	remove_work(work.buf);
+out:
+	strbuf_release(&work);
+	return rc ? KB_ERR : 0;
 }
 
 int kb_plot_charts(struct kb_store *s, const struct kb_items *it, const char *const *names,

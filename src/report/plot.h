@@ -1,10 +1,12 @@
 /*
  * plot.h - trend charts of the store, drawn by gnuplot. kbloat writes the data files; the
- * scripts in plots/ draw them. gnuplot runs from an argument vector (no shell), and every
- * string that reaches it (a config name, an author, a subsystem) is made safe first:
- * printable ASCII but for quotes and backslashes, inside single quotes.
+ * scripts in plots/ draw them. gnuplot runs from an argument vector (no shell), in a
+ * directory of kbloat's own on fixed file names, and is given no text but ours: every
+ * string it draws (a title, a config name, an author, a subsystem) is data it reads, in a
+ * data file's double quotes (which it cannot end) and printable (kb_text).
  *
- * Per config: CONFIG-size.{dat,png,svg} (size per commit stacked by class) with
+ * Per config (CONFIG: kb_file_name of its name, unique among the configs):
+ * CONFIG-size.{dat,png,svg} (size per commit stacked by class) with
  * CONFIG-regressions.dat (the largest regressions, marked on it), and CONFIG-subsystems
  * (the top subsystems of the newest build stacked, the rest "other"); with several configs,
  * compare (their totals side by side, on the first config's commits).
@@ -40,6 +42,7 @@ struct kb_plot_opts {
 /* One config's charts: its line of builds and its subsystems per build. */
 struct kb_plot_config {
 	char *name;
+	char *slug; /* its charts' file names start so: kb_file_name's, unique in the plot */
 	struct kb_line_build *builds; /* oldest first; at least one */
 	size_t n;
 	/* the top subsystems of the newest build, largest first, and per build ntop + 1

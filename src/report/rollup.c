@@ -2,6 +2,8 @@
  * rollup.c - per-key old/new tables; see rollup.h.
  */
 #include "rollup.h"
+#include "escape.h"
+#include "json.h"
 
 #include "xalloc.h"
 
@@ -42,6 +44,7 @@ void kb_rollup_sort(struct kb_rollup *r)
 
 void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what)
 {
+	struct strbuf key = STRBUF_INIT;
 	size_t i;
 
 	fprintf(f, "%-48s %10s %10s %10s\n", what, "old", "new", "delta");
@@ -49,10 +52,11 @@ void kb_rollup_write_text(FILE *f, const struct kb_rollup *r, const char *what)
 		const struct kb_rollup_row *w = &r->v[i];
 
 		if (w->new != w->old)
-			fprintf(f, "%-48s %10llu %10llu %+10lld\n", w->key,
+			fprintf(f, "%-48s %10llu %10llu %+10lld\n", kb_text(&key, w->key),
 				(unsigned long long)w->old, (unsigned long long)w->new,
 				(long long)w->new - (long long)w->old);
 	}
+	strbuf_release(&key);
 }
 
 json_t *kb_rollup_json(const struct kb_rollup *r)
@@ -65,8 +69,8 @@ json_t *kb_rollup_json(const struct kb_rollup *r)
 
 		if (w->new != w->old)
 			json_array_append_new(
-				arr, json_pack("{s:s,s:I,s:I,s:I}", "key", w->key, "old",
-					       (json_int_t)w->old, "new", (json_int_t)w->new,
+				arr, json_pack("{s:o,s:I,s:I,s:I}", "key", kb_json_str(w->key),
+					       "old", (json_int_t)w->old, "new", (json_int_t)w->new,
 					       "delta", (json_int_t)w->new - (json_int_t)w->old));
 	}
 	return arr;

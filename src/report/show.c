@@ -2,6 +2,8 @@
  * show.c - one build against its parent build; see show.h.
  */
 #include "show.h"
+#include "escape.h"
+#include "json.h"
 
 #include "bom.h"
 #include "query.h"
@@ -142,13 +144,30 @@ void kb_show_free(struct kb_show *m)
 /* A build that was not measured: how it went. */
 static void write_failed(FILE *f, const struct kb_build_head *h)
 {
-	fprintf(f, "commit %s\n    %s\n\nbuild %s%s%s", h->sha, h->subject, h->status,
-		h->log ? "; the end of its log:\n" : "\n", h->log ? h->log : "");
+	struct strbuf sha = STRBUF_INIT, subject = STRBUF_INIT, status = STRBUF_INIT;
+	const char *line, *end;
+
+	fprintf(f, "commit %s\n    %s\n\nbuild %s%s", kb_text(&sha, h->sha),
+		kb_text(&subject, h->subject), kb_text(&status, h->status),
+		h->log ? "; the end of its log:\n" : "\n");
+	/* the log's lines, each made safe for a terminal */
+	for (line = h->log; line && *line; line = *end ? end + 1 : end) {
+		end = strchrnul(line, '\n');
+		strbuf_reset(&subject);
+		strbuf_add(&subject, line, (size_t)(end - line));
+		kb_escape_text(f, subject.buf);
+		if (*end)
+			fputc('\n', f);
+	}
+	strbuf_release(&sha);
+	strbuf_release(&subject);
+	strbuf_release(&status);
 }
 
 void kb_show_write_text(FILE *f, const struct kb_show *m)
 {
 	const struct kb_build_head *h = &m->head;
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 	char date[16];
 	size_t i;
 
@@ -157,23 +176,27 @@ void kb_show_write_text(FILE *f, const struct kb_show *m)
 		return;
 	}
 	kb_format_date(h->author_time, date);
-	fprintf(f, "commit %s\nAuthor: %s\nDate:   %s\n\n    %s\n\n", h->sha, h->author, date,
-		h->subject);
+	fprintf(f, "commit %s\nAuthor: %s\nDate:   %s\n\n    %s\n\n", kb_text(&a, h->sha),
+		kb_text(&b, h->author), date, kb_text(&c, h->subject));
 	if (!h->parent) {
 		fprintf(f, "no parent build: the first build of this config on its line\n");
-		return;
+		goto out;
 	}
 	if (h->distance > 1)
-		fprintf(f, "against %.12s, %lld commits back (the ones between were not built)\n\n",
-			h->parent_sha, (long long)h->distance);
+		fprintf(f, "against %s, %lld commits back (the ones between were not built)\n\n",
+			kb_text_cut(&a, h->parent_sha, 12), (long long)h->distance);
 	kb_bom_write_text(f, &m->bom, "Function");
 	fputc('\n', f);
 	kb_rollup_write_text(f, &m->subsystems, "subsystem");
 	if (!m->noptions)
-		return;
+		goto out;
 	fprintf(f, "\nconfig options that changed:\n");
 	for (i = 0; i < m->noptions; i++)
-		fprintf(f, "  %c%s\n", m->options[i].change, m->options[i].option);
+		fprintf(f, "  %c%s\n", m->options[i].change, kb_text(&a, m->options[i].option));
+out:
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
 }
 
 static json_t *options_json(const struct kb_show *m)
@@ -184,8 +207,8 @@ static json_t *options_json(const struct kb_show *m)
 	for (i = 0; i < m->noptions; i++) {
 		char change[2] = { m->options[i].change, 0 };
 
-		json_array_append_new(arr, json_pack("{s:s,s:s}", "change", change, "option",
-						     m->options[i].option));
+		json_array_append_new(arr, json_pack("{s:s,s:o}", "change", change, "option",
+						     kb_json_str(m->options[i].option)));
 	}
 	return arr;
 }
@@ -195,11 +218,12 @@ json_t *kb_show_json(const struct kb_show *m)
 	const struct kb_build_head *h = &m->head;
 
 	if (!m->measured)
-		return json_pack("{s:s,s:s,s:s,s:s?}", "commit", h->sha, "subject", h->subject,
-				 "status", h->status, "log", h->log);
-	return json_pack("{s:s,s:s,s:s,s:s?,s:I,s:o,s:o,s:o}", "commit", h->sha, "author",
-			 h->author, "subject", h->subject, "parent", h->parent_sha, "commits",
-			 (json_int_t)h->distance, "bloat_o_meter", kb_bom_json(&m->bom, "Function"),
-			 "subsystems", kb_rollup_json(&m->subsystems), "config_changes",
-			 options_json(m));
+		return json_pack("{s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha), "subject",
+				 kb_json_str(h->subject), "status", kb_json_str(h->status), "log",
+				 kb_json_str(h->log));
+	return json_pack("{s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o}", "commit", kb_json_str(h->sha),
+			 "author", kb_json_str(h->author), "subject", kb_json_str(h->subject),
+			 "parent", kb_json_str(h->parent_sha), "commits", (json_int_t)h->distance,
+			 "bloat_o_meter", kb_bom_json(&m->bom, "Function"), "subsystems",
+			 kb_rollup_json(&m->subsystems), "config_changes", options_json(m));
 }

@@ -15,7 +15,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #define SITE_SUBSYSTEMS 20 /* subsystems with a page, per config */
 #define SITE_TOP_SYMBOLS 3 /* symbols on a wall's row */
@@ -48,6 +50,7 @@ static void config_release(struct kb_site_config *c)
 	rows_free(c->reductions, c->nreductions);
 	kb_strtab_release(&c->commits);
 	kb_store_names_free(c->subsystems, c->nsubsystems);
+	kb_store_names_free(c->subslugs, c->nsubsystems);
 }
 
 void kb_site_free(struct kb_site *m)
@@ -100,6 +103,15 @@ static int read_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, 
 	return 0;
 }
 
+/* A commit with a page, if its sha can name a file; else counted as a bad sha. */
+static void add_commit(struct kb_site_config *c, const char *sha)
+{
+	if (kb_is_sha(sha))
+		kb_strtab_intern(&c->commits, sha, strlen(sha), NULL);
+	else
+		c->bad_shas++;
+}
+
 /* The commits with a page: the newest builds', then the walls' (each once). */
 static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pages)
 {
@@ -109,14 +121,12 @@ static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pag
 	if (kb_store_newest_shas(s, c->id, pages, &shas, &n))
 		return KB_ERR;
 	for (i = 0; i < n; i++)
-		kb_strtab_intern(&c->commits, shas[i], strlen(shas[i]), NULL);
+		add_commit(c, shas[i]);
 	kb_store_names_free(shas, n);
 	for (i = 0; i < c->nregressions; i++)
-		kb_strtab_intern(&c->commits, c->regressions[i].b.sha,
-				 strlen(c->regressions[i].b.sha), NULL);
+		add_commit(c, c->regressions[i].b.sha);
 	for (i = 0; i < c->nreductions; i++)
-		kb_strtab_intern(&c->commits, c->reductions[i].b.sha,
-				 strlen(c->reductions[i].b.sha), NULL);
+		add_commit(c, c->reductions[i].b.sha);
 	return 0;
 }
 
@@ -143,6 +153,7 @@ static int read_subsystems(struct kb_store *s, const struct kb_items *it, struct
 	for (i = 0; i < names.nr && c->nsubsystems < SITE_SUBSYSTEMS && sums[order[i]]; i++)
 		if (strcmp(names.strs[order[i]], KB_NO_SUBSYSTEM))
 			c->subsystems[c->nsubsystems++] = xstrdup(names.strs[order[i]]);
+	c->subslugs = kb_file_names((const char *const *)c->subsystems, c->nsubsystems);
 	rc = 0;
 out:
 	free(order);
@@ -153,13 +164,12 @@ out:
 }
 
 static int build_config(struct kb_site_config *c, struct kb_store *s, const struct kb_items *it,
-			const char *name, const struct kb_site_opts *o)
+			const struct kb_plot_config *chart, const struct kb_site_opts *o)
 {
-	struct strbuf slug = STRBUF_INIT;
+	const char *name = chart->name;
 
 	c->name = xstrdup(name);
-	strbuf_add_filename(&slug, name);
-	c->slug = strbuf_detach(&slug, NULL);
+	c->slug = xstrdup(chart->slug); /* the charts' file names are the pages' */
 	if (kb_store_find_config(s, name, &c->id) ||
 	    read_wall(s, c->id, KB_WALL_REGRESSIONS, o->walls, &c->regressions, &c->nregressions) ||
 	    read_wall(s, c->id, KB_WALL_REDUCTIONS, o->walls, &c->reductions, &c->nreductions) ||
@@ -180,7 +190,7 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 	if (kb_plot_build(&m->charts, s, it, names, n, chart_opts.top))
 		goto out;
 	for (size_t i = 0; i < n; i++)
-		if (build_config(&m->v[i], s, it, names[i], o))
+		if (build_config(&m->v[i], s, it, &m->charts->v[i], o))
 			goto out;
 	*out = m;
 	m = NULL;
@@ -215,6 +225,21 @@ static void page_foot(FILE *f)
 	fputs("<p><small>made by kbloat " KB_VERSION "</small></p>\n</body></html>\n", f);
 }
 
+/* A link to the commit's page, or its (escaped) sha alone if it has none. */
+static void write_commit_link(FILE *f, const struct kb_site_config *c, const char *sha)
+{
+	char s[13];
+
+	snprintf(s, sizeof(s), "%s", sha ? sha : "");
+	if (kb_is_sha(sha))
+		fprintf(f, "<a href=\"commit/%s-%s.html\"><code>%s</code></a>", sha, c->slug, s);
+	else {
+		fputs("<code>", f);
+		kb_escape_html(f, s);
+		fputs("</code>", f);
+	}
+}
+
 static void write_wall(FILE *f, const struct kb_site_config *c, const struct kb_site_row *rows,
 		       size_t n, enum kb_wall which)
 {
@@ -232,8 +257,9 @@ static void write_wall(FILE *f, const struct kb_site_config *c, const struct kb_
 		char date[16];
 
 		kb_format_date(r->b.author_time, date);
-		fprintf(f, "<tr><td><a href=\"commit/%s-%s.html\"><code>%.12s</code></a></td><td>",
-			r->b.sha, c->slug, r->b.sha);
+		fputs("<tr><td>", f);
+		write_commit_link(f, c, r->b.sha);
+		fputs("</td><td>", f);
 		kb_escape_html(f, r->b.author);
 		fprintf(f, "</td><td>%s</td><td>", date);
 		kb_escape_html(f, r->b.subject);
@@ -254,7 +280,6 @@ static void write_wall(FILE *f, const struct kb_site_config *c, const struct kb_
 
 static void write_config(FILE *f, const struct kb_site_config *c)
 {
-	struct strbuf sub = STRBUF_INIT;
 	size_t k;
 
 	fprintf(f, "<h2 id=\"%s\">", c->slug);
@@ -269,14 +294,11 @@ static void write_config(FILE *f, const struct kb_site_config *c)
 	write_wall(f, c, c->reductions, c->nreductions, KB_WALL_REDUCTIONS);
 	fputs("<h3>Subsystems</h3>\n<ul>\n", f);
 	for (k = 0; k < c->nsubsystems; k++) {
-		strbuf_reset(&sub);
-		strbuf_add_filename(&sub, c->subsystems[k]);
-		fprintf(f, "<li><a href=\"subsystem/%s-%s.html\">", sub.buf, c->slug);
+		fprintf(f, "<li><a href=\"subsystem/%s-%s.html\">", c->subslugs[k], c->slug);
 		kb_escape_html(f, c->subsystems[k]);
 		fputs("</a></li>\n", f);
 	}
 	fputs("</ul>\n", f);
-	strbuf_release(&sub);
 }
 
 void kb_site_write_index(FILE *f, const struct kb_site *m)
@@ -293,12 +315,17 @@ void kb_site_write_index(FILE *f, const struct kb_site *m)
 	page_foot(f);
 }
 
+/* A page to write; a symbolic link in its place is not followed (an error). */
 static FILE *open_page(const char *path)
 {
-	FILE *f = fopen(path, "w");
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
+	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
 
-	if (!f)
+	if (!f) {
 		kb_error_set("%s: cannot write: %s", path, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+	}
 	return f;
 }
 
@@ -386,6 +413,8 @@ static int commit_page(const char *outdir, struct kb_store *s, const struct kb_s
 	FILE *f;
 	int rc = KB_ERR;
 
+	if (!kb_is_sha(sha)) /* read_commits keeps no other */
+		return kb_error_set("%s: not a commit sha", sha);
 	strbuf_addf(&path, "%s/commit/%s-%s.html", outdir, sha, c->slug);
 	strbuf_addf(&title, "%.12s in %s", sha, c->name);
 	if (!(f = open_page(path.buf)))
@@ -401,15 +430,14 @@ out:
 }
 
 static int subsystem_page(const char *outdir, struct kb_store *s, const struct kb_site_config *c,
-			  const char *sub)
+			  size_t k)
 {
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
+	const char *sub = c->subsystems[k];
 	FILE *f;
 	int rc = KB_ERR;
 
-	strbuf_addf(&path, "%s/subsystem/", outdir);
-	strbuf_add_filename(&path, sub);
-	strbuf_addf(&path, "-%s.html", c->slug);
+	strbuf_addf(&path, "%s/subsystem/%s-%s.html", outdir, c->subslugs[k], c->slug);
 	strbuf_addf(&title, "%s in %s", sub, c->name);
 	if (!(f = open_page(path.buf)))
 		goto out;
@@ -432,7 +460,7 @@ static int config_pages(const struct kb_site_config *c, struct kb_store *s, cons
 		if (commit_page(outdir, s, c, c->commits.strs[k]))
 			return KB_ERR;
 	for (k = 0; k < c->nsubsystems; k++, ++*pages)
-		if (subsystem_page(outdir, s, c, c->subsystems[k]))
+		if (subsystem_page(outdir, s, c, k))
 			return KB_ERR;
 	return 0;
 }
@@ -441,6 +469,7 @@ static int make_dirs(const char *outdir)
 {
 	static const char *const sub[] = { "charts", "commit", "subsystem" };
 	struct strbuf path = STRBUF_INIT;
+	struct stat st;
 	size_t i;
 	int rc = 0;
 
@@ -450,6 +479,9 @@ static int make_dirs(const char *outdir)
 		if (mkdir(path.buf, 0777) && errno != EEXIST)
 			rc = kb_error_set("%s: cannot create the directory: %s", path.buf,
 					  strerror(errno));
+		else if (lstat(path.buf, &st) || !S_ISDIR(st.st_mode))
+			rc = kb_error_set("%s: not a directory (a symbolic link is not followed)",
+					  path.buf);
 	}
 	strbuf_release(&path);
 	return rc;

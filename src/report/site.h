@@ -3,9 +3,10 @@
  * charts, a wall of the largest regressions and a wall of thanks for the largest
  * reductions; a page per commit (what `kbloat show` prints of its build) and per subsystem
  * (what `kbloat history --subsystem S` prints), both rendered in-process from their
- * reports. Everything that comes from a repository (names, subjects, paths, symbols, the
- * pages' text) is HTML-escaped with kb_escape_html; file names are built from shas and
- * made-safe names only.
+ * reports. Everything that comes from a repository or a database (names, subjects, paths,
+ * symbols, the pages' text) is HTML-escaped with kb_escape_html; file names are built from
+ * shas of 40 hex digits (a build with any other sha gets no page) and kb_file_name's names
+ * only, and pages are written without following a symbolic link.
  *
  *	struct kb_site *m;
  *
@@ -56,9 +57,13 @@ struct kb_site_config {
 	size_t nregressions, nreductions;
 	/* the commits with a page, each once: the newest builds', then the walls' */
 	struct kb_strtab commits;
-	/* the largest subsystems of the newest build (at most 20), with a page each */
-	char **subsystems;
+	/* the largest subsystems of the newest build (at most 20), with a page each, and
+	 * their pages' file names (kb_file_names) */
+	char **subsystems, **subslugs;
 	size_t nsubsystems;
+	/* builds whose sha is not 40 hex digits (a hostile or damaged database): no page, no
+	 * link, no file name from them */
+	size_t bad_shas;
 };
 
 struct kb_site {

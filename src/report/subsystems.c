@@ -5,6 +5,7 @@
 
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -61,7 +62,16 @@ void kb_format_date(int64_t t, char *buf)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
+	char tmp[48];
 
-	gmtime_r(&tt, &tm);
-	strftime(buf, 11, "%Y-%m-%d", &tm);
+	/* a database's time may be any integer: one gmtime cannot place, or whose year takes
+	 * more than 4 digits, is shown as unknown rather than as whatever was in tm */
+	if (t != (int64_t)tt || !gmtime_r(&tt, &tm) || tm.tm_year < -1900 ||
+	    tm.tm_year > 9999 - 1900) {
+		strcpy(buf, "\?\?\?\?-\?\?-\?\?");
+		return;
+	}
+	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
+	memcpy(buf, tmp, 11);
+	buf[10] = 0;
 }

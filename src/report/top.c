@@ -2,6 +2,8 @@
  * top.c - a build's bytes by key, largest first; see top.h.
  */
 #include "top.h"
+#include "escape.h"
+#include "json.h"
 
 #include "breakdown.h"
 #include "image.h"
@@ -134,12 +136,14 @@ static double share(uint64_t bytes, uint64_t total)
 
 void kb_top_write_text(FILE *f, const struct kb_top *m)
 {
+	struct strbuf key = STRBUF_INIT;
 	size_t i;
 
 	fprintf(f, "%10s %6s  %s\n", "bytes", "share", kb_top_by_name(m->by));
 	for (i = 0; i < m->n; i++)
 		fprintf(f, "%10llu %5.1f%%  %s\n", (unsigned long long)m->rows[i].bytes,
-			share(m->rows[i].bytes, m->total), m->rows[i].key);
+			share(m->rows[i].bytes, m->total), kb_text(&key, m->rows[i].key));
+	strbuf_release(&key);
 	if (m->more)
 		fprintf(f, "%10llu %5.1f%%  [%zu more]\n", (unsigned long long)m->rest,
 			share(m->rest, m->total), m->more);
@@ -152,8 +156,9 @@ json_t *kb_top_json(const struct kb_top *m)
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
-		json_array_append_new(arr, json_pack("{s:s,s:I}", "key", m->rows[i].key, "bytes",
-						     (json_int_t)m->rows[i].bytes));
+		json_array_append_new(arr,
+				      json_pack("{s:o,s:I}", "key", kb_json_str(m->rows[i].key),
+						"bytes", (json_int_t)m->rows[i].bytes));
 	return json_pack("{s:s,s:I,s:o,s:I}", "by", kb_top_by_name(m->by), "total",
 			 (json_int_t)m->total, "rows", arr, "rest", (json_int_t)m->rest);
 }

@@ -9,6 +9,7 @@
 
 #include "json.h"
 #include "strbuf.h"
+#include "escape.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -217,8 +218,7 @@ static void mlist_release(struct mlist *l)
 /* Names from MAINTAINERS or a tree: control characters (a tab in "HPET:\tx86") as spaces. */
 static void print_clean(FILE *f, const char *s)
 {
-	for (; *s; s++)
-		fputc((unsigned char)*s < 0x20 || *s == 0x7f ? ' ' : *s, f);
+	kb_escape_text(f, s);
 }
 
 static void print_why(FILE *f, const struct kb_mod_why *w)
@@ -229,11 +229,15 @@ static void print_why(FILE *f, const struct kb_mod_why *w)
 	case KB_WHY_SELECTED:
 		fputs("selected by ", f);
 		print_clean(f, who);
-		fprintf(f, " (%s)", det);
+		fputs(" (", f);
+		print_clean(f, det);
+		fputc(')', f);
 		break;
 	case KB_WHY_NEEDS_Y:
 		print_clean(f, who);
-		fprintf(f, " (%s) depends on it being y", det);
+		fputs(" (", f);
+		print_clean(f, det);
+		fputs(") depends on it being y", f);
 		break;
 	case KB_WHY_DEFAULT_Y:
 		fprintf(f, "no prompt, default y");
@@ -434,13 +438,25 @@ static json_t *classes_json(const uint64_t *cls)
 	return o;
 }
 
+/* "FILE:LINE", FILE's bytes kept as kb_json_str keeps them */
+static json_t *file_line_json(const char *file, unsigned line)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *j;
+
+	strbuf_addf(&sb, "%s:%u", file, line);
+	j = kb_json_str(sb.buf);
+	strbuf_release(&sb);
+	return j;
+}
+
 static json_t *sym_names_json(const struct kb_ksym *const *v, size_t n)
 {
 	json_t *a = json_array();
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]->name));
+		json_array_append_new(a, kb_json_str(v[i]->name));
 	return a;
 }
 
@@ -450,7 +466,7 @@ static json_t *names_json(const char *const *v, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++)
-		json_array_append_new(a, json_string(v[i]));
+		json_array_append_new(a, kb_json_str(v[i]));
 	return a;
 }
 
@@ -459,25 +475,24 @@ static json_t *opt_json(const struct kb_mod_opt *p)
 	json_t *o = json_object(), *why = json_array();
 	size_t i;
 
-	json_object_set_new(o, "type", json_string(kb_ktype_name(p->type)));
+	json_object_set_new(o, "type", kb_json_str(kb_ktype_name(p->type)));
 	json_object_set_new(o, "prompt", json_boolean(p->ks && p->ks->has_prompt));
-	json_object_set_new(o, "value", json_string(p->value));
-	json_object_set_new(o, "subsystem", p->subsystem ? json_string(p->subsystem) : json_null());
+	json_object_set_new(o, "value", kb_json_str(p->value));
+	json_object_set_new(o, "subsystem", p->subsystem ? kb_json_str(p->subsystem) : json_null());
 	if (p->ks)
 		json_object_set_new(o, "kconfig",
-				    json_sprintf("%s:%u", p->ks->file ? p->ks->file : "?",
-						 p->ks->line));
+				    file_line_json(p->ks->file ? p->ks->file : "?", p->ks->line));
 	json_object_set_new(o, "selected_by", sym_names_json(p->selectors, p->nselectors));
 	if (p->cat == KB_MOD_TRISTATE)
 		json_object_set_new(o, "in_modules_builtin", json_boolean(p->builtin_listed));
 	for (i = 0; i < p->nwhy; i++) {
 		json_t *w = json_object();
 
-		json_object_set_new(w, "kind", json_string(kb_mod_why_name(p->why[i].kind)));
+		json_object_set_new(w, "kind", kb_json_str(kb_mod_why_name(p->why[i].kind)));
 		json_object_set_new(w, "who",
-				    p->why[i].who ? json_string(p->why[i].who) : json_null());
+				    p->why[i].who ? kb_json_str(p->why[i].who) : json_null());
 		json_object_set_new(w, "detail",
-				    p->why[i].detail ? json_string(p->why[i].detail) : json_null());
+				    p->why[i].detail ? kb_json_str(p->why[i].detail) : json_null());
 		json_array_append_new(why, w);
 	}
 	json_object_set_new(o, "why", why);
@@ -497,7 +512,7 @@ static json_t *list_json(const struct kb_modular *m, obj_filter f, enum kb_workl
 		const struct mrow *r = &l.rows[i];
 		json_t *j = r->opt ? opt_json(r->opt) : json_object();
 
-		json_object_set_new(j, "key", json_string(r->key));
+		json_object_set_new(j, "key", kb_json_str(r->key));
 		json_object_set_new(j, "bytes", kb_json_u64(r->bytes));
 		json_object_set_new(j, "classes", classes_json(r->cls));
 		json_object_set_new(j, "objects", json_integer((json_int_t)r->nobjs));
@@ -529,27 +544,27 @@ static json_t *objects_json(const struct kb_modular *m)
 		const struct kb_mod_obj *o = &m->objs[i];
 		json_t *j_o = json_object(), *chain = json_array();
 
-		json_object_set_new(j_o, "object", json_string(o->object));
-		json_object_set_new(j_o, "source", json_string(o->source));
-		json_object_set_new(j_o, "subsystem", json_string(o->subsystem));
+		json_object_set_new(j_o, "object", kb_json_str(o->object));
+		json_object_set_new(j_o, "source", kb_json_str(o->source));
+		json_object_set_new(j_o, "subsystem", kb_json_str(o->subsystem));
 		json_object_set_new(j_o, "bytes", kb_json_u64(o->bytes));
 		json_object_set_new(j_o, "classes", classes_json(o->cls));
-		json_object_set_new(j_o, "category", json_string(kb_mod_cat_name(o->cat)));
+		json_object_set_new(j_o, "category", kb_json_str(kb_mod_cat_name(o->cat)));
 		json_object_set_new(j_o, "owner",
-				    o->owner >= 0 ? json_string(m->opts[o->owner].name) :
+				    o->owner >= 0 ? kb_json_str(m->opts[o->owner].name) :
 						    json_null());
 		if (o->module)
-			json_object_set_new(j_o, "module", json_string(o->module));
+			json_object_set_new(j_o, "module", kb_json_str(o->module));
 		for (j = 0; j < o->origin.nsteps; j++) {
 			const struct kb_step *s = &o->origin.steps[j];
 			json_t *st = json_object();
 
-			json_object_set_new(st, "kind", json_string(step_kind(s->kind)));
+			json_object_set_new(st, "kind", kb_json_str(step_kind(s->kind)));
 			json_object_set_new(st, "option",
-					    s->option ? json_string(s->option) : json_null());
-			json_object_set_new(st, "list", json_string(s->list ? s->list : ""));
-			json_object_set_new(st, "name", json_string(s->name ? s->name : ""));
-			json_object_set_new(st, "file", json_sprintf("%s:%u", s->file, s->line));
+					    s->option ? kb_json_str(s->option) : json_null());
+			json_object_set_new(st, "list", kb_json_str(s->list ? s->list : ""));
+			json_object_set_new(st, "name", kb_json_str(s->name ? s->name : ""));
+			json_object_set_new(st, "file", file_line_json(s->file, s->line));
 			if (s->flags & KB_STEP_NEGATED)
 				json_object_set_new(st, "negated", json_true());
 			if (s->flags & KB_STEP_FORCE_BUILTIN)
@@ -558,7 +573,7 @@ static json_t *objects_json(const struct kb_modular *m)
 		}
 		json_object_set_new(j_o, "chain", chain);
 		if (!o->origin.resolved && o->origin.why)
-			json_object_set_new(j_o, "unresolved", json_string(o->origin.why));
+			json_object_set_new(j_o, "unresolved", kb_json_str(o->origin.why));
 		json_array_append_new(a, j_o);
 	}
 	return a;
@@ -571,10 +586,10 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 	size_t i;
 	int c;
 
-	json_object_set_new(j, "src", json_string(m->src));
-	json_object_set_new(j, "build", json_string(m->build));
-	json_object_set_new(j, "srcarch", json_string(m->srcarch));
-	json_object_set_new(j, "by", json_string(by_header(o->by)));
+	json_object_set_new(j, "src", kb_json_str(m->src));
+	json_object_set_new(j, "build", kb_json_str(m->build));
+	json_object_set_new(j, "srcarch", kb_json_str(m->srcarch));
+	json_object_set_new(j, "by", kb_json_str(by_header(o->by)));
 	json_object_set_new(j, "modules_enabled", json_boolean(m->modules_on));
 	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));
 	json_object_set_new(j, "total", kb_json_u64(m->total));
