@@ -7,6 +7,8 @@
 #include "analysis.h"
 #include "budget.h"
 #include "error.h"
+#include "escape.h"
+#include "json.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -45,12 +47,20 @@ static int check_images(const struct kb_budget_target *t, const struct kb_analys
 			kb_warnf("%s", im.a->warning);
 		*broken += kb_budget_check(t, &im.m, res);
 		if (out) {
-			json_array_append_new(out, json_pack("{s:s,s:s,s:o}", "image", images[i],
-							     "target", t->name, "limits",
+			json_array_append_new(out, json_pack("{s:o,s:o,s:o}", "image",
+							     kb_json_str(images[i]), "target",
+							     kb_json_str(t->name), "limits",
 							     kb_budget_json(t, res)));
 		} else {
-			printf("%s: budget %s%s%s%s\n", images[i], t->name, t->config ? " (" : "",
-			       t->config ? t->config : "", t->config ? ")" : "");
+			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+
+			/* names from the budget file and paths: no control bytes to a terminal */
+			printf("%s: budget %s%s%s%s\n", kb_text(&a, images[i]),
+			       kb_text(&b, t->name), t->config ? " (" : "",
+			       t->config ? kb_text(&c, t->config) : "", t->config ? ")" : "");
+			strbuf_release(&a);
+			strbuf_release(&b);
+			strbuf_release(&c);
 			kb_budget_write_text(stdout, t, res);
 		}
 		free(res);
@@ -100,8 +110,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		goto out;
 	}
 	if (json) {
-		rc = kb_json_print(
-			json_pack("{s:s,s:b,s:o}", "budget", path, "ok", !broken, "images", out));
+		rc = kb_json_print(json_pack("{s:o,s:b,s:o}", "budget", kb_json_str(path), "ok",
+					     !broken, "images", out));
 		out = NULL;
 		if (rc)
 			goto out;

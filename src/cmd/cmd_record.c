@@ -11,6 +11,7 @@
 #include "run.h"
 #include "store.h"
 #include "error.h"
+#include "json.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -30,9 +31,9 @@ struct record_opts {
 static json_t *record_json(const struct record_opts *o, const char *sha,
 			   const struct kb_record_result *res)
 {
-	return json_pack("{s:s,s:s,s:s,s:s,s:b,s:I}", "commit", sha, "config", o->config, "arch",
-			 o->arch, "status", o->status, "already_recorded", res->already, "total",
-			 (json_int_t)res->total);
+	return json_pack("{s:o,s:o,s:o,s:s,s:b,s:I}", "commit", kb_json_str(sha), "config",
+			 kb_json_str(o->config), "arch", kb_json_str(o->arch), "status", o->status,
+			 "already_recorded", res->already, "total", (json_int_t)res->total);
 }
 
 static int do_record(struct kb_store *store, const struct record_opts *o)

@@ -68,7 +68,7 @@ static json_t *image_json(const struct kb_image *img)
 		if (!s->alloc)
 			continue;
 		js = json_object();
-		json_object_set_new(js, "name", json_string(s->name));
+		json_object_set_new(js, "name", kb_json_str(s->name));
 		json_object_set_new(js, "class", json_string(kb_class_name(s->cls)));
 		json_object_set_new(js, "addr", kb_json_addr(s->addr));
 		json_object_set_new(js, "size", kb_json_u64(s->size));

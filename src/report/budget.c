@@ -4,7 +4,9 @@
 #include "budget.h"
 
 #include "error.h"
+#include "escape.h"
 #include "files.h"
+#include "json.h"
 #include "size.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -308,7 +310,7 @@ json_t *kb_budget_json(const struct kb_budget_target *t, const struct kb_limit_r
 	for (i = 0; i < t->nlimits; i++) {
 		json_t *o = json_object();
 
-		json_object_set_new(o, "limit", json_string(res[i].limit->what));
+		json_object_set_new(o, "limit", kb_json_str(res[i].limit->what));
 		json_object_set_new(o, "max", json_integer((json_int_t)res[i].limit->max));
 		json_object_set_new(o, "checked", json_boolean(res[i].checked));
 		json_object_set_new(o, "used", json_integer((json_int_t)res[i].used));
@@ -322,23 +324,27 @@ json_t *kb_budget_json(const struct kb_budget_target *t, const struct kb_limit_r
 void kb_budget_write_text(FILE *f, const struct kb_budget_target *t,
 			  const struct kb_limit_result *res)
 {
+	struct strbuf what = STRBUF_INIT;
 	size_t i;
 
 	fprintf(f, "  %-32s %10s %10s %10s\n", "limit", "used", "max", "headroom");
 	for (i = 0; i < t->nlimits; i++) {
 		const struct kb_limit_result *r = &res[i];
 
+		/* a limit's name comes from the budget file: no control bytes reach a terminal */
+		kb_text(&what, r->limit->what);
 		if (!r->checked) {
 			fprintf(f,
 				"  %-32s %10s %10llu %10s  not checked: needs a history (kbloat "
 				"ci)\n",
-				r->limit->what, "-", (unsigned long long)r->limit->max, "-");
+				what.buf, "-", (unsigned long long)r->limit->max, "-");
 			continue;
 		}
-		fprintf(f, "  %-32s %10lld %10llu %+10lld  %s\n", r->limit->what,
-			(long long)r->used, (unsigned long long)r->limit->max,
-			(long long)r->headroom, r->headroom < 0 ? "OVER" : "ok");
+		fprintf(f, "  %-32s %10lld %10llu %+10lld  %s\n", what.buf, (long long)r->used,
+			(unsigned long long)r->limit->max, (long long)r->headroom,
+			r->headroom < 0 ? "OVER" : "ok");
 	}
+	strbuf_release(&what);
 }
 
 int kb_budget_needs_subsystems(const struct kb_budget_target *t)

@@ -93,4 +93,19 @@ assert '<script>' not in d and '<b>' not in d, d
 assert '\\\\<script\\\\>' in row[0], row
 "
 check "ci.xml: JUnit XML a parser reads" xmllint --noout "$SCRATCH/ci.xml"
+
+# a budget file is text from a repository too: its target and subsystem names reach the
+# terminal only as \xNN, and its JSON keeps them
+printf '{"targets":[{"name":"t\\u001b]0;pwned\\u0007","max_subsystem":{"A\\u001b[2J":"1M"}}]}' \
+	>"$SCRATCH/hostile-budget.json"
+run budget.txt budget check "$SCRATCH/hostile-budget.json" "$FIXTURES/vmlinux-g5"
+check "budget.txt: no control byte but line ends" python3 -c "
+d = open('$SCRATCH/budget.txt', 'rb').read()
+bad = [hex(b) for b in d if (b < 0x20 and b != 0x0a) or b == 0x7f]
+assert not bad, bad
+assert b't\\\\x1b]0;pwned\\\\x07' in d and b'A\\\\x1b[2J' in d, d
+"
+run budget.json budget check --json "$SCRATCH/hostile-budget.json" "$FIXTURES/vmlinux-g5"
+check "budget.json: the names as written" pyjson "$SCRATCH/budget.json" \
+	"assert d['images'][0]['target'] == 't\\x1b]0;pwned\\x07', d"
 done_testing
