@@ -10,10 +10,12 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +25,10 @@ struct kb_schema_file {
 };
 extern const struct kb_schema_file kb_schema_files[];
 extern const size_t kb_schema_nfiles;
+
+/* How long a reader waits on a lock: never for a writer (WAL readers need none), only for
+ * another connection's moment of WAL-index recovery. */
+#define KB_STORE_READ_WAIT_MS 2000
 
 /*
  * Ids of rows this process has seen committed: items and paths are never deleted or changed
@@ -39,6 +45,11 @@ struct id_cache {
 struct kb_store {
 	sqlite3 *db;
 	char *path;
+	int readonly; /* kb_store_open_read: no transaction but one read snapshot */
+	int created; /* this process made the file */
+	size_t recorded; /* builds this connection recorded */
+	/* item ids are in [0, item_limit) (0: not read yet); item_rows: count(items) last read */
+	int64_t item_limit, item_rows;
 	struct id_cache items, paths;
 	/* the full sizes of the build recorded last: the next is usually its child */
 	int64_t last_build;
@@ -216,7 +227,7 @@ static int user_version(struct kb_store *s, int64_t *v)
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
 			return kb_error_set("%s: not a database", s->path);
 		return kb_store_fail(s, "cannot read the schema version");
 	}
@@ -225,33 +236,45 @@ static int user_version(struct kb_store *s, int64_t *v)
 	return rc < 0 ? rc : 0;
 }
 
+/* The schema version *v, refused when newer than ours or when a version 0 file has tables
+ * of its own (not ours to migrate). */
+static int schema_version(struct kb_store *s, int64_t *v)
+{
+	int64_t tables = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
+	if (user_version(s, v))
+		return KB_ERR;
+	if (*v > (int64_t)kb_schema_nfiles || *v < 0)
+		return kb_error_set(
+			"%s: schema version %lld is newer than this kbloat's %zu; use a "
+			"newer kbloat",
+			s->path, (long long)*v, kb_schema_nfiles);
+	if (*v)
+		return 0;
+	if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
+		return KB_ERR;
+	rc = one_int(s, st, &tables, "cannot list tables");
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return KB_ERR;
+	if (tables)
+		return kb_error_set("%s: not a kbloat database (it has tables of its own)",
+				    s->path);
+	return 0;
+}
+
 static int migrate(struct kb_store *s)
 {
-	int64_t v = 0, tables = 0;
-	sqlite3_stmt *st;
+	int64_t v = 0;
 	size_t i;
 
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return KB_ERR;
-	if (user_version(s, &v))
+	if (schema_version(s, &v))
 		goto fail;
-	if (v > (int64_t)kb_schema_nfiles) {
-		kb_error_set("%s: schema version %lld is newer than this kbloat's %zu; use a newer "
-			     "kbloat",
-			     s->path, (long long)v, kb_schema_nfiles);
-		goto fail;
-	}
-	if (v == 0) {
-		if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
-			goto fail;
-		one_int(s, st, &tables, "cannot list tables");
-		sqlite3_finalize(st);
-		if (tables) {
-			kb_error_set("%s: not a kbloat database (it has tables of its own)",
-				     s->path);
-			goto fail;
-		}
-	}
 	for (i = (size_t)v; i < kb_schema_nfiles; i++) {
 		char pragma[64];
 
@@ -267,23 +290,63 @@ fail:
 	return KB_ERR;
 }
 
+/*
+ * A database may come from anyone (a CI artifact, a shard): its schema runs no code of its
+ * own in our connection (no triggers, no views, no functions from the schema) and it cannot
+ * be made to corrupt itself through us.
+ */
+static void distrust_schema(struct kb_store *s)
+{
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+}
+
+/* What path must be to be opened: missing only when create is set, a regular file, and (to
+ * be read) not empty. With create, a file made here is remembered as s->created. */
+static int check_file(struct kb_store *s, int create, int read)
+{
+	struct stat sb;
+
+	if (create) {
+		int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+		if (fd >= 0) {
+			s->created = 1;
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return kb_error_set("%s: cannot create: %s", s->path, strerror(errno));
+	}
+	if (stat(s->path, &sb)) {
+		if (errno == ENOENT)
+			return kb_error_set("%s: no such database", s->path);
+		return kb_error_set("%s: %s", s->path, strerror(errno));
+	}
+	if (!S_ISREG(sb.st_mode))
+		return kb_error_set("%s: not a regular file, not a database", s->path);
+	if (read && !sb.st_size)
+		return kb_error_set("%s: an empty file, not a kbloat database", s->path);
+	return 0;
+}
+
 int kb_store_open(struct kb_store **out, const char *path, int create)
 {
 	struct kb_store *s = xcalloc(1, sizeof(*s));
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 
 	*out = NULL;
 	s->path = xstrdup(path);
-	if (!create && access(path, F_OK)) {
-		kb_error_set("%s: no such database", path);
+	if (check_file(s, create, 0))
 		goto fail;
-	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		kb_store_fail(s, "cannot open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 120000);
-	sqlite3_extended_result_codes(s->db, 1);
+	distrust_schema(s);
 	if (exec(s, "PRAGMA foreign_keys = ON") || migrate(s) ||
 	    exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL"))
 		goto fail;
@@ -294,10 +357,146 @@ fail:
 	return KB_ERR;
 }
 
+/* path as an SQLite URI that opens it immutable (every byte but the unreserved escaped). */
+static void immutable_uri(struct strbuf *uri, const char *path)
+{
+	const unsigned char *p;
+
+	strbuf_addstr(uri, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (strchr("-_.~/", *p) || (*p >= '0' && *p <= '9') ||
+		    ((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+			strbuf_addch(uri, (char)*p);
+		else
+			strbuf_addf(uri, "%%%02X", *p);
+	}
+	strbuf_addstr(uri, "?immutable=1");
+}
+
+/* Opens s->path read-only in one read transaction and reads its schema version into *v. */
+static int open_snapshot(struct kb_store *s, int immutable, int64_t *v)
+{
+	struct strbuf uri = STRBUF_INIT;
+	int rc;
+
+	if (immutable)
+		immutable_uri(&uri, s->path);
+	rc = sqlite3_open_v2(immutable ? uri.buf : s->path, &s->db,
+			     SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0), NULL);
+	strbuf_release(&uri);
+	if (rc != SQLITE_OK)
+		return kb_store_fail(s, "cannot open");
+	/* a WAL reader waits for no writer; only for a moment's recovery of the WAL index */
+	sqlite3_busy_timeout(s->db, KB_STORE_READ_WAIT_MS);
+	distrust_schema(s);
+	/* one snapshot for the whole command: every query sees the same database */
+	if (exec(s, "BEGIN") || schema_version(s, v))
+		return KB_ERR;
+	return 0;
+}
+
+/* 1 when a reader could not make the WAL index (DB-shm) of a WAL database beside it (a
+ * read-only directory or mount) and there is no DB-wal: the file alone is the database. */
+static int wal_index_unmakeable(struct kb_store *s)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	struct strbuf wal = STRBUF_INIT;
+	struct stat sb;
+	int none;
+
+	if ((code & 0xff) != SQLITE_READONLY && (code & 0xff) != SQLITE_CANTOPEN)
+		return 0;
+	strbuf_addf(&wal, "%s-wal", s->path);
+	none = stat(wal.buf, &sb) && errno == ENOENT;
+	strbuf_release(&wal);
+	return none;
+}
+
+int kb_store_open_read(struct kb_store **out, const char *path)
+{
+	struct kb_store *s = xcalloc(1, sizeof(*s));
+	int64_t v;
+
+	*out = NULL;
+	s->path = xstrdup(path);
+	s->readonly = 1;
+	if (check_file(s, 0, 1))
+		goto fail;
+	if (open_snapshot(s, 0, &v)) {
+		if (!s->db || !wal_index_unmakeable(s))
+			goto fail;
+		/* nothing but the file to read, and nowhere to write: read it as it is */
+		sqlite3_close_v2(s->db);
+		s->db = NULL;
+		if (open_snapshot(s, 1, &v))
+			goto fail;
+	}
+	if (!v) {
+		kb_error_set("%s: not a kbloat database (no schema)", path);
+		goto fail;
+	}
+	if (v < (int64_t)kb_schema_nfiles) {
+		kb_error_set("%s: schema version %lld is older than this kbloat's %zu; a command "
+			     "that writes (record, collect, or merge into it) upgrades it",
+			     path, (long long)v, kb_schema_nfiles);
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	kb_store_close(s);
+	return KB_ERR;
+}
+
+/* 1 when the database holds no commit and no build: nothing was ever recorded in it. */
+static int store_empty(struct kb_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t any = 1;
+
+	/* no such table: the schema was never made, so nothing was recorded either */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT EXISTS (SELECT 1 FROM builds) OR EXISTS (SELECT 1 FROM "
+			       "commits)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	if (one_int(s, st, &any, "cannot count builds") != 1)
+		any = 1;
+	sqlite3_finalize(st);
+	return !any;
+}
+
+/* A database this process made and recorded nothing in goes, with its WAL files: a first
+ * run that failed leaves nothing behind. Under the write lock, taken without waiting: a
+ * database another process is writing into stays. */
+static void discard_new(struct kb_store *s)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	sqlite3_busy_timeout(s->db, 0);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	if (store_empty(s)) {
+		for (i = 0; i < 3; i++) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s%s", s->path, ext[i]);
+			unlink(sb.buf);
+		}
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	strbuf_release(&sb);
+}
+
 void kb_store_close(struct kb_store *s)
 {
 	if (!s)
 		return;
+	if (s->created && !s->recorded && s->db)
+		discard_new(s);
+	else if (s->created && !s->db)
+		unlink(s->path);
 	sqlite3_close_v2(s->db);
 	cache_clear(&s->items);
 	cache_clear(&s->paths);

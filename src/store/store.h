@@ -73,8 +73,21 @@ struct kb_build_rec {
 
 struct kb_store;
 
-/* Opens (creating with create) the database at path. Errors name the file. */
+/*
+ * Opens (creating with create) the database at path for writing, migrating its schema.
+ * Errors name the file. A database this call created is removed again by kb_store_close
+ * when nothing (no commit, no build) was ever recorded in it: a first run that fails leaves
+ * nothing behind; a database that existed before is never removed.
+ */
 int kb_store_open(struct kb_store **out, const char *path, int create);
+/*
+ * Opens the database at path read-only (SQLITE_OPEN_READONLY: a 0444 file or a read-only
+ * mount can be read), in one read transaction that every query shares: it takes no lock a
+ * writer holds, waits for no writer, writes nothing (an empty file stays empty: "not a kbloat
+ * database") and migrates nothing (an older schema is refused, saying that a command that
+ * writes upgrades it). Writing through such a store fails.
+ */
+int kb_store_open_read(struct kb_store **out, const char *path);
 void kb_store_close(struct kb_store *s);
 const char *kb_store_path(const struct kb_store *s);
 
