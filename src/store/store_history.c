@@ -105,6 +105,9 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 			rc = kb_store_fail(s, "cannot read a build");
 			break;
 		}
+		rc = kb_column_sha(s, st, 0, 0, ids[i], &c->sha);
+		if (rc)
+			break;
 		c->sha = kb_column_text(st, 0, strs);
 		c->author_time = sqlite3_column_int64(st, 1);
 		c->author = kb_column_text(st, 2, strs);

@@ -27,6 +27,12 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, build);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (kb_column_sha(s, st, 2, 0, build, &h->sha) ||
+				 kb_column_sha(s, st, 6, 1, build, &h->sha))) {
+		sqlite3_finalize(st);
+		memset(h, 0, sizeof(*h));
+		return KB_ERR;
+	}
 	if (rc == SQLITE_ROW) {
 		h->parent = sqlite3_column_int64(st, 0);
 		h->distance = sqlite3_column_int64(st, 1);
