@@ -178,7 +178,8 @@ static void loops_check(struct kb_store *s, struct kb_check *c, const char *sql,
 	if (step != SQLITE_DONE)
 		problem(c, "%s: %s", kb_store_path(s), sqlite3_errmsg(kb_store_db(s)));
 	sqlite3_finalize(st);
-	qsort(v, n, sizeof(*v), link_cmp);
+	if (n)
+		qsort(v, n, sizeof(*v), link_cmp);
 	colour = xcalloc(n + 1, sizeof(*colour));
 	for (i = 0; i < n; i++) {
 		for (k = i; k < n && !colour[k]; k = v[k].has_next ? link_find(v, n, v[k].next) : n)

@@ -112,6 +112,11 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 		c->author_time = sqlite3_column_int64(st, 1);
 		c->author = kb_column_text(st, 2, strs);
 		c->subject = kb_column_text(st, 3, strs);
+		/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
+		if (!c->author)
+			c->author = "";
+		if (!c->subject)
+			c->subject = "";
 		c->distance = sqlite3_column_int64(st, 4);
 		sqlite3_reset(st);
 	}
