@@ -126,7 +126,7 @@ int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t b
 	}
 	for (i = 0; i < z.n && i < nin; i++)
 		if (in[i])
-			*size += (int64_t)z.v[i];
+			*size = (int64_t)((uint64_t)*size + z.v[i]); /* wraps, never UB */
 	kb_sizes_release(&z);
 	free(in);
 	return 0;

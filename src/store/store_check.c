@@ -222,7 +222,7 @@ static void sums_check(struct kb_check *c, const char *sha, const struct kb_size
 				i);
 			continue;
 		}
-		got[items->v[i].kind] += (int64_t)z->v[i];
+		got[items->v[i].kind] = (int64_t)((uint64_t)got[items->v[i].kind] + z->v[i]);
 	}
 	for (k = 0; k < KB_ITEM_NKINDS; k++)
 		if (got[k] != want[k])

@@ -37,7 +37,8 @@ static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 		size[i] = size[i - 1];
 		step = sqlite3_step(st);
 		if (step == SQLITE_ROW)
-			size[i] += sqlite3_column_int64(st, 0);
+			size[i] = (int64_t)((uint64_t)size[i] +
+					    (uint64_t)sqlite3_column_int64(st, 0));
 		else if (step != SQLITE_DONE)
 			rc = kb_store_fail(s, "cannot read a build's changes");
 		sqlite3_reset(st);
