@@ -8,6 +8,12 @@
  *  - WAL, a busy timeout, foreign keys. kb_store_record is one IMMEDIATE transaction: a
  *    process killed at any point leaves the database as it was before that build, and two
  *    processes recording at once both land (the second waits for the first).
+ *  - After each recorded build a PASSIVE checkpoint moves the WAL into the database file (as
+ *    far as no reader's older snapshot pins it): DB alone keeps every finished build.
+ *  - Nothing read from a database is trusted (databases travel between CI jobs): item ids
+ *    index arrays only once in range, walks along parent links are bounded by the table's
+ *    rows, every step's end is checked, and no commit sha but 40 lowercase hex digits
+ *    leaves the store; a database that breaks these gives an error naming it and the row.
  *  - Each ok build's item sizes are stored as changes against its parent build (the nearest
  *    ok build of its configuration on the first-parent line), with full snapshots at chain
  *    starts and every KB_SNAPSHOT_EVERY builds; recording a build between two recorded
