@@ -848,6 +848,21 @@ static int sizes_set(struct kb_store *s, struct kb_sizes *z, int64_t item, uint6
 	return 0;
 }
 
+int kb_sizes_bounded(struct kb_store *s, const struct kb_sizes *z, int64_t build)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < z->n; i++) {
+		if (z->v[i] > (uint64_t)INT64_MAX - sum)
+			return kb_error_set("%s: build %lld: its stored sizes add up beyond 2^63 "
+					    "bytes",
+					    s->path, (long long)build);
+		sum += z->v[i];
+	}
+	return 0;
+}
+
 void kb_sizes_release(struct kb_sizes *z)
 {
 	free(z->v);
@@ -917,7 +932,7 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 			goto out;
 		sqlite3_reset(delta);
 	}
-	rc = 0;
+	rc = kb_sizes_bounded(s, out, build_id);
 out:
 	if (rc)
 		kb_sizes_release(out);

@@ -101,7 +101,9 @@ const char *kb_store_path(const struct kb_store *s);
  * is written then). Returns 0, or KB_ERR with the reason. */
 int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *already);
 
-/* A build's full item sizes, dense by item id: sizes[item] (0: absent). */
+/* A build's full item sizes, dense by item id: sizes[item] (0: absent). What kb_store_sizes
+ * hands out adds up to below 2^63 (else it is an error): sums of some of them, and their
+ * differences between builds, fit in an int64_t. */
 struct kb_sizes {
 	uint64_t *v;
 	size_t n; /* item ids below n */

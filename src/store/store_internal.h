@@ -41,6 +41,11 @@ int kb_store_done(struct kb_store *s, int step, const char *what);
  */
 int kb_store_item_ok(struct kb_store *s, int64_t id, const char *what, int64_t row);
 
+/* 0 when z's sizes (a build's) add up to below 2^63, as measured sizes do: then any sum of
+ * some of them, and the difference of two such sums of two builds, fits in an int64_t for
+ * the reports. Else KB_ERR naming the database and build. */
+int kb_sizes_bounded(struct kb_store *s, const struct kb_sizes *z, int64_t build);
+
 /* Tables whose rows link to each other: builds (parent_build_id), commits (parent_sha). */
 enum kb_links { KB_LINKS_BUILDS, KB_LINKS_COMMITS };
 /* A walk that has followed steps links of table t: 0 while it may still be true, KB_ERR

@@ -154,7 +154,7 @@ int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_s
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return kb_store_fail(w->s, "cannot read a build");
 	if (w->build && parent == w->build) {
-		if (apply_delta(w, build)) {
+		if (apply_delta(w, build) || kb_sizes_bounded(w->s, &w->z, build)) {
 			w->build = 0;
 			return KB_ERR;
 		}
