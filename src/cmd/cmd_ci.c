@@ -110,7 +110,7 @@ const struct kb_command kb_cmd_ci = {
 					NULL },
 	.options = options,
 	.max_args = 0,
-	.setup = KB_SETUP_STORE,
+	.setup = KB_SETUP_STORE | KB_SETUP_STORE_READ,
 	.db = &db,
 	.run = run,
 };

@@ -67,7 +67,7 @@ const struct kb_command kb_cmd_db = {
 	.options = options,
 	.min_args = 1,
 	.max_args = 1,
-	.setup = KB_SETUP_STORE,
+	.setup = KB_SETUP_STORE | KB_SETUP_STORE_READ,
 	.db = &db,
 	.run = run,
 };

@@ -34,6 +34,9 @@ enum {
 	/* main() opens the database named by *db before run (ctx->store), and closes it */
 	KB_SETUP_STORE = 1 << 0,
 	KB_SETUP_STORE_CREATE = 1 << 1, /* with KB_SETUP_STORE: create it if missing */
+	/* with KB_SETUP_STORE: open it read-only (kb_store_open_read): no lock, no wait on a
+	 * writer, no migration; every command that only reads says so */
+	KB_SETUP_STORE_READ = 1 << 2,
 };
 
 struct kb_ctx {

@@ -61,6 +61,14 @@ static int help(int argc, const char **argv)
 	return KB_EXIT_OK;
 }
 
+/* The database of a command that has one: read-only for the commands that only read. */
+static int open_store(const struct kb_command *cmd, struct kb_ctx *ctx)
+{
+	if (cmd->setup & KB_SETUP_STORE_READ)
+		return kb_store_open_read(&ctx->store, *cmd->db);
+	return kb_store_open(&ctx->store, *cmd->db, !!(cmd->setup & KB_SETUP_STORE_CREATE));
+}
+
 /* Parses cmd's options, checks its arguments, does its setup, runs it. */
 static int run_command(const struct kb_command *cmd, int argc, const char **argv)
 {
@@ -86,8 +94,7 @@ static int run_command(const struct kb_command *cmd, int argc, const char **argv
 		if (rc)
 			return rc;
 	}
-	if ((cmd->setup & KB_SETUP_STORE) &&
-	    kb_store_open(&ctx.store, *cmd->db, !!(cmd->setup & KB_SETUP_STORE_CREATE))) {
+	if ((cmd->setup & KB_SETUP_STORE) && open_store(cmd, &ctx)) {
 		kb_report_error();
 		return usage;
 	}

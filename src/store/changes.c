@@ -107,21 +107,26 @@ static void growth_sql(const struct kb_growth_query *q, struct strbuf *sql)
 	strbuf_addstr(sql, " ORDER BY delta DESC, c.committer_time, c.sha LIMIT ?3");
 }
 
-static void growth_row(sqlite3_stmt *st, struct kb_growth *g)
+static int growth_row(struct kb_store *s, sqlite3_stmt *st, struct kb_growth *g)
 {
+	const char *sha, *base;
 	int c;
 
 	g->build = sqlite3_column_int64(st, 0);
-	g->sha = kb_column_strdup(st, 1, "");
+	if (kb_column_sha(s, st, 1, 0, g->build, &sha) ||
+	    kb_column_sha(s, st, 7, 1, g->build, &base))
+		return KB_ERR;
+	g->sha = xstrdup(sha);
 	g->author = kb_column_strdup(st, 2, "");
 	g->email = kb_column_strdup(st, 3, "");
 	g->author_time = sqlite3_column_int64(st, 4);
 	g->subject = kb_column_strdup(st, 5, "");
 	g->distance = sqlite3_column_int64(st, 6);
-	g->base_sha = kb_column_strdup(st, 7, "");
+	g->base_sha = xstrdup(base ? base : "");
 	for (c = 0; c < KB_CLS_NR; c++)
 		g->cls[c] = sqlite3_column_int64(st, 8 + c);
 	g->delta = sqlite3_column_int64(st, 8 + KB_CLS_NR);
+	return 0;
 }
 
 int kb_store_growths(struct kb_store *s, const struct kb_growth_query *q, struct kb_growth **out,
@@ -147,12 +152,16 @@ int kb_store_growths(struct kb_store *s, const struct kb_growth_query *q, struct
 		kb_scope_bind(q->sc, st, 4);
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(v, nv + 1, alloc);
-		growth_row(st, &v[nv++]);
+		memset(&v[nv], 0, sizeof(v[nv]));
+		if (growth_row(s, st, &v[nv++]))
+			break;
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		kb_store_fail(s, "cannot read the builds' changes");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		kb_growths_free(v, nv);
-		return kb_store_fail(s, "cannot read the builds' changes");
+		return KB_ERR;
 	}
 	*out = v;
 	*n = nv;

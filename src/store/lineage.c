@@ -21,6 +21,13 @@ static int read_commit(struct kb_store *s, sqlite3_stmt *st, const char *sha,
 
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL &&
+	    !kb_sha_valid(kb_column_text(st, 1, NULL))) {
+		sqlite3_reset(st);
+		return kb_error_set("%s: commits row %lld: a parent_sha that is not 40 lowercase "
+				    "hex digits",
+				    kb_store_path(s), (long long)sqlite3_column_int64(st, 0));
+	}
 	if (rc == SQLITE_ROW) {
 		r->id = sqlite3_column_int64(st, 0);
 		r->sha = xstrdup(sha);
@@ -43,8 +50,9 @@ int kb_store_first_parents(struct kb_store *s, const char *from, const char *unt
 			   struct kb_first_parents *fp)
 {
 	sqlite3_stmt *st;
-	char *cur, *parent = NULL;
+	char *cur, *parent = NULL, row[64];
 	size_t alloc = 0;
+	int64_t rows = -1;
 	int rc = 0;
 
 	memset(fp, 0, sizeof(*fp));
@@ -53,9 +61,13 @@ int kb_store_first_parents(struct kb_store *s, const char *from, const char *unt
 			     "author_time FROM commits WHERE sha = ?1"))
 		return KB_ERR;
 	fp->end = KB_WALK_ROOT;
+	snprintf(row, sizeof(row), "commit %.40s", from);
 	for (cur = xstrdup(from); cur; cur = parent) {
 		struct kb_commit_row r = { 0 };
 
+		rc = kb_store_walk_guard(s, KB_LINKS_COMMITS, fp->n, &rows, row);
+		if (rc)
+			break;
 		if (!strcmp(cur, until)) {
 			fp->end = KB_WALK_REACHED;
 			break;

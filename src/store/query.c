@@ -9,6 +9,7 @@
 #include "error.h"
 #include "xalloc.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -71,6 +72,7 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 	struct strbuf sql = STRBUF_INIT;
 	sqlite3_stmt *st;
 	size_t alloc = 0;
+	int step;
 
 	*in = NULL;
 	*n = 0;
@@ -83,9 +85,12 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 	}
 	strbuf_release(&sql);
 	kb_scope_bind(sc, st, 1);
-	while (sqlite3_step(st) == SQLITE_ROW) {
-		size_t id = (size_t)sqlite3_column_int64(st, 0), old = alloc;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t item = sqlite3_column_int64(st, 0);
+		size_t id = (size_t)item, old = alloc;
 
+		if (kb_store_item_ok(s, item, "items row", item))
+			break;
 		if (id >= alloc) {
 			ALLOC_GROW(*in, id + 1, alloc);
 			memset(*in + old, 0, alloc - old);
@@ -94,7 +99,15 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 		if (id + 1 > *n)
 			*n = id + 1;
 	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		kb_store_fail(s, "cannot read the items in scope");
 	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(*in);
+		*in = NULL;
+		*n = 0;
+		return KB_ERR;
+	}
 	return 0;
 }
 
@@ -113,7 +126,7 @@ int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t b
 	}
 	for (i = 0; i < z.n && i < nin; i++)
 		if (in[i])
-			*size += (int64_t)z.v[i];
+			*size = (int64_t)((uint64_t)*size + z.v[i]); /* wraps, never UB */
 	kb_sizes_release(&z);
 	free(in);
 	return 0;
@@ -136,9 +149,16 @@ int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id
 	sqlite3_bind_int64(st, 1, config_id);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW) {
+		const char *full;
+
 		*build_id = sqlite3_column_int64(st, 0);
+		if (kb_column_sha(s, st, 1, 0, *build_id, &full)) {
+			sqlite3_finalize(st);
+			*build_id = 0;
+			return KB_ERR;
+		}
 		if (sha)
-			*sha = kb_column_strdup(st, 1, "");
+			*sha = xstrdup(full);
 	}
 	sqlite3_finalize(st);
 	if (rc == SQLITE_ROW)
@@ -152,7 +172,9 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 {
 	sqlite3_stmt *st;
 	size_t alloc = 0, i;
-	int rc;
+	int64_t rows = -1;
+	char row[32];
+	int rc = 0, step;
 
 	*ids = NULL;
 	*n = 0;
@@ -163,20 +185,50 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 	}
 	if (kb_store_prepare(s, &st, "SELECT parent_build_id FROM builds WHERE id = ?1"))
 		return KB_ERR;
+	snprintf(row, sizeof(row), "build %lld", (long long)head);
 	while (head) {
+		rc = kb_store_walk_guard(s, KB_LINKS_BUILDS, *n, &rows, row);
+		if (rc)
+			break;
 		ALLOC_GROW(*ids, *n + 1, alloc);
 		(*ids)[(*n)++] = head;
 		sqlite3_bind_int64(st, 1, head);
-		head = sqlite3_step(st) == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		step = sqlite3_step(st);
+		head = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
 		sqlite3_reset(st);
+		if (step != SQLITE_ROW && step != SQLITE_DONE) {
+			rc = kb_store_fail(s, "cannot follow parent builds");
+			break;
+		}
 	}
 	sqlite3_finalize(st);
+	if (rc) {
+		free(*ids);
+		*ids = NULL;
+		*n = 0;
+		return KB_ERR;
+	}
 	for (i = 0; i < *n / 2; i++) {
 		int64_t t = (*ids)[i];
 
 		(*ids)[i] = (*ids)[*n - 1 - i];
 		(*ids)[*n - 1 - i] = t;
 	}
+	return 0;
+}
+
+/* An item row that cannot be used: a kind or class out of range, or no name or path. */
+static int item_row_bad(struct kb_store *s, sqlite3_stmt *st, int64_t item)
+{
+	int64_t kind = sqlite3_column_int64(st, 1), cls = sqlite3_column_int64(st, 2);
+
+	if (kind < 0 || kind >= KB_ITEM_NKINDS || cls < 0 || cls >= KB_CLS_NR)
+		return kb_error_set("%s: items row %lld: kind %lld or class %lld out of range",
+				    kb_store_path(s), (long long)item, (long long)kind,
+				    (long long)cls);
+	if (sqlite3_column_type(st, 3) == SQLITE_NULL || sqlite3_column_type(st, 4) == SQLITE_NULL)
+		return kb_error_set("%s: items row %lld: a NULL name or path", kb_store_path(s),
+				    (long long)item);
 	return 0;
 }
 
@@ -193,9 +245,12 @@ int kb_items_load(struct kb_store *s, struct kb_items *out)
 			     "sub ON sub.id = p.subsystem_id"))
 		return KB_ERR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
-		size_t id = (size_t)sqlite3_column_int64(st, 0), old = alloc;
+		int64_t item = sqlite3_column_int64(st, 0);
+		size_t id = (size_t)item, old = alloc;
 		struct kb_item_meta *m;
 
+		if (kb_store_item_ok(s, item, "items row", item) || item_row_bad(s, st, item))
+			break;
 		if (id >= alloc) {
 			ALLOC_GROW(out->v, id + 1, alloc);
 			memset(out->v + old, 0, (alloc - old) * sizeof(*out->v));
@@ -211,10 +266,12 @@ int kb_items_load(struct kb_store *s, struct kb_items *out)
 		m->path = kb_column_text(st, 4, &out->strs);
 		m->subsystem = kb_column_text(st, 5, &out->strs);
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		kb_store_fail(s, "cannot read items");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		kb_items_release(out);
-		return kb_store_fail(s, "cannot read items");
+		return KB_ERR;
 	}
 	return 0;
 }
@@ -249,13 +306,21 @@ int kb_store_config_names(struct kb_store *s, char ***names, size_t *n)
 			     "'tinyconfig' DESC, name"))
 		return KB_ERR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = kb_column_text(st, 0, NULL);
+
+		if (!name)
+			break;
 		ALLOC_GROW(v, nv + 2, alloc);
-		v[nv++] = xstrdup((const char *)sqlite3_column_text(st, 0));
+		v[nv++] = xstrdup(name);
 	}
+	if (rc == SQLITE_ROW)
+		kb_error_set("%s: a config whose name is NULL", kb_store_path(s));
+	else if (rc != SQLITE_DONE)
+		kb_store_fail(s, "cannot read the configs");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		kb_store_names_free(v, nv);
-		return kb_store_fail(s, "cannot read the configs");
+		return KB_ERR;
 	}
 	if (!v)
 		v = xcalloc(1, sizeof(*v));

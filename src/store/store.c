@@ -10,10 +10,12 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -23,6 +25,10 @@ struct kb_schema_file {
 };
 extern const struct kb_schema_file kb_schema_files[];
 extern const size_t kb_schema_nfiles;
+
+/* How long a reader waits on a lock: never for a writer (WAL readers need none), only for
+ * another connection's moment of WAL-index recovery. */
+#define KB_STORE_READ_WAIT_MS 2000
 
 /*
  * Ids of rows this process has seen committed: items and paths are never deleted or changed
@@ -39,6 +45,12 @@ struct id_cache {
 struct kb_store {
 	sqlite3 *db;
 	char *path;
+	int readonly; /* kb_store_open_read: no transaction but one read snapshot */
+	int created; /* this process made the file */
+	size_t recorded; /* builds this connection recorded */
+	int batch; /* kb_store_batch: no checkpoint after each build */
+	/* item ids are in [0, item_limit) (0: not read yet); item_rows: count(items) last read */
+	int64_t item_limit, item_rows;
 	struct id_cache items, paths;
 	/* the full sizes of the build recorded last: the next is usually its child */
 	int64_t last_build;
@@ -208,6 +220,110 @@ static int one_int(struct kb_store *s, sqlite3_stmt *st, int64_t *v, const char 
 	return found;
 }
 
+int kb_store_done(struct kb_store *s, int step, const char *what)
+{
+	return step == SQLITE_DONE ? 0 : kb_store_fail(s, what);
+}
+
+int kb_sha_valid(const char *sha)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		if (!sha || !strchr("0123456789abcdef", sha[i]) || !sha[i])
+			return 0;
+	return !sha[40];
+}
+
+int kb_column_sha(struct kb_store *s, sqlite3_stmt *st, int i, int null_ok, int64_t build,
+		  const char **sha)
+{
+	*sha = kb_column_text(st, i, NULL);
+	if (!*sha && null_ok)
+		return 0;
+	if (*sha && kb_sha_valid(*sha) && sqlite3_column_type(st, i) == SQLITE_TEXT)
+		return 0;
+	*sha = NULL;
+	return kb_error_set("%s: build %lld: a commit sha that is not 40 lowercase hex digits "
+			    "(kbloat db check names the commit)",
+			    s->path, (long long)build);
+}
+
+/* Reads the items' id range: min, max and (when max is far from the last count) count. */
+static int item_range(struct kb_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t lo, hi;
+	int step;
+
+	if (kb_store_prepare(s, &st, "SELECT min(id), max(id) FROM items"))
+		return KB_ERR;
+	step = sqlite3_step(st);
+	lo = sqlite3_column_int64(st, 0);
+	hi = sqlite3_column_int64(st, 1);
+	sqlite3_finalize(st);
+	if (step != SQLITE_ROW)
+		return kb_store_fail(s, "cannot read the items' ids");
+	if (lo < 0)
+		return kb_error_set("%s: items row %lld: a negative id", s->path, (long long)lo);
+	if (hi >= 1024 + 2 * s->item_rows) {
+		if (kb_store_prepare(s, &st, "SELECT count(*) FROM items"))
+			return KB_ERR;
+		step = sqlite3_step(st);
+		s->item_rows = sqlite3_column_int64(st, 0);
+		sqlite3_finalize(st);
+		if (step != SQLITE_ROW)
+			return kb_store_fail(s, "cannot count the items");
+		if (hi >= 1024 + 2 * s->item_rows)
+			return kb_error_set("%s: items row %lld: an id far beyond the %lld items "
+					    "(kbloat numbers them 1..N)",
+					    s->path, (long long)hi, (long long)s->item_rows);
+	}
+	s->item_limit = hi + 1;
+	return 0;
+}
+
+int kb_store_item_ok(struct kb_store *s, int64_t id, const char *what, int64_t row)
+{
+	if (id >= 0 && id < s->item_limit)
+		return 0;
+	if (id >= 0 && item_range(s))
+		return KB_ERR;
+	if (id >= 0 && id < s->item_limit)
+		return 0;
+	return kb_error_set("%s: %s %lld: item id %lld is out of range (no such item)", s->path,
+			    what, (long long)row, (long long)id);
+}
+
+int kb_store_walk_guard(struct kb_store *s, enum kb_links t, size_t steps, int64_t *rows,
+			const char *row)
+{
+	static const char *const count[] = {
+		[KB_LINKS_BUILDS] = "SELECT count(*) FROM builds",
+		[KB_LINKS_COMMITS] = "SELECT count(*) FROM commits",
+	};
+	static const char *const links[] = {
+		[KB_LINKS_BUILDS] = "builds.parent_build_id",
+		[KB_LINKS_COMMITS] = "commits.parent_sha",
+	};
+	sqlite3_stmt *st;
+
+	/* a true walk is short next to the table: count it only once the walk is long */
+	if (steps < 4096 || (*rows >= 0 && (int64_t)steps <= *rows))
+		return 0;
+	if (*rows < 0) {
+		if (kb_store_prepare(s, &st, count[t]))
+			return KB_ERR;
+		if (one_int(s, st, rows, "cannot count rows") != 1)
+			*rows = 0;
+		sqlite3_finalize(st);
+		if ((int64_t)steps <= *rows)
+			return 0;
+	}
+	return kb_error_set("%s: %s loops: from %s it has more links than the table has rows",
+			    s->path, links[t], row);
+}
+
 /* ---- open and migrate ---------------------------------------------------------------- */
 
 static int user_version(struct kb_store *s, int64_t *v)
@@ -216,7 +332,7 @@ static int user_version(struct kb_store *s, int64_t *v)
 	int rc;
 
 	if (sqlite3_prepare_v2(s->db, "PRAGMA user_version", -1, &st, NULL) != SQLITE_OK) {
-		if (sqlite3_errcode(s->db) == SQLITE_NOTADB)
+		if ((sqlite3_errcode(s->db) & 0xff) == SQLITE_NOTADB)
 			return kb_error_set("%s: not a database", s->path);
 		return kb_store_fail(s, "cannot read the schema version");
 	}
@@ -225,33 +341,45 @@ static int user_version(struct kb_store *s, int64_t *v)
 	return rc < 0 ? rc : 0;
 }
 
+/* The schema version *v, refused when newer than ours or when a version 0 file has tables
+ * of its own (not ours to migrate). */
+static int schema_version(struct kb_store *s, int64_t *v)
+{
+	int64_t tables = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*v = 0;
+	if (user_version(s, v))
+		return KB_ERR;
+	if (*v > (int64_t)kb_schema_nfiles || *v < 0)
+		return kb_error_set(
+			"%s: schema version %lld is newer than this kbloat's %zu; use a "
+			"newer kbloat",
+			s->path, (long long)*v, kb_schema_nfiles);
+	if (*v)
+		return 0;
+	if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
+		return KB_ERR;
+	rc = one_int(s, st, &tables, "cannot list tables");
+	sqlite3_finalize(st);
+	if (rc < 0)
+		return KB_ERR;
+	if (tables)
+		return kb_error_set("%s: not a kbloat database (it has tables of its own)",
+				    s->path);
+	return 0;
+}
+
 static int migrate(struct kb_store *s)
 {
-	int64_t v = 0, tables = 0;
-	sqlite3_stmt *st;
+	int64_t v = 0;
 	size_t i;
 
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return KB_ERR;
-	if (user_version(s, &v))
+	if (schema_version(s, &v))
 		goto fail;
-	if (v > (int64_t)kb_schema_nfiles) {
-		kb_error_set("%s: schema version %lld is newer than this kbloat's %zu; use a newer "
-			     "kbloat",
-			     s->path, (long long)v, kb_schema_nfiles);
-		goto fail;
-	}
-	if (v == 0) {
-		if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
-			goto fail;
-		one_int(s, st, &tables, "cannot list tables");
-		sqlite3_finalize(st);
-		if (tables) {
-			kb_error_set("%s: not a kbloat database (it has tables of its own)",
-				     s->path);
-			goto fail;
-		}
-	}
 	for (i = (size_t)v; i < kb_schema_nfiles; i++) {
 		char pragma[64];
 
@@ -267,23 +395,63 @@ fail:
 	return KB_ERR;
 }
 
+/*
+ * A database may come from anyone (a CI artifact, a shard): its schema runs no code of its
+ * own in our connection (no triggers, no views, no functions from the schema) and it cannot
+ * be made to corrupt itself through us.
+ */
+static void distrust_schema(struct kb_store *s)
+{
+	sqlite3_extended_result_codes(s->db, 1);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_DEFENSIVE, 1, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_TRUSTED_SCHEMA, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_TRIGGER, 0, NULL);
+	sqlite3_db_config(s->db, SQLITE_DBCONFIG_ENABLE_VIEW, 0, NULL);
+}
+
+/* What path must be to be opened: missing only when create is set, a regular file, and (to
+ * be read) not empty. With create, a file made here is remembered as s->created. */
+static int check_file(struct kb_store *s, int create, int read)
+{
+	struct stat sb;
+
+	if (create) {
+		int fd = open(s->path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
+
+		if (fd >= 0) {
+			s->created = 1;
+			close(fd);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return kb_error_set("%s: cannot create: %s", s->path, strerror(errno));
+	}
+	if (stat(s->path, &sb)) {
+		if (errno == ENOENT)
+			return kb_error_set("%s: no such database", s->path);
+		return kb_error_set("%s: %s", s->path, strerror(errno));
+	}
+	if (!S_ISREG(sb.st_mode))
+		return kb_error_set("%s: not a regular file, not a database", s->path);
+	if (read && !sb.st_size)
+		return kb_error_set("%s: an empty file, not a kbloat database", s->path);
+	return 0;
+}
+
 int kb_store_open(struct kb_store **out, const char *path, int create)
 {
 	struct kb_store *s = xcalloc(1, sizeof(*s));
-	int flags = SQLITE_OPEN_READWRITE | (create ? SQLITE_OPEN_CREATE : 0);
 
 	*out = NULL;
 	s->path = xstrdup(path);
-	if (!create && access(path, F_OK)) {
-		kb_error_set("%s: no such database", path);
+	if (check_file(s, create, 0))
 		goto fail;
-	}
-	if (sqlite3_open_v2(path, &s->db, flags, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
 		kb_store_fail(s, "cannot open");
 		goto fail;
 	}
 	sqlite3_busy_timeout(s->db, 120000);
-	sqlite3_extended_result_codes(s->db, 1);
+	distrust_schema(s);
 	if (exec(s, "PRAGMA foreign_keys = ON") || migrate(s) ||
 	    exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL"))
 		goto fail;
@@ -294,10 +462,146 @@ fail:
 	return KB_ERR;
 }
 
+/* path as an SQLite URI that opens it immutable (every byte but the unreserved escaped). */
+static void immutable_uri(struct strbuf *uri, const char *path)
+{
+	const unsigned char *p;
+
+	strbuf_addstr(uri, "file:");
+	for (p = (const unsigned char *)path; *p; p++) {
+		if (strchr("-_.~/", *p) || (*p >= '0' && *p <= '9') ||
+		    ((*p | 32) >= 'a' && (*p | 32) <= 'z'))
+			strbuf_addch(uri, (char)*p);
+		else
+			strbuf_addf(uri, "%%%02X", *p);
+	}
+	strbuf_addstr(uri, "?immutable=1");
+}
+
+/* Opens s->path read-only in one read transaction and reads its schema version into *v. */
+static int open_snapshot(struct kb_store *s, int immutable, int64_t *v)
+{
+	struct strbuf uri = STRBUF_INIT;
+	int rc;
+
+	if (immutable)
+		immutable_uri(&uri, s->path);
+	rc = sqlite3_open_v2(immutable ? uri.buf : s->path, &s->db,
+			     SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0), NULL);
+	strbuf_release(&uri);
+	if (rc != SQLITE_OK)
+		return kb_store_fail(s, "cannot open");
+	/* a WAL reader waits for no writer; only for a moment's recovery of the WAL index */
+	sqlite3_busy_timeout(s->db, KB_STORE_READ_WAIT_MS);
+	distrust_schema(s);
+	/* one snapshot for the whole command: every query sees the same database */
+	if (exec(s, "BEGIN") || schema_version(s, v))
+		return KB_ERR;
+	return 0;
+}
+
+/* 1 when a reader could not make the WAL index (DB-shm) of a WAL database beside it (a
+ * read-only directory or mount) and there is no DB-wal: the file alone is the database. */
+static int wal_index_unmakeable(struct kb_store *s)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	struct strbuf wal = STRBUF_INIT;
+	struct stat sb;
+	int none;
+
+	if ((code & 0xff) != SQLITE_READONLY && (code & 0xff) != SQLITE_CANTOPEN)
+		return 0;
+	strbuf_addf(&wal, "%s-wal", s->path);
+	none = stat(wal.buf, &sb) && errno == ENOENT;
+	strbuf_release(&wal);
+	return none;
+}
+
+int kb_store_open_read(struct kb_store **out, const char *path)
+{
+	struct kb_store *s = xcalloc(1, sizeof(*s));
+	int64_t v;
+
+	*out = NULL;
+	s->path = xstrdup(path);
+	s->readonly = 1;
+	if (check_file(s, 0, 1))
+		goto fail;
+	if (open_snapshot(s, 0, &v)) {
+		if (!s->db || !wal_index_unmakeable(s))
+			goto fail;
+		/* nothing but the file to read, and nowhere to write: read it as it is */
+		sqlite3_close_v2(s->db);
+		s->db = NULL;
+		if (open_snapshot(s, 1, &v))
+			goto fail;
+	}
+	if (!v) {
+		kb_error_set("%s: not a kbloat database (no schema)", path);
+		goto fail;
+	}
+	if (v < (int64_t)kb_schema_nfiles) {
+		kb_error_set("%s: schema version %lld is older than this kbloat's %zu; a command "
+			     "that writes (record, collect, or merge into it) upgrades it",
+			     path, (long long)v, kb_schema_nfiles);
+		goto fail;
+	}
+	*out = s;
+	return 0;
+fail:
+	kb_store_close(s);
+	return KB_ERR;
+}
+
+/* 1 when the database holds no commit and no build: nothing was ever recorded in it. */
+static int store_empty(struct kb_store *s)
+{
+	sqlite3_stmt *st;
+	int64_t any = 1;
+
+	/* no such table: the schema was never made, so nothing was recorded either */
+	if (sqlite3_prepare_v2(s->db,
+			       "SELECT EXISTS (SELECT 1 FROM builds) OR EXISTS (SELECT 1 FROM "
+			       "commits)",
+			       -1, &st, NULL) != SQLITE_OK)
+		return 1;
+	if (one_int(s, st, &any, "cannot count builds") != 1)
+		any = 1;
+	sqlite3_finalize(st);
+	return !any;
+}
+
+/* A database this process made and recorded nothing in goes, with its WAL files: a first
+ * run that failed leaves nothing behind. Under the write lock, taken without waiting: a
+ * database another process is writing into stays. */
+static void discard_new(struct kb_store *s)
+{
+	static const char *const ext[] = { "", "-wal", "-shm" };
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	sqlite3_busy_timeout(s->db, 0);
+	if (sqlite3_exec(s->db, "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK)
+		return;
+	if (store_empty(s)) {
+		for (i = 0; i < 3; i++) {
+			strbuf_reset(&sb);
+			strbuf_addf(&sb, "%s%s", s->path, ext[i]);
+			unlink(sb.buf);
+		}
+	}
+	sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+	strbuf_release(&sb);
+}
+
 void kb_store_close(struct kb_store *s)
 {
 	if (!s)
 		return;
+	if (s->created && !s->recorded && s->db)
+		discard_new(s);
+	else if (s->created && !s->db)
+		unlink(s->path);
 	sqlite3_close_v2(s->db);
 	cache_clear(&s->items);
 	cache_clear(&s->paths);
@@ -401,7 +705,15 @@ static int preload_caches(struct kb_store *s)
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *path = (const char *)sqlite3_column_text(st, 1);
 		const char *sub = (const char *)sqlite3_column_text(st, 2);
-		size_t k = cache_slot(&s->paths, path, strlen(path));
+		size_t k;
+
+		if (!path) {
+			kb_error_set("%s: paths row %lld: a NULL path", s->path,
+				     (long long)sqlite3_column_int64(st, 0));
+			sqlite3_finalize(st);
+			return KB_ERR;
+		}
+		k = cache_slot(&s->paths, path, strlen(path));
 
 		s->paths.ids[k] = sqlite3_column_int64(st, 0);
 		free(s->paths.subsystems[k]);
@@ -413,18 +725,24 @@ static int preload_caches(struct kb_store *s)
 	if (kb_store_prepare(s, &st, "SELECT id, kind, class, path_id, name FROM items"))
 		return KB_ERR;
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(st, 4);
 		size_t k;
 
+		if (!name)
+			break;
 		item_key(&key, sqlite3_column_int(st, 1), sqlite3_column_int(st, 2),
-			 sqlite3_column_int64(st, 3), (const char *)sqlite3_column_text(st, 4));
+			 sqlite3_column_int64(st, 3), name);
 		k = cache_slot(&s->items, key.buf, key.len);
 		s->items.ids[k] = sqlite3_column_int64(st, 0);
 	}
+	if (rc == SQLITE_ROW)
+		kb_error_set("%s: items row %lld: a NULL name", s->path,
+			     (long long)sqlite3_column_int64(st, 0));
+	else if (rc != SQLITE_DONE)
+		kb_store_fail(s, "cannot read items");
 	sqlite3_finalize(st);
 	strbuf_release(&key);
-	if (rc != SQLITE_DONE)
-		return kb_store_fail(s, "cannot read items");
-	return 0;
+	return rc == SQLITE_DONE ? 0 : KB_ERR;
 }
 
 /* Item ids for a set, interning paths and subsystems on the way. */
@@ -510,8 +828,13 @@ out:
 
 /* ---- sizes of a build ---------------------------------------------------------------- */
 
-static void sizes_set(struct kb_sizes *z, int64_t item, uint64_t size)
+/* z[item] = size, for an item of build (the row named in errors) that kb_store_item_ok
+ * allows: ids index the dense array only once they are known to be in range. */
+static int sizes_set(struct kb_store *s, struct kb_sizes *z, int64_t item, uint64_t size,
+		     int64_t build)
 {
+	if (kb_store_item_ok(s, item, "build", build))
+		return KB_ERR;
 	if ((uint64_t)item >= z->n) {
 		size_t n = z->n ? z->n : 1024;
 
@@ -522,6 +845,22 @@ static void sizes_set(struct kb_sizes *z, int64_t item, uint64_t size)
 		z->n = n;
 	}
 	z->v[item] = size;
+	return 0;
+}
+
+int kb_sizes_bounded(struct kb_store *s, const struct kb_sizes *z, int64_t build)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < z->n; i++) {
+		if (z->v[i] > (uint64_t)INT64_MAX - sum)
+			return kb_error_set("%s: build %lld: its stored sizes add up beyond 2^63 "
+					    "bytes",
+					    s->path, (long long)build);
+		sum += z->v[i];
+	}
+	return 0;
 }
 
 void kb_sizes_release(struct kb_sizes *z)
@@ -533,9 +872,9 @@ void kb_sizes_release(struct kb_sizes *z)
 int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 {
 	sqlite3_stmt *up = NULL, *snap = NULL, *delta = NULL;
-	int64_t *chain = NULL, b = build_id, snapshot = 0;
+	int64_t *chain = NULL, b = build_id, snapshot = 0, rows = -1;
 	size_t n = 0, alloc = 0;
-	int rc = KB_ERR;
+	int rc = KB_ERR, step;
 
 	memset(out, 0, sizeof(*out));
 	if (kb_store_prepare(s, &up,
@@ -546,8 +885,11 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 		goto out;
 	/* up the parent links to the nearest snapshot */
 	for (;;) {
-		int step;
+		char row[32];
 
+		snprintf(row, sizeof(row), "build %lld", (long long)build_id);
+		if (kb_store_walk_guard(s, KB_LINKS_BUILDS, n, &rows, row))
+			goto out;
 		ALLOC_GROW(chain, n + 1, alloc);
 		chain[n++] = b;
 		sqlite3_bind_int64(up, 1, b);
@@ -566,26 +908,31 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 		sqlite3_reset(up);
 		if (snapshot)
 			break;
-		if (!b || n > 100000) {
+		if (!b) {
 			kb_error_set("%s: build %lld: no snapshot up its parent links", s->path,
 				     (long long)build_id);
 			goto out;
 		}
 	}
 	sqlite3_bind_int64(snap, 1, chain[n - 1]);
-	while (sqlite3_step(snap) == SQLITE_ROW)
-		sizes_set(out, sqlite3_column_int64(snap, 0),
-			  (uint64_t)sqlite3_column_int64(snap, 1));
-	sqlite3_reset(snap);
+	while ((step = sqlite3_step(snap)) == SQLITE_ROW)
+		if (sizes_set(s, out, sqlite3_column_int64(snap, 0),
+			      (uint64_t)sqlite3_column_int64(snap, 1), chain[n - 1]))
+			goto out;
+	if (kb_store_done(s, step, "cannot read a build's snapshot"))
+		goto out;
 	/* the snapshot build's own deltas are already in it; apply its descendants' */
 	while (--n > 0) {
 		sqlite3_bind_int64(delta, 1, chain[n - 1]);
-		while (sqlite3_step(delta) == SQLITE_ROW)
-			sizes_set(out, sqlite3_column_int64(delta, 0),
-				  (uint64_t)sqlite3_column_int64(delta, 1));
+		while ((step = sqlite3_step(delta)) == SQLITE_ROW)
+			if (sizes_set(s, out, sqlite3_column_int64(delta, 0),
+				      (uint64_t)sqlite3_column_int64(delta, 1), chain[n - 1]))
+				goto out;
+		if (kb_store_done(s, step, "cannot read a build's changes"))
+			goto out;
 		sqlite3_reset(delta);
 	}
-	rc = 0;
+	rc = kb_sizes_bounded(s, out, build_id);
 out:
 	if (rc)
 		kb_sizes_release(out);
@@ -698,7 +1045,8 @@ static int find_parent_build(struct kb_store *s, const char *sha, int64_t config
 			     int *hit_stop)
 {
 	sqlite3_stmt *par = NULL, *bld = NULL;
-	char *cur = xstrdup(sha);
+	char *cur = xstrdup(sha), row[64];
+	int64_t rows = -1;
 	int rc = KB_ERR;
 
 	*found = 0;
@@ -711,10 +1059,13 @@ static int find_parent_build(struct kb_store *s, const char *sha, int64_t config
 			     "b.commit_id WHERE c.sha = ?1 AND b.config_id = ?2 AND "
 			     "b.status = 'ok'"))
 		goto out;
+	snprintf(row, sizeof(row), "commit %.40s", sha);
 	while (*distance < max) {
 		const unsigned char *p;
 		int step;
 
+		if (kb_store_walk_guard(s, KB_LINKS_COMMITS, (size_t)*distance, &rows, row))
+			goto out;
 		bind_text(par, 1, cur);
 		step = sqlite3_step(par);
 		if (step != SQLITE_ROW || sqlite3_column_type(par, 0) == SQLITE_NULL) {
@@ -804,7 +1155,7 @@ static int relink_children(struct kb_store *s, int64_t build, const char *sha, i
 		int64_t distance;
 	} *cand = NULL;
 	size_t n = 0, alloc = 0, i;
-	int rc = KB_ERR;
+	int rc = KB_ERR, step;
 
 	if (kb_store_prepare(s, &st,
 			     "SELECT b.id, c.sha, b.distance FROM builds b JOIN commits c "
@@ -818,16 +1169,25 @@ static int relink_children(struct kb_store *s, int64_t build, const char *sha, i
 		sqlite3_bind_int64(st, 3, old_parent);
 	else
 		sqlite3_bind_null(st, 3);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *csha;
+
+		if (kb_column_sha(s, st, 1, 0, sqlite3_column_int64(st, 0), &csha))
+			break;
 		ALLOC_GROW(cand, n + 1, alloc);
 		cand[n].id = sqlite3_column_int64(st, 0);
-		cand[n].sha = xstrdup((const char *)sqlite3_column_text(st, 1));
+		cand[n].sha = xstrdup(csha);
 		cand[n].distance = sqlite3_column_type(st, 2) == SQLITE_NULL ?
 					   INT64_MAX :
 					   sqlite3_column_int64(st, 2);
 		n++;
 	}
 	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		if (step != SQLITE_ROW)
+			kb_store_fail(s, "cannot read the builds to re-link");
+		goto out;
+	}
 	for (i = 0; i < n; i++) {
 		int64_t found, dist;
 		int hit = 0;
@@ -1044,7 +1404,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 			const struct kb_item *it = &rec->items->v[i];
 			uint64_t cur = (uint64_t)ids[i] < mine.n ? mine.v[ids[i]] : 0;
 
-			sizes_set(&mine, ids[i], cur + it->size);
+			if (sizes_set(s, &mine, ids[i], cur + it->size, 0))
+				goto out;
 			if (it->kind > 0)
 				bom[it->kind - 1] += it->size;
 		}
@@ -1088,9 +1449,53 @@ out:
 	return rc;
 }
 
+/* What the store keeps is what it can give back: shas of 40 lowercase hex digits, a known
+ * status, a config and an arch. The shas themselves are not echoed: they may be anything. */
+static int rec_valid(struct kb_store *s, const struct kb_build_rec *rec)
+{
+	const struct kb_store_commit *c = rec->commit;
+	size_t i;
+
+	for (i = 0; c; c = i < rec->nchain ? &rec->chain[i++] : NULL)
+		if (!kb_sha_valid(c->sha) || (c->parent && *c->parent && !kb_sha_valid(c->parent)))
+			return kb_error_set("%s: refusing a build whose commit (or a parent) has a "
+					    "sha that is not 40 lowercase hex digits",
+					    s->path);
+	if (!rec->commit || !rec->config || !rec->arch || !rec->status ||
+	    (strcmp(rec->status, "ok") && strcmp(rec->status, "failed") &&
+	     strcmp(rec->status, "skipped")))
+		return kb_error_set(
+			"%s: refusing a build of commit %.40s without a config, an arch "
+			"or a status of ok, failed or skipped",
+			s->path, rec->commit ? rec->commit->sha : "?");
+	return 0;
+}
+
+/*
+ * After every build, as much of the WAL as no reader still needs goes into the database
+ * file: a job killed later keeps its finished builds in DB alone (CI caches often keep only
+ * DB). PASSIVE: it waits for no reader and no writer; frames a reader's older snapshot still
+ * needs stay in DB-wal until the next checkpoint.
+ */
+static void checkpoint(struct kb_store *s)
+{
+	if (!s->batch)
+		sqlite3_wal_checkpoint_v2(s->db, NULL, SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+}
+
+void kb_store_batch(struct kb_store *s, int on)
+{
+	s->batch = on;
+	checkpoint(s);
+}
+
 int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *already)
 {
 	*already = 0;
+	if (s->readonly)
+		return kb_error_set("%s: opened read-only, cannot record", s->path);
+	if (rec_valid(s, rec))
+		return KB_ERR;
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return KB_ERR;
 	if (record_locked(s, rec, already) || exec(s, "COMMIT")) {
@@ -1102,6 +1507,9 @@ int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *alr
 		s->last_build = 0;
 		return KB_ERR;
 	}
+	if (!*already)
+		s->recorded++;
+	checkpoint(s);
 	return 0;
 }
 
@@ -1196,8 +1604,12 @@ int kb_store_read_brief(struct kb_store *s, sqlite3_stmt *st, struct kb_build_br
 
 	if (rc == SQLITE_ROW) {
 		const char *status = kb_column_text(st, 1, NULL);
-		const char *psha = kb_column_text(st, 5, NULL);
+		const char *psha;
 
+		if (kb_column_sha(s, st, 5, 1, sqlite3_column_int64(st, 0), &psha)) {
+			sqlite3_finalize(st);
+			return KB_ERR;
+		}
 		b->id = sqlite3_column_int64(st, 0);
 		snprintf(b->status, sizeof(b->status), "%s", status ? status : "");
 		b->total = sqlite3_column_int64(st, 2);
@@ -1236,7 +1648,7 @@ int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config
 int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)
 {
 	sqlite3_stmt *st;
-	int n = 0;
+	int n = 0, step;
 
 	*sha = NULL;
 	if (strlen(rev) < 4 || strlen(rev) > 40 || strspn(rev, "0123456789abcdef") != strlen(rev))
@@ -1245,12 +1657,27 @@ int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)
 	if (kb_store_prepare(s, &st, "SELECT sha FROM commits WHERE sha LIKE ?1 || '%' LIMIT 2"))
 		return KB_ERR;
 	bind_text(st, 1, rev);
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *full = kb_column_text(st, 0, NULL);
+
+		if (!kb_sha_valid(full)) {
+			sqlite3_finalize(st);
+			free(*sha);
+			*sha = NULL;
+			return kb_error_set("%s: %s: a commit whose sha is not 40 lowercase hex "
+					    "digits (kbloat db check names it)",
+					    s->path, rev);
+		}
 		free(*sha);
-		*sha = xstrdup((const char *)sqlite3_column_text(st, 0));
+		*sha = xstrdup(full);
 		n++;
 	}
 	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(*sha);
+		*sha = NULL;
+		return kb_store_fail(s, "cannot look a commit up");
+	}
 	if (n == 1)
 		return 0;
 	free(*sha);

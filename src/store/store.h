@@ -8,6 +8,12 @@
  *  - WAL, a busy timeout, foreign keys. kb_store_record is one IMMEDIATE transaction: a
  *    process killed at any point leaves the database as it was before that build, and two
  *    processes recording at once both land (the second waits for the first).
+ *  - After each recorded build a PASSIVE checkpoint moves the WAL into the database file (as
+ *    far as no reader's older snapshot pins it): DB alone keeps every finished build.
+ *  - Nothing read from a database is trusted (databases travel between CI jobs): item ids
+ *    index arrays only once in range, walks along parent links are bounded by the table's
+ *    rows, every step's end is checked, and no commit sha but 40 lowercase hex digits
+ *    leaves the store; a database that breaks these gives an error naming it and the row.
  *  - Each ok build's item sizes are stored as changes against its parent build (the nearest
  *    ok build of its configuration on the first-parent line), with full snapshots at chain
  *    starts and every KB_SNAPSHOT_EVERY builds; recording a build between two recorded
@@ -73,8 +79,21 @@ struct kb_build_rec {
 
 struct kb_store;
 
-/* Opens (creating with create) the database at path. Errors name the file. */
+/*
+ * Opens (creating with create) the database at path for writing, migrating its schema.
+ * Errors name the file. A database this call created is removed again by kb_store_close
+ * when nothing (no commit, no build) was ever recorded in it: a first run that fails leaves
+ * nothing behind; a database that existed before is never removed.
+ */
 int kb_store_open(struct kb_store **out, const char *path, int create);
+/*
+ * Opens the database at path read-only (SQLITE_OPEN_READONLY: a 0444 file or a read-only
+ * mount can be read), in one read transaction that every query shares: it takes no lock a
+ * writer holds, waits for no writer, writes nothing (an empty file stays empty: "not a kbloat
+ * database") and migrates nothing (an older schema is refused, saying that a command that
+ * writes upgrades it). Writing through such a store fails.
+ */
+int kb_store_open_read(struct kb_store **out, const char *path);
 void kb_store_close(struct kb_store *s);
 const char *kb_store_path(const struct kb_store *s);
 
@@ -82,7 +101,9 @@ const char *kb_store_path(const struct kb_store *s);
  * is written then). Returns 0, or KB_ERR with the reason. */
 int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *already);
 
-/* A build's full item sizes, dense by item id: sizes[item] (0: absent). */
+/* A build's full item sizes, dense by item id: sizes[item] (0: absent). What kb_store_sizes
+ * hands out adds up to below 2^63 (else it is an error): sums of some of them, and their
+ * differences between builds, fit in an int64_t. */
 struct kb_sizes {
 	uint64_t *v;
 	size_t n; /* item ids below n */

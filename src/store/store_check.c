@@ -25,28 +25,185 @@ __attribute__((format(printf, 2, 3))) static void problem(struct kb_check *c, co
 	c->problems[c->nproblems++] = strbuf_detach(&sb, NULL);
 }
 
-/* SQLite's integrity check and foreign-key check. */
-static int sqlite_checks(struct kb_store *s, struct kb_check *c)
+/* SQLite's integrity check: a problem per line it says, or the error it stopped on. */
+static void integrity(struct kb_store *s, struct kb_check *c)
 {
 	sqlite3_stmt *st;
+	int step;
 
-	if (kb_store_prepare(s, &st, "PRAGMA integrity_check"))
-		return KB_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW) {
+	if (kb_store_prepare(s, &st, "PRAGMA integrity_check")) {
+		problem(c, "%s", kb_error_last());
+		return;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *t = kb_column_text(st, 0, NULL);
 
 		if (t && strcmp(t, "ok"))
 			problem(c, "%s: %s", kb_store_path(s), t);
 	}
+	if (step != SQLITE_DONE)
+		problem(c, "%s: integrity check: %s", kb_store_path(s),
+			sqlite3_errmsg(kb_store_db(s)));
 	sqlite3_finalize(st);
-	if (kb_store_prepare(s, &st, "PRAGMA foreign_key_check"))
-		return KB_ERR;
-	while (sqlite3_step(st) == SQLITE_ROW)
-		problem(c, "%s: row %lld of %s names a missing row of %s", kb_store_path(s),
-			(long long)sqlite3_column_int64(st, 1), kb_column_text(st, 0, NULL),
-			kb_column_text(st, 2, NULL));
+}
+
+#define NOT_SHA(col) \
+	"(typeof(" col ") != 'text' OR length(" col ") != 40 OR " col " GLOB '*[^0-9a-f]*')"
+#define MISSING(col, table) \
+	"(" col " IS NOT NULL AND NOT EXISTS (SELECT 1 FROM " table " x WHERE x.id = " col "))"
+
+/*
+ * What every reader relies on, checked whatever the file's own schema declares: each rule
+ * is a query of the bad rows' ids (or rowids) and what is wrong with them.
+ */
+static const struct rule {
+	const char *sql, *what;
+} rules[] = {
+	{ "SELECT id FROM commits WHERE " NOT_SHA("sha"),
+	  "commits row %lld: its sha is not 40 lowercase hex digits" },
+	{ "SELECT id FROM commits WHERE parent_sha IS NOT NULL AND " NOT_SHA("parent_sha"),
+	  "commits row %lld: its parent_sha is not 40 lowercase hex digits" },
+	{ "SELECT id FROM commits WHERE author_name IS NULL OR author_email IS NULL OR subject "
+	  "IS NULL",
+	  "commits row %lld: a NULL author or subject" },
+	{ "SELECT id FROM configs WHERE name IS NULL OR arch IS NULL",
+	  "configs row %lld: a NULL name or arch" },
+	{ "SELECT id FROM subsystems WHERE name IS NULL", "subsystems row %lld: a NULL name" },
+	{ "SELECT id FROM paths WHERE path IS NULL", "paths row %lld: a NULL path" },
+	{ "SELECT id FROM paths p WHERE " MISSING("p.subsystem_id", "subsystems"),
+	  "row %lld of paths names a missing row of subsystems" },
+	{ "SELECT id FROM items WHERE id < 0", "items row %lld: a negative id" },
+	{ "SELECT id FROM items WHERE id >= 1024 + 2 * (SELECT count(*) FROM items)",
+	  "items row %lld: an id far beyond the number of items (kbloat numbers them 1..N)" },
+	{ "SELECT id FROM items WHERE name IS NULL", "items row %lld: a NULL name" },
+	{ "SELECT id FROM items WHERE typeof(kind) != 'integer' OR kind NOT BETWEEN 0 AND 3 OR "
+	  "typeof(class) != 'integer' OR class NOT BETWEEN 0 AND 6",
+	  "items row %lld: its kind or class is out of range" },
+	{ "SELECT id FROM items i WHERE i.path_id IS NULL OR " MISSING("i.path_id", "paths"),
+	  "row %lld of items names a missing row of paths" },
+	{ "SELECT id FROM builds WHERE status IS NULL OR status NOT IN ('ok', 'failed', "
+	  "'skipped')",
+	  "builds row %lld: its status is not ok, failed or skipped" },
+	{ "SELECT id FROM builds b WHERE b.commit_id IS NULL OR " MISSING("b.commit_id", "commits"),
+	  "row %lld of builds names a missing row of commits" },
+	{ "SELECT id FROM builds b WHERE b.config_id IS NULL OR " MISSING("b.config_id", "configs"),
+	  "row %lld of builds names a missing row of configs" },
+	{ "SELECT id FROM builds b WHERE " MISSING("b.parent_build_id", "builds"),
+	  "row %lld of builds names a missing row of builds" },
+	{ "SELECT id FROM builds b WHERE " MISSING("b.dotconfig_id", "dotconfigs"),
+	  "row %lld of builds names a missing row of dotconfigs" },
+	{ "SELECT id FROM builds b WHERE " MISSING("b.toolchain_id", "toolchains"),
+	  "row %lld of builds names a missing row of toolchains" },
+	{ "SELECT id FROM dotconfigs WHERE options IS NULL", "dotconfigs row %lld: NULL options" },
+	{ "SELECT id FROM toolchains WHERE compiler IS NULL OR linker IS NULL",
+	  "toolchains row %lld: a NULL compiler or linker" },
+	{ "SELECT DISTINCT build_id FROM item_delta d WHERE " MISSING("d.build_id", "builds"),
+	  "item_delta rows of build %lld, which is missing" },
+	{ "SELECT DISTINCT build_id FROM item_delta d WHERE d.item_id IS NULL OR " MISSING(
+		  "d.item_id", "items"),
+	  "item_delta rows of build %lld name missing items" },
+	{ "SELECT DISTINCT build_id FROM item_snapshot d WHERE " MISSING("d.build_id", "builds"),
+	  "item_snapshot rows of build %lld, which is missing" },
+	{ "SELECT DISTINCT build_id FROM item_snapshot d WHERE d.item_id IS NULL OR " MISSING(
+		  "d.item_id", "items"),
+	  "item_snapshot rows of build %lld name missing items" },
+};
+
+/* At most this many rows per rule are named; the rest are counted. */
+#define KB_CHECK_ROWS 20
+
+static void rule_check(struct kb_store *s, struct kb_check *c, const struct rule *r)
+{
+	char fmt[160];
+	sqlite3_stmt *st;
+	size_t n = 0;
+	int step;
+
+	if (kb_store_prepare(s, &st, r->sql)) {
+		problem(c, "%s", kb_error_last());
+		return;
+	}
+	snprintf(fmt, sizeof(fmt), "%%s: %s", r->what);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ < KB_CHECK_ROWS)
+			problem(c, fmt, kb_store_path(s), (long long)sqlite3_column_int64(st, 0));
+	if (n > KB_CHECK_ROWS)
+		problem(c, "%s: %zu more rows like the last", kb_store_path(s), n - KB_CHECK_ROWS);
+	if (step != SQLITE_DONE)
+		problem(c, "%s: %s", kb_store_path(s), sqlite3_errmsg(kb_store_db(s)));
 	sqlite3_finalize(st);
-	return 0;
+}
+
+/* A row and the row its link names (when it has one), sorted by row. */
+struct link {
+	int64_t row, next;
+	int has_next;
+};
+
+static int link_cmp(const void *a, const void *b)
+{
+	const struct link *x = a, *y = b;
+
+	return x->row < y->row ? -1 : x->row > y->row;
+}
+
+static size_t link_find(const struct link *v, size_t n, int64_t row)
+{
+	struct link key = { row, 0, 0 };
+	const struct link *hit = bsearch(&key, v, n, sizeof(*v), link_cmp);
+
+	return hit ? (size_t)(hit - v) : n;
+}
+
+/* Each row's walk along the links, colouring rows by the walk that reached them first: a
+ * walk that meets its own colour is a loop. One problem per loop, naming a row on it. */
+static void loops_check(struct kb_store *s, struct kb_check *c, const char *sql, const char *what)
+{
+	struct link *v = NULL;
+	size_t n = 0, alloc = 0, i, k;
+	size_t *colour;
+	sqlite3_stmt *st;
+	int step;
+
+	if (kb_store_prepare(s, &st, sql)) {
+		problem(c, "%s", kb_error_last());
+		return;
+	}
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(v, n + 1, alloc);
+		v[n].row = sqlite3_column_int64(st, 0);
+		v[n].has_next = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		v[n++].next = sqlite3_column_int64(st, 1);
+	}
+	if (step != SQLITE_DONE)
+		problem(c, "%s: %s", kb_store_path(s), sqlite3_errmsg(kb_store_db(s)));
+	sqlite3_finalize(st);
+	if (n)
+		qsort(v, n, sizeof(*v), link_cmp);
+	colour = xcalloc(n + 1, sizeof(*colour));
+	for (i = 0; i < n; i++) {
+		for (k = i; k < n && !colour[k]; k = v[k].has_next ? link_find(v, n, v[k].next) : n)
+			colour[k] = i + 1;
+		if (k < n && colour[k] == i + 1)
+			problem(c, "%s: %s row %lld: %s loops back to it", kb_store_path(s), what,
+				(long long)v[k].row,
+				!strcmp(what, "builds") ? "parent_build_id" : "parent_sha");
+	}
+	free(colour);
+	free(v);
+}
+
+/* Everything a reader relies on that the file may not hold. */
+static void lint(struct kb_store *s, struct kb_check *c)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++)
+		rule_check(s, c, &rules[i]);
+	loops_check(s, c, "SELECT id, parent_build_id FROM builds", "builds");
+	loops_check(s, c,
+		    "SELECT c.id, p.id FROM commits c LEFT JOIN commits p ON p.sha = c.parent_sha",
+		    "commits");
 }
 
 /* Do the build's stored sizes add up to its totals (sizes, then bloat-o-meter's views)? */
@@ -65,7 +222,7 @@ static void sums_check(struct kb_check *c, const char *sha, const struct kb_size
 				i);
 			continue;
 		}
-		got[items->v[i].kind] += (int64_t)z->v[i];
+		got[items->v[i].kind] = (int64_t)((uint64_t)got[items->v[i].kind] + z->v[i]);
 	}
 	for (k = 0; k < KB_ITEM_NKINDS; k++)
 		if (got[k] != want[k])
@@ -85,7 +242,8 @@ static void build_check(struct kb_store *s, struct kb_check *c, sqlite3_stmt *st
 
 	ALLOC_GROW(c->builds, c->nbuilds + 1, c->builds_alloc);
 	b = &c->builds[c->nbuilds++];
-	snprintf(b->sha, sizeof(b->sha), "%s", kb_column_text(st, 1, NULL));
+	snprintf(b->sha, sizeof(b->sha), "%s",
+		 kb_sha_valid(kb_column_text(st, 1, NULL)) ? kb_column_text(st, 1, NULL) : "?");
 	b->sizes_read = 0;
 	for (k = 0; k < KB_ITEM_NKINDS; k++)
 		want[k] = sqlite3_column_int64(st, 2 + k);
@@ -118,22 +276,34 @@ static int build_checks(struct kb_store *s, struct kb_check *c)
 			     "b.parent_build_id WHERE b.status = 'ok' ORDER BY b.id"))
 		return KB_ERR;
 	if (kb_items_load(s, &items)) {
+		/* the rows that make it so are problems of their own, said above */
+		problem(c, "%s; the builds' sums were not checked", kb_error_last());
 		sqlite3_finalize(st);
-		return KB_ERR;
+		return 0;
 	}
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
 		build_check(s, c, st, &items);
 	if (rc != SQLITE_DONE)
-		kb_store_fail(s, "cannot read builds");
+		problem(c, "%s: cannot read builds: %s", kb_store_path(s),
+			sqlite3_errmsg(kb_store_db(s)));
 	kb_items_release(&items);
 	sqlite3_finalize(st);
-	return rc == SQLITE_DONE ? 0 : KB_ERR;
+	return 0;
+}
+
+int kb_store_lint(struct kb_store *s, struct kb_check *out)
+{
+	memset(out, 0, sizeof(*out));
+	lint(s, out);
+	return 0;
 }
 
 int kb_store_check(struct kb_store *s, struct kb_check *out)
 {
 	memset(out, 0, sizeof(*out));
-	if (sqlite_checks(s, out) || build_checks(s, out)) {
+	integrity(s, out);
+	lint(s, out);
+	if (build_checks(s, out)) {
 		kb_check_release(out);
 		return KB_ERR;
 	}

@@ -1,6 +1,7 @@
 /*
  * store_check.h - a database's integrity and consistency checks (`kbloat db check`): SQLite's
- * own integrity and foreign-key checks, then kbloat's: every ok build's stored sizes (its
+ * own integrity check; what every reader relies on, whatever the file's own schema declares
+ * (kb_store_lint below); then, when all that holds, kbloat's sums: every ok build's stored sizes (its
  * snapshot plus the changes since) add up to its total, bloat-o-meter's entries to their
  * totals, and each class change equals its parent build's difference.
  */
@@ -32,6 +33,13 @@ struct kb_check {
  * 0 when the checks ran, whatever they found; KB_ERR when the database could not be read.
  */
 int kb_store_check(struct kb_store *s, struct kb_check *out);
+/*
+ * Only what every reader relies on (fast, no sums, no integrity scan): commit shas of 40
+ * lowercase hex digits, item ids that are not negative and dense, no NULL names, kinds and
+ * classes in range, no reference to a missing row, no loop in parent builds or first parents.
+ * kb_store_check runs these too; kb_store_merge refuses an input that fails them.
+ */
+int kb_store_lint(struct kb_store *s, struct kb_check *out);
 void kb_check_release(struct kb_check *c);
 
 #endif

@@ -37,7 +37,8 @@ static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 		size[i] = size[i - 1];
 		step = sqlite3_step(st);
 		if (step == SQLITE_ROW)
-			size[i] += sqlite3_column_int64(st, 0);
+			size[i] = (int64_t)((uint64_t)size[i] +
+					    (uint64_t)sqlite3_column_int64(st, 0));
 		else if (step != SQLITE_DONE)
 			rc = kb_store_fail(s, "cannot read a build's changes");
 		sqlite3_reset(st);
@@ -105,10 +106,18 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 			rc = kb_store_fail(s, "cannot read a build");
 			break;
 		}
+		rc = kb_column_sha(s, st, 0, 0, ids[i], &c->sha);
+		if (rc)
+			break;
 		c->sha = kb_column_text(st, 0, strs);
 		c->author_time = sqlite3_column_int64(st, 1);
 		c->author = kb_column_text(st, 2, strs);
 		c->subject = kb_column_text(st, 3, strs);
+		/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
+		if (!c->author)
+			c->author = "";
+		if (!c->subject)
+			c->subject = "";
 		c->distance = sqlite3_column_int64(st, 4);
 		sqlite3_reset(st);
 	}

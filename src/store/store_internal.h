@@ -27,6 +27,47 @@ const char *kb_column_text(sqlite3_stmt *st, int i, struct kb_strtab *keep);
  * itself be NULL): the NULL rule is said at each call. */
 char *kb_column_strdup(sqlite3_stmt *st, int i, const char *if_null);
 
+/* 0 when step (sqlite3_step's last code) is SQLITE_DONE: a loop of rows ended because there
+ * were no more, not because reading failed; else kb_store_fail(s, what). */
+int kb_store_done(struct kb_store *s, int step, const char *what);
+
+/*
+ * 0 when item id can index a dense array of the database's items: 0 <= id < the limit,
+ * which is the largest item id + 1, read again when id is beyond it (another writer may
+ * have added items). The items' ids must be dense, as SQLite numbers rows that are never
+ * deleted: an id below 0, or beyond twice the items plus 1024, is refused (it would make a
+ * reader allocate for items that do not exist). Else KB_ERR: "DB: <what> <row>: item id N
+ * is out of range".
+ */
+int kb_store_item_ok(struct kb_store *s, int64_t id, const char *what, int64_t row);
+
+/* 0 when z's sizes (a build's) add up to below 2^63, as measured sizes do: then any sum of
+ * some of them, and the difference of two such sums of two builds, fits in an int64_t for
+ * the reports. Else KB_ERR naming the database and build. */
+int kb_sizes_bounded(struct kb_store *s, const struct kb_sizes *z, int64_t build);
+
+/* Tables whose rows link to each other: builds (parent_build_id), commits (parent_sha). */
+enum kb_links { KB_LINKS_BUILDS, KB_LINKS_COMMITS };
+/* A walk that has followed steps links of table t: 0 while it may still be true, KB_ERR
+ * once it has followed more links than the table has rows (the links loop). *rows starts
+ * at -1 and caches the count; the error names the database, the table and row. */
+int kb_store_walk_guard(struct kb_store *s, enum kb_links t, size_t steps, int64_t *rows,
+			const char *row);
+
+/* 1 when sha is a full commit sha as the store keeps them: 40 lowercase hex digits. */
+int kb_sha_valid(const char *sha);
+/*
+ * Column i of st's row as a commit sha into *sha (SQLite's copy, as kb_column_text): 0 when
+ * it is 40 lowercase hex digits, or SQL NULL with null_ok (*sha NULL then); else KB_ERR,
+ * naming the database and the build the row is of. No other sha leaves the store.
+ */
+int kb_column_sha(struct kb_store *s, sqlite3_stmt *st, int i, int null_ok, int64_t build,
+		  const char **sha);
+
+/* With on, kb_store_record leaves its checkpoint to the end of the batch (merge records many
+ * builds at once); turning it off checkpoints. */
+void kb_store_batch(struct kb_store *s, int on);
+
 /* Steps st, whose columns are the build's id, status, total, d_total, parent_build_id and
  * the parent build's commit sha, into b, and finalizes st: 0 (a row), 1 (none) or KB_ERR. */
 int kb_store_read_brief(struct kb_store *s, sqlite3_stmt *st, struct kb_build_brief *b);

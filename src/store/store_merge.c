@@ -4,38 +4,76 @@
  */
 #include "store_merge.h"
 
+#include "store_check.h"
 #include "store_internal.h"
 #include "error.h"
 
 #include <string.h>
 
-/* Copies every commit of the database at in into out, in one transaction. */
-static int copy_commits(struct kb_store *out, const char *in)
+/* Copies every commit of in into out, in one transaction of out's: a failure to read names
+ * in, a failure to write names out. */
+static int copy_commits(struct kb_store *out, struct kb_store *in)
 {
-	sqlite3 *db = kb_store_db(out);
-	sqlite3_stmt *st;
-	int rc;
+	sqlite3_stmt *rd = NULL, *wr = NULL;
+	int rc = KB_ERR, step;
 
-	if (kb_store_prepare(out, &st, "ATTACH DATABASE ?1 AS src"))
-		return KB_ERR;
-	sqlite3_bind_text(st, 1, in, -1, SQLITE_STATIC);
-	rc = sqlite3_step(st);
-	sqlite3_finalize(st);
-	if (rc != SQLITE_DONE)
-		return kb_store_fail(out, "cannot attach the input");
-	rc = sqlite3_exec(
-		db,
-		"BEGIN IMMEDIATE; INSERT OR IGNORE INTO main.commits (sha, parent_sha, "
-		"author_name, author_email, author_time, committer_time, subject) SELECT "
-		"sha, parent_sha, author_name, author_email, author_time, committer_time, "
-		"subject FROM src.commits; COMMIT;",
-		NULL, NULL, NULL);
-	if (rc != SQLITE_OK) {
+	if (kb_store_prepare(in, &rd,
+			     "SELECT sha, parent_sha, author_name, author_email, author_time, "
+			     "committer_time, subject FROM commits") ||
+	    kb_store_prepare(out, &wr,
+			     "INSERT OR IGNORE INTO commits (sha, parent_sha, author_name, "
+			     "author_email, author_time, committer_time, subject) VALUES (?1, ?2, "
+			     "?3, ?4, ?5, ?6, ?7)"))
+		goto out;
+	if (sqlite3_exec(kb_store_db(out), "BEGIN IMMEDIATE", NULL, NULL, NULL) != SQLITE_OK) {
 		kb_store_fail(out, "cannot copy commits");
-		sqlite3_exec(db, "ROLLBACK", NULL, NULL, NULL);
+		goto out;
 	}
-	sqlite3_exec(db, "DETACH DATABASE src", NULL, NULL, NULL);
-	return rc == SQLITE_OK ? 0 : KB_ERR;
+	while ((step = sqlite3_step(rd)) == SQLITE_ROW) {
+		int k;
+
+		for (k = 0; k < 7; k++)
+			sqlite3_bind_value(wr, k + 1, sqlite3_column_value(rd, k));
+		k = sqlite3_step(wr);
+		sqlite3_reset(wr);
+		if (k != SQLITE_DONE) {
+			kb_store_fail(out, "cannot copy commits");
+			break;
+		}
+	}
+	if (step == SQLITE_ROW) /* a write failed: said */
+		goto rollback;
+	if (kb_store_done(in, step, "cannot read commits"))
+		goto rollback;
+	if (sqlite3_exec(kb_store_db(out), "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		kb_store_fail(out, "cannot copy commits");
+		goto rollback;
+	}
+	rc = 0;
+	goto out;
+rollback:
+	sqlite3_exec(kb_store_db(out), "ROLLBACK", NULL, NULL, NULL);
+out:
+	sqlite3_finalize(rd);
+	sqlite3_finalize(wr);
+	return rc;
+}
+
+/* An input is merged only when db check would find nothing that makes its rows unsafe to
+ * read or to record again: its shas, ids, names, links and loops. */
+static int input_sound(struct kb_store *in)
+{
+	struct kb_check c;
+	int rc = 0;
+
+	if (kb_store_lint(in, &c))
+		return KB_ERR;
+	if (c.nproblems)
+		rc = kb_error_set("%s%s; not merged (kbloat db check --db %s lists every problem)",
+				  c.problems[0], c.nproblems > 1 ? ", and more" : "",
+				  kb_store_path(in));
+	kb_check_release(&c);
+	return rc;
 }
 
 static const char builds_sql[] =
@@ -132,9 +170,10 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 	int rc = KB_ERR, step;
 
 	*added = *had = 0;
-	if (kb_store_open(&in, in_path, 0) || copy_commits(out, in_path) ||
+	if (kb_store_open_read(&in, in_path) || input_sound(in) || copy_commits(out, in) ||
 	    kb_items_load(in, &items) || kb_store_prepare(in, &st, builds_sql))
 		goto out;
+	kb_store_batch(out, 1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int already = 0;
 
@@ -142,12 +181,11 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 			goto out;
 		++*(already ? had : added);
 	}
-	if (step != SQLITE_DONE) {
-		kb_store_fail(in, "cannot read builds");
+	if (kb_store_done(in, step, "cannot read builds"))
 		goto out;
-	}
 	rc = 0;
 out:
+	kb_store_batch(out, 0);
 	sqlite3_finalize(st);
 	kb_items_release(&items);
 	kb_store_close(in);

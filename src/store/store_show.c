@@ -8,6 +8,14 @@
 
 #include <string.h>
 
+/* Text the header promises is never NULL: "" for SQL NULL (a database db check rejects). */
+static const char *text_or_empty(sqlite3_stmt *st, int i, struct kb_strtab *strs)
+{
+	const char *t = kb_column_text(st, i, strs);
+
+	return t ? t : "";
+}
+
 int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head *h,
 			struct kb_strtab *strs)
 {
@@ -27,17 +35,23 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, build);
 	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW && (kb_column_sha(s, st, 2, 0, build, &h->sha) ||
+				 kb_column_sha(s, st, 6, 1, build, &h->sha))) {
+		sqlite3_finalize(st);
+		memset(h, 0, sizeof(*h));
+		return KB_ERR;
+	}
 	if (rc == SQLITE_ROW) {
 		h->parent = sqlite3_column_int64(st, 0);
 		h->distance = sqlite3_column_int64(st, 1);
 		h->sha = kb_column_text(st, 2, strs);
-		h->author = kb_column_text(st, 3, strs);
-		h->subject = kb_column_text(st, 4, strs);
+		h->author = text_or_empty(st, 3, strs);
+		h->subject = text_or_empty(st, 4, strs);
 		h->author_time = sqlite3_column_int64(st, 5);
 		h->parent_sha = kb_column_text(st, 6, strs);
 		h->options = kb_column_text(st, 7, strs);
 		h->parent_options = kb_column_text(st, 8, strs);
-		h->status = kb_column_text(st, 9, strs);
+		h->status = text_or_empty(st, 9, strs);
 		h->log = kb_column_text(st, 10, strs);
 	}
 	sqlite3_finalize(st);

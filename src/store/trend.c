@@ -21,18 +21,21 @@ void kb_line_builds_free(struct kb_line_build *v, size_t n)
 	free(v);
 }
 
-static void read_line_build(sqlite3_stmt *st, struct kb_line_build *b)
+static int read_line_build(struct kb_store *s, sqlite3_stmt *st, struct kb_line_build *b)
 {
-	const char *sha = kb_column_text(st, 0, NULL);
+	const char *sha;
 	int c;
 
-	snprintf(b->sha, sizeof(b->sha), "%s", sha ? sha : "");
+	if (kb_column_sha(s, st, 0, 0, b->id, &sha))
+		return KB_ERR;
+	snprintf(b->sha, sizeof(b->sha), "%s", sha);
 	b->author = kb_column_strdup(st, 1, "");
 	b->total = sqlite3_column_int64(st, 2);
 	b->delta = sqlite3_column_int64(st, 3);
 	b->has_parent = sqlite3_column_int(st, 4);
 	for (c = 0; c < KB_CLS_NR; c++)
 		b->cls[c] = sqlite3_column_int64(st, 5 + c);
+	return 0;
 }
 
 int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_build **out,
@@ -62,7 +65,10 @@ int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_b
 			goto out;
 		}
 		v[i].id = ids[i];
-		read_line_build(st, &v[i]);
+		if (read_line_build(s, st, &v[i])) {
+			i++;
+			goto out;
+		}
 		sqlite3_reset(st);
 	}
 	*out = v;
@@ -110,16 +116,17 @@ void kb_sizes_walk_free(struct kb_sizes_walk *w)
 }
 
 /* Sets z[item] = size for each item build changed; z grows (zeroed) as the ids need. */
-static void apply_delta(struct kb_sizes_walk *w, int64_t build)
+static int apply_delta(struct kb_sizes_walk *w, int64_t build)
 {
 	struct kb_sizes *z = &w->z;
+	int step;
 
 	sqlite3_bind_int64(w->delta, 1, build);
-	while (sqlite3_step(w->delta) == SQLITE_ROW) {
+	while ((step = sqlite3_step(w->delta)) == SQLITE_ROW) {
 		int64_t item = sqlite3_column_int64(w->delta, 0);
 
-		if (item < 0)
-			continue;
+		if (kb_store_item_ok(w->s, item, "build", build))
+			break;
 		if ((size_t)item >= z->n) {
 			z->v = xrealloc(z->v, ((size_t)item + 1) * sizeof(*z->v));
 			memset(z->v + z->n, 0, ((size_t)item + 1 - z->n) * sizeof(*z->v));
@@ -127,20 +134,30 @@ static void apply_delta(struct kb_sizes_walk *w, int64_t build)
 		}
 		z->v[item] = (uint64_t)sqlite3_column_int64(w->delta, 1);
 	}
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		kb_store_fail(w->s, "cannot read a build's changes");
 	sqlite3_reset(w->delta);
+	return step == SQLITE_DONE ? 0 : KB_ERR;
 }
 
 int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_sizes **z)
 {
 	int64_t parent = 0;
+	int step;
 
 	*z = NULL;
 	sqlite3_bind_int64(w->parent, 1, build);
-	if (sqlite3_step(w->parent) == SQLITE_ROW)
+	step = sqlite3_step(w->parent);
+	if (step == SQLITE_ROW)
 		parent = sqlite3_column_int64(w->parent, 0);
 	sqlite3_reset(w->parent);
+	if (step != SQLITE_ROW && step != SQLITE_DONE)
+		return kb_store_fail(w->s, "cannot read a build");
 	if (w->build && parent == w->build) {
-		apply_delta(w, build);
+		if (apply_delta(w, build) || kb_sizes_bounded(w->s, &w->z, build)) {
+			w->build = 0;
+			return KB_ERR;
+		}
 	} else {
 		kb_sizes_release(&w->z);
 		w->build = 0;

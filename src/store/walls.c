@@ -45,6 +45,7 @@ int kb_store_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, siz
 	};
 	struct kb_wall_row *v = NULL;
 	size_t nv = 0, alloc = 0;
+	const char *sha;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -62,14 +63,20 @@ int kb_store_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, siz
 		r->build = sqlite3_column_int64(st, 0);
 		r->delta = sqlite3_column_int64(st, 1);
 		r->author_time = sqlite3_column_int64(st, 2);
-		r->sha = kb_column_strdup(st, 3, "");
+		r->sha = NULL;
+		r->author = r->subject = NULL;
+		if (kb_column_sha(s, st, 3, 0, r->build, &sha))
+			break;
+		r->sha = xstrdup(sha);
 		r->author = kb_column_strdup(st, 4, "");
 		r->subject = kb_column_strdup(st, 5, "");
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		kb_store_fail(s, "cannot read the builds of a wall");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		kb_wall_rows_free(v, nv);
-		return kb_store_fail(s, "cannot read the builds of a wall");
+		return KB_ERR;
 	}
 	*out = v;
 	*n = nv;
@@ -87,20 +94,26 @@ int kb_store_newest_shas(struct kb_store *s, int64_t config_id, size_t limit, ch
 	*out = NULL;
 	*n = 0;
 	if (kb_store_prepare(s, &st,
-			     "SELECT c.sha FROM builds b JOIN commits c ON c.id = b.commit_id "
+			     "SELECT c.sha, b.id FROM builds b JOIN commits c ON c.id = b.commit_id "
 			     "WHERE b.config_id = ?1 ORDER BY c.committer_time DESC, b.id DESC "
 			     "LIMIT ?2"))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, config_id);
 	sqlite3_bind_int64(st, 2, sql_limit(limit));
 	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *sha;
+
+		if (kb_column_sha(s, st, 0, 0, sqlite3_column_int64(st, 1), &sha))
+			break;
 		ALLOC_GROW(v, nv + 1, alloc);
-		v[nv++] = kb_column_strdup(st, 0, "");
+		v[nv++] = xstrdup(sha);
 	}
+	if (rc != SQLITE_DONE && rc != SQLITE_ROW)
+		kb_store_fail(s, "cannot read the newest builds");
 	sqlite3_finalize(st);
 	if (rc != SQLITE_DONE) {
 		kb_store_names_free(v, nv);
-		return kb_store_fail(s, "cannot read the newest builds");
+		return KB_ERR;
 	}
 	*out = v;
 	*n = nv;
