@@ -52,7 +52,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	n = c.nproblems;
 	kb_check_release(&c);
 	if (json)
-		kb_json_print(json_pack("{s:s,s:b,s:i}", "db", db, "ok", !n, "problems", (int)n));
+		kb_json_print(json_pack("{s:o,s:b,s:i}", "db", kb_json_str(db), "ok", !n,
+					"problems", (int)n));
 	else if (n)
 		fprintf(stderr, "kbloat: %s: %zu problem%s\n", db, n, n == 1 ? "" : "s");
 	else

@@ -90,14 +90,16 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 			break;
 		}
 		if (json)
-			json_array_append_new(arr, json_pack("{s:s,s:I,s:I}", "input", argv[i],
-							     "added", (json_int_t)added, "already",
+			json_array_append_new(arr, json_pack("{s:o,s:I,s:I}", "input",
+							     kb_json_str(argv[i]), "added",
+							     (json_int_t)added, "already",
 							     (json_int_t)had));
 		else
 			printf("%s: %zu builds added, %zu already there\n", argv[i], added, had);
 	}
 	if (json && rc == KB_EXIT_OK)
-		rc = kb_json_print(json_pack("{s:s,s:o}", "output", argv[0], "inputs", arr));
+		rc = kb_json_print(
+			json_pack("{s:o,s:o}", "output", kb_json_str(argv[0]), "inputs", arr));
 	else
 		json_decref(arr);
 	kb_store_close(out);
