@@ -251,13 +251,3 @@ char **kb_file_names(const char *const *names, size_t n)
 	strbuf_release(&sb);
 	return v;
 }
-
-int kb_is_sha(const char *s)
-{
-	size_t i;
-
-	for (i = 0; s && i < 40; i++)
-		if (!isxdigit((unsigned char)s[i]) || isupper((unsigned char)s[i]))
-			return 0;
-	return s && !s[40];
-}

@@ -74,7 +74,5 @@ void kb_file_name(struct strbuf *sb, const char *name);
  * repeat): a new array of n new strings (kb_store_names_free or free each and it). */
 char **kb_file_names(const char *const *names, size_t n);
 
-/* Whether s is a full commit sha as kbloat stores them: 40 lowercase hex digits. */
-int kb_is_sha(const char *s);
 
 #endif

@@ -9,6 +9,7 @@
 #include "show.h"
 #include "subsystems.h"
 #include "error.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "xalloc.h"
 

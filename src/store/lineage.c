@@ -6,6 +6,7 @@
 
 #include "store_internal.h"
 #include "error.h"
+#include "sha.h"
 #include "xalloc.h"
 
 #include <stdio.h>
@@ -22,7 +23,7 @@ static int read_commit(struct kb_store *s, sqlite3_stmt *st, const char *sha,
 	sqlite3_bind_text(st, 1, sha, -1, SQLITE_TRANSIENT);
 	rc = sqlite3_step(st);
 	if (rc == SQLITE_ROW && sqlite3_column_type(st, 1) != SQLITE_NULL &&
-	    !kb_sha_valid(kb_column_text(st, 1, NULL))) {
+	    !kb_is_sha(kb_column_text(st, 1, NULL))) {
 		sqlite3_reset(st);
 		return kb_error_set("%s: commits row %lld: a parent_sha that is not 40 lowercase "
 				    "hex digits",

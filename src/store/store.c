@@ -6,6 +6,7 @@
 #include "store_internal.h"
 
 #include "error.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -225,23 +226,13 @@ int kb_store_done(struct kb_store *s, int step, const char *what)
 	return step == SQLITE_DONE ? 0 : kb_store_fail(s, what);
 }
 
-int kb_sha_valid(const char *sha)
-{
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!sha || !strchr("0123456789abcdef", sha[i]) || !sha[i])
-			return 0;
-	return !sha[40];
-}
-
 int kb_column_sha(struct kb_store *s, sqlite3_stmt *st, int i, int null_ok, int64_t build,
 		  const char **sha)
 {
 	*sha = kb_column_text(st, i, NULL);
 	if (!*sha && null_ok)
 		return 0;
-	if (*sha && kb_sha_valid(*sha) && sqlite3_column_type(st, i) == SQLITE_TEXT)
+	if (*sha && kb_is_sha(*sha) && sqlite3_column_type(st, i) == SQLITE_TEXT)
 		return 0;
 	*sha = NULL;
 	return kb_error_set("%s: build %lld: a commit sha that is not 40 lowercase hex digits "
@@ -1457,7 +1448,7 @@ static int rec_valid(struct kb_store *s, const struct kb_build_rec *rec)
 	size_t i;
 
 	for (i = 0; c; c = i < rec->nchain ? &rec->chain[i++] : NULL)
-		if (!kb_sha_valid(c->sha) || (c->parent && *c->parent && !kb_sha_valid(c->parent)))
+		if (!kb_is_sha(c->sha) || (c->parent && *c->parent && !kb_is_sha(c->parent)))
 			return kb_error_set("%s: refusing a build whose commit (or a parent) has a "
 					    "sha that is not 40 lowercase hex digits",
 					    s->path);
@@ -1660,7 +1651,7 @@ int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha)
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		const char *full = kb_column_text(st, 0, NULL);
 
-		if (!kb_sha_valid(full)) {
+		if (!kb_is_sha(full)) {
 			sqlite3_finalize(st);
 			free(*sha);
 			*sha = NULL;

@@ -5,6 +5,7 @@
 
 #include "store_internal.h"
 #include "error.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -243,7 +244,7 @@ static void build_check(struct kb_store *s, struct kb_check *c, sqlite3_stmt *st
 	ALLOC_GROW(c->builds, c->nbuilds + 1, c->builds_alloc);
 	b = &c->builds[c->nbuilds++];
 	snprintf(b->sha, sizeof(b->sha), "%s",
-		 kb_sha_valid(kb_column_text(st, 1, NULL)) ? kb_column_text(st, 1, NULL) : "?");
+		 kb_is_sha(kb_column_text(st, 1, NULL)) ? kb_column_text(st, 1, NULL) : "?");
 	b->sizes_read = 0;
 	for (k = 0; k < KB_ITEM_NKINDS; k++)
 		want[k] = sqlite3_column_int64(st, 2 + k);

@@ -54,8 +54,6 @@ enum kb_links { KB_LINKS_BUILDS, KB_LINKS_COMMITS };
 int kb_store_walk_guard(struct kb_store *s, enum kb_links t, size_t steps, int64_t *rows,
 			const char *row);
 
-/* 1 when sha is a full commit sha as the store keeps them: 40 lowercase hex digits. */
-int kb_sha_valid(const char *sha);
 /*
  * Column i of st's row as a commit sha into *sha (SQLite's copy, as kb_column_text): 0 when
  * it is 40 lowercase hex digits, or SQL NULL with null_ok (*sha NULL then); else KB_ERR,

@@ -15,6 +15,7 @@
 #include "history.h"
 #include "json.h"
 #include "plot.h"
+#include "sha.h"
 #include "site.h"
 
 #include <stdint.h>
