@@ -46,10 +46,9 @@ static void print_classes(struct kb_image **imgs, int n)
 
 static json_t *image_json(const struct kb_image *img)
 {
-	json_t *o = json_object(), *bk = json_object(), *cls = json_object();
+	json_t *o = json_object(), *bk = json_object();
 	json_t *secs = json_array();
 	size_t i;
-	int c;
 
 	json_object_set_new(o, "file", kb_json_str(img->path));
 	json_object_set_new(bk, "text", kb_json_u64(img->berkeley[KB_BK_TEXT]));
@@ -57,9 +56,7 @@ static json_t *image_json(const struct kb_image *img)
 	json_object_set_new(bk, "bss", kb_json_u64(img->berkeley[KB_BK_BSS]));
 	json_object_set_new(bk, "dec", kb_json_u64(img->total));
 	json_object_set_new(o, "berkeley", bk);
-	for (c = 0; c < KB_CLS_NR; c++)
-		json_object_set_new(cls, kb_class_name(c), kb_json_u64(img->cls_size[c]));
-	json_object_set_new(o, "classes", cls);
+	json_object_set_new(o, "classes", kb_json_classes(img->cls_size));
 	json_object_set_new(o, "total", kb_json_u64(img->total));
 	for (i = 1; i < img->nsecs; i++) {
 		const struct kb_section *s = &img->secs[i];

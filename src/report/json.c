@@ -4,6 +4,7 @@
 #include "json.h"
 
 #include "escape.h"
+#include "image.h"
 
 #include <stdio.h>
 
@@ -12,6 +13,16 @@
 json_t *kb_json_u64(uint64_t v)
 {
 	return json_integer((json_int_t)v);
+}
+
+json_t *kb_json_classes(const uint64_t *cls)
+{
+	json_t *o = json_object();
+	int c;
+
+	for (c = 0; c < KB_CLS_NR; c++)
+		json_object_set_new(o, kb_class_name(c), kb_json_u64(cls[c]));
+	return o;
 }
 
 json_t *kb_json_addr(uint64_t v)

@@ -25,6 +25,8 @@
 
 /* A JSON integer from a byte count (jansson's json_int_t is long long). */
 json_t *kb_json_u64(uint64_t v);
+/* A size per class (image.h's KB_CLS_NR of them) as {"text": N, ...}, by kb_class_name. */
+json_t *kb_json_classes(const uint64_t *cls);
 /* An address as a JSON string "0xffffffff81000000" (JSON numbers cannot hold them all). */
 json_t *kb_json_addr(uint64_t v);
 /* The JSON string of the bytes s, escaped as above (NULL: JSON null). Never NULL. */

@@ -72,16 +72,6 @@ static const char *elf_type_name(unsigned char t)
 	}
 }
 
-static json_t *classes_json(const uint64_t *cls)
-{
-	json_t *o = json_object();
-	int c;
-
-	for (c = 0; c < KB_CLS_NR; c++)
-		json_object_set_new(o, kb_class_name(c), kb_json_u64(cls[c]));
-	return o;
-}
-
 static json_t *attribution_json(const struct kb_analysis *a)
 {
 	json_t *o = json_object(), *p = json_object();
@@ -215,7 +205,7 @@ static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_op
 		json_array_append_new(rows, row_json(v[i]));
 	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(bd->total));
-	json_object_set_new(root, "classes", classes_json(bd->cls_bytes));
+	json_object_set_new(root, "classes", kb_json_classes(bd->cls_bytes));
 	json_object_set_new(root, "by", json_null());
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
@@ -300,19 +290,19 @@ static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_
 			json_object_set_new(j, "file",
 					    g->file ? kb_json_str(g->file) : json_null());
 		json_object_set_new(j, "bytes", kb_json_u64(g->bytes));
-		json_object_set_new(j, "classes", classes_json(g->cls));
+		json_object_set_new(j, "classes", kb_json_classes(g->cls));
 		json_object_set_new(j, "rows", kb_json_u64(g->rows));
 		json_array_append_new(rows, j);
 	}
 	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
-	json_object_set_new(root, "classes", classes_json(a->bd->cls_bytes));
+	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
 	json_object_set_new(root, "by", kb_json_str(kb_by_name(o->by)));
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
 			    json_pack("{s:I,s:I,s:o}", "groups", (json_int_t)(gs.n - shown),
 				      "bytes", (json_int_t)rest[KB_CLS_NR], "classes",
-				      classes_json(rest)));
+				      kb_json_classes(rest)));
 	json_object_set_new(root, "attribution", attribution_json(a));
 	kb_groups_release(&gs);
 	return root;

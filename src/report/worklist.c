@@ -428,16 +428,6 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 
 /* --- JSON ------------------------------------------------------------------------------ */
 
-static json_t *classes_json(const uint64_t *cls)
-{
-	json_t *o = json_object();
-	int c;
-
-	for (c = 0; c < KB_CLS_NR; c++)
-		json_object_set_new(o, kb_class_name(c), kb_json_u64(cls[c]));
-	return o;
-}
-
 /* "FILE:LINE", FILE's bytes kept as kb_json_str keeps them */
 static json_t *file_line_json(const char *file, unsigned line)
 {
@@ -514,14 +504,14 @@ static json_t *list_json(const struct kb_modular *m, obj_filter f, enum kb_workl
 
 		json_object_set_new(j, "key", kb_json_str(r->key));
 		json_object_set_new(j, "bytes", kb_json_u64(r->bytes));
-		json_object_set_new(j, "classes", classes_json(r->cls));
+		json_object_set_new(j, "classes", kb_json_classes(r->cls));
 		json_object_set_new(j, "objects", json_integer((json_int_t)r->nobjs));
 		if (!r->opt && !by_object)
 			json_object_set_new(j, "options", names_json(r->opts, r->nopts));
 		json_array_append_new(rows, j);
 	}
 	json_object_set_new(o, "bytes", kb_json_u64(l.bytes));
-	json_object_set_new(o, "classes", classes_json(l.cls));
+	json_object_set_new(o, "classes", kb_json_classes(l.cls));
 	json_object_set_new(o, "objects", json_integer((json_int_t)l.nobjs));
 	json_object_set_new(o, "rows", rows);
 	mlist_release(&l);
@@ -548,7 +538,7 @@ static json_t *objects_json(const struct kb_modular *m)
 		json_object_set_new(j_o, "source", kb_json_str(o->source));
 		json_object_set_new(j_o, "subsystem", kb_json_str(o->subsystem));
 		json_object_set_new(j_o, "bytes", kb_json_u64(o->bytes));
-		json_object_set_new(j_o, "classes", classes_json(o->cls));
+		json_object_set_new(j_o, "classes", kb_json_classes(o->cls));
 		json_object_set_new(j_o, "category", kb_json_str(kb_mod_cat_name(o->cat)));
 		json_object_set_new(j_o, "owner",
 				    o->owner >= 0 ? kb_json_str(m->opts[o->owner].name) :
@@ -593,11 +583,11 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 	json_object_set_new(j, "modules_enabled", json_boolean(m->modules_on));
 	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));
 	json_object_set_new(j, "total", kb_json_u64(m->total));
-	json_object_set_new(j, "classes", classes_json(m->total_cls));
+	json_object_set_new(j, "classes", kb_json_classes(m->total_cls));
 	for (c = 0; c < KB_MOD_NCAT; c++)
-		json_object_set_new(att, kb_mod_cat_name(c), classes_json(m->cat_cls[c]));
-	json_object_set_new(att, "fill", classes_json(m->fill));
-	json_object_set_new(att, "linker", classes_json(m->linker));
+		json_object_set_new(att, kb_mod_cat_name(c), kb_json_classes(m->cat_cls[c]));
+	json_object_set_new(att, "fill", kb_json_classes(m->fill));
+	json_object_set_new(att, "linker", kb_json_classes(m->linker));
 	json_object_set_new(j, "attribution", att);
 	json_object_set_new(
 		j, "modules_builtin",
@@ -616,8 +606,8 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 	json_object_set_new(sums, "now", kb_json_u64(m->total));
 	json_object_set_new(sums, "tristate_as_modules", kb_json_u64(m->total - s1));
 	json_object_set_new(sums, "tristate_and_bool_as_modules", kb_json_u64(m->total - s1 - s2));
-	json_object_set_new(sums, "tristate_savings", classes_json(m->save1));
-	json_object_set_new(sums, "bool_savings", classes_json(m->save2));
+	json_object_set_new(sums, "tristate_savings", kb_json_classes(m->save1));
+	json_object_set_new(sums, "bool_savings", kb_json_classes(m->save2));
 	json_object_set_new(j, "sums", sums);
 	json_object_set_new(j, "objects", objects_json(m));
 	return j;
