@@ -4,13 +4,12 @@
 #include "size.h"
 
 #include <ctype.h>
-#include <errno.h>
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
-int kb_parse_size(const char *s, uint64_t *out)
+/* The multiplier a unit suffix stands for, as a shift; -1 if it is not one. */
+static int unit_shift(const char *suffix)
 {
 	static const struct {
 		const char *suffix;
@@ -19,33 +18,46 @@ int kb_parse_size(const char *s, uint64_t *out)
 		{ "", 0 },    { "b", 0 },    { "k", 10 }, { "kb", 10 }, { "kib", 10 }, { "m", 20 },
 		{ "mb", 20 }, { "mib", 20 }, { "g", 30 }, { "gb", 30 }, { "gib", 30 },
 	};
-	char *end;
-	double v;
 	size_t i;
 
-	size_t digits = 0, dots = 0;
-	const char *p;
-
-	/* plain decimal only: strtod would also take "0x10", "1e3" and "inf" */
-	for (p = s; p && (isdigit((unsigned char)*p) || *p == '.'); p++) {
-		digits += *p != '.';
-		dots += *p == '.';
-	}
-	if (!s || !digits || dots > 1)
-		return -1;
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end != p || !isfinite(v) || v < 0)
-		return -1;
-	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++) {
-		if (strcasecmp(end, units[i].suffix))
-			continue;
-		v *= (double)(1ULL << units[i].shift);
-		if (v >= 18446744073709551615.0)
-			return -1;
-		/* 1.5K is 1536; a fraction of a byte rounds to the nearest */
-		*out = (uint64_t)(v + 0.5);
-		return 0;
-	}
+	for (i = 0; i < sizeof(units) / sizeof(units[0]); i++)
+		if (!strcasecmp(suffix, units[i].suffix))
+			return units[i].shift;
 	return -1;
+}
+
+int kb_parse_size(const char *s, uint64_t *out)
+{
+	uint64_t whole = 0, frac = 0, scale = 1;
+	const char *p = s;
+	int shift, digits = 0, big = 0;
+
+	/* plain decimal only, read exactly (a double would round above 2^53) */
+	for (; p && isdigit((unsigned char)*p); p++, digits++) {
+		uint64_t d = (uint64_t)(*p - '0');
+
+		if (whole > (KB_SIZE_MAX - d) / 10)
+			big = 1;
+		else
+			whole = whole * 10 + d;
+	}
+	if (p && *p == '.') {
+		/* a fraction: 1.5K is 1536; nine digits are more than a byte of a G needs */
+		for (p++; isdigit((unsigned char)*p); p++, digits++)
+			if (scale < 1000000000) {
+				frac = frac * 10 + (uint64_t)(*p - '0');
+				scale *= 10;
+			}
+	}
+	if (!s || !digits || (shift = unit_shift(p)) < 0)
+		return -1;
+	if (big || whole > KB_SIZE_MAX >> shift)
+		return -2;
+	whole <<= shift;
+	/* the fraction of a unit, rounded to the nearest byte */
+	frac = ((frac << shift) + scale / 2) / scale;
+	if (frac > KB_SIZE_MAX - whole)
+		return -2;
+	*out = whole + frac;
+	return 0;
 }

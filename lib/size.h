@@ -7,7 +7,11 @@
 
 #include <stdint.h>
 
-/* Parses s into *out; returns 0, or -1 if s is not a size (negative, junk, overflow). */
+/* The largest size: sizes are summed and subtracted as int64_t (deltas, headroom). */
+#define KB_SIZE_MAX ((uint64_t)INT64_MAX)
+
+/* Parses s into *out exactly; returns 0, -1 if s is not a size (negative, junk) or -2 if it
+ * is one above KB_SIZE_MAX. */
 int kb_parse_size(const char *s, uint64_t *out);
 
 #endif

@@ -160,7 +160,14 @@ static int take(const struct kb_option *o, const char *arg, const char *spelt)
 	case KB_OT_SIZE: {
 		uint64_t v;
 
-		if (kb_parse_size(arg, &v) || v > INT64_MAX) {
+		int rc = kb_parse_size(arg, &v);
+
+		if (rc == -2) {
+			kb_errorf("%s %s: too large (at most %llu bytes)", spelt, arg,
+				  (unsigned long long)KB_SIZE_MAX);
+			return -1;
+		}
+		if (rc) {
 			kb_errorf("%s %s: not a size (40960, 40K, 40KB, 40KiB, 1.5M)", spelt, arg);
 			return -1;
 		}

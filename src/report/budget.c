@@ -22,16 +22,17 @@
  */
 static int size_of(json_t *v, const char *path, const char *where, uint64_t *out)
 {
+	int rc = json_is_string(v) ? kb_parse_size(json_string_value(v), out) : -1;
+
 	if (json_is_integer(v) && json_integer_value(v) >= 0) {
 		*out = (uint64_t)json_integer_value(v);
 		return 0;
 	}
-	if (json_is_string(v) && !kb_parse_size(json_string_value(v), out)) {
-		if (*out <= INT64_MAX)
-			return 0;
-		return kb_error_set("%s: %s: too large (at most %lld bytes)", path, where,
-				    (long long)INT64_MAX);
-	}
+	if (!rc)
+		return 0;
+	if (rc == -2)
+		return kb_error_set("%s: %s: too large (at most %llu bytes)", path, where,
+				    (unsigned long long)KB_SIZE_MAX);
 	return kb_error_set("%s: %s: not a size (a byte count, or \"16K\", \"1.5M\")", path, where);
 }
 

@@ -56,10 +56,19 @@ expect_error "huge-bss: corrupt section header: section .bss .*past 2\^63" "$KBL
 	"$SCRATCH/huge-bss"
 
 # budget limits: at most 2^63-1 bytes; a class sum has no empty term
-for max in 18446744073709551615 9223372036854775808 8388608T 8192P; do
+for max in 18446744073709551615 9223372036854775808 8589934592G 8796093022208M; do
 	printf '{"targets": [{"name": "t", "max_total": "%s"}]}\n' "$max" >"$budget"
-	expect_error "max_total: (too large|not a size)" "$KBLOAT" budget check "$budget" "$good"
+	expect_error "max_total: too large \(at most 9223372036854775807 bytes\)" "$KBLOAT" \
+		budget check "$budget" "$good"
 done
+# exact up to the bound: no rounding through a double (2^53+1, 2^63-1 as strings)
+for max in 9007199254740993 9223372036854775807; do
+	printf '{"targets": [{"name": "t", "max_total": "%s"}]}\n' "$max" >"$budget"
+	check "a limit of \"$max\" reads back as $max" bash -c \
+		"'$KBLOAT' budget check '$budget' '$good' | grep -q ' $max '"
+done
+expect_error "--threshold 9223372036854775808: too large" "$KBLOAT" ci --db "$SCRATCH/none.db" \
+	--baseline HEAD --threshold 9223372036854775808
 for sum in "text++rodata" "+text" "text+" "+"; do
 	printf '{"targets": [{"name": "t", "max_class": {"%s": 10}}]}\n' "$sum" >"$budget"
 	expect_error "max_class\\.[+a-z]*: not a class or a sum" "$KBLOAT" budget check "$budget" "$good"

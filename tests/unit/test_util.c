@@ -84,12 +84,29 @@ static void sizes_parse_as_people_write_them(void)
 		const char *in;
 		uint64_t want;
 	} ok[] = {
-		{ "0", 0 },	     { "40960", 40960 },      { "40K", 40960 },
-		{ "40KB", 40960 },   { "40KiB", 40960 },      { "40k", 40960 },
-		{ "1.5M", 1572864 }, { "2G", 2147483648ULL }, { "1.5K", 1536 },
+		{ "0", 0 },
+		{ "40960", 40960 },
+		{ "40K", 40960 },
+		{ "40KB", 40960 },
+		{ "40KiB", 40960 },
+		{ "40k", 40960 },
+		{ "1.5M", 1572864 },
+		{ "2G", 2147483648ULL },
+		{ "1.5K", 1536 },
 		{ "12b", 12 },
+		/* exact where a double would round (2^53 + 1), and up to the bound */
+		{ "9007199254740993", 9007199254740993ULL },
+		{ "9223372036854775807", 9223372036854775807ULL },
+		{ "8589934591G", 9223372035781033984ULL },
+		{ "0.5", 1 },
+		{ "0.0001K", 0 },
+		{ "1.999999999999K", 2048 },
 	};
-	static const char *const bad[] = { "", "K", "-4K", "40Q", "40 K", "4e999", "nan", "0x10" };
+	static const char *const too_large[] = { "9223372036854775808", "8589934592G",
+						 "18446744073709551616",
+						 "99999999999999999999999" };
+	static const char *const bad[] = { "",	  "K",	  "-4K", "40Q",	  "40 K", "4e999",
+					   "nan", "0x10", ".",	 "1.2.3", "+4" };
 	uint64_t v;
 	size_t i;
 
@@ -100,6 +117,8 @@ static void sizes_parse_as_people_write_them(void)
 	}
 	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
 		CHECK(kb_parse_size(bad[i], &v) == -1);
+	for (i = 0; i < sizeof(too_large) / sizeof(too_large[0]); i++)
+		CHECK(kb_parse_size(too_large[i], &v) == -2);
 }
 
 int main(void)
