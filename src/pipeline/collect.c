@@ -329,43 +329,6 @@ int kb_collect_needed(struct kb_collector *c, const char *sha, size_t cfg, struc
 	return found || (c->retry_failed && strcmp(b->status, "ok"));
 }
 
-/*
- * Records the build of sha as failed because what it made or the tree holds cannot be
- * analyzed (kb_error_last() says why: MAINTAINERS without sections, a corrupt image, map or
- * .config): the commit's failure, so that the walk goes on and a rerun does not try again.
- */
-static int record_broken(struct kb_collector *c, const char *sha, struct kb_record_req *req,
-			 struct kb_outcome *out, struct kb_record_result *res)
-{
-	struct strbuf why = STRBUF_INIT, dotconfig = STRBUF_INIT;
-	FILE *f;
-	int rc, logged;
-
-	strbuf_addf(&why, "kbloat: the build cannot be analyzed: %s\n", kb_error_last());
-	snprintf(out->what, sizeof(out->what), "cannot be analyzed: %s", kb_error_last());
-	/* the log's tail, as stored, ends with the reason */
-	f = fopen(req->log, "a");
-	logged = f && fputs(why.buf, f) >= 0;
-	if (f && fclose(f))
-		logged = 0;
-	if (!logged) {
-		req->log = NULL;
-		req->log_text = why.buf;
-	}
-	out->status = KB_OUT_FAILED;
-	req->status = "failed";
-	req->image = req->map = req->src = req->obj = NULL;
-	kb_maint_free(req->maint);
-	req->maint = NULL;
-	if (req->dotconfig && kb_read_dotconfig(req->dotconfig, &dotconfig))
-		req->dotconfig = NULL; /* it was the broken input */
-	kb_error_clear();
-	rc = kb_record_build(c->store, c->repo, sha, req, res);
-	strbuf_release(&why);
-	strbuf_release(&dotconfig);
-	return rc;
-}
-
 int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct kb_outcome *out)
 {
 	struct kb_collect_cfg *g = &c->cfgs[cfg];
@@ -376,7 +339,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	struct kb_record_result res;
 	struct strbuf log = STRBUF_INIT, notes = STRBUF_INIT, path = STRBUF_INIT;
 	struct strbuf map = STRBUF_INIT, dotconfig = STRBUF_INIT, text = STRBUF_INIT;
-	int found, broken = 0, rc = KB_ERR;
+	int found, rc = KB_ERR;
 	FILE *f;
 
 	memset(out, 0, sizeof(*out));
@@ -438,19 +401,24 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		req.src = c->src;
 		req.obj = g->obj;
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
-		broken = !access(text.buf, R_OK) && kb_maint_open(&req.maint, c->src);
-		strbuf_reset(&text);
+		if (!access(text.buf, R_OK) && kb_maint_open(&req.maint, c->src)) {
+			strbuf_reset(&text);
+			strbuf_addstr(&text, kb_error_last()); /* the tree's fault */
+			kb_error_clear();
+			req.fault = text.buf;
+		}
 	} else {
 		req.status = "failed"; /* the log ends with the step that failed and how */
 		out->status = st.status == KB_STEP_TIMEOUT ? KB_OUT_TIMEOUT : KB_OUT_FAILED;
 	}
-	if (!broken && kb_record_build(c->store, c->repo, sha, &req, &res)) {
-		if (!res.bad_input)
-			goto out;
-		broken = 1;
-	}
-	if (broken && record_broken(c, sha, &req, out, &res))
+	req.record_faults = 1;
+	if (kb_record_build(c->store, c->repo, sha, &req, &res))
 		goto out;
+	if (res.fault[0]) {
+		out->status = KB_OUT_FAILED;
+		snprintf(out->what, sizeof(out->what), "cannot be analyzed: %.*s",
+			 (int)sizeof(out->what) - 21, res.fault);
+	}
 	memcpy(out->warning, res.warning, sizeof(out->warning));
 	found = kb_store_build_brief(c->store, sha, g->spec.name, c->kb.arch, &brief);
 	if (found) {
@@ -459,7 +427,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 				     g->spec.name, kb_store_path(c->store));
 		goto out;
 	}
-	if (st.status == KB_STEP_OK && !broken)
+	if (st.status == KB_STEP_OK && !res.fault[0])
 		fill_from_brief(out, &brief);
 	rc = 0;
 out:

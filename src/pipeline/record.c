@@ -13,6 +13,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdio.h>
 #include <time.h>
 
 void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *a)
@@ -84,6 +85,17 @@ static double since(const struct timespec *t0)
 	return (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/* The analysis input that just failed is the commit's fault (kb_error_last() says why): kept
+ * in res->fault, and the .config (when it was the one) is not stored. Returns 0. */
+static int fault(struct kb_record_result *res, struct strbuf *dotconfig)
+{
+	snprintf(res->fault, sizeof(res->fault), "%s", kb_error_last());
+	kb_error_clear();
+	if (dotconfig)
+		strbuf_reset(dotconfig);
+	return 0;
+}
+
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res)
 {
@@ -108,24 +120,32 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	if (ci.parent[0] &&
 	    kb_repo_walk_first_parents(repo, ci.parent, 100000, collect_chain, &chain) < 0)
 		goto out;
+	if (req->fault)
+		snprintf(res->fault, sizeof(res->fault), "%s", req->fault);
 	if (req->dotconfig && kb_read_dotconfig(req->dotconfig, &dotconfig)) {
-		res->bad_input = 1;
-		goto out;
+		if (!req->record_faults || fault(res, &dotconfig))
+			goto out;
 	}
 	if (req->log && kb_log_tail(req->log, 4096, &tail))
 		goto out;
 	if (req->log_text)
 		strbuf_addstr(&tail, req->log_text);
-	if (ok) {
+	if (ok && !res->fault[0]) {
 		ao.src = req->src;
 		ao.maint = req->maint;
 		ao.map = req->map;
 		ao.obj = req->obj;
 		clock_gettime(CLOCK_MONOTONIC, &t0);
-		if (kb_analysis_run(&a, req->image, &ao)) {
-			res->bad_input = 1;
+		if (kb_analysis_run(&a, req->image, &ao) &&
+		    (!req->record_faults || fault(res, NULL)))
 			goto out;
-		}
+	}
+	if (res->fault[0]) {
+		/* the log's tail, as stored, ends with the reason */
+		strbuf_addf(&tail, "kbloat: the build cannot be analyzed: %s\n", res->fault);
+		ok = 0;
+	}
+	if (ok) {
 		memcpy(res->warning, a->warning, sizeof(res->warning));
 		kb_itemset_from_analysis(&items, a);
 		rec.analysis_seconds = since(&t0);
@@ -147,7 +167,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	rec.arch = req->arch;
 	rec.base = req->base;
 	rec.fragments = req->fragments;
-	rec.status = req->status;
+	rec.status = res->fault[0] ? "failed" : req->status;
 	rec.log_tail = tail.len ? tail.buf : NULL;
 	rec.dotconfig = dotconfig.len ? dotconfig.buf : NULL;
 	rec.compiler = req->compiler;

@@ -28,22 +28,26 @@ struct kb_record_req {
 	const char *compiler, *linker;
 	double build_seconds;
 	int replace_failed; /* a failed build recorded before is replaced */
+	/* The collector's rule: an analysis input of the commit's own that cannot be read or
+	 * parsed (its image, map or .config; fault: a reason the caller found, such as the
+	 * tree's MAINTAINERS) makes the build a failed one, with the reason at the end of its
+	 * log, instead of an error: the commit's failure, recorded, and the walk goes on. */
+	int record_faults;
+	const char *fault;
 };
 
 struct kb_record_result {
 	int already; /* the build was recorded before: nothing was written */
 	uint64_t total; /* an ok build's size */
 	char warning[512]; /* the analysis's warning, "" if none */
-	/* set when the error was in what the build made (its image, map, .config, the tree's
-	 * MAINTAINERS), not kbloat's or the store's: the commit's failure to record */
-	int bad_input;
+	/* with record_faults: why the build was recorded as failed, "" if it was not */
+	char fault[512];
 };
 
 /*
  * Analyzes req's image (for an ok build) and records the build of commit sha (a full sha of
  * repo) in one transaction, with the commit's first-parent line back to a commit the store
- * knows (at most 100,000 commits). Errors name the file, commit or database; res->bad_input
- * tells an analysis input at fault (nothing is recorded then either).
+ * knows (at most 100,000 commits). Errors name the file, commit or database.
  */
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res);
