@@ -131,11 +131,6 @@ void kb_escape_xml(FILE *f, const char *s)
 	escape(f, s, XML);
 }
 
-void kb_text_add(struct strbuf *sb, const char *s)
-{
-	escape_add(sb, s, TEXT);
-}
-
 const char *kb_text(struct strbuf *sb, const char *s)
 {
 	strbuf_reset(sb);

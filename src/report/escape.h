@@ -44,8 +44,6 @@ void kb_escape_text(FILE *f, const char *s);
 /* kb_text, cut to at most max bytes between two characters (never inside one, so that a
  * column stays UTF-8: printf's precision cuts bytes). */
 const char *kb_text_cut(struct strbuf *sb, const char *s, size_t max);
-/* Appends s as kb_text escapes it. */
-void kb_text_add(struct strbuf *sb, const char *s);
 
 /*
  * s as Markdown (GitHub's) text in a table cell or a list line: as kb_text, and the ASCII
@@ -73,6 +71,5 @@ void kb_file_name(struct strbuf *sb, const char *name);
 /* The file names of names[0..n), each kb_file_name's, made distinct ("~2", "~3" ... after a
  * repeat): a new array of n new strings (kb_store_names_free or free each and it). */
 char **kb_file_names(const char *const *names, size_t n);
-
 
 #endif

@@ -215,12 +215,6 @@ static void mlist_release(struct mlist *l)
 
 /* --- text ------------------------------------------------------------------------------ */
 
-/* Names from MAINTAINERS or a tree: control characters (a tab in "HPET:\tx86") as spaces. */
-static void print_clean(FILE *f, const char *s)
-{
-	kb_escape_text(f, s);
-}
-
 static void print_why(FILE *f, const struct kb_mod_why *w)
 {
 	const char *who = w->who ? w->who : "", *det = w->detail ? w->detail : "";
@@ -228,15 +222,15 @@ static void print_why(FILE *f, const struct kb_mod_why *w)
 	switch (w->kind) {
 	case KB_WHY_SELECTED:
 		fputs("selected by ", f);
-		print_clean(f, who);
+		kb_escape_text(f, who);
 		fputs(" (", f);
-		print_clean(f, det);
+		kb_escape_text(f, det);
 		fputc(')', f);
 		break;
 	case KB_WHY_NEEDS_Y:
-		print_clean(f, who);
+		kb_escape_text(f, who);
 		fputs(" (", f);
-		print_clean(f, det);
+		kb_escape_text(f, det);
 		fputs(") depends on it being y", f);
 		break;
 	case KB_WHY_DEFAULT_Y:
@@ -246,17 +240,17 @@ static void print_why(FILE *f, const struct kb_mod_why *w)
 		fprintf(f, "the Makefile builds it in at m too");
 		break;
 	case KB_WHY_USED_BY:
-		print_clean(f, who);
+		kb_escape_text(f, who);
 		fputs(" uses ", f);
-		print_clean(f, det);
+		kb_escape_text(f, det);
 		break;
 	case KB_WHY_LOADER:
 		fprintf(f, "the module loader itself");
 		break;
 	case KB_WHY_BOOT_TABLE:
-		print_clean(f, who);
+		kb_escape_text(f, who);
 		fputs(" is in the boot table ", f);
-		print_clean(f, det);
+		kb_escape_text(f, det);
 		break;
 	}
 }
@@ -272,7 +266,7 @@ static void print_names(FILE *f, const char *label, const char *const *v, size_t
 		fprintf(f, "%s ", label);
 	for (i = 0; i < n && i < max; i++) {
 		fputs(i ? ", " : "", f);
-		print_clean(f, v[i]);
+		kb_escape_text(f, v[i]);
 	}
 	if (n > max)
 		fprintf(f, ", +%zu more", n - max);
@@ -299,6 +293,7 @@ static const char *by_header(enum kb_worklist_by by)
 /* kind: 0 candidates (with selectors), 1 kept (with the first reason), 2 plain */
 static void print_list(FILE *f, const struct mlist *l, enum kb_worklist_by by, long top, int kind)
 {
+	struct strbuf key = STRBUF_INIT;
 	size_t i, n = top > 0 && (size_t)top < l->n ? (size_t)top : l->n;
 	uint64_t rest = 0;
 
@@ -309,12 +304,11 @@ static void print_list(FILE *f, const struct mlist *l, enum kb_worklist_by by, l
 
 		fprintf(f, "  %12llu %12llu  ", (unsigned long long)r->bytes,
 			(unsigned long long)r->cls[KB_CLS_TEXT]);
-		print_clean(f, r->key);
-		fprintf(f, "%*s %5zu", strlen(r->key) < 28 ? (int)(28 - strlen(r->key)) : 0, "",
-			r->nobjs);
+		/* names from MAINTAINERS or a tree (a tab in "HPET:\tx86") padded as escaped */
+		fprintf(f, "%-28s %5zu", kb_text(&key, r->key), r->nobjs);
 		if (r->opt) {
 			fprintf(f, "  ");
-			print_clean(f, r->opt->subsystem ? r->opt->subsystem : "-");
+			kb_escape_text(f, r->opt->subsystem ? r->opt->subsystem : "-");
 			if (kind == 0)
 				print_selectors(f, r->opt, 3);
 			if (kind == 1 && r->opt->nwhy) {
@@ -342,6 +336,7 @@ static void print_list(FILE *f, const struct mlist *l, enum kb_worklist_by by, l
 		fprintf(f, "  %12llu %12s  (%zu more)\n", (unsigned long long)rest, "", l->n - n);
 	fprintf(f, "  %12llu %12llu  total, %zu objects\n", (unsigned long long)l->bytes,
 		(unsigned long long)l->cls[KB_CLS_TEXT], l->nobjs);
+	strbuf_release(&key);
 }
 
 static double pct(uint64_t part, uint64_t whole)
