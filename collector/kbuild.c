@@ -124,9 +124,10 @@ static unsigned long long min_free_mb(void)
 /*
  * 1 if dir is out of room: a write of our own fails with ENOSPC or EDQUOT (a quota statvfs
  * cannot see), or fewer than min_free_mb() MiB or no inodes are left to an unprivileged
- * writer. *mb is the free space found.
+ * writer (min: that many MiB). *mb is the free space found, *err the ENOSPC or EDQUOT our
+ * write met (0 if none).
  */
-static int out_of_room(const char *dir, unsigned long long *mb, int *err)
+static int out_of_room(const char *dir, unsigned long long min, unsigned long long *mb, int *err)
 {
 	static const char probe_data[4096];
 	struct strbuf probe = STRBUF_INIT;
@@ -139,8 +140,10 @@ static int out_of_room(const char *dir, unsigned long long *mb, int *err)
 	fd = open(probe.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0 || write(fd, probe_data, sizeof(probe_data)) != sizeof(probe_data) ||
 	    fsync(fd)) {
-		*err = errno;
-		full = errno == ENOSPC || errno == EDQUOT;
+		/* another error (EACCES, EROFS) says nothing of room: statvfs decides then */
+		if (errno == ENOSPC || errno == EDQUOT)
+			*err = errno;
+		full = !!*err;
 	}
 	if (fd >= 0)
 		close(fd);
@@ -148,7 +151,7 @@ static int out_of_room(const char *dir, unsigned long long *mb, int *err)
 	strbuf_release(&probe);
 	if (!statvfs(dir, &vfs)) {
 		*mb = (unsigned long long)vfs.f_bavail * vfs.f_frsize >> 20;
-		full |= *mb < min_free_mb() || (vfs.f_files && !vfs.f_favail);
+		full |= *mb < min || (vfs.f_files && !vfs.f_favail);
 	}
 	return full;
 }
@@ -162,7 +165,7 @@ static int out_of_room(const char *dir, unsigned long long *mb, int *err)
 static int machine_failure(const struct kb_kbuild *k, const char *target,
 			   const struct kb_run_result *res)
 {
-	unsigned long long mb;
+	unsigned long long mb, min = min_free_mb();
 	int err;
 
 	if (res->timed_out || res->stopped || (res->exited && !res->code))
@@ -177,14 +180,14 @@ static int machine_failure(const struct kb_kbuild *k, const char *target,
 				    "or not executable): this machine's failure, not the commit's; "
 				    "nothing recorded",
 				    target, res->code);
-	if (out_of_room(k->obj, &mb, &err)) {
+	if (out_of_room(k->obj, min, &mb, &err)) {
 		if (err)
 			return kb_error_set("%s: %s: this machine's failure, not the commit's; "
 					    "nothing recorded",
 					    k->obj, strerror(err));
 		return kb_error_set("%s: %llu MiB free (under %llu): make %s may have failed for "
 				    "want of space, not for the commit; nothing recorded",
-				    k->obj, mb, min_free_mb(), target);
+				    k->obj, mb, min, target);
 	}
 	return 0;
 }

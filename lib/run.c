@@ -14,7 +14,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -71,33 +70,20 @@ static void end_group(pid_t pid)
 	kill(-pid, SIGKILL);
 }
 
+static unsigned long long start_ticks(long pid);
+
+/* "PID STARTTIME": the start time tells this process from a later one given the same pid */
 static void write_pid(const char *path, pid_t pid)
 {
 	FILE *f = fopen(path, "w");
 
 	if (f) {
-		fprintf(f, "%ld\n", (long)pid);
+		fprintf(f, "%ld %llu\n", (long)pid, start_ticks(pid));
 		fclose(f);
 	}
 }
 
 static int run_spawned(const struct kb_run *r, struct kb_run_result *res);
-
-/* A /proc file's text (strbuf_read_file refuses what stat does not call regular: /proc files
- * are, with size 0); 0 or -1. */
-static int strbuf_read_proc(struct strbuf *sb, const char *path)
-{
-	char chunk[4096];
-	size_t n;
-	FILE *f = fopen(path, "r");
-
-	if (!f)
-		return -1;
-	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0 && sb->len < (1u << 20))
-		strbuf_add(sb, chunk, n);
-	fclose(f);
-	return sb->len ? 0 : -1;
-}
 
 int kb_run(const struct kb_run *r, struct kb_run_result *res)
 {
@@ -188,7 +174,7 @@ static int runs_with_arg(long pid, const char *prog, const char *arg)
 	int yes = 0;
 
 	strbuf_addf(&path, "/proc/%ld/cmdline", pid);
-	if (strbuf_read_proc(&cmd, path.buf) || strcmp(cmd.buf, prog))
+	if (strbuf_read_file(&cmd, path.buf) || strcmp(cmd.buf, prog))
 		goto out;
 	end = cmd.buf + cmd.len;
 	for (p = cmd.buf; p < end && !yes; p += strlen(p) + 1)
@@ -199,64 +185,48 @@ out:
 	return yes;
 }
 
-/* When process pid started, in seconds since the epoch, from /proc/PID/stat's starttime
- * (clock ticks after boot) and /proc/stat's btime; -1 if unknown. */
-static double started_at(long pid)
+/* When process pid started: /proc/PID/stat's starttime (clock ticks after boot, the 22nd
+ * field); 0 if unknown. */
+static unsigned long long start_ticks(long pid)
 {
 	struct strbuf path = STRBUF_INIT, sb = STRBUF_INIT;
-	unsigned long long ticks = 0, btime = 0;
+	unsigned long long ticks = 0;
 	const char *p;
-	double t = -1;
 	int field;
 
 	strbuf_addf(&path, "/proc/%ld/stat", pid);
-	if (strbuf_read_proc(&sb, path.buf) || !(p = strrchr(sb.buf, ')')))
+	if (strbuf_read_file(&sb, path.buf) || !(p = strrchr(sb.buf, ')')))
 		goto out;
-	/* the fields after "pid (comm)" start with the 3rd, state; starttime is the 22nd */
+	/* the fields after "pid (comm)" start with the 3rd, state */
 	for (field = 2, p++; *p && field < 22; field++) {
 		p += strspn(p, " ");
 		if (field < 21)
 			p += strcspn(p, " ");
 	}
 	if (field != 22 || sscanf(p, "%llu", &ticks) != 1)
-		goto out;
-	strbuf_reset(&sb);
-	if (strbuf_read_proc(&sb, "/proc/stat") || !(p = strstr(sb.buf, "\nbtime ")) ||
-	    sscanf(p + 7, "%llu", &btime) != 1)
-		goto out;
-	t = (double)btime + (double)ticks / (double)sysconf(_SC_CLK_TCK);
+		ticks = 0;
 out:
 	strbuf_release(&path);
 	strbuf_release(&sb);
-	return t;
+	return ticks;
 }
 
-int kb_run_reap(const char *pidfile, const char *prog, const char *arg, int dry_run)
+int kb_run_reap(const char *pidfile, const char *prog, const char *arg)
 {
-	char buf[64];
-	struct stat st;
+	unsigned long long ticks = 0;
 	FILE *f = fopen(pidfile, "r");
-	double born;
 	long pid = 0;
 	int ended = 0;
 
 	if (!f)
 		return 0;
-	if (fgets(buf, sizeof(buf), f))
-		pid = strtol(buf, NULL, 10);
-	if (fstat(fileno(f), &st))
-		st.st_mtime = 0;
+	if (fscanf(f, "%ld %llu", &pid, &ticks) != 2)
+		pid = 0;
 	fclose(f);
-	if (dry_run)
-		return 0;
-	/*
-	 * only the group leader it wrote, still running the same program with our argument,
-	 * and started before the file was written (a later process reusing the pid is not
-	 * ours; starttime has clock-tick and btime one-second resolution: 2 s of slack)
-	 */
-	born = pid > 1 ? started_at(pid) : -1;
-	if (pid > 1 && born >= 0 && born <= (double)st.st_mtime + 2.0 &&
-	    runs_with_arg(pid, prog, arg) && getpgid((pid_t)pid) == (pid_t)pid) {
+	/* only the group leader it wrote (the same start time: not a later process given the
+	 * pid), still running the same program with our argument */
+	if (pid > 1 && ticks && start_ticks(pid) == ticks && runs_with_arg(pid, prog, arg) &&
+	    getpgid((pid_t)pid) == (pid_t)pid) {
 		double deadline = now() + 5.0;
 
 		kill(-(pid_t)pid, SIGTERM);

@@ -41,12 +41,12 @@ int kb_run(const struct kb_run *r, struct kb_run_result *res);
 
 /*
  * Ends the process group a pidfile of an earlier run names (a make left behind by a kbloat
- * killed with SIGKILL) if that process is still the one written: the group leader, running
- * the program prog with an argument that starts with arg (make's "O=WORK/build/"), started
- * before the pidfile was written (a pid reused since is not ours). Then removes the file.
- * With dry_run, ends and removes nothing. Returns 1 if a group was ended, 0 if not.
+ * killed with SIGKILL) if that process is still the one written: the same pid and start
+ * time (a pid reused since is not ours), the group leader, running the program prog with an
+ * argument that starts with arg (make's "O=WORK/build/"). Then removes the file. Returns 1
+ * if a group was ended, 0 if not.
  */
-int kb_run_reap(const char *pidfile, const char *prog, const char *arg, int dry_run);
+int kb_run_reap(const char *pidfile, const char *prog, const char *arg);
 
 /* The last max bytes of a log, from a line start. Errors name the file. */
 int kb_log_tail(const char *path, size_t max, struct strbuf *out);

@@ -166,7 +166,8 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	strbuf_addf(&sb, "%s/make.pid", c->work);
 	c->pidfile = strbuf_detach(&sb, NULL);
 	strbuf_addf(&sb, "O=%s/build/", c->work);
-	c->reaped_make = kb_run_reap(c->pidfile, "make", sb.buf, o->dry_run);
+	if (!o->dry_run) /* a dry run ends nothing and leaves the file */
+		c->reaped_make = kb_run_reap(c->pidfile, "make", sb.buf);
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%s/src", c->work);
 	c->src = strbuf_detach(&sb, NULL);
@@ -216,7 +217,8 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	c->kb.map_fragment = c->map_fragment;
 	c->kb.stop = &kb_collect_stop;
 	c->kb.pidfile = c->pidfile;
-	if (c->ncfgs) {
+	/* a dry run builds nothing: it needs no compiler */
+	if (c->ncfgs && !o->dry_run) {
 		c->kb.obj = c->cfgs[0].obj;
 		if (kb_kbuild_toolchain(&c->kb, &cc, &ld))
 			goto err;

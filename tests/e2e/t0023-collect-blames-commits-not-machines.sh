@@ -109,6 +109,8 @@ rc=0
 	>/dev/null 2>"$SCRATCH/cc.err" || rc=$?
 check "a compiler that cannot be run: exit 2, one line naming it" test "$rc" = 2 -a \
 	"$(wc -l <"$SCRATCH/cc.err")" = 1 -a -n "$(grep -F "nosuch-gcc: cannot be run" "$SCRATCH/cc.err")"
+check "--dry-run builds nothing, so it needs no compiler" "$KBLOAT" collect --repo "$repo" \
+	--range "$one..$fixed" --db "$SCRATCH/e.db" --cross nosuch- --dry-run
 # the same failing make with room to spare: the commit's failure, recorded
 env PATH="$SCRATCH/bin:$PATH" "$KBLOAT" collect --repo "$repo" --range "$one..$fixed" \
 	--db "$SCRATCH/e.db" -j2 >"$SCRATCH/f.out" 2>"$SCRATCH/f.err" ||
@@ -145,17 +147,20 @@ wait_cmdline() { # PID: until its cmdline is make's
 }
 other=$(start_make "O=/somewhere/else/build/x")
 wait_cmdline "$other"
-echo "$other" >"$work/make.pid"
+echo "$other $(awk '{print $22}' "/proc/$other/stat")" >"$work/make.pid"
 run_collect p1 --range "$base..$fixed" --db "$db"
 check "a make of another tree is not ended" alive "$other"
 check "and collect does not say it ended one" test -z "$(grep 'ended a make' "$SCRATCH/p1.err")"
 ours=$(start_make "O=$work/build/tinyconfig-x86_64")
 wait_cmdline "$ours"
-echo "$ours" >"$work/make.pid"
-touch -d '1 hour ago' "$work/make.pid"
+started=$(awk '{print $22}' "/proc/$ours/stat")
+echo "$ours $((started + 1))" >"$work/make.pid"
 run_collect p2 --range "$base..$fixed" --db "$db"
-check "a make started after the pid file was written (a reused pid) is not ended" alive "$ours"
+check "a make with another start time than the file's (a reused pid) is not ended" alive "$ours"
 echo "$ours" >"$work/make.pid"
+run_collect p2b --range "$base..$fixed" --db "$db"
+check "a pid file without a start time proves nothing: not ended" alive "$ours"
+echo "$ours $started" >"$work/make.pid"
 run_collect p3 --range "$base..$fixed" --db "$db" --dry-run
 check "--dry-run ends no make" alive "$ours"
 check "--dry-run leaves the pid file" test -e "$work/make.pid"
