@@ -35,9 +35,10 @@ void kb_kconfig_set(struct kb_kconfig *c, const char *option, const char *value)
 	c->values[id] = xstrdup(value);
 }
 
-void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
+size_t kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
 {
 	const char *p = text, *end = text + len;
+	size_t assigned = 0;
 
 	while (p < end) {
 		const char *eol = memchr(p, '\n', (size_t)(end - p)), *q;
@@ -58,6 +59,7 @@ void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
 						     value.buf[value.len - 1] == ' '))
 					strbuf_setlen(&value, value.len - 1);
 				kb_kconfig_set(c, name.buf, value.buf);
+				assigned++;
 			}
 		} else if (eol - p > 9 && !strncmp(p, "# CONFIG_", 9)) {
 			n = name_len(p + 9, eol);
@@ -71,19 +73,40 @@ void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len)
 		strbuf_release(&value);
 		p = eol + 1;
 	}
+	return assigned;
 }
 
-int kb_kconfig_read(struct kb_kconfig *c, const char *path)
+/* Reads path into c; *assigned (if not NULL) counts its CONFIG_X= lines. */
+static int read_file(struct kb_kconfig *c, const char *path, size_t *assigned)
 {
 	struct strbuf sb = STRBUF_INIT;
+	size_t n;
 
 	if (strbuf_read_file(&sb, path)) {
 		kb_error_set("%s: %s", path, kb_strerror(errno));
 		strbuf_release(&sb);
 		return KB_ERR;
 	}
-	kb_kconfig_parse(c, sb.buf, sb.len);
+	n = kb_kconfig_parse(c, sb.buf, sb.len);
+	if (assigned)
+		*assigned = n;
 	strbuf_release(&sb);
+	return 0;
+}
+
+int kb_kconfig_read(struct kb_kconfig *c, const char *path)
+{
+	return read_file(c, path, NULL);
+}
+
+int kb_kconfig_read_dotconfig(struct kb_kconfig *c, const char *path)
+{
+	size_t n;
+
+	if (read_file(c, path, &n))
+		return KB_ERR;
+	if (!n) /* as kb_read_dotconfig, which record uses, says it */
+		return kb_error_set("%s: not a kernel .config (no CONFIG_ lines)", path);
 	return 0;
 }
 

@@ -24,10 +24,14 @@ struct kb_kconfig {
 		KB_STRTAB_INIT, NULL, 0 \
 	}
 
-/* Reads assignments from text; other lines (comments, blanks) are skipped. */
-void kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len);
+/* Reads assignments from text; other lines (comments, blanks) are skipped. Returns how many
+ * CONFIG_X= lines it read ("# CONFIG_X is not set" lines are not counted). */
+size_t kb_kconfig_parse(struct kb_kconfig *c, const char *text, size_t len);
 /* Reads a file; errors name it. */
 int kb_kconfig_read(struct kb_kconfig *c, const char *path);
+/* The same for a build's .config, refused as record refuses it when it has no CONFIG_X=
+ * line: "PATH: not a kernel .config". */
+int kb_kconfig_read_dotconfig(struct kb_kconfig *c, const char *path);
 /* The value of option (without "CONFIG_"), or NULL if the file does not mention it. */
 const char *kb_kconfig_get(const struct kb_kconfig *c, const char *option);
 void kb_kconfig_set(struct kb_kconfig *c, const char *option, const char *value);

@@ -389,8 +389,8 @@ int kb_image_open(struct kb_image **out, const char *path)
 		kb_error_set("%s: %s", path, kb_strerror(errno));
 		goto fail;
 	}
-	if (fstat(img->fd, &st) || !S_ISREG(st.st_mode)) {
-		kb_error_set("%s: not a regular file", path);
+	if (fstat(img->fd, &st)) { /* kb_open_regular refused all but a regular file */
+		kb_error_set("%s: %s", path, strerror(errno));
 		goto fail;
 	}
 	img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);

@@ -6,6 +6,7 @@
 #include "dotconfig.h"
 #include "map.h"
 #include "error.h"
+#include "size.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -875,10 +876,9 @@ static void read_builtin(struct kb_modular *m)
 	strbuf_release(&sb);
 }
 
-int kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg)
+void kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg)
 {
 	const char *p, *eol;
-	int n = 0;
 
 	for (p = text; *p; p = eol + (*eol != '\0')) {
 		char sect[128], rest[256];
@@ -890,10 +890,8 @@ int kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg)
 			continue;
 		if (rest[0] == '=' || hi <= lo)
 			continue;
-		n++;
 		fn(arg, sect, lo, hi, rest);
 	}
-	return n;
 }
 
 struct ranges_ctx {
@@ -901,23 +899,19 @@ struct ranges_ctx {
 	struct kb_strtab *mods;
 };
 
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return b > UINT64_MAX - a ? UINT64_MAX : a + b;
-}
-
 /* a range of a section of the image: its bytes, and again if one of its modules agrees */
 static void range_seen(void *arg, const char *sect, uint64_t lo, uint64_t hi, char *modules)
 {
 	struct ranges_ctx *c = arg;
+	const struct kb_section *s = kb_image_section_by_name(c->m->img, sect);
 	char *w, *save = NULL;
 
-	if (!kb_image_section_by_name(c->m->img, sect))
+	if (!s || hi > s->size) /* not of this image: a range past its section's end */
 		return;
-	c->m->ranges_bytes = add_sat(c->m->ranges_bytes, hi - lo);
+	c->m->ranges_bytes = kb_size_add(c->m->ranges_bytes, hi - lo);
 	for (w = strtok_r(modules, " ", &save); w; w = strtok_r(NULL, " ", &save)) {
 		if (kb_strtab_find(c->mods, w, strlen(w)) >= 0) {
-			c->m->ranges_agree = add_sat(c->m->ranges_agree, hi - lo);
+			c->m->ranges_agree = kb_size_add(c->m->ranges_agree, hi - lo);
 			return;
 		}
 	}
@@ -1003,16 +997,6 @@ static void sum_candidates(struct kb_modular *m)
 	}
 }
 
-/* 0 if path is a kernel .config as `record --dotconfig` accepts it, else KB_ERR */
-static int check_dotconfig(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	int rc = kb_read_dotconfig(path, &sb);
-
-	strbuf_release(&sb);
-	return rc;
-}
-
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 {
 	struct kb_modular *m = xcalloc(1, sizeof(*m));
@@ -1023,8 +1007,7 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	m->build = xstrdup(o->build);
 	strbuf_addf(&sb, "%s/.config", m->build);
 	/* the .config as record takes it: a kernel .config, not any file of that name */
-	if (check_dotconfig(sb.buf) || kb_kconfig_read(&m->config, sb.buf) ||
-	    find_srcarch(m, o->arch, sb.buf))
+	if (kb_kconfig_read_dotconfig(&m->config, sb.buf) || find_srcarch(m, o->arch, sb.buf))
 		goto fail;
 	m->modules_on = is_y(m, "MODULES");
 	strbuf_reset(&sb);

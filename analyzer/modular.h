@@ -140,7 +140,7 @@ void kb_modules_builtin_parse(struct kb_strtab *mods, const char *text);
  * module names (the callee may cut it up: strtok). */
 typedef void (*kb_range_fn)(void *arg, const char *sect, uint64_t lo, uint64_t hi, char *modules);
 /* Reads a modules.builtin.ranges text ("SECTION START-END MODULE...", hex offsets; anchors
- * and malformed or empty ranges skipped), calling fn per range. Returns the ranges read. */
-int kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg);
+ * and malformed or empty ranges skipped), calling fn per range. */
+void kb_builtin_ranges_parse(const char *text, kb_range_fn fn, void *arg);
 
 #endif

@@ -8,6 +8,11 @@
 #include <string.h>
 #include <strings.h>
 
+uint64_t kb_size_add(uint64_t a, uint64_t b)
+{
+	return a > KB_SIZE_MAX || b > KB_SIZE_MAX - a ? KB_SIZE_MAX : a + b;
+}
+
 /* The multiplier a unit suffix stands for, as a shift; -1 if it is not one. */
 static int unit_shift(const char *suffix)
 {

@@ -36,12 +36,6 @@ static int size_of(json_t *v, const char *path, const char *where, uint64_t *out
 	return kb_error_set("%s: %s: not a size (a byte count, or \"16K\", \"1.5M\")", path, where);
 }
 
-/* a + b, at most INT64_MAX: what a limit is checked against never wraps */
-static uint64_t add_sat(uint64_t a, uint64_t b)
-{
-	return a > INT64_MAX || b > INT64_MAX - a ? INT64_MAX : a + b;
-}
-
 static struct kb_limit *add_limit(struct kb_budget_target *t, size_t *alloc, int kind,
 				  const char *what, uint64_t max)
 {
@@ -278,17 +272,18 @@ size_t kb_budget_check(const struct kb_budget_target *t, const struct kb_measure
 		r->checked = 1;
 		switch (l->kind) {
 		case KB_LIMIT_TOTAL:
-			used = add_sat(m->total, 0);
+			used = m->total < KB_SIZE_MAX ? m->total :
+							KB_SIZE_MAX; /* a database may say more */
 			break;
 		case KB_LIMIT_CLASS:
 			for (k = 0; k < KB_CLS_NR; k++)
 				if (l->cls_mask & (1u << k))
-					used = add_sat(used, m->cls[k]);
+					used = kb_size_add(used, m->cls[k]);
 			break;
 		case KB_LIMIT_SUBSYSTEM:
 			for (k = 0; k < m->nsubs; k++)
 				if (!strcmp(m->sub_names[k], l->subsystem))
-					used = add_sat(used, m->sub_bytes[k]);
+					used = kb_size_add(used, m->sub_bytes[k]);
 			break;
 		case KB_LIMIT_GROWTH:
 			r->checked = m->have_growth;
