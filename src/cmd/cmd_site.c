@@ -51,12 +51,6 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
-	for (size_t i = 0; i < m->n; i++)
-		if (m->v[i].bad_shas)
-			kb_warnf(
-				"%s: config %s: %zu commit pages left out: their sha is not 40 hex "
-				"digits",
-				db, m->v[i].slug, m->v[i].bad_shas);
 	kb_escape_text(stdout, outdir);
 	printf("/index.html: %zu configs, %zu pages, %zu charts\n", m->n, st.pages, st.charts);
 	rc = KB_EXIT_OK;

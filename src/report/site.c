@@ -104,13 +104,11 @@ static int read_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, 
 	return 0;
 }
 
-/* A commit with a page, if its sha can name a file; else counted as a bad sha. */
+/* A commit with a page (the store lets out no sha but 40 hex digits: commit_page checks it
+ * again where the sha becomes a file name). */
 static void add_commit(struct kb_site_config *c, const char *sha)
 {
-	if (kb_is_sha(sha))
-		kb_strtab_intern(&c->commits, sha, strlen(sha), NULL);
-	else
-		c->bad_shas++;
+	kb_strtab_intern(&c->commits, sha, strlen(sha), NULL);
 }
 
 /* The commits with a page: the newest builds', then the walls' (each once). */
@@ -414,8 +412,8 @@ static int commit_page(const char *outdir, struct kb_store *s, const struct kb_s
 	FILE *f;
 	int rc = KB_ERR;
 
-	if (!kb_is_sha(sha)) /* read_commits keeps no other */
-		return kb_error_set("%s: not a commit sha", sha);
+	if (!kb_is_sha(sha)) /* a file name is made of it: never "../x" */
+		return kb_error_set("not a commit sha: a page is not named by it");
 	strbuf_addf(&path, "%s/commit/%s-%s.html", outdir, sha, c->slug);
 	strbuf_addf(&title, "%.12s in %s", sha, c->name);
 	if (!(f = open_page(path.buf)))

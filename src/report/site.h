@@ -61,9 +61,6 @@ struct kb_site_config {
 	 * their pages' file names (kb_file_names) */
 	char **subsystems, **subslugs;
 	size_t nsubsystems;
-	/* builds whose sha is not 40 hex digits (a hostile or damaged database): no page, no
-	 * link, no file name from them */
-	size_t bad_shas;
 };
 
 struct kb_site {

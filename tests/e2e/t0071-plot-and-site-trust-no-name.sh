@@ -60,8 +60,8 @@ for p in pages:
         assert f.startswith(os.path.realpath(root) + '/') or f.startswith(root + '/'), f
 " "$site"
 
-# shas that are not shas (a merged shard's, a damaged database's); the store may refuse
-# them, or site leave their pages out: either way nothing outside --out, no markup
+# shas that are not shas (a merged shard's, a damaged database's): the store lets none out,
+# so site stops with one line naming the database, and writes nothing outside --out
 cp "$db" "$SCRATCH/bad.db"
 sqlite3 "$SCRATCH/bad.db" "UPDATE commits SET sha = '../../../../escaped-kbloat-t0071' WHERE id = 3;
 	UPDATE commits SET sha = '\"><img src=x onerror=alert(1)>' WHERE id = 2"
@@ -70,7 +70,9 @@ set +e
 "$KBLOAT" site --db "$SCRATCH/bad.db" --out "$SCRATCH/bad/site" >/dev/null 2>"$SCRATCH/bad.err"
 rc=$?
 set -e
-check "site of bad shas: exit 0 or a clear error ($rc)" test "$rc" = 0 -o "$rc" = 2
+check "site of bad shas: exit 2 ($rc)" test "$rc" = 2
+check "site of bad shas: one line, the store's refusal" test "$(wc -l <"$SCRATCH/bad.err")" = 1 -a \
+	-n "$(grep -F "bad.db: build" "$SCRATCH/bad.err" | grep -F "not 40 lowercase hex digits")"
 # (a read-only reader of a WAL database may leave SQLite's own -wal and -shm beside it)
 find "$SCRATCH" | grep -v -e "^$SCRATCH/bad/site" -e "^$SCRATCH/bad\$" -e "^$SCRATCH/bad.err\$" -e "^$SCRATCH/after\$" \
 	-e "^$SCRATCH/bad.db-wal\$" -e "^$SCRATCH/bad.db-shm\$" >"$SCRATCH/after"
