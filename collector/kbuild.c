@@ -260,28 +260,6 @@ static int make_step(const struct kb_kbuild *k, const char *target, struct kb_bu
 	return make_step_env(k, target, NULL, st);
 }
 
-int kb_mkdirs(const char *path)
-{
-	char *p = xstrdup(path), *s;
-
-	for (s = p + 1; *s; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST)
-			goto fail;
-		*s = '/';
-	}
-	if (mkdir(p, 0777) && errno != EEXIST)
-		goto fail;
-	free(p);
-	return 0;
-fail:
-	kb_error_set("%s: cannot create the directory: %s", p, strerror(errno));
-	free(p);
-	return KB_ERR;
-}
-
 static int write_config(const char *path, const struct kb_kconfig *c)
 {
 	struct strbuf sb = STRBUF_INIT, tmp = STRBUF_INIT;

@@ -24,6 +24,7 @@
 
 #include "config.h"
 #include "run.h"
+#include "files.h"
 #include "strbuf.h"
 
 struct kb_kbuild {
@@ -61,9 +62,6 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 
 /* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
 int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st);
-
-/* mkdir -p: makes path and its missing parents. Errors name the directory. */
-int kb_mkdirs(const char *path);
 
 /* The first lines of `CC --version` and `LD --version` for k's toolchain; KB_ERR if the
  * compiler cannot be run (every build would fail for the machine, not the commits). */

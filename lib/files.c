@@ -3,6 +3,10 @@
  */
 #include "files.h"
 
+#include "error.h"
+#include "xalloc.h"
+
+#include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -54,4 +58,26 @@ int kb_open_readable(const char *path, int allow_pipe)
 const char *kb_strerror(int err)
 {
 	return err == KB_ENOTREG ? "not a regular file" : strerror(err);
+}
+
+int kb_mkdirs(const char *path)
+{
+	char *p = xstrdup(path), *s;
+
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = 0;
+		if (mkdir(p, 0777) && errno != EEXIST)
+			goto fail;
+		*s = '/';
+	}
+	if (mkdir(p, 0777) && errno != EEXIST)
+		goto fail;
+	free(p);
+	return 0;
+fail:
+	kb_error_set("%s: cannot create the directory: %s", p, strerror(errno));
+	free(p);
+	return KB_ERR;
 }

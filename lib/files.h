@@ -32,4 +32,7 @@ int kb_open_readable(const char *path, int allow_pipe);
 /* strerror(err), but "not a regular file" for KB_ENOTREG. */
 const char *kb_strerror(int err);
 
+/* mkdir -p: makes path and its missing parents. Errors name the directory. */
+int kb_mkdirs(const char *path);
+
 #endif

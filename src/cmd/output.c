@@ -6,6 +6,7 @@
 #include "kbloat.h"
 
 #include "error.h"
+#include "files.h"
 #include "escape.h"
 #include "strbuf.h"
 
@@ -14,37 +15,17 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-
-/* mkdir -p: out and every missing directory above it. */
-static int mkdirs(const char *out)
-{
-	char *p = strdup(out), *s;
-	int rc = 0;
-
-	if (!p)
-		return -1;
-	for (s = p + 1; *s && !rc; s++) {
-		if (*s != '/')
-			continue;
-		*s = 0;
-		if (mkdir(p, 0777) && errno != EEXIST)
-			rc = -1;
-		*s = '/';
-	}
-	if (!rc && mkdir(p, 0777) && errno != EEXIST)
-		rc = -1;
-	free(p);
-	return rc;
-}
 
 char *kb_make_outdir(const char *out)
 {
 	char *dir;
 
-	if (!*out || mkdirs(out)) {
-		kb_errorf("%s: cannot create the directory: %s", out,
-			  *out ? strerror(errno) : "empty name");
+	if (!*out) {
+		kb_errorf("an empty name is not a directory");
+		return NULL;
+	}
+	if (kb_mkdirs(out)) {
+		kb_report_error();
 		return NULL;
 	}
 	dir = realpath(out, NULL);
