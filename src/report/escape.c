@@ -2,6 +2,7 @@
  * escape.c - escaping for text, Markdown, HTML and XML; see escape.h.
  */
 #include "escape.h"
+#include "strtab.h"
 
 #include <ctype.h>
 #include <stdint.h>
@@ -211,8 +212,6 @@ const char *kb_md_code(struct strbuf *sb, const char *s)
 void kb_file_name(struct strbuf *sb, const char *name)
 {
 	size_t start = sb->len, len = strlen(name);
-	uint32_t h = 2166136261u; /* FNV-1a */
-	const char *p;
 
 	strbuf_add_filename(sb, name);
 	if (len && len <= FILE_NAME_MAX && !strcmp(sb->buf + start, name) && strcmp(name, ".") &&
@@ -220,9 +219,7 @@ void kb_file_name(struct strbuf *sb, const char *name)
 		return;
 	if (sb->len - start > FILE_NAME_MAX)
 		strbuf_setlen(sb, start + FILE_NAME_MAX);
-	for (p = name; *p; p++)
-		h = (h ^ (unsigned char)*p) * 16777619u;
-	strbuf_addf(sb, "~%08x", h);
+	strbuf_addf(sb, "~%08x", kb_strhash(name, len));
 }
 
 char **kb_file_names(const char *const *names, size_t n)
