@@ -56,6 +56,11 @@ json_t *kb_json_str(const char *str)
 
 	if (!s)
 		return json_null();
+	while (*s && *s < 0x80)
+		s++;
+	if (!*s) /* ASCII, as nearly every name is: nothing to escape, nothing to check */
+		return json_stringn_nocheck(str, (size_t)(s - (const unsigned char *)str));
+	strbuf_add(&sb, str, (size_t)(s - (const unsigned char *)str));
 	while (*s) {
 		size_t n = kb_utf8_len((const char *)s), i;
 
@@ -68,9 +73,10 @@ json_t *kb_json_str(const char *str)
 		}
 		s += n;
 	}
-	j = json_stringn(sb.buf ? sb.buf : "", sb.len);
+	/* valid UTF-8 by construction */
+	j = json_stringn_nocheck(sb.buf, sb.len);
 	strbuf_release(&sb);
-	return j ? j : json_null(); /* only out of memory, which xalloc does not return */
+	return j;
 }
 
 int kb_json_str_bytes(const char *utf8, size_t len, struct strbuf *sb)
