@@ -48,8 +48,8 @@ static int valid_utf8(const char *s, size_t n)
 	return 1;
 }
 
-/* Bytes that are control characters to a terminal: C0 but \n (and \t and \r in markup,
- * which holds them as white space), DEL, C1. */
+/* Bytes that are control characters: C0 but \n (and \t and \r in markup, which holds them
+ * as white space), DEL, C1 (the escapers write all of them as \xNN, markup too). */
 static int has_control(const char *s, size_t n, int markup)
 {
 	size_t i;
@@ -57,8 +57,7 @@ static int has_control(const char *s, size_t n, int markup)
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
-		if ((c < 0x20 && c != '\n' && !(markup && (c == '\t' || c == '\r'))) ||
-		    (c == 0x7f && !markup))
+		if ((c < 0x20 && c != '\n' && !(markup && (c == '\t' || c == '\r'))) || c == 0x7f)
 			return 1;
 		if (c == 0xc2 && i + 1 < n && (unsigned char)s[i + 1] >= 0x80 &&
 		    (unsigned char)s[i + 1] < 0xa0)
