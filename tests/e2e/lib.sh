@@ -31,6 +31,23 @@ done_testing() {
 	[ "$failures" -eq 0 ]
 }
 # jq-free JSON queries: python3 is part of the test dependencies
+# expect_error STATUS PATTERN cmd...: cmd exits STATUS within 60 s (never hangs) and prints
+# one line on stderr, matching PATTERN (grep -E). Its stdout and stderr stay in
+# $SCRATCH/out and $SCRATCH/err.
+expect_error() {
+	local status=$1 pattern=$2 rc=0
+	shift 2
+	timeout 60 "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null || rc=$?
+	if [ "$rc" -ne "$status" ]; then
+		fail "$* exited $rc, want $status ($(head -c 300 "$SCRATCH/err"))"
+		return 0
+	fi
+	if [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] || ! grep -Eq -e "$pattern" "$SCRATCH/err"; then
+		fail "$*: want one line matching '$pattern', got: $(cat "$SCRATCH/err")"
+		return 0
+	fi
+	ok
+}
 pyjson() { python3 -c "import json,sys; d=json.load(open(sys.argv[1])); $2" "$1"; }
 fixture_images() {
 	local f

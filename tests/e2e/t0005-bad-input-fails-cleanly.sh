@@ -3,21 +3,6 @@
 # DWARF that cannot be read is one warning and a fallback, with exit status 0.
 . "$(dirname "$0")/lib.sh"
 
-# expect_error STATUS PATTERN cmd...: exits STATUS, prints one stderr line matching PATTERN
-expect_error() {
-	local status=$1 pattern=$2 rc=0
-	shift 2
-	"$@" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
-	if [ "$rc" -ne "$status" ]; then
-		fail "$* exited $rc, want $status ($(head -c 300 "$SCRATCH/err"))"
-		return
-	fi
-	if [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] || ! grep -Eq -e "$pattern" "$SCRATCH/err"; then
-		fail "$*: want one line matching '$pattern', got: $(cat "$SCRATCH/err")"
-		return
-	fi
-	ok
-}
 
 good=$FIXTURES/vmlinux-g5
 echo "just text" >"$SCRATCH/notelf"

@@ -5,21 +5,6 @@
 # term are refused; diff's maps are not silently ignored without --by.
 . "$(dirname "$0")/lib.sh"
 
-# expect_error PATTERN cmd...: exits 2 within 20 s, one stderr line matching PATTERN
-expect_error() {
-	local pattern=$1 rc=0
-	shift
-	timeout 20 "$@" >"$SCRATCH/out" 2>"$SCRATCH/err" </dev/null || rc=$?
-	if [ "$rc" -ne 2 ]; then
-		fail "$* exited $rc, want 2 ($(head -c 300 "$SCRATCH/err"))"
-		return 0
-	fi
-	if [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] || ! grep -Eq -e "$pattern" "$SCRATCH/err"; then
-		fail "$*: want one line matching '$pattern', got: $(cat "$SCRATCH/err")"
-		return 0
-	fi
-	ok
-}
 
 good=$FIXTURES/vmlinux-g5
 fifo=$SCRATCH/fifo
@@ -28,10 +13,10 @@ mkdir -p "$SCRATCH/tree"
 mkfifo "$SCRATCH/tree/MAINTAINERS"
 budget=$SCRATCH/budget.json
 
-expect_error "fifo: not a regular file" "$KBLOAT" size "$fifo"
-expect_error "fifo: .*not a regular file" "$KBLOAT" diff --by file --old-map "$fifo" "$good" "$good"
-expect_error "MAINTAINERS: not a regular file" "$KBLOAT" syms --src "$SCRATCH/tree" "$good"
-expect_error "fifo: not a regular file" "$KBLOAT" budget check "$fifo" "$good"
+expect_error 2 "fifo: not a regular file" "$KBLOAT" size "$fifo"
+expect_error 2 "fifo: .*not a regular file" "$KBLOAT" diff --by file --old-map "$fifo" "$good" "$good"
+expect_error 2 "MAINTAINERS: not a regular file" "$KBLOAT" syms --src "$SCRATCH/tree" "$good"
+expect_error 2 "fifo: not a regular file" "$KBLOAT" budget check "$fifo" "$good"
 
 # a bss of 2^63 bytes: the sum would pass what an int64 holds
 cp "$FIXTURES/hello-nog" "$SCRATCH/huge-bss" # a user program: its .bss is low
@@ -52,13 +37,13 @@ with open(path, "r+b") as f:
             f.seek(hdr + 0x20)
             f.write(struct.pack("<Q", 1 << 63))
 PY
-expect_error "huge-bss: corrupt section header: section .bss .*past 2\^63" "$KBLOAT" size \
+expect_error 2 "huge-bss: corrupt section header: section .bss .*past 2\^63" "$KBLOAT" size \
 	"$SCRATCH/huge-bss"
 
 # budget limits: at most 2^63-1 bytes; a class sum has no empty term
 for max in 18446744073709551615 9223372036854775808 8589934592G 8796093022208M; do
 	printf '{"targets": [{"name": "t", "max_total": "%s"}]}\n' "$max" >"$budget"
-	expect_error "max_total: too large \(at most 9223372036854775807 bytes\)" "$KBLOAT" \
+	expect_error 2 "max_total: too large \(at most 9223372036854775807 bytes\)" "$KBLOAT" \
 		budget check "$budget" "$good"
 done
 # exact up to the bound: no rounding through a double (2^53+1, 2^63-1 as strings)
@@ -67,11 +52,11 @@ for max in 9007199254740993 9223372036854775807; do
 	check "a limit of \"$max\" reads back as $max" bash -c \
 		"'$KBLOAT' budget check '$budget' '$good' | grep -q ' $max '"
 done
-expect_error "--threshold 9223372036854775808: too large" "$KBLOAT" ci --db "$SCRATCH/none.db" \
+expect_error 2 "--threshold 9223372036854775808: too large" "$KBLOAT" ci --db "$SCRATCH/none.db" \
 	--baseline HEAD --threshold 9223372036854775808
 for sum in "text++rodata" "+text" "text+" "+"; do
 	printf '{"targets": [{"name": "t", "max_class": {"%s": 10}}]}\n' "$sum" >"$budget"
-	expect_error "max_class\\.[+a-z]*: not a class or a sum" "$KBLOAT" budget check "$budget" "$good"
+	expect_error 2 "max_class\\.[+a-z]*: not a class or a sum" "$KBLOAT" budget check "$budget" "$good"
 done
 printf '{"targets": [{"name": "t", "max_total": 9223372036854775807, "max_class": {"text+rodata": "1G"}}]}\n' \
 	>"$budget"
@@ -79,6 +64,6 @@ check "a limit of 2^63-1 bytes holds, and reads back as such" bash -c \
 	"'$KBLOAT' budget check '$budget' '$good' | grep -q ' 9223372036854775807 '"
 
 # diff: a map is read with --by only; without it, it would be ignored: refused
-expect_error "--old-map needs --by" "$KBLOAT" diff --old-map "$FIXTURES/vmlinux-g5.map" "$good" "$good"
-expect_error "--new-map needs --by" "$KBLOAT" diff --new-map "$FIXTURES/vmlinux-g5.map" "$good" "$good"
+expect_error 2 "--old-map needs --by" "$KBLOAT" diff --old-map "$FIXTURES/vmlinux-g5.map" "$good" "$good"
+expect_error 2 "--new-map needs --by" "$KBLOAT" diff --new-map "$FIXTURES/vmlinux-g5.map" "$good" "$good"
 done_testing

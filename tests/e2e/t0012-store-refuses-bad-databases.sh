@@ -5,17 +5,6 @@
 . "$(dirname "$0")/lib.sh"
 : "${HISTORY:?}"
 
-expect_error() { # STATUS PATTERN cmd...
-	local status=$1 pattern=$2 rc=0
-	shift 2
-	"$@" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
-	if [ "$rc" -ne "$status" ] || [ "$(wc -l <"$SCRATCH/err")" -ne 1 ] ||
-		! grep -Eq -e "$pattern" "$SCRATCH/err"; then
-		fail "$*: exit $rc, want $status and one line matching '$pattern': $(cat "$SCRATCH/err")"
-		return
-	fi
-	ok
-}
 
 sha=$(head -n1 "$HISTORY/first-parent.txt")
 db=$SCRATCH/good.db
