@@ -443,7 +443,8 @@ int kb_store_open(struct kb_store **out, const char *path, int create)
 	}
 	sqlite3_busy_timeout(s->db, 120000);
 	distrust_schema(s);
-	if (exec(s, "PRAGMA foreign_keys = ON") || migrate(s) ||
+	/* migrations run with foreign keys off: 002 rebuilds a table others refer to */
+	if (migrate(s) || exec(s, "PRAGMA foreign_keys = ON") ||
 	    exec(s, "PRAGMA journal_mode = WAL") || exec(s, "PRAGMA synchronous = NORMAL"))
 		goto fail;
 	*out = s;

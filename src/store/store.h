@@ -29,7 +29,23 @@
 
 #define KB_SNAPSHOT_EVERY 64
 
-enum kb_item_kind { KB_ITEM_ROW, KB_ITEM_BOM_T, KB_ITEM_BOM_D, KB_ITEM_BOM_R, KB_ITEM_NKINDS };
+enum kb_item_kind {
+	KB_ITEM_ROW,
+	KB_ITEM_BOM_T,
+	KB_ITEM_BOM_D,
+	KB_ITEM_BOM_R,
+	KB_ITEM_OPTION, /* schema/002: an enabled option's code and data; class: kb_opt_class */
+	KB_ITEM_NKINDS
+};
+
+/* The class of a KB_ITEM_OPTION item: what the modular analysis found the option to be. */
+enum kb_opt_class {
+	KB_OPT_TRI_CAND, /* a tristate at y that could be m today: candidate (1) */
+	KB_OPT_TRI_KEPT, /* a tristate at y that must stay built in */
+	KB_OPT_BOOL_CAND, /* a bool no built-in code needs: candidate (2) */
+	KB_OPT_BOOL_KEPT, /* a bool with built-in users */
+	KB_OPT_NCLASSES
+};
 
 /* A commit as the store keeps it. */
 struct kb_store_commit {
@@ -38,7 +54,8 @@ struct kb_store_commit {
 	int64_t author_time, committer_time;
 };
 
-/* One item of a build: an analyzer row (kind 0) or a bloat-o-meter entry (kinds 1-3). */
+/* One item of a build: an analyzer row (kind 0), a bloat-o-meter entry (kinds 1-3) or an
+ * option of the modular analysis (kind 4: name "EXT4_FS", no path, cls a kb_opt_class). */
 struct kb_item {
 	int kind;
 	const char *name;
@@ -73,6 +90,11 @@ struct kb_build_rec {
 	double build_seconds, analysis_seconds;
 	/* ok builds: sizes per class (total first, then the 7 classes), binutils split */
 	uint64_t total, cls[7], bk[3];
+	uint64_t padding; /* ok builds: bytes of the breakdown's [padding] rows */
+	/* ok builds: the modular analysis in bytes of code and data (schema/002-modular.sql),
+	 * summing to total - padding; has_modular 0 stores NULLs (it did not run) */
+	int has_modular;
+	uint64_t m_tristate, m_bool, m_core, m_rest;
 	const struct kb_itemset *items;
 	int replace_failed; /* a failed build of (commit, config) is replaced, not kept */
 };
