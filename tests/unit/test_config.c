@@ -221,6 +221,56 @@ static void values_read_back_as_written(void)
 	kb_kconfig_release(&again);
 }
 
+/* What a fragment's line is: 0 anything else, 1 a comment, 2 CONFIG_X=v, 3 "# CONFIG_X is
+ * not set" */
+static int line_kind(const char *line)
+{
+	size_t n = strlen(line);
+
+	if (!strncmp(line, "CONFIG_", 7))
+		return 2;
+	if (!strncmp(line, "# CONFIG_", 9) && n > 11 && !strcmp(line + n - 11, " is not set"))
+		return 3;
+	return line[0] == '#';
+}
+
+/*
+ * kernels/configs/kvm-host.config: every line reads as an assignment or a comment, every
+ * value asked for has its own comment above it (why it is there; a run of "is not set"
+ * lines may share one), no option is given twice, and the hypervisor's core is asked for.
+ */
+static void kvm_host_fragment_says_why(void)
+{
+	static const char *const want[][2] = {
+		{ "KVM", "y" },	      { "KVM_INTEL", "y" }, { "KVM_AMD", "y" },
+		{ "VHOST_NET", "y" }, { "EVENTFD", "y" },   { "SERIAL_8250_CONSOLE", "y" },
+		{ "VT", "n" },
+	};
+	struct kb_kconfig c = KB_KCONFIG_INIT;
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *save = NULL;
+	size_t assignments = 0, uncommented = 0, other = 0, i;
+	int prev = 0, kind;
+
+	CHECK(strbuf_read_file(&sb, KB_FRAGMENTS "/kvm-host.config") == 0);
+	for (line = strtok_r(sb.buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		kind = line_kind(line);
+		other += !kind;
+		assignments += kind >= 2;
+		uncommented += kind >= 2 && prev != 1 && !(kind == 3 && prev == 3);
+		prev = kind;
+	}
+	CHECK_U64(other, 0);
+	CHECK_U64(uncommented, 0);
+	CHECK(assignments >= 30);
+	CHECK(kb_kconfig_read(&c, KB_FRAGMENTS "/kvm-host.config") == 0);
+	CHECK_U64(c.names.nr, assignments); /* each read, none twice */
+	for (i = 0; i < sizeof(want) / sizeof(want[0]); i++)
+		CHECK_STR(kb_kconfig_get(&c, want[i][0]), want[i][1]);
+	strbuf_release(&sb);
+	kb_kconfig_release(&c);
+}
+
 int main(void)
 {
 	char cmd[300];
@@ -235,6 +285,7 @@ int main(void)
 	modular_modifier_ends_a_spec();
 	bad_modifiers_are_refused();
 	yes2mod_takes_only_tristates_at_y();
+	kvm_host_fragment_says_why();
 	values_read_back_as_written();
 	rc = check_done("test_config");
 	snprintf(cmd, sizeof(cmd), "%s/kvm-guest.config", dir);
