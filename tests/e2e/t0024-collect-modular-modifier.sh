@@ -170,7 +170,7 @@ for sha in "${commits[@]}"; do
 		# shellcheck disable=SC2086 # one symbol a word
 		gone=$(objects "$SCRATCH/tree" $tom) new=$(objects "$SCRATCH/tree" $toy)
 		check "${sha:0:12} $b+modular: some object leaves vmlinux" test -n "$gone"
-		check "${sha:0:12} $b+modular: vmlinux lacks exactly [$(echo $gone)], gains [$(echo $new)]" \
+		check "${sha:0:12} $b+modular: vmlinux lacks exactly [${gone//$'\n'/ }], gains [${new//$'\n'/ }]" \
 			linkcheck "$bo" "$mo" "$gone" "$new" >"$SCRATCH/sizes" || cat "$SCRATCH/sizes" >&2
 		read -r bdec mdec _ <"$SCRATCH/sizes" || true
 		check "${sha:0:12} $b: the total is size(1)'s" test "$(total "$db" "$b" "$sha")" = "$bdec"
