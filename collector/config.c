@@ -17,45 +17,90 @@
 
 static const char *const bases[] = { "tinyconfig", "allnoconfig", "defconfig", "modular" };
 
-int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const char *fragments_dir)
+static int is_base(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
+		if (!strcmp(s, bases[i]))
+			return 1;
+	return 0;
+}
+
+/* The fragment part names, resolved to a readable path in out->fragments. */
+static int add_fragment(struct kb_config_spec *out, const char *part, const char *fragments_dir,
+			size_t *alloc)
 {
 	struct strbuf path = STRBUF_INIT;
-	char *copy = xstrdup(spec), *part, *save = NULL;
-	size_t i, alloc = 0;
-	int first = 1, rc = KB_ERR;
+	int rc = 0;
+
+	if (strchr(part, '/') || strstr(part, ".config"))
+		strbuf_addstr(&path, part);
+	else
+		strbuf_addf(&path, "%s/%s.config", fragments_dir, part);
+	if (access(path.buf, R_OK)) {
+		rc = kb_error_set("%s: fragment '%s': %s: %s", out->name, part, path.buf,
+				  strerror(errno));
+	} else {
+		ALLOC_GROW(out->fragments, out->nfragments + 1, *alloc);
+		out->fragments[out->nfragments++] = strbuf_detach(&path, NULL);
+	}
+	strbuf_release(&path);
+	return rc;
+}
+
+int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const char *fragments_dir)
+{
+	char *copy = xstrdup(spec), *part, *next, *last;
+	size_t alloc = 0;
+	int rc = KB_ERR;
 
 	memset(out, 0, sizeof(*out));
 	out->name = xstrdup(spec);
-	for (part = strtok_r(copy, "+", &save); part;
-	     part = strtok_r(NULL, "+", &save), first = 0) {
-		if (first) {
-			for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
-				if (!strcmp(part, bases[i]))
-					out->base = xstrdup(part);
-			if (!out->base) {
-				kb_error_set(
-					"%s: unknown base target '%s' (tinyconfig, allnoconfig, "
-					"defconfig or modular)",
-					spec, part);
-				goto out;
-			}
-			continue;
-		}
-		strbuf_reset(&path);
-		if (strchr(part, '/') || strstr(part, ".config"))
-			strbuf_addstr(&path, part);
-		else
-			strbuf_addf(&path, "%s/%s.config", fragments_dir, part);
-		if (access(path.buf, R_OK)) {
-			kb_error_set("%s: fragment '%s': %s: %s", spec, part, path.buf,
-				     strerror(errno));
+	if (!*spec) {
+		kb_error_set("%s: an empty config spec", spec);
+		goto out;
+	}
+	last = strrchr(copy, '+');
+	if (last && !strcmp(last + 1, "modular")) {
+		out->to_modules = 1;
+		*last = 0;
+	}
+	for (part = copy; part; part = next) {
+		next = strchr(part, '+');
+		if (next)
+			*next++ = 0;
+		if (part == copy && !*part) {
+			kb_error_set("%s: no base target before the '+' (tinyconfig, allnoconfig, "
+				     "defconfig or modular)",
+				     spec);
 			goto out;
 		}
-		ALLOC_GROW(out->fragments, out->nfragments + 1, alloc);
-		out->fragments[out->nfragments++] = xstrdup(path.buf);
+		if (part == copy && !is_base(part)) {
+			kb_error_set("%s: unknown base target '%s' (tinyconfig, allnoconfig, "
+				     "defconfig or modular)",
+				     spec, part);
+			goto out;
+		}
+		if (part == copy) {
+			out->base = xstrdup(part);
+		} else if (!*part) {
+			kb_error_set("%s: an empty fragment name (nothing after a '+')", spec);
+			goto out;
+		} else if (!strcmp(part, "modular") && out->to_modules) {
+			kb_error_set("%s: +modular given twice", spec);
+			goto out;
+		} else if (!strcmp(part, "modular")) {
+			kb_error_set("%s: +modular must end the spec", spec);
+			goto out;
+		} else if (add_fragment(out, part, fragments_dir, &alloc)) {
+			goto out;
+		}
 	}
-	if (!out->base) {
-		kb_error_set("%s: an empty config spec", spec);
+	if (out->to_modules && !strcmp(out->base, "modular")) {
+		kb_error_set(
+			"%s: modular has every tristate a module already: +modular adds nothing",
+			spec);
 		goto out;
 	}
 	rc = 0;
@@ -63,7 +108,6 @@ out:
 	if (rc)
 		kb_config_spec_release(out);
 	free(copy);
-	strbuf_release(&path);
 	return rc;
 }
 
@@ -101,7 +145,7 @@ void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const
 }
 
 size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig *requested,
-			struct strbuf *notes)
+			int y_as_m, struct strbuf *notes)
 {
 	size_t i, n = 0;
 
@@ -111,6 +155,8 @@ size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig 
 
 		/* an option kconfig dropped altogether counts as not set */
 		if (got ? !strcmp(got, want) : !strcmp(want, "n"))
+			continue;
+		if (y_as_m && got && !strcmp(got, "m") && !strcmp(want, "y"))
 			continue;
 		n++;
 		if (!notes)
@@ -200,4 +246,20 @@ int kb_kconfig_tristates(const char *src, struct kb_strtab *out)
 	if (nftw(src, scan_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) < 0)
 		return kb_error_set("%s: cannot read the Kconfig files: %s", src, strerror(errno));
 	return scan_err ? KB_ERR : 0;
+}
+
+size_t kb_kconfig_yes2mod(struct kb_kconfig *c, const struct kb_strtab *tristates)
+{
+	size_t id, n = 0;
+
+	for (id = 0; id < c->names.nr; id++) {
+		const char *name = c->names.strs[id];
+
+		if (id < c->alloc && c->values[id] && !strcmp(c->values[id], "y") &&
+		    kb_strtab_find(tristates, name, strlen(name)) >= 0) {
+			kb_kconfig_set(c, name, "m");
+			n++;
+		}
+	}
+	return n;
 }

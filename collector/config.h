@@ -6,6 +6,16 @@
  * "allnoconfig+map+/path/to/extra.config", or "modular". A fragment is a name in the fragments
  * directory (kernels/configs/NAME.config) or a path to a file.
  *
+ * Any spec but modular may end in the modifier "+modular" ("defconfig+modular",
+ * "tinyconfig+kvm-host+modular"): the same config with everything that can be a module a
+ * module. After the base target, the fragments and olddefconfig, CONFIG_MODULES=y and
+ * olddefconfig; then every built-in tristate becomes m and every bool stays: `make
+ * yes2modconfig` where the tree has that target (Linux since v5.6), else through the Kconfig
+ * files: each symbol kb_kconfig_tristates lists that is y in .config is written m, then
+ * olddefconfig (which puts back to y what a y bool selects, as yes2modconfig's own write does).
+ * "modular" is tinyconfig with every tristate it can reach a module already, so
+ * "modular+modular" is refused, as are "+modular" twice or before a fragment.
+ *
  * Merging follows merge_config.sh: the fragments' assignments ("CONFIG_X=v" and
  * "# CONFIG_X is not set") replace the base's, later fragments win, and each value a fragment
  * redefines is noted. After olddefconfig, kb_kconfig_unmet names the requested values that did
@@ -25,6 +35,7 @@ struct kb_config_spec {
 	char *base; /* tinyconfig, allnoconfig, defconfig or modular */
 	char **fragments; /* resolved paths, in order */
 	size_t nfragments;
+	int to_modules; /* ended in +modular: every built-in tristate made m at the end */
 };
 
 /* Parses spec; fragments_dir holds NAME.config fragments. Errors name the spec. */
@@ -34,9 +45,13 @@ void kb_config_spec_release(struct kb_config_spec *s);
 /* frag's assignments over c; a changed value is noted as merge_config.sh words it. */
 void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const char *frag_name,
 		      struct strbuf *notes);
-/* The requested values final does not have; each noted. Returns how many. */
+/*
+ * The requested values final does not have; each noted. Returns how many. With y_as_m, a
+ * requested y that is m in final is met: +modular made that tristate a module (only a
+ * tristate can be m).
+ */
 size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig *requested,
-			struct strbuf *notes);
+			int y_as_m, struct strbuf *notes);
 
 /*
  * The tristate symbols of the kernel tree src: every `config`/`menuconfig` whose type line
@@ -44,5 +59,9 @@ size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig 
  * No expression is evaluated: this is the type, not the value.
  */
 int kb_kconfig_tristates(const char *src, struct kb_strtab *out);
+
+/* +modular without yes2modconfig: every symbol of tristates that is y in c set to m. Returns
+ * how many. olddefconfig must follow (a tristate a y bool selects goes back to y). */
+size_t kb_kconfig_yes2mod(struct kb_kconfig *c, const struct kb_strtab *tristates);
 
 #endif

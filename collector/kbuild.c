@@ -6,6 +6,7 @@
 #include "error.h"
 #include "xalloc.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -340,6 +341,108 @@ out:
 	return rc;
 }
 
+/* 1 if a line of the file at path that is not a comment names yes2modconfig as a word. */
+static int names_yes2modconfig(const char *path)
+{
+	static const char target[] = "yes2modconfig";
+	struct strbuf sb = STRBUF_INIT;
+	char *line, *save = NULL;
+	int found = 0;
+
+	if (strbuf_read_file(&sb, path)) {
+		strbuf_release(&sb);
+		return 0; /* no such file: this tree's kconfig has no such target there */
+	}
+	for (line = strtok_r(sb.buf, "\n", &save); line && !found;
+	     line = strtok_r(NULL, "\n", &save)) {
+		const char *p = line + strspn(line, " \t");
+
+		if (*p == '#')
+			continue;
+		while (!found && (p = strstr(p, target))) {
+			char before = p == line ? ' ' : p[-1], after = p[sizeof(target) - 1];
+
+			found = !isalnum((unsigned char)before) && before != '_' &&
+				!isalnum((unsigned char)after) && after != '_';
+			p += sizeof(target) - 1;
+		}
+	}
+	strbuf_release(&sb);
+	return found;
+}
+
+/* 1 if the tree's kconfig has `make yes2modconfig` (Linux since v5.6: scripts/kconfig/Makefile
+ * lists it; a kbuild of its own may name it in the top Makefile). */
+static int has_yes2modconfig(const char *src)
+{
+	static const char *const files[] = { "scripts/kconfig/Makefile", "Makefile" };
+	struct strbuf path = STRBUF_INIT;
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < sizeof(files) / sizeof(files[0]) && !found; i++) {
+		strbuf_reset(&path);
+		strbuf_addf(&path, "%s/%s", src, files[i]);
+		found = names_yes2modconfig(path.buf);
+	}
+	strbuf_release(&path);
+	return found;
+}
+
+/* O/.config with name set to value (when value is not NULL) or, with tri, every tristate of
+ * tri that is y made m, then `make olddefconfig`; *n: how many tristates became m. */
+static int rewrite_olddefconfig(const struct kb_kbuild *k, const char *name, const char *value,
+				const struct kb_strtab *tri, size_t *n, struct kb_build_step *st)
+{
+	struct kb_kconfig cfg = KB_KCONFIG_INIT;
+	struct strbuf path = STRBUF_INIT;
+	int rc = KB_ERR;
+
+	strbuf_addf(&path, "%s/.config", k->obj);
+	if (kb_kconfig_read(&cfg, path.buf))
+		goto out;
+	if (name)
+		kb_kconfig_set(&cfg, name, value);
+	if (tri)
+		*n = kb_kconfig_yes2mod(&cfg, tri);
+	rc = write_config(path.buf, &cfg) || make_step(k, "olddefconfig", st) ? KB_ERR : 0;
+out:
+	kb_kconfig_release(&cfg);
+	strbuf_release(&path);
+	return rc;
+}
+
+/*
+ * +modular: MODULES=y and olddefconfig, then every built-in tristate m and every bool kept:
+ * `make yes2modconfig`, or without it the same through the Kconfig files' tristates and
+ * olddefconfig. The log says which.
+ */
+static int to_modules(const struct kb_kbuild *k, struct kb_build_step *st)
+{
+	struct kb_strtab tri = KB_STRTAB_INIT;
+	struct strbuf line = STRBUF_INIT;
+	size_t n = 0;
+	int rc = KB_ERR;
+
+	if (rewrite_olddefconfig(k, "MODULES", "y", NULL, NULL, st))
+		goto out;
+	if (st->status != KB_STEP_OK || has_yes2modconfig(k->src)) {
+		rc = st->status != KB_STEP_OK ? 0 : make_step(k, "yes2modconfig", st);
+		goto out;
+	}
+	if (kb_kconfig_tristates(k->src, &tri) || rewrite_olddefconfig(k, NULL, NULL, &tri, &n, st))
+		goto out;
+	strbuf_addf(&line,
+		    "kbloat: +modular: this tree has no yes2modconfig: %zu built-in tristates "
+		    "of its Kconfig files made m, then olddefconfig\n",
+		    n);
+	rc = log_line(k, NULL, line.buf);
+out:
+	kb_strtab_release(&tri);
+	strbuf_release(&line);
+	return rc;
+}
+
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
 			struct strbuf *notes, struct kb_build_step *st)
 {
@@ -384,10 +487,19 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 		rc = 0;
 		goto out;
 	}
+	if (spec->to_modules) {
+		kb_kconfig_set(&want, "MODULES", "y");
+		if (to_modules(k, st))
+			goto out;
+		if (st->status != KB_STEP_OK) {
+			rc = 0;
+			goto out;
+		}
+	}
 	/* what a fragment asked for and olddefconfig took back, as merge_config.sh says */
 	if (kb_kconfig_read(&done, path.buf))
 		goto out;
-	kb_kconfig_unmet(&done, &want, notes);
+	kb_kconfig_unmet(&done, &want, spec->to_modules, notes);
 	rc = modular ? modularize(k, &done, st) : 0;
 out:
 	kb_kconfig_release(&cfg);

@@ -54,8 +54,12 @@ struct kb_build_step {
  * Makes O/.config for spec: the base target (tinyconfig for modular), the map fragment and
  * the spec's fragments merged on top, olddefconfig; for modular, MODULES=y, then every
  * tristate that config reaches made m (allmodconfig with KCONFIG_ALLCONFIG holding every
- * other answer, new bools forced off). Requested values that did not survive are noted in notes (one line
- * each), as merge_config.sh warns. Returns 0 with st filled, or KB_ERR.
+ * other answer, new bools forced off). For a spec ending in +modular, then MODULES=y and
+ * olddefconfig, and `make yes2modconfig` if the tree's scripts/kconfig/Makefile or Makefile
+ * names it, else every tristate of its Kconfig files that is y written m and olddefconfig
+ * (the log says so). Requested values that did not survive are noted in notes (one line
+ * each), as merge_config.sh warns; a requested y that +modular made m is not one. Returns 0
+ * with st filled, or KB_ERR.
  */
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
 			struct strbuf *notes, struct kb_build_step *st);

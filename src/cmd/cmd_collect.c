@@ -268,8 +268,9 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING_F(0, "range", &wo.range, "A..B", "the commits to build (git's range syntax)",
 			KB_OPT_REQUIRED),
 	KB_OPT_LIST(0, "config", &configs, "SPEC",
-		    "tinyconfig (default), allnoconfig, defconfig or modular, with fragments: "
-		    "tinyconfig+kvm-guest+my.config"),
+		    "tinyconfig (default), allnoconfig, defconfig or modular, with fragments "
+		    "and, last, +modular (every built-in tristate a module): "
+		    "tinyconfig+kvm-guest+my.config, defconfig+modular"),
 	KB_OPT_DB(&co.db),
 	KB_OPT_BOOL(0, "first-parent", &wo.first_parent, "follow the first-parent line only"),
 	KB_OPT_POSITIVE(0, "every", &wo.every, "N",

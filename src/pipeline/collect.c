@@ -205,6 +205,9 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 			goto err;
 		for (k = 0; k < g->spec.nfragments; k++)
 			strbuf_addf(&sb, "%s%s", k ? " " : "", g->spec.fragments[k]);
+		/* the modifier too, so that the store tells defconfig+modular from defconfig */
+		if (g->spec.to_modules)
+			strbuf_addf(&sb, "%s+modular", k ? " " : "");
 		g->fragments = strbuf_detach(&sb, NULL);
 	}
 	c->kb.src = c->src;
