@@ -12,6 +12,8 @@
 #   - the new-driver commit: SOFT_WATCHDOG's item appears in defconfig, never in tinyconfig
 #   - the big-table commit (+40 KB of obj-y): d_core is the hard core's growth in both
 #     configs, built again here on their own
+#   - kbloat record --src --build stores the same; without --build none of it; a build
+#     directory it cannot analyze (no map) records the build and says why
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}"
 repo=$HISTORY/repo
