@@ -171,6 +171,8 @@ struct kentry {
 	uint32_t sym; /* E_CONFIG */
 	unsigned line;
 	const struct kb_kexpr *deps; /* E_CONFIG: its own `depends on` lines, ANDed */
+	bool prompt; /* E_CONFIG: this definition has a prompt ... */
+	const struct kb_kexpr *prompt_if; /* ... under this `if` (NULL: none) */
 };
 
 struct pend_default {
@@ -735,6 +737,15 @@ static void end_config(struct kparser *ps)
 		if (s->type == KB_KT_UNKNOWN)
 			s->type = ps->blocks[choice].type;
 	}
+	if (ps->cur.prompt) {
+		const struct kb_kexpr *vis = combine(ps, KB_KE_AND, dep, ps->cur.prompt_if);
+
+		if (!s->has_prompt)
+			s->prompt_dep = vis;
+		else if (s->prompt_dep)
+			s->prompt_dep = vis ? combine(ps, KB_KE_OR, s->prompt_dep, vis) : NULL;
+		s->has_prompt = 1;
+	}
 	if (!s->defined) {
 		s->defined = 1;
 		s->file = ps->lx->file;
@@ -787,10 +798,14 @@ static void set_type(struct kparser *ps, enum kb_ktype type)
 		*tp = type;
 }
 
-static void add_prompt(struct kparser *ps)
+/* A prompt of the current definition, visible under cond (NULL: always); counted when the
+ * definition ends, with its dependencies. */
+static void add_prompt(struct kparser *ps, const struct kb_kexpr *cond)
 {
-	if (ps->cur.kind == E_CONFIG)
-		ps->t->syms[ps->cur.sym].has_prompt = 1;
+	if (ps->cur.kind != E_CONFIG)
+		return;
+	ps->cur.prompt = true;
+	ps->cur.prompt_if = cond;
 }
 
 /* bool/tristate/string/int/hex ["prompt" [if expr]] */
@@ -803,7 +818,7 @@ static void attr_type(struct kparser *ps, enum kw kw)
 	if (ps->lx->tok == T_STRING) {
 		lex_next(ps);
 		if (parse_cond(ps, &cond))
-			add_prompt(ps);
+			add_prompt(ps, cond);
 		return;
 	}
 	skip_line(ps);
@@ -903,7 +918,7 @@ static void attr_other(struct kparser *ps, enum kw kw)
 		return;
 	}
 	if (parse_cond(ps, &cond) && kw == K_PROMPT)
-		add_prompt(ps);
+		add_prompt(ps, cond);
 }
 
 /* option modules (older kernels; the attribute `modules` now); other options ignored */

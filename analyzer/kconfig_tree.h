@@ -82,6 +82,11 @@ struct kb_ksym {
 	enum kb_ktype type; /* def_bool is bool, def_tristate tristate */
 	int defined; /* has a `config` or `menuconfig` entry; 0 for a name only mentioned */
 	int has_prompt; /* some definition has a prompt, so a user can set it */
+	/* has_prompt: when some prompt is visible (a user's value counts): the OR over the
+	 * prompts of their definition's dependency (blocks, `depends on`) AND the prompt's own
+	 * `if`; NULL: always. An invisible prompt leaves the symbol to its defaults, as
+	 * tinyconfig leaves TCP_CONG_CUBIC (prompt inside `if TCP_CONG_ADVANCED`) at y. */
+	const struct kb_kexpr *prompt_dep;
 	int in_choice; /* defined inside a choice block */
 	int is_modules; /* carries the `modules` attribute (MODULES) */
 	const char *file; /* first definition: tree-relative path, line */

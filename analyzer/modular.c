@@ -612,8 +612,14 @@ static int needs_y(struct kb_modular *m, struct tri_state *st)
 	return kept;
 }
 
-/* Keeps y the candidates whose default is y without a prompt, or that an option staying y
- * selects. Returns whether it kept any. */
+/* Whether a user could set x: some prompt of x is visible with the candidates at m. */
+static int prompt_visible(struct kb_modular *m, const struct kb_ksym *x, struct tri_ctx *t)
+{
+	return x->has_prompt && eval(m, x->prompt_dep, t) != KB_TRI_N;
+}
+
+/* Keeps y the candidates whose default is y without a visible prompt, or that an option
+ * staying y selects. Returns whether it kept any. */
 static int forced_y(struct kb_modular *m, struct tri_state *st)
 {
 	const struct kb_ktree *kt = m->kt;
@@ -626,8 +632,9 @@ static int forced_y(struct kb_modular *m, struct tri_state *st)
 
 		if (!st->as_m[i])
 			continue;
-		/* a default is capped by the dependency: y only while that stays y */
-		for (j = 0; !x->has_prompt && j < x->ndefaults && st->as_m[i]; j++)
+		/* without a prompt a user can see, the defaults decide; a default is capped by
+		 * the dependency: y only while that stays y */
+		for (j = 0; !prompt_visible(m, x, &t) && j < x->ndefaults && st->as_m[i]; j++)
 			if (eval(m, x->defaults[j].cond, &t) != KB_TRI_N &&
 			    eval(m, x->defaults[j].value, &t) == KB_TRI_Y &&
 			    eval(m, x->depends, &t) == KB_TRI_Y)

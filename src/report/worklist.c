@@ -234,7 +234,7 @@ static void print_why(FILE *f, const struct kb_mod_why *w)
 		fputs(") depends on it being y", f);
 		break;
 	case KB_WHY_DEFAULT_Y:
-		fprintf(f, "no prompt, default y");
+		fprintf(f, "no visible prompt, default y");
 		break;
 	case KB_WHY_MAKEFILE:
 		fprintf(f, "the Makefile builds it in at m too");

@@ -781,6 +781,54 @@ static void a_real_tree_reads_fast_and_whole(void)
 	kb_ktree_free(t);
 }
 
+/* A prompt is visible where its definition's blocks, its `depends on` and its own `if` hold;
+ * the OR over definitions, as net/ipv4/Kconfig's TCP_CONG_CUBIC (a prompt inside `if
+ * TCP_CONG_ADVANCED`, and a second, prompt-less definition defaulting to y). */
+static void prompt_visibility_is_kept_per_definition(void)
+{
+	static const char text[] = "menuconfig ADV\n"
+				   "\tbool \"advanced\"\n"
+				   "if ADV\n"
+				   "config CUBIC\n"
+				   "\ttristate \"cubic\"\n"
+				   "\tdefault y\n"
+				   "endif\n"
+				   "config CUBIC\n"
+				   "\ttristate\n"
+				   "\tdepends on !ADV\n"
+				   "\tdefault y\n"
+				   "config P\n"
+				   "\ttristate \"p\" if A\n"
+				   "\tdepends on B\n"
+				   "config Q\n"
+				   "\tbool\n"
+				   "\tprompt \"q\" if A || C\n"
+				   "config Q\n"
+				   "\tbool \"q again\"\n"
+				   "\tdepends on D\n"
+				   "config R\n"
+				   "\ttristate \"r\"\n"
+				   "config R\n"
+				   "\ttristate \"r\" if E\n";
+	struct kb_ktree *t = parse(text);
+	const struct kb_ksym *s;
+
+	s = kb_ktree_sym(t, "CUBIC");
+	CHECK(s->has_prompt);
+	CHECK_STR(str(s->prompt_dep), "ADV");
+	CHECK_STR(str(s->depends), "ADV || !ADV");
+	s = kb_ktree_sym(t, "P");
+	CHECK_STR(str(s->prompt_dep), "B && A");
+	s = kb_ktree_sym(t, "Q");
+	CHECK_STR(str(s->prompt_dep), "A || C || D");
+	s = kb_ktree_sym(t, "R"); /* one prompt always visible: always */
+	CHECK(s->has_prompt && s->prompt_dep == NULL);
+	s = kb_ktree_sym(t, "ADV");
+	CHECK(s->has_prompt && s->prompt_dep == NULL);
+	CHECK(t->nbad == 0);
+	kb_ktree_free(t);
+}
+
 int main(void)
 {
 	types_prompts_and_defaults_are_read();
@@ -789,6 +837,7 @@ int main(void)
 	selects_and_implies_have_reverse_lists();
 	help_text_is_skipped_by_its_indentation();
 	comments_continuations_and_strings_are_lexed();
+	prompt_visibility_is_kept_per_definition();
 	macros_are_constants_and_assignments_are_skipped();
 	modules_attribute_and_option_mark_the_modules_symbol();
 	tristate_logic_evaluates_as_kconfig();
