@@ -150,6 +150,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		kb_itemset_from_analysis(&items, a);
 		rec.analysis_seconds = since(&t0);
 		rec.total = a->img->total;
+		rec.padding = a->padding_bytes;
 		for (c = 0; c < KB_CLS_NR; c++)
 			rec.cls[c] = a->img->cls_size[c];
 		for (c = 0; c < KB_BK_NR; c++)

@@ -39,7 +39,7 @@ static void bom_view(const struct kb_items *it, const struct kb_sizes *o, const 
 	for (i = 0; i < it->n; i++) {
 		uint64_t ov = i < o->n ? o->v[i] : 0, nv = i < n->n ? n->v[i] : 0;
 
-		if (it->v[i].kind >= KB_ITEM_BOM_T && (ov || nv))
+		if (it->v[i].kind >= KB_ITEM_BOM_T && it->v[i].kind <= KB_ITEM_BOM_R && (ov || nv))
 			kb_bom_add(b, it->v[i].name, ov, nv);
 	}
 	kb_bom_finish(b);

@@ -222,7 +222,8 @@ static int item_row_bad(struct kb_store *s, sqlite3_stmt *st, int64_t item)
 {
 	int64_t kind = sqlite3_column_int64(st, 1), cls = sqlite3_column_int64(st, 2);
 
-	if (kind < 0 || kind >= KB_ITEM_NKINDS || cls < 0 || cls >= KB_CLS_NR)
+	if (kind < 0 || kind >= KB_ITEM_NKINDS || cls < 0 || cls >= KB_CLS_NR ||
+	    (kind == KB_ITEM_OPTION && cls >= KB_OPT_NCLASSES))
 		return kb_error_set("%s: items row %lld: kind %lld or class %lld out of range",
 				    kb_store_path(s), (long long)item, (long long)kind,
 				    (long long)cls);

@@ -1104,9 +1104,12 @@ static const char *const delta_cols =
 	"d_bss = bss - (SELECT bss FROM builds p WHERE p.id = ?2), "
 	"d_init = init - (SELECT init FROM builds p WHERE p.id = ?2), "
 	"d_percpu = percpu - (SELECT percpu FROM builds p WHERE p.id = ?2), "
-	"d_other = other - (SELECT other FROM builds p WHERE p.id = ?2)";
+	"d_other = other - (SELECT other FROM builds p WHERE p.id = ?2), "
+	/* NULL unless both builds were analyzed: SQL's NULL arithmetic says so */
+	"d_core = m_core - (SELECT m_core FROM builds p WHERE p.id = ?2)";
 
-/* Points build at parent (0: none) at the given distance and recomputes its class deltas. */
+/* Points build at parent (0: none) at the given distance and recomputes its class deltas
+ * and its hard core's change. */
 static int link_parent(struct kb_store *s, int64_t build, int64_t parent, int64_t distance)
 {
 	struct strbuf sql = STRBUF_INIT;
@@ -1222,9 +1225,10 @@ static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int6
 		    "INSERT INTO builds (commit_id, config_id, status, log_tail, "
 		    "dotconfig_id, toolchain_id, build_seconds, analysis_seconds, "
 		    "recorded_at, total, text, rodata, data, bss, init, percpu, other, "
-		    "bk_text, bk_data, bk_bss, bom_t, bom_d, bom_r) VALUES (?1, ?2, ?3, ?4, "
-		    "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, "
-		    "?20, ?21, ?22, ?23)"))
+		    "bk_text, bk_data, bk_bss, bom_t, bom_d, bom_r, padding, m_tristate, "
+		    "m_bool, m_core, m_rest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
+		    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
+		    "?25, ?26, ?27, ?28)"))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, commit_id);
 	sqlite3_bind_int64(st, 2, config_id);
@@ -1245,6 +1249,14 @@ static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int6
 			sqlite3_bind_int64(st, 18 + i, (int64_t)rec->bk[i]);
 		for (i = 0; i < 3; i++)
 			sqlite3_bind_int64(st, 21 + i, (int64_t)bom[i]);
+		if (!rec->padding_unknown)
+			sqlite3_bind_int64(st, 24, (int64_t)rec->padding);
+	}
+	if (ok && rec->has_modular) {
+		sqlite3_bind_int64(st, 25, (int64_t)rec->m_tristate);
+		sqlite3_bind_int64(st, 26, (int64_t)rec->m_bool);
+		sqlite3_bind_int64(st, 27, (int64_t)rec->m_core);
+		sqlite3_bind_int64(st, 28, (int64_t)rec->m_rest);
 	}
 	rc = run(s, st, "cannot store the build");
 	sqlite3_finalize(st);
@@ -1398,8 +1410,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 
 			if (sizes_set(s, &mine, ids[i], cur + it->size, 0))
 				goto out;
-			if (it->kind > 0)
-				bom[it->kind - 1] += it->size;
+			if (it->kind >= KB_ITEM_BOM_T && it->kind <= KB_ITEM_BOM_R)
+				bom[it->kind - KB_ITEM_BOM_T] += it->size;
 		}
 	}
 	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build))
@@ -1441,6 +1453,54 @@ out:
 	return rc;
 }
 
+/* An ok build's sums as schema/002 says them: padding within total; the modular sums
+ * adding up to the code and data; options of a known class whose candidates' sizes add up
+ * to the candidate sums; no option without the analysis. `db check` tests the same. */
+static int rec_modular_valid(struct kb_store *s, const struct kb_build_rec *rec)
+{
+	uint64_t code = rec->total - rec->padding, cls[KB_OPT_NCLASSES] = { 0 };
+	size_t i, nopt = 0;
+
+	if (!rec->padding_unknown && rec->padding > rec->total)
+		return kb_error_set("%s: refusing a build of commit %.40s whose padding (%llu) "
+				    "exceeds its total (%llu)",
+				    s->path, rec->commit->sha, (unsigned long long)rec->padding,
+				    (unsigned long long)rec->total);
+	for (i = 0; rec->items && i < rec->items->n; i++) {
+		const struct kb_item *it = &rec->items->v[i];
+
+		if (it->kind < 0 || it->kind >= KB_ITEM_NKINDS ||
+		    (it->kind == KB_ITEM_OPTION && (it->cls < 0 || it->cls >= KB_OPT_NCLASSES)))
+			return kb_error_set("%s: refusing a build of commit %.40s with an item "
+					    "of kind %d and class %d",
+					    s->path, rec->commit->sha, it->kind, it->cls);
+		if (it->kind == KB_ITEM_OPTION) {
+			cls[it->cls] += it->size;
+			nopt++;
+		}
+	}
+	if (!rec->has_modular) {
+		if (!nopt)
+			return 0;
+		return kb_error_set("%s: refusing a build of commit %.40s with options but no "
+				    "modular sums",
+				    s->path, rec->commit->sha);
+	}
+	if (rec->padding_unknown || rec->m_tristate > code || rec->m_bool > code ||
+	    rec->m_core > code || rec->m_rest > code ||
+	    rec->m_tristate + rec->m_bool + rec->m_core + rec->m_rest != code ||
+	    cls[KB_OPT_TRI_CAND] != rec->m_tristate || cls[KB_OPT_BOOL_CAND] != rec->m_bool ||
+	    cls[KB_OPT_TRI_KEPT] + cls[KB_OPT_BOOL_KEPT] > rec->m_rest)
+		return kb_error_set("%s: refusing a build of commit %.40s whose modular sums "
+				    "(%llu + %llu + %llu + %llu) are not its code and data (%llu) "
+				    "or not its options' sums",
+				    s->path, rec->commit->sha, (unsigned long long)rec->m_tristate,
+				    (unsigned long long)rec->m_bool,
+				    (unsigned long long)rec->m_core,
+				    (unsigned long long)rec->m_rest, (unsigned long long)code);
+	return 0;
+}
+
 /* What the store keeps is what it can give back: shas of 40 lowercase hex digits, a known
  * status, a config and an arch. The shas themselves are not echoed: they may be anything. */
 static int rec_valid(struct kb_store *s, const struct kb_build_rec *rec)
@@ -1460,7 +1520,7 @@ static int rec_valid(struct kb_store *s, const struct kb_build_rec *rec)
 			"%s: refusing a build of commit %.40s without a config, an arch "
 			"or a status of ok, failed or skipped",
 			s->path, rec->commit ? rec->commit->sha : "?");
-	return 0;
+	return strcmp(rec->status, "ok") ? 0 : rec_modular_valid(s, rec);
 }
 
 /*

@@ -91,6 +91,7 @@ struct kb_build_rec {
 	/* ok builds: sizes per class (total first, then the 7 classes), binutils split */
 	uint64_t total, cls[7], bk[3];
 	uint64_t padding; /* ok builds: bytes of the breakdown's [padding] rows */
+	int padding_unknown; /* stores padding as NULL: a build merged from before schema 002 */
 	/* ok builds: the modular analysis in bytes of code and data (schema/002-modular.sql),
 	 * summing to total - padding; has_modular 0 stores NULLs (it did not run) */
 	int has_modular;

@@ -77,9 +77,12 @@ static const struct rule {
 	{ "SELECT id FROM items WHERE id >= 1024 + 2 * (SELECT count(*) FROM items)",
 	  "items row %lld: an id far beyond the number of items (kbloat numbers them 1..N)" },
 	{ "SELECT id FROM items WHERE name IS NULL", "items row %lld: a NULL name" },
-	{ "SELECT id FROM items WHERE typeof(kind) != 'integer' OR kind NOT BETWEEN 0 AND 3 OR "
+	{ "SELECT id FROM items WHERE typeof(kind) != 'integer' OR kind NOT BETWEEN 0 AND 4 OR "
 	  "typeof(class) != 'integer' OR class NOT BETWEEN 0 AND 6",
 	  "items row %lld: its kind or class is out of range" },
+	{ "SELECT id FROM items WHERE kind = 4 AND class NOT BETWEEN 0 AND 3",
+	  "items row %lld: an option whose class is not 0..3 (tristate or bool, candidate or "
+	  "kept)" },
 	{ "SELECT id FROM items i WHERE i.path_id IS NULL OR " MISSING("i.path_id", "paths"),
 	  "row %lld of items names a missing row of paths" },
 	{ "SELECT id FROM builds WHERE status IS NULL OR status NOT IN ('ok', 'failed', "
@@ -207,29 +210,140 @@ static void lint(struct kb_store *s, struct kb_check *c)
 		    "commits");
 }
 
-/* Do the build's stored sizes add up to its totals (sizes, then bloat-o-meter's views)? */
-static void sums_check(struct kb_check *c, const char *sha, const struct kb_sizes *z,
-		       const struct kb_items *items, const int64_t *want)
+/* The columns of build_checks' query, in order. */
+enum {
+	COL_ID,
+	COL_SHA,
+	COL_TOTAL,
+	COL_BOM, /* bom_t, bom_d, bom_r */
+	COL_DELTA_BAD = COL_BOM + 3,
+	COL_PARENT_BAD,
+	COL_PADDING,
+	COL_M, /* m_tristate, m_bool, m_core, m_rest */
+	COL_D_CORE = COL_M + 4,
+	COL_PARENT_CORE,
+	COL_HAS_PARENT,
+};
+
+static const char *const m_names[4] = { "m_tristate", "m_bool", "m_core", "m_rest" };
+
+/* What a build's row says its items sum to: its total, bloat-o-meter's totals, and the
+ * modular analysis's (NULL columns: has_m 0). */
+struct want {
+	int64_t total, bom[3], padding, m[4];
+	int has_padding, has_m;
+};
+
+/* Do the option items add up to the modular sums (candidates exactly, the kept ones
+ * within m_rest)? */
+static void options_check(struct kb_check *c, const char *sha, const int64_t *opt,
+			  const struct want *w)
 {
-	int64_t got[KB_ITEM_NKINDS] = { 0 };
+	int64_t kept = (int64_t)((uint64_t)opt[KB_OPT_TRI_KEPT] + (uint64_t)opt[KB_OPT_BOOL_KEPT]);
+	int k;
+
+	if (!w->has_m) {
+		for (k = 0; k < KB_OPT_NCLASSES; k++)
+			if (opt[k]) {
+				problem(c, "build of %.12s: option sizes but no modular sums", sha);
+				return;
+			}
+		return;
+	}
+	if (opt[KB_OPT_TRI_CAND] != w->m[0])
+		problem(c,
+			"build of %.12s: stored tristate candidates sum to %lld, its m_tristate "
+			"says %lld",
+			sha, (long long)opt[KB_OPT_TRI_CAND], (long long)w->m[0]);
+	if (opt[KB_OPT_BOOL_CAND] != w->m[1])
+		problem(c,
+			"build of %.12s: stored bool candidates sum to %lld, its m_bool says "
+			"%lld",
+			sha, (long long)opt[KB_OPT_BOOL_CAND], (long long)w->m[1]);
+	if (kept > w->m[3])
+		problem(c,
+			"build of %.12s: stored options that stay built in sum to %lld, more "
+			"than its m_rest (%lld)",
+			sha, (long long)kept, (long long)w->m[3]);
+}
+
+/* Do the build's stored sizes add up to its totals (sizes, bloat-o-meter's views, the
+ * options)? */
+static void sums_check(struct kb_check *c, const char *sha, const struct kb_sizes *z,
+		       const struct kb_items *items, const struct want *w)
+{
+	int64_t got[KB_ITEM_OPTION] = { 0 }, opt[KB_OPT_NCLASSES] = { 0 };
 	size_t i;
 	int k;
 
 	for (i = 0; i < z->n; i++) {
+		const struct kb_item_meta *m = i < items->n ? &items->v[i] : NULL;
+
 		if (!z->v[i])
 			continue;
-		if (i >= items->n || items->v[i].kind < 0) {
+		if (!m || m->kind < 0) {
 			problem(c, "build of %.12s: a size of item %zu, which does not exist", sha,
 				i);
 			continue;
 		}
-		got[items->v[i].kind] = (int64_t)((uint64_t)got[items->v[i].kind] + z->v[i]);
+		if (m->kind == KB_ITEM_OPTION)
+			opt[m->cls] = (int64_t)((uint64_t)opt[m->cls] + z->v[i]);
+		else
+			got[m->kind] = (int64_t)((uint64_t)got[m->kind] + z->v[i]);
 	}
-	for (k = 0; k < KB_ITEM_NKINDS; k++)
-		if (got[k] != want[k])
+	for (k = 0; k < KB_ITEM_OPTION; k++)
+		if (got[k] != (k ? w->bom[k - 1] : w->total))
 			problem(c, "build of %.12s: stored %s sum to %lld, its total says %lld",
 				sha, k ? "bloat-o-meter entries" : "sizes", (long long)got[k],
-				(long long)want[k]);
+				(long long)(k ? w->bom[k - 1] : w->total));
+	options_check(c, sha, opt, w);
+}
+
+/* The build row's own sums: padding within the total, the modular sums all there or all
+ * NULL and adding up to the code and data, the hard core's change its parent's difference. */
+static void row_sums_check(struct kb_check *c, const char *sha, sqlite3_stmt *st,
+			   const struct want *w)
+{
+	int k, nm = 0;
+
+	for (k = 0; k < 4; k++)
+		nm += sqlite3_column_type(st, COL_M + k) != SQLITE_NULL;
+	if (nm && nm < 4)
+		problem(c,
+			"build of %.12s: some of m_tristate, m_bool, m_core and m_rest are "
+			"NULL and some are not",
+			sha);
+	if (w->has_padding && (w->padding < 0 || w->padding > w->total))
+		problem(c, "build of %.12s: its padding (%lld) is not within its total (%lld)", sha,
+			(long long)w->padding, (long long)w->total);
+	if (w->has_m && !w->has_padding)
+		problem(c, "build of %.12s: modular sums without a padding", sha);
+	if (w->has_m && w->has_padding &&
+	    (uint64_t)w->m[0] + (uint64_t)w->m[1] + (uint64_t)w->m[2] + (uint64_t)w->m[3] !=
+		    (uint64_t)(w->total - w->padding))
+		problem(c,
+			"build of %.12s: m_tristate + m_bool + m_core + m_rest = %lld, its total "
+			"- padding is %lld",
+			sha, (long long)(w->m[0] + w->m[1] + w->m[2] + w->m[3]),
+			(long long)(w->total - w->padding));
+	for (k = 0; w->has_m && k < 4; k++)
+		if (w->m[k] < 0)
+			problem(c, "build of %.12s: a negative %s", sha, m_names[k]);
+}
+
+/* d_core is m_core minus the parent build's, NULL unless both builds have one. */
+static void d_core_check(struct kb_check *c, const char *sha, sqlite3_stmt *st)
+{
+	int both = sqlite3_column_type(st, COL_M + 2) != SQLITE_NULL &&
+		   sqlite3_column_type(st, COL_PARENT_CORE) != SQLITE_NULL &&
+		   sqlite3_column_int(st, COL_HAS_PARENT);
+	int has_d = sqlite3_column_type(st, COL_D_CORE) != SQLITE_NULL;
+
+	if (both != has_d ||
+	    (both && (uint64_t)sqlite3_column_int64(st, COL_D_CORE) !=
+			     (uint64_t)sqlite3_column_int64(st, COL_M + 2) -
+				     (uint64_t)sqlite3_column_int64(st, COL_PARENT_CORE)))
+		problem(c, "build of %.12s: its d_core is not its parent's m_core difference", sha);
 }
 
 /* One ok build (a row of build_checks' query): its links, then its sums. */
@@ -237,28 +351,39 @@ static void build_check(struct kb_store *s, struct kb_check *c, sqlite3_stmt *st
 			const struct kb_items *items)
 {
 	struct kb_check_build *b;
-	int64_t want[KB_ITEM_NKINDS];
+	struct want w = { 0 };
 	struct kb_sizes z;
 	int k;
 
 	ALLOC_GROW(c->builds, c->nbuilds + 1, c->builds_alloc);
 	b = &c->builds[c->nbuilds++];
 	snprintf(b->sha, sizeof(b->sha), "%s",
-		 kb_is_sha(kb_column_text(st, 1, NULL)) ? kb_column_text(st, 1, NULL) : "?");
+		 kb_is_sha(kb_column_text(st, COL_SHA, NULL)) ? kb_column_text(st, COL_SHA, NULL) :
+								"?");
 	b->sizes_read = 0;
-	for (k = 0; k < KB_ITEM_NKINDS; k++)
-		want[k] = sqlite3_column_int64(st, 2 + k);
-	if (sqlite3_column_int(st, 6))
+	w.total = sqlite3_column_int64(st, COL_TOTAL);
+	for (k = 0; k < 3; k++)
+		w.bom[k] = sqlite3_column_int64(st, COL_BOM + k);
+	w.has_padding = sqlite3_column_type(st, COL_PADDING) != SQLITE_NULL;
+	w.padding = sqlite3_column_int64(st, COL_PADDING);
+	w.has_m = 1;
+	for (k = 0; k < 4; k++) {
+		w.m[k] = sqlite3_column_int64(st, COL_M + k);
+		w.has_m &= sqlite3_column_type(st, COL_M + k) != SQLITE_NULL;
+	}
+	if (sqlite3_column_int(st, COL_DELTA_BAD))
 		problem(c, "build of %.12s: its delta is not its parent's difference", b->sha);
-	if (sqlite3_column_int(st, 7))
+	if (sqlite3_column_int(st, COL_PARENT_BAD))
 		problem(c, "build of %.12s: its parent build is not an ok build of its config",
 			b->sha);
-	if (kb_store_sizes(s, sqlite3_column_int64(st, 0), &z)) {
+	row_sums_check(c, b->sha, st, &w);
+	d_core_check(c, b->sha, st);
+	if (kb_store_sizes(s, sqlite3_column_int64(st, COL_ID), &z)) {
 		problem(c, "build of %.12s: %s", b->sha, kb_error_last());
 		return;
 	}
 	b->sizes_read = 1;
-	sums_check(c, b->sha, &z, items, want);
+	sums_check(c, b->sha, &z, items, &w);
 	kb_sizes_release(&z);
 }
 
@@ -272,7 +397,9 @@ static int build_checks(struct kb_store *s, struct kb_check *c)
 	if (kb_store_prepare(s, &st,
 			     "SELECT b.id, c.sha, b.total, b.bom_t, b.bom_d, b.bom_r, "
 			     "b.d_total IS NOT (b.total - p.total), p.status IS NOT NULL AND "
-			     "(p.status != 'ok' OR p.config_id != b.config_id) FROM builds b JOIN "
+			     "(p.status != 'ok' OR p.config_id != b.config_id), b.padding, "
+			     "b.m_tristate, b.m_bool, b.m_core, b.m_rest, b.d_core, p.m_core, "
+			     "p.id IS NOT NULL FROM builds b JOIN "
 			     "commits c ON c.id = b.commit_id LEFT JOIN builds p ON p.id = "
 			     "b.parent_build_id WHERE b.status = 'ok' ORDER BY b.id"))
 		return KB_ERR;

@@ -3,7 +3,10 @@
  * own integrity check; what every reader relies on, whatever the file's own schema declares
  * (kb_store_lint below); then, when all that holds, kbloat's sums: every ok build's stored sizes (its
  * snapshot plus the changes since) add up to its total, bloat-o-meter's entries to their
- * totals, and each class change equals its parent build's difference.
+ * totals, and each class change equals its parent build's difference; and schema 002's:
+ * padding within the total, the modular sums all set or all NULL and adding up to total -
+ * padding, the candidate options' sizes to m_tristate and m_bool (the kept ones within
+ * m_rest), d_core the parent build's m_core difference.
  */
 #ifndef KB_STORE_CHECK_H
 #define KB_STORE_CHECK_H

@@ -82,7 +82,8 @@ static const char builds_sql[] =
 	"cf.base, cf.fragments, b.status, b.log_tail, dc.options, "
 	"t.compiler, t.linker, b.build_seconds, b.analysis_seconds, b.total, "
 	"b.text, b.rodata, b.data, b.bss, b.init, b.percpu, b.other, "
-	"b.bk_text, b.bk_data, b.bk_bss FROM builds b JOIN commits c ON "
+	"b.bk_text, b.bk_data, b.bk_bss, b.padding, b.m_tristate, b.m_bool, "
+	"b.m_core, b.m_rest FROM builds b JOIN commits c ON "
 	"c.id = b.commit_id JOIN configs cf ON cf.id = b.config_id LEFT JOIN "
 	"dotconfigs dc ON dc.id = b.dotconfig_id LEFT JOIN toolchains t ON "
 	"t.id = b.toolchain_id ORDER BY c.committer_time, c.author_time, b.id";
@@ -118,6 +119,14 @@ static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_buil
 		rec->cls[k] = (uint64_t)sqlite3_column_int64(st, 20 + k);
 	for (k = 0; k < 3; k++)
 		rec->bk[k] = (uint64_t)sqlite3_column_int64(st, 27 + k);
+	rec->padding = (uint64_t)sqlite3_column_int64(st, 30);
+	rec->padding_unknown = sqlite3_column_type(st, 30) == SQLITE_NULL;
+	/* all four or none, as db check says; kb_store_record refuses sums that do not add up */
+	rec->has_modular = sqlite3_column_type(st, 31) != SQLITE_NULL;
+	rec->m_tristate = (uint64_t)sqlite3_column_int64(st, 31);
+	rec->m_bool = (uint64_t)sqlite3_column_int64(st, 32);
+	rec->m_core = (uint64_t)sqlite3_column_int64(st, 33);
+	rec->m_rest = (uint64_t)sqlite3_column_int64(st, 34);
 }
 
 /* The items of an ok build of in, as kb_store_record takes them. */

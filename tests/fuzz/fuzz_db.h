@@ -100,6 +100,15 @@ __attribute__((unused)) static int fuzz_make_db(const char *path, unsigned nbuil
 			if (k < 3)
 				kb_itemset_add(&set, 1 + (int)k, names[k], "", NULL, 0, size);
 		}
+		/* schema 002: the last row is padding; two options share the code and data */
+		rec.padding = 100 + 10 * 4 + (i * 5) % 7;
+		rec.has_modular = 1;
+		kb_itemset_add(&set, KB_ITEM_OPTION, "OPT_A", "", NULL, (int)(i % 4), 10 + i);
+		kb_itemset_add(&set, KB_ITEM_OPTION, "OPT_B", "", NULL, KB_OPT_TRI_CAND, 5);
+		rec.m_tristate = 5 + (i % 4 == KB_OPT_TRI_CAND ? 10 + i : 0);
+		rec.m_bool = i % 4 == KB_OPT_BOOL_CAND ? 10 + i : 0;
+		rec.m_rest = i % 2 ? 10 + i : 0;
+		rec.m_core = rec.total - rec.padding - rec.m_tristate - rec.m_bool - rec.m_rest;
 		rec.items = &set;
 		rc = kb_store_record(s, &rec, &already);
 		kb_itemset_release(&set);

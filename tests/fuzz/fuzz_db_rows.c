@@ -16,7 +16,7 @@
 
 static const struct {
 	const char *name, *key; /* key: the columns naming a row */
-	const char *cols[18];
+	const char *cols[22];
 } tables[] = {
 	{ "commits",
 	  "rowid",
@@ -32,7 +32,7 @@ static const struct {
 	  "rowid",
 	  { "id", "commit_id", "config_id", "status", "log_tail", "dotconfig_id", "toolchain_id",
 	    "total", "text", "bss", "parent_build_id", "distance", "d_total", "d_text", "snapshot",
-	    "bom_t", "bom_d" } },
+	    "bom_t", "bom_d", "padding", "m_tristate", "m_core", "d_core" } },
 	{ "item_delta", "build_id, item_id", { "build_id", "item_id", "size", "prev" } },
 	{ "item_snapshot", "build_id, item_id", { "build_id", "item_id", "size" } },
 };
@@ -46,7 +46,7 @@ static size_t ncols(size_t t)
 {
 	size_t n = 0;
 
-	while (n < 18 && tables[t].cols[n])
+	while (n < 22 && tables[t].cols[n])
 		n++;
 	return n;
 }
