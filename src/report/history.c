@@ -228,7 +228,7 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 			snprintf(d, sizeof(d), "%+lld", (long long)r->delta);
 		fprintf(f, "%s  %s  %10lld  %9s  %-18s  %s\n", kb_text_cut(&c, r->sha, 12), date,
 			(long long)r->size, d, kb_text_cut(&a, r->author, 18),
-			kb_text_cut(&b, r->subject, 32));
+			kb_text_cut(&b, r->subject, 31));
 		if (m->series)
 			write_series(f, &r->ser);
 	}
