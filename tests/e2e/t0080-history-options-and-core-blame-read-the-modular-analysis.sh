@@ -5,7 +5,7 @@
 # the build's own vmlinux, its everything-modularized estimate is code and data less the
 # candidates; `options` lists SERIAL_8250 in tinyconfig with the bytes its object has in the
 # linker map, and its sums are history's; `history --option` follows an option across the
-# history (SOFTDOG: 0 until the new-driver commit, then its object's bytes); `blame --core`
+# history (SOFT_WATCHDOG: 0 until the new-driver commit, then its object's bytes); `blame --core`
 # names the 40 KB table (obj-y, so the hard core) with the bytes its object adds.
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}"
@@ -20,15 +20,16 @@ work=$db.work/build
 	--config tinyconfig --config defconfig >/dev/null 2>"$SCRATCH/collect.err" ||
 	fail "collect: $(tail -n3 "$SCRATCH/collect.err")"
 
-# mapsum MAP OBJECT [SYMS.json]: the bytes of OBJECT's allocated input sections in MAP, less
-# the [padding] rows of the image's breakdown (SYMS.json, kbloat syms --json) inside them
+# mapsum MAP OBJECT [SYMS.json]: the bytes of OBJECT's allocated input sections in MAP (at
+# x86_64 kernel addresses: debug sections and .comment sit at small ones), less the
+# [padding] rows of the image's breakdown (SYMS.json, kbloat syms --json) inside them
 cat >"$SCRATCH/mapsum.py" <<'PY'
 import json, re, sys
 ranges = []
 pending = False
 for line in open(sys.argv[1]):
     m = re.match(r'^\s*(\S+)?\s+0x([0-9a-f]+)\s+0x([0-9a-f]+)\s+(\S+)\s*$', line)
-    if m and m.group(4) == sys.argv[2] and int(m.group(2), 16):
+    if m and m.group(4) == sys.argv[2] and int(m.group(2), 16) >= 1 << 63:
         ranges.append((int(m.group(2), 16), int(m.group(3), 16)))
 total = sum(n for _, n in ranges)
 if len(sys.argv) > 3:
@@ -104,19 +105,19 @@ assert len(d['options']) == 1, d['options']"
 
 K options "$driver" --config defconfig --changed --json >"$SCRATCH/od.json"
 softdog=$(mapsum "$HISTORY/builds/$driver/vmlinux.map" drivers/watchdog/softdog.o)
-check "options --changed of the new-driver commit: SOFTDOG is new, nothing else changed" \
+check "options --changed of the new-driver commit: SOFT_WATCHDOG is new, nothing else changed" \
 	pyjson "$SCRATCH/od.json" "
 r = d['options']
-assert [o['name'] for o in r] == ['SOFTDOG'], r
+assert [o['name'] for o in r] == ['SOFT_WATCHDOG'], r
 assert r[0]['change'] == 'new' and r[0]['delta'] == r[0]['bytes'] and r[0]['was_type'] is None, r"
 
 # --- history --option --------------------------------------------------------------------
-K history --option SOFTDOG --config defconfig --json >"$SCRATCH/hs.json"
-check "history --option SOFTDOG: 0 before the new-driver commit, then its bytes ($softdog)" \
+K history --option SOFT_WATCHDOG --config defconfig --json >"$SCRATCH/hs.json"
+check "history --option SOFT_WATCHDOG: 0 before the new-driver commit, then its bytes ($softdog)" \
 	pyjson "$SCRATCH/hs.json" "
 b = d['builds']
 i = [x['commit'] for x in b].index('$driver')
-assert d['option'] == 'SOFTDOG'
+assert d['option'] == 'SOFT_WATCHDOG'
 assert all(x['size'] == 0 and x['type'] is None for x in b[:i]), b[:i]
 assert b[i]['size'] == $softdog and b[i]['delta'] == $softdog, b[i]
 assert b[i]['type'] == 'tristate' and b[i]['candidate'] is True, b[i]"
