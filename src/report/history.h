@@ -39,9 +39,9 @@ struct kb_history_row {
 struct kb_history {
 	struct kb_history_row *rows; /* oldest first */
 	size_t n;
+	struct kb_strtab strs;
 	int series; /* the rows carry their builds' series */
 	const char *option; /* the option followed (without CONFIG_), or NULL */
-	struct kb_strtab strs;
 };
 
 /*
