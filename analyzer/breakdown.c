@@ -535,9 +535,39 @@ static int same_gap(const struct kb_row *a, const struct kb_row *b)
 	return a->file && b->file && !strcmp(a->file, b->file);
 }
 
+static int cmp_fill(const void *x, const void *y)
+{
+	const struct kb_fill_range *a = x, *b = y;
+
+	return a->lo < b->lo ? -1 : a->lo > b->lo;
+}
+
+/* The padding rows' address ranges, before merging loses them. */
+static void keep_fills(struct kb_breakdown *bd)
+{
+	size_t i, alloc = 0;
+
+	free(bd->fills);
+	bd->fills = NULL;
+	bd->nfills = 0;
+	for (i = 0; i < bd->nrows; i++) {
+		const struct kb_row *r = &bd->rows[i];
+
+		if (!(r->flags & KB_ROW_FILL) || !r->bytes)
+			continue;
+		ALLOC_GROW(bd->fills, bd->nfills + 1, alloc);
+		bd->fills[bd->nfills].lo = r->addr;
+		bd->fills[bd->nfills++].hi = r->addr + r->bytes;
+	}
+	if (bd->nfills)
+		qsort(bd->fills, bd->nfills, sizeof(*bd->fills), cmp_fill);
+}
+
 void kb_breakdown_finish(struct kb_breakdown *bd)
 {
 	size_t i, n = 0, g;
+
+	keep_fills(bd);
 
 	/* symbol rows first, in their order; then gap rows grouped */
 	for (i = 0; i < bd->nrows; i++) {
@@ -566,6 +596,7 @@ void kb_breakdown_free(struct kb_breakdown *bd)
 	if (!bd)
 		return;
 	free(bd->rows);
+	free(bd->fills);
 	kb_arena_release(&bd->arena);
 	free(bd);
 }

@@ -78,10 +78,19 @@ struct kb_row {
 	const char **aliases;
 };
 
+/* Where a padding row's bytes are: rows of one section and file are merged into one. */
+struct kb_fill_range {
+	uint64_t lo, hi; /* [lo, hi) */
+};
+
 struct kb_breakdown {
 	const struct kb_image *img;
 	struct kb_row *rows;
 	size_t nrows, arows;
+	/* after kb_breakdown_finish: the KB_ROW_FILL rows' bytes by address, sorted, not
+	 * overlapping; they sum to the padding rows' bytes */
+	struct kb_fill_range *fills;
+	size_t nfills;
 	uint64_t total; /* sum of rows' bytes: equals img->total */
 	uint64_t cls_bytes[KB_CLS_NR]; /* equals img->cls_size */
 	size_t nested; /* sized symbols wholly inside another: 0 bytes of their own */
@@ -106,7 +115,8 @@ void kb_breakdown_attribute_spans(struct kb_breakdown *bd, const struct kb_attr 
  * padding: for .bss, whose bytes cannot be looked at, this is the only way to tell.
  */
 void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill);
-/* Merges gap rows of one section and file into one row; call after attribution. */
+/* Merges gap rows of one section and file into one row, keeping where the padding rows'
+ * bytes were in fills; call after attribution. */
 void kb_breakdown_finish(struct kb_breakdown *bd);
 void kb_breakdown_free(struct kb_breakdown *bd);
 

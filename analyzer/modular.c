@@ -170,7 +170,18 @@ static long obj_get(struct kb_modular *m, struct obj_index *ix, const char *obje
 	return id;
 }
 
-static int add_map_bytes(struct kb_modular *m, const char *map_path)
+/* An object's input section in the image, as the map places it: padding is found in them. */
+struct obj_span {
+	uint64_t lo, hi;
+	long obj;
+};
+
+struct obj_spans {
+	struct obj_span *v;
+	size_t n, alloc;
+};
+
+static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_spans *keep)
 {
 	struct obj_index ix = { KB_STRTAB_INIT, 0 };
 	uint64_t claimed[KB_CLS_NR] = { 0 };
@@ -197,6 +208,13 @@ static int add_map_bytes(struct kb_modular *m, const char *map_path)
 
 			o->cls[sec->cls] += s->size;
 			o->bytes += s->size;
+			if (keep) {
+				/* the map's spans are sorted by address and do not overlap */
+				ALLOC_GROW(keep->v, keep->n + 1, keep->alloc);
+				keep->v[keep->n].lo = s->addr;
+				keep->v[keep->n].hi = s->addr + s->size;
+				keep->v[keep->n++].obj = id;
+			}
 			if (!o->boot_table && s->insec && boot_table(s->insec))
 				o->boot_table = intern_str(m, s->insec);
 		} else {
@@ -997,8 +1015,102 @@ static void sum_candidates(struct kb_modular *m)
 	}
 }
 
+/* --- the same in bytes of code and data: the breakdown's padding left out ---------------- */
+
+/* The first of v's spans that ends after addr. */
+static size_t span_after(const struct obj_spans *v, uint64_t addr)
+{
+	size_t lo = 0, hi = v->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v->v[mid].hi <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* Each object's padding: the bytes of the breakdown's fill ranges inside its spans (a range
+ * may straddle several); the rest is outside every object. */
+static void place_padding(struct kb_modular *m, const struct kb_breakdown *bd,
+			  const struct obj_spans *spans)
+{
+	uint64_t inside = 0;
+	size_t i, k;
+
+	for (i = 0; i < bd->nfills; i++) {
+		const struct kb_fill_range *f = &bd->fills[i];
+
+		m->pad_total += f->hi - f->lo;
+		for (k = span_after(spans, f->lo); k < spans->n && spans->v[k].lo < f->hi; k++) {
+			uint64_t lo = f->lo > spans->v[k].lo ? f->lo : spans->v[k].lo;
+			uint64_t hi = f->hi < spans->v[k].hi ? f->hi : spans->v[k].hi;
+
+			m->objs[spans->v[k].obj].pad += hi - lo;
+			inside += hi - lo;
+		}
+	}
+	m->pad_outside = m->pad_total - inside;
+}
+
+/* The code-and-data sums of what sum_candidates and the categories split in bytes. */
+static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
+		     const struct obj_spans *spans)
+{
+	uint64_t unclaimed = 0, sum;
+	size_t i;
+	int c;
+
+	if (bd->total != m->total)
+		return kb_error_set("%s/vmlinux: the breakdown given is of another image (%llu "
+				    "bytes, not %llu)",
+				    m->build, (unsigned long long)bd->total,
+				    (unsigned long long)m->total);
+	place_padding(m, bd, spans);
+	for (c = 0; c < KB_CLS_NR; c++)
+		unclaimed += m->fill[c] + m->linker[c];
+	if (m->pad_outside > unclaimed)
+		return kb_error_set("%s/vmlinux.map: %llu bytes of padding outside every object, "
+				    "but only %llu bytes are no object's",
+				    m->build, (unsigned long long)m->pad_outside,
+				    (unsigned long long)unclaimed);
+	m->code_core = unclaimed - m->pad_outside;
+	for (i = 0; i < m->nobjs; i++) {
+		const struct kb_mod_obj *o = &m->objs[i];
+		uint64_t code = o->bytes - o->pad;
+
+		if (o->owner >= 0) {
+			struct kb_mod_opt *p = &m->opts[o->owner];
+
+			p->pad += o->pad;
+			if (!p->candidate)
+				m->code_rest += code;
+			else if (o->cat == KB_MOD_TRISTATE)
+				m->code_save1 += code;
+			else
+				m->code_save2 += code;
+		} else if (o->cat == KB_MOD_CORE) {
+			m->code_core += code;
+		} else {
+			m->code_rest += code;
+		}
+	}
+	sum = m->code_save1 + m->code_save2 + m->code_core + m->code_rest;
+	if (sum != m->total - m->pad_total)
+		return kb_error_set("%s/vmlinux: the code-and-data sums (%llu) are not the image's "
+				    "%llu bytes less %llu of padding (a kbloat bug)",
+				    m->build, (unsigned long long)sum, (unsigned long long)m->total,
+				    (unsigned long long)m->pad_total);
+	m->have_code = 1;
+	return 0;
+}
+
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 {
+	struct obj_spans spans = { 0 };
 	struct kb_modular *m = xcalloc(1, sizeof(*m));
 	struct strbuf sb = STRBUF_INIT;
 
@@ -1021,7 +1133,7 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 			     sb.buf, strerror(errno));
 		goto fail;
 	}
-	if (add_map_bytes(m, sb.buf))
+	if (add_map_bytes(m, sb.buf, o->bd ? &spans : NULL))
 		goto fail;
 	if (kb_ktree_read(&m->kt, m->src, m->srcarch))
 		goto fail;
@@ -1034,11 +1146,15 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	read_builtin(m);
 	read_ranges(m);
 	sum_candidates(m);
+	if (o->bd && code_sums(m, o->bd, &spans))
+		goto fail;
 	strbuf_release(&sb);
+	free(spans.v);
 	*out = m;
 	return 0;
 fail:
 	strbuf_release(&sb);
+	free(spans.v);
 	kb_modular_free(m);
 	return KB_ERR;
 }

@@ -31,6 +31,7 @@
 #ifndef KB_MODULAR_H
 #define KB_MODULAR_H
 
+#include "breakdown.h"
 #include "dotconfig.h"
 #include "image.h"
 #include "kconfig_tree.h"
@@ -71,6 +72,7 @@ struct kb_mod_obj {
 	long owner; /* index in opts, or -1 */
 	const char *module; /* TRISTATE: "fs/ext4/ext4" (its .ko as modules.builtin names it) */
 	const char *boot_table; /* an input section of a boot-time table it fills, or NULL */
+	uint64_t pad; /* with a breakdown: its bytes that are alignment padding */
 };
 
 struct kb_mod_opt {
@@ -80,6 +82,7 @@ struct kb_mod_opt {
 	const char *value; /* in .config; "n" when absent */
 	enum kb_mod_cat cat; /* TRISTATE or BOOL */
 	uint64_t cls[KB_CLS_NR], bytes;
+	uint64_t pad; /* with a breakdown: its objects' padding; bytes - pad is its code and data */
 	size_t nobjs;
 	const char *subsystem; /* of its largest object */
 	int candidate;
@@ -112,6 +115,17 @@ struct kb_modular {
 	int have_ranges; /* modules.builtin.ranges was read */
 	uint64_t ranges_bytes, ranges_agree; /* bytes it places in modules; of them, in TRISTATE */
 	size_t refs_read; /* object files whose symbols were read */
+	/*
+	 * With a breakdown (kb_modular_opts.bd): the same split in bytes of code and data, the
+	 * breakdown's padding rows left out. pad_total is their bytes, pad_outside those in no
+	 * object's input sections (the linker's fill, mostly). code_save1 and code_save2 are the
+	 * candidates' objects, code_core the CORE objects with the linker's fill and its own
+	 * bytes, code_rest the objects of options that stay built in and UNKNOWN objects; the
+	 * four sum to total - pad_total, exactly (kb_modular_run fails otherwise).
+	 */
+	int have_code;
+	uint64_t pad_total, pad_outside;
+	uint64_t code_save1, code_save2, code_core, code_rest;
 	struct kb_strtab strs;
 };
 
@@ -120,11 +134,15 @@ struct kb_modular_opts {
 	const char *build; /* the O= directory: vmlinux, vmlinux.map, .config, *.o */
 	const char *arch; /* SRCARCH; NULL: from the .config's header */
 	struct kb_maint *maint; /* MAINTAINERS, or NULL: subsystems by directory */
+	/* the breakdown of the same vmlinux (kb_analysis's), or NULL: its KB_ROW_FILL rows
+	 * are the padding that the code-and-data sums leave out */
+	const struct kb_breakdown *bd;
 };
 
 /*
  * Runs the analysis. Errors (no vmlinux, no map, a map of another link, an unreadable
- * .config or Kconfig tree) return KB_ERR with kb_error_last() naming the file.
+ * .config or Kconfig tree, a breakdown of another image or whose padding the map cannot
+ * place) return KB_ERR with kb_error_last() naming the file.
  */
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o);
 void kb_modular_free(struct kb_modular *m);

@@ -5,6 +5,7 @@
  */
 #include "kbloat.h"
 
+#include "analysis.h"
 #include "collect.h"
 #include "modular.h"
 #include "worklist.h"
@@ -36,6 +37,32 @@ static void paths_from_db(struct modular_opts *o, struct strbuf *src, struct str
 		o->src = src->buf;
 	if (!o->build)
 		o->build = build->buf;
+}
+
+/*
+ * The breakdown of build's vmlinux with its map (no DWARF: only the padding rows are used),
+ * for the sums in bytes of code and data; NULL when it cannot be made (no map: the analysis
+ * says so itself), and the report goes without them.
+ */
+static const struct kb_breakdown *padding_of(const char *build, const char *src,
+					     struct kb_analysis **a)
+{
+	struct strbuf image = STRBUF_INIT, map = STRBUF_INIT;
+	struct kb_analysis_opts ao = { 0 };
+
+	strbuf_addf(&image, "%s/vmlinux", build);
+	strbuf_addf(&map, "%s/vmlinux.map", build);
+	ao.map = map.buf;
+	ao.src = src;
+	ao.obj = build;
+	ao.no_dwarf = 1;
+	if (kb_analysis_run(a, image.buf, &ao)) {
+		*a = NULL;
+		kb_error_clear();
+	}
+	strbuf_release(&image);
+	strbuf_release(&map);
+	return *a ? (*a)->bd : NULL;
 }
 
 static struct modular_opts o = { .by = KB_WORKLIST_BY_OPTION, .top = 20 };
@@ -80,6 +107,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	struct strbuf dbsrc = STRBUF_INIT, dbbuild = STRBUF_INIT;
 	struct kb_modular_opts mo = { NULL, NULL, NULL, NULL };
 	struct kb_modular *m = NULL;
+	struct kb_analysis *a = NULL;
 	struct kb_worklist_opts wo;
 	char *src = NULL, *build = NULL;
 	int rc = KB_EXIT_USAGE;
@@ -109,6 +137,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	mo.src = src;
 	mo.build = build;
 	mo.arch = o.arch;
+	mo.bd = padding_of(build, src, &a);
 	if (kb_modular_run(&m, &mo)) {
 		rc = kb_report_error();
 		goto out;
@@ -123,6 +152,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 out:
 	kb_modular_free(m);
+	kb_analysis_free(a);
 	kb_maint_free(mo.maint);
 	free(src);
 	free(build);

@@ -23,7 +23,7 @@
 
 struct record_opts {
 	const char *db, *repo, *commit, *config, *arch, *base, *fragments, *dotconfig;
-	const char *status, *log, *compiler, *linker, *map, *src, *image;
+	const char *status, *log, *compiler, *linker, *map, *src, *build, *image;
 	double build_seconds;
 	int json;
 };
@@ -41,13 +41,18 @@ static int do_record(struct kb_store *store, const struct record_opts *o)
 	struct kb_repo *repo = NULL;
 	struct kb_record_req req = { 0 };
 	struct kb_record_result res;
-	char sha[41], *src = NULL;
+	char sha[41], *src = NULL, *build = NULL;
 	int ok = !strcmp(o->status, "ok"), rc = KB_EXIT_USAGE;
 
 	if (kb_repo_open(&repo, o->repo) || kb_repo_resolve(repo, o->commit, sha))
 		goto err;
 	if (ok && kb_open_src(o->src, &src, &req.maint))
 		goto out;
+	if (ok && o->build && !(build = realpath(o->build, NULL))) {
+		kb_errorf("%s: not a build directory (--build wants kbuild's O= directory)",
+			  o->build);
+		goto out;
+	}
 	req.config = o->config;
 	req.arch = o->arch;
 	req.base = o->base;
@@ -56,6 +61,7 @@ static int do_record(struct kb_store *store, const struct record_opts *o)
 	req.image = o->image;
 	req.map = o->map;
 	req.src = src;
+	req.obj = build;
 	req.log = o->log;
 	req.dotconfig = o->dotconfig;
 	req.compiler = o->compiler;
@@ -81,6 +87,7 @@ err:
 out:
 	kb_maint_free(req.maint);
 	free(src);
+	free(build);
 	kb_repo_free(repo);
 	return rc;
 }
@@ -122,6 +129,9 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "linker", &o.linker, "TEXT", "the linker's version line"),
 	KB_OPT_STRING(0, "map", &o.map, "FILE", "IMAGE's linker map"),
 	KB_OPT_SRC(&o.src),
+	KB_OPT_STRING(0, "build", &o.build, "DIR",
+		      "IMAGE's O= build directory (its vmlinux, vmlinux.map, .config, objects): "
+		      "with --src, the modular analysis is stored too"),
 	KB_OPT_BOOL(0, "json", &o.json, "print what was recorded as JSON"),
 	KB_OPT_END(),
 };
@@ -132,6 +142,11 @@ static int check(int argc, const char **argv)
 		o.arch = kb_host_arch();
 	if (strcmp(o.status, "ok") && strcmp(o.status, "failed") && strcmp(o.status, "skipped")) {
 		kb_errorf("--status %s: not one of ok, failed, skipped", o.status);
+		return KB_EXIT_USAGE;
+	}
+	if (o.build && !o.src) {
+		kb_errorf("--build needs --src (the modular analysis reads the tree's Kconfig and "
+			  "Makefiles)");
 		return KB_EXIT_USAGE;
 	}
 	o.image = argc ? argv[0] : NULL;

@@ -5,6 +5,7 @@
 
 #include "bloatometer.h"
 #include "dotconfig.h"
+#include "modular.h"
 #include "repo.h"
 #include "run.h"
 #include "error.h"
@@ -96,6 +97,54 @@ static int fault(struct kb_record_result *res, struct strbuf *dotconfig)
 	return 0;
 }
 
+/* One KB_ITEM_OPTION class: what the analysis found the option to be. */
+static int opt_class(const struct kb_mod_opt *p)
+{
+	if (p->cat == KB_MOD_TRISTATE)
+		return p->candidate ? KB_OPT_TRI_CAND : KB_OPT_TRI_KEPT;
+	return p->candidate ? KB_OPT_BOOL_CAND : KB_OPT_BOOL_KEPT;
+}
+
+/*
+ * The modular analysis of an ok build with its build directory and tree: its sums in bytes
+ * of code and data, and an item per enabled option that builds code in. A failure is not the
+ * build's: the build is recorded without them, and res->warning says why.
+ */
+static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
+			const struct kb_analysis *a, const struct kb_record_req *req,
+			struct kb_record_result *res)
+{
+	struct kb_modular_opts mo = { 0 };
+	struct kb_modular *m = NULL;
+	size_t i, len;
+
+	mo.src = req->src;
+	mo.build = req->obj;
+	mo.arch = req->arch;
+	mo.maint = req->maint;
+	mo.bd = a->bd;
+	if (kb_modular_run(&m, &mo)) {
+		len = strlen(res->warning);
+		snprintf(res->warning + len, sizeof(res->warning) - len, "%smodular analysis: %s",
+			 len ? "; " : "", kb_error_last());
+		kb_error_clear();
+		return;
+	}
+	for (i = 0; i < m->nopts; i++) {
+		const struct kb_mod_opt *p = &m->opts[i];
+
+		if (p->bytes > p->pad)
+			kb_itemset_add(items, KB_ITEM_OPTION, p->name, NULL, NULL, opt_class(p),
+				       p->bytes - p->pad);
+	}
+	rec->has_modular = 1;
+	rec->m_tristate = m->code_save1;
+	rec->m_bool = m->code_save2;
+	rec->m_core = m->code_core;
+	rec->m_rest = m->code_rest;
+	kb_modular_free(m);
+}
+
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res)
 {
@@ -148,9 +197,11 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	if (ok) {
 		memcpy(res->warning, a->warning, sizeof(res->warning));
 		kb_itemset_from_analysis(&items, a);
-		rec.analysis_seconds = since(&t0);
 		rec.total = a->img->total;
 		rec.padding = a->padding_bytes;
+		if (req->obj && req->src)
+			add_modular(&rec, &items, a, req, res);
+		rec.analysis_seconds = since(&t0);
 		for (c = 0; c < KB_CLS_NR; c++)
 			rec.cls[c] = a->img->cls_size[c];
 		for (c = 0; c < KB_BK_NR; c++)

@@ -419,6 +419,16 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 	fprintf(f, "with (1) and (2) modules:             %12llu  (-%llu, %.1f%%)\n",
 		(unsigned long long)(m->total - s1 - s2), (unsigned long long)(s1 + s2),
 		pct(s1 + s2, m->total));
+	if (m->have_code)
+		fprintf(f,
+			"code and data (padding %llu aside):   %12llu; with every (1) a module %llu; "
+			"with (1) and (2) %llu; hard core %llu\n",
+			(unsigned long long)m->pad_total,
+			(unsigned long long)(m->total - m->pad_total),
+			(unsigned long long)(m->total - m->pad_total - m->code_save1),
+			(unsigned long long)(m->total - m->pad_total - m->code_save1 -
+					     m->code_save2),
+			(unsigned long long)m->code_core);
 }
 
 /* --- JSON ------------------------------------------------------------------------------ */
@@ -534,6 +544,8 @@ static json_t *objects_json(const struct kb_modular *m)
 		json_object_set_new(j_o, "subsystem", kb_json_str(o->subsystem));
 		json_object_set_new(j_o, "bytes", kb_json_u64(o->bytes));
 		json_object_set_new(j_o, "classes", kb_json_classes(o->cls));
+		if (m->have_code)
+			json_object_set_new(j_o, "padding", kb_json_u64(o->pad));
 		json_object_set_new(j_o, "category", kb_json_str(kb_mod_cat_name(o->cat)));
 		json_object_set_new(j_o, "owner",
 				    o->owner >= 0 ? kb_json_str(m->opts[o->owner].name) :
@@ -562,6 +574,28 @@ static json_t *objects_json(const struct kb_modular *m)
 		json_array_append_new(a, j_o);
 	}
 	return a;
+}
+
+/* The sums in bytes of code and data (padding aside), or null without a breakdown. */
+static json_t *code_json(const struct kb_modular *m)
+{
+	json_t *j;
+	uint64_t code = m->total - m->pad_total;
+
+	if (!m->have_code)
+		return json_null();
+	j = json_object();
+	json_object_set_new(j, "padding", kb_json_u64(m->pad_total));
+	json_object_set_new(j, "padding_outside_objects", kb_json_u64(m->pad_outside));
+	json_object_set_new(j, "now", kb_json_u64(code));
+	json_object_set_new(j, "tristate_as_modules", kb_json_u64(code - m->code_save1));
+	json_object_set_new(j, "tristate_and_bool_as_modules",
+			    kb_json_u64(code - m->code_save1 - m->code_save2));
+	json_object_set_new(j, "tristate_savings", kb_json_u64(m->code_save1));
+	json_object_set_new(j, "bool_savings", kb_json_u64(m->code_save2));
+	json_object_set_new(j, "hard_core", kb_json_u64(m->code_core));
+	json_object_set_new(j, "rest", kb_json_u64(m->code_rest));
+	return j;
 }
 
 json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o)
@@ -604,6 +638,7 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 	json_object_set_new(sums, "tristate_savings", kb_json_classes(m->save1));
 	json_object_set_new(sums, "bool_savings", kb_json_classes(m->save2));
 	json_object_set_new(j, "sums", sums);
+	json_object_set_new(j, "code_and_data", code_json(m));
 	json_object_set_new(j, "objects", objects_json(m));
 	return j;
 }

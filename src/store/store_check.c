@@ -304,6 +304,10 @@ static void sums_check(struct kb_check *c, const char *sha, const struct kb_size
 static void row_sums_check(struct kb_check *c, const char *sha, sqlite3_stmt *st,
 			   const struct want *w)
 {
+	/* in unsigned arithmetic: a hostile row's sums may wrap, never overflow */
+	uint64_t sum =
+		(uint64_t)w->m[0] + (uint64_t)w->m[1] + (uint64_t)w->m[2] + (uint64_t)w->m[3];
+	uint64_t code = (uint64_t)w->total - (uint64_t)w->padding;
 	int k, nm = 0;
 
 	for (k = 0; k < 4; k++)
@@ -318,14 +322,11 @@ static void row_sums_check(struct kb_check *c, const char *sha, sqlite3_stmt *st
 			(long long)w->padding, (long long)w->total);
 	if (w->has_m && !w->has_padding)
 		problem(c, "build of %.12s: modular sums without a padding", sha);
-	if (w->has_m && w->has_padding &&
-	    (uint64_t)w->m[0] + (uint64_t)w->m[1] + (uint64_t)w->m[2] + (uint64_t)w->m[3] !=
-		    (uint64_t)(w->total - w->padding))
+	if (w->has_m && w->has_padding && sum != code)
 		problem(c,
 			"build of %.12s: m_tristate + m_bool + m_core + m_rest = %lld, its total "
 			"- padding is %lld",
-			sha, (long long)(w->m[0] + w->m[1] + w->m[2] + w->m[3]),
-			(long long)(w->total - w->padding));
+			sha, (long long)sum, (long long)code);
 	for (k = 0; w->has_m && k < 4; k++)
 		if (w->m[k] < 0)
 			problem(c, "build of %.12s: a negative %s", sha, m_names[k]);
