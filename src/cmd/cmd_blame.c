@@ -2,6 +2,8 @@
  * cmd_blame.c - `kbloat blame`: the commits whose own change added the most, largest first
  * ("which commit added 40KB?"). A build's change is against its parent build; when that is
  * more than one commit back (a sampled history), the row names the range, not one commit.
+ * With --core, the commits that grew (and shrank) the hard core of the modular analysis:
+ * the code and data that cannot leave vmlinux (schema/002-modular.sql's d_core).
  */
 #include "kbloat.h"
 
@@ -17,7 +19,7 @@ static const char *db = KB_DEFAULT_DB, *config, *range;
 static struct kb_scope sc = { NULL, NULL, NULL, -1 };
 static int64_t min = 1;
 static long limit = 20;
-static int json;
+static int json, core;
 
 static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
@@ -28,6 +30,8 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "range", &range, "A..B",
 		      "only builds of commits after A up to B (first parents, in the store)"),
 	KB_OPT_POSITIVE(0, "limit", &limit, "N", "at most N rows (default 20)"),
+	KB_OPT_BOOL(0, "core", &core,
+		    "the hard core's changes (the modular analysis): grown, then shrunk"),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
@@ -42,9 +46,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	(void)argv;
 	if (kb_scope_check(&sc))
 		return KB_EXIT_USAGE;
+	if (core && (kb_scope_narrows(&sc) || sc.cls >= 0)) {
+		kb_errorf("--core: not with --class, --subsystem, --path or --symbol");
+		return KB_EXIT_USAGE;
+	}
 	if (kb_store_find_config(ctx->store, config, &config_id))
 		return kb_report_error();
-	if (kb_blame_build(&b, ctx->store, config_id, &sc, min, limit, range))
+	if (core ? kb_blame_build_core(&b, ctx->store, config_id, min, limit, range) :
+		   kb_blame_build(&b, ctx->store, config_id, &sc, min, limit, range))
 		return kb_report_error();
 	if (json) {
 		rc = kb_json_print(kb_blame_json(b));
@@ -63,7 +72,7 @@ const struct kb_command kb_cmd_blame = {
 		(const char *const[]){ "blame [--db DB] [--min SIZE] [--config C] [--class CLASS]\n"
 				       "                    [--subsystem S | --path P | "
 				       "--symbol NAME] [--range A..B]\n"
-				       "                    [--limit N] [--json]",
+				       "                    [--limit N] [--core] [--json]",
 				       NULL },
 	.options = options,
 	.max_args = 0,

@@ -2,7 +2,8 @@
  * cmd_history.c - `kbloat history`: size per commit along the first-parent line, with each
  * build's change against its parent build; optionally of one subsystem, path or symbol.
  * A scoped history reads one build's full sizes and then only the changes: it costs the
- * number of changed items, not builds times symbols.
+ * number of changed items, not builds times symbols. With --option, one enabled option's
+ * bytes along the same line (the modular analysis's items: schema/002-modular.sql).
  */
 #include "kbloat.h"
 
@@ -13,12 +14,18 @@
 
 #include <stdio.h>
 
-static const char *db = KB_DEFAULT_DB, *config;
+static const char *db = KB_DEFAULT_DB, *config, *option;
 static struct kb_scope sc = { NULL, NULL, NULL, -1 };
 static int json;
 
 static const struct kb_option options[] = {
-	KB_OPT_DB(&db), KB_OPT_CONFIG(&config), KB_OPT_SCOPE(&sc), KB_OPT_JSON(&json), KB_OPT_END(),
+	KB_OPT_DB(&db),
+	KB_OPT_CONFIG(&config),
+	KB_OPT_SCOPE(&sc),
+	KB_OPT_STRING(0, "option", &option, "CONFIG_X",
+		      "one option's bytes per build (CONFIG_ optional), 0 where not enabled"),
+	KB_OPT_JSON(&json),
+	KB_OPT_END(),
 };
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
@@ -31,8 +38,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	(void)argv;
 	if (kb_scope_check(&sc))
 		return KB_EXIT_USAGE;
-	if (kb_store_find_config(ctx->store, config, &config_id) ||
-	    kb_history_build(&h, ctx->store, config_id, &sc))
+	if (option && (kb_scope_narrows(&sc) || sc.cls >= 0)) {
+		kb_errorf("--option: not with --class, --subsystem, --path or --symbol");
+		return KB_EXIT_USAGE;
+	}
+	if (kb_store_find_config(ctx->store, config, &config_id))
+		return kb_report_error();
+	if (option ? kb_history_build_option(&h, ctx->store, config_id, option) :
+		     kb_history_build(&h, ctx->store, config_id, &sc))
 		return kb_report_error();
 	if (json) {
 		rc = kb_json_print(kb_history_json(h));
@@ -49,7 +62,8 @@ const struct kb_command kb_cmd_history = {
 	.summary = "size per commit along the first-parent line",
 	.usage = (const char *const[]){ "history [--db DB] [--config C] [--class CLASS]\n"
 					"                      [--subsystem S | --path P | "
-					"--symbol NAME] [--json]",
+					"--symbol NAME]\n"
+					"                      [--option CONFIG_X] [--json]",
 					NULL },
 	.options = options,
 	.max_args = 0,

@@ -61,7 +61,7 @@ struct kb_command {
 extern const struct kb_command kb_cmd_size, kb_cmd_syms, kb_cmd_diff, kb_cmd_record, kb_cmd_blame,
 	kb_cmd_history, kb_cmd_db, kb_cmd_show, kb_cmd_top, kb_cmd_merge, kb_cmd_collect,
 	kb_cmd_bisect, kb_cmd_bisect_run, kb_cmd_budget, kb_cmd_ci, kb_cmd_plot, kb_cmd_site,
-	kb_cmd_modular;
+	kb_cmd_modular, kb_cmd_options;
 
 /* Every command, in the order `kbloat help` lists them; NULL-terminated. */
 extern const struct kb_command *const kb_commands[];

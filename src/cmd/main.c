@@ -14,11 +14,10 @@
 
 /* The order `kbloat help` lists them in: one image, the store, collection, reports. */
 const struct kb_command *const kb_commands[] = {
-	&kb_cmd_size,	 &kb_cmd_syms,	     &kb_cmd_diff,   &kb_cmd_collect,
-	&kb_cmd_bisect,	 &kb_cmd_bisect_run, &kb_cmd_record, &kb_cmd_blame,
-	&kb_cmd_history, &kb_cmd_show,	     &kb_cmd_top,    &kb_cmd_merge,
-	&kb_cmd_budget,	 &kb_cmd_ci,	     &kb_cmd_plot,   &kb_cmd_site,
-	&kb_cmd_modular, &kb_cmd_db,	     NULL,
+	&kb_cmd_size,	    &kb_cmd_syms,   &kb_cmd_diff,    &kb_cmd_collect, &kb_cmd_bisect,
+	&kb_cmd_bisect_run, &kb_cmd_record, &kb_cmd_blame,   &kb_cmd_history, &kb_cmd_options,
+	&kb_cmd_show,	    &kb_cmd_top,    &kb_cmd_merge,   &kb_cmd_budget,  &kb_cmd_ci,
+	&kb_cmd_plot,	    &kb_cmd_site,   &kb_cmd_modular, &kb_cmd_db,      NULL,
 };
 
 static void general_usage(FILE *f)

@@ -112,54 +112,77 @@ out:
 	return rc;
 }
 
-void kb_blame_free(struct kb_blame *b)
+static void rows_free(struct kb_blame_row *rows, size_t n)
 {
 	size_t i;
 
-	if (!b)
-		return;
-	for (i = 0; i < b->n; i++) {
-		struct kb_growth *g = &b->rows[i].g;
+	for (i = 0; i < n; i++) {
+		struct kb_growth *g = &rows[i].g;
 
-		kb_top_changes_release(&b->rows[i].top);
+		kb_top_changes_release(&rows[i].top);
 		free(g->sha);
 		free(g->base_sha);
 		free(g->author);
 		free(g->email);
 		free(g->subject);
 	}
-	free(b->rows);
+	free(rows);
+}
+
+void kb_blame_free(struct kb_blame *b)
+{
+	if (!b)
+		return;
+	rows_free(b->rows, b->n);
+	rows_free(b->shrank, b->nshrank);
 	free(b);
 }
 
-int kb_blame_build(struct kb_blame **out, struct kb_store *s, int64_t config_id,
-		   const struct kb_scope *sc, int64_t min, long limit, const char *range)
+/* The builds q selects, each with its top changes, into *rows (freed with the report). */
+static int blame_rows(struct kb_store *s, const struct kb_growth_query *q,
+		      struct kb_blame_row **rows, size_t *n)
 {
-	struct kb_growth_query q = { config_id, sc, min, limit, NULL };
-	struct kb_first_parents fp = { 0 };
 	struct kb_growth *g = NULL;
-	struct kb_blame *b = xcalloc(1, sizeof(*b));
 	size_t i;
+
+	*rows = NULL;
+	if (kb_store_growths(s, q, &g, n))
+		return KB_ERR;
+	/* the rows take over the growths' strings */
+	*rows = xcalloc(*n + 1, sizeof(**rows));
+	for (i = 0; i < *n; i++)
+		(*rows)[i].g = g[i];
+	free(g);
+	for (i = 0; i < *n; i++)
+		if (kb_top_changes_load(&(*rows)[i].top, s, (*rows)[i].g.build))
+			return KB_ERR;
+	return 0;
+}
+
+/* The report of q (and, for the core, of its reductions), over range if not NULL. */
+static int blame_build(struct kb_blame **out, struct kb_store *s, struct kb_growth_query *q,
+		       const char *range)
+{
+	struct kb_first_parents fp = { 0 };
+	struct kb_blame *b = xcalloc(1, sizeof(*b));
 	int rc = KB_ERR;
 
 	*out = NULL;
-	b->min = min;
-	b->scoped = kb_scope_narrows(sc);
+	b->min = q->min;
+	b->scoped = kb_scope_narrows(q->sc);
+	b->core = q->of == KB_GROWTH_CORE;
 	if (range) {
 		if (range_commits(s, range, &fp))
 			goto out;
-		q.in = &fp;
+		q->in = &fp;
 	}
-	if (kb_store_growths(s, &q, &g, &b->n))
+	if (blame_rows(s, q, &b->rows, &b->n))
 		goto out;
-	/* the rows take over the growths' strings */
-	b->rows = xcalloc(b->n + 1, sizeof(*b->rows));
-	for (i = 0; i < b->n; i++)
-		b->rows[i].g = g[i];
-	free(g);
-	for (i = 0; i < b->n; i++)
-		if (kb_top_changes_load(&b->rows[i].top, s, b->rows[i].g.build))
+	if (b->core) {
+		q->shrink = 1;
+		if (blame_rows(s, q, &b->shrank, &b->nshrank))
 			goto out;
+	}
 	rc = 0;
 out:
 	kb_first_parents_release(&fp);
@@ -168,6 +191,23 @@ out:
 	else
 		*out = b;
 	return rc;
+}
+
+int kb_blame_build(struct kb_blame **out, struct kb_store *s, int64_t config_id,
+		   const struct kb_scope *sc, int64_t min, long limit, const char *range)
+{
+	struct kb_growth_query q = { config_id, sc, min, limit, NULL, KB_GROWTH_TOTAL, 0 };
+
+	return blame_build(out, s, &q, range);
+}
+
+int kb_blame_build_core(struct kb_blame **out, struct kb_store *s, int64_t config_id, int64_t min,
+			long limit, const char *range)
+{
+	static const struct kb_scope whole = { NULL, NULL, NULL, -1 };
+	struct kb_growth_query q = { config_id, &whole, min, limit, NULL, KB_GROWTH_CORE, 0 };
+
+	return blame_build(out, s, &q, range);
 }
 
 static void write_row(FILE *f, const struct kb_blame_row *r, int scoped)
@@ -200,10 +240,37 @@ static void write_row(FILE *f, const struct kb_blame_row *r, int scoped)
 	kb_top_changes_write(f, &r->top, "            ", 0);
 }
 
+/* The hard core's report: the commits that grew it, then those that shrank it. */
+static void write_core(FILE *f, const struct kb_blame *b)
+{
+	size_t i;
+
+	if (!b->n)
+		fprintf(f, "no commit grew the hard core by %lld bytes or more\n",
+			(long long)b->min);
+	else
+		fprintf(f, "the hard core grew:\n%9s  %-12s  %-10s  %-20s  %s\n", "delta", "commit",
+			"date", "author", "subject");
+	for (i = 0; i < b->n; i++)
+		write_row(f, &b->rows[i], 1);
+	if (!b->nshrank)
+		fprintf(f, "no commit shrank the hard core by %lld bytes or more\n",
+			(long long)b->min);
+	else
+		fprintf(f, "the hard core shrank:\n%9s  %-12s  %-10s  %-20s  %s\n", "delta",
+			"commit", "date", "author", "subject");
+	for (i = 0; i < b->nshrank; i++)
+		write_row(f, &b->shrank[i], 1);
+}
+
 void kb_blame_write_text(FILE *f, const struct kb_blame *b)
 {
 	size_t i;
 
+	if (b->core) {
+		write_core(f, b);
+		return;
+	}
 	if (!b->n) {
 		fprintf(f, "no commit added %lld bytes or more\n", (long long)b->min);
 		return;
@@ -235,12 +302,24 @@ static json_t *row_json(const struct kb_blame_row *r)
 	return o;
 }
 
-json_t *kb_blame_json(const struct kb_blame *b)
+static json_t *rows_json(const struct kb_blame_row *v, size_t n)
 {
 	json_t *rows = json_array();
 	size_t i;
 
-	for (i = 0; i < b->n; i++)
-		json_array_append_new(rows, row_json(&b->rows[i]));
-	return json_pack("{s:I,s:o}", "min", (json_int_t)b->min, "rows", rows);
+	for (i = 0; i < n; i++)
+		json_array_append_new(rows, row_json(&v[i]));
+	return rows;
+}
+
+json_t *kb_blame_json(const struct kb_blame *b)
+{
+	json_t *o =
+		json_pack("{s:I,s:o}", "min", (json_int_t)b->min, "rows", rows_json(b->rows, b->n));
+
+	if (b->core) {
+		json_object_set_new(o, "core", json_true());
+		json_object_set_new(o, "shrank", rows_json(b->shrank, b->nshrank));
+	}
+	return o;
 }

@@ -46,8 +46,11 @@ struct kb_blame_row {
 struct kb_blame {
 	int64_t min;
 	int scoped; /* a subsystem, path or symbol: the row's classes are the whole image's */
+	int core; /* the hard core's changes (d_core), grown and shrunk */
 	struct kb_blame_row *rows; /* largest change first */
 	size_t n;
+	struct kb_blame_row *shrank; /* core: the largest reductions first */
+	size_t nshrank;
 };
 
 /*
@@ -58,11 +61,19 @@ struct kb_blame {
  */
 int kb_blame_build(struct kb_blame **out, struct kb_store *s, int64_t config_id,
 		   const struct kb_scope *sc, int64_t min, long limit, const char *range);
+/*
+ * The same for the hard core of the modular analysis (schema/002-modular.sql's d_core): the
+ * builds whose code that cannot leave vmlinux grew by at least min, and those where it shrank
+ * by at least min, each largest first, at most limit of each.
+ */
+int kb_blame_build_core(struct kb_blame **out, struct kb_store *s, int64_t config_id, int64_t min,
+			long limit, const char *range);
 void kb_blame_free(struct kb_blame *b);
 
 void kb_blame_write_text(FILE *f, const struct kb_blame *b);
 /* {"min", "rows": [{commit, base, commits, author, email, author_time, subject, delta,
- * classes, top_symbols, top_subsystems}]} */
+ * classes, top_symbols, top_subsystems}]}; of the core, also "core": true and "shrank":
+ * [rows as those, delta negative]. */
 json_t *kb_blame_json(const struct kb_blame *b);
 
 #endif

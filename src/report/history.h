@@ -2,6 +2,9 @@
  * history.h - a config's size per commit along its first-parent line of builds, each with
  * its change against its parent build; whole, one class, or within a scope (subsystem, path,
  * symbol). `kbloat history` writes it; the site renders its subsystem pages from it.
+ * Unscoped, each row also carries its build's modular series (schema/002-modular.sql):
+ * code and data (total - padding), everything modularized (code and data - m_tristate -
+ * m_bool) and the hard core (m_core). With an option, the size is that option's bytes.
  *
  *	struct kb_history *h;
  *
@@ -15,6 +18,7 @@
 
 #include "query.h"
 #include "store.h"
+#include "store_options.h"
 #include "strtab.h"
 
 #include <jansson.h>
@@ -28,12 +32,16 @@ struct kb_history_row {
 	int64_t size; /* bytes within the scope */
 	int64_t delta; /* against the row before; 0 for the first */
 	int64_t commits; /* commits back to the row before; 0 for the first */
+	struct kb_build_series ser; /* the build's series (unscoped histories only) */
+	int cls; /* with an option: its enum kb_opt_class in this build, -1 not enabled */
 };
 
 struct kb_history {
 	struct kb_history_row *rows; /* oldest first */
 	size_t n;
 	struct kb_strtab strs;
+	int series; /* the rows carry their builds' series */
+	const char *option; /* the option followed (without CONFIG_), or NULL */
 };
 
 /*
@@ -43,11 +51,28 @@ struct kb_history {
  */
 int kb_history_build(struct kb_history **out, struct kb_store *s, int64_t config_id,
 		     const struct kb_scope *sc);
+/*
+ * The same line of builds with the option name's bytes as each row's size (CONFIG_ or not),
+ * 0 where it is not enabled. An option no build has enabled is an error naming it.
+ */
+int kb_history_build_option(struct kb_history **out, struct kb_store *s, int64_t config_id,
+			    const char *name);
 void kb_history_free(struct kb_history *m);
 
-/* A table of commit, date, size, delta, author, subject; or a line saying there is none. */
+/*
+ * A table of commit, date, size, delta, author, subject (with an option, its class before
+ * the author); or a line saying there is none. When any build has the series, each row is
+ * followed by a line of them ("-" where a build has none).
+ */
 void kb_history_write_text(FILE *f, const struct kb_history *m);
-/* {"builds": [{"commit", "author", "subject", "size", "delta", "commits"}, ...]} */
+/* {"builds": [{"commit", "author", "subject", "size", "delta", "commits", "padding", "code",
+ * "m_tristate", "m_bool", "m_core", "m_rest", "modular"}, ...]}: the series as numbers or
+ * null; with an option, also "option" and per build "type" ("tristate", "bool" or null) and
+ * "candidate" (true, false or null). */
 json_t *kb_history_json(const struct kb_history *m);
+
+/* "tristate" or "bool" for an enum kb_opt_class, and whether it is a candidate. */
+const char *kb_opt_type(int cls);
+int kb_opt_candidate(int cls);
 
 #endif

@@ -204,6 +204,58 @@ void kb_plot_write_size(FILE *f, const struct kb_plot_config *c)
 	}
 }
 
+/* Which series a config's builds have: 1 code and data, 2 also the modular analysis's. */
+static int proper_level(const struct kb_plot_config *c)
+{
+	int level = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct kb_build_series *b = &c->builds[i].ser;
+
+		if (b->has_modular)
+			return 2;
+		if (b->has_padding)
+			level = 1;
+	}
+	return level;
+}
+
+/* A value of the proper chart, or NaN where the build has none. */
+static void gp_value(FILE *f, int has, int64_t v)
+{
+	if (has)
+		fprintf(f, " %lld", (long long)v);
+	else
+		fprintf(f, " NaN");
+}
+
+void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
+{
+	int level = proper_level(c);
+	size_t i;
+
+	fprintf(f, "index \"kernel proper\"");
+	if (level >= 1)
+		fprintf(f, " \"code and data (no padding)\"");
+	if (level >= 2)
+		fprintf(f, " \"everything modularized (estimate)\" \"hard core\"");
+	fputc('\n', f);
+	for (i = 0; i < c->n; i++) {
+		const struct kb_build_series *b = &c->builds[i].ser;
+		int64_t code = b->total - b->padding;
+
+		fprintf(f, "%zu %lld", i, (long long)c->builds[i].total);
+		if (level >= 1)
+			gp_value(f, b->has_padding, code);
+		if (level >= 2) {
+			gp_value(f, b->has_modular, code - b->m_tristate - b->m_bool);
+			gp_value(f, b->has_modular, b->m_core);
+		}
+		fputc('\n', f);
+	}
+}
+
 static int cmp_delta_desc(const void *a, const void *b, void *arg)
 {
 	const struct kb_line_build *v = arg;
@@ -472,6 +524,11 @@ static void reg_writer(FILE *f, const void *arg)
 	kb_plot_write_regressions(f, r->c, r->annotate);
 }
 
+static void proper_writer(FILE *f, const void *arg)
+{
+	kb_plot_write_proper(f, arg);
+}
+
 static void subsystems_writer(FILE *f, const void *arg)
 {
 	kb_plot_write_subsystems(f, arg);
@@ -518,6 +575,29 @@ out:
 	return rc;
 }
 
+static int draw_proper(const struct kb_plot_config *c, const char *work, const char *outdir,
+		       const struct kb_plot_opts *o, size_t *written)
+{
+	static const int ncols[] = { 2, 3, 5 }; /* index and the series, by proper_level */
+	struct strbuf base = STRBUF_INIT, vars = STRBUF_INIT;
+	int rc = KB_ERR;
+
+	strbuf_addf(&base, "%s-proper", c->slug);
+	strbuf_addf(&vars, "datafile='proper.dat'; titlefile='" GP_TITLE "'; ncols=%d",
+		    ncols[proper_level(c)]);
+	if (write_data(work, "proper.dat", proper_writer, c) ||
+	    write_title(work, c->name,
+			"kernel proper, code and data, everything modularized, hard core") ||
+	    gnuplot(work, outdir, "proper.gp", vars.buf, base.buf, o->formats, written) ||
+	    move_data(work, "proper.dat", outdir, c->slug, "proper"))
+		goto out;
+	rc = 0;
+out:
+	strbuf_release(&base);
+	strbuf_release(&vars);
+	return rc;
+}
+
 static int draw_subsystems(const struct kb_plot_config *c, const char *work, const char *outdir,
 			   const struct kb_plot_opts *o, size_t *written)
 {
@@ -558,9 +638,9 @@ static int draw_compare(const struct kb_plot *m, const char *work, const char *o
 /* Removes the work directory and what a failed run left in it (fixed names only). */
 static void remove_work(const char *work)
 {
-	static const char *const names[] = { "size.dat",    "regressions.dat", "subsystems.dat",
-					     "compare.dat", GP_TITLE,	       "chart.png",
-					     "chart.svg" };
+	static const char *const names[] = { "size.dat",   "regressions.dat", "subsystems.dat",
+					     "proper.dat", "compare.dat",     GP_TITLE,
+					     "chart.png",  "chart.svg" };
 	struct strbuf path = STRBUF_INIT;
 	size_t i;
 
@@ -587,6 +667,7 @@ int kb_plot_draw(const struct kb_plot *m, const char *outdir, const struct kb_pl
 	}
 	for (i = 0; i < m->n && !rc; i++)
 		rc = draw_size(&m->v[i], work.buf, outdir, o, written) ||
+		     draw_proper(&m->v[i], work.buf, outdir, o, written) ||
 		     draw_subsystems(&m->v[i], work.buf, outdir, o, written);
 	if (!rc && m->n > 1)
 		rc = draw_compare(m, work.buf, outdir, o, written);

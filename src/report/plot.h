@@ -7,7 +7,9 @@
  *
  * Per config (CONFIG: kb_file_name of its name, unique among the configs):
  * CONFIG-size.{dat,png,svg} (size per commit stacked by class) with
- * CONFIG-regressions.dat (the largest regressions, marked on it), and CONFIG-subsystems
+ * CONFIG-regressions.dat (the largest regressions, marked on it), CONFIG-proper (the
+ * kernel proper, code and data, everything modularized and the hard core as lines, the last
+ * three where builds have them: store_options.h's series), and CONFIG-subsystems
  * (the top subsystems of the newest build stacked, the rest "other"); with several configs,
  * compare (their totals side by side, on the first config's commits).
  */
@@ -71,6 +73,8 @@ void kb_plot_free(struct kb_plot *m);
 void kb_plot_write_size(FILE *f, const struct kb_plot_config *c);
 void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t annotate);
 void kb_plot_write_subsystems(FILE *f, const struct kb_plot_config *c);
+/* A header row of the series' names, then index and a value per series (NaN: none). */
+void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c);
 void kb_plot_write_compare(FILE *f, const struct kb_plot *m);
 
 /*

@@ -285,9 +285,11 @@ static void write_config(FILE *f, const struct kb_site_config *c)
 	kb_escape_html(f, c->name);
 	fprintf(f,
 		"</h2>\n<img src=\"charts/%s-size.png\" alt=\"size per commit, by "
-		"class\">\n<img src=\"charts/%s-subsystems.png\" alt=\"the largest "
-		"subsystems per commit\">\n<h3>Wall of regressions</h3>\n",
-		c->slug, c->slug);
+		"class\">\n<img src=\"charts/%s-proper.png\" alt=\"kernel proper, code "
+		"and data, everything modularized and hard core per commit\">\n<img "
+		"src=\"charts/%s-subsystems.png\" alt=\"the largest subsystems per "
+		"commit\">\n<h3>Wall of regressions</h3>\n",
+		c->slug, c->slug, c->slug);
 	write_wall(f, c, c->regressions, c->nregressions, KB_WALL_REGRESSIONS);
 	fputs("<h3>Wall of thanks: the largest reductions</h3>\n", f);
 	write_wall(f, c, c->reductions, c->nreductions, KB_WALL_REDUCTIONS);

@@ -92,19 +92,23 @@ static void growth_sql(const struct kb_growth_query *q, struct strbuf *sql)
 		strbuf_addstr(sql, " GROUP BY d.build_id) x JOIN builds b ON b.id = x.build_id");
 	} else {
 		strbuf_addf(sql, ", %s AS delta FROM builds b",
-			    q->sc->cls >= 0 ? class_cols[q->sc->cls] : "b.d_total");
+			    q->of == KB_GROWTH_CORE ? "b.d_core" :
+			    q->sc->cls >= 0	    ? class_cols[q->sc->cls] :
+						      "b.d_total");
 	}
 	strbuf_addstr(sql, " JOIN commits c ON c.id = b.commit_id LEFT JOIN builds pb ON "
 			   "pb.id = b.parent_build_id LEFT JOIN commits pc ON pc.id = "
 			   "pb.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND "
-			   "b.parent_build_id IS NOT NULL AND delta >= ?2");
+			   "b.parent_build_id IS NOT NULL AND delta IS NOT NULL");
+	strbuf_addstr(sql, q->shrink ? " AND -delta >= ?2" : " AND delta >= ?2");
 	if (q->in) {
 		strbuf_addstr(sql, " AND b.commit_id IN (");
 		for (i = 0; i < q->in->n; i++)
 			strbuf_addf(sql, "%s%lld", i ? "," : "", (long long)q->in->v[i].id);
 		strbuf_addstr(sql, ")");
 	}
-	strbuf_addstr(sql, " ORDER BY delta DESC, c.committer_time, c.sha LIMIT ?3");
+	strbuf_addf(sql, " ORDER BY delta %s, c.committer_time, c.sha LIMIT ?3",
+		    q->shrink ? "ASC" : "DESC");
 }
 
 static int growth_row(struct kb_store *s, sqlite3_stmt *st, struct kb_growth *g)

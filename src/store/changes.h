@@ -49,6 +49,10 @@ struct kb_growth {
 	int64_t author_time;
 };
 
+/* What a growth is of: the whole image (d_total, or the scope's), or the hard core of the
+ * modular analysis (d_core: builds where it and the parent build were analyzed). */
+enum kb_growth_of { KB_GROWTH_TOTAL, KB_GROWTH_CORE };
+
 /* Which builds kb_store_growths considers. */
 struct kb_growth_query {
 	int64_t config_id;
@@ -56,11 +60,13 @@ struct kb_growth_query {
 	int64_t min; /* at least this change */
 	long limit; /* at most this many rows */
 	const struct kb_first_parents *in; /* only the builds of these commits; NULL: all */
+	enum kb_growth_of of; /* KB_GROWTH_CORE: sc must not narrow */
+	int shrink; /* the changes of at most -min, largest reduction first */
 };
 
 /*
- * The ok builds with a parent build that q selects, largest change first (then by committer
- * time and sha), into *out (*n of them, NULL when none); free with kb_growths_free.
+ * The ok builds with a parent build that q selects, largest change first (with q->shrink,
+ * largest reduction first; then by committer time and sha), into *out (*n of them, NULL when none); free with kb_growths_free.
  */
 int kb_store_growths(struct kb_store *s, const struct kb_growth_query *q, struct kb_growth **out,
 		     size_t *n);

@@ -42,6 +42,7 @@ int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_b
 			 size_t *n)
 {
 	struct kb_line_build *v = NULL;
+	struct kb_build_series *ser = NULL;
 	sqlite3_stmt *st = NULL;
 	int64_t *ids = NULL;
 	size_t nids = 0, i = 0;
@@ -71,6 +72,11 @@ int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_b
 		}
 		sqlite3_reset(st);
 	}
+	ser = xcalloc(nids + 1, sizeof(*ser));
+	if (kb_store_line_series(s, ids, nids, ser))
+		goto out;
+	for (i = 0; i < nids; i++)
+		v[i].ser = ser[i];
 	*out = v;
 	*n = nids;
 	v = NULL;
@@ -78,6 +84,7 @@ int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_b
 out:
 	kb_line_builds_free(v, i);
 	sqlite3_finalize(st);
+	free(ser);
 	free(ids);
 	return rc;
 }

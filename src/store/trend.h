@@ -9,6 +9,7 @@
 
 #include "image.h"
 #include "store.h"
+#include "store_options.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -22,11 +23,12 @@ struct kb_line_build {
 	int64_t delta; /* total's change against the parent build, when has_parent */
 	int has_parent;
 	int64_t cls[KB_CLS_NR]; /* bytes per class */
+	struct kb_build_series ser; /* code and data, the modular analysis's sums */
 };
 
 /*
  * The ok builds of config_id along its first-parent line (as kb_build_line), oldest first,
- * into a new array *out of *n builds the caller frees with kb_line_builds_free. Nothing is
+ * with their sizes by class and their series (store_options.h), into a new array *out of *n builds the caller frees with kb_line_builds_free. Nothing is
  * handed back on error.
  */
 int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_build **out,

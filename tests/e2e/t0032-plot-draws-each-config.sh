@@ -12,9 +12,10 @@ db=$SCRATCH/k.db
 
 "$KBLOAT" plot --db "$db" --out "$SCRATCH/charts" --format both >"$SCRATCH/plot.out" \
 	2>"$SCRATCH/plot.err" || fail "plot: $(cat "$SCRATCH/plot.err")"
-check "plot says how many charts it drew" grep -qx "10 charts in $SCRATCH/charts" \
+check "plot says how many charts it drew" grep -qx "14 charts in $SCRATCH/charts" \
 	"$SCRATCH/plot.out"
-for f in tinyconfig-size tinyconfig-subsystems modular-size modular-subsystems compare; do
+for f in tinyconfig-size tinyconfig-proper tinyconfig-subsystems modular-size modular-proper \
+	modular-subsystems compare; do
 	check "$f.png is a non-empty PNG" python3 -c "
 d = open('$SCRATCH/charts/$f.png', 'rb').read()
 assert d[:8] == b'\x89PNG\r\n\x1a\n' and len(d) > 5000, len(d)"

@@ -36,8 +36,8 @@ out="$SCRATCH/new/x';system('touch $pw.6');a='/charts"
 check "plot: a hostile --out, under missing directories, draws" \
 	"$KBLOAT" plot --db "$db" --out "$out" --format both
 check "plot: nothing ran" nopwned
-check "plot: every chart drawn (3 configs x 2 charts + compare, png and svg)" \
-	test "$(find "$out" -name '*.png' | wc -l)" = 7 -a "$(find "$out" -name '*.svg' | wc -l)" = 7
+check "plot: every chart drawn (3 configs x 3 charts + compare, png and svg)" \
+	test "$(find "$out" -name '*.png' | wc -l)" = 10 -a "$(find "$out" -name '*.svg' | wc -l)" = 10
 check "plot: x/y and x_y have a chart each" \
 	test "$(find "$out" -name 'x_y*-size.png' | wc -l)" = 2
 check "plot: the labels and titles are there, as data" grep -q "touch" "$out"/*-regressions.dat

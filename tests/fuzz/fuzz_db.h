@@ -8,6 +8,7 @@
 #define KB_FUZZ_DB_H
 
 #include "blame.h"
+#include "build_options.h"
 #include "changes.h"
 #include "ci.h"
 #include "error.h"
@@ -142,6 +143,19 @@ static void fuzz_read_build(struct kb_store *s, int64_t build)
 		kb_sizes_release(&z);
 }
 
+/* kbloat options of config's newest build, written both ways. */
+static void fuzz_read_options(struct kb_store *s, const char *config)
+{
+	struct kb_options_query q = { NULL, config, 0, 0 };
+	struct kb_options_report *r;
+
+	if (!kb_options_build(&r, s, &q)) {
+		kb_options_write_text(fuzz_null, r);
+		json_decref(kb_options_json(r));
+		kb_options_free(r);
+	}
+}
+
 /* A config's reports: history (whole and narrowed), blame, the line, walls, lineage. */
 static void fuzz_read_config(struct kb_store *s, int64_t cfg)
 {
@@ -167,6 +181,16 @@ static void fuzz_read_config(struct kb_store *s, int64_t cfg)
 	}
 	if (!kb_blame_build(&b, s, cfg, &sym, 1, 5, NULL))
 		kb_blame_free(b);
+	/* the modular analysis's: an option's line, the hard core's blame, a build's options */
+	if (!kb_history_build_option(&h, s, cfg, "CONFIG_OPT_A")) {
+		kb_history_write_text(fuzz_null, h);
+		json_decref(kb_history_json(h));
+		kb_history_free(h);
+	}
+	if (!kb_blame_build_core(&b, s, cfg, 1, 5, NULL)) {
+		kb_blame_write_text(fuzz_null, b);
+		kb_blame_free(b);
+	}
 	for (w = KB_WALL_REGRESSIONS; w <= KB_WALL_REDUCTIONS; w++)
 		if (!kb_store_wall(s, cfg, (enum kb_wall)w, 5, &wall, &n))
 			kb_wall_rows_free(wall, n);
@@ -193,7 +217,10 @@ static void fuzz_read_all(struct kb_store *s, char **names, size_t n)
 	struct kb_site *site;
 	struct kb_ci *ci;
 	char sha[41];
+	size_t i;
 
+	for (i = 0; i < n; i++)
+		fuzz_read_options(s, names[i]);
 	if (!kb_items_load(s, &items)) {
 		if (!kb_plot_build(&plot, s, &items, (const char *const *)names, n, 3))
 			kb_plot_free(plot);

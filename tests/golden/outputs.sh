@@ -95,6 +95,13 @@ g history-modular.txt k history --db col.db --config modular
 g history-class.txt k history --db rec.db --class bss
 g history-path.json k history --db rec.db --path fs/ext4 --json
 g history-symbol.txt k history --db rec.db --symbol crc_big_table
+# the modular analysis the collector stores: options, one option's history, the hard core
+g options.txt k options --db col.db --config tinyconfig
+g options-big.json k options --db col.db --config modular --json "$big"
+g history-option.txt k history --db col.db --config tinyconfig --option CONFIG_SERIAL_8250
+g history-option.json k history --db col.db --config modular --option EXT4_FS --json
+g blame-core.txt k blame --db col.db --config tinyconfig --core --min 1K
+g blame-core.json k blame --db col.db --config modular --core --json --limit 3
 for rev in "$big" "$broken" "$last" "$first"; do
 	g "show-${rev:0:7}.txt" k show --db rec.db "$rev"
 	g "show-${rev:0:7}.json" k show --db rec.db --json "$rev"

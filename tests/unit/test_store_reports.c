@@ -121,7 +121,9 @@ static void history_sizes_and_deltas(struct kb_store *s, int64_t config)
 		t,
 		"commit        date              size      delta  author              subject\n"
 		"aaaaaaaaaaaa  1971-01-01         100             A U Thor            a subject\n"
-		"bbbbbbbbbbbb  1971-01-01         170        +70  A U Thor            a subject\n");
+		"              code and data        100  modularized          -  hard core          -\n"
+		"bbbbbbbbbbbb  1971-01-01         170        +70  A U Thor            a subject\n"
+		"              code and data        170  modularized          -  hard core          -\n");
 	free(t);
 	kb_history_free(h);
 	CHECK(!kb_history_build(&h, s, config, &mm));
