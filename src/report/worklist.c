@@ -394,8 +394,9 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			m->refs_read, m->nobjs);
 	if (!m->modules_on)
 		fprintf(f,
-			"note: CONFIG_MODULES is not set: (1) and (2) assume it is, and the module "
-			"loader it brings is not counted\n");
+			"note: CONFIG_MODULES is not set: (1) and (2) assume it is, and what it "
+			"would add is not counted (the module loader, and the export tables every "
+			"EXPORT_SYMBOL then emits)\n");
 
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		const struct mod_section *sec = &sections[i];
