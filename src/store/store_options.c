@@ -190,7 +190,8 @@ static int line_changes(struct kb_store *s, const char *name, const struct opt_i
 		*nout = 0;
 		return kb_store_fail(s, "cannot read an option's changes");
 	}
-	qsort(*out, *nout, sizeof(**out), cmp_change);
+	if (*nout)
+		qsort(*out, *nout, sizeof(**out), cmp_change);
 	return 0;
 }
 

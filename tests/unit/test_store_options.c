@@ -113,6 +113,9 @@ static void option_line_follows_each_build(struct kb_store *s, const int64_t *id
 	CHECK(!kb_store_option_line(s, "FOO", ids + 35, n - 35, p));
 	CHECK(p[0].cls == KB_OPT_TRI_KEPT && p[0].size == 500);
 	CHECK(p[n - 36].cls == KB_OPT_BOOL_CAND && p[n - 36].size == 7);
+	/* a stretch where it never changes: no change to apply */
+	CHECK(!kb_store_option_line(s, "BAR", ids + 10, 20, p));
+	CHECK(p[0].size == 1000 && p[19].size == 1000 && p[19].cls == KB_OPT_TRI_CAND);
 	CHECK(kb_store_option_line(s, "NOPE", ids, n, p) == KB_ERR);
 	CHECK(strstr(kb_error_last(), "CONFIG_NOPE") != NULL);
 	free(p);
