@@ -36,8 +36,8 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, build);
 	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW && (kb_column_sha(s, st, 2, 0, build, &sha) ||
-				 kb_column_sha(s, st, 6, 1, build, &sha))) {
+	if (rc == SQLITE_ROW &&
+	    (kb_column_sha(s, st, 2, 0, build, &sha) || kb_column_sha(s, st, 6, 1, build, &sha))) {
 		sqlite3_finalize(st);
 		memset(h, 0, sizeof(*h));
 		return KB_ERR;

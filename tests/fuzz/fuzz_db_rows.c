@@ -30,9 +30,10 @@ static const struct {
 	{ "items", "rowid", { "id", "kind", "name", "path_id", "class" } },
 	{ "builds",
 	  "rowid",
-	  { "id", "commit_id", "config_id", "status", "log_tail", "dotconfig_id", "toolchain_id",
-	    "total", "text", "bss", "parent_build_id", "distance", "d_total", "d_text", "snapshot",
-	    "bom_t", "bom_d", "padding", "m_tristate", "m_core", "d_core" } },
+	  { "id",	    "commit_id", "config_id", "status", "log_tail",	   "dotconfig_id",
+	    "toolchain_id", "total",	 "text",      "bss",	"parent_build_id", "distance",
+	    "d_total",	    "d_text",	 "snapshot",  "bom_t",	"bom_d",	   "padding",
+	    "m_tristate",   "m_core",	 "d_core" } },
 	{ "item_delta", "build_id, item_id", { "build_id", "item_id", "size", "prev" } },
 	{ "item_snapshot", "build_id, item_id", { "build_id", "item_id", "size" } },
 };
