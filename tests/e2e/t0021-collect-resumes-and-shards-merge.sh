@@ -1,7 +1,7 @@
 #!/bin/bash
-# A collect stopped mid-walk, by Ctrl-C (SIGINT) or killed outright (SIGKILL, make left
-# running), then run again, records the same database as one uninterrupted walk; and two
-# shards run side by side through GNU parallel, merged, do too.
+# A collect stopped mid-walk by Ctrl-C (SIGINT), run again and killed outright (SIGKILL, make
+# left running), then run once more, records the same database as one uninterrupted walk;
+# and two shards run side by side through GNU parallel, merged, do too.
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}"
 repo=$HISTORY/repo
@@ -41,22 +41,21 @@ recorded=$(dbdump "$SCRATCH/int.db" | grep -c '^build ')
 check "Ctrl-C: the builds before it are recorded ($recorded)" test "$recorded" -ge 5 -a \
 	"$recorded" -lt "$n"
 check "Ctrl-C: the database is consistent" "$KBLOAT" db check --db "$SCRATCH/int.db"
+# the rerun after Ctrl-C, itself killed outright (SIGKILL, make left running) 8 builds on,
+# then run once more: one walk's worth of builds for both ways of stopping
+stop_after KILL "$SCRATCH/int.db" 8
+check "SIGKILL: the database is consistent" "$KBLOAT" db check --db "$SCRATCH/int.db"
+recorded2=$(dbdump "$SCRATCH/int.db" | grep -c '^build ')
+check "SIGKILL: the rerun after Ctrl-C recorded more ($recorded, then $recorded2)" \
+	test "$recorded2" -gt "$recorded" -a "$recorded2" -lt "$n"
 collect --db "$SCRATCH/int.db" >"$SCRATCH/int2.out" 2>"$SCRATCH/int2.err" ||
-	fail "Ctrl-C: the rerun: $(tail -n3 "$SCRATCH/int2.err")"
-check "Ctrl-C: the rerun builds only the rest" grep -qx \
-	"$n commits x 1 configs: $((n - recorded)) built ([01] failed), $recorded already recorded" \
+	fail "SIGKILL: the rerun: $(tail -n3 "$SCRATCH/int2.err")"
+check "SIGKILL: the rerun builds only the rest" grep -qx \
+	"$n commits x 1 configs: $((n - recorded2)) built ([01] failed), $recorded2 already recorded" \
 	"$SCRATCH/int2.out"
 dbdump "$SCRATCH/int.db" >"$SCRATCH/int.dump"
-check "Ctrl-C then a rerun: the same database as one walk" diff -u "$SCRATCH/one.dump" \
-	"$SCRATCH/int.dump"
-
-stop_after KILL "$SCRATCH/kill.db" 8
-check "SIGKILL: the database is consistent" "$KBLOAT" db check --db "$SCRATCH/kill.db"
-collect --db "$SCRATCH/kill.db" >"$SCRATCH/kill2.out" 2>"$SCRATCH/kill2.err" ||
-	fail "SIGKILL: the rerun: $(tail -n3 "$SCRATCH/kill2.err")"
-dbdump "$SCRATCH/kill.db" >"$SCRATCH/kill.dump"
-check "SIGKILL then a rerun: the same database as one walk" diff -u "$SCRATCH/one.dump" \
-	"$SCRATCH/kill.dump"
+check "Ctrl-C, SIGKILL, then a rerun: the same database as one walk" diff -u \
+	"$SCRATCH/one.dump" "$SCRATCH/int.dump"
 
 # two shards side by side through GNU parallel (each its own database and work directory)
 if ! command -v parallel >/dev/null; then
