@@ -211,6 +211,14 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 			kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
 		}
 		a->have_dwarf = rc == 0;
+		if (rc == 0 && a->dwarf.bad_lines)
+			snprintf(
+				a->warning, sizeof(a->warning),
+				"%s: %zu line table header%s refused (the first at .debug_line+0x%llx: "
+				"%s); %s symbols lose their declaring file (code is still its unit's)",
+				path, a->dwarf.bad_lines, a->dwarf.bad_lines > 1 ? "s" : "",
+				(unsigned long long)a->dwarf.bad_line_off, a->dwarf.bad_line_why,
+				a->dwarf.bad_lines > 1 ? "those units'" : "that unit's");
 	}
 	if (o->map && attach_map(a, o))
 		goto fail;

@@ -9,6 +9,7 @@
  * specification within the unit); .debug_aranges (or the CU's low/high pc) give spans.
  */
 #include "dwarf_attr.h"
+#include "line_header.h"
 
 #include "error.h"
 #include "strtab.h"
@@ -120,6 +121,8 @@ struct dw_read {
 	struct kb_dwarf_stats *st;
 	const unsigned char *info, *line; /* .debug_info and .debug_line as mapped */
 	size_t info_len, line_len;
+	const unsigned char *lines; /* .debug_line, mapped or not: its headers are checked */
+	size_t lines_len;
 };
 
 static int dw_fail(struct dw_read *r, const char *what)
@@ -260,13 +263,43 @@ struct dw_cu {
 	int files_read;
 };
 
+/*
+ * 1 if the CU's line table header is sound enough for dwarf_srcfiles (line_header.h says
+ * why libdwarf cannot be left to find out); a CU whose header is not gets no file names.
+ */
+static int line_header_sound(struct dw_read *r, struct dw_cu *cu)
+{
+	Dwarf_Attribute attr = NULL;
+	Dwarf_Off off = 0;
+	const char *why;
+	int ok;
+
+	if (dwarf_attr(cu->die, DW_AT_stmt_list, &attr, &r->err) != DW_DLV_OK) {
+		dw_forget(r);
+		return 0;
+	}
+	ok = dwarf_global_formref(attr, &off, &r->err) == DW_DLV_OK;
+	dw_forget(r);
+	if (ok && kb_line_header_check(r->lines, r->lines_len, r->img->byteorder == ELFDATA2MSB,
+				       off, &why)) {
+		if (!r->st->bad_lines++) {
+			r->st->bad_line_off = off;
+			r->st->bad_line_why = why;
+		}
+		ok = 0;
+	}
+	dwarf_dealloc_attribute(attr);
+	return ok;
+}
+
 static const char *cu_file(struct dw_read *r, struct dw_cu *cu, Dwarf_Unsigned idx)
 {
 	Dwarf_Unsigned i;
 
 	if (!cu->files_read) {
 		cu->files_read = 1;
-		if (dwarf_srcfiles(cu->die, &cu->files, &cu->nfiles, &r->err) != DW_DLV_OK) {
+		if (!line_header_sound(r, cu) ||
+		    dwarf_srcfiles(cu->die, &cu->files, &cu->nfiles, &r->err) != DW_DLV_OK) {
 			cu->files = NULL;
 			cu->nfiles = 0;
 		}
@@ -687,6 +720,7 @@ int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_at
 	struct dw_obj obj = { img, NULL, 0 };
 	Dwarf_Obj_Access_Interface iface = { &obj, &obj_methods };
 	struct dw_read r = { 0 };
+	const struct kb_section *s;
 	int compressed, res, rc = KB_ERR;
 
 	memset(st, 0, sizeof(*st));
@@ -705,9 +739,11 @@ int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_at
 			     img->path);
 		goto out;
 	}
+	s = kb_image_section_by_name(img, ".debug_line");
+	if (s)
+		r.lines = kb_image_section_data(img, s, &r.lines_len);
 	if (img->fd >= 0) { /* only a file mapping may be dropped and read again */
-		const struct kb_section *s = kb_image_section_by_name(img, ".debug_info");
-
+		s = kb_image_section_by_name(img, ".debug_info");
 		r.info = kb_image_section_data(img, s, &r.info_len);
 		s = kb_image_section_by_name(img, ".debug_line");
 		if (s)

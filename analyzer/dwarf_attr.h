@@ -17,6 +17,9 @@ struct kb_dwarf_stats {
 	size_t points; /* addresses with a decl_file */
 	size_t spans; /* CU address ranges */
 	unsigned version_min, version_max;
+	size_t bad_lines; /* CUs whose line table header was refused: no file names for them */
+	uint64_t bad_line_off; /* the first one's offset in .debug_line */
+	const char *bad_line_why; /* and why (a static string) */
 	const char *root; /* the source root stripped from absolute paths ("" if none) */
 };
 

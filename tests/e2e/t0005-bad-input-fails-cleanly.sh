@@ -95,4 +95,67 @@ rc=0
 check "budget check on broken DWARF warns, naming the file" \
 	grep -q 'warning: .*bad-dwarf: .*DWARF' "$SCRATCH/err"
 check "budget check on broken DWARF still holds the image to the budget" test "$rc" -le 1
+
+# a line table whose file names a directory one past the end (fuzz-dwarf found libdwarf
+# 20210528 reading a wild pointer there): that unit's header is refused with one warning,
+# the rest of the DWARF is read, exit 0
+cp "$good" "$SCRATCH/bad-line"
+read -r off < <(readelf -SW "$good" | awk '$2==".debug_line" {print $5}')
+unit=$(python3 - "$SCRATCH/bad-line" "$((16#$off))" <<'PY'
+import struct, sys
+path, base = sys.argv[1], int(sys.argv[2])
+d = bytearray(open(path, "rb").read())
+def uleb(p):
+    v = s = 0
+    while True:
+        b = d[p]; p += 1; v |= (b & 0x7f) << s; s += 7
+        if not b & 0x80:
+            return v, p
+SIZES = {0x08: None, 0x1f: 4, 0x0e: 4, 0x0b: 1, 0x05: 2, 0x0f: "uleb", 0x1e: 16}
+def skip(p, form):
+    n = SIZES[form]
+    if n is None:
+        return d.index(0, p) + 1
+    return uleb(p)[1] if n == "uleb" else p + n
+off = base
+while True:  # the first DWARF 5 unit of a C file (headers too) with a file not in dir 0
+    ulen, ver = struct.unpack_from("<IH", d, off)
+    assert ulen < 0xfffffff0 and ver == 5, (off, ver)
+    p = off + 4 + 2 + 2 + 4 + 6 + 12
+    def formats(p):
+        n = d[p]; p += 1; f = []
+        for _ in range(n):
+            t, p = uleb(p); fm, p = uleb(p); f.append((t, fm))
+        return f, p
+    df, p = formats(p)
+    ndirs, p = uleb(p)
+    for _ in range(ndirs):
+        for t, fm in df:
+            p = skip(p, fm)
+    ff, p = formats(p)
+    nfiles, p = uleb(p)
+    for _ in range(nfiles):
+        for t, fm in ff:
+            if t == 2 and fm == 0x0f and d[p] != 0 and ndirs < 0x80 and nfiles > 2:
+                d[p] = ndirs  # one past the last directory
+                open(path, "wb").write(d)
+                print(off - base)
+                sys.exit(0)
+            p = skip(p, fm)
+    off += 4 + ulen
+PY
+)
+rc=0
+"$KBLOAT" syms --by file "$SCRATCH/bad-line" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check "a file past the directories: exit 0" test "$rc" -eq 0
+check "a file past the directories: one warning naming the file and the unit" bash -c \
+	"[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*bad-line: 1 line table header refused (the first at .debug_line+$(printf 0x%x "$unit"): a file.s directory index past the directories)' '$SCRATCH/err'"
+"$KBLOAT" syms --by file "$good" >"$SCRATCH/good-out"
+check "a file past the directories: the totals are the image's" \
+	test "$(grep '^Total:' "$SCRATCH/out")" = "$(grep '^Total:' "$SCRATCH/good-out")"
+check "a file past the directories: fewer bytes named by declaration than with it whole" \
+	test "$(grep -o 'dwarf-decl [0-9.]*' "$SCRATCH/out")" != \
+	"$(grep -o 'dwarf-decl [0-9.]*' "$SCRATCH/good-out")"
+check "a file past the directories: the other units' files are still named" \
+	grep -q "^ *[0-9].* kernel/fork\.c$" "$SCRATCH/out"
 done_testing
