@@ -53,8 +53,12 @@ def git(repo, *args, env=None):
     })
     if env:
         e.update(env)
-    return subprocess.run(["git", "-C", repo] + list(args), check=True, env=e,
-                          stdout=subprocess.PIPE, stderr=subprocess.PIPE).stdout
+    r = subprocess.run(["git", "-C", repo] + list(args), env=e,
+                       stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    if r.returncode:
+        sys.exit("gen-mix-history.py: git %s: %s" % (args[0], r.stderr.decode(errors="replace").strip()
+                                                    or r.stdout.decode(errors="replace").strip()))
+    return r.stdout
 
 
 def candidates(root):
@@ -126,7 +130,8 @@ def main():
     # the tree, hard-linked: every change below replaces a file instead of writing it
     subprocess.run(["cp", "-al", "--", os.path.abspath(a.src), a.out], check=True)
     git(a.out, "init", "-q", "-b", "main")
-    git(a.out, "add", "-A")
+    # -f: Debian's linux-source .gitignore ignores every top-level path (its packaging's)
+    git(a.out, "add", "-A", "-f")
     date = 1700000000
     git(a.out, "commit", "-q", "-m", "the tree as unpacked",
         env={"GIT_AUTHOR_DATE": "@%d +0000" % date, "GIT_COMMITTER_DATE": "@%d +0000" % date})
@@ -140,7 +145,7 @@ def main():
         path = rnd.choice(buckets[name])
         text, what = change(a.out, path, i, rnd)
         rewrite(os.path.join(a.out, path), text)
-        git(a.out, "add", "--", path)
+        git(a.out, "add", "-f", "--", path)
         date += 600
         git(a.out, "commit", "-q", "-m", "mix %d: %s: %s" % (i, path, what),
             env={"GIT_AUTHOR_DATE": "@%d +0000" % date, "GIT_COMMITTER_DATE": "@%d +0000" % date})
