@@ -88,12 +88,13 @@ static int damaged(struct kb_store *s, int64_t build, const char *what)
 int kb_set_decode(struct kb_store *s, int64_t build, const void *blob, size_t len,
 		  struct kb_sizes *out)
 {
-	const unsigned char *p = blob, *end = p + len;
+	const unsigned char *p = blob, *end;
 	uint64_t count, gap, size, i;
 	int64_t id = -1;
 
 	if (!len || !blob)
-		return damaged(s, build, "it is empty");
+		return damaged(s, build, "it is empty"); /* SQLite's pointer is NULL then */
+	end = p + len;
 	if (*p++ != KB_SET_FORMAT)
 		return damaged(s, build, "an unknown format");
 	if (get_varint(&p, end, &count))
