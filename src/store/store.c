@@ -362,6 +362,76 @@ static int schema_version(struct kb_store *s, int64_t *v)
 	return 0;
 }
 
+/* Writes build's full set z as its item_sets row. */
+static int put_set(struct kb_store *s, sqlite3_stmt *ins, int64_t build, const struct kb_sizes *z,
+		   struct strbuf *blob)
+{
+	kb_set_encode(z, blob);
+	if (blob->len > INT32_MAX)
+		return kb_error_set("%s: build %lld: too many items for one set", s->path,
+				    (long long)build);
+	sqlite3_bind_int64(ins, 1, build);
+	sqlite3_bind_blob(ins, 2, blob->buf, (int)blob->len, SQLITE_STATIC);
+	return run(s, ins, "cannot store a set of sizes");
+}
+
+/*
+ * The second half of schema/003-blobs.sql, which SQL cannot say: each build's item_snapshot
+ * rows become its item_sets blob (a snapshot build without rows, an empty set), and
+ * item_snapshot goes. Sizes are carried as they are; an item id that no reader would take
+ * stops the migration, and the database stays at schema 2.
+ */
+static int migrate_sets(struct kb_store *s)
+{
+	sqlite3_stmt *rows = NULL, *ins = NULL, *empty = NULL;
+	struct strbuf blob = STRBUF_INIT;
+	struct kb_sizes z = { 0 };
+	int64_t build = 0;
+	int have = 0, step, rc = KB_ERR;
+
+	if (kb_store_prepare(s, &rows,
+			     "SELECT build_id, item_id, size FROM item_snapshot ORDER BY build_id, "
+			     "item_id") ||
+	    kb_store_prepare(s, &ins, "INSERT INTO item_sets (build_id, sizes) VALUES (?1, ?2)") ||
+	    kb_store_prepare(s, &empty,
+			     "INSERT OR IGNORE INTO item_sets (build_id, sizes) SELECT id, ?1 "
+			     "FROM builds WHERE snapshot = 1"))
+		goto out;
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		int64_t b = sqlite3_column_int64(rows, 0);
+
+		if (have && b != build) {
+			if (put_set(s, ins, build, &z, &blob))
+				goto out;
+			if (z.n)
+				memset(z.v, 0, z.n * sizeof(*z.v));
+		}
+		build = b;
+		have = 1;
+		if (kb_sizes_set(s, &z, sqlite3_column_int64(rows, 1),
+				 (uint64_t)sqlite3_column_int64(rows, 2), b))
+			goto out;
+	}
+	if (kb_store_done(s, step, "cannot read the snapshots") ||
+	    (have && put_set(s, ins, build, &z, &blob)))
+		goto out;
+	kb_sizes_release(&z);
+	kb_set_encode(&z, &blob);
+	sqlite3_bind_blob(empty, 1, blob.buf, (int)blob.len, SQLITE_STATIC);
+	if (run(s, empty, "cannot store the empty sets"))
+		goto out;
+	sqlite3_finalize(rows); /* a table cannot be dropped under a statement reading it */
+	rows = NULL;
+	rc = exec(s, "DROP TABLE item_snapshot");
+out:
+	sqlite3_finalize(rows);
+	sqlite3_finalize(ins);
+	sqlite3_finalize(empty);
+	kb_sizes_release(&z);
+	strbuf_release(&blob);
+	return rc;
+}
+
 static int migrate(struct kb_store *s)
 {
 	int64_t v = 0;
@@ -375,6 +445,8 @@ static int migrate(struct kb_store *s)
 		char pragma[64];
 
 		if (exec(s, kb_schema_files[i].sql))
+			goto fail;
+		if (!strcmp(kb_schema_files[i].name, "003-blobs.sql") && migrate_sets(s))
 			goto fail;
 		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", i + 1);
 		if (exec(s, pragma))
@@ -820,10 +892,8 @@ out:
 
 /* ---- sizes of a build ---------------------------------------------------------------- */
 
-/* z[item] = size, for an item of build (the row named in errors) that kb_store_item_ok
- * allows: ids index the dense array only once they are known to be in range. */
-static int sizes_set(struct kb_store *s, struct kb_sizes *z, int64_t item, uint64_t size,
-		     int64_t build)
+/* ids index the dense array only once they are known to be in range */
+int kb_sizes_set(struct kb_store *s, struct kb_sizes *z, int64_t item, uint64_t size, int64_t build)
 {
 	if (kb_store_item_ok(s, item, "build", build))
 		return KB_ERR;
@@ -871,8 +941,7 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 	memset(out, 0, sizeof(*out));
 	if (kb_store_prepare(s, &up,
 			     "SELECT snapshot, parent_build_id FROM builds WHERE id = ?1") ||
-	    kb_store_prepare(s, &snap,
-			     "SELECT item_id, size FROM item_snapshot WHERE build_id = ?1") ||
+	    kb_store_prepare(s, &snap, "SELECT sizes FROM item_sets WHERE build_id = ?1") ||
 	    kb_store_prepare(s, &delta, "SELECT item_id, size FROM item_delta WHERE build_id = ?1"))
 		goto out;
 	/* up the parent links to the nearest snapshot */
@@ -906,19 +975,14 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 			goto out;
 		}
 	}
-	sqlite3_bind_int64(snap, 1, chain[n - 1]);
-	while ((step = sqlite3_step(snap)) == SQLITE_ROW)
-		if (sizes_set(s, out, sqlite3_column_int64(snap, 0),
-			      (uint64_t)sqlite3_column_int64(snap, 1), chain[n - 1]))
-			goto out;
-	if (kb_store_done(s, step, "cannot read a build's snapshot"))
+	if (kb_set_read(s, snap, chain[n - 1], out))
 		goto out;
 	/* the snapshot build's own deltas are already in it; apply its descendants' */
 	while (--n > 0) {
 		sqlite3_bind_int64(delta, 1, chain[n - 1]);
 		while ((step = sqlite3_step(delta)) == SQLITE_ROW)
-			if (sizes_set(s, out, sqlite3_column_int64(delta, 0),
-				      (uint64_t)sqlite3_column_int64(delta, 1), chain[n - 1]))
+			if (kb_sizes_set(s, out, sqlite3_column_int64(delta, 0),
+					 (uint64_t)sqlite3_column_int64(delta, 1), chain[n - 1]))
 				goto out;
 		if (kb_store_done(s, step, "cannot read a build's changes"))
 			goto out;
@@ -973,28 +1037,24 @@ out:
 static int write_snapshot(struct kb_store *s, int64_t build, const struct kb_sizes *z)
 {
 	sqlite3_stmt *ins = NULL, *mark = NULL;
-	size_t i;
+	struct strbuf blob = STRBUF_INIT;
 	int rc = KB_ERR;
 
 	if (kb_store_prepare(s, &ins,
-			     "INSERT OR REPLACE INTO item_snapshot (build_id, item_id, "
-			     "size) VALUES (?1, ?2, ?3)") ||
+			     "INSERT OR REPLACE INTO item_sets (build_id, sizes) VALUES (?1, ?2)") ||
 	    kb_store_prepare(s, &mark, "UPDATE builds SET snapshot = 1 WHERE id = ?1"))
 		goto out;
+	kb_set_encode(z, &blob);
 	sqlite3_bind_int64(ins, 1, build);
-	for (i = 0; i < z->n; i++) {
-		if (!z->v[i])
-			continue;
-		sqlite3_bind_int64(ins, 2, (int64_t)i);
-		sqlite3_bind_int64(ins, 3, (int64_t)z->v[i]);
-		if (run(s, ins, "cannot store a snapshot"))
-			goto out;
-	}
+	sqlite3_bind_blob(ins, 2, blob.buf, (int)blob.len, SQLITE_STATIC);
+	if (run(s, ins, "cannot store a snapshot"))
+		goto out;
 	sqlite3_bind_int64(mark, 1, build);
 	rc = run(s, mark, "cannot mark a snapshot");
 out:
 	sqlite3_finalize(ins);
 	sqlite3_finalize(mark);
+	strbuf_release(&blob);
 	return rc;
 }
 
@@ -1408,7 +1468,7 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 			const struct kb_item *it = &rec->items->v[i];
 			uint64_t cur = (uint64_t)ids[i] < mine.n ? mine.v[ids[i]] : 0;
 
-			if (sizes_set(s, &mine, ids[i], cur + it->size, 0))
+			if (kb_sizes_set(s, &mine, ids[i], cur + it->size, 0))
 				goto out;
 			if (it->kind >= KB_ITEM_BOM_T && it->kind <= KB_ITEM_BOM_R)
 				bom[it->kind - KB_ITEM_BOM_T] += it->size;

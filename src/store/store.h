@@ -16,8 +16,9 @@
  *    leaves the store; a database that breaks these gives an error naming it and the row.
  *  - Each ok build's item sizes are stored as changes against its parent build (the nearest
  *    ok build of its configuration on the first-parent line), with full snapshots at chain
- *    starts and every KB_SNAPSHOT_EVERY builds; recording a build between two recorded
- *    ones re-links the later one to it, so deltas are always against the parent build.
+ *    starts and every KB_SNAPSHOT_EVERY builds, each one blob (schema/003-blobs.sql);
+ *    recording a build between two recorded ones re-links the later one to it, so deltas
+ *    are always against the parent build.
  */
 #ifndef KB_STORE_H
 #define KB_STORE_H

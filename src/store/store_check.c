@@ -106,11 +106,8 @@ static const struct rule {
 	{ "SELECT DISTINCT build_id FROM item_delta d WHERE d.item_id IS NULL OR " MISSING(
 		  "d.item_id", "items"),
 	  "item_delta rows of build %lld name missing items" },
-	{ "SELECT DISTINCT build_id FROM item_snapshot d WHERE " MISSING("d.build_id", "builds"),
-	  "item_snapshot rows of build %lld, which is missing" },
-	{ "SELECT DISTINCT build_id FROM item_snapshot d WHERE d.item_id IS NULL OR " MISSING(
-		  "d.item_id", "items"),
-	  "item_snapshot rows of build %lld name missing items" },
+	{ "SELECT build_id FROM item_sets d WHERE " MISSING("d.build_id", "builds"),
+	  "item_sets row of build %lld, which is missing" },
 };
 
 /* At most this many rows per rule are named; the rest are counted. */
@@ -267,36 +264,73 @@ static void options_check(struct kb_check *c, const char *sha, const int64_t *op
 			sha, (long long)kept, (long long)w->m[3]);
 }
 
-/* Do the build's stored sizes add up to its totals (sizes, bloat-o-meter's views, the
- * options)? */
-static void sums_check(struct kb_check *c, const char *sha, const struct kb_sizes *z,
-		       const struct kb_items *items, const struct want *w)
-{
-	int64_t got[KB_ITEM_OPTION] = { 0 }, opt[KB_OPT_NCLASSES] = { 0 };
-	size_t i;
-	int k;
+/* What a build's stored sizes add up to, per kind and option class, or why they could not
+ * be read; the items with a size that do not exist. */
+struct tally {
+	int64_t got[KB_ITEM_OPTION], opt[KB_OPT_NCLASSES];
+	size_t *missing, nmissing;
+	char *error;
+	int done;
+};
 
+static void tally_release(struct tally *t)
+{
+	free(t->missing);
+	free(t->error);
+	memset(t, 0, sizeof(*t));
+}
+
+/* t from build's full set z, or the error kb_store_sizes would give for it. */
+static void tally_of(struct kb_store *s, int64_t build, const struct kb_sizes *z,
+		     const struct kb_items *items, struct tally *t)
+{
+	uint64_t sum = 0;
+	size_t i, alloc = 0;
+	int beyond = 0;
+
+	memset(t, 0, sizeof(*t));
+	t->done = 1;
 	for (i = 0; i < z->n; i++) {
 		const struct kb_item_meta *m = i < items->n ? &items->v[i] : NULL;
+		uint64_t v = z->v[i];
 
-		if (!z->v[i])
+		if (!v)
 			continue;
+		if (v > (uint64_t)INT64_MAX - sum)
+			beyond = 1;
+		else
+			sum += v;
 		if (!m || m->kind < 0) {
-			problem(c, "build of %.12s: a size of item %zu, which does not exist", sha,
-				i);
+			ALLOC_GROW(t->missing, t->nmissing + 1, alloc);
+			t->missing[t->nmissing++] = i;
 			continue;
 		}
 		if (m->kind == KB_ITEM_OPTION)
-			opt[m->cls] = (int64_t)((uint64_t)opt[m->cls] + z->v[i]);
+			t->opt[m->cls] = (int64_t)((uint64_t)t->opt[m->cls] + v);
 		else
-			got[m->kind] = (int64_t)((uint64_t)got[m->kind] + z->v[i]);
+			t->got[m->kind] = (int64_t)((uint64_t)t->got[m->kind] + v);
 	}
+	if (beyond && kb_sizes_bounded(s, z, build))
+		t->error = xstrdup(kb_error_last());
+}
+
+/* Do the build's stored sizes (tallied in t) add up to its totals (sizes, bloat-o-meter's
+ * views, the options)? */
+static void sums_check(struct kb_check *c, const char *sha, const struct tally *t,
+		       const struct want *w)
+{
+	size_t i;
+	int k;
+
+	for (i = 0; i < t->nmissing; i++)
+		problem(c, "build of %.12s: a size of item %zu, which does not exist", sha,
+			t->missing[i]);
 	for (k = 0; k < KB_ITEM_OPTION; k++)
-		if (got[k] != (k ? w->bom[k - 1] : w->total))
+		if (t->got[k] != (k ? w->bom[k - 1] : w->total))
 			problem(c, "build of %.12s: stored %s sum to %lld, its total says %lld",
-				sha, k ? "bloat-o-meter entries" : "sizes", (long long)got[k],
+				sha, k ? "bloat-o-meter entries" : "sizes", (long long)t->got[k],
 				(long long)(k ? w->bom[k - 1] : w->total));
-	options_check(c, sha, opt, w);
+	options_check(c, sha, t->opt, w);
 }
 
 /* The build row's own sums: padding within the total, the modular sums all there or all
@@ -349,7 +383,7 @@ static void d_core_check(struct kb_check *c, const char *sha, sqlite3_stmt *st)
 
 /* One ok build (a row of build_checks' query): its links, then its sums. */
 static void build_check(struct kb_store *s, struct kb_check *c, sqlite3_stmt *st,
-			const struct kb_items *items)
+			const struct kb_items *items, struct tally *t)
 {
 	struct kb_check_build *b;
 	struct want w = { 0 };
@@ -379,19 +413,231 @@ static void build_check(struct kb_store *s, struct kb_check *c, sqlite3_stmt *st
 			b->sha);
 	row_sums_check(c, b->sha, st, &w);
 	d_core_check(c, b->sha, st);
-	if (kb_store_sizes(s, sqlite3_column_int64(st, COL_ID), &z)) {
-		problem(c, "build of %.12s: %s", b->sha, kb_error_last());
+	if (!t->done) {
+		/* not reached from a snapshot: read as every reader does, for the same error */
+		if (kb_store_sizes(s, sqlite3_column_int64(st, COL_ID), &z)) {
+			problem(c, "build of %.12s: %s", b->sha, kb_error_last());
+			return;
+		}
+		tally_of(s, sqlite3_column_int64(st, COL_ID), &z, items, t);
+		kb_sizes_release(&z);
+	}
+	if (t->error) {
+		problem(c, "build of %.12s: %s", b->sha, t->error);
 		return;
 	}
 	b->sizes_read = 1;
-	sums_check(c, b->sha, &z, items, &w);
-	kb_sizes_release(&z);
+	sums_check(c, b->sha, t, &w);
+}
+
+/*
+ * Every build's sizes, reached by walking each chain once: from each snapshot build down its
+ * children (those that are not snapshots themselves), each child's set its parent's with
+ * its changes applied, in memory. A build that no walk reaches (a missing parent, a loop, no
+ * snapshot up its links) or whose set could not be made is left undone: the check reads it
+ * as every reader does (kb_store_sizes), and says the same error.
+ */
+struct node {
+	int64_t id, parent;
+	int has_parent, snapshot;
+};
+
+struct kid {
+	int64_t parent, id;
+	size_t node; /* index in chains.v */
+};
+
+struct chains {
+	struct node *v; /* by id */
+	size_t n;
+	struct kid *kids; /* v's builds that are not snapshots, by parent then id */
+	size_t nkids;
+	struct tally *t; /* by index of v */
+};
+
+static int node_cmp(const void *a, const void *b)
+{
+	const struct node *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+static size_t node_find(const struct chains *w, int64_t id)
+{
+	struct node key = { .id = id };
+	const struct node *hit = bsearch(&key, w->v, w->n, sizeof(*w->v), node_cmp);
+
+	return hit ? (size_t)(hit - w->v) : w->n;
+}
+
+static int kid_cmp(const void *a, const void *b)
+{
+	const struct kid *x = a, *y = b;
+
+	if (x->parent != y->parent)
+		return x->parent < y->parent ? -1 : 1;
+	return x->id < y->id ? -1 : x->id > y->id;
+}
+
+/* The first of parent's children in w->kids (w->nkids if none). */
+static size_t kids_of(const struct chains *w, int64_t parent)
+{
+	size_t lo = 0, hi = w->nkids;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (w->kids[mid].parent < parent)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static int chains_load(struct kb_store *s, struct chains *w)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0, i;
+	int step;
+
+	memset(w, 0, sizeof(*w));
+	if (kb_store_prepare(s, &st, "SELECT id, parent_build_id, snapshot FROM builds"))
+		return KB_ERR;
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(w->v, w->n + 1, alloc);
+		w->v[w->n].id = sqlite3_column_int64(st, 0);
+		w->v[w->n].has_parent = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		w->v[w->n].parent = sqlite3_column_int64(st, 1);
+		w->v[w->n++].snapshot = sqlite3_column_int64(st, 2) != 0;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE)
+		return kb_store_fail(s, "cannot read builds");
+	if (w->n)
+		qsort(w->v, w->n, sizeof(*w->v), node_cmp);
+	w->kids = xcalloc(w->n + 1, sizeof(*w->kids));
+	w->t = xcalloc(w->n + 1, sizeof(*w->t));
+	for (i = 0; i < w->n; i++)
+		if (w->v[i].has_parent && !w->v[i].snapshot)
+			w->kids[w->nkids++] = (struct kid){ w->v[i].parent, w->v[i].id, i };
+	if (w->nkids)
+		qsort(w->kids, w->nkids, sizeof(*w->kids), kid_cmp);
+	return 0;
+}
+
+static void chains_release(struct chains *w)
+{
+	size_t i;
+
+	for (i = 0; w->t && i < w->n; i++)
+		tally_release(&w->t[i]);
+	free(w->t);
+	free(w->kids);
+	free(w->v);
+	memset(w, 0, sizeof(*w));
+}
+
+struct frame {
+	size_t node;
+	struct kb_sizes z;
+};
+
+/* z plus build's changes; 0 or KB_ERR (z is then released). */
+static int apply_delta(struct kb_store *s, sqlite3_stmt *delta, int64_t build, struct kb_sizes *z)
+{
+	int step;
+
+	sqlite3_bind_int64(delta, 1, build);
+	while ((step = sqlite3_step(delta)) == SQLITE_ROW)
+		if (kb_sizes_set(s, z, sqlite3_column_int64(delta, 0),
+				 (uint64_t)sqlite3_column_int64(delta, 1), build))
+			break;
+	sqlite3_reset(delta);
+	if (step != SQLITE_DONE) {
+		kb_sizes_release(z);
+		return KB_ERR;
+	}
+	return 0;
+}
+
+static void sizes_copy(struct kb_sizes *to, const struct kb_sizes *from)
+{
+	to->n = from->n;
+	to->v = NULL;
+	if (to->n) {
+		to->v = xreallocarray(NULL, to->n, sizeof(*to->v));
+		memcpy(to->v, from->v, to->n * sizeof(*to->v));
+	}
+}
+
+/* Walks the chains down from snapshot build root, tallying each build's sizes. */
+static void walk_from(struct kb_store *s, struct chains *w, size_t root, sqlite3_stmt *set,
+		      sqlite3_stmt *delta, const struct kb_items *items)
+{
+	struct frame *stack = NULL, f;
+	size_t n = 0, alloc = 0, k, last;
+
+	f.node = root;
+	memset(&f.z, 0, sizeof(f.z));
+	if (kb_set_read(s, set, w->v[root].id, &f.z)) {
+		kb_sizes_release(&f.z);
+		return;
+	}
+	ALLOC_GROW(stack, n + 1, alloc);
+	stack[n++] = f;
+	while (n) {
+		int64_t id;
+
+		f = stack[--n];
+		id = w->v[f.node].id;
+		tally_of(s, id, &f.z, items, &w->t[f.node]);
+		k = kids_of(w, id);
+		for (last = k; last < w->nkids && w->kids[last].parent == id; last++)
+			;
+		for (; k < last; k++) {
+			struct frame child = { w->kids[k].node, { NULL, 0 } };
+
+			if (k + 1 == last) {
+				child.z = f.z; /* the last child takes the parent's set */
+				memset(&f.z, 0, sizeof(f.z));
+			} else {
+				sizes_copy(&child.z, &f.z);
+			}
+			if (apply_delta(s, delta, w->v[child.node].id, &child.z))
+				continue;
+			ALLOC_GROW(stack, n + 1, alloc);
+			stack[n++] = child;
+		}
+		kb_sizes_release(&f.z);
+	}
+	free(stack);
+}
+
+static int chains_walk(struct kb_store *s, struct chains *w, const struct kb_items *items)
+{
+	sqlite3_stmt *set = NULL, *delta = NULL;
+	size_t i;
+	int rc = KB_ERR;
+
+	if (kb_store_prepare(s, &set, "SELECT sizes FROM item_sets WHERE build_id = ?1") ||
+	    kb_store_prepare(s, &delta, "SELECT item_id, size FROM item_delta WHERE build_id = ?1"))
+		goto out;
+	for (i = 0; i < w->n; i++)
+		if (w->v[i].snapshot)
+			walk_from(s, w, i, set, delta, items);
+	rc = 0;
+out:
+	sqlite3_finalize(set);
+	sqlite3_finalize(delta);
+	return rc;
 }
 
 /* Sizes of each ok build against its totals, and its class deltas against its parent's. */
 static int build_checks(struct kb_store *s, struct kb_check *c)
 {
 	struct kb_items items;
+	struct chains w;
 	sqlite3_stmt *st;
 	int rc;
 
@@ -410,11 +656,24 @@ static int build_checks(struct kb_store *s, struct kb_check *c)
 		sqlite3_finalize(st);
 		return 0;
 	}
-	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
-		build_check(s, c, st, &items);
+	if (chains_load(s, &w) || chains_walk(s, &w, &items)) {
+		problem(c, "%s; the builds' sums were not checked", kb_error_last());
+		chains_release(&w);
+		kb_items_release(&items);
+		sqlite3_finalize(st);
+		return 0;
+	}
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		size_t i = node_find(&w, sqlite3_column_int64(st, COL_ID));
+		struct tally mine = { 0 }; /* a build no walk saw: read alone */
+
+		build_check(s, c, st, &items, i < w.n ? &w.t[i] : &mine);
+		tally_release(&mine);
+	}
 	if (rc != SQLITE_DONE)
 		problem(c, "%s: cannot read builds: %s", kb_store_path(s),
 			sqlite3_errmsg(kb_store_db(s)));
+	chains_release(&w);
 	kb_items_release(&items);
 	sqlite3_finalize(st);
 	return 0;

@@ -46,6 +46,25 @@ int kb_store_item_ok(struct kb_store *s, int64_t id, const char *what, int64_t r
  * the reports. Else KB_ERR naming the database and build. */
 int kb_sizes_bounded(struct kb_store *s, const struct kb_sizes *z, int64_t build);
 
+/* z[item] = size, growing z, for an item of build (named in errors) that kb_store_item_ok
+ * allows. 0 or KB_ERR. */
+int kb_sizes_set(struct kb_store *s, struct kb_sizes *z, int64_t item, uint64_t size,
+		 int64_t build);
+
+/*
+ * A snapshot build's full set of sizes as one blob (item_sets.c, schema/003-blobs.sql).
+ * kb_set_encode writes z's sizes above 0 into blob (reset first). kb_set_decode adds the
+ * blob's sizes to out; a damaged blob (a varint cut short, an id past the items, a size
+ * beyond 2^63, bytes left over) is KB_ERR naming the database and build. kb_set_read steps
+ * st ("SELECT sizes FROM item_sets WHERE build_id = ?1") for build, decodes and resets it.
+ */
+void kb_set_encode(const struct kb_sizes *z, struct strbuf *blob);
+int kb_set_decode(struct kb_store *s, int64_t build, const void *blob, size_t len,
+		  struct kb_sizes *out);
+int kb_set_read(struct kb_store *s, sqlite3_stmt *st, int64_t build, struct kb_sizes *out);
+/* 0 when every snapshot build's set can be read; else KB_ERR, the first one's error. */
+int kb_sets_sound(struct kb_store *s);
+
 /* Tables whose rows link to each other: builds (parent_build_id), commits (parent_sha). */
 enum kb_links { KB_LINKS_BUILDS, KB_LINKS_COMMITS };
 /* A walk that has followed steps links of table t: 0 while it may still be true, KB_ERR

@@ -7,7 +7,9 @@
 #include "store_check.h"
 #include "store_internal.h"
 #include "error.h"
+#include "xalloc.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* Copies every commit of in into out, in one transaction of out's: a failure to read names
@@ -60,7 +62,8 @@ out:
 }
 
 /* An input is merged only when db check would find nothing that makes its rows unsafe to
- * read or to record again: its shas, ids, names, links and loops. */
+ * read or to record again: its shas, ids, names, links and loops, and its full sets'
+ * blobs. */
 static int input_sound(struct kb_store *in)
 {
 	struct kb_check c;
@@ -72,6 +75,13 @@ static int input_sound(struct kb_store *in)
 		rc = kb_error_set("%s%s; not merged (kbloat db check --db %s lists every problem)",
 				  c.problems[0], c.nproblems > 1 ? ", and more" : "",
 				  kb_store_path(in));
+	else if (kb_sets_sound(in)) {
+		char *why = xstrdup(kb_error_last()); /* kb_error_set resets the text it formats */
+
+		rc = kb_error_set("%s; not merged (kbloat db check --db %s lists every problem)",
+				  why, kb_store_path(in));
+		free(why);
+	}
 	kb_check_release(&c);
 	return rc;
 }

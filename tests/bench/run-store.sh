@@ -1,6 +1,7 @@
 #!/bin/bash
 #
-# run-store.sh [--builds N] [--symbols M] [--runs R] - times kbloat's store at scale.
+# run-store.sh [--builds N] [--symbols M] [--runs R] [--tile K] - times kbloat's store at
+# scale.
 #
 # Generates once (cached as build-bench/store-N-M.db, with gen_history's report beside it in
 # store-N-M.log) a database of N builds (default 10,000) of an M-symbol kernel (default
@@ -13,6 +14,10 @@
 #   kbloat history --db DB --symbol NAME     (the named symbol that changes most often)
 #   kbloat db check --db DB                  (once, if a run takes over a minute)
 #
+# With --tile K the database timed is that one tiled K times by tile-store.py (cached as
+# store-N-M-xK.db): K * N builds in one line, each copy's commits renamed, made in a minute
+# where gen_history would take hours.
+#
 # checks that blame --min 40K names exactly the commits that added the generated tables, and
 # prints a table of milliseconds and peak resident memory, the database's size per build (after a
 # WAL checkpoint) and the generation's time.  gen_history is $GEN_HISTORY, else
@@ -22,7 +27,7 @@
 set -u
 
 usage() {
-	echo "usage: run-store.sh [--builds N] [--symbols M] [--runs R]" >&2
+	echo "usage: run-store.sh [--builds N] [--symbols M] [--runs R] [--tile K]" >&2
 	exit 2
 }
 
@@ -37,9 +42,10 @@ bench=$root/build-bench
 builds=10000
 symbols=40000
 runs=3
+tile=1
 while [ $# -gt 0 ]; do
 	case $1 in
-	--builds | --symbols | --runs)
+	--builds | --symbols | --runs | --tile)
 		[ $# -ge 2 ] || usage
 		case $2 in '' | *[!0-9]* | 0) die "$1 $2: not a positive number" ;; esac
 		declare "${1#--}=$2"
@@ -82,6 +88,18 @@ sql() {
 }
 
 sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null || die "$db: cannot checkpoint its WAL"
+if [ "$tile" -gt 1 ]; then
+	tiled=$bench/store-$builds-$symbols-x$tile.db
+	if [ ! -s "$tiled" ] || [ "$tiled" -ot "$db" ]; then
+		echo "tiling $db $tile times into $tiled"
+		python3 "$here/tile-store.py" "$db" "$tiled.tmp" "$tile" ||
+			die "tile-store.py failed"
+		mv "$tiled.tmp" "$tiled"
+	fi
+	db=$tiled
+	builds=$((builds * tile))
+	sql 'PRAGMA wal_checkpoint(TRUNCATE)' >/dev/null || die "$db: cannot checkpoint its WAL"
+fi
 bytes=$(wc -c <"$db")
 subsystem=$(sql 'SELECT s.name FROM items i JOIN paths p ON p.id = i.path_id JOIN subsystems s
 		 ON s.id = p.subsystem_id WHERE i.kind = 0 GROUP BY s.id ORDER BY count(*) DESC,
@@ -92,7 +110,7 @@ symbol=$(sql "SELECT i.name FROM item_delta d JOIN items i ON i.id = d.item_id W
 if [ -z "$subsystem" ] || [ -z "$symbol" ]; then
 	die "$db: no subsystem or symbol to ask about"
 fi
-ntables=$(grep -c '^table ' "$log")
+ntables=$(($(grep -c '^table ' "$log") * tile))
 
 # measure NAME CMD...: runs CMD $runs times, its stdout to out/NAME.out, and appends
 # "NAME|milliseconds|peak RSS" of the fastest run to the table (or "failed").
@@ -157,7 +175,15 @@ echo
 	failed=1
 grep -o '^ *+[0-9]* *[0-9a-f]\{12\} ' "$out/store-blame-all.out" | awk '{ print $2 }' |
 	sort >"$out/store-blame-found"
-awk '/^table / { print substr($2, 1, 12) }' "$log" | sort >"$out/store-blame-want"
+# copy k of a tiled history names commit SHA sha1("k:SHA") (tile-store.py)
+python3 - "$log" "$tile" <<'EOF' | sort >"$out/store-blame-want"
+import hashlib, sys
+for line in open(sys.argv[1]):
+    if line.startswith("table "):
+        sha = line.split()[1]
+        for k in range(int(sys.argv[2])):
+            print((hashlib.sha1(("%d:%s" % (k, sha)).encode()).hexdigest() if k else sha)[:12])
+EOF
 if [ "$ntables" -gt 0 ] && cmp -s "$out/store-blame-found" "$out/store-blame-want"; then
 	echo "blame --min 40K: the $ntables table commits, and nothing else"
 else

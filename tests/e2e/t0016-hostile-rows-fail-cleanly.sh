@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # A database is input like any other: ids of -1, -5 or 2^40, NULL names, references to rows
 # that do not exist, shas that are not 40 hex digits ("../../x", HTML), loops in the parent
-# builds or the first parents. Every command that reads it fails with one line naming the
+# builds or the first parents, full sets whose blobs are damaged. Every command that reads it fails with one line naming the
 # database (or goes on without the bad row), never crashes or hangs; db check names every such
 # row (exit 1); merge refuses such an input, naming it; no bad sha reaches any output.
 . "$(dirname "$0")/lib.sh"
@@ -35,12 +35,22 @@ c.close()
 PY
 }
 
-first_item="(SELECT min(item_id) FROM item_snapshot)"
+first_item="(SELECT min(id) FROM items)"
 mutations=(
-	"neg1|UPDATE items SET id = -1 WHERE id = $first_item; UPDATE item_snapshot SET item_id = -1 WHERE item_id = 1; UPDATE item_delta SET item_id = -1 WHERE item_id = 1"
-	"neg5|UPDATE item_delta SET item_id = -5 WHERE item_id = (SELECT min(item_id) FROM item_delta); UPDATE item_snapshot SET item_id = -5 WHERE item_id = 2"
-	"huge|UPDATE items SET id = 1099511627776 WHERE id = 3; UPDATE item_snapshot SET item_id = 1099511627776 WHERE item_id = 3; UPDATE item_delta SET item_id = 1099511627776 WHERE item_id = 3"
-	"dangling-item|UPDATE item_snapshot SET item_id = 1099511627776 WHERE item_id = 4"
+	"neg1|UPDATE items SET id = -1 WHERE id = $first_item; UPDATE item_delta SET item_id = -1 WHERE item_id = 1"
+	"neg5|UPDATE item_delta SET item_id = -5 WHERE item_id = (SELECT min(item_id) FROM item_delta)"
+	"huge|UPDATE items SET id = 1099511627776 WHERE id = 3; UPDATE item_delta SET item_id = 1099511627776 WHERE item_id = 3"
+	# the full sets' blobs (schema 003, src/store/item_sets.c): an id of 2^40, past the
+	# items; a varint cut short; a size of 2^63; more items said than the bytes hold; bytes
+	# after the last item; text, not a blob; an unknown format; a snapshot without its set
+	"dangling-item|UPDATE item_sets SET sizes = X'010180808080802001'"
+	"blob-cut|UPDATE item_sets SET sizes = X'01010080'"
+	"blob-size|UPDATE item_sets SET sizes = X'01010080808080808080808001'"
+	"blob-count|UPDATE item_sets SET sizes = X'01FFFFFF7F0064'"
+	"blob-trailing|UPDATE item_sets SET sizes = X'0101006464'"
+	"blob-text|UPDATE item_sets SET sizes = 'sizes'"
+	"blob-format|UPDATE item_sets SET sizes = X'02010064'"
+	"blob-missing|DELETE FROM item_sets"
 	"null-item-name|UPDATE items SET name = NULL WHERE id = 5"
 	"null-path|UPDATE paths SET path = NULL WHERE id = (SELECT max(id) FROM paths)"
 	"null-config|UPDATE configs SET name = NULL"
@@ -97,5 +107,20 @@ for m in "${mutations[@]}"; do
 		test "$rc" -eq 2 -a -n "$(grep "kbloat: $db: .*not merged" "$SCRATCH/err")"
 	run "$name" "record" "$KBLOAT" record --db "$db" --repo "$HISTORY/repo" --commit "$c3" \
 		--config sample "$HISTORY/builds/$c3/vmlinux"
+done
+
+# db check says which build's blob is damaged, and how
+for m in "dangling-item|item id 1099511627776 is out of range" \
+	"blob-cut|its stored set of sizes is damaged: a varint is cut short" \
+	"blob-size|its stored set of sizes is damaged: a size beyond 2^63 bytes" \
+	"blob-count|its stored set of sizes is damaged: it holds fewer items than it says" \
+	"blob-trailing|its stored set of sizes is damaged: bytes after its last item" \
+	"blob-text|its stored set of sizes is damaged: not a blob" \
+	"blob-format|its stored set of sizes is damaged: an unknown format" \
+	"blob-missing|marked as a snapshot but its set of sizes is missing"; do
+	name=${m%%|*}
+	"$KBLOAT" db check --db "$SCRATCH/$name.db" >/dev/null 2>"$SCRATCH/err" || true
+	check "$name: db check says: build 1: ${m#*|}" grep -qF "$name.db: build 1: ${m#*|}" \
+		"$SCRATCH/err"
 done
 done_testing

@@ -54,7 +54,7 @@ damage items items
 expect_error "show over damaged items" "$KBLOAT" show --db "$SCRATCH/items.db" "$c2"
 expect_error "top over damaged items" "$KBLOAT" top --db "$SCRATCH/items.db" --commit "$c2"
 
-damage snap item_snapshot
+damage snap item_sets
 expect_error "show over a damaged snapshot" "$KBLOAT" show --db "$SCRATCH/snap.db" "$c2"
 expect_error "top over a damaged snapshot" "$KBLOAT" top --db "$SCRATCH/snap.db" --commit "$c2"
 expect_error "record over a damaged snapshot (its parent build's sizes)" \

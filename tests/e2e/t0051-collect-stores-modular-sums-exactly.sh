@@ -174,7 +174,28 @@ while True:
 	if snap:
 		break
 	b = parent
-z = dict(c.execute("SELECT item_id, size FROM item_snapshot WHERE build_id = ?", (chain[-1],)))
+
+def full_set(blob):
+	"""A snapshot's sizes from its item_sets blob (schema/003-blobs.sql: a format byte 1, the
+	count, then each item's id gap and size, as LEB128 varints)."""
+	pos, z, item = 1, {}, -1
+	def varint():
+		nonlocal pos
+		v = shift = 0
+		while True:
+			byte = blob[pos]
+			pos += 1
+			v |= (byte & 0x7f) << shift
+			shift += 7
+			if not byte & 0x80:
+				return v
+	assert blob[0] == 1
+	for _ in range(varint()):
+		item += varint() + 1
+		z[item] = varint()
+	assert pos == len(blob)
+	return z
+z = full_set(c.execute("SELECT sizes FROM item_sets WHERE build_id = ?", (chain[-1],)).fetchone()[0])
 for b in reversed(chain[:-1]):
 	z.update(c.execute("SELECT item_id, size FROM item_delta WHERE build_id = ?", (b,)))
 opts = {}

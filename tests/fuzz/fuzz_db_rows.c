@@ -35,7 +35,7 @@ static const struct {
 	    "d_total",	    "d_text",	 "snapshot",  "bom_t",	"bom_d",	   "padding",
 	    "m_tristate",   "m_core",	 "d_core" } },
 	{ "item_delta", "build_id, item_id", { "build_id", "item_id", "size", "prev" } },
-	{ "item_snapshot", "build_id, item_id", { "build_id", "item_id", "size" } },
+	{ "item_sets", "build_id", { "build_id", "sizes" } },
 };
 #define NTABLES (sizeof(tables) / sizeof(tables[0]))
 

@@ -5,6 +5,7 @@
  * of a bent and of a broken database instead of printing them.
  */
 #include "check.h"
+#include "item_sets_sql.h"
 
 #include "error.h"
 #include "history.h"
@@ -91,6 +92,7 @@ static void bend(const char *db, const char *sql)
 	sqlite3 *h;
 
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
+	item_sets_functions(h);
 	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
 	sqlite3_close(h);
 }
@@ -212,8 +214,10 @@ static void check_returns_problems(const char *db)
 	kb_check_release(&c);
 	kb_store_close(s);
 
-	bend(db, "UPDATE item_snapshot SET size = size + 1 WHERE build_id = 1 AND item_id = "
-		 "(SELECT id FROM items WHERE kind = 0 AND name = 'foo')");
+	bend(db,
+	     "UPDATE item_sets SET sizes = set_size(sizes, (SELECT id FROM items WHERE kind = 0 "
+	     "AND name = 'foo'), get_size(sizes, (SELECT id FROM items WHERE kind = 0 AND "
+	     "name = 'foo')) + 1) WHERE build_id = 1");
 	CHECK(!kb_store_open(&s, db, 0));
 	CHECK(!kb_store_check(s, &c));
 	CHECK_U64(c.nproblems, 1);
