@@ -505,6 +505,20 @@ static int source_like(const char *path)
 	       ends(path, ".rs");
 }
 
+int kb_inputs_config_touched(const struct kb_path_changes *changes, const char *srcarch)
+{
+	size_t i;
+
+	for (i = 0; i < changes->n; i++) {
+		const char *p = changes->v[i].path;
+
+		if (config_input(p, srcarch) || prefixed(p, "scripts/") ||
+		    prefixed(base_name(p), "Makefile"))
+			return 1;
+	}
+	return 0;
+}
+
 enum kb_decision kb_inputs_decide(const struct kb_inputs *in, const struct kb_path_changes *changes,
 				  const char *srcarch, struct strbuf *why)
 {

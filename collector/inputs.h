@@ -75,4 +75,11 @@ enum kb_decision {
 enum kb_decision kb_inputs_decide(const struct kb_inputs *in, const struct kb_path_changes *changes,
 				  const char *srcarch, struct strbuf *why);
 
+/*
+ * 1 if a change may change what the config targets make of the tree: a config input
+ * (above), a Makefile (targets, defaults) or anything under scripts/ (conf itself and the
+ * scripts Kconfig runs). 0: the build directory's .config is what configuring would make.
+ */
+int kb_inputs_config_touched(const struct kb_path_changes *changes, const char *srcarch);
+
 #endif

@@ -226,6 +226,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	rec.linker = req->linker;
 	rec.build_seconds = req->build_seconds;
 	rec.replace_failed = req->replace_failed;
+	rec.reused = ok ? req->reused : 0;
 	if (kb_store_record(store, &rec, &res->already))
 		goto out;
 	res->total = rec.total;

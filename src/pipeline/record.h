@@ -28,6 +28,8 @@ struct kb_record_req {
 	const char *compiler, *linker;
 	double build_seconds;
 	int replace_failed; /* a failed build recorded before is replaced */
+	int reused; /* enum kb_reused (reused.h): the image is the build directory's last one,
+		     * recorded again without make because no input of it changed */
 	/* The collector's rule: an analysis input of the commit's own that cannot be read or
 	 * parsed (its image, map or .config; fault: a reason the caller found, such as the
 	 * tree's MAINTAINERS) makes the build a failed one, with the reason at the end of its

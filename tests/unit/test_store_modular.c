@@ -379,7 +379,7 @@ static void make_v1(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 2);
+	CHECK(kb_schema_nfiles == 3);
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(
@@ -418,6 +418,28 @@ static void make_v1(const char *db)
 	sqlite3_close(h);
 }
 
+/*
+ * A version 2 database as kbloat wrote it before 004 (user_version 2: files numbered up to 2)
+ * gets 004; one from a kbloat that has a 003 this one lacks is newer, and refused.
+ */
+static void migrations_land_in_either_order(const char *db)
+{
+	struct kb_store *s;
+
+	bend(db, "ALTER TABLE builds DROP COLUMN reused; PRAGMA user_version = 2;");
+	CHECK(kb_store_open_read(&s, db) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "schema version 2 is older than this kbloat's 3") != NULL);
+	CHECK(!kb_store_open(&s, db, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xb);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 4);
+	/* as a kbloat with 003 (another branch's) and 004 leaves it: 003 is not ours */
+	bend(db, "PRAGMA user_version = 1073741839;");
+	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 3; use a newer kbloat") != NULL);
+	kb_error_clear();
+}
+
 static void v1_database_migrates_with_everything(const char *db)
 {
 	struct kb_store *s;
@@ -432,14 +454,16 @@ static void v1_database_migrates_with_everything(const char *db)
 	make_v1(db);
 	/* a reader does not migrate: it says what does */
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 2; a command "
+	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 3; a command "
 				      "that writes (record, collect, or merge into it) upgrades "
 				      "it") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 1);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), 2);
+	/* a bit per applied file: 001, 002 and 004 */
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xb);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM items"), 5);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM pragma_foreign_key_check"), 0);
@@ -510,6 +534,7 @@ int main(void)
 	check_names_each_bent_sum(db);
 	merge_keeps_sums_and_options(db);
 	v1_database_migrates_with_everything(v1);
+	migrations_land_in_either_order(v1);
 	free(db);
 	free(v1);
 	remove_dir();
