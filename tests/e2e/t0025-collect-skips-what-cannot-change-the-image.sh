@@ -173,4 +173,18 @@ check "the header changed with no includer is not rebuilt" grep -q \
 check "nor is the documentation" grep -q \
 	"^\[3/3\] ${h3:0:12} tinyconfig: ok [0-9]* (+0) \[not rebuilt: no input changed\]" \
 	"$SCRATCH/more.err"
+
+# when in doubt, build: a record that cannot be parsed (make reads only its targets' .cmd
+# files, so this one does not break the build) makes the next commit build
+printf 'deps_junk := \\\n' >"$(echo "$SCRATCH"/skip.db.work/build/tinyconfig-*)/.junk.cmd"
+echo 'More notes.' >>"$SCRATCH/repo/Documentation/kb.rst"
+g commit -qam "Documentation: more notes"
+h4=$(g rev-parse HEAD)
+"$KBLOAT" collect --repo "$SCRATCH/repo" --range origin/main..HEAD --db "$SCRATCH/skip.db" -j2 \
+	>"$SCRATCH/doubt.out" 2>"$SCRATCH/doubt.err" || fail "collect: $(tail -n3 "$SCRATCH/doubt.err")"
+check "a broken record builds the next commit" grep -Eq \
+	"^\[4/4\] ${h4:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/doubt.err"
+check "... and its log names the record" grep -q \
+	"^kbloat: building: cannot read the build's records: .*/\.junk\.cmd:2: " \
+	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$h4.log"
 done_testing
