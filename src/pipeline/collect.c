@@ -7,6 +7,7 @@
 #include "dotconfig.h"
 #include "files.h"
 #include "inputs.h"
+#include "kconfig_tree.h"
 #include "maintainers.h"
 #include "modular.h"
 #include "record.h"
@@ -390,6 +391,7 @@ void kb_collector_close(struct kb_collector *c)
 	if (c->lock_fd >= 0)
 		close(c->lock_fd); /* drops the lock */
 	kb_maint_free(c->maint);
+	kb_ktree_free(c->ktree);
 	kb_store_close(c->store);
 	kb_repo_free(c->repo);
 	free(c->work);
@@ -620,7 +622,8 @@ out:
  * a directory is decided in the tree), so a commit that adds or removes a file parses
  * again. The collector owns *out.
  */
-static int tree_maint(struct kb_collector *c, const char *sha, struct kb_maint **out)
+static int tree_maint(struct kb_collector *c, const char *sha, const char *log,
+		      struct kb_maint **out)
 {
 	struct kb_path_changes ch;
 	int same = 0;
@@ -641,10 +644,48 @@ static int tree_maint(struct kb_collector *c, const char *sha, struct kb_maint *
 		if (kb_maint_open(&c->maint, c->src))
 			return KB_ERR;
 		c->maint_parsed++;
+		log_line(log, "MAINTAINERS", "parsed for this tree");
 	}
 	memcpy(c->maint_sha, sha, 41);
 	*out = c->maint;
 	return 0;
+}
+
+/*
+ * The tree's Kconfig model for the collector's arch, read again only when a Kconfig file
+ * changed (or came or went) since it was read; NULL when it cannot be read, and the modular
+ * analysis then reads it itself and says why in the build's warning. The collector owns it.
+ */
+static struct kb_ktree *tree_ktree(struct kb_collector *c, const char *sha, const char *log)
+{
+	struct kb_path_changes ch;
+	int same = 0;
+	size_t i;
+
+	if (c->ktree && kb_repo_changes(c->repo, c->ktree_sha, sha, &ch) == 0) {
+		same = 1;
+		for (i = 0; i < ch.n; i++) {
+			const char *b = strrchr(ch.v[i].path, '/');
+
+			if (!strncmp(b ? b + 1 : ch.v[i].path, "Kconfig", 7))
+				same = 0;
+		}
+		kb_path_changes_release(&ch);
+	}
+	kb_error_clear();
+	if (!same) {
+		kb_ktree_free(c->ktree);
+		c->ktree = NULL;
+		if (kb_ktree_read(&c->ktree, c->src, kb_srcarch(c->kb.arch))) {
+			kb_error_clear();
+			c->ktree = NULL;
+			return NULL;
+		}
+		c->ktree_parsed++;
+		log_line(log, "Kconfig", "model read for this tree");
+	}
+	memcpy(c->ktree_sha, sha, 41);
+	return c->ktree;
 }
 
 static void fill_from_brief(struct kb_outcome *out, const struct kb_build_brief *b)
@@ -740,7 +781,8 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		req.src = c->src;
 		req.obj = g->obj;
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
-		if (!access(text.buf, R_OK) && tree_maint(c, sha, &req.maint)) {
+		req.ktree = tree_ktree(c, sha, log.buf);
+		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {
 			strbuf_reset(&text);
 			strbuf_addstr(&text, kb_error_last()); /* the tree's fault */
 			kb_error_clear();

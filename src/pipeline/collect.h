@@ -35,6 +35,7 @@
 struct kb_repo;
 struct kb_inputs;
 struct kb_maint;
+struct kb_ktree;
 
 struct kb_collect_opts {
 	const char *db, *repo, *workdir; /* workdir NULL: DB.work */
@@ -73,6 +74,9 @@ struct kb_collector {
 	struct kb_maint *maint; /* the tree's MAINTAINERS as of maint_sha, or NULL */
 	char maint_sha[41];
 	size_t maint_parsed; /* times MAINTAINERS was parsed since opening */
+	struct kb_ktree *ktree; /* the tree's Kconfig model as of ktree_sha, or NULL */
+	char ktree_sha[41];
+	size_t ktree_parsed; /* times it was read since opening */
 	/* with ccache: its counters when the collector opened (has_ccache_stats 0: unknown) */
 	int has_ccache_stats;
 	uint64_t ccache_hits, ccache_misses;

@@ -123,6 +123,7 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	mo.arch = req->arch;
 	mo.maint = req->maint;
 	mo.bd = a->bd;
+	mo.ktree = req->ktree;
 	if (kb_modular_run(&m, &mo)) {
 		len = strlen(res->warning);
 		snprintf(res->warning + len, sizeof(res->warning) - len, "%smodular analysis: %s",

@@ -13,6 +13,7 @@ void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *
 
 struct kb_repo;
 struct kb_maint;
+struct kb_ktree;
 
 /* One build of a commit to record, as `kbloat record` and the collector hand it over. */
 struct kb_record_req {
@@ -21,6 +22,9 @@ struct kb_record_req {
 	const char *image, *map; /* an ok build's image, and its linker map or NULL */
 	const char *src; /* the kernel tree (absolute) or NULL; maint: its MAINTAINERS or NULL */
 	struct kb_maint *maint;
+	/* the tree's Kconfig model for arch, kept by the caller across builds; NULL: the
+	 * modular analysis reads it */
+	struct kb_ktree *ktree;
 	const char *obj; /* the O= build directory (absolute), or NULL */
 	const char *log; /* the build log: its tail is stored; or NULL */
 	const char *log_text; /* or this text as the tail (a timeout, a config step) */

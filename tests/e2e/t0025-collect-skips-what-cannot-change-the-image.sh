@@ -111,6 +111,18 @@ tc=$(ev tiny 'kernel/configs/tiny.config')
 log=$(echo "$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$tc.log")
 check "a change to tiny.config configures again" grep -q ' tinyconfig$' "$log"
 
+# the Kconfig model and MAINTAINERS are read once per version of the tree that could read
+# differently: a Kconfig file changed; MAINTAINERS changed, or a file came or went
+read_in() { grep -l "^kbloat: $1" "$SCRATCH"/skip.db.work/logs/tinyconfig-*/*.log |
+	sed 's|.*/||; s|\.log$||' | sort; }
+check "the Kconfig model is read for 4 of the 30 analyzed builds" diff -u <({
+	ev base ''; ev config-flip 'init/Kconfig'; ev new-driver ''; ev kconfig 'fs/ext4/Kconfig'
+} | sort) <(read_in 'Kconfig: model read for this tree$')
+check "MAINTAINERS is parsed for 6 of them" diff -u <({
+	ev base ''; ev add-table ''; ev big-table ''; ev new-driver ''; ev shrink ''
+	ev maintainers ''
+} | sort) <(read_in 'MAINTAINERS: parsed for this tree$')
+
 # show and history say so, in text and JSON
 "$KBLOAT" show --db "$SCRATCH/skip.db" "$mt" >"$SCRATCH/show.txt"
 check "show says not rebuilt" grep -qx \
