@@ -113,8 +113,9 @@ extern const struct kb_command *const kb_commands[];
 		KB_OPT_CALLBACK(0, "timeout", &(co)->timeout, "T",                                \
 				"a build's time limit: 90s, 30m, 2h (default none)",              \
 				kb_opt_duration),                                                 \
-		KB_OPT_BOOL(0, "no-skip", &(co)->no_skip,                                         \
-			    "run make even for a commit that changes none of the build's inputs")
+		KB_OPT_BOOL(                                                                      \
+			0, "no-skip", &(co)->no_skip,                                             \
+			"run the config targets and make for every commit, as if each changed all")
 
 /* Callbacks of the shared options: each parses its argument or prints why it cannot. */
 int kb_opt_class(const struct kb_option *opt, const char *arg);
