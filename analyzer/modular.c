@@ -1142,8 +1142,12 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	}
 	if (add_map_bytes(m, sb.buf, o->bd ? &spans : NULL))
 		goto fail;
-	if (kb_ktree_read(&m->kt, m->src, m->srcarch))
+	if (o->ktree) {
+		m->kt = o->ktree;
+		m->kt_borrowed = 1;
+	} else if (kb_ktree_read(&m->kt, m->src, m->srcarch)) {
 		goto fail;
+	}
 	if (kb_mktree_open(&m->mk, m->src, m->srcarch, config_value, &m->config))
 		goto fail;
 	place_objects(m, o->maint);
@@ -1181,7 +1185,8 @@ void kb_modular_free(struct kb_modular *m)
 	free(m->objs);
 	free(m->builtin_missing);
 	kb_mktree_free(m->mk);
-	kb_ktree_free(m->kt);
+	if (!m->kt_borrowed)
+		kb_ktree_free(m->kt);
 	kb_image_free(m->img);
 	kb_kconfig_release(&m->config);
 	kb_strtab_release(&m->strs);

@@ -98,7 +98,8 @@ struct kb_modular {
 	char *src, *build, *srcarch;
 	struct kb_image *img;
 	struct kb_kconfig config;
-	struct kb_ktree *kt;
+	struct kb_ktree *kt; /* the caller's when kt_borrowed (kb_modular_opts.ktree) */
+	int kt_borrowed;
 	struct kb_mktree *mk;
 	struct kb_mod_obj *objs;
 	size_t nobjs;
@@ -137,6 +138,9 @@ struct kb_modular_opts {
 	/* the breakdown of the same vmlinux (kb_analysis's), or NULL: its KB_ROW_FILL rows
 	 * are the padding that the code-and-data sums leave out */
 	const struct kb_breakdown *bd;
+	/* the tree's Kconfig model for srcarch, read by the caller (kb_ktree_read), which
+	 * keeps it across builds of one tree version; NULL: read here. Not changed, not freed. */
+	struct kb_ktree *ktree;
 };
 
 /*

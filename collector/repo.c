@@ -368,6 +368,61 @@ out:
 	return rc;
 }
 
+static int change_cb(const git_diff_delta *d, float progress, void *payload)
+{
+	struct kb_path_changes *c = payload;
+	const char *path = d->new_file.path ? d->new_file.path : d->old_file.path;
+
+	(void)progress;
+	c->v = xrealloc(c->v, (c->n + 1) * sizeof(*c->v));
+	c->v[c->n].path = xstrdup(path);
+	c->v[c->n].kind = d->status == GIT_DELTA_ADDED	 ? KB_CHANGE_ADDED :
+			  d->status == GIT_DELTA_DELETED ? KB_CHANGE_DELETED :
+							   KB_CHANGE_MODIFIED;
+	c->n++;
+	return 0;
+}
+
+int kb_repo_changes(struct kb_repo *r, const char *from, const char *to,
+		    struct kb_path_changes *out)
+{
+	git_diff_options opts = GIT_DIFF_OPTIONS_INIT;
+	git_tree *a = NULL, *b = NULL;
+	git_diff *diff = NULL;
+	int rc = KB_ERR;
+
+	memset(out, 0, sizeof(*out));
+	if (commit_tree(&a, r, from) || commit_tree(&b, r, to))
+		goto out;
+	/* a type change is one entry, not a deletion and an addition */
+	opts.flags = GIT_DIFF_INCLUDE_TYPECHANGE;
+	if (git_diff_tree_to_tree(&diff, r->git, a, b, &opts) < 0) {
+		git_fail("%s..%s: cannot diff the trees in %s", from, to, r->path);
+		goto out;
+	}
+	if (git_diff_foreach(diff, change_cb, NULL, NULL, NULL, out) < 0) {
+		git_fail("%s..%s: cannot list the changes in %s", from, to, r->path);
+		kb_path_changes_release(out);
+		goto out;
+	}
+	rc = 0;
+out:
+	git_diff_free(diff);
+	git_tree_free(a);
+	git_tree_free(b);
+	return rc;
+}
+
+void kb_path_changes_release(struct kb_path_changes *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		free(c->v[i].path);
+	free(c->v);
+	memset(c, 0, sizeof(*c));
+}
+
 struct tagged {
 	git_repository *git;
 	char (*v)[41];

@@ -58,6 +58,29 @@ int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const 
 
 const char *kb_repo_path(const struct kb_repo *r);
 
+/* A path that differs between two commits' trees, as libgit2's tree-to-tree diff finds it
+ * (no rename detection: a rename is a deletion and an addition). */
+enum kb_change_kind { KB_CHANGE_ADDED, KB_CHANGE_DELETED, KB_CHANGE_MODIFIED };
+
+struct kb_path_change {
+	char *path; /* relative to the top of the tree */
+	enum kb_change_kind kind;
+};
+
+struct kb_path_changes {
+	struct kb_path_change *v;
+	size_t n;
+};
+
+/*
+ * The paths that differ between commits from and to (full shas), file by file (a type
+ * change, a mode change and a submodule's new commit count as modified). Returns 0 and
+ * *out, which the caller releases with kb_path_changes_release(), or KB_ERR naming the commit.
+ */
+int kb_repo_changes(struct kb_repo *r, const char *from, const char *to,
+		    struct kb_path_changes *out);
+void kb_path_changes_release(struct kb_path_changes *c);
+
 /* The libgit2 handle, for the collector's own modules (checkout); owned by r. */
 struct git_repository *kb_repo_git(struct kb_repo *r);
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # setup-deps.sh [--test]: installs what kbloat needs from Debian's packages, by name.
-# Without --test: what building and running need. With --test: also what the test suite
+# Without --test: what building and running need (ccache: what collect builds with by
+# default, and t0025 checks it does). With --test: also what the test suite
 # uses (clang and its sanitizer/fuzzer runtime, python3 and Debian's linux-source-6.1 for
 # the kernel's scripts/bloat-o-meter, GNU parallel for the shard test, python3-jsonschema
 # for the report's schema, headless Chromium and python3-pil to look at the site as a browser
@@ -11,7 +12,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake ninja-build pkg-config binutils git
       libelf-dev libdwarf-dev zlib1g-dev libsqlite3-dev libgit2-dev libjansson-dev
-      gnuplot-nox)
+      gnuplot-nox ccache)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db parallel
 	      python3-jsonschema chromium python3-pil strace

@@ -6,6 +6,7 @@
 
 #include "collect.h"
 #include "repo.h"
+#include "reused.h"
 #include "store.h"
 #include "error.h"
 #include "strbuf.h"
@@ -140,7 +141,7 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 	struct kb_collector *c = NULL;
 	struct walk w = { NULL, 0 };
 	struct progress p = { 0 };
-	size_t i, k, built = 0, already = 0, failed = 0, in_a_row = 0;
+	size_t i, k, built = 0, already = 0, failed = 0, in_a_row = 0, reused = 0;
 	int rc = KB_EXIT_USAGE;
 
 	if (kb_collector_open(&c, o) ||
@@ -201,6 +202,10 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 				fprintf(stderr, " %lld", (long long)out.total);
 				if (out.has_delta)
 					fprintf(stderr, " (%+lld)", (long long)out.delta);
+				if (kb_reused_text(out.reused)) {
+					fprintf(stderr, " [%s]", kb_reused_text(out.reused));
+					reused++;
+				}
 				snprintf(p.last, sizeof(p.last), "%s %+lld", c->cfgs[k].spec.name,
 					 (long long)(out.has_delta ? out.delta : 0));
 				in_a_row = 0;
@@ -230,6 +235,17 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 	}
 	printf("%zu commits x %zu configs: %zu built (%zu failed), %zu already recorded\n", w.n,
 	       c->ncfgs, built, failed, already);
+	if (reused)
+		printf("%zu of the builds recorded without make: no input of theirs changed\n",
+		       reused);
+	if (built) {
+		struct strbuf line = STRBUF_INIT;
+
+		kb_collect_ccache_summary(c, &line);
+		if (line.len)
+			printf("%s\n", line.buf);
+		strbuf_release(&line);
+	}
 	if (kb_collect_stop) {
 		kb_errorf("interrupted: every build finished before it is recorded; run the same "
 			  "command again to go on");

@@ -107,10 +107,15 @@ extern const struct kb_command *const kb_commands[];
 		KB_OPT_BOOL(0, "llvm", &(co)->llvm, "build with clang and lld (LLVM=1)"),         \
 		KB_OPT_POSITIVE('j', NULL, (jobs), "N", "make's jobs (default: the processors)"), \
 		KB_OPT_CALLBACK(0, "cc-wrapper", &(co)->cc_wrapper, "W",                          \
-				"ccache, distcc or icecc: CC=\"W gcc\"", kb_opt_cc_wrapper),      \
+				"auto (ccache if on PATH; the default), none, ccache, distcc or " \
+				"icecc: CC=\"W gcc\"",                                            \
+				kb_opt_cc_wrapper),                                               \
 		KB_OPT_CALLBACK(0, "timeout", &(co)->timeout, "T",                                \
 				"a build's time limit: 90s, 30m, 2h (default none)",              \
-				kb_opt_duration)
+				kb_opt_duration),                                                 \
+		KB_OPT_BOOL(                                                                      \
+			0, "no-skip", &(co)->no_skip,                                             \
+			"run the config targets and make for every commit, as if each changed all")
 
 /* Callbacks of the shared options: each parses its argument or prints why it cannot. */
 int kb_opt_class(const struct kb_option *opt, const char *arg);

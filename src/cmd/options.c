@@ -43,8 +43,9 @@ int kb_opt_by(const struct kb_option *opt, const char *arg)
 
 int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg)
 {
-	if (strcmp(arg, "ccache") && strcmp(arg, "distcc") && strcmp(arg, "icecc")) {
-		kb_errorf("--cc-wrapper %s: not ccache, distcc or icecc", arg);
+	if (strcmp(arg, "ccache") && strcmp(arg, "distcc") && strcmp(arg, "icecc") &&
+	    strcmp(arg, "auto") && strcmp(arg, "none")) {
+		kb_errorf("--cc-wrapper %s: not auto, none, ccache, distcc or icecc", arg);
 		return -1;
 	}
 	*(const char **)opt->value = arg;

@@ -6,10 +6,15 @@
 
 #include "dotconfig.h"
 #include "files.h"
+#include "inputs.h"
+#include "kconfig_tree.h"
 #include "maintainers.h"
+#include "modular.h"
 #include "record.h"
 #include "repo.h"
+#include "reused.h"
 #include "error.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "xalloc.h"
 
@@ -126,6 +131,122 @@ static int file_text(const char *path, char *buf, size_t size)
 	return 0;
 }
 
+/* FNV-1a of a file's bytes into h; a file that cannot be read hashes as its error. */
+static uint64_t hash_file(uint64_t h, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	if (strbuf_read_file(&sb, path)) {
+		strbuf_reset(&sb);
+		strbuf_addf(&sb, "unreadable %s", path);
+		kb_error_clear();
+	}
+	for (i = 0; i < sb.len; i++) {
+		h ^= (unsigned char)sb.buf[i];
+		h *= 1099511628211ULL;
+	}
+	strbuf_release(&sb);
+	return h;
+}
+
+/*
+ * What a build in g's directory was made with besides the commit: the spec, the bytes of
+ * its fragments (kbloat's own files, outside the tree), the toolchain and the make line's
+ * knobs. A stamp that says otherwise is not the last build's: the next commit builds.
+ */
+static char *build_setup(const struct kb_collector *c, const struct kb_collect_cfg *g)
+{
+	struct strbuf sb = STRBUF_INIT;
+	uint64_t h = 14695981039346656037ULL;
+	size_t k;
+
+	h = hash_file(h, c->map_fragment);
+	for (k = 0; k < g->spec.nfragments; k++)
+		h = hash_file(h, g->spec.fragments[k]);
+	strbuf_addf(&sb, "spec %s; fragments %016llx; arch %s; cross %s; llvm %d; wrapper %s\n",
+		    g->spec.name, (unsigned long long)h, c->kb.arch, c->kb.cross ? c->kb.cross : "",
+		    c->kb.llvm, c->kb.cc_wrapper ? c->kb.cc_wrapper : "");
+	strbuf_addf(&sb, "compiler %s\nlinker %s\n", c->compiler, c->linker);
+	return strbuf_detach(&sb, NULL);
+}
+
+/* 1 if prog is an executable file in a directory of PATH. */
+static int on_path(const char *prog)
+{
+	const char *path = getenv("PATH"), *p, *end;
+	struct strbuf sb = STRBUF_INIT;
+	int found = 0;
+
+	for (p = path ? path : ""; *p && !found; p = *end ? end + 1 : end) {
+		end = strchrnul(p, ':');
+		strbuf_reset(&sb);
+		strbuf_add(&sb, p, (size_t)(end - p));
+		strbuf_addf(&sb, "%s%s", sb.len ? "/" : "./", prog);
+		found = !access(sb.buf, X_OK);
+	}
+	strbuf_release(&sb);
+	return found;
+}
+
+/* The wrapper to build with: auto (or none given) is ccache where it is installed. */
+static const char *cc_wrapper(const char *w)
+{
+	if (!w || !strcmp(w, "auto"))
+		return on_path("ccache") ? "ccache" : NULL;
+	return strcmp(w, "none") ? w : NULL;
+}
+
+/* ccache's hit and miss counters (`ccache --print-stats`, tab-separated). */
+static int ccache_counters(struct kb_collector *c, uint64_t *hits, uint64_t *misses)
+{
+	static const char *const argv[] = { "ccache", "--print-stats", NULL };
+	struct strbuf log = STRBUF_INIT, text = STRBUF_INIT;
+	struct kb_run r = { argv, NULL, NULL, NULL, 30 };
+	struct kb_run_result res;
+	const char *line, *end;
+	int rc = KB_ERR;
+
+	*hits = *misses = 0;
+	strbuf_addf(&log, "%s/ccache.stats", c->work);
+	r.log = log.buf;
+	if (unlink(log.buf) && errno != ENOENT)
+		goto out;
+	if (kb_run(&r, &res) || !res.exited || res.code || strbuf_read_file(&text, log.buf))
+		goto out;
+	for (line = text.buf; *line; line = *end ? end + 1 : end) {
+		unsigned long long v;
+		char key[64];
+
+		end = strchrnul(line, '\n');
+		if (sscanf(line, "%63[a-z_]\t%llu", key, &v) != 2)
+			continue;
+		if (!strcmp(key, "direct_cache_hit") || !strcmp(key, "preprocessed_cache_hit"))
+			*hits += v;
+		else if (!strcmp(key, "cache_miss"))
+			*misses += v;
+	}
+	rc = 0;
+out:
+	kb_error_clear(); /* the summary is for people: without it, nothing is lost */
+	strbuf_release(&log);
+	strbuf_release(&text);
+	return rc;
+}
+
+void kb_collect_ccache_summary(struct kb_collector *c, struct strbuf *line)
+{
+	uint64_t hits, misses, n;
+
+	if (!c->has_ccache_stats || ccache_counters(c, &hits, &misses) || hits < c->ccache_hits ||
+	    misses < c->ccache_misses)
+		return;
+	hits -= c->ccache_hits;
+	n = hits + misses - c->ccache_misses;
+	strbuf_addf(line, "ccache: %llu hits of %llu (%.0f%%)", (unsigned long long)hits,
+		    (unsigned long long)n, n ? 100.0 * (double)hits / (double)n : 0.0);
+}
+
 int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o)
 {
 	struct kb_collector *c = xcalloc(1, sizeof(*c));
@@ -137,6 +258,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	*out = NULL;
 	c->lock_fd = -1;
 	c->retry_failed = o->retry_failed;
+	c->no_skip = o->no_skip;
 	if (kb_store_open(&c->store, o->db, 1) || kb_repo_open(&c->repo, o->repo))
 		goto err;
 	if (o->workdir)
@@ -214,7 +336,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	c->kb.arch = o->arch ? o->arch : kb_host_arch();
 	c->kb.cross = o->cross;
 	c->kb.llvm = o->llvm;
-	c->kb.cc_wrapper = o->cc_wrapper;
+	c->kb.cc_wrapper = cc_wrapper(o->cc_wrapper);
 	c->kb.jobs = o->jobs;
 	c->kb.timeout = o->timeout;
 	c->kb.map_fragment = c->map_fragment;
@@ -228,6 +350,16 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	}
 	c->compiler = strbuf_detach(&cc, NULL);
 	c->linker = strbuf_detach(&ld, NULL);
+	if (c->kb.cc_wrapper && !strcmp(c->kb.cc_wrapper, "ccache") && !o->dry_run)
+		c->has_ccache_stats = !ccache_counters(c, &c->ccache_hits, &c->ccache_misses);
+	for (i = 0; i < c->ncfgs; i++) {
+		struct kb_collect_cfg *g = &c->cfgs[i];
+
+		g->inputs = kb_inputs_new(g->obj, c->src);
+		strbuf_addf(&sb, "%s/.kbloat-built", g->obj);
+		g->stamp = strbuf_detach(&sb, NULL);
+		g->setup = build_setup(c, g);
+	}
 	strbuf_release(&sb);
 	*out = c;
 	return 0;
@@ -251,10 +383,15 @@ void kb_collector_close(struct kb_collector *c)
 		free(c->cfgs[i].obj);
 		free(c->cfgs[i].logdir);
 		free(c->cfgs[i].fragments);
+		kb_inputs_free(c->cfgs[i].inputs);
+		free(c->cfgs[i].stamp);
+		free(c->cfgs[i].setup);
 	}
 	free(c->cfgs);
 	if (c->lock_fd >= 0)
 		close(c->lock_fd); /* drops the lock */
+	kb_maint_free(c->maint);
+	kb_ktree_free(c->ktree);
 	kb_store_close(c->store);
 	kb_repo_free(c->repo);
 	free(c->work);
@@ -317,6 +454,240 @@ static int config_has_map(const char *obj)
 	return yes;
 }
 
+/* ---- skipping what cannot change the image (collector/inputs.h) ---------------------- */
+
+/* The commit make last built in g's directory with g's setup, or "" if none is known. */
+static void read_stamp(const struct kb_collect_cfg *g, char sha[41])
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	sha[0] = 0;
+	if (strbuf_read_file(&sb, g->stamp))
+		kb_error_clear();
+	else if (sb.len > 41 && sb.buf[40] == '\n' && !strcmp(sb.buf + 41, g->setup)) {
+		memcpy(sha, sb.buf, 40);
+		sha[40] = 0;
+		if (!kb_is_sha(sha))
+			sha[0] = 0;
+	}
+	strbuf_release(&sb);
+}
+
+static int write_stamp(const struct kb_collect_cfg *g, const char *sha)
+{
+	FILE *f = fopen(g->stamp, "w");
+
+	if (!f || fprintf(f, "%s\n%s", sha, g->setup) < 0 || fclose(f))
+		return kb_error_set("%s: cannot write: %s", g->stamp, strerror(errno));
+	return 0;
+}
+
+/* A build directory being changed holds no build to compare with until make is done. */
+static int drop_stamp(const struct kb_collect_cfg *g)
+{
+	if (unlink(g->stamp) && errno != ENOENT)
+		return kb_error_set("%s: cannot remove: %s", g->stamp, strerror(errno));
+	return 0;
+}
+
+/*
+ * Whether commit sha (checked out) needs make in g's directory: the paths it changed since
+ * the commit make last built there against that build's inputs. Anything unknown (no stamp,
+ * no image, records that cannot be read) builds; why says what decided, for the log, and
+ * last the commit compared with. *keep_config is set when the build directory's .config is
+ * what configuring this commit would make: no config input changed since last.
+ */
+static enum kb_decision decide(struct kb_collector *c, struct kb_collect_cfg *g, const char *sha,
+			       struct strbuf *why, char last[41], int *keep_config)
+{
+	struct kb_path_changes ch;
+	struct strbuf image = STRBUF_INIT;
+	enum kb_decision d = KB_DECIDE_BUILD;
+
+	last[0] = 0;
+	*keep_config = 0;
+	if (c->no_skip) {
+		strbuf_addstr(why, "--no-skip");
+		return d;
+	}
+	read_stamp(g, last);
+	strbuf_addf(&image, "%s/vmlinux", g->obj);
+	if (!last[0] || access(image.buf, R_OK)) {
+		strbuf_addstr(why, "no finished build in the build directory to compare with");
+		goto out;
+	}
+	if (kb_repo_changes(c->repo, last, sha, &ch)) {
+		strbuf_addf(why, "cannot compare with %.12s: %s", last, kb_error_last());
+		kb_error_clear();
+		goto out;
+	}
+	if (kb_inputs_refresh(g->inputs)) {
+		strbuf_addf(why, "cannot read the build's records: %s", kb_error_last());
+		kb_error_clear();
+	} else {
+		d = kb_inputs_decide(g->inputs, &ch, kb_srcarch(c->kb.arch), why);
+		strbuf_addf(why, " (since %.12s)", last);
+	}
+	*keep_config = !kb_inputs_config_touched(&ch, kb_srcarch(c->kb.arch));
+	kb_path_changes_release(&ch);
+out:
+	strbuf_release(&image);
+	return d;
+}
+
+/* Appends a line to the build log (best effort: the log is for people). */
+static void log_line(const char *log, const char *what, const char *why)
+{
+	FILE *f = fopen(log, "a");
+
+	if (f) {
+		fprintf(f, "kbloat: %s: %s\n", what, why);
+		fclose(f);
+	}
+}
+
+static int same_bytes(const struct strbuf *a, const char *path)
+{
+	struct strbuf b = STRBUF_INIT;
+	int same = !strbuf_read_file(&b, path) && a->len == b.len && !memcmp(a->buf, b.buf, a->len);
+
+	kb_error_clear();
+	strbuf_release(&b);
+	return same;
+}
+
+/*
+ * Configures and, unless only config inputs changed and .config came out byte for byte as
+ * it was (its times then put back, so that make takes nothing as changed), runs make.
+ * *reused says which.
+ */
+static int configure_and_make(struct kb_collect_cfg *g, const struct kb_kbuild *kb,
+			      enum kb_decision d, const char *last, int keep_config,
+			      struct kb_build_step *st, int *reused)
+{
+	struct strbuf notes = STRBUF_INIT, dotconfig = STRBUF_INIT, old = STRBUF_INIT;
+	struct stat sb;
+	int have_old = 0, rc = KB_ERR;
+	FILE *f;
+
+	strbuf_addf(&dotconfig, "%s/.config", g->obj);
+	if (d == KB_DECIDE_CONFIG && !stat(dotconfig.buf, &sb) &&
+	    !strbuf_read_file(&old, dotconfig.buf))
+		have_old = 1;
+	kb_error_clear();
+	if (drop_stamp(g))
+		goto out;
+	if (keep_config && d == KB_DECIDE_BUILD && !access(dotconfig.buf, R_OK)) {
+		/* make takes nothing of the configuration as changed, and need not */
+		log_line(kb->log, ".config kept", "no config input changed");
+		memset(st, 0, sizeof(*st));
+		st->status = KB_STEP_OK;
+	} else if (kb_kbuild_configure(kb, &g->spec, &notes, st)) {
+		goto out;
+	}
+	if (notes.len) {
+		f = fopen(kb->log, "a");
+		if (f) {
+			fputs(notes.buf, f);
+			fclose(f);
+		}
+	}
+	if (st->status == KB_STEP_OK && have_old && same_bytes(&old, dotconfig.buf)) {
+		struct timespec times[2] = { sb.st_atim, sb.st_mtim };
+
+		if (utimensat(AT_FDCWD, dotconfig.buf, times, 0)) {
+			kb_error_set("%s: cannot restore its times: %s", dotconfig.buf,
+				     strerror(errno));
+			goto out;
+		}
+		*reused = KB_REUSED_CONFIG;
+		log_line(kb->log, "not rebuilt", ".config unchanged by olddefconfig");
+		/* the directory holds the last build as it was: its stamp says so again */
+		rc = write_stamp(g, last);
+		goto out;
+	}
+	if (st->status == KB_STEP_OK && kb_kbuild_vmlinux(kb, st))
+		goto out;
+	rc = 0;
+out:
+	strbuf_release(&notes);
+	strbuf_release(&dotconfig);
+	strbuf_release(&old);
+	return rc;
+}
+
+/*
+ * The MAINTAINERS of the tree checked out at sha, parsed once per version of the tree that
+ * could parse differently: the file itself, and the tree's shape (whether a pattern names
+ * a directory is decided in the tree), so a commit that adds or removes a file parses
+ * again. The collector owns *out.
+ */
+static int tree_maint(struct kb_collector *c, const char *sha, const char *log,
+		      struct kb_maint **out)
+{
+	struct kb_path_changes ch;
+	int same = 0;
+	size_t i;
+
+	if (c->maint && kb_repo_changes(c->repo, c->maint_sha, sha, &ch) == 0) {
+		same = 1;
+		for (i = 0; i < ch.n; i++)
+			if (ch.v[i].kind != KB_CHANGE_MODIFIED ||
+			    !strcmp(ch.v[i].path, "MAINTAINERS"))
+				same = 0;
+		kb_path_changes_release(&ch);
+	}
+	kb_error_clear();
+	if (!same) {
+		kb_maint_free(c->maint);
+		c->maint = NULL;
+		if (kb_maint_open(&c->maint, c->src))
+			return KB_ERR;
+		c->maint_parsed++;
+		log_line(log, "MAINTAINERS", "parsed for this tree");
+	}
+	memcpy(c->maint_sha, sha, 41);
+	*out = c->maint;
+	return 0;
+}
+
+/*
+ * The tree's Kconfig model for the collector's arch, read again only when a Kconfig file
+ * changed (or came or went) since it was read; NULL when it cannot be read, and the modular
+ * analysis then reads it itself and says why in the build's warning. The collector owns it.
+ */
+static struct kb_ktree *tree_ktree(struct kb_collector *c, const char *sha, const char *log)
+{
+	struct kb_path_changes ch;
+	int same = 0;
+	size_t i;
+
+	if (c->ktree && kb_repo_changes(c->repo, c->ktree_sha, sha, &ch) == 0) {
+		same = 1;
+		for (i = 0; i < ch.n; i++) {
+			const char *b = strrchr(ch.v[i].path, '/');
+
+			if (!strncmp(b ? b + 1 : ch.v[i].path, "Kconfig", 7))
+				same = 0;
+		}
+		kb_path_changes_release(&ch);
+	}
+	kb_error_clear();
+	if (!same) {
+		kb_ktree_free(c->ktree);
+		c->ktree = NULL;
+		if (kb_ktree_read(&c->ktree, c->src, kb_srcarch(c->kb.arch))) {
+			kb_error_clear();
+			c->ktree = NULL;
+			return NULL;
+		}
+		c->ktree_parsed++;
+		log_line(log, "Kconfig", "model read for this tree");
+	}
+	memcpy(c->ktree_sha, sha, 41);
+	return c->ktree;
+}
+
 static void fill_from_brief(struct kb_outcome *out, const struct kb_build_brief *b)
 {
 	out->status = !strcmp(b->status, "ok") ? KB_OUT_OK : KB_OUT_FAILED;
@@ -339,12 +710,14 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	struct kb_collect_cfg *g = &c->cfgs[cfg];
 	struct kb_build_brief brief;
 	struct kb_kbuild kb = c->kb;
-	struct kb_build_step st;
+	struct kb_build_step st = { 0 };
 	struct kb_record_req req = { 0 };
 	struct kb_record_result res;
-	struct strbuf log = STRBUF_INIT, notes = STRBUF_INIT, path = STRBUF_INIT;
+	struct strbuf log = STRBUF_INIT, why = STRBUF_INIT, path = STRBUF_INIT;
 	struct strbuf map = STRBUF_INIT, dotconfig = STRBUF_INIT, text = STRBUF_INIT;
-	int found, rc = KB_ERR;
+	enum kb_decision d;
+	int found, reused = KB_REUSED_NO, keep_config, rc = KB_ERR;
+	char last[41];
 	FILE *f;
 
 	memset(out, 0, sizeof(*out));
@@ -367,17 +740,18 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	kb.obj = g->obj;
 	kb.log = log.buf;
 	c->built++;
-	if (kb_kbuild_configure(&kb, &g->spec, &notes, &st))
+	d = decide(c, g, sha, &why, last, &keep_config);
+	log_line(log.buf,
+		 d == KB_DECIDE_SKIP   ? "not rebuilt" :
+		 d == KB_DECIDE_CONFIG ? "configuring, then building if .config changed" :
+					 "building",
+		 why.buf);
+	if (d == KB_DECIDE_SKIP) {
+		st.status = KB_STEP_OK;
+		reused = KB_REUSED_INPUTS;
+	} else if (configure_and_make(g, &kb, d, last, keep_config, &st, &reused)) {
 		goto out;
-	if (notes.len) {
-		f = fopen(log.buf, "a");
-		if (f) {
-			fputs(notes.buf, f);
-			fclose(f);
-		}
 	}
-	if (st.status == KB_STEP_OK && kb_kbuild_vmlinux(&kb, &st))
-		goto out;
 	out->seconds = st.seconds;
 	memcpy(out->what, st.what, sizeof(out->what));
 	if (st.status == KB_STEP_STOPPED) {
@@ -393,6 +767,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	req.linker = c->linker;
 	req.build_seconds = st.seconds;
 	req.replace_failed = 1; /* only reached for a failed build when retrying */
+	req.reused = reused;
 	req.log = log.buf;
 	strbuf_addf(&dotconfig, "%s/.config", g->obj);
 	if (!access(dotconfig.buf, R_OK))
@@ -406,7 +781,8 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		req.src = c->src;
 		req.obj = g->obj;
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
-		if (!access(text.buf, R_OK) && kb_maint_open(&req.maint, c->src)) {
+		req.ktree = tree_ktree(c, sha, log.buf);
+		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {
 			strbuf_reset(&text);
 			strbuf_addstr(&text, kb_error_last()); /* the tree's fault */
 			kb_error_clear();
@@ -432,13 +808,17 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 				     g->spec.name, kb_store_path(c->store));
 		goto out;
 	}
-	if (st.status == KB_STEP_OK && !res.fault[0])
+	if (st.status == KB_STEP_OK && !res.fault[0]) {
 		fill_from_brief(out, &brief);
+		out->reused = reused;
+		/* make built this commit here: the next one is compared with it */
+		if (!reused && write_stamp(g, sha))
+			goto out;
+	}
 	rc = 0;
 out:
-	kb_maint_free(req.maint);
 	strbuf_release(&log);
-	strbuf_release(&notes);
+	strbuf_release(&why);
 	strbuf_release(&path);
 	strbuf_release(&map);
 	strbuf_release(&dotconfig);

@@ -33,21 +33,30 @@
 #include <stdint.h>
 
 struct kb_repo;
+struct kb_inputs;
+struct kb_maint;
+struct kb_ktree;
 
 struct kb_collect_opts {
 	const char *db, *repo, *workdir; /* workdir NULL: DB.work */
 	const char *const *configs; /* specs */
 	size_t nconfigs;
-	const char *arch, *cross, *cc_wrapper; /* arch NULL: the host's (kb_host_arch) */
+	const char *arch, *cross; /* arch NULL: the host's (kb_host_arch) */
+	/* ccache, distcc, icecc, none; auto or NULL: ccache if it is on PATH, else none */
+	const char *cc_wrapper;
 	int llvm, jobs;
 	double timeout;
 	int retry_failed; /* rebuild builds recorded as failed */
 	int dry_run; /* nothing is built: a make an earlier kbloat left is not ended either */
+	int no_skip; /* run make for every commit, even one that changes no input of the build */
 };
 
 struct kb_collect_cfg {
 	struct kb_config_spec spec;
 	char *key, *obj, *logdir, *fragments; /* fragments: as the store keeps them */
+	struct kb_inputs *inputs; /* the .cmd records of obj, kept between builds */
+	char *stamp; /* obj/.kbloat-built: the commit make last built there, and with what */
+	char *setup; /* what the stamp must say of the build besides the commit */
 };
 
 struct kb_collector {
@@ -59,9 +68,18 @@ struct kb_collector {
 	size_t ncfgs;
 	struct kb_kbuild kb; /* arch, toolchain, jobs, timeout, stop: the same for every config */
 	char *map_fragment, *compiler, *linker, *pidfile;
-	int lock_fd, retry_failed;
+	int lock_fd, retry_failed, no_skip;
 	int reaped_make; /* opening ended a make an earlier, killed kbloat left running */
 	size_t built; /* builds run (not found recorded) since opening */
+	struct kb_maint *maint; /* the tree's MAINTAINERS as of maint_sha, or NULL */
+	char maint_sha[41];
+	size_t maint_parsed; /* times MAINTAINERS was parsed since opening */
+	struct kb_ktree *ktree; /* the tree's Kconfig model as of ktree_sha, or NULL */
+	char ktree_sha[41];
+	size_t ktree_parsed; /* times it was read since opening */
+	/* with ccache: its counters when the collector opened (has_ccache_stats 0: unknown) */
+	int has_ccache_stats;
+	uint64_t ccache_hits, ccache_misses;
 };
 
 enum kb_outcome_status {
@@ -74,6 +92,7 @@ enum kb_outcome_status {
 struct kb_outcome {
 	enum kb_outcome_status status;
 	int already; /* found recorded: nothing was built */
+	int reused; /* enum kb_reused: recorded without make, the build directory's last image */
 	int64_t total, delta; /* ok builds; delta against the parent build when has_delta */
 	int has_delta;
 	double seconds; /* building */
@@ -103,6 +122,11 @@ int kb_collect_needed(struct kb_collector *c, const char *sha, size_t cfg,
 		      struct kb_build_brief *b);
 /* Builds commit sha (full) in config cfg and records it, unless it is recorded already. */
 int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct kb_outcome *out);
+
+/* With ccache as the wrapper, "ccache: H hits of N (P%)" for the compilations since the
+ * collector opened, from `ccache --print-stats` (CCACHE_DIR as the user has it); else
+ * nothing. */
+void kb_collect_ccache_summary(struct kb_collector *c, struct strbuf *line);
 
 /* Parses a duration: "90" or "90s", "30m", "2h". Returns -1 if it is not one. */
 double kb_parse_duration(const char *s);

@@ -123,6 +123,7 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	mo.arch = req->arch;
 	mo.maint = req->maint;
 	mo.bd = a->bd;
+	mo.ktree = req->ktree;
 	if (kb_modular_run(&m, &mo)) {
 		len = strlen(res->warning);
 		snprintf(res->warning + len, sizeof(res->warning) - len, "%smodular analysis: %s",
@@ -226,6 +227,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	rec.linker = req->linker;
 	rec.build_seconds = req->build_seconds;
 	rec.replace_failed = req->replace_failed;
+	rec.reused = ok ? req->reused : 0;
 	if (kb_store_record(store, &rec, &res->already))
 		goto out;
 	res->total = rec.total;

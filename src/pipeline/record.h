@@ -13,6 +13,7 @@ void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *
 
 struct kb_repo;
 struct kb_maint;
+struct kb_ktree;
 
 /* One build of a commit to record, as `kbloat record` and the collector hand it over. */
 struct kb_record_req {
@@ -21,6 +22,9 @@ struct kb_record_req {
 	const char *image, *map; /* an ok build's image, and its linker map or NULL */
 	const char *src; /* the kernel tree (absolute) or NULL; maint: its MAINTAINERS or NULL */
 	struct kb_maint *maint;
+	/* the tree's Kconfig model for arch, kept by the caller across builds; NULL: the
+	 * modular analysis reads it */
+	struct kb_ktree *ktree;
 	const char *obj; /* the O= build directory (absolute), or NULL */
 	const char *log; /* the build log: its tail is stored; or NULL */
 	const char *log_text; /* or this text as the tail (a timeout, a config step) */
@@ -28,6 +32,8 @@ struct kb_record_req {
 	const char *compiler, *linker;
 	double build_seconds;
 	int replace_failed; /* a failed build recorded before is replaced */
+	int reused; /* enum kb_reused (reused.h): the image is the build directory's last one,
+		     * recorded again without make because no input of it changed */
 	/* The collector's rule: an analysis input of the commit's own that cannot be read or
 	 * parsed (its image, map or .config; fault: a reason the caller found, such as the
 	 * tree's MAINTAINERS) makes the build a failed one, with the reason at the end of its

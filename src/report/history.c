@@ -4,6 +4,7 @@
 #include "history.h"
 #include "escape.h"
 #include "json.h"
+#include "reused.h"
 
 #include "store_history.h"
 #include "subsystems.h"
@@ -93,6 +94,7 @@ static int fill_rows(struct kb_history *m, struct kb_store *s, const struct kb_s
 		r->size = size[i];
 		r->delta = i ? size[i] - size[i - 1] : 0;
 		r->commits = i ? c[i].distance : 0;
+		r->reused = c[i].reused;
 	}
 	rc = 0;
 out:
@@ -229,6 +231,9 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 		fprintf(f, "%s  %s  %10lld  %9s  %-18s  %s\n", kb_text_cut(&c, r->sha, 12), date,
 			(long long)r->size, d, kb_text_cut(&a, r->author, 18),
 			kb_text_cut(&b, r->subject, 31));
+		/* under the row: the table keeps within 100 columns */
+		if (kb_reused_text(r->reused))
+			fprintf(f, "%14s%s\n", "", kb_reused_text(r->reused));
 		if (m->series)
 			write_series(f, &r->ser);
 	}
@@ -265,6 +270,10 @@ static json_t *row_json(const struct kb_history *m, const struct kb_history_row 
 			      (json_int_t)r->commits);
 
 	row_series_json(o, &r->ser);
+	/* why make did not run for it ("not rebuilt: no input changed"), or null */
+	json_object_set_new(o, "not_rebuilt",
+			    kb_reused_text(r->reused) ? json_string(kb_reused_text(r->reused)) :
+							json_null());
 	if (m->option) {
 		const char *type = kb_opt_type(r->cls);
 

@@ -34,6 +34,7 @@ struct kb_history_row {
 	int64_t commits; /* commits back to the row before; 0 for the first */
 	struct kb_build_series ser; /* the build's series (unscoped histories only) */
 	int cls; /* with an option: its enum kb_opt_class in this build, -1 not enabled */
+	int reused; /* enum kb_reused: recorded without make (reused.h) */
 };
 
 struct kb_history {

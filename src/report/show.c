@@ -2,6 +2,7 @@
  * show.c - one build against its parent build; see show.h.
  */
 #include "show.h"
+#include "reused.h"
 #include "escape.h"
 #include "json.h"
 
@@ -178,6 +179,9 @@ void kb_show_write_text(FILE *f, const struct kb_show *m)
 	kb_format_date(h->author_time, date);
 	fprintf(f, "commit %s\nAuthor: %s\nDate:   %s\n\n    %s\n\n", kb_text(&a, h->sha),
 		kb_text(&b, h->author), date, kb_text(&c, h->subject));
+	if (kb_reused_text(h->reused))
+		fprintf(f, "%s: the image is the build directory's last one\n\n",
+			kb_reused_text(h->reused));
 	if (!h->parent) {
 		fprintf(f, "no parent build: the first build of this config on its line\n");
 		goto out;
@@ -221,9 +225,10 @@ json_t *kb_show_json(const struct kb_show *m)
 		return json_pack("{s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha), "subject",
 				 kb_json_str(h->subject), "status", kb_json_str(h->status), "log",
 				 kb_json_str(h->log));
-	return json_pack("{s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o}", "commit", kb_json_str(h->sha),
+	return json_pack("{s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha),
 			 "author", kb_json_str(h->author), "subject", kb_json_str(h->subject),
 			 "parent", kb_json_str(h->parent_sha), "commits", (json_int_t)h->distance,
 			 "bloat_o_meter", kb_bom_json(&m->bom, "Function"), "subsystems",
-			 kb_rollup_json(&m->subsystems), "config_changes", options_json(m));
+			 kb_rollup_json(&m->subsystems), "config_changes", options_json(m),
+			 "not_rebuilt", kb_json_str(kb_reused_text(h->reused)));
 }

@@ -4,6 +4,7 @@
  * SQL is only ever built from constant text: every value is a bound parameter.
  */
 #include "store_internal.h"
+#include "reused.h"
 
 #include "error.h"
 #include "sha.h"
@@ -332,22 +333,72 @@ static int user_version(struct kb_store *s, int64_t *v)
 	return rc < 0 ? rc : 0;
 }
 
+/*
+ * PRAGMA user_version says which schema files a database has. Below KB_SCHEMA_SET it is the
+ * number of the last file applied, every file numbered up to it applied too (as kbloat wrote
+ * it before schema 004). With KB_SCHEMA_SET it holds a bit per applied file by the number
+ * its name starts with (bit n-1 for NNN-*.sql), so that migrations written side by side
+ * (003 and 004 on two branches) apply in whichever order they land: a database made with
+ * 004 and not 003 gets 003 once a kbloat has it.
+ */
+#define KB_SCHEMA_SET (INT64_C(1) << 30)
+
+static unsigned schema_number(size_t i)
+{
+	return (unsigned)strtoul(kb_schema_files[i].name, NULL, 10);
+}
+
+static int schema_applied(int64_t v, unsigned number)
+{
+	if (v & KB_SCHEMA_SET)
+		return number >= 1 && number <= 30 && (v >> (number - 1)) & 1;
+	return number <= v;
+}
+
+/* How many of our files v has applied, and whether it has one we do not know. */
+static size_t schema_count(int64_t v, int *unknown)
+{
+	int64_t known = 0;
+	unsigned top = 0;
+	size_t i, n = 0;
+
+	for (i = 0; i < kb_schema_nfiles; i++) {
+		unsigned k = schema_number(i);
+
+		if (k > top)
+			top = k;
+		if (schema_applied(v, k)) {
+			n++;
+			if (k >= 1 && k <= 30)
+				known |= INT64_C(1) << (k - 1);
+		}
+	}
+	if (v & KB_SCHEMA_SET)
+		*unknown = v < 0 || ((v & ~KB_SCHEMA_SET) & ~known) != 0;
+	else
+		*unknown = v < 0 || v > (int64_t)top;
+	return n;
+}
+
 /* The schema version *v, refused when newer than ours or when a version 0 file has tables
  * of its own (not ours to migrate). */
 static int schema_version(struct kb_store *s, int64_t *v)
 {
 	int64_t tables = 0;
 	sqlite3_stmt *st;
-	int rc;
+	int rc, unknown;
+	size_t n;
 
 	*v = 0;
 	if (user_version(s, v))
 		return KB_ERR;
-	if (*v > (int64_t)kb_schema_nfiles || *v < 0)
+	n = schema_count(*v, &unknown);
+	if (unknown)
 		return kb_error_set(
 			"%s: schema version %lld is newer than this kbloat's %zu; use a "
 			"newer kbloat",
-			s->path, (long long)*v, kb_schema_nfiles);
+			s->path, (long long)(*v & KB_SCHEMA_SET ? (int64_t)n + 1 : *v),
+			kb_schema_nfiles);
 	if (*v)
 		return 0;
 	if (kb_store_prepare(s, &st, "SELECT count(*) FROM sqlite_master"))
@@ -432,23 +483,42 @@ out:
 	return rc;
 }
 
+static size_t applied_count(int64_t v)
+{
+	int unknown;
+
+	return schema_count(v, &unknown);
+}
+
 static int migrate(struct kb_store *s)
 {
-	int64_t v = 0;
+	int64_t v = 0, set = KB_SCHEMA_SET;
 	size_t i;
 
 	if (exec(s, "BEGIN IMMEDIATE"))
 		return KB_ERR;
 	if (schema_version(s, &v))
 		goto fail;
-	for (i = (size_t)v; i < kb_schema_nfiles; i++) {
+	for (i = 0; i < kb_schema_nfiles; i++) {
+		unsigned k = schema_number(i);
+
+		if (k < 1 || k > 30) {
+			kb_error_set("schema file %s: not numbered 001 to 030",
+				     kb_schema_files[i].name);
+			goto fail;
+		}
+		if (!schema_applied(v, k)) {
+			if (exec(s, kb_schema_files[i].sql))
+				goto fail;
+			if (!strcmp(kb_schema_files[i].name, "003-blobs.sql") && migrate_sets(s))
+				goto fail;
+		}
+		set |= INT64_C(1) << (k - 1);
+	}
+	if (set != v) {
 		char pragma[64];
 
-		if (exec(s, kb_schema_files[i].sql))
-			goto fail;
-		if (!strcmp(kb_schema_files[i].name, "003-blobs.sql") && migrate_sets(s))
-			goto fail;
-		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %zu", i + 1);
+		snprintf(pragma, sizeof(pragma), "PRAGMA user_version = %lld", (long long)set);
 		if (exec(s, pragma))
 			goto fail;
 	}
@@ -604,10 +674,10 @@ int kb_store_open_read(struct kb_store **out, const char *path)
 		kb_error_set("%s: not a kbloat database (no schema)", path);
 		goto fail;
 	}
-	if (v < (int64_t)kb_schema_nfiles) {
-		kb_error_set("%s: schema version %lld is older than this kbloat's %zu; a command "
+	if (applied_count(v) < kb_schema_nfiles) {
+		kb_error_set("%s: schema version %zu is older than this kbloat's %zu; a command "
 			     "that writes (record, collect, or merge into it) upgrades it",
-			     path, (long long)v, kb_schema_nfiles);
+			     path, applied_count(v), kb_schema_nfiles);
 		goto fail;
 	}
 	*out = s;
@@ -1474,7 +1544,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 				bom[it->kind - KB_ITEM_BOM_T] += it->size;
 		}
 	}
-	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build))
+	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build) ||
+	    (rec->reused && kb_store_mark_reused(s, build, rec->reused)))
 		goto out;
 	if (!ok) {
 		rc = 0;
@@ -1580,6 +1651,10 @@ static int rec_valid(struct kb_store *s, const struct kb_build_rec *rec)
 			"%s: refusing a build of commit %.40s without a config, an arch "
 			"or a status of ok, failed or skipped",
 			s->path, rec->commit ? rec->commit->sha : "?");
+	if (rec->reused && (strcmp(rec->status, "ok") || !kb_reused_text(rec->reused)))
+		return kb_error_set("%s: refusing build of commit %.40s: reused code %d on a "
+				    "build that is not ok or not a known code",
+				    s->path, rec->commit->sha, rec->reused);
 	return strcmp(rec->status, "ok") ? 0 : rec_modular_valid(s, rec);
 }
 

@@ -99,6 +99,9 @@ struct kb_build_rec {
 	uint64_t m_tristate, m_bool, m_core, m_rest;
 	const struct kb_itemset *items;
 	int replace_failed; /* a failed build of (commit, config) is replaced, not kept */
+	/* ok builds: enum kb_reused (reused.h), the collector recorded the build directory's
+	 * image again without running make; 0 for a build make ran */
+	int reused;
 };
 
 struct kb_store;

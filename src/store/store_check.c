@@ -88,6 +88,9 @@ static const struct rule {
 	{ "SELECT id FROM builds WHERE status IS NULL OR status NOT IN ('ok', 'failed', "
 	  "'skipped')",
 	  "builds row %lld: its status is not ok, failed or skipped" },
+	{ "SELECT id FROM builds WHERE typeof(reused) != 'integer' OR reused NOT BETWEEN 0 AND 2 "
+	  "OR (reused != 0 AND status != 'ok')",
+	  "builds row %lld: its reused code is not 0, 1 or 2, or marks a build that is not ok" },
 	{ "SELECT id FROM builds b WHERE b.commit_id IS NULL OR " MISSING("b.commit_id", "commits"),
 	  "row %lld of builds names a missing row of commits" },
 	{ "SELECT id FROM builds b WHERE b.config_id IS NULL OR " MISSING("b.config_id", "configs"),

@@ -93,10 +93,11 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	size_t i;
 	int rc = 0;
 
-	if (kb_store_prepare(s, &st,
-			     "SELECT c.sha, c.author_time, c.author_name, c.subject, "
-			     "b.distance FROM builds b JOIN commits c ON c.id = b.commit_id "
-			     "WHERE b.id = ?1"))
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT c.sha, c.author_time, c.author_name, c.subject, "
+		    "b.distance, b.reused FROM builds b JOIN commits c ON c.id = b.commit_id "
+		    "WHERE b.id = ?1"))
 		return KB_ERR;
 	for (i = 0; i < n && !rc; i++) {
 		struct kb_build_commit *c = &out[i];
@@ -119,6 +120,7 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 		if (!c->subject)
 			c->subject = "";
 		c->distance = sqlite3_column_int64(st, 4);
+		c->reused = sqlite3_column_int(st, 5);
 		sqlite3_reset(st);
 	}
 	sqlite3_finalize(st);

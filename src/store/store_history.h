@@ -27,6 +27,7 @@ struct kb_build_commit {
 	const char *sha, *author, *subject;
 	int64_t author_time;
 	int64_t distance; /* commits back to its parent build; 0 without one */
+	int reused; /* enum kb_reused: recorded without make, and why */
 };
 
 /*

@@ -93,7 +93,7 @@ static const char builds_sql[] =
 	"t.compiler, t.linker, b.build_seconds, b.analysis_seconds, b.total, "
 	"b.text, b.rodata, b.data, b.bss, b.init, b.percpu, b.other, "
 	"b.bk_text, b.bk_data, b.bk_bss, b.padding, b.m_tristate, b.m_bool, "
-	"b.m_core, b.m_rest FROM builds b JOIN commits c ON "
+	"b.m_core, b.m_rest, b.reused FROM builds b JOIN commits c ON "
 	"c.id = b.commit_id JOIN configs cf ON cf.id = b.config_id LEFT JOIN "
 	"dotconfigs dc ON dc.id = b.dotconfig_id LEFT JOIN toolchains t ON "
 	"t.id = b.toolchain_id ORDER BY c.committer_time, c.author_time, b.id";
@@ -137,6 +137,7 @@ static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_buil
 	rec->m_bool = (uint64_t)sqlite3_column_int64(st, 32);
 	rec->m_core = (uint64_t)sqlite3_column_int64(st, 33);
 	rec->m_rest = (uint64_t)sqlite3_column_int64(st, 34);
+	rec->reused = sqlite3_column_int(st, 35);
 }
 
 /* The items of an ok build of in, as kb_store_record takes them. */

@@ -27,7 +27,7 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 	if (kb_store_prepare(
 		    s, &st,
 		    "SELECT b.parent_build_id, b.distance, c.sha, c.author_name, "
-		    "c.subject, c.author_time, pc.sha, dc.options, pdc.options, b.status, b.log_tail "
+		    "c.subject, c.author_time, pc.sha, dc.options, pdc.options, b.status, b.log_tail, b.reused "
 		    "FROM builds b JOIN commits c ON c.id = b.commit_id LEFT JOIN "
 		    "builds pb ON pb.id = b.parent_build_id LEFT JOIN commits pc ON "
 		    "pc.id = pb.commit_id LEFT JOIN dotconfigs dc ON dc.id = "
@@ -54,6 +54,7 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 		h->parent_options = kb_column_text(st, 8, strs);
 		h->status = text_or_empty(st, 9, strs);
 		h->log = kb_column_text(st, 10, strs);
+		h->reused = sqlite3_column_int(st, 11);
 	}
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the build");

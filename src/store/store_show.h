@@ -20,6 +20,7 @@ struct kb_build_head {
 	const char *options, *parent_options;
 	const char *status; /* "ok", "failed", "skipped" */
 	const char *log; /* the end of a failed build's log, or NULL */
+	int reused; /* enum kb_reused: recorded without make, and why */
 };
 
 /*

@@ -5,6 +5,9 @@ set -euo pipefail
 TREE=$TESTS_SRC/fixtures/minikernel
 SCRATCH=$(mktemp -d)
 trap 'rm -rf "$SCRATCH"' EXIT
+# collect, bisect and bisect-run build with ccache where it is installed (--cc-wrapper auto):
+# into a cache of the test's own, never the user's
+export CCACHE_DIR=$SCRATCH/ccache
 failures=0
 passes=0
 

@@ -138,6 +138,28 @@ int main(void)
 	CHECK(mtime("wt/b.c") == 1000000); /* unchanged: left alone */
 	CHECK(mtime("wt/a.c") != 1000000); /* changed: written */
 
+	/* the changes between the two trees, as the collector's skip decision reads them */
+	{
+		struct kb_path_changes c;
+		int seen = 0;
+		size_t i;
+
+		CHECK(kb_repo_changes(r, one, two, &c) == 0);
+		CHECK(c.n == 3);
+		for (i = 0; i < c.n; i++) {
+			if (!strcmp(c.v[i].path, "a.c") && c.v[i].kind == KB_CHANGE_MODIFIED)
+				seen |= 1;
+			if (!strcmp(c.v[i].path, "c.c") && c.v[i].kind == KB_CHANGE_ADDED)
+				seen |= 2;
+			if (!strcmp(c.v[i].path, "d.c") && c.v[i].kind == KB_CHANGE_DELETED)
+				seen |= 4;
+		}
+		CHECK(seen == 7);
+		kb_path_changes_release(&c);
+		CHECK(kb_repo_changes(r, two, two, &c) == 0 && c.n == 0);
+		kb_path_changes_release(&c);
+	}
+
 	/* the repository's own work tree and index are as they were */
 	unlink(log.buf);
 	CHECK(git(log.buf, "status", "--porcelain", "--untracked-files=no", "--") == 0);

@@ -109,7 +109,7 @@ static void make_v2(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 3);
+	CHECK(kb_schema_nfiles == 4);
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[1].sql, NULL, NULL, NULL) == SQLITE_OK);
@@ -244,11 +244,11 @@ static void v2_database_migrates_with_every_set(const char *db)
 			CHECK_U64(before[b][k], want[b][k]);
 	}
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 2 is older than this kbloat's 3") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 2 is older than this kbloat's 4") != NULL);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), 3);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xf);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'item_snapshot'"),
 		  0);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM item_sets"), 3);
@@ -283,13 +283,13 @@ static void newer_database_is_refused(const char *db)
 {
 	struct kb_store *s;
 
-	bend(db, "PRAGMA user_version = 4");
+	bend(db, "PRAGMA user_version = 5");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
 	CHECK(strstr(kb_error_last(),
-		     "schema version 4 is newer than this kbloat's 3; use a newer kbloat") != NULL);
+		     "schema version 5 is newer than this kbloat's 4; use a newer kbloat") != NULL);
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
 	CHECK(strstr(kb_error_last(),
-		     "schema version 4 is newer than this kbloat's 3; use a newer kbloat") != NULL);
+		     "schema version 5 is newer than this kbloat's 4; use a newer kbloat") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 4);
 	bend(db, "PRAGMA user_version = 3");
 }
