@@ -278,7 +278,7 @@ static void v2_database_migrates_with_every_set(const char *db)
 	free(p);
 }
 
-/* What the kbloat of schema 3 does with a newer database: refuses it, writes nothing. */
+/* What this kbloat does with a newer database: refuses it, writes nothing. */
 static void newer_database_is_refused(const char *db)
 {
 	struct kb_store *s;
@@ -290,8 +290,8 @@ static void newer_database_is_refused(const char *db)
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
 	CHECK(strstr(kb_error_last(),
 		     "schema version 5 is newer than this kbloat's 4; use a newer kbloat") != NULL);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), 4);
-	bend(db, "PRAGMA user_version = 3");
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), 5);
+	bend(db, "PRAGMA user_version = 1073741839"); /* back: a bit each for 001 to 004 */
 }
 
 /* Build 1's blob bent to blob (SQL): the readers' error for build 1, and db check's for
