@@ -1063,6 +1063,99 @@ static void place_padding(struct kb_modular *m, const struct kb_breakdown *bd,
 	m->pad_outside = m->pad_total - inside;
 }
 
+/* The kallsyms table the link made (.tmp_vmlinux.kallsyms2.o and the like), or -1. */
+static long kallsyms_object(const struct kb_modular *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nobjs; i++) {
+		const char *base = strrchr(m->objs[i].object, '/');
+
+		base = base ? base + 1 : m->objs[i].object;
+		if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && m->objs[i].bytes)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* 1 if scripts/kallsyms keeps sym (its filters, as far as the symbol table shows them) */
+static int kallsyms_keeps(const struct kb_sym *y, int all)
+{
+	static const char *const skip[] = { "__crc_", "__kstrtab", "__efistub_", ".L", "$" };
+	size_t i;
+
+	if (!y->name[0] || !y->shndx || y->type == STT_SECTION || y->type == STT_FILE)
+		return 0;
+	if (!all && y->type != STT_FUNC)
+		return 0;
+	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
+		if (!strncmp(y->name, skip[i], strlen(skip[i])))
+			return 0;
+	return 1;
+}
+
+/*
+ * Gives each object its share of the kallsyms table: the table holds, per symbol, its
+ * offset (or address), a length byte, its name compressed and (Linux 6.2+, and 6.1 stable)
+ * a 3-byte index in name order, so an object that leaves the core takes its symbols'
+ * entries with it. The fixed part per symbol is read off which tables the image has; the
+ * names' compression is whatever makes the shares add up to the table's code and data.
+ * Symbols in no object (the linker's) leave their share with the table.
+ */
+static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans)
+{
+	long t = kallsyms_object(m);
+	const struct kb_image *img = m->img;
+	uint64_t table, n = 0, len = 0, given = 0;
+	double fixed = 1, r, *w;
+	int all = is_y(m, "KALLSYMS_ALL"), offsets = 0, seqs = 0;
+	size_t i, k;
+
+	if (t < 0 || !is_y(m, "KALLSYMS") || m->objs[t].bytes <= m->objs[t].pad)
+		return;
+	table = m->objs[t].bytes - m->objs[t].pad;
+	for (i = 0; i < img->nsyms; i++) {
+		const struct kb_sym *y = &img->syms[i];
+
+		offsets |= !strcmp(y->name, "kallsyms_offsets");
+		seqs |= !strcmp(y->name, "kallsyms_seqs_of_names");
+		if (kallsyms_keeps(y, all)) {
+			n++;
+			len += strlen(y->name) + 1; /* with its type letter */
+		}
+	}
+	fixed += (offsets ? 4 : img->elfclass == ELFCLASS64 ? 8 : 4) + (seqs ? 3 : 0);
+	if (!n || !len)
+		return;
+	r = ((double)table - fixed * (double)n) / (double)len;
+	if (r < 0)
+		r = 0;
+	w = xcalloc(m->nobjs, sizeof(*w));
+	for (i = 0; i < img->nsyms; i++) {
+		const struct kb_sym *y = &img->syms[i];
+
+		if (!kallsyms_keeps(y, all))
+			continue;
+		k = span_after(spans, y->addr);
+		if (k < spans->n && spans->v[k].lo <= y->addr && spans->v[k].obj != t)
+			w[spans->v[k].obj] += fixed + r * (double)(strlen(y->name) + 1);
+	}
+	/* scaled so that all symbols' weights, had they all an object, would be the table */
+	r = (double)table / (fixed * (double)n + r * (double)len);
+	for (i = 0; i < m->nobjs; i++) {
+		uint64_t share = (uint64_t)(w[i] * r);
+
+		if (share > table - given)
+			share = table - given;
+		m->objs[i].kshare = (int64_t)share;
+		given += share;
+	}
+	m->objs[t].kshare = -(int64_t)given;
+	m->ks_table = table;
+	m->ks_given = given;
+	free(w);
+}
+
 /* The code-and-data sums of what sum_candidates and the categories split in bytes. */
 static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 		     const struct obj_spans *spans)
@@ -1085,14 +1178,16 @@ static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 				    m->build, (unsigned long long)m->pad_outside,
 				    (unsigned long long)unclaimed);
 	m->code_core = unclaimed - m->pad_outside;
+	share_kallsyms(m, spans);
 	for (i = 0; i < m->nobjs; i++) {
 		const struct kb_mod_obj *o = &m->objs[i];
-		uint64_t code = o->bytes - o->pad;
+		uint64_t code = o->bytes - o->pad + (uint64_t)o->kshare;
 
 		if (o->owner >= 0) {
 			struct kb_mod_opt *p = &m->opts[o->owner];
 
 			p->pad += o->pad;
+			p->kshare += o->kshare;
 			if (!p->candidate)
 				m->code_rest += code;
 			else if (o->cat == KB_MOD_TRISTATE)

@@ -73,6 +73,9 @@ struct kb_mod_obj {
 	const char *module; /* TRISTATE: "fs/ext4/ext4" (its .ko as modules.builtin names it) */
 	const char *boot_table; /* an input section of a boot-time table it fills, or NULL */
 	uint64_t pad; /* with a breakdown: its bytes that are alignment padding */
+	/* with a breakdown: its share of the kallsyms table (its symbols' entries), counted in
+	 * its code and data; the table's own object holds minus what it gave away */
+	int64_t kshare;
 };
 
 struct kb_mod_opt {
@@ -82,7 +85,8 @@ struct kb_mod_opt {
 	const char *value; /* in .config; "n" when absent */
 	enum kb_mod_cat cat; /* TRISTATE or BOOL */
 	uint64_t cls[KB_CLS_NR], bytes;
-	uint64_t pad; /* with a breakdown: its objects' padding; bytes - pad is its code and data */
+	uint64_t pad; /* with a breakdown: its objects' padding */
+	int64_t kshare; /* and their kallsyms shares: bytes - pad + kshare is its code and data */
 	size_t nobjs;
 	const char *subsystem; /* of its largest object */
 	int candidate;
@@ -122,10 +126,13 @@ struct kb_modular {
 	 * object's input sections (the linker's fill, mostly). code_save1 and code_save2 are the
 	 * candidates' objects, code_core the CORE objects with the linker's fill and its own
 	 * bytes, code_rest the objects of options that stay built in and UNKNOWN objects; the
-	 * four sum to total - pad_total, exactly (kb_modular_run fails otherwise).
+	 * four sum to total - pad_total, exactly (kb_modular_run fails otherwise). Each object
+	 * counts its share of the kallsyms table (kb_mod_obj.kshare): ks_table is the table's code
+	 * and data, ks_given what it gave to objects (0 without the table).
 	 */
 	int have_code;
 	uint64_t pad_total, pad_outside;
+	uint64_t ks_table, ks_given;
 	uint64_t code_save1, code_save2, code_core, code_rest;
 	struct kb_strtab strs;
 };

@@ -134,9 +134,12 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	for (i = 0; i < m->nopts; i++) {
 		const struct kb_mod_opt *p = &m->opts[i];
 
-		if (p->bytes > p->pad)
+		/* its objects' code and data, with their share of the kallsyms table */
+		int64_t code = (int64_t)(p->bytes - p->pad) + p->kshare;
+
+		if (p->bytes > p->pad && code > 0)
 			kb_itemset_add(items, KB_ITEM_OPTION, p->name, NULL, NULL, opt_class(p),
-				       p->bytes - p->pad);
+				       (uint64_t)code);
 	}
 	rec->has_modular = 1;
 	rec->m_tristate = m->code_save1;

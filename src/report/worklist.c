@@ -421,7 +421,14 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			"EXPORT_SYMBOL then emits)\n");
 
 	ks = kallsyms_table(m);
-	if (ks)
+	if (ks && m->have_code)
+		fprintf(f,
+			"note: the kallsyms table (%s, %llu bytes) names every symbol: in code and "
+			"data each object counts its symbols' share of it (%llu of %llu bytes given), "
+			"which leaves with it; the lists count the table whole with KALLSYMS\n",
+			ks->object, (unsigned long long)ks->bytes, (unsigned long long)m->ks_given,
+			(unsigned long long)m->ks_table);
+	else if (ks)
 		fprintf(f,
 			"note: the kallsyms table (%s, %llu bytes) names every symbol; a candidate's "
 			"names leave with it, which (1) and (2) do not count: a build with them as "
@@ -643,6 +650,7 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 	json_object_set_new(j, "kallsyms_table",
 			    kallsyms_table(m) ? kb_json_u64(kallsyms_table(m)->bytes) :
 						json_null());
+	json_object_set_new(j, "kallsyms_shared", kb_json_u64(m->ks_given));
 	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));
 	json_object_set_new(j, "total", kb_json_u64(m->total));
 	json_object_set_new(j, "classes", kb_json_classes(m->total_cls));
