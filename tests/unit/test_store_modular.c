@@ -9,6 +9,7 @@
  */
 #include "check.h"
 #include "item_sets_sql.h"
+#include "store_util.h"
 
 #include "error.h"
 #include "store.h"
@@ -23,42 +24,6 @@
 
 #define SHA(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
 #define YEAR 31536000 /* 1971-01-01 */
-
-struct kb_schema_file {
-	const char *name;
-	const char *sql;
-};
-extern const struct kb_schema_file kb_schema_files[];
-extern const size_t kb_schema_nfiles;
-
-static char dir[] = "/tmp/kbloat-test-XXXXXX";
-
-static char *path_in_dir(const char *name)
-{
-	char *p = malloc(sizeof(dir) + strlen(name) + 2);
-
-	sprintf(p, "%s/%s", dir, name);
-	return p;
-}
-
-static void remove_dir(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char *p;
-
-		if (e->d_name[0] == '.')
-			continue;
-		p = path_in_dir(e->d_name);
-		unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
 
 /* One build's figures: code (not padding) of which tri, bool, kept are options' and core
  * the hard core; the rest is unknown objects. modular 0: the analysis did not run. */
@@ -120,33 +85,6 @@ static int record(struct kb_store *s, const char *sha, const char *parent, const
 		  const struct fig *f)
 {
 	return record_bent(s, sha, parent, grand, f, NULL);
-}
-
-/* The integer a query of one row and column gives: -1 for NULL, -2 for no row. */
-static int64_t sql_int(const char *db, const char *sql)
-{
-	sqlite3 *h;
-	sqlite3_stmt *st;
-	int64_t v = -2;
-
-	CHECK(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL) == SQLITE_OK);
-	CHECK(sqlite3_prepare_v2(h, sql, -1, &st, NULL) == SQLITE_OK);
-	if (sqlite3_step(st) == SQLITE_ROW)
-		v = sqlite3_column_type(st, 0) == SQLITE_NULL ? -1 : sqlite3_column_int64(st, 0);
-	sqlite3_finalize(st);
-	sqlite3_close(h);
-	return v;
-}
-
-/* Runs SQL on the database behind the store's back, foreign keys off. */
-static void bend(const char *db, const char *sql)
-{
-	sqlite3 *h;
-
-	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
-	item_sets_functions(h);
-	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(h);
 }
 
 #define BUILD_OF(c)                                                                            \

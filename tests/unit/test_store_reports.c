@@ -6,6 +6,7 @@
  */
 #include "check.h"
 #include "item_sets_sql.h"
+#include "store_util.h"
 
 #include "error.h"
 #include "history.h"
@@ -25,36 +26,6 @@
 #define SHA_B "bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb"
 #define SHA_C "cccccccccccccccccccccccccccccccccccccccc"
 #define YEAR 31536000 /* 1971-01-01 */
-
-static char dir[] = "/tmp/kbloat-test-XXXXXX";
-
-static char *path_in_dir(const char *name)
-{
-	char *p = malloc(sizeof(dir) + strlen(name) + 2);
-
-	sprintf(p, "%s/%s", dir, name);
-	return p;
-}
-
-/* Removes the test's directory and the databases in it. */
-static void remove_dir(void)
-{
-	DIR *d = opendir(dir);
-	struct dirent *e;
-
-	while (d && (e = readdir(d))) {
-		char *p;
-
-		if (e->d_name[0] == '.')
-			continue;
-		p = path_in_dir(e->d_name);
-		unlink(p);
-		free(p);
-	}
-	if (d)
-		closedir(d);
-	rmdir(dir);
-}
 
 static void record(struct kb_store *s, const char *sha, const char *parent, const char *status,
 		   uint64_t foo, uint64_t bar, const char *dotconfig)
@@ -84,17 +55,6 @@ static void record(struct kb_store *s, const char *sha, const char *parent, cons
 	CHECK(!kb_store_record(s, &rec, &already));
 	CHECK(!already);
 	kb_itemset_release(&set);
-}
-
-/* Runs SQL on the database behind the store's back, foreign keys off. */
-static void bend(const char *db, const char *sql)
-{
-	sqlite3 *h;
-
-	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
-	item_sets_functions(h);
-	CHECK(sqlite3_exec(h, sql, NULL, NULL, NULL) == SQLITE_OK);
-	sqlite3_close(h);
 }
 
 /* The text a writer writes, into a string the caller frees. */
