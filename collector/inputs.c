@@ -488,8 +488,9 @@ static int never_input(const char *path, const char *srcarch)
 	const char *b = base_name(path);
 	size_t i, n = strlen(srcarch);
 
+	/* tools/testing/: the selftests, which no kernel build reads or runs */
 	if (prefixed(path, "Documentation/") || prefixed(path, "LICENSES/") ||
-	    prefixed(b, "README"))
+	    prefixed(path, "tools/testing/") || prefixed(b, "README"))
 		return 1;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(b, names[i]))
@@ -539,11 +540,13 @@ enum kb_decision kb_inputs_decide(const struct kb_inputs *in, const struct kb_pa
 			}
 			d = KB_DECIDE_CONFIG;
 			continue;
+		} else if (never_input(c->path, srcarch)) {
+			continue; /* even a Makefile there: make never enters it */
 		} else if ((reason = always_input(c->path))) {
 		} else if (c->kind == KB_CHANGE_ADDED &&
 			   (in_include_dir(c->path) || ends(c->path, ".h"))) {
 			reason = "a new header";
-		} else if (never_input(c->path, srcarch) || source_like(c->path)) {
+		} else if (source_like(c->path)) {
 			continue;
 		} else {
 			reason = "not known to be outside the build";

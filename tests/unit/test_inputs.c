@@ -158,7 +158,11 @@ static void a_build_directory_decides_skip_config_or_build(void)
 					     "include/linux/list.h",
 					     "Documentation/x.rst",
 					     "arch/arm/configs/a_defconfig",
+					     "arch/arm/Makefile",
+					     "tools/testing/selftests/sgx/Makefile",
+					     "tools/testing/selftests/sgx/sign_key.S",
 					     NULL };
+		const char *const objtool[] = { "tools/objtool/check.c", NULL };
 		const char *const cfg[] = { "fs/ext4/Kconfig", "drivers/net/dummy.c", NULL };
 		const char *const cfg2[] = { "arch/x86/configs/tiny.config", NULL };
 		const char *const used[] = { "fs/ext4/Kconfig", "include/linux/types.h", NULL };
@@ -171,7 +175,11 @@ static void a_build_directory_decides_skip_config_or_build(void)
 		const enum kb_change_kind added[] = { KB_CHANGE_ADDED };
 
 		CHECK(decide(in, none, NULL, &why) == KB_DECIDE_SKIP);
-		CHECK_STR(why.buf, "5 changed files, none an input");
+		CHECK_STR(why.buf, "8 changed files, none an input");
+		/* the rest of tools/ builds: objtool and the host tools the build runs */
+		CHECK(decide(in, objtool, NULL, &why) == KB_DECIDE_BUILD);
+		CHECK_STR(why.buf,
+			  "tools/objtool/check.c: under tools/ (host tools the build runs)");
 		CHECK(decide(in, cfg, NULL, &why) == KB_DECIDE_CONFIG);
 		CHECK_STR(why.buf, "fs/ext4/Kconfig: a config input");
 		CHECK(decide(in, cfg2, NULL, &why) == KB_DECIDE_CONFIG);
