@@ -385,6 +385,8 @@ static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o)
 	if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && is_y(m, "KALLSYMS")) {
 		o->cat = KB_MOD_BOOL;
 		o->owner = opt_get(m, "KALLSYMS");
+		if (o->bytes)
+			m->ks_obj = o - m->objs;
 		return 1;
 	}
 	if (!strncmp(base, ".tmp_", 5) && strstr(base, "btf") && is_y(m, "DEBUG_INFO_BTF")) {
@@ -1063,21 +1065,6 @@ static void place_padding(struct kb_modular *m, const struct kb_breakdown *bd,
 	m->pad_outside = m->pad_total - inside;
 }
 
-/* The kallsyms table the link made (.tmp_vmlinux.kallsyms2.o and the like), or -1. */
-static long kallsyms_object(const struct kb_modular *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->nobjs; i++) {
-		const char *base = strrchr(m->objs[i].object, '/');
-
-		base = base ? base + 1 : m->objs[i].object;
-		if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && m->objs[i].bytes)
-			return (long)i;
-	}
-	return -1;
-}
-
 /* 1 if scripts/kallsyms keeps sym (its filters, as far as the symbol table shows them) */
 static int kallsyms_keeps(const struct kb_sym *y, int all)
 {
@@ -1104,7 +1091,7 @@ static int kallsyms_keeps(const struct kb_sym *y, int all)
  */
 static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans)
 {
-	long t = kallsyms_object(m);
+	long t = m->ks_obj;
 	const struct kb_image *img = m->img;
 	uint64_t table, n = 0, len = 0, given = 0;
 	double fixed = 1, r, *w;
@@ -1218,6 +1205,7 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 
 	*out = NULL;
 	m->src = xstrdup(o->src);
+	m->ks_obj = -1;
 	m->build = xstrdup(o->build);
 	strbuf_addf(&sb, "%s/.config", m->build);
 	/* the .config as record takes it: a kernel .config, not any file of that name */

@@ -133,6 +133,7 @@ struct kb_modular {
 	int have_code;
 	uint64_t pad_total, pad_outside;
 	uint64_t ks_table, ks_given;
+	long ks_obj; /* the kallsyms table the link made (.tmp_vmlinux.kallsyms2.o): objs index, or -1 */
 	uint64_t code_save1, code_save2, code_core, code_rest;
 	struct kb_strtab strs;
 };

@@ -354,25 +354,11 @@ static uint64_t sum_cls(const uint64_t *cls)
 	return s;
 }
 
-/*
- * The kallsyms table the link made (.tmp_vmlinux.kallsyms2.o and the like), or NULL: it
- * holds each symbol's name and offset, so it shrinks with every object that leaves the core,
- * which the per-object sums do not see (on 6.1.192 defconfig the (1) candidates' share was
- * 946,528 of its 2,207,688 bytes).
- */
+/* The kallsyms table the link made, or NULL: it names every symbol, so it shrinks with every
+ * object that leaves the core (the analyzer gives each object its share) */
 static const struct kb_mod_obj *kallsyms_table(const struct kb_modular *m)
 {
-	size_t i;
-
-	for (i = 0; i < m->nobjs; i++) {
-		const struct kb_mod_obj *o = &m->objs[i];
-		const char *base = strrchr(o->object, '/');
-
-		base = base ? base + 1 : o->object;
-		if (!strncmp(base, ".tmp_", 5) && strstr(base, "kallsyms") && o->bytes)
-			return o;
-	}
-	return NULL;
+	return m->ks_obj >= 0 ? &m->objs[m->ks_obj] : NULL;
 }
 
 void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb_worklist_opts *o)
