@@ -215,7 +215,12 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 				failed++;
 				in_a_row++;
 			}
-			fprintf(stderr, " %.1fs  %s\n", out.seconds, ci.subject);
+			/* the whole step (checkout, decision, make, analysis, record), and make's
+			 * share when it ran: what a skipped commit costs is the difference */
+			fprintf(stderr, " %.2fs", now() - t0);
+			if (out.seconds > 0)
+				fprintf(stderr, " (make %.1fs)", out.seconds);
+			fprintf(stderr, "  %s\n", ci.subject);
 			if (in_a_row >= FAILS_IN_A_ROW && !wo->keep_going) {
 				kb_commit_info_release(&ci);
 				kb_errorf(

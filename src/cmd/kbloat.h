@@ -115,7 +115,7 @@ extern const struct kb_command *const kb_commands[];
 				kb_opt_duration),                                                 \
 		KB_OPT_BOOL(                                                                      \
 			0, "no-skip", &(co)->no_skip,                                             \
-			"run the config targets and make for every commit, as if each changed all")
+			"run make for every commit, even one that changes no input of the build")
 
 /* Callbacks of the shared options: each parses its argument or prints why it cannot. */
 int kb_opt_class(const struct kb_option *opt, const char *arg);

@@ -384,6 +384,7 @@ void kb_collector_close(struct kb_collector *c)
 		free(c->cfgs[i].logdir);
 		free(c->cfgs[i].fragments);
 		kb_inputs_free(c->cfgs[i].inputs);
+		kb_record_memo_release(&c->cfgs[i].memo);
 		free(c->cfgs[i].stamp);
 		free(c->cfgs[i].setup);
 	}
@@ -392,6 +393,7 @@ void kb_collector_close(struct kb_collector *c)
 		close(c->lock_fd); /* drops the lock */
 	kb_maint_free(c->maint);
 	kb_ktree_free(c->ktree);
+	kb_path_changes_release(&c->chg);
 	kb_store_close(c->store);
 	kb_repo_free(c->repo);
 	free(c->work);
@@ -491,6 +493,25 @@ static int drop_stamp(const struct kb_collect_cfg *g)
 }
 
 /*
+ * The paths that differ between commits from and to, computed once for each pair asked in
+ * a row (decide, tree_maint and tree_ktree ask the same one when the walk made the commit
+ * before): NULL with the error set when they cannot be compared. The collector owns it.
+ */
+static const struct kb_path_changes *changes(struct kb_collector *c, const char *from,
+					     const char *to)
+{
+	if (c->chg_from[0] && !strcmp(c->chg_from, from) && !strcmp(c->chg_to, to))
+		return &c->chg;
+	kb_path_changes_release(&c->chg);
+	c->chg_from[0] = 0;
+	if (kb_repo_changes(c->repo, from, to, &c->chg))
+		return NULL;
+	memcpy(c->chg_from, from, 41);
+	memcpy(c->chg_to, to, 41);
+	return &c->chg;
+}
+
+/*
  * Whether commit sha (checked out) needs make in g's directory: the paths it changed since
  * the commit make last built there against that build's inputs. Anything unknown (no stamp,
  * no image, records that cannot be read) builds; why says what decided, for the log, and
@@ -500,36 +521,35 @@ static int drop_stamp(const struct kb_collect_cfg *g)
 static enum kb_decision decide(struct kb_collector *c, struct kb_collect_cfg *g, const char *sha,
 			       struct strbuf *why, char last[41], int *keep_config)
 {
-	struct kb_path_changes ch;
+	const struct kb_path_changes *ch;
 	struct strbuf image = STRBUF_INIT;
 	enum kb_decision d = KB_DECIDE_BUILD;
 
 	last[0] = 0;
 	*keep_config = 0;
-	if (c->no_skip) {
-		strbuf_addstr(why, "--no-skip");
-		return d;
-	}
 	read_stamp(g, last);
 	strbuf_addf(&image, "%s/vmlinux", g->obj);
 	if (!last[0] || access(image.buf, R_OK)) {
 		strbuf_addstr(why, "no finished build in the build directory to compare with");
 		goto out;
 	}
-	if (kb_repo_changes(c->repo, last, sha, &ch)) {
+	ch = changes(c, last, sha);
+	if (!ch) {
 		strbuf_addf(why, "cannot compare with %.12s: %s", last, kb_error_last());
 		kb_error_clear();
 		goto out;
 	}
-	if (kb_inputs_refresh(g->inputs)) {
+	if (c->no_skip) {
+		/* make runs whatever changed; configuring still waits for a config input */
+		strbuf_addf(why, "--no-skip (since %.12s)", last);
+	} else if (kb_inputs_refresh(g->inputs)) {
 		strbuf_addf(why, "cannot read the build's records: %s", kb_error_last());
 		kb_error_clear();
 	} else {
-		d = kb_inputs_decide(g->inputs, &ch, kb_srcarch(c->kb.arch), why);
+		d = kb_inputs_decide(g->inputs, ch, kb_srcarch(c->kb.arch), why);
 		strbuf_addf(why, " (since %.12s)", last);
 	}
-	*keep_config = !kb_inputs_config_touched(&ch, kb_srcarch(c->kb.arch));
-	kb_path_changes_release(&ch);
+	*keep_config = !kb_inputs_config_touched(ch, kb_srcarch(c->kb.arch));
 out:
 	strbuf_release(&image);
 	return d;
@@ -625,18 +645,13 @@ out:
 static int tree_maint(struct kb_collector *c, const char *sha, const char *log,
 		      struct kb_maint **out)
 {
-	struct kb_path_changes ch;
-	int same = 0;
+	const struct kb_path_changes *ch = c->maint ? changes(c, c->maint_sha, sha) : NULL;
+	int same = !!ch;
 	size_t i;
 
-	if (c->maint && kb_repo_changes(c->repo, c->maint_sha, sha, &ch) == 0) {
-		same = 1;
-		for (i = 0; i < ch.n; i++)
-			if (ch.v[i].kind != KB_CHANGE_MODIFIED ||
-			    !strcmp(ch.v[i].path, "MAINTAINERS"))
-				same = 0;
-		kb_path_changes_release(&ch);
-	}
+	for (i = 0; ch && i < ch->n; i++)
+		if (ch->v[i].kind != KB_CHANGE_MODIFIED || !strcmp(ch->v[i].path, "MAINTAINERS"))
+			same = 0;
 	kb_error_clear();
 	if (!same) {
 		kb_maint_free(c->maint);
@@ -658,19 +673,15 @@ static int tree_maint(struct kb_collector *c, const char *sha, const char *log,
  */
 static struct kb_ktree *tree_ktree(struct kb_collector *c, const char *sha, const char *log)
 {
-	struct kb_path_changes ch;
-	int same = 0;
+	const struct kb_path_changes *ch = c->ktree ? changes(c, c->ktree_sha, sha) : NULL;
+	int same = !!ch;
 	size_t i;
 
-	if (c->ktree && kb_repo_changes(c->repo, c->ktree_sha, sha, &ch) == 0) {
-		same = 1;
-		for (i = 0; i < ch.n; i++) {
-			const char *b = strrchr(ch.v[i].path, '/');
+	for (i = 0; ch && i < ch->n; i++) {
+		const char *b = strrchr(ch->v[i].path, '/');
 
-			if (!strncmp(b ? b + 1 : ch.v[i].path, "Kconfig", 7))
-				same = 0;
-		}
-		kb_path_changes_release(&ch);
+		if (!strncmp(b ? b + 1 : ch->v[i].path, "Kconfig", 7))
+			same = 0;
 	}
 	kb_error_clear();
 	if (!same) {
@@ -788,6 +799,13 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 			kb_error_clear();
 			req.fault = text.buf;
 		}
+		/* the image make made for memo_image, read with the same MAINTAINERS and
+		 * Kconfig model: what its analysis gave is this build's too */
+		req.memo = &g->memo;
+		req.use_memo = reused == KB_REUSED_INPUTS && !strcmp(g->memo_image, last) &&
+			       g->memo_maint == c->maint_parsed && g->memo_ktree == c->ktree_parsed;
+		if (req.use_memo)
+			log_line(log.buf, "analysis", "the image's, recorded for the last commit");
 	} else {
 		req.status = "failed"; /* the log ends with the step that failed and how */
 		out->status = st.status == KB_STEP_TIMEOUT ? KB_OUT_TIMEOUT : KB_OUT_FAILED;
@@ -807,6 +825,13 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 			kb_error_set("%.12s %s: the build just recorded is not in %s", sha,
 				     g->spec.name, kb_store_path(c->store));
 		goto out;
+	}
+	if (req.memo && !req.use_memo) {
+		/* memo holds this analysis now, or (a fault) nothing */
+		if (g->memo.valid)
+			memcpy(g->memo_image, reused ? last : sha, 41);
+		g->memo_maint = c->maint_parsed;
+		g->memo_ktree = c->ktree_parsed;
 	}
 	if (st.status == KB_STEP_OK && !res.fault[0]) {
 		fill_from_brief(out, &brief);

@@ -27,6 +27,8 @@
 
 #include "config.h"
 #include "kbuild.h"
+#include "record.h"
+#include "repo.h"
 #include "store.h"
 
 #include <signal.h>
@@ -57,6 +59,11 @@ struct kb_collect_cfg {
 	struct kb_inputs *inputs; /* the .cmd records of obj, kept between builds */
 	char *stamp; /* obj/.kbloat-built: the commit make last built there, and with what */
 	char *setup; /* what the stamp must say of the build besides the commit */
+	/* the last analysis recorded for this config: a commit recorded again without make
+	 * (nothing it builds from changed) is recorded from it, without reading the image */
+	struct kb_record_memo memo;
+	char memo_image[41]; /* the commit whose make made the image analyzed, "" if none */
+	size_t memo_maint, memo_ktree; /* maint_parsed and ktree_parsed when it was made */
 };
 
 struct kb_collector {
@@ -77,6 +84,10 @@ struct kb_collector {
 	struct kb_ktree *ktree; /* the tree's Kconfig model as of ktree_sha, or NULL */
 	char ktree_sha[41];
 	size_t ktree_parsed; /* times it was read since opening */
+	/* the last paths-changed query (decide, tree_maint and tree_ktree ask the same one
+	 * when the walk built the commit before): from..to */
+	struct kb_path_changes chg;
+	char chg_from[41], chg_to[41];
 	/* with ccache: its counters when the collector opened (has_ccache_stats 0: unknown) */
 	int has_ccache_stats;
 	uint64_t ccache_hits, ccache_misses;

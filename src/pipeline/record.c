@@ -149,6 +149,46 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	kb_modular_free(m);
 }
 
+void kb_record_memo_release(struct kb_record_memo *m)
+{
+	kb_itemset_release(&m->items);
+	memset(m, 0, sizeof(*m));
+}
+
+static void rec_from_memo(struct kb_build_rec *rec, const struct kb_record_memo *m)
+{
+	rec->total = m->total;
+	rec->padding = m->padding;
+	memcpy(rec->cls, m->cls, sizeof(rec->cls));
+	memcpy(rec->bk, m->bk, sizeof(rec->bk));
+	rec->has_modular = m->has_modular;
+	rec->m_tristate = m->m_tristate;
+	rec->m_bool = m->m_bool;
+	rec->m_core = m->m_core;
+	rec->m_rest = m->m_rest;
+	rec->items = &m->items;
+}
+
+/* Keeps what rec recorded in m, taking over *items. */
+static void memo_from_rec(struct kb_record_memo *m, const struct kb_build_rec *rec,
+			  struct kb_itemset *items, const char *warning)
+{
+	kb_record_memo_release(m);
+	m->total = rec->total;
+	m->padding = rec->padding;
+	memcpy(m->cls, rec->cls, sizeof(m->cls));
+	memcpy(m->bk, rec->bk, sizeof(m->bk));
+	m->has_modular = rec->has_modular;
+	m->m_tristate = rec->m_tristate;
+	m->m_bool = rec->m_bool;
+	m->m_core = rec->m_core;
+	m->m_rest = rec->m_rest;
+	m->items = *items;
+	memset(items, 0, sizeof(*items));
+	snprintf(m->warning, sizeof(m->warning), "%s", warning);
+	m->valid = 1;
+}
+
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res)
 {
@@ -160,7 +200,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	struct kb_analysis_opts ao = { 0 };
 	struct kb_build_rec rec = { 0 };
 	struct strbuf dotconfig = STRBUF_INIT, tail = STRBUF_INIT;
-	int ok = !strcmp(req->status, "ok"), rc = KB_ERR, c;
+	int ok = !strcmp(req->status, "ok"), rc = KB_ERR, c, memo;
 	struct timespec t0;
 	size_t i;
 
@@ -183,7 +223,10 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		goto out;
 	if (req->log_text)
 		strbuf_addstr(&tail, req->log_text);
-	if (ok && !res->fault[0]) {
+	memo = ok && !res->fault[0] && req->use_memo && req->memo && req->memo->valid;
+	if (!memo && req->memo)
+		kb_record_memo_release(req->memo); /* what is kept is of this build or nothing */
+	if (ok && !res->fault[0] && !memo) {
 		ao.src = req->src;
 		ao.maint = req->maint;
 		ao.map = req->map;
@@ -198,7 +241,10 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		strbuf_addf(&tail, "kbloat: the build cannot be analyzed: %s\n", res->fault);
 		ok = 0;
 	}
-	if (ok) {
+	if (ok && memo) {
+		memcpy(res->warning, req->memo->warning, sizeof(res->warning));
+		rec_from_memo(&rec, req->memo);
+	} else if (ok) {
 		memcpy(res->warning, a->warning, sizeof(res->warning));
 		kb_itemset_from_analysis(&items, a);
 		rec.total = a->img->total;
@@ -234,6 +280,8 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	if (kb_store_record(store, &rec, &res->already))
 		goto out;
 	res->total = rec.total;
+	if (ok && !memo && req->memo && !res->already)
+		memo_from_rec(req->memo, &rec, &items, res->warning);
 	rc = 0;
 out:
 	for (i = 0; i < chain.n; i++)

@@ -15,6 +15,21 @@ struct kb_repo;
 struct kb_maint;
 struct kb_ktree;
 
+/*
+ * What an ok build's analysis gave the store, kept by the collector: a build recorded again
+ * without make (the same image, the same MAINTAINERS and Kconfig model) is recorded from it
+ * instead of analyzing the image again. kb_record_memo_release() frees it.
+ */
+struct kb_record_memo {
+	int valid;
+	char warning[512];
+	uint64_t total, padding, cls[7], bk[3];
+	int has_modular;
+	uint64_t m_tristate, m_bool, m_core, m_rest;
+	struct kb_itemset items;
+};
+void kb_record_memo_release(struct kb_record_memo *m);
+
 /* One build of a commit to record, as `kbloat record` and the collector hand it over. */
 struct kb_record_req {
 	const char *config, *arch, *base, *fragments;
@@ -40,6 +55,10 @@ struct kb_record_req {
 	 * log, instead of an error: the commit's failure, recorded, and the walk goes on. */
 	int record_faults;
 	const char *fault;
+	/* an ok build: with use_memo and a valid memo, recorded from it without analysis;
+	 * else, with memo, memo is replaced by what this analysis gives */
+	struct kb_record_memo *memo;
+	int use_memo;
 };
 
 struct kb_record_result {
