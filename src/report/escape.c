@@ -143,6 +143,15 @@ const char *kb_text_cut(struct strbuf *sb, const char *s, size_t max)
 {
 	size_t len = 0, n;
 
+	/* printable ASCII is itself: a field that is only that up to the cut is copied */
+	while (s && len < max && s[len] >= 0x20 && s[len] < 0x7f)
+		len++;
+	if (s && (len == max || !s[len])) {
+		strbuf_reset(sb);
+		strbuf_add(sb, s, len);
+		return sb->buf;
+	}
+	len = 0;
 	kb_text(sb, s);
 	while (len < sb->len && (n = kb_utf8_len(sb->buf + len)) && len + n <= max)
 		len += n;

@@ -27,13 +27,20 @@ int kb_opt_candidate(int cls)
 	return cls == KB_OPT_TRI_CAND || cls == KB_OPT_BOOL_CAND;
 }
 
-/* Each row's size (sizes of the option name, or within sc), into size[0..m->n). */
+/* Each row's size (sizes of the option name, or within sc), into size[0..m->n); the
+ * totals are c's. */
 static int line_sizes(struct kb_history *m, struct kb_store *s, const struct kb_scope *sc,
-		      const char *name, const int64_t *ids, int64_t *size)
+		      const char *name, const int64_t *ids, const struct kb_build_commit *c,
+		      int64_t *size)
 {
 	struct kb_option_point *p;
 	size_t i;
 
+	if (!name && !kb_scope_narrows(sc) && !(sc && sc->cls >= 0)) {
+		for (i = 0; i < m->n; i++)
+			size[i] = c[i].ser.total;
+		return 0;
+	}
 	if (!name)
 		return kb_store_line_sizes(s, sc, ids, m->n, size);
 	p = xcalloc(m->n + 1, sizeof(*p));
@@ -50,25 +57,17 @@ static int line_sizes(struct kb_history *m, struct kb_store *s, const struct kb_
 }
 
 /* The rows' series, when the history is of the whole image: m->series if any has one. */
-static int line_series(struct kb_history *m, struct kb_store *s, const struct kb_scope *sc,
-		       const int64_t *ids)
+static void line_series(struct kb_history *m, const struct kb_scope *sc,
+			const struct kb_build_commit *c)
 {
-	struct kb_build_series *v;
 	size_t i;
 
 	if (kb_scope_narrows(sc) || (sc && sc->cls >= 0))
-		return 0;
-	v = xcalloc(m->n + 1, sizeof(*v));
-	if (kb_store_line_series(s, ids, m->n, v)) {
-		free(v);
-		return KB_ERR;
-	}
+		return;
 	for (i = 0; i < m->n; i++) {
-		m->rows[i].ser = v[i];
-		m->series |= v[i].has_padding || v[i].has_modular;
+		m->rows[i].ser = c[i].ser;
+		m->series |= c[i].ser.has_padding || c[i].ser.has_modular;
 	}
-	free(v);
-	return 0;
 }
 
 /* Each row's size, delta, commit and series, from the line's ids. */
@@ -80,9 +79,10 @@ static int fill_rows(struct kb_history *m, struct kb_store *s, const struct kb_s
 	size_t i;
 	int rc = KB_ERR;
 
-	if (line_sizes(m, s, sc, name, ids, size) || line_series(m, s, sc, ids) ||
-	    kb_store_build_commits(s, ids, m->n, c, &m->strs))
+	if (kb_store_build_commits(s, ids, m->n, c, &m->strs) ||
+	    line_sizes(m, s, sc, name, ids, c, size))
 		goto out;
+	line_series(m, sc, c);
 	for (i = 0; i < m->n; i++) {
 		struct kb_history_row *r = &m->rows[i];
 

@@ -168,40 +168,185 @@ int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id
 	return kb_store_fail(s, "cannot find the head build");
 }
 
-int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
+struct id_pos {
+	int64_t id;
+	size_t pos;
+};
+
+static int by_id(const void *a, const void *b)
+{
+	const struct id_pos *x = a, *y = b;
+
+	return x->id < y->id ? -1 : x->id > y->id ? 1 : x->pos < y->pos ? -1 : x->pos > y->pos;
+}
+
+int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids, size_t n,
+			int need_all, const char *what,
+			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg)
+{
+	struct id_pos *v;
+	size_t i, lo, hi, seen = 0;
+	int rc = 0, step = SQLITE_DONE;
+
+	if (!n)
+		return 0;
+	v = xcalloc(n, sizeof(*v));
+	for (i = 0; i < n; i++) {
+		v[i].id = ids[i];
+		v[i].pos = i;
+	}
+	qsort(v, n, sizeof(*v), by_id);
+	sqlite3_bind_int64(st, 1, v[0].id);
+	sqlite3_bind_int64(st, 2, v[n - 1].id);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+
+		lo = 0;
+		hi = n;
+		while (lo < hi) { /* the first position with this id */
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (v[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; !rc && lo < n && v[lo].id == id; lo++, seen++)
+			rc = fn(arg, st, v[lo].pos);
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = kb_store_fail(s, what);
+	else if (!rc && need_all && seen < n)
+		rc = kb_error_set("%s: %s: a build of the line has no row", kb_store_path(s), what);
+	sqlite3_reset(st);
+	free(v);
+	return rc;
+}
+
+struct link {
+	int64_t id, parent;
+	int ok, has_child;
+};
+
+/* The parent links of config_id's builds, sorted by id: a scan of the table in rowid order
+ * (the unary + keeps SQLite from an index on config_id, whose order is not the ids'). */
+static int config_links(struct kb_store *s, int64_t config_id, struct link **v, size_t *n)
 {
 	sqlite3_stmt *st;
-	size_t alloc = 0, i;
-	int64_t rows = -1;
-	char row[32];
-	int rc = 0, step;
+	size_t alloc = 0;
+	int step;
 
-	*ids = NULL;
+	*v = NULL;
 	*n = 0;
-	if (!head) {
-		rc = kb_store_head_build(s, config_id, &head, NULL);
-		if (rc)
-			return rc < 0 ? KB_ERR : 0;
-	}
-	if (kb_store_prepare(s, &st, "SELECT parent_build_id FROM builds WHERE id = ?1"))
+	if (kb_store_prepare(s, &st,
+			     "SELECT id, parent_build_id, status = 'ok' FROM builds WHERE "
+			     "+config_id = ?1"))
 		return KB_ERR;
-	snprintf(row, sizeof(row), "build %lld", (long long)head);
-	while (head) {
-		rc = kb_store_walk_guard(s, KB_LINKS_BUILDS, *n, &rows, row);
-		if (rc)
+	sqlite3_bind_int64(st, 1, config_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		ALLOC_GROW(*v, *n + 1, alloc);
+		(*v)[*n].id = sqlite3_column_int64(st, 0);
+		(*v)[*n].parent = sqlite3_column_int64(st, 1);
+		(*v)[*n].ok = sqlite3_column_int(st, 2);
+		(*v)[(*n)++].has_child = 0;
+	}
+	sqlite3_finalize(st);
+	if (step != SQLITE_DONE) {
+		free(*v);
+		*v = NULL;
+		*n = 0;
+		return kb_store_fail(s, "cannot follow parent builds");
+	}
+	return 0;
+}
+
+static const struct link *find_link(const struct link *v, size_t n, int64_t id)
+{
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (v[mid].id == id)
+			return &v[mid];
+		if (v[mid].id < id)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return NULL;
+}
+
+/*
+ * kb_store_head_build's answer from the links in memory: of the ok builds no build names as
+ * its parent, the newest commit's (then the highest id); 1 when there is none.
+ */
+static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head)
+{
+	sqlite3_stmt *st;
+	int64_t best_time = 0;
+	size_t i;
+	struct link *p;
+	int rc = 1;
+
+	for (i = 0; i < n; i++)
+		if (v[i].parent && (p = (struct link *)find_link(v, n, v[i].parent)) != NULL)
+			p->has_child = 1;
+	if (kb_store_prepare(s, &st,
+			     "SELECT c.committer_time FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE b.id = ?1"))
+		return KB_ERR;
+	/* tips are few: a line's head, and one per branch the walk left */
+	for (i = 0; i < n; i++) {
+		int64_t t;
+
+		if (!v[i].ok || v[i].has_child)
+			continue;
+		sqlite3_bind_int64(st, 1, v[i].id);
+		if (sqlite3_step(st) != SQLITE_ROW) {
+			rc = kb_store_fail(s, "cannot find the head build");
 			break;
-		ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = head;
-		sqlite3_bind_int64(st, 1, head);
-		step = sqlite3_step(st);
-		head = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
+		}
+		t = sqlite3_column_int64(st, 0);
 		sqlite3_reset(st);
-		if (step != SQLITE_ROW && step != SQLITE_DONE) {
-			rc = kb_store_fail(s, "cannot follow parent builds");
-			break;
+		if (rc || t >= best_time) { /* ids ascend: the later of equal times wins */
+			best_time = t;
+			*head = v[i].id;
+			rc = 0;
 		}
 	}
 	sqlite3_finalize(st);
+	return rc;
+}
+
+int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
+{
+	struct link *links;
+	const struct link *l;
+	size_t nlinks, alloc = 0, i;
+	int rc;
+
+	*ids = NULL;
+	*n = 0;
+	if (config_links(s, config_id, &links, &nlinks))
+		return KB_ERR;
+	if (!head && (rc = line_head(s, links, nlinks, &head)) != 0) {
+		free(links);
+		return rc < 0 ? KB_ERR : 0;
+	}
+	/* a line of the config's builds: a head or a parent of another config's ends it */
+	for (rc = 0; head && (l = find_link(links, nlinks, head)); head = l->parent) {
+		if (*n == nlinks) {
+			rc = kb_error_set(
+				"%s: builds.parent_build_id loops: from build %lld it has "
+				"more links than the table has rows",
+				kb_store_path(s), (long long)(*ids)[0]);
+			break;
+		}
+		ALLOC_GROW(*ids, *n + 1, alloc);
+		(*ids)[(*n)++] = head;
+	}
+	free(links);
 	if (rc) {
 		free(*ids);
 		*ids = NULL;

@@ -4,6 +4,7 @@
 #include "store_history.h"
 
 #include "store_internal.h"
+#include "store_options.h"
 #include "error.h"
 #include "image.h"
 
@@ -47,31 +48,32 @@ static int scoped_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 	return rc;
 }
 
-/* The builds' totals, or one class's bytes (cls >= 0). */
+static int size_row(void *arg, sqlite3_stmt *st, size_t pos)
+{
+	((int64_t *)arg)[pos] = sqlite3_column_int64(st, 1);
+	return 0;
+}
+
+/* The builds' totals, or one class's bytes (cls >= 0); 0 for a build not stored. */
 static int whole_sizes(struct kb_store *s, int cls, const int64_t *ids, size_t n, int64_t *size)
 {
 	static const char *const sql[KB_CLS_NR + 1] = {
-		"SELECT text FROM builds WHERE id = ?1",  "SELECT rodata FROM builds WHERE id = ?1",
-		"SELECT data FROM builds WHERE id = ?1",  "SELECT bss FROM builds WHERE id = ?1",
-		"SELECT init FROM builds WHERE id = ?1",  "SELECT percpu FROM builds WHERE id = ?1",
-		"SELECT other FROM builds WHERE id = ?1", "SELECT total FROM builds WHERE id = ?1",
+		"SELECT id, text FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, rodata FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, data FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, bss FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, init FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, percpu FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, other FROM builds WHERE id BETWEEN ?1 AND ?2",
+		"SELECT id, total FROM builds WHERE id BETWEEN ?1 AND ?2",
 	};
 	sqlite3_stmt *st;
-	size_t i;
-	int rc = 0;
+	int rc;
 
+	memset(size, 0, n * sizeof(*size));
 	if (kb_store_prepare(s, &st, sql[cls < 0 || cls >= KB_CLS_NR ? KB_CLS_NR : cls]))
 		return KB_ERR;
-	for (i = 0; i < n && !rc; i++) {
-		int step;
-
-		sqlite3_bind_int64(st, 1, ids[i]);
-		step = sqlite3_step(st);
-		size[i] = step == SQLITE_ROW ? sqlite3_column_int64(st, 0) : 0;
-		if (step != SQLITE_ROW && step != SQLITE_DONE)
-			rc = kb_store_fail(s, "cannot read a build's size");
-		sqlite3_reset(st);
-	}
+	rc = kb_store_each_build(s, st, ids, n, 0, "cannot read a build's size", size_row, size);
 	sqlite3_finalize(st);
 	return rc;
 }
@@ -86,43 +88,51 @@ int kb_store_line_sizes(struct kb_store *s, const struct kb_scope *sc, const int
 	return whole_sizes(s, sc ? sc->cls : -1, ids, n, size);
 }
 
+struct commit_rows {
+	struct kb_store *s;
+	struct kb_build_commit *out;
+	struct kb_strtab *strs;
+};
+
+static int commit_row(void *arg, sqlite3_stmt *st, size_t pos)
+{
+	struct commit_rows *a = arg;
+	struct kb_build_commit *c = &a->out[pos];
+
+	const char *subject = (const char *)sqlite3_column_text(st, 4);
+
+	if (kb_column_sha(a->s, st, 1, 0, sqlite3_column_int64(st, 0), &c->sha))
+		return KB_ERR;
+	/* shas and subjects are one a commit: copied; authors repeat: interned */
+	c->sha = kb_arena_strndup(&a->strs->arena, c->sha, 40);
+	c->author_time = sqlite3_column_int64(st, 2);
+	c->author = kb_column_text(st, 3, a->strs);
+	c->subject = subject ? kb_arena_strndup(&a->strs->arena, subject, strlen(subject)) : NULL;
+	/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
+	if (!c->author)
+		c->author = "";
+	if (!c->subject)
+		c->subject = "";
+	c->distance = sqlite3_column_int64(st, 5);
+	c->reused = sqlite3_column_int(st, 6);
+	kb_series_columns(st, 7, &c->ser);
+	return 0;
+}
+
 int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 			   struct kb_build_commit *out, struct kb_strtab *strs)
 {
+	struct commit_rows a = { s, out, strs };
 	sqlite3_stmt *st;
-	size_t i;
-	int rc = 0;
+	int rc;
 
-	if (kb_store_prepare(
-		    s, &st,
-		    "SELECT c.sha, c.author_time, c.author_name, c.subject, "
-		    "b.distance, b.reused FROM builds b JOIN commits c ON c.id = b.commit_id "
-		    "WHERE b.id = ?1"))
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha, c.author_time, c.author_name, c.subject, "
+			     "b.distance, b.reused, b.total, b.padding, b.m_tristate, b.m_bool, "
+			     "b.m_core, b.m_rest FROM builds b JOIN commits c ON c.id = "
+			     "b.commit_id WHERE b.id BETWEEN ?1 AND ?2"))
 		return KB_ERR;
-	for (i = 0; i < n && !rc; i++) {
-		struct kb_build_commit *c = &out[i];
-
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = kb_store_fail(s, "cannot read a build");
-			break;
-		}
-		rc = kb_column_sha(s, st, 0, 0, ids[i], &c->sha);
-		if (rc)
-			break;
-		c->sha = kb_column_text(st, 0, strs);
-		c->author_time = sqlite3_column_int64(st, 1);
-		c->author = kb_column_text(st, 2, strs);
-		c->subject = kb_column_text(st, 3, strs);
-		/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
-		if (!c->author)
-			c->author = "";
-		if (!c->subject)
-			c->subject = "";
-		c->distance = sqlite3_column_int64(st, 4);
-		c->reused = sqlite3_column_int(st, 5);
-		sqlite3_reset(st);
-	}
+	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build", commit_row, &a);
 	sqlite3_finalize(st);
 	return rc;
 }

@@ -8,6 +8,7 @@
 
 #include "query.h"
 #include "store.h"
+#include "store_options.h"
 #include "strtab.h"
 
 #include <stddef.h>
@@ -28,11 +29,13 @@ struct kb_build_commit {
 	int64_t author_time;
 	int64_t distance; /* commits back to its parent build; 0 without one */
 	int reused; /* enum kb_reused: recorded without make, and why */
+	struct kb_build_series ser; /* the build's total and series, as kb_store_line_series */
 };
 
 /*
- * The commits of builds ids[0..n) into out[0..n); their strings are interned into strs,
- * which the caller owns. Returns 0, or KB_ERR when a build cannot be read.
+ * The commits of builds ids[0..n) into out[0..n), with each build's series: one read of the
+ * builds for all that a history of the whole image shows. The strings live in strs (the
+ * authors interned), which the caller owns. Returns 0, or KB_ERR when a build cannot be read.
  */
 int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 			   struct kb_build_commit *out, struct kb_strtab *strs);

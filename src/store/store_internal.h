@@ -74,6 +74,21 @@ int kb_store_walk_guard(struct kb_store *s, enum kb_links t, size_t steps, int64
 			const char *row);
 
 /*
+ * Reads the rows of many builds with one statement instead of one lookup each: st's ?1 and
+ * ?2 are bound here to the least and greatest of ids[0..n), its first column is a build id,
+ * and each row whose id is in ids is handed to fn with every position of ids it has. With
+ * need_all, a position no row reached is an error (s's "cannot read ..." with what); fn's
+ * own KB_ERR stops the walk. st is reset, not finalized.
+ */
+int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids, size_t n,
+			int need_all, const char *what,
+			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg);
+
+/* Columns i.. of st's row (total, padding, m_tristate, m_bool, m_core, m_rest) as a series. */
+struct kb_build_series;
+void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b);
+
+/*
  * Column i of st's row as a commit sha into *sha (SQLite's copy, as kb_column_text): 0 when
  * it is 40 lowercase hex digits, or SQL NULL with null_ok (*sha NULL then); else KB_ERR,
  * naming the database and the build the row is of. No other sha leaves the store.

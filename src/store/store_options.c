@@ -11,42 +11,44 @@
 #include <stdlib.h>
 #include <string.h>
 
+void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
+{
+	int c;
+
+	memset(b, 0, sizeof(*b));
+	b->total = sqlite3_column_int64(st, i);
+	b->has_padding = sqlite3_column_type(st, i + 1) != SQLITE_NULL;
+	b->padding = sqlite3_column_int64(st, i + 1);
+	/* the four sums are written together: one NULL means no analysis */
+	b->has_modular = b->has_padding;
+	for (c = i + 2; c < i + 6; c++)
+		if (sqlite3_column_type(st, c) == SQLITE_NULL)
+			b->has_modular = 0;
+	if (b->has_modular) {
+		b->m_tristate = sqlite3_column_int64(st, i + 2);
+		b->m_bool = sqlite3_column_int64(st, i + 3);
+		b->m_core = sqlite3_column_int64(st, i + 4);
+		b->m_rest = sqlite3_column_int64(st, i + 5);
+	}
+}
+
+static int series_row(void *arg, sqlite3_stmt *st, size_t pos)
+{
+	kb_series_columns(st, 1, &((struct kb_build_series *)arg)[pos]);
+	return 0;
+}
+
 int kb_store_line_series(struct kb_store *s, const int64_t *ids, size_t n,
 			 struct kb_build_series *out)
 {
 	sqlite3_stmt *st;
-	size_t i;
-	int rc = 0;
+	int rc;
 
 	if (kb_store_prepare(s, &st,
-			     "SELECT total, padding, m_tristate, m_bool, m_core, m_rest FROM "
-			     "builds WHERE id = ?1"))
+			     "SELECT id, total, padding, m_tristate, m_bool, m_core, m_rest FROM "
+			     "builds WHERE id BETWEEN ?1 AND ?2"))
 		return KB_ERR;
-	for (i = 0; i < n && !rc; i++) {
-		struct kb_build_series *b = &out[i];
-
-		memset(b, 0, sizeof(*b));
-		sqlite3_bind_int64(st, 1, ids[i]);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = kb_store_fail(s, "cannot read a build's sizes");
-			break;
-		}
-		b->total = sqlite3_column_int64(st, 0);
-		b->has_padding = sqlite3_column_type(st, 1) != SQLITE_NULL;
-		b->padding = sqlite3_column_int64(st, 1);
-		/* the four sums are written together: one NULL means no analysis */
-		b->has_modular = b->has_padding;
-		for (int c = 2; c < 6; c++)
-			if (sqlite3_column_type(st, c) == SQLITE_NULL)
-				b->has_modular = 0;
-		if (b->has_modular) {
-			b->m_tristate = sqlite3_column_int64(st, 2);
-			b->m_bool = sqlite3_column_int64(st, 3);
-			b->m_core = sqlite3_column_int64(st, 4);
-			b->m_rest = sqlite3_column_int64(st, 5);
-		}
-		sqlite3_reset(st);
-	}
+	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build's sizes", series_row, out);
 	sqlite3_finalize(st);
 	return rc;
 }
