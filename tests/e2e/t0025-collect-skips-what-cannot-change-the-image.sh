@@ -33,6 +33,20 @@ check "--cc-wrapper none builds without it" bash -c "! grep -q 'CC=' \"\$@\"" - 
 	"$SCRATCH"/full.db.work/logs/tinyconfig-*/*.log
 check "... and says nothing of ccache" bash -c "! grep -q ccache '$SCRATCH/full.out'"
 
+# each walk checked out only what changed from commit to commit (kb_repo_checkout's paths):
+# its work tree is the last commit's tree, file for file
+for w in skip full; do
+	at=$(cat "$SCRATCH/$w.db.work/src.commit")
+	rm -rf "$SCRATCH/want-tree"
+	mkdir "$SCRATCH/want-tree"
+	git -C "$repo" archive "$at" | tar -x -C "$SCRATCH/want-tree"
+	check "$w: the work tree is ${at:0:12}'s tree" diff -r --no-dereference \
+		"$SCRATCH/want-tree" "$SCRATCH/$w.db.work/src"
+	check "$w: ... its executables and symbolic links" \
+		diff <(cd "$SCRATCH/want-tree" && find . \( -perm -u+x -o -type l \) -printf '%y %p\n' | sort) \
+		<(cd "$SCRATCH/$w.db.work/src" && find . \( -perm -u+x -o -type l \) -printf '%y %p\n' | sort)
+done
+
 # every build's sizes, items (as deltas against its parent build) and modular sums
 moddump() {
 	python3 - "$1" <<'PY'
