@@ -1069,6 +1069,13 @@ static void place_padding(struct kb_modular *m, const struct kb_breakdown *bd,
 static int kallsyms_keeps(const struct kb_sym *y, int all)
 {
 	static const char *const skip[] = { "__crc_", "__kstrtab", "__efistub_", ".L", "$" };
+	/* the table's own symbols, which it leaves out (KALLSYMS_ALL would keep them: they
+	 * are data), so that every pass of the link has the same symbols */
+	static const char *const own[] = { "kallsyms_addresses",     "kallsyms_offsets",
+					   "kallsyms_relative_base", "kallsyms_num_syms",
+					   "kallsyms_names",	     "kallsyms_markers",
+					   "kallsyms_token_table",   "kallsyms_token_index",
+					   "kallsyms_seqs_of_names" };
 	size_t i;
 
 	if (!y->name[0] || !y->shndx || y->type == STT_SECTION || y->type == STT_FILE)
@@ -1077,6 +1084,9 @@ static int kallsyms_keeps(const struct kb_sym *y, int all)
 		return 0;
 	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 		if (!strncmp(y->name, skip[i], strlen(skip[i])))
+			return 0;
+	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
+		if (!strcmp(y->name, own[i]))
 			return 0;
 	return 1;
 }

@@ -569,6 +569,11 @@ static json_t *objects_json(const struct kb_modular *m)
 		json_object_set_new(j_o, "classes", kb_json_classes(o->cls));
 		if (m->have_code)
 			json_object_set_new(j_o, "padding", kb_json_u64(o->pad));
+		/* its share of the kallsyms table (the table's own: minus what it gave): its
+		 * code and data are bytes - padding + kallsyms_share */
+		if (m->have_code && m->ks_obj >= 0)
+			json_object_set_new(j_o, "kallsyms_share",
+					    json_integer((json_int_t)o->kshare));
 		json_object_set_new(j_o, "category", kb_json_str(kb_mod_cat_name(o->cat)));
 		json_object_set_new(j_o, "owner",
 				    o->owner >= 0 ? kb_json_str(m->opts[o->owner].name) :
