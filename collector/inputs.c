@@ -500,6 +500,28 @@ static int never_input(const char *path, const char *srcarch)
 	       (strncmp(path + 5, srcarch, n) || path[5 + n] != '/');
 }
 
+/*
+ * A directory's own Makefile or Kbuild where make built nothing: kbuild makes O/DIR for the
+ * first target it builds in DIR, so a DIR without it added nothing to vmlinux, and whether
+ * make enters it at all is its parent's Makefile's say (an input). Not in an include
+ * directory, whose Kbuild files (generic-y) are read for another directory's targets, and
+ * not at the top, which make always reads.
+ */
+static int makefile_of_unbuilt_dir(const struct kb_inputs *in, const char *path)
+{
+	const char *b = base_name(path);
+	struct strbuf dir = STRBUF_INIT;
+	struct stat sb;
+	int unbuilt;
+
+	if (b == path || (strcmp(b, "Makefile") && strcmp(b, "Kbuild")) || in_include_dir(path))
+		return 0;
+	strbuf_addf(&dir, "%s/%.*s", in->obj, (int)(b - 1 - path), path);
+	unbuilt = lstat(dir.buf, &sb) && errno == ENOENT;
+	strbuf_release(&dir);
+	return unbuilt;
+}
+
 static int source_like(const char *path)
 {
 	return ends(path, ".c") || ends(path, ".h") || ends(path, ".S") || ends(path, ".s") ||
@@ -542,6 +564,8 @@ enum kb_decision kb_inputs_decide(const struct kb_inputs *in, const struct kb_pa
 			continue;
 		} else if (never_input(c->path, srcarch)) {
 			continue; /* even a Makefile there: make never enters it */
+		} else if (makefile_of_unbuilt_dir(in, c->path)) {
+			continue;
 		} else if ((reason = always_input(c->path))) {
 		} else if (c->kind == KB_CHANGE_ADDED &&
 			   (in_include_dir(c->path) || ends(c->path, ".h"))) {

@@ -209,6 +209,23 @@ check "nor is the documentation" grep -q \
 	"^\[3/3\] ${h3:0:12} tinyconfig: ok [0-9]* (+0) \[not rebuilt: no input changed\]" \
 	"$SCRATCH/more.err"
 
+# a Makefile of a directory tinyconfig builds nothing in (fs/, EXT4_FS off: no O/fs) is no
+# input; one of a directory it builds in (kernel/) is
+echo '# a comment' >>"$SCRATCH/repo/fs/ext4/Makefile"
+g commit -qam "ext4: a comment in its Makefile"
+echo '# a comment' >>"$SCRATCH/repo/kernel/Makefile"
+g commit -qam "kernel: a comment in its Makefile"
+m1=$(g rev-parse HEAD~1) m2=$(g rev-parse HEAD)
+"$KBLOAT" collect --repo "$SCRATCH/repo" --range origin/main..HEAD --db "$SCRATCH/skip.db" -j2 \
+	>"$SCRATCH/mk.out" 2>"$SCRATCH/mk.err" || fail "collect: $(tail -n3 "$SCRATCH/mk.err")"
+check "an unbuilt directory's Makefile is not rebuilt" grep -q \
+	"^\[4/5\] ${m1:0:12} tinyconfig: ok [0-9]* (+0) \[not rebuilt: no input changed\]" \
+	"$SCRATCH/mk.err"
+check "a built directory's Makefile is" grep -Eq \
+	"^\[5/5\] ${m2:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/mk.err"
+check "... and its log says why" grep -q "^kbloat: building: kernel/Makefile: a Makefile" \
+	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$m2.log"
+
 # when in doubt, build: a record that cannot be parsed (make reads only its targets' .cmd
 # files, so this one does not break the build) makes the next commit build
 printf 'deps_junk := \\\n' >"$(echo "$SCRATCH"/skip.db.work/build/tinyconfig-*)/.junk.cmd"
@@ -218,7 +235,7 @@ h4=$(g rev-parse HEAD)
 "$KBLOAT" collect --repo "$SCRATCH/repo" --range origin/main..HEAD --db "$SCRATCH/skip.db" -j2 \
 	>"$SCRATCH/doubt.out" 2>"$SCRATCH/doubt.err" || fail "collect: $(tail -n3 "$SCRATCH/doubt.err")"
 check "a broken record builds the next commit" grep -Eq \
-	"^\[4/4\] ${h4:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/doubt.err"
+	"^\[6/6\] ${h4:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/doubt.err"
 check "... and its log names the record" grep -q \
 	"^kbloat: building: cannot read the build's records: .*/\.junk\.cmd:2: " \
 	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$h4.log"

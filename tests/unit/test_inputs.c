@@ -166,7 +166,12 @@ static void a_build_directory_decides_skip_config_or_build(void)
 		const char *const cfg[] = { "fs/ext4/Kconfig", "drivers/net/dummy.c", NULL };
 		const char *const cfg2[] = { "arch/x86/configs/tiny.config", NULL };
 		const char *const used[] = { "fs/ext4/Kconfig", "include/linux/types.h", NULL };
-		const char *const mk[] = { "drivers/net/Makefile", NULL };
+		const char *const mk[] = { "init/Makefile", NULL };
+		/* make built nothing under O/drivers: its Makefiles added nothing to vmlinux */
+		const char *const unbuilt[] = { "drivers/net/Makefile", "drivers/Kbuild", NULL };
+		const char *const top[] = { "Makefile", NULL };
+		const char *const mkinc[] = { "drivers/net/Makefile.lib", NULL };
+		const char *const asmkbuild[] = { "arch/x86/include/asm/Kbuild", NULL };
 		const char *const lds[] = { "arch/x86/kernel/vmlinux.lds.S", NULL };
 		const char *const newh[] = { "include/linux/list2.h", NULL };
 		const char *const newinc[] = { "arch/x86/include/asm/thing", NULL };
@@ -186,7 +191,14 @@ static void a_build_directory_decides_skip_config_or_build(void)
 		CHECK(decide(in, used, NULL, &why) == KB_DECIDE_BUILD);
 		CHECK_STR(why.buf, "include/linux/types.h: named in a kbuild record");
 		CHECK(decide(in, mk, NULL, &why) == KB_DECIDE_BUILD);
-		CHECK_STR(why.buf, "drivers/net/Makefile: a Makefile");
+		CHECK_STR(why.buf, "init/Makefile: a Makefile");
+		CHECK(decide(in, unbuilt, NULL, &why) == KB_DECIDE_SKIP);
+		CHECK_STR(why.buf, "2 changed files, none an input");
+		CHECK(decide(in, top, NULL, &why) == KB_DECIDE_BUILD);
+		/* one that others include, and one read for generated headers elsewhere */
+		CHECK(decide(in, mkinc, NULL, &why) == KB_DECIDE_BUILD);
+		CHECK(decide(in, asmkbuild, NULL, &why) == KB_DECIDE_BUILD);
+		CHECK_STR(why.buf, "arch/x86/include/asm/Kbuild: a Makefile");
 		CHECK(decide(in, lds, NULL, &why) == KB_DECIDE_BUILD);
 		/* a header not in any record: modified, nothing read it; added, it may shadow one */
 		CHECK(decide(in, newh, NULL, &why) == KB_DECIDE_SKIP);
