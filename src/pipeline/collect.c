@@ -550,6 +550,27 @@ static enum kb_decision decide(struct kb_collector *c, struct kb_collect_cfg *g,
 		strbuf_addf(why, " (since %.12s)", last);
 	}
 	*keep_config = !kb_inputs_config_touched(ch, kb_srcarch(c->kb.arch));
+	/*
+	 * Only config inputs changed since the last build, and .config came out as it was at
+	 * config_at, after them: what changed since config_at decides (without this, every
+	 * commit after a Kconfig-only change would run the config targets again until the
+	 * next build)
+	 */
+	if (d == KB_DECIDE_CONFIG && g->config_at[0] && strcmp(g->config_at, last)) {
+		char at[41];
+
+		memcpy(at, g->config_at, sizeof(at));
+		ch = changes(c, at, sha); /* ch of last..sha is gone */
+		if (ch && !kb_inputs_config_touched(ch, kb_srcarch(c->kb.arch))) {
+			d = KB_DECIDE_SKIP;
+			strbuf_reset(why);
+			strbuf_addf(why,
+				    "no input changed since %.12s, and no config input since "
+				    "%.12s, where .config came out unchanged",
+				    last, at);
+		}
+		kb_error_clear();
+	}
 out:
 	strbuf_release(&image);
 	return d;
@@ -836,6 +857,9 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	if (st.status == KB_STEP_OK && !res.fault[0]) {
 		fill_from_brief(out, &brief);
 		out->reused = reused;
+		/* the config targets ran (or need not have) with this commit's config inputs */
+		if (reused != KB_REUSED_INPUTS)
+			memcpy(g->config_at, sha, 41);
 		/* make built this commit here: the next one is compared with it */
 		if (!reused && write_stamp(g, sha))
 			goto out;

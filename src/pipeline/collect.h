@@ -64,6 +64,9 @@ struct kb_collect_cfg {
 	struct kb_record_memo memo;
 	char memo_image[41]; /* the commit whose make made the image analyzed, "" if none */
 	size_t memo_maint, memo_ktree; /* maint_parsed and ktree_parsed when it was made */
+	/* the commit whose config inputs the config targets last ran with (make building it,
+	 * or .config coming out unchanged): config inputs changed before it are dealt with */
+	char config_at[41];
 };
 
 struct kb_collector {

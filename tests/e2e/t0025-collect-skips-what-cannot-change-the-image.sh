@@ -226,6 +226,25 @@ check "a built directory's Makefile is" grep -Eq \
 check "... and its log says why" grep -q "^kbloat: building: kernel/Makefile: a Makefile" \
 	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$m2.log"
 
+# after a Kconfig-only change left .config as it was, the next commits compare their
+# config inputs with that commit, not with the last build: no config targets again
+echo '# a comment' >>"$SCRATCH/repo/fs/ext4/Kconfig"
+g commit -qam "ext4: a comment in its Kconfig"
+echo 'Even more.' >>"$SCRATCH/repo/Documentation/kb.rst"
+g commit -qam "Documentation: even more"
+k1=$(g rev-parse HEAD~1) k2=$(g rev-parse HEAD)
+"$KBLOAT" collect --repo "$SCRATCH/repo" --range origin/main..HEAD --db "$SCRATCH/skip.db" -j2 \
+	>"$SCRATCH/kc.out" 2>"$SCRATCH/kc.err" || fail "collect: $(tail -n3 "$SCRATCH/kc.err")"
+check "a Kconfig comment: .config unchanged" grep -q \
+	"^\[6/7\] ${k1:0:12} tinyconfig: ok [0-9]* (+0) \[not rebuilt: .config unchanged\]" \
+	"$SCRATCH/kc.err"
+check "the next commit runs no config target" grep -q \
+	"^\[7/7\] ${k2:0:12} tinyconfig: ok [0-9]* (+0) \[not rebuilt: no input changed\]" \
+	"$SCRATCH/kc.err"
+check "... and its log says why" grep -q \
+	"^kbloat: not rebuilt: no input changed since ${m2:0:12}, and no config input since ${k1:0:12}, where .config came out unchanged" \
+	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$k2.log"
+
 # when in doubt, build: a record that cannot be parsed (make reads only its targets' .cmd
 # files, so this one does not break the build) makes the next commit build
 printf 'deps_junk := \\\n' >"$(echo "$SCRATCH"/skip.db.work/build/tinyconfig-*)/.junk.cmd"
@@ -235,7 +254,7 @@ h4=$(g rev-parse HEAD)
 "$KBLOAT" collect --repo "$SCRATCH/repo" --range origin/main..HEAD --db "$SCRATCH/skip.db" -j2 \
 	>"$SCRATCH/doubt.out" 2>"$SCRATCH/doubt.err" || fail "collect: $(tail -n3 "$SCRATCH/doubt.err")"
 check "a broken record builds the next commit" grep -Eq \
-	"^\[6/6\] ${h4:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/doubt.err"
+	"^\[8/8\] ${h4:0:12} tinyconfig: ok [0-9]+ \(\+0\) [0-9]" "$SCRATCH/doubt.err"
 check "... and its log names the record" grep -q \
 	"^kbloat: building: cannot read the build's records: .*/\.junk\.cmd:2: " \
 	"$SCRATCH"/skip.db.work/logs/tinyconfig-*/"$h4.log"
