@@ -349,7 +349,8 @@ static int commit_tree(git_tree **out, struct kb_repo *r, const char *sha)
 /* Beyond this many changed paths a checkout looks at the whole tree, as without a baseline. */
 #define CHECKOUT_PATHS_MAX 20000
 
-int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline)
+int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline,
+		     const struct kb_path_changes *changed)
 {
 	git_checkout_options opts = GIT_CHECKOUT_OPTIONS_INIT;
 	git_tree *tree = NULL, *base = NULL;
@@ -370,18 +371,21 @@ int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const 
 	 * attributes (seconds for Linux's 80,000 files).
 	 */
 	if (baseline) {
-		if (kb_repo_changes(r, baseline, sha, &ch))
-			goto out;
-		if (!ch.n) {
+		if (!changed) {
+			if (kb_repo_changes(r, baseline, sha, &ch))
+				goto out;
+			changed = &ch;
+		}
+		if (!changed->n) {
 			rc = 0;
 			goto out;
 		}
-		if (ch.n <= CHECKOUT_PATHS_MAX) {
-			paths = xcalloc(ch.n, sizeof(*paths));
-			for (i = 0; i < ch.n; i++)
-				paths[i] = ch.v[i].path;
+		if (changed->n <= CHECKOUT_PATHS_MAX) {
+			paths = xcalloc(changed->n, sizeof(*paths));
+			for (i = 0; i < changed->n; i++)
+				paths[i] = changed->v[i].path;
 			opts.paths.strings = paths;
-			opts.paths.count = ch.n;
+			opts.paths.count = changed->n;
 			opts.checkout_strategy |= GIT_CHECKOUT_DISABLE_PATHSPEC_MATCH;
 		}
 	}

@@ -52,9 +52,12 @@ void kb_repo_free(struct kb_repo *r);
  * Checks commit sha out into dir, a private work tree kbloat owns: the repository's own
  * index and work tree are never touched. With baseline (the sha dir holds now), only the
  * files that differ are written or removed, so their neighbours keep their times and an
- * incremental kbuild rebuilds only what changed; without, every file is written.
+ * incremental kbuild rebuilds only what changed; without, every file is written. changed,
+ * when not NULL, is kb_repo_changes(baseline, sha) as the caller has it already.
  */
-int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline);
+struct kb_path_changes;
+int kb_repo_checkout(struct kb_repo *r, const char *sha, const char *dir, const char *baseline,
+		     const struct kb_path_changes *changed);
 
 const char *kb_repo_path(const struct kb_repo *r);
 

@@ -393,7 +393,8 @@ void kb_collector_close(struct kb_collector *c)
 		close(c->lock_fd); /* drops the lock */
 	kb_maint_free(c->maint);
 	kb_ktree_free(c->ktree);
-	kb_path_changes_release(&c->chg);
+	kb_path_changes_release(&c->chg[0]);
+	kb_path_changes_release(&c->chg[1]);
 	kb_store_close(c->store);
 	kb_repo_free(c->repo);
 	free(c->work);
@@ -406,8 +407,33 @@ void kb_collector_close(struct kb_collector *c)
 }
 
 /* Puts sha into src/: incrementally from what it holds, or anew when that is unknown. */
+/*
+ * The paths that differ between commits from and to, computed once for each pair asked in
+ * a row (decide, tree_maint and tree_ktree ask the same one when the walk made the commit
+ * before): NULL with the error set when they cannot be compared. The collector owns it.
+ */
+static const struct kb_path_changes *changes(struct kb_collector *c, const char *from,
+					     const char *to)
+{
+	int k;
+
+	for (k = 0; k < 2; k++)
+		if (c->chg_from[k][0] && !strcmp(c->chg_from[k], from) && !strcmp(c->chg_to[k], to))
+			return &c->chg[k];
+	k = c->chg_next;
+	c->chg_next = !k;
+	kb_path_changes_release(&c->chg[k]);
+	c->chg_from[k][0] = 0;
+	if (kb_repo_changes(c->repo, from, to, &c->chg[k]))
+		return NULL;
+	memcpy(c->chg_from[k], from, 41);
+	memcpy(c->chg_to[k], to, 41);
+	return &c->chg[k];
+}
+
 static int checkout(struct kb_collector *c, const char *sha)
 {
+	const struct kb_path_changes *changed = NULL;
 	struct strbuf marker = STRBUF_INIT;
 	FILE *f;
 	int rc = KB_ERR;
@@ -422,7 +448,12 @@ static int checkout(struct kb_collector *c, const char *sha)
 	}
 	if (!c->checked_out[0] && (rm_rf(c->src) || kb_mkdirs(c->src)))
 		goto out;
-	if (kb_repo_checkout(c->repo, sha, c->src, c->checked_out[0] ? c->checked_out : NULL)) {
+	if (c->checked_out[0] && !(changed = changes(c, c->checked_out, sha))) {
+		c->checked_out[0] = 0;
+		goto out;
+	}
+	if (kb_repo_checkout(c->repo, sha, c->src, c->checked_out[0] ? c->checked_out : NULL,
+			     changed)) {
 		c->checked_out[0] = 0;
 		goto out;
 	}
@@ -490,25 +521,6 @@ static int drop_stamp(const struct kb_collect_cfg *g)
 	if (unlink(g->stamp) && errno != ENOENT)
 		return kb_error_set("%s: cannot remove: %s", g->stamp, strerror(errno));
 	return 0;
-}
-
-/*
- * The paths that differ between commits from and to, computed once for each pair asked in
- * a row (decide, tree_maint and tree_ktree ask the same one when the walk made the commit
- * before): NULL with the error set when they cannot be compared. The collector owns it.
- */
-static const struct kb_path_changes *changes(struct kb_collector *c, const char *from,
-					     const char *to)
-{
-	if (c->chg_from[0] && !strcmp(c->chg_from, from) && !strcmp(c->chg_to, to))
-		return &c->chg;
-	kb_path_changes_release(&c->chg);
-	c->chg_from[0] = 0;
-	if (kb_repo_changes(c->repo, from, to, &c->chg))
-		return NULL;
-	memcpy(c->chg_from, from, 41);
-	memcpy(c->chg_to, to, 41);
-	return &c->chg;
 }
 
 /*

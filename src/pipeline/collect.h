@@ -87,10 +87,12 @@ struct kb_collector {
 	struct kb_ktree *ktree; /* the tree's Kconfig model as of ktree_sha, or NULL */
 	char ktree_sha[41];
 	size_t ktree_parsed; /* times it was read since opening */
-	/* the last paths-changed query (decide, tree_maint and tree_ktree ask the same one
-	 * when the walk built the commit before): from..to */
-	struct kb_path_changes chg;
-	char chg_from[41], chg_to[41];
+	/* the last two paths-changed queries, from..to: the checkout asks the one from the
+	 * commit before, the decision the one from the last build, and tree_maint and
+	 * tree_ktree one of these two */
+	struct kb_path_changes chg[2];
+	char chg_from[2][41], chg_to[2][41];
+	int chg_next; /* the entry the next new query replaces */
 	/* with ccache: its counters when the collector opened (has_ccache_stats 0: unknown) */
 	int has_ccache_stats;
 	uint64_t ccache_hits, ccache_misses;

@@ -124,14 +124,14 @@ int main(void)
 	CHECK(kb_repo_open(&r, repo_path.buf) == 0);
 	CHECK(kb_repo_resolve(r, "HEAD~1", one) == 0);
 	CHECK(kb_repo_resolve(r, "HEAD", two) == 0);
-	CHECK(kb_repo_checkout(r, one, wt.buf, NULL) == 0);
+	CHECK(kb_repo_checkout(r, one, wt.buf, NULL, NULL) == 0);
 	CHECK_STR(get(&sb, "wt/a.c"), "int a = 1;\n");
 	CHECK_STR(get(&sb, "wt/d.c"), "int d;\n");
 	CHECK_STR(get(&sb, "wt/c.c"), "(missing)");
 
 	age("wt/a.c");
 	age("wt/b.c");
-	CHECK(kb_repo_checkout(r, two, wt.buf, one) == 0);
+	CHECK(kb_repo_checkout(r, two, wt.buf, one, NULL) == 0);
 	CHECK_STR(get(&sb, "wt/a.c"), "int a = 2;\n");
 	CHECK_STR(get(&sb, "wt/c.c"), "int c;\n");
 	CHECK_STR(get(&sb, "wt/d.c"), "(missing)");
@@ -164,7 +164,8 @@ int main(void)
 	unlink(log.buf);
 	CHECK(git(log.buf, "status", "--porcelain", "--untracked-files=no", "--") == 0);
 	CHECK_STR(get(&sb, "git.log"), "");
-	CHECK(kb_repo_checkout(r, "0123456789012345678901234567890123456789", wt.buf, NULL) < 0);
+	CHECK(kb_repo_checkout(r, "0123456789012345678901234567890123456789", wt.buf, NULL, NULL) <
+	      0);
 
 	kb_repo_free(r);
 	strbuf_release(&sb);
