@@ -57,6 +57,7 @@ struct maint_name {
 struct maint_section {
 	const char *title;
 	size_t xfirst, xnr; /* its X: lines in m->xpats */
+	size_t cfirst, cnr; /* its M: and L: lines in m->contacts */
 };
 
 struct kb_maint {
@@ -67,6 +68,8 @@ struct kb_maint {
 	size_t nf, f_alloc, nx, x_alloc;
 	struct maint_name *names;
 	size_t nnames, names_alloc;
+	struct kb_maint_contact *contacts; /* every section's M: and L: lines, in file order */
+	size_t ncontacts, contacts_alloc;
 
 	/* F: patterns by literal prefix: those of prefix id i are byprefix[first[i]..first[i+1]) */
 	struct kb_strtab prefixes;
@@ -441,7 +444,26 @@ static void start_section(struct parser *ps, const char *title, size_t title_len
 	s->title = kb_arena_strndup(&m->arena, title, title_len);
 	s->xfirst = m->nx;
 	s->xnr = 0;
+	s->cfirst = m->ncontacts;
+	s->cnr = 0;
 	ps->ord = 0;
+}
+
+/* An M: or L: line: who get_maintainer.pl would mail for the section. */
+static void add_contact(struct parser *ps, char role, const char *v, size_t len)
+{
+	struct kb_maint *m = ps->m;
+	struct kb_maint_contact *c;
+
+	while (len && is_space(v[len - 1]))
+		len--;
+	if (!len)
+		return;
+	ALLOC_GROW(m->contacts, m->ncontacts + 1, m->contacts_alloc);
+	c = &m->contacts[m->ncontacts++];
+	c->role = role;
+	c->value = kb_arena_strndup(&m->arena, v, len);
+	m->sections[m->nsections - 1].cnr++;
 }
 
 static void parse_lines(struct parser *ps, const char *text, size_t len)
@@ -478,6 +500,8 @@ static void parse_lines(struct parser *ps, const char *text, size_t len)
 				add_pattern(ps, *p, v, (size_t)(le - v));
 			else if (*p == 'N')
 				add_name(ps, v, (size_t)(le - v));
+			else if (*p == 'M' || *p == 'L')
+				add_contact(ps, *p, v, (size_t)(le - v));
 			ps->ord++;
 			kept_any = true;
 		} else {
@@ -720,6 +744,23 @@ const char *kb_maint_lookup(struct kb_maint *m, const char *path)
 	return best >= 0 ? m->sections[best].title : NULL;
 }
 
+const struct kb_maint_contact *kb_maint_contacts(const struct kb_maint *m, const char *title,
+						 size_t *n)
+{
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < m->nsections; i++) {
+		const struct maint_section *sec = &m->sections[i];
+
+		if (strcmp(sec->title, title))
+			continue;
+		*n = sec->cnr;
+		return sec->cnr ? &m->contacts[sec->cfirst] : NULL;
+	}
+	return NULL;
+}
+
 size_t kb_maint_nsections(const struct kb_maint *m)
 {
 	return m->nsections;
@@ -734,6 +775,7 @@ void kb_maint_free(struct kb_maint *m)
 	for (i = 0; i < m->nnames; i++)
 		regfree(&m->names[i].re);
 	free(m->names);
+	free(m->contacts);
 	free(m->sections);
 	free(m->fpats);
 	free(m->xpats);

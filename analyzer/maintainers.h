@@ -52,6 +52,20 @@ int kb_maint_parse(struct kb_maint **out, const char *name, const char *text, si
  */
 const char *kb_maint_lookup(struct kb_maint *m, const char *path);
 
+/* An M: or L: line of a section: whom get_maintainer.pl mails for it. */
+struct kb_maint_contact {
+	char role; /* 'M': a maintainer ("Name <address>"); 'L': a list ("list@host (...)") */
+	const char *value; /* the line after its tag, blanks at either end dropped */
+};
+
+/*
+ * The M: and L: lines of the first section titled title, in the file's order; *n of them
+ * (NULL and 0 when no section has that title or it has none). They live until
+ * kb_maint_free(). The text is the file's: a caller that puts it in a mail header checks it.
+ */
+const struct kb_maint_contact *kb_maint_contacts(const struct kb_maint *m, const char *title,
+						 size_t *n);
+
 size_t kb_maint_nsections(const struct kb_maint *m);
 
 void kb_maint_free(struct kb_maint *m);

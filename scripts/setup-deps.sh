@@ -5,7 +5,9 @@
 # uses (clang and its sanitizer/fuzzer runtime, python3 and Debian's linux-source-6.1 for
 # the kernel's scripts/bloat-o-meter, GNU parallel for the shard test, python3-jsonschema
 # for the report's schema, headless Chromium and python3-pil to look at the site as a browser
-# draws it, strace to see that the site starts no kbloat of its own, and the RISC-V cross
+# draws it, strace to see that the site starts no kbloat of its own, cmark-gfm to render
+# ci's Markdown as GitHub does (CommonMark with GitHub's tables) and libxml2-utils' xmllint
+# to validate its JUnit XML against tests/fixtures/junit.xsd, and the RISC-V cross
 # compiler, QEMU and OpenSBI that build and boot the reference thin hypervisor). Skips apt
 # entirely when everything is installed.
 set -euo pipefail
@@ -15,7 +17,7 @@ pkgs=(build-essential cmake ninja-build pkg-config binutils git
       gnuplot-nox ccache)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db parallel
-	      python3-jsonschema chromium python3-pil strace
+	      python3-jsonschema chromium python3-pil strace cmark-gfm libxml2-utils
 	      gcc-riscv64-linux-gnu qemu-system-misc opensbi)
 fi
 

@@ -5,6 +5,7 @@
 
 #include "bloatometer.h"
 #include "dotconfig.h"
+#include "maintainers.h"
 #include "modular.h"
 #include "repo.h"
 #include "run.h"
@@ -38,6 +39,38 @@ void kb_itemset_from_analysis(struct kb_itemset *set, const struct kb_analysis *
 				       b.rows[i].new);
 		kb_bom_release(&b);
 	}
+}
+
+/* The M: and L: lines of each MAINTAINERS section set's items name, grouped by section. */
+static struct kb_contact *contacts_of(const struct kb_itemset *set, struct kb_maint *maint,
+				      size_t *n)
+{
+	struct kb_strtab seen = KB_STRTAB_INIT;
+	struct kb_contact *v = NULL;
+	size_t i, k, alloc = 0, nc;
+
+	*n = 0;
+	for (i = 0; i < set->n; i++) {
+		const char *sub = set->v[i].subsystem;
+		const struct kb_maint_contact *mc;
+		size_t before = seen.nr;
+
+		if (!sub)
+			continue;
+		kb_strtab_intern(&seen, sub, strlen(sub), NULL);
+		if (seen.nr == before)
+			continue;
+		mc = kb_maint_contacts(maint, sub, &nc);
+		for (k = 0; k < nc; k++) {
+			ALLOC_GROW(v, *n + 1, alloc);
+			v[*n].subsystem = sub; /* the set owns it */
+			v[*n].role = mc[k].role;
+			v[*n].address = mc[k].value; /* maint owns it */
+			(*n)++;
+		}
+	}
+	kb_strtab_release(&seen);
+	return v;
 }
 
 struct chain {
@@ -195,6 +228,7 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 	struct kb_commit_info ci = { 0 };
 	struct chain chain = { 0 };
 	struct kb_store_commit commit, *links = NULL;
+	struct kb_contact *contacts = NULL;
 	struct kb_itemset items = { 0 };
 	struct kb_analysis *a = NULL;
 	struct kb_analysis_opts ao = { 0 };
@@ -258,6 +292,11 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 			rec.bk[c] = a->img->berkeley[c];
 		rec.items = &items;
 	}
+	if (ok && req->maint && rec.items) {
+		rec.has_contacts = 1;
+		contacts = contacts_of(rec.items, req->maint, &rec.ncontacts);
+		rec.contacts = contacts;
+	}
 	to_store_commit(&ci, &commit);
 	links = xcalloc(chain.n + 1, sizeof(*links));
 	for (i = 0; i < chain.n; i++)
@@ -288,6 +327,7 @@ out:
 		kb_commit_info_release(&chain.v[i]);
 	free(chain.v);
 	free(links);
+	free(contacts);
 	kb_commit_info_release(&ci);
 	kb_itemset_release(&items);
 	kb_analysis_free(a);

@@ -64,8 +64,41 @@ static enum kb_ci_status status_of(const char *status)
 	return KB_CI_SKIPPED; /* the schema knows no other */
 }
 
-/* What the config's build of commit c measured; its top changes when over the threshold. */
-static int read_commit(struct kb_store *s, int64_t config_id, int64_t threshold,
+/* The maintainers and lists of the KB_CI_CC_SUBSYSTEMS subsystems that changed most in the
+ * direction of c's change (grew for a regression, shrank for a reduction). */
+static int load_cc(struct kb_store *s, struct kb_ci_commit *c)
+{
+	const struct kb_rollup *r = &c->show->subsystems;
+	size_t i, k, n, taken = 0, alloc = 0;
+
+	for (i = 0; i < r->keys.nr && taken < KB_CI_CC_SUBSYSTEMS; i++) {
+		/* the rows run from the largest growth to the largest reduction */
+		const struct kb_rollup_row *w = &r->v[c->over_threshold ? i : r->keys.nr - 1 - i];
+		struct kb_subsystem_contact *v;
+
+		if (c->over_threshold ? w->new <= w->old : w->new >= w->old)
+			break;
+		if (kb_store_subsystem_contacts(s, w->key, &v, &n))
+			return KB_ERR;
+		taken++;
+		for (k = 0; k < n; k++) {
+			struct kb_ci_contact *cc;
+
+			ALLOC_GROW(c->cc, c->ncc + 1, alloc);
+			cc = &c->cc[c->ncc++];
+			cc->role = v[k].role;
+			cc->address = v[k].address; /* taken over */
+			v[k].address = NULL;
+			cc->subsystem = xstrdup(w->key);
+		}
+		kb_subsystem_contacts_free(v, n);
+	}
+	return 0;
+}
+
+/* What the config's build of commit c measured; its top changes when over the threshold;
+ * with mail, what its mail says when over or under it. */
+static int read_commit(struct kb_store *s, int64_t config_id, const struct kb_ci_opts *o,
 		       struct kb_ci_commit *c)
 {
 	struct kb_build_brief b;
@@ -75,20 +108,60 @@ static int read_commit(struct kb_store *s, int64_t config_id, int64_t threshold,
 		return KB_ERR;
 	c->status = rc ? KB_CI_NOT_BUILT : status_of(b.status);
 	c->build = rc ? 0 : b.id;
+	if (c->build && kb_store_build_run(s, c->build, &c->run, &c->strs))
+		return KB_ERR;
 	if (c->status != KB_CI_OK)
 		return 0;
 	c->size = b.total;
 	c->has_delta = b.has_parent;
 	c->delta = b.d_total;
-	c->over_threshold = b.has_parent && b.d_total >= threshold;
-	if (c->over_threshold)
-		return kb_top_changes_load(&c->top, s, b.id);
+	c->over_threshold = b.has_parent && b.d_total >= o->threshold;
+	c->under_threshold = b.has_parent && b.d_total <= -o->threshold;
+	if (c->over_threshold && kb_top_changes_load(&c->top, s, b.id))
+		return KB_ERR;
+	if (o->mail && (c->over_threshold || c->under_threshold) &&
+	    (kb_show_build(&c->show, s, b.id) || load_cc(s, c)))
+		return KB_ERR;
 	return 0;
+}
+
+/* The summary's figures of the commits read. */
+static void sum_up(struct kb_ci_config *cfg)
+{
+	size_t i;
+
+	for (i = 0; i < cfg->ncommits; i++) {
+		const struct kb_ci_commit *c = &cfg->commits[i];
+
+		cfg->regressions += c->over_threshold;
+		cfg->reductions += c->under_threshold;
+		cfg->failed += c->status == KB_CI_FAILED;
+		if (c->build) {
+			if (c->run.recorded_at > cfg->newest_run)
+				cfg->newest_run = c->run.recorded_at;
+			cfg->seconds += c->run.build_seconds + c->run.analysis_seconds;
+		}
+		if (c->status == KB_CI_OK) {
+			cfg->has_size = 1;
+			cfg->size = c->size;
+		}
+		if (!c->has_delta)
+			continue;
+		if (!c->delta) {
+			cfg->unchanged++;
+			continue;
+		}
+		cfg->changed++;
+		if (c->delta > 0)
+			cfg->grew += c->delta;
+		else
+			cfg->shrank += c->delta;
+	}
 }
 
 /* The commits after baseline up to cfg->head, oldest first, with their builds. */
 static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, int64_t config_id,
-			const char *baseline, int64_t threshold)
+			const char *baseline, const struct kb_ci_opts *o)
 {
 	struct kb_first_parents fp;
 	size_t i;
@@ -108,10 +181,10 @@ static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, int64_t co
 		cfg->commits[fp.n - 1 - i].c = fp.v[i];
 	fp.n = 0;
 	for (i = 0; i < cfg->ncommits; i++) {
-		if (read_commit(s, config_id, threshold, &cfg->commits[i]))
+		if (read_commit(s, config_id, o, &cfg->commits[i]))
 			goto out;
-		cfg->regressions += cfg->commits[i].over_threshold;
 	}
+	sum_up(cfg);
 	rc = 0;
 out:
 	kb_first_parents_release(&fp);
@@ -189,7 +262,7 @@ static int build_config(struct kb_ci_config *cfg, struct kb_store *s, const stru
 		if (rc)
 			return KB_ERR;
 	}
-	if (read_commits(cfg, s, config_id, baseline, o->threshold))
+	if (read_commits(cfg, s, config_id, baseline, o))
 		return KB_ERR;
 	if (o->budget && check_budgets(cfg, s, it, o->budget))
 		return KB_ERR;
@@ -226,6 +299,11 @@ int kb_ci_build(struct kb_ci **out, struct kb_store *s, const struct kb_ci_opts 
 
 	*out = NULL;
 	r->threshold = o->threshold;
+	if (o->commit_url) {
+		if (kb_ci_check_url(o->commit_url))
+			goto out;
+		r->commit_url = xstrdup(o->commit_url);
+	}
 	if (kb_store_resolve_sha(s, o->baseline, &r->baseline) || config_names(r, s, o) ||
 	    (o->budget && kb_items_load(s, &it)))
 		goto out;
@@ -252,12 +330,19 @@ out:
 
 static void config_free(struct kb_ci_config *cfg)
 {
-	size_t i;
+	size_t i, k;
 
 	for (i = 0; i < cfg->ncommits; i++) {
 		struct kb_ci_commit *c = &cfg->commits[i];
 
 		kb_top_changes_release(&c->top);
+		kb_strtab_release(&c->strs);
+		kb_show_free(c->show);
+		for (k = 0; k < c->ncc; k++) {
+			free(c->cc[k].address);
+			free(c->cc[k].subsystem);
+		}
+		free(c->cc);
 		free(c->c.sha);
 		free(c->c.author);
 		free(c->c.email);
@@ -281,217 +366,8 @@ void kb_ci_free(struct kb_ci *r)
 		config_free(&r->configs[i]);
 	free(r->configs);
 	free(r->baseline);
+	free(r->commit_url);
 	free(r);
-}
-
-/* A commit's change as the tables show it: its status unless ok, else +N, or - without a
- * parent build. */
-static void delta_text(const struct kb_ci_commit *c, char *buf, size_t size)
-{
-	if (c->status != KB_CI_OK)
-		snprintf(buf, size, "%s", status_names[c->status]);
-	else if (c->has_delta)
-		snprintf(buf, size, "%+lld", (long long)c->delta);
-	else
-		snprintf(buf, size, "-");
-}
-
-static const char *limit_verdict(const struct kb_limit_result *l)
-{
-	return !l->checked ? "not checked" : l->headroom < 0 ? "OVER" : "ok";
-}
-
-static void write_budgets(FILE *f, const struct kb_ci_config *cfg, int md)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i, k;
-
-	for (i = 0; i < cfg->nbudgets; i++) {
-		const struct kb_ci_budget *b = &cfg->budgets[i];
-
-		if (md)
-			fprintf(f,
-				"\n**Budget %s**: %s\n\n| limit | used | max | headroom | |\n"
-				"|---|---:|---:|---:|---|\n",
-				kb_md(&sb, b->target->name), b->broken ? "**broken**" : "within");
-		else
-			fprintf(f, "budget %s: %s\n", kb_text(&sb, b->target->name),
-				b->broken ? "BROKEN" : "within");
-		for (k = 0; k < b->target->nlimits; k++) {
-			const struct kb_limit_result *l = &b->res[k];
-
-			fprintf(f,
-				md ? "| %s | %lld | %lld | %+lld | %s |\n" :
-				     "  %-32s %10lld %10lld %+10lld  %s\n",
-				md ? kb_md(&sb, l->limit->what) : kb_text(&sb, l->limit->what),
-				(long long)l->used, (long long)l->limit->max,
-				(long long)l->headroom, limit_verdict(l));
-		}
-	}
-	strbuf_release(&sb);
-}
-
-static const char *verdict(const struct kb_ci *r)
-{
-	return r->ok ? "Within budget and threshold." : "Budget or threshold broken.";
-}
-
-void kb_ci_write_text(FILE *f, const struct kb_ci *r)
-{
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c_ = STRBUF_INIT;
-	size_t i, k;
-
-	for (i = 0; i < r->n; i++) {
-		const struct kb_ci_config *cfg = &r->configs[i];
-
-		fprintf(f, "%s: %zu commits after %s\n", kb_text(&a, cfg->name), cfg->ncommits,
-			kb_text_cut(&b, r->baseline, 12));
-		for (k = 0; k < cfg->ncommits; k++) {
-			const struct kb_ci_commit *c = &cfg->commits[k];
-			char delta[32];
-
-			delta_text(c, delta, sizeof(delta));
-			fprintf(f, "  %9s  %s  %-20s  %s%s\n", delta,
-				kb_text_cut(&c_, c->c.sha, 12), kb_text_cut(&a, c->c.author, 20),
-				kb_text_cut(&b, c->c.subject, 50),
-				c->over_threshold ? "  REGRESSION" : "");
-			if (c->over_threshold)
-				kb_top_changes_write(f, &c->top, "             ", 0);
-		}
-		write_budgets(f, cfg, 0);
-	}
-	fprintf(f, "%s\n", verdict(r));
-	strbuf_release(&a);
-	strbuf_release(&b);
-	strbuf_release(&c_);
-}
-
-/* A sha's first 12 characters as Markdown code. */
-static const char *short_code(struct strbuf *sb, const char *sha)
-{
-	char s[13];
-
-	snprintf(s, sizeof(s), "%s", sha ? sha : "");
-	return kb_md_code(sb, s);
-}
-
-static void write_md_config(FILE *f, const struct kb_ci *r, const struct kb_ci_config *cfg)
-{
-	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, sha = STRBUF_INIT;
-	size_t k;
-
-	fprintf(f, "\n### %s: %zu commits after %s\n\n", kb_md(&a, cfg->name), cfg->ncommits,
-		short_code(&sha, r->baseline));
-	if (cfg->ncommits)
-		fputs("| delta | commit | author | subject |\n|---:|---|---|---|\n", f);
-	for (k = 0; k < cfg->ncommits; k++) {
-		const struct kb_ci_commit *c = &cfg->commits[k];
-		const char *bold = c->over_threshold ? "**" : "";
-		char delta[32];
-
-		delta_text(c, delta, sizeof(delta));
-		fprintf(f, "| %s%s%s | %s | %s | %s |\n", bold, delta, bold,
-			short_code(&sha, c->c.sha), kb_md(&a, c->c.author),
-			kb_md(&b, c->c.subject));
-	}
-	for (k = 0; k < cfg->ncommits; k++) {
-		const struct kb_ci_commit *c = &cfg->commits[k];
-
-		if (!c->over_threshold)
-			continue;
-		fprintf(f, "\n%s (%s) added %lld bytes, at least %lld:\n\n",
-			short_code(&sha, c->c.sha), kb_md(&a, c->c.author), (long long)c->delta,
-			(long long)r->threshold);
-		kb_top_changes_write(f, &c->top, "", 1);
-	}
-	write_budgets(f, cfg, 1);
-	strbuf_release(&a);
-	strbuf_release(&b);
-	strbuf_release(&sha);
-}
-
-void kb_ci_write_md(FILE *f, const struct kb_ci *r)
-{
-	size_t i;
-
-	fputs("## kbloat: kernel size report\n", f);
-	for (i = 0; i < r->n; i++)
-		write_md_config(f, r, &r->configs[i]);
-	fprintf(f, "\n**%s**\n", verdict(r));
-}
-
-static void junit_case(FILE *f, const char *cls, const char *name, const struct strbuf *failure)
-{
-	fputs("    <testcase classname=\"", f);
-	kb_escape_xml(f, cls);
-	fputs("\" name=\"", f);
-	kb_escape_xml(f, name);
-	if (!failure->len) {
-		fputs("\"/>\n", f);
-		return;
-	}
-	fputs("\">\n      <failure message=\"", f);
-	kb_escape_xml(f, name);
-	fputs(" broken\">", f);
-	kb_escape_xml(f, failure->buf);
-	fputs("</failure>\n    </testcase>\n", f);
-}
-
-static void junit_budget(FILE *f, const char *cls, const struct kb_ci_budget *b)
-{
-	struct strbuf name = STRBUF_INIT, fail = STRBUF_INIT;
-	size_t l;
-
-	strbuf_addf(&name, "budget %s", b->target->name);
-	for (l = 0; l < b->target->nlimits; l++) {
-		const struct kb_limit_result *x = &b->res[l];
-
-		if (x->checked && x->headroom < 0)
-			strbuf_addf(&fail, "%s: %lld used, %lld allowed\n", x->limit->what,
-				    (long long)x->used, (long long)x->limit->max);
-	}
-	junit_case(f, cls, name.buf, &fail);
-	strbuf_release(&name);
-	strbuf_release(&fail);
-}
-
-static void junit_suite(FILE *f, const struct kb_ci *r, const struct kb_ci_config *cfg)
-{
-	struct strbuf cls = STRBUF_INIT, name = STRBUF_INIT, fail = STRBUF_INIT;
-	size_t failures = cfg->regressions > 0, k;
-
-	for (k = 0; k < cfg->nbudgets; k++)
-		failures += cfg->budgets[k].broken > 0;
-	strbuf_addf(&cls, "kbloat.%s", cfg->name);
-	fputs("  <testsuite name=\"", f);
-	kb_escape_xml(f, cls.buf);
-	fprintf(f, "\" tests=\"%zu\" failures=\"%zu\" errors=\"0\">\n", 1 + cfg->nbudgets,
-		failures);
-	strbuf_addf(&name, "threshold %lld bytes per commit", (long long)r->threshold);
-	for (k = 0; k < cfg->ncommits; k++) {
-		const struct kb_ci_commit *c = &cfg->commits[k];
-
-		if (c->over_threshold)
-			strbuf_addf(&fail, "%.12s %+lld %s: %s\n", c->c.sha, (long long)c->delta,
-				    c->c.author, c->c.subject);
-	}
-	junit_case(f, cls.buf, name.buf, &fail);
-	for (k = 0; k < cfg->nbudgets; k++)
-		junit_budget(f, cls.buf, &cfg->budgets[k]);
-	fputs("  </testsuite>\n", f);
-	strbuf_release(&cls);
-	strbuf_release(&name);
-	strbuf_release(&fail);
-}
-
-void kb_ci_write_junit(FILE *f, const struct kb_ci *r)
-{
-	size_t i;
-
-	fputs("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"kbloat ci\">\n", f);
-	for (i = 0; i < r->n; i++)
-		junit_suite(f, r, &r->configs[i]);
-	fputs("</testsuites>\n", f);
 }
 
 static json_t *commit_json(const struct kb_ci_commit *c)

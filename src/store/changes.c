@@ -66,6 +66,47 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 	return 0;
 }
 
+int kb_store_subsystem_contacts(struct kb_store *s, const char *name,
+				struct kb_subsystem_contact **out, size_t *n)
+{
+	struct kb_subsystem_contact *v = NULL;
+	size_t nv = 0, alloc = 0;
+	sqlite3_stmt *st;
+	int rc;
+
+	*out = NULL;
+	*n = 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT c.role, c.address FROM subsystem_contacts c JOIN subsystems "
+			     "sub ON sub.id = c.subsystem_id WHERE sub.name = ?1 ORDER BY c.seq"))
+		return KB_ERR;
+	sqlite3_bind_text(st, 1, name, -1, SQLITE_STATIC);
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW) {
+		const char *role = kb_column_text(st, 0, NULL);
+
+		ALLOC_GROW(v, nv + 1, alloc);
+		v[nv].role = role && *role == 'L' ? 'L' : 'M';
+		v[nv++].address = kb_column_strdup(st, 1, "");
+	}
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		kb_subsystem_contacts_free(v, nv);
+		return kb_store_fail(s, "cannot read a subsystem's maintainers");
+	}
+	*out = v;
+	*n = nv;
+	return 0;
+}
+
+void kb_subsystem_contacts_free(struct kb_subsystem_contact *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(v[i].address);
+	free(v);
+}
+
 static const char *const class_cols[KB_CLS_NR] = {
 	"b.d_text", "b.d_rodata", "b.d_data", "b.d_bss", "b.d_init", "b.d_percpu", "b.d_other",
 };

@@ -38,6 +38,20 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 			 struct kb_change **out, size_t *n);
 void kb_changes_free(struct kb_change *v, size_t n);
 
+/* An M: or L: line of a subsystem's MAINTAINERS section (schema/005-maintainers.sql). */
+struct kb_subsystem_contact {
+	char role; /* 'M' or 'L' */
+	char *address; /* the line after its tag: text from a repository */
+};
+
+/*
+ * The M: and L: lines stored for the subsystem named name, in the file's order: *out is an
+ * array of *n (NULL and 0 when none are stored) freed with kb_subsystem_contacts_free.
+ */
+int kb_store_subsystem_contacts(struct kb_store *s, const char *name,
+				struct kb_subsystem_contact **out, size_t *n);
+void kb_subsystem_contacts_free(struct kb_subsystem_contact *v, size_t n);
+
 /* A build's own change (against its parent build), with its commit's and parent's. */
 struct kb_growth {
 	int64_t build;

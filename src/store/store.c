@@ -1515,6 +1515,63 @@ static void crash_point(void)
 		raise(SIGKILL);
 }
 
+/*
+ * The M: and L: lines of each section rec's items name replace those stored before (after
+ * intern_items: every section named has its subsystems row).
+ */
+static int store_contacts(struct kb_store *s, const struct kb_build_rec *rec)
+{
+	sqlite3_stmt *del = NULL, *ins = NULL;
+	struct kb_strtab named = KB_STRTAB_INIT;
+	const char *prev = NULL;
+	int64_t seq = 0;
+	size_t i;
+	int rc = KB_ERR;
+
+	if (kb_store_prepare(s, &del,
+			     "DELETE FROM subsystem_contacts WHERE subsystem_id = (SELECT id FROM "
+			     "subsystems WHERE name = ?1)") ||
+	    kb_store_prepare(s, &ins,
+			     "INSERT INTO subsystem_contacts (subsystem_id, seq, role, address) "
+			     "SELECT id, ?2, ?3, ?4 FROM subsystems WHERE name = ?1"))
+		goto out;
+	for (i = 0; i < rec->items->n; i++) {
+		const char *sub = rec->items->v[i].subsystem;
+		size_t n;
+
+		if (!sub)
+			continue;
+		n = named.nr;
+		kb_strtab_intern(&named, sub, strlen(sub), NULL);
+		if (named.nr == n)
+			continue;
+		bind_text(del, 1, sub);
+		if (run(s, del, "cannot replace a subsystem's maintainers"))
+			goto out;
+	}
+	for (i = 0; i < rec->ncontacts; i++) {
+		const struct kb_contact *c = &rec->contacts[i];
+		char role[2] = { c->role, 0 };
+
+		if (kb_strtab_find(&named, c->subsystem, strlen(c->subsystem)) < 0)
+			continue; /* no item of this build names it */
+		seq = prev && !strcmp(prev, c->subsystem) ? seq + 1 : 0;
+		prev = c->subsystem;
+		bind_text(ins, 1, c->subsystem);
+		sqlite3_bind_int64(ins, 2, seq);
+		bind_text(ins, 3, role);
+		bind_text(ins, 4, c->address);
+		if (run(s, ins, "cannot store a subsystem's maintainers"))
+			goto out;
+	}
+	rc = 0;
+out:
+	sqlite3_finalize(del);
+	sqlite3_finalize(ins);
+	kb_strtab_release(&named);
+	return rc;
+}
+
 static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int *already)
 {
 	int64_t commit_id = 0, config_id, dotconfig_id, toolchain_id, build = 0, parent, distance,
@@ -1542,7 +1599,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 	}
 	if (ok && rec->items) {
 		ids = xcalloc(rec->items->n + 1, sizeof(*ids));
-		if (intern_items(s, rec->items, ids))
+		if (intern_items(s, rec->items, ids) ||
+		    (rec->has_contacts && store_contacts(s, rec)))
 			goto out;
 		for (i = 0; i < rec->items->n; i++) {
 			const struct kb_item *it = &rec->items->v[i];

@@ -76,6 +76,13 @@ void kb_itemset_add(struct kb_itemset *s, int kind, const char *name, const char
 		    const char *subsystem, int cls, uint64_t size);
 void kb_itemset_release(struct kb_itemset *s);
 
+/* An M: or L: line of the MAINTAINERS section named subsystem (schema/005-maintainers.sql). */
+struct kb_contact {
+	const char *subsystem;
+	char role; /* 'M' or 'L' */
+	const char *address; /* the line after its tag, as the file has it */
+};
+
 /* What `kbloat record` and the collector hand over for one build. */
 struct kb_build_rec {
 	const struct kb_store_commit *commit;
@@ -102,6 +109,13 @@ struct kb_build_rec {
 	/* ok builds: enum kb_reused (reused.h), the collector recorded the build directory's
 	 * image again without running make; 0 for a build make ran */
 	int reused;
+	/* ok builds recorded with the tree's MAINTAINERS (has_contacts): the M: and L: lines of
+	 * the sections the items name, grouped by section in the file's order; each section
+	 * the items name gets these lines in place of those stored before (none, if it has
+	 * none here). Without has_contacts the stored lines stay. */
+	int has_contacts;
+	const struct kb_contact *contacts;
+	size_t ncontacts;
 };
 
 struct kb_store;

@@ -182,6 +182,65 @@ static int merge_build(struct kb_store *out, struct kb_store *in, sqlite3_stmt *
 	return rc;
 }
 
+/*
+ * The M: and L: lines in keeps of the subsystems out names (after its builds are merged),
+ * for each subsystem out keeps none of: as a build out already has is left alone.
+ */
+static int copy_contacts(struct kb_store *out, struct kb_store *in)
+{
+	sqlite3_stmt *rows = NULL, *has = NULL, *ins = NULL;
+	char *group = NULL;
+	int skip = 0, step, rc = KB_ERR;
+
+	if (kb_store_prepare(in, &rows,
+			     "SELECT s.name, c.seq, c.role, c.address FROM subsystem_contacts c "
+			     "JOIN subsystems s ON s.id = c.subsystem_id ORDER BY s.name, c.seq") ||
+	    kb_store_prepare(out, &has,
+			     "SELECT 1 FROM subsystem_contacts c JOIN subsystems s ON s.id = "
+			     "c.subsystem_id WHERE s.name = ?1") ||
+	    kb_store_prepare(out, &ins,
+			     "INSERT INTO subsystem_contacts (subsystem_id, seq, role, address) "
+			     "SELECT id, ?2, ?3, ?4 FROM subsystems WHERE name = ?1"))
+		goto out;
+	while ((step = sqlite3_step(rows)) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(rows, 0);
+
+		if (!name)
+			continue;
+		if (!group || strcmp(group, name)) {
+			free(group);
+			group = xstrdup(name);
+			sqlite3_bind_text(has, 1, group, -1, SQLITE_STATIC);
+			step = sqlite3_step(has);
+			sqlite3_reset(has);
+			if (step != SQLITE_ROW && step != SQLITE_DONE) {
+				kb_store_fail(out, "cannot read a subsystem's maintainers");
+				goto out;
+			}
+			skip = step == SQLITE_ROW;
+		}
+		if (skip)
+			continue;
+		sqlite3_bind_text(ins, 1, group, -1, SQLITE_STATIC);
+		sqlite3_bind_int64(ins, 2, sqlite3_column_int64(rows, 1));
+		sqlite3_bind_value(ins, 3, sqlite3_column_value(rows, 2));
+		sqlite3_bind_value(ins, 4, sqlite3_column_value(rows, 3));
+		step = sqlite3_step(ins);
+		sqlite3_reset(ins);
+		if (step != SQLITE_DONE) {
+			kb_store_fail(out, "cannot store a subsystem's maintainers");
+			goto out;
+		}
+	}
+	rc = kb_store_done(in, step, "cannot read the subsystems' maintainers");
+out:
+	free(group);
+	sqlite3_finalize(rows);
+	sqlite3_finalize(has);
+	sqlite3_finalize(ins);
+	return rc;
+}
+
 int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, size_t *had)
 {
 	struct kb_store *in = NULL;
@@ -201,7 +260,7 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 			goto out;
 		++*(already ? had : added);
 	}
-	if (kb_store_done(in, step, "cannot read builds"))
+	if (kb_store_done(in, step, "cannot read builds") || copy_contacts(out, in))
 		goto out;
 	rc = 0;
 out:

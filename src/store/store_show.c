@@ -59,3 +59,27 @@ int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head 
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the build");
 }
+
+int kb_store_build_run(struct kb_store *s, int64_t build, struct kb_build_run *r,
+		       struct kb_strtab *strs)
+{
+	sqlite3_stmt *st;
+	int rc;
+
+	memset(r, 0, sizeof(*r));
+	if (kb_store_prepare(s, &st,
+			     "SELECT recorded_at, build_seconds, analysis_seconds, log_tail FROM "
+			     "builds WHERE id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		r->recorded_at = sqlite3_column_int64(st, 0);
+		r->has_seconds = sqlite3_column_type(st, 1) != SQLITE_NULL;
+		r->build_seconds = sqlite3_column_double(st, 1);
+		r->analysis_seconds = sqlite3_column_double(st, 2);
+		r->log = kb_column_text(st, 3, strs);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the build");
+}

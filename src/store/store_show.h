@@ -30,4 +30,16 @@ struct kb_build_head {
 int kb_store_build_head(struct kb_store *s, int64_t build, struct kb_build_head *h,
 			struct kb_strtab *strs);
 
+/* How a build ran: when it was recorded, how long make and the analysis took. */
+struct kb_build_run {
+	int64_t recorded_at; /* seconds since the epoch */
+	int has_seconds; /* build_seconds and analysis_seconds are recorded */
+	double build_seconds, analysis_seconds;
+	const char *log; /* the end of a failed build's log, or NULL; interned into strs */
+};
+
+/* Reads build's run into r (its log interned into strs, the caller's). 0, or KB_ERR. */
+int kb_store_build_run(struct kb_store *s, int64_t build, struct kb_build_run *r,
+		       struct kb_strtab *strs);
+
 #endif

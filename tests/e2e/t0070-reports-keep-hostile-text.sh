@@ -88,7 +88,7 @@ d = open('$SCRATCH/ci.md').read()
 row = [l for l in d.splitlines() if 'alert(1)' in l]
 assert len(row) == 1, d
 cells = row[0].replace('\\\\|', '').split('|')
-assert len(cells) == 6, row          # | delta | commit | author | subject |
+assert len(cells) == 7, row          # | delta | commit | author | subject | what grew |
 assert '<script>' not in d and '<b>' not in d, d
 assert '\\\\<script\\\\>' in row[0], row
 "

@@ -7,13 +7,15 @@
  * delimits the output's language (HTML's < > " ', a Markdown cell's unescaped | and line
  * ends, a data file's " and line ends, text's line ends) must occur exactly as often in
  * both: no input adds or removes one. Text holds no control byte but line ends, every
- * output is UTF-8, JSON parses and kb_json_str's escape gives back every byte. A
- * violation aborts.
+ * output is UTF-8, JSON parses and kb_json_str's escape gives back every byte. Mail
+ * headers made of the strings (mail.h) are ASCII and every line end in them is a fold (a
+ * blank follows it): no input adds a header. A violation aborts.
  */
 #include "ci.h"
 #include "escape.h"
 #include "history.h"
 #include "json.h"
+#include "mail.h"
 #include "plot.h"
 #include "sha.h"
 #include "site.h"
@@ -128,8 +130,14 @@ static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 				   .delta = 9,
 				   .over_threshold = 1,
 				   .top = { &sym, &sub, 1, 1 } };
-	struct kb_ci_config cfg = { f[CONFIG], f[SHA], &cc, 1, 1, NULL, 0 };
-	struct kb_ci ci = { f[SHA], 1, 0, &cfg, 1 };
+	struct kb_ci_config cfg = { .name = f[CONFIG],
+				    .head = f[SHA],
+				    .commits = &cc,
+				    .ncommits = 1,
+				    .regressions = 1,
+				    .changed = 1,
+				    .grew = 9 };
+	struct kb_ci ci = { .baseline = f[SHA], .threshold = 1, .configs = &cfg, .n = 1 };
 	struct kb_line_build lb[2] = {
 		{ .id = 1, .author = f[AUTHOR], .total = 1 },
 		{ .id = 2, .author = f[AUTHOR], .total = 9, .delta = 8, .has_parent = 1 }
@@ -289,6 +297,29 @@ static void check_escapers(const char *s)
 	strbuf_release(&sb);
 }
 
+/* A header of s: ASCII, and every line end but the last followed by a blank (a fold). */
+static void check_mail(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char *buf;
+	size_t len, i;
+	FILE *f = open_memstream(&buf, &len);
+
+	kb_mail_header(f, "Subject", s);
+	kb_mail_add_mailbox(&sb, s, "a@b.example");
+	kb_mail_address_header(f, "To", sb.buf);
+	fclose(f);
+	for (i = 0; i < len; i++) {
+		check((unsigned char)buf[i] < 0x80 && (buf[i] >= 0x20 || buf[i] == '\n'),
+		      "mail: a header byte that is not printable ASCII");
+		check(buf[i] != '\n' || i + 1 == len || buf[i + 1] == ' ' ||
+			      !memcmp(buf + i + 1, "To: ", 4),
+		      "mail: a line end that is not a fold");
+	}
+	free(buf);
+	strbuf_release(&sb);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	char *f[NFIELDS], **names;
@@ -307,6 +338,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (k = 0; k < NFIELDS; k++) {
 		check_escapers(f[k]);
 		check_json(f[k]);
+		check_mail(f[k]);
 	}
 	names = kb_file_names((const char *const *)f, NFIELDS);
 	for (k = 0; k < NFIELDS; k++)

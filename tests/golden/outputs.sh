@@ -119,6 +119,17 @@ for f in text md json junit; do
 	g "ci-tiny.$f" k ci --db col.db --baseline "$mid" --head "$last" --config tinyconfig \
 		--threshold 1K --format "$f"
 done
+g ci-link.md k ci --db col.db --baseline "$first" --config modular --format md \
+	--commit-url 'https://git.kernel.org/torvalds/c/%H'
+g ci.mbox k ci --db col.db --baseline "$mid" --head "$last" --config tinyconfig --format mail \
+	--commit-url 'https://git.kernel.org/torvalds/c/%h' --mail-from 'Size Bot <bot@example.org>'
+# when the sample's builds were recorded and how long they took: JUnit's timestamps and
+# times and the mails' dates, masked as the work directory is; and the failed build's log,
+# whose make lines depend on how its -j2 jobs interleaved (t0031 checks it)
+sed -i -E 's/timestamp="[^"]*"/timestamp="@WHEN@"/; s/ time="[0-9.]+"/ time="@SECONDS@"/g' \
+	"$out"/ci*.junit
+perl -0pi -e 's/(<failure type="build"[^>]*>).*?(<\/failure>)/$1\@LOG\@$2/gs' "$out"/ci*.junit
+sed -i -E 's/^(From [^ ]+) .*/\1 @WHEN@/; s/^Date: .*/Date: @WHEN@/' "$out/ci.mbox"
 g modular.txt k modular --db col.db --config tinyconfig --arch x86_64
 g modular-dir.txt k modular --db col.db --config modular --arch x86_64 --by dir --top 0
 g modular.json k modular --db col.db --config tinyconfig --arch x86_64 --json

@@ -343,8 +343,45 @@ static void pattern_naming_a_directory_gets_a_slash(void)
 	strbuf_release(&path);
 }
 
+/* M: and L: lines are kept per section in the file's order, with blanks trimmed; the
+ * preamble's indented example lines are not a section's */
+static void contacts_are_a_sections_m_and_l_lines_in_order(void)
+{
+	static const char text[] =
+		"\tM: *Mail* patches to: FullName <address@domain>\n"
+		"\n"
+		"PRINTK\n"
+		"M:\tPetr <pmladek@example.org>  \n"
+		"R:\tJohn <john@example.org>\n"
+		"L:\tlinux-kernel@vger.kernel.org (moderated for non-subscribers)\n"
+		"S:\tMaintained\n"
+		"M:\tSergey <senozhatsky@example.org>\n"
+		"F:\tkernel/printk/\n"
+		"\n"
+		"NOBODY\n"
+		"S:\tOrphan\n"
+		"F:\tlib/orphan.c\n";
+	const struct kb_maint_contact *c;
+	struct kb_maint *m = NULL;
+	size_t n = 99;
+
+	CHECK(!kb_maint_parse(&m, "MAINTAINERS", text, strlen(text), NULL));
+	c = kb_maint_contacts(m, "PRINTK", &n);
+	CHECK_U64(n, 3);
+	CHECK(c && c[0].role == 'M' && c[1].role == 'L' && c[2].role == 'M');
+	CHECK_STR(c[0].value, "Petr <pmladek@example.org>");
+	CHECK_STR(c[1].value, "linux-kernel@vger.kernel.org (moderated for non-subscribers)");
+	CHECK_STR(c[2].value, "Sergey <senozhatsky@example.org>");
+	n = 99;
+	CHECK(kb_maint_contacts(m, "NOBODY", &n) == NULL && n == 0);
+	n = 99;
+	CHECK(kb_maint_contacts(m, "NO SUCH SECTION", &n) == NULL && n == 0);
+	kb_maint_free(m);
+}
+
 int main(void)
 {
+	contacts_are_a_sections_m_and_l_lines_in_order();
 	the_header_is_no_section();
 	most_specific_wins();
 	file_pattern_needs_as_many_slashes_as_path();
