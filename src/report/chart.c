@@ -175,21 +175,34 @@ void kb_chart_bytes(struct strbuf *sb, double v, double step)
 		strbuf_addf(sb, "%.*f %s", prec, v / unit, name);
 }
 
-/* A round step (1, 2 or 5 times a power of ten of the unit) near range/6, in bytes. */
-static double y_step(double range)
+void kb_chart_yscale(double range, struct kb_chart_yscale *out)
 {
-	double unit = range >= 1024.0 * 1024 * 1024 ? 1024.0 * 1024 * 1024 :
-		      range >= 1024.0 * 1024	    ? 1024.0 * 1024 :
-		      range >= 1024.0		    ? 1024.0 :
-						      1;
-	double raw = range / unit / 6, mag, m;
+	double raw, mag, m;
 
+	out->unit = range >= 1024.0 * 1024 * 1024 ? 1024.0 * 1024 * 1024 :
+		    range >= 1024.0 * 1024	  ? 1024.0 * 1024 :
+		    range >= 1024.0		  ? 1024.0 :
+						    1;
+	out->name = out->unit >= 1024.0 * 1024 * 1024 ? "GiB" :
+		    out->unit >= 1024.0 * 1024	      ? "MiB" :
+		    out->unit >= 1024.0		      ? "KiB" :
+							"B";
+	raw = range / out->unit / 6;
+	out->step = out->unit;
 	if (raw <= 0)
-		return unit;
+		return;
 	mag = pow(10, floor(log10(raw)));
 	m = raw / mag;
 	m = m <= 1 ? 1 : m <= 2 ? 2 : m <= 5 ? 5 : 10;
-	return m * mag * unit;
+	out->step = m * mag * out->unit;
+}
+
+static double y_step(double range)
+{
+	struct kb_chart_yscale y;
+
+	kb_chart_yscale(range, &y);
+	return y.step;
 }
 
 static void y_axis(struct kb_chart *c, struct scale *s, double top)
@@ -921,15 +934,40 @@ void kb_chart_write_polys(FILE *f, const struct kb_chart *c)
 	}
 }
 
-/* Segments: x y dx dy rgb, in four blocks: solid thin, solid thick, dashed thin, dashed
- * thick (scene.gp draws each block's width and dash). */
+/* A culprit's box, leader line and outline, which scene.gp draws over the other lines. */
+static int culprit(const struct kb_chart_prim *p)
+{
+	return p->role == KB_ROLE_REGRESSION || p->role == KB_ROLE_REDUCTION;
+}
+
+static void write_segs(FILE *f, const struct kb_chart_prim *p)
+{
+	size_t k;
+
+	for (k = 0; k + 1 < p->npts; k++)
+		fprintf(f, "%.1f %.1f %.1f %.1f %u\n", p->pts[2 * k], p->pts[2 * k + 1],
+			p->pts[2 * k + 2] - p->pts[2 * k], p->pts[2 * k + 3] - p->pts[2 * k + 1],
+			p->stroke);
+}
+
+static void write_outline(FILE *f, const struct kb_chart_prim *p)
+{
+	fprintf(f,
+		"%.1f %.1f %.1f 0 %u\n%.1f %.1f 0 %.1f %u\n%.1f %.1f %.1f 0 %u\n%.1f %.1f 0 %.1f %u\n",
+		p->x, p->y, p->w, p->stroke, p->x + p->w, p->y, p->h, p->stroke, p->x + p->w,
+		p->y + p->h, -p->w, p->stroke, p->x, p->y + p->h, -p->h, p->stroke);
+}
+
+/* Segments: x y dx dy rgb, in five blocks: solid thin, solid thick, dashed thin, dashed
+ * thick (scene.gp draws each block's width and dash), then the culprits' leader lines and
+ * box outlines, drawn after their boxes. */
 void kb_chart_write_lines(FILE *f, const struct kb_chart *c)
 {
 	int block;
-	size_t i, k;
+	size_t i;
 
-	fputs("# x y dx dy rgb: solid thin, solid thick, dashed thin, dashed thick\n", f);
-	for (block = 0; block < 4; block++) {
+	fputs("# x y dx dy rgb: solid thin, solid thick, dashed thin, dashed thick, culprits\n", f);
+	for (block = 0; block < 5; block++) {
 		int dashed = block >= 2, thick = block & 1;
 
 		fputs(block ? "\n\n" : "", f);
@@ -937,36 +975,37 @@ void kb_chart_write_lines(FILE *f, const struct kb_chart *c)
 		for (i = 0; i < c->n; i++) {
 			const struct kb_chart_prim *p = &c->v[i];
 
-			if (p->kind == KB_PRIM_LINE && p->dashed == dashed &&
-			    (p->width > 1.2) == thick)
-				for (k = 0; k + 1 < p->npts; k++)
-					fprintf(f, "%.1f %.1f %.1f %.1f %u\n", p->pts[2 * k],
-						p->pts[2 * k + 1],
-						p->pts[2 * k + 2] - p->pts[2 * k],
-						p->pts[2 * k + 3] - p->pts[2 * k + 1], p->stroke);
-			/* a rectangle's outline is four segments of the thin solid block */
-			if (p->kind == KB_PRIM_RECT && p->width > 0 && block == 0)
-				fprintf(f,
-					"%.1f %.1f %.1f 0 %u\n%.1f %.1f 0 %.1f %u\n"
-					"%.1f %.1f %.1f 0 %u\n%.1f %.1f 0 %.1f %u\n",
-					p->x, p->y, p->w, p->stroke, p->x + p->w, p->y, p->h,
-					p->stroke, p->x + p->w, p->y + p->h, -p->w, p->stroke, p->x,
-					p->y + p->h, -p->h, p->stroke);
+			if (block == 4 && culprit(p) && p->kind == KB_PRIM_LINE)
+				write_segs(f, p);
+			else if (block == 4 && culprit(p) && p->kind == KB_PRIM_RECT)
+				write_outline(f, p);
+			else if (block < 4 && !culprit(p) && p->kind == KB_PRIM_LINE &&
+				 p->dashed == dashed && (p->width > 1.2) == thick)
+				write_segs(f, p);
+			else if (block == 0 && !culprit(p) && p->kind == KB_PRIM_RECT &&
+				 p->width > 0)
+				write_outline(f, p);
 		}
 	}
 }
 
+/* Boxes: x y dx dy rgb (centre and half sizes), the legend's then the culprits'. */
 void kb_chart_write_rects(FILE *f, const struct kb_chart *c)
 {
+	int block;
 	size_t i;
 
-	fputs("# x y dx dy rgb: centre and half sizes\n-10 -10 1 1 16777215\n", f);
-	for (i = 0; i < c->n; i++) {
-		const struct kb_chart_prim *p = &c->v[i];
+	fputs("# x y dx dy rgb: centre and half sizes; the legend's, the culprits'\n", f);
+	for (block = 0; block < 2; block++) {
+		fputs(block ? "\n\n" : "", f);
+		fputs("-10 -10 1 1 16777215\n", f);
+		for (i = 0; i < c->n; i++) {
+			const struct kb_chart_prim *p = &c->v[i];
 
-		if (p->kind == KB_PRIM_RECT)
-			fprintf(f, "%.1f %.1f %.1f %.1f %u\n", p->x + p->w / 2, p->y + p->h / 2,
-				p->w / 2, p->h / 2, p->rgb);
+			if (p->kind == KB_PRIM_RECT && culprit(p) == block)
+				fprintf(f, "%.1f %.1f %.1f %.1f %u\n", p->x + p->w / 2,
+					p->y + p->h / 2, p->w / 2, p->h / 2, p->rgb);
+		}
 	}
 }
 

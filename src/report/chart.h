@@ -103,6 +103,14 @@ void kb_chart_layout(struct kb_chart *out, const char *title, const struct kb_li
 		     size_t n, const struct kb_chart_opts *o);
 void kb_chart_release(struct kb_chart *c);
 
+/* A y axis up to range bytes: its unit (1024^k bytes) and the unit's name, and a round
+ * step (1, 2 or 5 times a power of ten of the unit, in bytes) giving about 6 ticks. */
+struct kb_chart_yscale {
+	double unit, step;
+	const char *name; /* "B", "KiB", "MiB", "GiB" */
+};
+void kb_chart_yscale(double range, struct kb_chart_yscale *out);
+
 /* The y axis's label of v bytes at a tick step of step bytes: "1.5 MiB", "512 KiB". */
 void kb_chart_bytes(struct strbuf *sb, double v, double step);
 

@@ -669,6 +669,27 @@ out:
 	return rc;
 }
 
+/* The y axis of a chart up to top bytes, as the scripts read it: yunit (bytes), ystep (in
+ * yunit) and yname (our own word: KiB, MiB). */
+static void y_vars(struct strbuf *vars, int64_t top)
+{
+	struct kb_chart_yscale y;
+
+	kb_chart_yscale((double)(top > 0 ? top : 1), &y);
+	strbuf_addf(vars, "; yunit=%.0f; ystep=%g; yname='%s'", y.unit, y.step / y.unit, y.name);
+}
+
+static int64_t max_total(const struct kb_plot_config *c)
+{
+	int64_t top = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->builds[i].total > top)
+			top = c->builds[i].total;
+	return top;
+}
+
 static int draw_proper(const struct kb_plot_config *c, const char *work, const char *outdir,
 		       const struct kb_plot_opts *o, size_t *written)
 {
@@ -679,6 +700,7 @@ static int draw_proper(const struct kb_plot_config *c, const char *work, const c
 	strbuf_addf(&base, "%s-proper", c->slug);
 	strbuf_addf(&vars, "datafile='proper.dat'; titlefile='" GP_TITLE "'; ncols=%d",
 		    ncols[proper_level(c)]);
+	y_vars(&vars, max_total(c));
 	if (write_data(work, "proper.dat", proper_writer, c) ||
 	    write_title(work, c->name,
 			"kernel proper, code and data, everything modularized, hard core") ||
@@ -701,6 +723,7 @@ static int draw_subsystems(const struct kb_plot_config *c, const char *work, con
 	strbuf_addf(&base, "%s-subsystems", c->slug);
 	strbuf_addf(&vars, "datafile='subsystems.dat'; titlefile='" GP_TITLE "'; ncols=%zu",
 		    c->ntop + 2);
+	y_vars(&vars, max_total(c));
 	if (write_data(work, "subsystems.dat", subsystems_writer, c) ||
 	    write_title(work, c->name, "the largest subsystems per commit") ||
 	    gnuplot(work, outdir, "subsystems.gp", vars.buf, base.buf, o->formats, written) ||
@@ -719,7 +742,14 @@ static int draw_compare(const struct kb_plot *m, const char *work, const char *o
 	struct strbuf vars = STRBUF_INIT;
 	int rc = KB_ERR;
 
+	int64_t top = 0;
+	size_t k;
+
+	for (k = 0; k < m->n; k++)
+		if (max_total(&m->v[k]) > top)
+			top = max_total(&m->v[k]);
 	strbuf_addf(&vars, "datafile='compare.dat'; titlefile='" GP_TITLE "'; ncols=%zu", m->n + 1);
+	y_vars(&vars, top);
 	if (!write_data(work, "compare.dat", compare_writer, m) &&
 	    !write_title(work, NULL, "kernel proper per commit, by config") &&
 	    !gnuplot(work, outdir, "compare.gp", vars.buf, "compare", o->formats, written) &&
