@@ -157,7 +157,13 @@ struct kb_markers_opts {
 	const char *repo, *tags;
 	struct kb_strlist labels;
 };
-#define KB_OPT_MARKERS(mo)                                                                      	KB_OPT_STRING(0, "repo", &(mo)->repo, "DIR",                                            		      "the repository measured: its tags are marked on the x axis"),            		KB_OPT_STRING(0, "tags", &(mo)->tags, "GLOB",                                    			      "with --repo, only the tags whose names match GLOB (default all)"), 		KB_OPT_LIST(0, "label", &(mo)->labels, "REF=TEXT",                               			    "a marker TEXT on the x axis at commit REF")
+#define KB_OPT_MARKERS(mo)                                                                        \
+	KB_OPT_STRING(0, "repo", &(mo)->repo, "DIR",                                              \
+		      "the repository measured: its tags are marked on the x axis"),              \
+		KB_OPT_STRING(0, "tags", &(mo)->tags, "GLOB",                                     \
+			      "with --repo, only the tags whose names match GLOB (default all)"), \
+		KB_OPT_LIST(0, "label", &(mo)->labels, "REF=TEXT",                                \
+			    "a marker TEXT on the x axis at commit REF")
 
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
