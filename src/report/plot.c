@@ -647,6 +647,7 @@ static int draw_size(const struct kb_plot_config *c, const char *work, const cha
 				    .nmarkers = o->nmarkers };
 	struct reg_arg reg = { c, o->annotate };
 	struct strbuf base = STRBUF_INIT, title = STRBUF_INIT;
+	unsigned formats = o->size_formats ? o->size_formats : o->formats;
 	struct kb_chart ch;
 	int rc = KB_ERR;
 
@@ -655,8 +656,8 @@ static int draw_size(const struct kb_plot_config *c, const char *work, const cha
 	kb_chart_layout(&ch, title.buf, c->builds, c->n, &co);
 	if (write_data(work, "size.dat", size_writer, c) ||
 	    write_data(work, "regressions.dat", reg_writer, &reg) ||
-	    ((o->formats & KB_PLOT_PNG) && draw_scene_png(&ch, work, outdir, base.buf, written)) ||
-	    ((o->formats & KB_PLOT_SVG) &&
+	    ((formats & KB_PLOT_PNG) && draw_scene_png(&ch, work, outdir, base.buf, written)) ||
+	    ((formats & KB_PLOT_SVG) &&
 	     draw_scene_svg(&ch, c, o, work, outdir, base.buf, written)) ||
 	    move_data(work, "size.dat", outdir, c->slug, "size") ||
 	    move_data(work, "regressions.dat", outdir, c->slug, "regressions"))

@@ -43,6 +43,7 @@ typedef int (*kb_plot_href_fn)(struct strbuf *sb, const struct kb_plot_config *c
 
 struct kb_plot_opts {
 	unsigned formats; /* KB_PLOT_PNG, KB_PLOT_SVG or both */
+	unsigned size_formats; /* the size chart's, when not 0 (the site's: both) */
 	size_t top; /* subsystems drawn on their own; the rest are "other" */
 	size_t annotate; /* regressions labelled with sha, author and change, and reductions */
 	const struct kb_chart_marker *markers; /* release tags and --label markers */
@@ -51,10 +52,12 @@ struct kb_plot_opts {
 	void *href_arg;
 };
 
+#define KB_PLOT_TOP 8
+
 /* `kbloat plot`'s defaults */
-#define KB_PLOT_OPTS_INIT                                       \
-	{                                                       \
-		.formats = KB_PLOT_PNG, .top = 8, .annotate = 5 \
+#define KB_PLOT_OPTS_INIT                                                 \
+	{                                                                 \
+		.formats = KB_PLOT_PNG, .top = KB_PLOT_TOP, .annotate = 5 \
 	}
 
 /* One config's charts: its line of builds and its subsystems per build. */
