@@ -553,7 +553,7 @@ static void labels(struct kb_chart *c, const struct scale *s, const struct kb_li
 		enum kb_chart_role role = up ? KB_ROLE_REGRESSION : KB_ROLE_REDUCTION;
 		unsigned rgb = up ? RGB_REGRESSION : RGB_REDUCTION;
 		double ax = px(s, (double)t[pick[k]]), ay = py(s, (double)x->total), lx, ly;
-		struct kb_chart_prim *m = add(c, KB_PRIM_MARK);
+		struct kb_chart_prim *m = add(c, KB_PRIM_MARK), *r;
 		struct box bx;
 
 		m->x = ax;
@@ -571,10 +571,13 @@ static void labels(struct kb_chart *c, const struct scale *s, const struct kb_li
 		taken[ntaken++] = bx;
 		nearest(&bx, ax, ay, &lx, &ly);
 		add_seg(c, ax, ay, lx, ly, rgb, 1, 0, role);
-		add_rect(c, bx.x, bx.y, bx.w, bx.h, 0xffffff, rgb, 1)->role = role;
-		add_text(c, bx.x + LABEL_PAD, bx.y + bx.h / 2, sb.buf, 0x111111, KB_ANCHOR_START, 0,
-			 role)
-			->w = bx.w - 2 * LABEL_PAD;
+		r = add_rect(c, bx.x, bx.y, bx.w, bx.h, 0xffffff, rgb, 1);
+		r->role = role;
+		r->sha = x->sha;
+		r = add_text(c, bx.x + LABEL_PAD, bx.y + bx.h / 2, sb.buf, 0x111111,
+			     KB_ANCHOR_START, 0, role);
+		r->w = bx.w - 2 * LABEL_PAD;
+		r->sha = x->sha;
 	}
 	free(pick);
 	free(taken);
@@ -831,8 +834,30 @@ static void svg_attr(FILE *f, const char *name, const char *value)
 	fputc('"', f);
 }
 
-static void svg_point(FILE *f, const struct kb_chart_point *p, kb_chart_href_fn href, void *arg)
+/*
+ * The point's hit area: 18 pixels square about it, narrowed to the midpoints between it
+ * and its neighbours, so that each of a cluster of commits a few pixels apart keeps a strip
+ * of its own to hover and click.
+ */
+static void svg_hit(FILE *f, const struct kb_chart *c, size_t i)
 {
+	double x = c->pts[i].x, l = x - 9, r = x + 9;
+
+	if (i && (x + c->pts[i - 1].x) / 2 > l)
+		l = (x + c->pts[i - 1].x) / 2;
+	if (i + 1 < c->npts && (x + c->pts[i + 1].x) / 2 < r)
+		r = (x + c->pts[i + 1].x) / 2;
+	if (r - l < 0.01) /* commits at one time: the later one's strip is on top */
+		r = l + 0.01;
+	fprintf(f,
+		"<rect x=\"%.3f\" y=\"%.1f\" width=\"%.3f\" height=\"18\" fill=\"#000000\" "
+		"fill-opacity=\"0\"/>",
+		l, c->pts[i].y - 9, r - l);
+}
+
+static void svg_point(FILE *f, const struct kb_chart *c, size_t i, kb_chart_href_fn href, void *arg)
+{
+	const struct kb_chart_point *p = &c->pts[i];
 	struct strbuf sb = STRBUF_INIT, head = STRBUF_INIT;
 	const struct kb_line_build *b = p->b;
 	int link = href && href(&sb, b->sha, arg);
@@ -849,7 +874,7 @@ static void svg_point(FILE *f, const struct kb_chart_point *p, kb_chart_href_fn 
 		svg_attr(f, "href", sb.buf);
 		fputs(" target=\"_top\"", f);
 	}
-	fprintf(f, " data-sha=\"%s\" data-x=\"%.1f\" data-y=\"%.1f\" data-time=\"%lld\"", b->sha,
+	fprintf(f, " data-sha=\"%s\" data-x=\"%.3f\" data-y=\"%.3f\" data-time=\"%lld\"", b->sha,
 		p->x, p->y, (long long)p->time);
 	svg_attr(f, "data-head", head.buf);
 	svg_attr(f, "data-subject", b->subject ? b->subject : "");
@@ -860,11 +885,9 @@ static void svg_point(FILE *f, const struct kb_chart_point *p, kb_chart_href_fn 
 	else
 		strbuf_addf(&sb, "total %lld (no parent build)", (long long)b->total);
 	svg_attr(f, "data-change", sb.buf);
-	fprintf(f,
-		"><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#222222\"/>"
-		"<circle cx=\"%.1f\" cy=\"%.1f\" r=\"9\" fill=\"#000000\" fill-opacity=\"0\"/>"
-		"<title>",
-		p->x, p->y, p->x, p->y);
+	fprintf(f, "><circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"#222222\"/>", p->x, p->y);
+	svg_hit(f, c, i);
+	fputs("<title>", f);
 	kb_escape_xml(f, head.buf);
 	fputc('\n', f);
 	kb_escape_xml(f, b->subject ? b->subject : "");
@@ -877,6 +900,7 @@ static void svg_point(FILE *f, const struct kb_chart_point *p, kb_chart_href_fn 
 
 void kb_chart_write_svg(FILE *f, const struct kb_chart *c, kb_chart_href_fn href, void *arg)
 {
+	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
 	fprintf(f,
@@ -888,11 +912,25 @@ void kb_chart_write_svg(FILE *f, const struct kb_chart *c, kb_chart_href_fn href
 	kb_escape_xml(f, c->title);
 	fprintf(f, "</title>\n<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", KB_CHART_W,
 		KB_CHART_H);
-	for (i = 0; i < c->n; i++)
-		svg_prim(f, &c->v[i]);
+	for (i = 0; i < c->n; i++) {
+		const struct kb_chart_prim *p = &c->v[i];
+		int link = 0;
+
+		strbuf_reset(&sb);
+		if (p->sha && href && href(&sb, p->sha, arg)) {
+			fputs("<a", f);
+			svg_attr(f, "href", sb.buf);
+			fputs(" target=\"_top\">", f);
+			link = 1;
+		}
+		svg_prim(f, p);
+		if (link)
+			fputs("</a>\n", f);
+	}
+	strbuf_release(&sb);
 	fputs("<g id=\"points\">\n", f);
 	for (i = 0; i < c->npts; i++)
-		svg_point(f, &c->pts[i], href, arg);
+		svg_point(f, c, i, href, arg);
 	fputs("</g>\n<g id=\"tip\" visibility=\"hidden\" pointer-events=\"none\">"
 	      "<rect id=\"tipbox\" width=\"200\" height=\"58\" rx=\"4\" fill=\"#ffffee\" "
 	      "stroke=\"#444444\"/>"

@@ -70,6 +70,7 @@ struct kb_chart_prim {
 	enum kb_chart_anchor anchor;
 	enum kb_chart_shape shape;
 	char *text;
+	const char *sha; /* a culprit's box and text: its build's commit (the build's string) */
 };
 
 /* A commit's point, for the hover card and the link. */
@@ -117,7 +118,8 @@ void kb_chart_bytes(struct strbuf *sb, double v, double step);
 /* The href of a build's page into sb (return 1), or 0 when it has none. */
 typedef int (*kb_chart_href_fn)(struct strbuf *sb, const char *sha, void *arg);
 
-/* The chart as a standalone SVG document; href (may be NULL) links the commits' points. */
+/* The chart as a standalone SVG document; href (may be NULL) links the commits' points and
+ * the culprits' labels. */
 void kb_chart_write_svg(FILE *f, const struct kb_chart *c, kb_chart_href_fn href, void *arg);
 
 /*

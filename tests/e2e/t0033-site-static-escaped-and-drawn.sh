@@ -10,7 +10,8 @@ db=$SCRATCH/k.db
 	fail "collect: $(tail -n3 "$SCRATCH/collect.err")"
 "$KBLOAT" site --db "$db" --out "$SCRATCH/site" >"$SCRATCH/site.out" 2>"$SCRATCH/site.err" ||
 	fail "site: $(cat "$SCRATCH/site.err")"
-check "site says what it made" grep -q "index.html: 2 configs, [0-9]* pages, 7 charts" \
+check "site says what it made (per config three PNGs and the size chart as SVG, and compare)" \
+	grep -q "index.html: 2 configs, [0-9]* pages, 9 charts" \
 	"$SCRATCH/site.out"
 check "every link and image of every page exists" python3 -c "
 import glob, os, re
