@@ -531,13 +531,37 @@ static size_t culprits(const struct kb_line_build *b, size_t n, size_t annotate,
 	return np;
 }
 
+/* s as shown (kb_text), cut to max characters and more added where it was cut (a box has
+ * a width to keep). */
+static const char *text_cut(struct strbuf *sb, const char *s, size_t max, const char *more)
+{
+	size_t i, k, n = 0;
+
+	kb_text(sb, s ? s : "");
+	for (i = 0; i < sb->len; i += k, n++) {
+		k = kb_utf8_len(sb->buf + i);
+		if (!k)
+			k = 1;
+		if (n == max) {
+			strbuf_setlen(sb, i);
+			strbuf_addstr(sb, more);
+			break;
+		}
+	}
+	return sb->buf;
+}
+
+#define LABEL_AUTHOR 24 /* characters of an author's name on a label */
+#define MARKER_TEXT 40 /* characters of a release marker's text */
+
 static void culprit_label(struct strbuf *sb, const struct kb_line_build *b)
 {
-	struct strbuf a = STRBUF_INIT;
+	struct strbuf a = STRBUF_INIT, sha = STRBUF_INIT;
 
-	strbuf_addf(sb, "%.8s %s %+lld", b->sha, kb_text(&a, b->author ? b->author : ""),
-		    (long long)b->delta);
+	strbuf_addf(sb, "%s %s %+lld", text_cut(&sha, b->sha, 8, ""),
+		    text_cut(&a, b->author, LABEL_AUTHOR, "..."), (long long)b->delta);
 	strbuf_release(&a);
+	strbuf_release(&sha);
 }
 
 static void labels(struct kb_chart *c, const struct scale *s, const struct kb_line_build *b,
@@ -590,10 +614,12 @@ static size_t releases(struct kb_chart *c, const struct scale *s, const struct k
 		       const int64_t *t, size_t n, const struct kb_chart_opts *o, struct box **out)
 {
 	struct box *taken = xcalloc(o->nmarkers + 1, sizeof(*taken));
-	size_t k, i, nt = 0;
+	struct strbuf sb = STRBUF_INIT;
+	size_t k, i, j, nt = 0;
 
 	for (k = 0; k < o->nmarkers; k++) {
 		const struct kb_chart_marker *m = &o->markers[k];
+		struct box bx;
 		double x, len;
 
 		for (i = 0; i < n && strcmp(b[i].sha, m->sha); i++)
@@ -601,13 +627,22 @@ static size_t releases(struct kb_chart *c, const struct scale *s, const struct k
 		if (i == n)
 			continue;
 		x = px(s, (double)t[i]);
-		len = text_w(m->text);
+		text_cut(&sb, m->text, MARKER_TEXT, "...");
+		len = text_w(sb.buf);
+		bx = (struct box){ x + 3, PT + 2, KB_CHART_FONT + 2, len + 4 };
 		add_seg(c, x, PT, x, PB, RGB_RELEASE, 1, 1, KB_ROLE_RELEASE);
-		add_text(c, x + 4 + KB_CHART_FONT / 2, PT + 4, m->text, RGB_RELEASE,
-			 KB_ANCHOR_START, 90, KB_ROLE_RELEASE)
+		/* a marker's text where another's is (tags a day apart on a decade) is left out:
+		 * its line says where it is */
+		for (j = 0; j < nt && !meets(&bx, &taken[j]); j++)
+			;
+		if (j < nt)
+			continue;
+		add_text(c, x + 4 + KB_CHART_FONT / 2, PT + 4, sb.buf, RGB_RELEASE, KB_ANCHOR_START,
+			 90, KB_ROLE_RELEASE)
 			->w = len;
-		taken[nt++] = (struct box){ x + 3, PT + 2, KB_CHART_FONT + 2, len + 4 };
+		taken[nt++] = bx;
 	}
+	strbuf_release(&sb);
 	*out = taken;
 	return nt;
 }
@@ -757,7 +792,8 @@ static void svg_prim(FILE *f, const struct kb_chart_prim *p)
 		else
 			fprintf(f, "\" fill=\"none\" stroke=\"#%06x\" stroke-width=\"%.1f\"%s",
 				p->stroke, p->width, p->dashed ? " stroke-dasharray=\"6,4\"" : "");
-		svg_class(f, p, p->kind == KB_PRIM_LINE ? "leader" : NULL);
+		svg_class(f, p,
+			  p->kind == KB_PRIM_LINE && p->role != KB_ROLE_RELEASE ? "leader" : NULL);
 		fputs("/>\n", f);
 		break;
 	case KB_PRIM_RECT:
@@ -775,7 +811,7 @@ static void svg_prim(FILE *f, const struct kb_chart_prim *p)
 			p->y, p->rgb, anchors[p->anchor]);
 		if (p->angle)
 			fprintf(f, " transform=\"rotate(%.0f %.1f %.1f)\"", p->angle, p->x, p->y);
-		if (p->w > 0)
+		if (p->role != KB_ROLE_PLAIN) /* a label or marker, fitted to the box it took */
 			fprintf(f, " textLength=\"%.1f\" lengthAdjust=\"spacingAndGlyphs\"", p->w);
 		svg_class(f, p, NULL);
 		fputc('>', f);
@@ -800,7 +836,7 @@ static void svg_prim(FILE *f, const struct kb_chart_prim *p)
 
 /* The hover card: filled from the point's data attributes as text, never as markup. */
 static const char svg_script[] =
-	"<script><![CDATA[\n"
+	"<script type=\"application/ecmascript\"><![CDATA[\n"
 	"(function () {\n"
 	"  var tip = document.getElementById('tip'), box = document.getElementById('tipbox');\n"
 	"  var lines = tip.getElementsByTagName('text');\n"
@@ -874,8 +910,9 @@ static void svg_point(FILE *f, const struct kb_chart *c, size_t i, kb_chart_href
 		svg_attr(f, "href", sb.buf);
 		fputs(" target=\"_top\"", f);
 	}
-	fprintf(f, " data-sha=\"%s\" data-x=\"%.3f\" data-y=\"%.3f\" data-time=\"%lld\"", b->sha,
-		p->x, p->y, (long long)p->time);
+	svg_attr(f, "data-sha", b->sha); /* 40 hex digits from the store; escaped all the same */
+	fprintf(f, " data-x=\"%.3f\" data-y=\"%.3f\" data-time=\"%lld\"", p->x, p->y,
+		(long long)p->time);
 	svg_attr(f, "data-head", head.buf);
 	svg_attr(f, "data-subject", b->subject ? b->subject : "");
 	strbuf_reset(&sb);

@@ -44,6 +44,11 @@ done
 	fail "site of the hostile repository: $(cat "$SCRATCH/e.err")"
 check "no page carries the markup as markup" test -z \
 	"$(grep -rl -e '<script>' -e '<img src=x' -e '<b>cfg' "$SCRATCH/evil-site" || true)"
+check "the one script of each size chart is kbloat's own (its hover card)" python3 -c "
+import glob
+svgs = glob.glob('$SCRATCH/evil-site/charts/*.svg')
+assert svgs and all(open(f).read().count('<script') == 1 for f in svgs), svgs
+assert all('<script type=\"application/ecmascript\"><![CDATA[' in open(f).read() for f in svgs)"
 check "the wall shows the subject, escaped" grep -q \
 	'&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(3)&gt;' \
 	"$SCRATCH/evil-site/index.html"
