@@ -15,6 +15,7 @@
 
 #include <git2.h>
 
+#include <fnmatch.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -499,6 +500,64 @@ int kb_repo_tagged(struct kb_repo *r, char (**shas)[41], size_t *n)
 	if (t.n)
 		qsort(t.v, t.n, sizeof(*t.v), cmp_sha);
 	*shas = t.v;
+	*n = t.n;
+	return 0;
+}
+
+struct named_tags {
+	git_repository *git;
+	const char *glob;
+	struct kb_repo_tag *v;
+	size_t n, alloc;
+};
+
+static int named_tag_cb(const char *name, git_oid *oid, void *payload)
+{
+	struct named_tags *t = payload;
+	git_object *obj = NULL, *peeled = NULL;
+
+	if (!strncmp(name, "refs/tags/", 10))
+		name += 10;
+	if ((!t->glob || !fnmatch(t->glob, name, 0)) &&
+	    !git_object_lookup(&obj, t->git, oid, GIT_OBJECT_ANY) &&
+	    !git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT)) {
+		ALLOC_GROW(t->v, t->n + 1, t->alloc);
+		t->v[t->n].name = xstrdup(name);
+		git_oid_tostr(t->v[t->n++].sha, 41, git_object_id(peeled));
+	}
+	git_object_free(peeled);
+	git_object_free(obj);
+	git_error_clear();
+	return 0;
+}
+
+static int cmp_tag_name(const void *a, const void *b)
+{
+	return strcmp(((const struct kb_repo_tag *)a)->name, ((const struct kb_repo_tag *)b)->name);
+}
+
+void kb_repo_tags_free(struct kb_repo_tag *tags, size_t n)
+{
+	size_t i;
+
+	for (i = 0; tags && i < n; i++)
+		free(tags[i].name);
+	free(tags);
+}
+
+int kb_repo_tags(struct kb_repo *r, const char *glob, struct kb_repo_tag **tags, size_t *n)
+{
+	struct named_tags t = { r->git, glob, NULL, 0, 0 };
+
+	*tags = NULL;
+	*n = 0;
+	if (git_tag_foreach(r->git, named_tag_cb, &t) < 0 && git_error_last()) {
+		kb_repo_tags_free(t.v, t.n);
+		return git_fail("%s: cannot list the tags", r->path);
+	}
+	if (t.n)
+		qsort(t.v, t.n, sizeof(*t.v), cmp_tag_name);
+	*tags = t.v;
 	*n = t.n;
 	return 0;
 }

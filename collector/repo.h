@@ -133,4 +133,18 @@ int kb_repo_range(struct kb_repo *r, const char *range, int first_parent, char (
  */
 int kb_repo_tagged(struct kb_repo *r, char (**shas)[41], size_t *n);
 
+/* A tag: its name without refs/tags/ and the commit it points to (peeled). */
+struct kb_repo_tag {
+	char *name;
+	char sha[41];
+};
+
+/*
+ * The tags of commits whose names match the fnmatch pattern glob (NULL: all), by name;
+ * *tags (each name and the array) is the caller's, freed with kb_repo_tags_free. Errors
+ * name the repository; nothing is handed back then.
+ */
+int kb_repo_tags(struct kb_repo *r, const char *glob, struct kb_repo_tag **tags, size_t *n);
+void kb_repo_tags_free(struct kb_repo_tag *tags, size_t n);
+
 #endif

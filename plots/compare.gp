@@ -1,8 +1,9 @@
 # compare.gp - the total of several configs per commit, side by side (tinyconfig against
 # modular: the gap is what modularization saves).
 # kbloat plot runs it in a directory of its own and sets: datafile, titlefile, out, term,
-# ncols (fixed file names, words and a number: no text from a name, a path or a database).
-# datafile: a header row of config names, then index and one total per config ('NaN' where a config has no build of that commit).
+# ncols, yunit, ystep, yname (fixed file names, words and numbers: no text from a name,
+# a path or a database).
+# datafile: a header row of config names, then time and one total per config ('NaN' where a config has no build of that commit).
 if (term eq 'svg') { set terminal svg size 1100,560 dynamic noenhanced font 'sans,11' } \
 else { set terminal pngcairo size 1100,560 noenhanced font 'sans,10' }
 set output out
@@ -11,10 +12,15 @@ title = ''
 stats titlefile using (title = strcol(1), 0) nooutput
 set title title noenhanced
 set key outside right top noenhanced
-set xlabel 'commit, in first-parent order'
-set ylabel 'bytes (kernel proper)'
-set format y '%.0s%cB'
+# x: each build's committer time (kbloat writes it, never going back along the line)
+set xdata time
+set timefmt '%s'
+set format x "%Y-%m-%d\n%H:%M" timedate
+set xlabel 'committer date (UTC), first-parent line'
+set ylabel 'kernel proper'
+# binary units, as the CLI counts (K = 1024): kbloat picks the unit and a round step
+set ytics ystep
+set format y '%g '.yname
 set grid ytics
 set datafile missing 'NaN'
-set xrange [0:*]
-plot for [i=2:ncols] datafile using 1:i with linespoints pt 7 ps 0.6 lw 2 title columnheader(i)
+plot for [i=2:ncols] datafile using 1:(column(i) / yunit) with linespoints pt 7 ps 0.6 lw 2 title columnheader(i)

@@ -2,8 +2,9 @@
 # of it: code and data (no alignment padding), everything modularized (the estimate: code
 # and data less the tristate and bool candidates) and the hard core (what cannot leave).
 # kbloat plot runs it in a directory of its own and sets: datafile, titlefile, out, term,
-# ncols (fixed file names, words and a number: no text from a name, a path or a database).
-# datafile: a header row of the series' names (kbloat's own words), then index and one
+# ncols, yunit, ystep, yname (fixed file names, words and numbers: no text from a name,
+# a path or a database).
+# datafile: a header row of the series' names (kbloat's own words), then time and one
 # value per series ('NaN' where a build has none: recorded before schema 2, or without the
 # analysis); the series no build has are not in it.
 if (term eq 'svg') { set terminal svg size 1100,560 dynamic noenhanced font 'sans,11' } \
@@ -14,11 +15,15 @@ title = ''
 stats titlefile using (title = strcol(1), 0) nooutput
 set title title noenhanced
 set key outside right top noenhanced
-set xlabel 'commit, in first-parent order'
-set ylabel 'bytes'
-set format y '%.0s%cB'
+# x: each build's committer time (kbloat writes it, never going back along the line)
+set xdata time
+set timefmt '%s'
+set format x "%Y-%m-%d\n%H:%M" timedate
+set xlabel 'committer date (UTC), first-parent line'
+# binary units, as the CLI counts (K = 1024): kbloat picks the unit and a round step
+set ytics ystep
+set format y '%g '.yname
 set grid ytics
 set datafile missing 'NaN'
-set xrange [0:*]
 set yrange [0:*]
-plot for [i=2:ncols] datafile using 1:i with linespoints pt 7 ps 0.6 lw 2 title columnheader(i)
+plot for [i=2:ncols] datafile using 1:(column(i) / yunit) with linespoints pt 7 ps 0.6 lw 2 title columnheader(i)

@@ -4,6 +4,7 @@
  */
 #include "kbloat.h"
 
+#include "chart.h"
 #include "escape.h"
 #include "query.h"
 #include "site.h"
@@ -14,6 +15,7 @@
 
 static const char *db = KB_DEFAULT_DB, *out;
 static struct kb_strlist configs;
+static struct kb_markers_opts mo;
 static long walls = 20, pages = 100;
 
 static const struct kb_option options[] = {
@@ -25,6 +27,7 @@ static const struct kb_option options[] = {
 	KB_OPT_POSITIVE(0, "pages", &pages, "N",
 			"commit pages per config besides the walls': the newest N builds "
 			"(default 100)"),
+	KB_OPT_MARKERS(&mo),
 	KB_OPT_END(),
 };
 
@@ -35,8 +38,9 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	struct kb_items it = { 0 };
 	struct kb_site *m = NULL;
 	struct kb_site_stats st;
+	struct kb_chart_marker *markers = NULL;
 	char **stored = NULL, *outdir;
-	size_t nstored = 0;
+	size_t nstored = 0, nmarkers = 0;
 	int rc = KB_EXIT_USAGE;
 
 	(void)argc;
@@ -44,6 +48,12 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	outdir = kb_make_outdir(out);
 	if (!outdir)
 		goto out;
+	if (kb_chart_markers(s, mo.repo, mo.tags, &mo.labels, &markers, &nmarkers)) {
+		rc = kb_report_error();
+		goto out;
+	}
+	opts.markers = markers;
+	opts.nmarkers = nmarkers;
 	if ((!configs.n && kb_store_config_names(s, &stored, &nstored)) || kb_items_load(s, &it) ||
 	    kb_site_build(&m, s, &it, configs.n ? configs.v : (const char *const *)stored,
 			  configs.n ? configs.n : nstored, &opts) ||
@@ -59,6 +69,8 @@ out:
 	kb_items_release(&it);
 	kb_store_names_free(stored, nstored);
 	kb_strlist_release(&configs);
+	kb_strlist_release(&mo.labels);
+	kb_chart_markers_free(markers, nmarkers);
 	free(outdir);
 	return rc;
 }
@@ -67,7 +79,9 @@ const struct kb_command kb_cmd_site = {
 	.name = "site",
 	.summary = "a static site: charts, walls of regressions and thanks",
 	.usage = (const char *const[]){ "site [--db DB] --out DIR [--config C...] [--walls N] "
-					"[--pages N]",
+					"[--pages N]\n"
+					"                   [--repo DIR [--tags GLOB]] "
+					"[--label REF=TEXT...]",
 					NULL },
 	.options = options,
 	.max_args = 0,

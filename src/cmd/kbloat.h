@@ -139,6 +139,32 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 
+/*
+ * The charts' markers of `plot` and `site`: with repo (--repo DIR, else NULL) its tags whose
+ * names match glob (--tags, NULL: all), then each of labels (--label REF=TEXT), REF resolved
+ * in repo when there is one, else among the store's commits (a sha or unique prefix). A
+ * new array *out of *n (kb_chart_markers_free); errors name the label or the repository and
+ * are kb_error_last()'s.
+ */
+struct kb_chart_marker;
+struct kb_store;
+int kb_chart_markers(struct kb_store *s, const char *repo, const char *glob,
+		     const struct kb_strlist *labels, struct kb_chart_marker **out, size_t *n);
+void kb_chart_markers_free(struct kb_chart_marker *v, size_t n);
+
+/* --repo, --tags and --label of `plot` and `site` (their variables: markers_opts) */
+struct kb_markers_opts {
+	const char *repo, *tags;
+	struct kb_strlist labels;
+};
+#define KB_OPT_MARKERS(mo)                                                                        \
+	KB_OPT_STRING(0, "repo", &(mo)->repo, "DIR",                                              \
+		      "the repository measured: its tags are marked on the x axis"),              \
+		KB_OPT_STRING(0, "tags", &(mo)->tags, "GLOB",                                     \
+			      "with --repo, only the tags whose names match GLOB (default all)"), \
+		KB_OPT_LIST(0, "label", &(mo)->labels, "REF=TEXT",                                \
+			    "a marker TEXT on the x axis at commit REF")
+
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
 

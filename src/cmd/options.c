@@ -4,12 +4,16 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "chart.h"
 #include "collect.h"
 #include "error.h"
 #include "image.h"
 #include "maintainers.h"
 #include "query.h"
+#include "repo.h"
+#include "store.h"
 #include "strbuf.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -100,4 +104,77 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
 	}
 	strbuf_release(&sb);
 	return 0;
+}
+
+void kb_chart_markers_free(struct kb_chart_marker *v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i].text);
+	free(v);
+}
+
+/* REF=TEXT's commit into sha: in repo, else in the store. */
+static int label_sha(struct kb_store *s, struct kb_repo *repo, const char *ref, char sha[41])
+{
+	char *full = NULL;
+
+	if (repo)
+		return kb_repo_resolve(repo, ref, sha);
+	if (kb_store_resolve_sha(s, ref, &full))
+		return KB_ERR;
+	snprintf(sha, 41, "%s", full);
+	free(full);
+	return 0;
+}
+
+int kb_chart_markers(struct kb_store *s, const char *repo_path, const char *glob,
+		     const struct kb_strlist *labels, struct kb_chart_marker **out, size_t *n)
+{
+	struct kb_repo *repo = NULL;
+	struct kb_repo_tag *tags = NULL;
+	struct kb_chart_marker *v = NULL;
+	size_t ntags = 0, k, nv = 0;
+	int rc = KB_ERR;
+
+	*out = NULL;
+	*n = 0;
+	if (repo_path &&
+	    (kb_repo_open(&repo, repo_path) || kb_repo_tags(repo, glob, &tags, &ntags)))
+		goto out;
+	v = xcalloc(ntags + labels->n + 1, sizeof(*v));
+	for (k = 0; k < ntags; k++, nv++) {
+		memcpy(v[nv].sha, tags[k].sha, sizeof(v[nv].sha));
+		v[nv].text = xstrdup(tags[k].name);
+	}
+	for (k = 0; k < labels->n; k++, nv++) {
+		const char *eq = strchr(labels->v[k], '=');
+		char *ref;
+
+		if (!eq || eq == labels->v[k] || !eq[1]) {
+			kb_error_set("--label %s: not REF=TEXT", labels->v[k]);
+			goto out;
+		}
+		ref = xstrndup(labels->v[k], (size_t)(eq - labels->v[k]));
+		if (label_sha(s, repo, ref, v[nv].sha)) {
+			char *why = xstrdup(kb_error_last());
+
+			kb_error_set("--label %s: %s", labels->v[k], why);
+			free(why);
+			free(ref);
+			goto out;
+		}
+		free(ref);
+		v[nv].text = xstrdup(eq + 1);
+	}
+	*out = v;
+	*n = nv;
+	v = NULL;
+	rc = 0;
+out:
+	kb_chart_markers_free(v, nv);
+	kb_repo_tags_free(tags, ntags);
+	kb_repo_free(repo);
+	return rc;
 }

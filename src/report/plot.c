@@ -62,6 +62,7 @@ static void config_release(struct kb_plot_config *c)
 	free(c->name);
 	free(c->slug);
 	kb_line_builds_free(c->builds, c->n);
+	free(c->times);
 	for (k = 0; k < c->ntop; k++)
 		free(c->subsystems[k]);
 	free(c->subsystems);
@@ -150,6 +151,7 @@ static int build_config(struct kb_plot_config *c, struct kb_store *s, const stru
 		return KB_ERR;
 	if (!c->n)
 		return kb_error_set("%s: no ok build of config %s to plot", kb_store_path(s), name);
+	c->times = kb_chart_times(c->builds, c->n);
 	return subsystem_columns(s, it, c, top);
 }
 
@@ -189,12 +191,12 @@ void kb_plot_write_size(FILE *f, const struct kb_plot_config *c)
 {
 	size_t i, k;
 
-	fprintf(f, "# index sha text +rodata +data +bss +init +percpu/other(total)\n");
+	fprintf(f, "# time sha text +rodata +data +bss +init +percpu/other(total)\n");
 	for (i = 0; i < c->n; i++) {
 		int64_t sum = 0;
 		char sha[16];
 
-		fprintf(f, "%zu %s", i, gp_sha(c->builds[i].sha, 12, sha));
+		fprintf(f, "%lld %s", (long long)c->times[i], gp_sha(c->builds[i].sha, 12, sha));
 		for (k = 0; k < KB_CLS_NR; k++) {
 			sum += c->builds[i].cls[k];
 			if (k < KB_CLS_PERCPU)
@@ -235,7 +237,7 @@ void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 	int level = proper_level(c);
 	size_t i;
 
-	fprintf(f, "index \"kernel proper\"");
+	fprintf(f, "time \"kernel proper\"");
 	if (level >= 1)
 		fprintf(f, " \"code and data (no padding)\"");
 	if (level >= 2)
@@ -245,7 +247,7 @@ void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 		const struct kb_build_series *b = &c->builds[i].ser;
 		int64_t code = b->total - b->padding;
 
-		fprintf(f, "%zu %lld", i, (long long)c->builds[i].total);
+		fprintf(f, "%lld %lld", (long long)c->times[i], (long long)c->builds[i].total);
 		if (level >= 1)
 			gp_value(f, b->has_padding, code);
 		if (level >= 2) {
@@ -273,7 +275,7 @@ void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t a
 	for (i = 0; i < c->n; i++)
 		order[i] = i;
 	qsort_r(order, c->n, sizeof(*order), cmp_delta_desc, (void *)c->builds);
-	fprintf(f, "# index total \"label\": the largest regressions\n");
+	fprintf(f, "# time total \"label\": the largest regressions\n");
 	for (k = 0; k < c->n && k < annotate; k++) {
 		const struct kb_line_build *b = &c->builds[order[k]];
 
@@ -282,7 +284,7 @@ void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t a
 		strbuf_reset(&label);
 		strbuf_addf(&label, "%s %s %+lld", gp_sha(b->sha, 8, sha),
 			    b->author ? b->author : "", (long long)b->delta);
-		fprintf(f, "%zu %lld ", order[k], (long long)b->total);
+		fprintf(f, "%lld %lld ", (long long)c->times[order[k]], (long long)b->total);
 		gp_string(f, label.buf);
 		fputc('\n', f);
 	}
@@ -294,7 +296,7 @@ void kb_plot_write_subsystems(FILE *f, const struct kb_plot_config *c)
 {
 	size_t i, k, w = c->ntop + 1;
 
-	fprintf(f, "index");
+	fprintf(f, "time");
 	for (k = 0; k < c->ntop; k++) {
 		fputc(' ', f);
 		gp_string(f, c->subsystems[k]);
@@ -303,7 +305,7 @@ void kb_plot_write_subsystems(FILE *f, const struct kb_plot_config *c)
 	for (i = 0; i < c->n; i++) {
 		uint64_t sum = 0;
 
-		fprintf(f, "%zu", i);
+		fprintf(f, "%lld", (long long)c->times[i]);
 		for (k = 0; k < w; k++) {
 			sum += c->cols[i * w + k];
 			fprintf(f, " %llu", (unsigned long long)sum);
@@ -317,14 +319,14 @@ void kb_plot_write_compare(FILE *f, const struct kb_plot *m)
 	const struct kb_plot_config *first = &m->v[0];
 	size_t i, c, k;
 
-	fprintf(f, "index");
+	fprintf(f, "time");
 	for (c = 0; c < m->n; c++) {
 		fputc(' ', f);
 		gp_string(f, m->v[c].name);
 	}
 	fprintf(f, "\n");
 	for (i = 0; i < first->n; i++) {
-		fprintf(f, "%zu", i);
+		fprintf(f, "%lld", (long long)first->times[i]);
 		for (c = 0; c < m->n; c++) {
 			const struct kb_plot_config *o = &m->v[c];
 
@@ -552,27 +554,141 @@ static int move_data(const char *work, const char *from, const char *outdir, con
 	return rc;
 }
 
+struct chart_arg {
+	const struct kb_chart *ch;
+	void (*fn)(FILE *f, const struct kb_chart *c);
+};
+
+static void chart_writer(FILE *f, const void *arg)
+{
+	const struct chart_arg *a = arg;
+
+	a->fn(f, a->ch);
+}
+
+struct href_arg {
+	const struct kb_plot_config *c;
+	const struct kb_plot_opts *o;
+};
+
+static int chart_href(struct strbuf *sb, const char *sha, void *arg)
+{
+	const struct href_arg *h = arg;
+
+	return h->o->href(sb, h->c, sha, h->o->href_arg);
+}
+
+struct svg_arg {
+	const struct kb_chart *ch;
+	struct href_arg h;
+};
+
+static void svg_writer(FILE *f, const void *arg)
+{
+	const struct svg_arg *a = arg;
+
+	kb_chart_write_svg(f, a->ch, a->h.o->href ? chart_href : NULL, (void *)&a->h);
+}
+
+/* The scene's data files, then gnuplot's PNG of them (plots/scene.gp). */
+static int draw_scene_png(const struct kb_chart *ch, const char *work, const char *outdir,
+			  const char *base, size_t *written)
+{
+	static const struct {
+		const char *file;
+		void (*fn)(FILE *f, const struct kb_chart *c);
+	} files[] = {
+		{ "scene-polys.dat", kb_chart_write_polys },
+		{ "scene-lines.dat", kb_chart_write_lines },
+		{ "scene-rects.dat", kb_chart_write_rects },
+		{ "scene-marks.dat", kb_chart_write_marks },
+		{ "scene-texts.dat", kb_chart_write_texts },
+	};
+	struct strbuf vars = STRBUF_INIT;
+	size_t k;
+	int rc = KB_ERR;
+
+	for (k = 0; k < sizeof(files) / sizeof(*files); k++) {
+		struct chart_arg a = { ch, files[k].fn };
+
+		if (write_data(work, files[k].file, chart_writer, &a))
+			goto out;
+	}
+	strbuf_addf(&vars, "npolys=%zu", kb_chart_count(ch, KB_PRIM_POLY));
+	rc = gnuplot(work, outdir, "scene.gp", vars.buf, base, KB_PLOT_PNG, written);
+out:
+	strbuf_release(&vars);
+	return rc;
+}
+
+/* The chart as SVG, written by kbloat (links through o->href) into outdir/BASE.svg. */
+static int draw_scene_svg(const struct kb_chart *ch, const struct kb_plot_config *c,
+			  const struct kb_plot_opts *o, const char *work, const char *outdir,
+			  const char *base, size_t *written)
+{
+	struct svg_arg a = { ch, { c, o } };
+	struct strbuf to = STRBUF_INIT;
+	int rc;
+
+	strbuf_addf(&to, "%s.svg", base);
+	rc = write_data(work, "chart.svg", svg_writer, &a) ||
+	     move_out(work, "chart.svg", outdir, to.buf);
+	if (!rc)
+		(*written)++;
+	strbuf_release(&to);
+	return rc ? KB_ERR : 0;
+}
+
 static int draw_size(const struct kb_plot_config *c, const char *work, const char *outdir,
 		     const struct kb_plot_opts *o, size_t *written)
 {
-	static const char vars[] = "datafile='size.dat'; regfile='regressions.dat'; "
-				   "titlefile='" GP_TITLE "'";
+	struct kb_chart_opts co = { .annotate = o->annotate,
+				    .markers = o->markers,
+				    .nmarkers = o->nmarkers };
 	struct reg_arg reg = { c, o->annotate };
-	struct strbuf base = STRBUF_INIT;
+	struct strbuf base = STRBUF_INIT, title = STRBUF_INIT;
+	unsigned formats = o->size_formats ? o->size_formats : o->formats;
+	struct kb_chart ch;
 	int rc = KB_ERR;
 
 	strbuf_addf(&base, "%s-size", c->slug);
+	strbuf_addf(&title, "%s: kernel size per commit, by class", c->name);
+	kb_chart_layout(&ch, title.buf, c->builds, c->n, &co);
 	if (write_data(work, "size.dat", size_writer, c) ||
 	    write_data(work, "regressions.dat", reg_writer, &reg) ||
-	    write_title(work, c->name, "kernel size per commit, by class") ||
-	    gnuplot(work, outdir, "size.gp", vars, base.buf, o->formats, written) ||
+	    ((formats & KB_PLOT_PNG) && draw_scene_png(&ch, work, outdir, base.buf, written)) ||
+	    ((formats & KB_PLOT_SVG) &&
+	     draw_scene_svg(&ch, c, o, work, outdir, base.buf, written)) ||
 	    move_data(work, "size.dat", outdir, c->slug, "size") ||
 	    move_data(work, "regressions.dat", outdir, c->slug, "regressions"))
 		goto out;
 	rc = 0;
 out:
+	kb_chart_release(&ch);
 	strbuf_release(&base);
+	strbuf_release(&title);
 	return rc;
+}
+
+/* The y axis of a chart up to top bytes, as the scripts read it: yunit (bytes), ystep (in
+ * yunit) and yname (our own word: KiB, MiB). */
+static void y_vars(struct strbuf *vars, int64_t top)
+{
+	struct kb_chart_yscale y;
+
+	kb_chart_yscale((double)(top > 0 ? top : 1), &y);
+	strbuf_addf(vars, "; yunit=%.0f; ystep=%g; yname='%s'", y.unit, y.step / y.unit, y.name);
+}
+
+static int64_t max_total(const struct kb_plot_config *c)
+{
+	int64_t top = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		if (c->builds[i].total > top)
+			top = c->builds[i].total;
+	return top;
 }
 
 static int draw_proper(const struct kb_plot_config *c, const char *work, const char *outdir,
@@ -585,6 +701,7 @@ static int draw_proper(const struct kb_plot_config *c, const char *work, const c
 	strbuf_addf(&base, "%s-proper", c->slug);
 	strbuf_addf(&vars, "datafile='proper.dat'; titlefile='" GP_TITLE "'; ncols=%d",
 		    ncols[proper_level(c)]);
+	y_vars(&vars, max_total(c));
 	if (write_data(work, "proper.dat", proper_writer, c) ||
 	    write_title(work, c->name,
 			"kernel proper, code and data, everything modularized, hard core") ||
@@ -607,6 +724,7 @@ static int draw_subsystems(const struct kb_plot_config *c, const char *work, con
 	strbuf_addf(&base, "%s-subsystems", c->slug);
 	strbuf_addf(&vars, "datafile='subsystems.dat'; titlefile='" GP_TITLE "'; ncols=%zu",
 		    c->ntop + 2);
+	y_vars(&vars, max_total(c));
 	if (write_data(work, "subsystems.dat", subsystems_writer, c) ||
 	    write_title(work, c->name, "the largest subsystems per commit") ||
 	    gnuplot(work, outdir, "subsystems.gp", vars.buf, base.buf, o->formats, written) ||
@@ -625,7 +743,14 @@ static int draw_compare(const struct kb_plot *m, const char *work, const char *o
 	struct strbuf vars = STRBUF_INIT;
 	int rc = KB_ERR;
 
+	int64_t top = 0;
+	size_t k;
+
+	for (k = 0; k < m->n; k++)
+		if (max_total(&m->v[k]) > top)
+			top = max_total(&m->v[k]);
 	strbuf_addf(&vars, "datafile='compare.dat'; titlefile='" GP_TITLE "'; ncols=%zu", m->n + 1);
+	y_vars(&vars, top);
 	if (!write_data(work, "compare.dat", compare_writer, m) &&
 	    !write_title(work, NULL, "kernel proper per commit, by config") &&
 	    !gnuplot(work, outdir, "compare.gp", vars.buf, "compare", o->formats, written) &&
@@ -638,9 +763,12 @@ static int draw_compare(const struct kb_plot *m, const char *work, const char *o
 /* Removes the work directory and what a failed run left in it (fixed names only). */
 static void remove_work(const char *work)
 {
-	static const char *const names[] = { "size.dat",   "regressions.dat", "subsystems.dat",
-					     "proper.dat", "compare.dat",     GP_TITLE,
-					     "chart.png",  "chart.svg" };
+	static const char *const names[] = {
+		"size.dat",	   "regressions.dat", "subsystems.dat",	 "proper.dat",
+		"compare.dat",	   GP_TITLE,	      "chart.png",	 "chart.svg",
+		"scene-polys.dat", "scene-lines.dat", "scene-rects.dat", "scene-marks.dat",
+		"scene-texts.dat",
+	};
 	struct strbuf path = STRBUF_INIT;
 	size_t i;
 

@@ -23,8 +23,6 @@
 #define SITE_SUBSYSTEMS 20 /* subsystems with a page, per config */
 #define SITE_TOP_SYMBOLS 3 /* symbols on a wall's row */
 
-static const struct kb_plot_opts chart_opts = KB_PLOT_OPTS_INIT;
-
 static void row_release(struct kb_site_row *r)
 {
 	free(r->b.sha);
@@ -186,7 +184,9 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 	*out = NULL;
 	m->v = xcalloc(n + 1, sizeof(*m->v));
 	m->n = n; /* a config not read yet is all zeroes, which frees as an empty one */
-	if (kb_plot_build(&m->charts, s, it, names, n, chart_opts.top))
+	m->markers = o->markers;
+	m->nmarkers = o->nmarkers;
+	if (kb_plot_build(&m->charts, s, it, names, n, KB_PLOT_TOP))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (build_config(&m->v[i], s, it, &m->charts->v[i], o))
@@ -284,12 +284,14 @@ static void write_config(FILE *f, const struct kb_site_config *c)
 	fprintf(f, "<h2 id=\"%s\">", c->slug);
 	kb_escape_html(f, c->name);
 	fprintf(f,
-		"</h2>\n<img src=\"charts/%s-size.png\" alt=\"size per commit, by "
-		"class\">\n<img src=\"charts/%s-proper.png\" alt=\"kernel proper, code "
+		"</h2>\n<object type=\"image/svg+xml\" data=\"charts/%s-size.svg\" "
+		"width=\"1100\" height=\"580\"><img src=\"charts/%s-size.png\" alt=\"size "
+		"per commit, by class\"></object>\n<img src=\"charts/%s-proper.png\" "
+		"alt=\"kernel proper, code "
 		"and data, everything modularized and hard core per commit\">\n<img "
 		"src=\"charts/%s-subsystems.png\" alt=\"the largest subsystems per "
 		"commit\">\n<h3>Wall of regressions</h3>\n",
-		c->slug, c->slug, c->slug);
+		c->slug, c->slug, c->slug, c->slug);
 	write_wall(f, c, c->regressions, c->nregressions, KB_WALL_REGRESSIONS);
 	fputs("<h3>Wall of thanks: the largest reductions</h3>\n", f);
 	write_wall(f, c, c->reductions, c->nreductions, KB_WALL_REDUCTIONS);
@@ -503,14 +505,33 @@ static int write_index(const struct kb_site *m, const char *outdir)
 	return rc;
 }
 
+/* A size chart's point links its commit's page, when the commit has one (from charts/). */
+static int chart_href(struct strbuf *sb, const struct kb_plot_config *chart, const char *sha,
+		      void *arg)
+{
+	const struct kb_site *m = arg;
+	const struct kb_site_config *c = &m->v[chart - m->charts->v];
+
+	if (!kb_is_sha(sha) || kb_strtab_find(&c->commits, sha, strlen(sha)) < 0)
+		return 0;
+	strbuf_addf(sb, "../commit/%s-%s.html", sha, c->slug);
+	return 1;
+}
+
 int kb_site_write(const struct kb_site *m, struct kb_store *s, const char *outdir,
 		  struct kb_site_stats *st)
 {
+	struct kb_plot_opts chart_opts = KB_PLOT_OPTS_INIT;
 	struct strbuf charts = STRBUF_INIT;
 	size_t i;
 	int rc = KB_ERR;
 
 	memset(st, 0, sizeof(*st));
+	chart_opts.size_formats = KB_PLOT_PNG | KB_PLOT_SVG;
+	chart_opts.markers = m->markers;
+	chart_opts.nmarkers = m->nmarkers;
+	chart_opts.href = chart_href;
+	chart_opts.href_arg = (void *)m;
 	strbuf_addf(&charts, "%s/charts", outdir);
 	if (make_dirs(outdir) || kb_plot_draw(m->charts, charts.buf, &chart_opts, &st->charts) ||
 	    write_index(m, outdir))

@@ -3,7 +3,8 @@
  * charts, a wall of the largest regressions and a wall of thanks for the largest
  * reductions; a page per commit (what `kbloat show` prints of its build) and per subsystem
  * (what `kbloat history --subsystem S` prints), both rendered in-process from their
- * reports. Everything that comes from a repository or a database (names, subjects, paths,
+ * reports. Each config's size chart is an SVG whose points link their commits' pages.
+ * Everything that comes from a repository or a database (names, subjects, paths,
  * symbols, the pages' text) is HTML-escaped with kb_escape_html; file names are built from
  * shas of 40 hex digits (a build with any other sha gets no page) and kb_file_name's names
  * only, and pages are written without following a symbolic link.
@@ -32,6 +33,8 @@
 struct kb_site_opts {
 	size_t walls; /* rows on each wall */
 	size_t pages; /* commit pages per config besides the walls': its newest builds' */
+	const struct kb_chart_marker *markers; /* on the size charts' x axes */
+	size_t nmarkers;
 };
 
 /* `kbloat site`'s defaults */
@@ -66,7 +69,9 @@ struct kb_site_config {
 struct kb_site {
 	struct kb_site_config *v;
 	size_t n;
-	struct kb_plot *charts; /* drawn into charts/ as PNG */
+	struct kb_plot *charts; /* drawn into charts/ as PNG, the size charts also as SVG */
+	const struct kb_chart_marker *markers; /* kb_site_opts's */
+	size_t nmarkers;
 };
 
 /* What kb_site_write made. */

@@ -16,8 +16,10 @@ void kb_line_builds_free(struct kb_line_build *v, size_t n)
 {
 	size_t i;
 
-	for (i = 0; v && i < n; i++)
+	for (i = 0; v && i < n; i++) {
 		free(v[i].author);
+		free(v[i].subject);
+	}
 	free(v);
 }
 
@@ -35,6 +37,9 @@ static int read_line_build(struct kb_store *s, sqlite3_stmt *st, struct kb_line_
 	b->has_parent = sqlite3_column_int(st, 4);
 	for (c = 0; c < KB_CLS_NR; c++)
 		b->cls[c] = sqlite3_column_int64(st, 5 + c);
+	b->subject = kb_column_strdup(st, 5 + KB_CLS_NR, "");
+	b->author_time = sqlite3_column_int64(st, 6 + KB_CLS_NR);
+	b->committer_time = sqlite3_column_int64(st, 7 + KB_CLS_NR);
 	return 0;
 }
 
@@ -53,11 +58,12 @@ int kb_store_line_builds(struct kb_store *s, int64_t config_id, struct kb_line_b
 	if (kb_build_line(s, config_id, 0, &ids, &nids))
 		return KB_ERR;
 	v = xcalloc(nids + 1, sizeof(*v));
-	if (kb_store_prepare(s, &st,
-			     "SELECT c.sha, c.author_name, b.total, b.d_total, b.parent_build_id "
-			     "IS NOT NULL, b.text, b.rodata, b.data, b.bss, b.init, b.percpu, "
-			     "b.other FROM builds b JOIN commits c ON c.id = b.commit_id WHERE "
-			     "b.id = ?1"))
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT c.sha, c.author_name, b.total, b.d_total, b.parent_build_id "
+		    "IS NOT NULL, b.text, b.rodata, b.data, b.bss, b.init, b.percpu, "
+		    "b.other, c.subject, c.author_time, c.committer_time FROM builds b JOIN commits c ON c.id = b.commit_id WHERE "
+		    "b.id = ?1"))
 		goto out;
 	for (i = 0; i < nids; i++) {
 		sqlite3_bind_int64(st, 1, ids[i]);

@@ -18,7 +18,9 @@
 struct kb_line_build {
 	int64_t id;
 	char sha[41];
-	char *author;
+	char *author, *subject;
+	/* the commit's times, seconds since the epoch: the charts' x axis is committer time */
+	int64_t author_time, committer_time;
 	int64_t total; /* the kernel proper */
 	int64_t delta; /* total's change against the parent build, when has_parent */
 	int has_parent;

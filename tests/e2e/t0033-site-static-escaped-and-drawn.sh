@@ -10,7 +10,8 @@ db=$SCRATCH/k.db
 	fail "collect: $(tail -n3 "$SCRATCH/collect.err")"
 "$KBLOAT" site --db "$db" --out "$SCRATCH/site" >"$SCRATCH/site.out" 2>"$SCRATCH/site.err" ||
 	fail "site: $(cat "$SCRATCH/site.err")"
-check "site says what it made" grep -q "index.html: 2 configs, [0-9]* pages, 7 charts" \
+check "site says what it made (per config three PNGs and the size chart as SVG, and compare)" \
+	grep -q "index.html: 2 configs, [0-9]* pages, 9 charts" \
 	"$SCRATCH/site.out"
 check "every link and image of every page exists" python3 -c "
 import glob, os, re
@@ -43,6 +44,11 @@ done
 	fail "site of the hostile repository: $(cat "$SCRATCH/e.err")"
 check "no page carries the markup as markup" test -z \
 	"$(grep -rl -e '<script>' -e '<img src=x' -e '<b>cfg' "$SCRATCH/evil-site" || true)"
+check "the one script of each size chart is kbloat's own (its hover card)" python3 -c "
+import glob
+svgs = glob.glob('$SCRATCH/evil-site/charts/*.svg')
+assert svgs and all(open(f).read().count('<script') == 1 for f in svgs), svgs
+assert all('<script type=\"application/ecmascript\"><![CDATA[' in open(f).read() for f in svgs)"
 check "the wall shows the subject, escaped" grep -q \
 	'&lt;script&gt;alert(1)&lt;/script&gt; &lt;img src=x onerror=alert(3)&gt;' \
 	"$SCRATCH/evil-site/index.html"

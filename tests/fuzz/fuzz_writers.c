@@ -2,7 +2,7 @@
  * fuzz_writers.c - libFuzzer target for the reports' escapers and writers (issue 15): the
  * input is split at NUL bytes into hostile strings (sha, subject, author, config name,
  * path, symbol), which go through every escaper and, in small typed models built here,
- * through the text, Markdown, HTML, JUnit XML, JSON and gnuplot data writers. Each output
+ * through the text, Markdown, HTML, JUnit XML, JSON, chart SVG and gnuplot data writers. Each output
  * is written twice, with the hostile strings and with benign ones of the same kind; what
  * delimits the output's language (HTML's < > " ', a Markdown cell's unescaped | and line
  * ends, a data file's " and line ends, text's line ends) must occur exactly as often in
@@ -11,6 +11,7 @@
  * headers made of the strings (mail.h) are ASCII and every line end in them is a fold (a
  * blank follows it): no input adds a header. A violation aborts.
  */
+#include "chart.h"
 #include "ci.h"
 #include "escape.h"
 #include "history.h"
@@ -117,7 +118,28 @@ struct out {
 };
 
 /* Every writer, on the strings f, into o[0..NOUT). */
-enum { TEXT_HISTORY, TEXT_CI, MD_CI, JUNIT_CI, HTML_SITE, GP_REG, GP_SUBS, GP_COMPARE, NOUT };
+enum {
+	TEXT_HISTORY,
+	TEXT_CI,
+	MD_CI,
+	JUNIT_CI,
+	HTML_SITE,
+	SVG_CHART,
+	GP_REG,
+	GP_SUBS,
+	GP_COMPARE,
+	GP_SCENE,
+	NOUT
+};
+
+/* The size chart's links: every commit has a page, named by its sha (which may be hostile:
+ * the SVG escapes the href as any attribute). */
+static int href_all(struct strbuf *sb, const char *sha, void *arg)
+{
+	(void)arg;
+	strbuf_addf(sb, "../commit/%s.html", sha);
+	return 1;
+}
 
 static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 {
@@ -139,12 +161,26 @@ static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 				    .grew = 9 };
 	struct kb_ci ci = { .baseline = f[SHA], .threshold = 1, .configs = &cfg, .n = 1 };
 	struct kb_line_build lb[2] = {
-		{ .id = 1, .author = f[AUTHOR], .total = 1 },
-		{ .id = 2, .author = f[AUTHOR], .total = 9, .delta = 8, .has_parent = 1 }
+		{ .id = 1, .author = f[AUTHOR], .subject = f[SUBJECT], .total = 1 },
+		{ .id = 2,
+		  .author = f[AUTHOR],
+		  .subject = f[SUBJECT],
+		  .total = 9,
+		  .delta = 8,
+		  .has_parent = 1,
+		  .committer_time = 3600 }
 	};
+	struct kb_chart_marker marker = { "", f[SUBJECT] };
+	struct kb_chart_opts co = { .annotate = 2, .markers = &marker, .nmarkers = 1 };
+	struct kb_chart chart;
 	char *subsys[2] = { f[SUBJECT], f[SYMBOL] }, *slug;
 	uint64_t cols[6] = { 1, 2, 3, 4, 5, 6 };
-	struct kb_plot_config pc = { f[CONFIG], NULL, lb, 2, subsys, 2, cols };
+	struct kb_plot_config pc = { .name = f[CONFIG],
+				     .builds = lb,
+				     .n = 2,
+				     .subsystems = subsys,
+				     .ntop = 2,
+				     .cols = cols };
 	struct kb_plot plot = { &pc, 1 };
 	struct kb_site_row row = { .b = { 2, 9, 0, f[SHA], f[AUTHOR], f[SUBJECT] },
 				   .syms = &sym,
@@ -173,6 +209,9 @@ static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 	sc.subslugs = subslugs;
 	snprintf(lb[0].sha, sizeof(lb[0].sha), "%s", f[SHA]);
 	snprintf(lb[1].sha, sizeof(lb[1].sha), "%s", f[SHA]);
+	snprintf(marker.sha, sizeof(marker.sha), "%s", f[SHA]);
+	pc.times = kb_chart_times(lb, 2);
+	kb_chart_layout(&chart, f[CONFIG], lb, 2, &co);
 	for (i = 0; i < NOUT; i++)
 		m[i] = open_memstream(&o[i].buf, &o[i].len);
 	kb_history_write_text(m[TEXT_HISTORY], &h);
@@ -183,8 +222,12 @@ static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 	kb_plot_write_regressions(m[GP_REG], &pc, 3);
 	kb_plot_write_subsystems(m[GP_SUBS], &pc);
 	kb_plot_write_compare(m[GP_COMPARE], &plot);
+	kb_chart_write_svg(m[SVG_CHART], &chart, href_all, NULL);
+	kb_chart_write_texts(m[GP_SCENE], &chart);
 	for (i = 0; i < NOUT; i++)
 		fclose(m[i]);
+	kb_chart_release(&chart);
+	free(pc.times);
 	free(slug);
 	free(subslugs[0]);
 	free(subslugs);
@@ -231,7 +274,9 @@ static void check_writers(char *const f[NFIELDS])
 	check(!has_control(h[JUNIT_CI].buf, h[JUNIT_CI].len, 1), "junit: a control byte");
 	same(&h[JUNIT_CI], &b[JUNIT_CI], "<>\"'", "junit: markup from the input");
 	same(&h[HTML_SITE], &b[HTML_SITE], "<>\"'", "html: markup from the input");
-	for (i = GP_REG; i <= GP_COMPARE; i++) {
+	check(!has_control(h[SVG_CHART].buf, h[SVG_CHART].len, 1), "svg: a control byte");
+	same(&h[SVG_CHART], &b[SVG_CHART], "<>\"'", "svg: markup from the input");
+	for (i = GP_REG; i <= GP_SCENE; i++) {
 		check(!has_control(h[i].buf, h[i].len, 0), "gnuplot data: a control byte");
 		same(&h[i], &b[i], "\n\"", "gnuplot data: a quote or line end from the input");
 	}
