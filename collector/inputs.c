@@ -477,6 +477,35 @@ static int in_include_dir(const char *path)
 	return prefixed(path, "include/") || strstr(path, "/include/");
 }
 
+/*
+ * tools/'s user-space programs and their tests (Linux 6.1 to 6.12): no kernel build reads
+ * them (perf only for its tarball targets). What the build does use stays an input:
+ * objtool, resolve_btfids and bpftool (tools/bpf), the libraries, headers and build rules
+ * they share (tools/lib, include, arch, build, scripts), tools/Makefile, and any directory
+ * not named here.
+ */
+static int user_space_tool(const char *path)
+{
+	static const char *const dirs[] = {
+		"accounting", "bootconfig", "certs",	 "cgroup",	 "counter", "crypto",
+		"debugging",  "edid",	    "firewire",	 "firmware",	 "gpio",    "hv",
+		"iio",	      "io_uring",   "kvm",	 "laptop",	 "leds",    "memory-model",
+		"mm",	      "net",	    "pci",	 "pcmcia",	 "perf",    "power",
+		"rcu",	      "sched_ext",  "sound",	 "spi",		 "testing", "thermal",
+		"time",	      "tracing",    "usb",	 "verification", "virtio",  "vm",
+		"wmi",	      "workqueue",  "writeback",
+	};
+	const char *d = path + 6, *end;
+	size_t i;
+
+	if (!prefixed(path, "tools/") || !(end = strchr(d, '/')))
+		return 0;
+	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (strlen(dirs[i]) == (size_t)(end - d) && !strncmp(d, dirs[i], end - d))
+			return 1;
+	return 0;
+}
+
 /* Files no build reads. */
 static int never_input(const char *path, const char *srcarch)
 {
@@ -488,9 +517,8 @@ static int never_input(const char *path, const char *srcarch)
 	const char *b = base_name(path);
 	size_t i, n = strlen(srcarch);
 
-	/* tools/testing/: the selftests, which no kernel build reads or runs */
 	if (prefixed(path, "Documentation/") || prefixed(path, "LICENSES/") ||
-	    prefixed(path, "tools/testing/") || prefixed(b, "README"))
+	    prefixed(b, "README") || user_space_tool(path))
 		return 1;
 	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(b, names[i]))

@@ -122,7 +122,7 @@ static void put(const char *rel, const char *text)
 static enum kb_decision decide(struct kb_inputs *in, const char *const *paths,
 			       const enum kb_change_kind *kinds, struct strbuf *why)
 {
-	struct kb_path_change v[8];
+	struct kb_path_change v[16];
 	struct kb_path_changes c = { v, 0 };
 
 	for (; paths[c.n]; c.n++) {
@@ -161,8 +161,13 @@ static void a_build_directory_decides_skip_config_or_build(void)
 					     "arch/arm/Makefile",
 					     "tools/testing/selftests/sgx/Makefile",
 					     "tools/testing/selftests/sgx/sign_key.S",
+					     "tools/perf/util/thread.h",
+					     "tools/virtio/linux/uaccess.h",
 					     NULL };
 		const char *const objtool[] = { "tools/objtool/check.c", NULL };
+		/* what objtool shares, and a directory of tools/ no list names: builds */
+		const char *const toolinc[] = { "tools/include/linux/string.h", NULL };
+		const char *const toolnew[] = { "tools/newtool/main.c", NULL };
 		const char *const cfg[] = { "fs/ext4/Kconfig", "drivers/net/dummy.c", NULL };
 		const char *const cfg2[] = { "arch/x86/configs/tiny.config", NULL };
 		const char *const used[] = { "fs/ext4/Kconfig", "include/linux/types.h", NULL };
@@ -180,11 +185,13 @@ static void a_build_directory_decides_skip_config_or_build(void)
 		const enum kb_change_kind added[] = { KB_CHANGE_ADDED };
 
 		CHECK(decide(in, none, NULL, &why) == KB_DECIDE_SKIP);
-		CHECK_STR(why.buf, "8 changed files, none an input");
+		CHECK_STR(why.buf, "10 changed files, none an input");
 		/* the rest of tools/ builds: objtool and the host tools the build runs */
 		CHECK(decide(in, objtool, NULL, &why) == KB_DECIDE_BUILD);
 		CHECK_STR(why.buf,
 			  "tools/objtool/check.c: under tools/ (host tools the build runs)");
+		CHECK(decide(in, toolinc, NULL, &why) == KB_DECIDE_BUILD);
+		CHECK(decide(in, toolnew, NULL, &why) == KB_DECIDE_BUILD);
 		CHECK(decide(in, cfg, NULL, &why) == KB_DECIDE_CONFIG);
 		CHECK_STR(why.buf, "fs/ext4/Kconfig: a config input");
 		CHECK(decide(in, cfg2, NULL, &why) == KB_DECIDE_CONFIG);
