@@ -71,28 +71,12 @@ check "CRC16 is selected in" grep -qx CONFIG_CRC16=y "$obj/.config"
 # placed, allocated output section (with an address; the per-CPU template sits at 0),
 # " .insec ADDR SIZE OBJECT" (the name may sit alone on the line before)
 python3 - "$obj/vmlinux.map" >"$SCRATCH/map-bytes" <<'PY'
-import re, sys
-bytes_, out, pend, on = {}, None, None, False
-for line in open(sys.argv[1]):
-	line = line.rstrip("\n")
-	if line.startswith("Linker script and memory map"):
-		on = True
-		continue
-	if not on or not line:
-		continue
-	if not line.startswith(" "):
-		out = line.split()[0]
-		continue
-	f = line.split()
-	if len(f) == 1 and f[0].startswith("."):
-		pend = f[0]
-		continue
-	if pend:
-		f, pend = [pend] + f, None
-	if (len(f) == 4 and f[1].startswith("0x") and f[2].startswith("0x") and not f[0].startswith("*")
-	    and not re.match(r"\.(debug|comment)", out)
-	    and (int(f[1], 16) != 0 or out.startswith(".data..percpu"))):
-		bytes_[f[3]] = bytes_.get(f[3], 0) + int(f[2], 16)
+import os, sys
+sys.path.insert(0, os.environ["TESTS_SRC"] + "/e2e")
+from kbmap import map_spans
+bytes_ = {}
+for lo, hi, o in map_spans(sys.argv[1])[0]:
+	bytes_[o] = bytes_.get(o, 0) + hi - lo
 for o in sorted(bytes_):
 	if bytes_[o]:
 		print(o, bytes_[o])

@@ -32,7 +32,7 @@ check "db check passes: sums, options and d_core ($(head -3 "$SCRATCH/check"))" 
 
 # oracle.py BUILD-DIR: {"total", "pad_total", "objects": {obj: {"bytes", "pad"}}}
 cat >"$SCRATCH/oracle.py" <<'PY'
-import json, re, struct, sys
+import json, os, re, struct, sys
 b = sys.argv[1]
 d = open(b + "/vmlinux", "rb").read()
 shoff, = struct.unpack_from("<Q", d, 0x28)
@@ -57,34 +57,9 @@ for s in secs:
 			syms.setdefault(shndx, []).append((value + (tls if info & 15 == 6 else 0), size))
 
 # the map: objects' input sections and *fill*, in placed allocated output sections
-spans, fills, on, out, pend = [], [], False, None, None
-for line in open(b + "/vmlinux.map"):
-	line = line.rstrip("\n")
-	if line.startswith("Linker script and memory map"):
-		on = True
-		continue
-	if not on or not line:
-		continue
-	if not line.startswith(" "):
-		out = line.split()[0]
-		continue
-	f = line.split()
-	if len(f) == 1 and f[0].startswith("."):
-		pend = f[0]
-		continue
-	if pend:
-		f, pend = [pend] + f, None
-	if len(f) < 3 or not f[1].startswith("0x") or not f[2].startswith("0x"):
-		continue
-	a, n = int(f[1], 16), int(f[2], 16)
-	if re.match(r"\.(debug|comment)", out) or (a == 0 and not out.startswith(".data..percpu")) or not n:
-		continue
-	if f[0] == "*fill*":
-		fills.append((a, a + n))
-	elif len(f) == 4 and not f[0].startswith("*"):
-		spans.append((a, a + n, f[3]))
-spans.sort()
-fills.sort()
+sys.path.insert(0, os.environ["TESTS_SRC"] + "/e2e")
+from kbmap import map_spans
+spans, fills = map_spans(b + "/vmlinux.map")
 
 objects = {}
 for lo, hi, o in spans:

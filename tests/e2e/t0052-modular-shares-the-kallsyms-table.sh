@@ -74,7 +74,7 @@ done
 
 # oracle.py BUILD-DIR ALL: the table and every object's share, from the ELF file and the map
 cat >"$SCRATCH/oracle.py" <<'PY'
-import json, re, struct, sys
+import json, os, re, struct, sys
 from fractions import Fraction
 b, all_ = sys.argv[1], sys.argv[2] == "1"
 d = open(b + "/vmlinux", "rb").read()
@@ -101,34 +101,9 @@ for s in secs:
 			sized.setdefault(shndx, []).append((value, size))
 
 # the map: objects' input sections and *fill* in placed allocated output sections
-spans, fills, on, out, pend = [], [], False, None, None
-for line in open(b + "/vmlinux.map"):
-	line = line.rstrip("\n")
-	if line.startswith("Linker script and memory map"):
-		on = True
-		continue
-	if not on or not line:
-		continue
-	if not line.startswith(" "):
-		out = line.split()[0]
-		continue
-	f = line.split()
-	if len(f) == 1 and f[0].startswith("."):
-		pend = f[0]
-		continue
-	if pend:
-		f, pend = [pend] + f, None
-	if len(f) < 3 or not f[1].startswith("0x") or not f[2].startswith("0x"):
-		continue
-	a, n = int(f[1], 16), int(f[2], 16)
-	if re.match(r"\.(debug|comment)", out) or (a == 0 and not out.startswith(".data..percpu")) or not n:
-		continue
-	if f[0] == "*fill*":
-		fills.append((a, a + n))
-	elif len(f) == 4 and not f[0].startswith("*"):
-		spans.append((a, a + n, f[3]))
-spans.sort()
-fills.sort()
+sys.path.insert(0, os.environ["TESTS_SRC"] + "/e2e")
+from kbmap import map_spans
+spans, fills = map_spans(b + "/vmlinux.map")
 objects = {}
 for lo, hi, o in spans:
 	objects.setdefault(o, {"bytes": 0, "pad": 0, "share": 0})["bytes"] += hi - lo
