@@ -28,6 +28,22 @@ size_t kb_bom_normalise(char *dst, const char *name)
 	return n;
 }
 
+const struct kb_bom_sets *kb_bom_sets_for(unsigned kver)
+{
+	static const struct kb_bom_sets v6_1 = {
+		KB_BOM_ALL, KB_BOM_FUNCTION, KB_BOM_DATA, KB_BOM_DATA_C, KB_BOM_RODATA,
+	};
+	static const struct kb_bom_sets v6_6 = {
+		.all = "tTdDbBrRvVwW",
+		.function = "tTwW",
+		.data = "dDbBrRvV",
+		.data_c = "dDbBvV",
+		.rodata = "rR",
+	};
+
+	return kver >= KB_BOM_WEAK_SINCE ? &v6_6 : &v6_1;
+}
+
 static int has_prefix(const char *s, const char *p)
 {
 	return !strncmp(s, p, strlen(p));

@@ -5,8 +5,9 @@
  * from the image's mapping: nothing is relocated or copied, which keeps a 630 MB distro
  * vmlinux within a few hundred MB. Per compile unit only the CU DIE and its top-level
  * children are read: a subprogram with a low_pc or a variable whose location is a single
- * DW_OP_addr gives a point (address -> DW_AT_decl_file, following abstract_origin or
- * specification within the unit); .debug_aranges (or the CU's low/high pc) give spans.
+ * DW_OP_addr (or DWARF 5's DW_OP_addrx, as clang writes it) gives a point (address ->
+ * DW_AT_decl_file, following abstract_origin or specification within the unit);
+ * .debug_aranges (or the CU's low/high pc) give spans.
  */
 #include "dwarf_attr.h"
 #include "line_header.h"
@@ -191,32 +192,60 @@ static const char *die_string(struct dw_read *r, Dwarf_Die die, Dwarf_Half at)
 	return s;
 }
 
-/* A variable's address if its location is exactly DW_OP_addr <addr>. */
+/*
+ * The index of a location that is exactly DW_OP_addrx <uleb> (DWARF 5, what clang writes)
+ * or DW_OP_GNU_addr_index <uleb> (its GNU forerunner): its address is the index-th of the
+ * unit's .debug_addr entries.
+ */
+static int addr_index(const unsigned char *p, Dwarf_Unsigned len, Dwarf_Unsigned *index)
+{
+	Dwarf_Unsigned i, v = 0;
+	unsigned shift = 0;
+
+	if (len < 2 || (p[0] != DW_OP_addrx && p[0] != DW_OP_GNU_addr_index))
+		return 0;
+	for (i = 1; i < len && shift < 64; i++, shift += 7) {
+		v |= (Dwarf_Unsigned)(p[i] & 0x7f) << shift;
+		if (!(p[i] & 0x80)) {
+			*index = v;
+			return i == len - 1;
+		}
+	}
+	return 0;
+}
+
+/* A variable's address if its location is exactly DW_OP_addr <addr>, or DW_OP_addrx. */
 static int var_address(struct dw_read *r, Dwarf_Die die, uint64_t *addr)
 {
 	Dwarf_Attribute attr;
-	Dwarf_Unsigned len = 0;
+	Dwarf_Unsigned len = 0, index;
 	Dwarf_Ptr block = NULL;
 	Dwarf_Half form = 0;
+	Dwarf_Addr a;
 	size_t asz = r->img->elfclass == ELFCLASS64 ? 8 : 4, i;
 	const unsigned char *p;
 	int ok = 0;
 
 	if (dwarf_attr(die, DW_AT_location, &attr, &r->err) != DW_DLV_OK)
 		return 0;
-	if (dwarf_whatform(attr, &form, &r->err) == DW_DLV_OK && form == DW_FORM_exprloc &&
-	    dwarf_formexprloc(attr, &len, &block, &r->err) == DW_DLV_OK && len == 1 + asz) {
-		p = block;
-		if (p[0] == DW_OP_addr) {
-			*addr = 0;
-			for (i = 0; i < asz; i++) {
-				size_t b = r->img->byteorder == ELFDATA2MSB ? i : asz - 1 - i;
+	if (dwarf_whatform(attr, &form, &r->err) != DW_DLV_OK || form != DW_FORM_exprloc ||
+	    dwarf_formexprloc(attr, &len, &block, &r->err) != DW_DLV_OK)
+		goto out;
+	p = block;
+	if (len == 1 + asz && p[0] == DW_OP_addr) {
+		*addr = 0;
+		for (i = 0; i < asz; i++) {
+			size_t b = r->img->byteorder == ELFDATA2MSB ? i : asz - 1 - i;
 
-				*addr = (*addr << 8) | p[1 + b];
-			}
-			ok = 1;
+			*addr = (*addr << 8) | p[1 + b];
 		}
+		ok = 1;
+	} else if (addr_index(p, len, &index) &&
+		   dwarf_debug_addr_index_to_addr(die, index, &a, &r->err) == DW_DLV_OK) {
+		*addr = a;
+		ok = 1;
 	}
+out:
 	dwarf_dealloc(r->dbg, attr, DW_DLA_ATTR);
 	return ok;
 }

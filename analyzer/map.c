@@ -1,6 +1,7 @@
 /*
- * map.c - reads a GNU ld linker map into address-sorted spans; see map.h.
+ * map.c - reads a GNU ld or an LLVM lld linker map into address-sorted spans; see map.h.
  *
+ * GNU ld.
  * Only the "Linker script and memory map" part is read. Within it, ld writes:
  *
  *   .text           0xffffffff81000000   0x400100 load address 0x0000000001000000
@@ -19,6 +20,25 @@
  * and its address and size follow on the next. Everything else is skipped: the parser is
  * line-based, never looks past the end of a line, and keeps no state across lines but
  * the current output section and one pending name.
+ *
+ * LLVM lld (`ld.lld -Map`, what a clang kernel built with LLVM=1 writes) prints one table,
+ * every row starting with its columns and the depth of its name telling what it is:
+ *
+ *              VMA              LMA     Size Align Out     In      Symbol
+ *   ffffffff81000000 0000000001000000   400100  4096 .text
+ *   ffffffff81000000 0000000001000000      244     1         arch/x86/kernel/head_64.o:(.head.text)
+ *   ffffffff81000000 0000000001000000        0     1                 startup_64
+ *   ffffffff81611d20 ffffffff81611d20     1dc      1         <internal>:(.rodata)
+ *   ffffffff8100000c 000000000100000c        8     1         QUAD(0x1234)
+ *                  0                0        0     1 __init_begin = .
+ *
+ * in hex without 0x (Align in decimal; LLVM before 11 printed no LMA column): at depth 0 an
+ * output section (or an assignment, which has blanks in it), at 8 an input section as
+ * FILE:(SECTION), a data statement or an assignment, at 16 a symbol. lld writes no *fill*:
+ * gaps between input sections are left to the analyzer, which labels them as it does bytes
+ * no map covers. Archive members are "lib.a(member.o)" as in GNU ld maps; "<internal>"
+ * (sections lld makes: merged strings, GOT) and "lto.tmp" (the objects of an LTO link, which
+ * are not files of the tree) name no source.
  */
 #include "map.h"
 #include "image.h"
@@ -175,10 +195,14 @@ static void object_path(struct strbuf *sb, const char *obj, size_t len)
 	}
 }
 
-/* Objects that are not files: "linker stubs" (the BFD that ld makes for stubs), "*ABS*". */
+/*
+ * Objects that are not files: "linker stubs" (the BFD that ld makes for stubs), "*ABS*",
+ * lld's "<internal>" and "lto.tmp" (what an LTO link compiled, as one object).
+ */
 static int object_is_linker(const char *obj, size_t len)
 {
-	return line_is(obj, obj + len, "linker stubs") || obj[0] == '*' || obj[0] == '<';
+	return line_is(obj, obj + len, "linker stubs") || line_is(obj, obj + len, "lto.tmp") ||
+	       obj[0] == '*' || obj[0] == '<';
 }
 
 static const char *source_of(struct parser *ps, const char *obj, size_t len, const char **stored)
@@ -379,12 +403,17 @@ static void settle_spans(struct kb_map *m)
 	m->nspans = n;
 }
 
-/* Where the memory map starts in text, or NULL (with the error set). */
-static const char *find_script(const char *name, const char *text, size_t len)
+/*
+ * Where the memory map starts in text, or NULL (with the error set). An lld map starts with
+ * its header line ("VMA LMA Size Align Out In Symbol", or "Address Size Align Out In
+ * Symbol" before LLVM 11): *lld_cols is then the number of columns before the names.
+ */
+static const char *find_script(const char *name, const char *text, size_t len, int *lld_cols)
 {
 	const char *p = text, *e = text + len;
 	int first = 1;
 
+	*lld_cols = 0;
 	while (p < e) {
 		const char *nl = memchr(p, '\n', e - p), *le = nl ? nl : e;
 		const char *next = nl ? nl + 1 : e;
@@ -393,17 +422,106 @@ static const char *find_script(const char *name, const char *text, size_t len)
 			le--;
 		if (line_is(p, le, MAP_MARKER))
 			return next;
-		if (first && memmem(p, le - p, "VMA", 3) && memmem(p, le - p, "LMA", 3)) {
-			kb_error_set("%s: an LLVM lld map, not a GNU ld one (kbloat reads only "
-				     "GNU ld maps)",
-				     name);
-			return NULL;
+		if (first && memmem(p, le - p, "Out", 3) && memmem(p, le - p, "In", 2) &&
+		    memmem(p, le - p, "Symbol", 6) &&
+		    (memmem(p, le - p, "VMA", 3) || memmem(p, le - p, "Address", 7))) {
+			*lld_cols = memmem(p, le - p, "LMA", 3) ? 4 : 3;
+			return next;
 		}
 		first = 0;
 		p = next;
 	}
-	kb_error_set("%s: not a GNU ld map (no \"" MAP_MARKER "\" line)", name);
+	kb_error_set("%s: not a linker map (no \"" MAP_MARKER "\" line of GNU ld, no column "
+		     "header of LLVM lld)",
+		     name);
 	return NULL;
+}
+
+/* A bare hex (lld: "ffffffff81000000") or decimal number at p; the blank or end after it. */
+static const char *parse_bare(const char *p, const char *e, int base, uint64_t *val)
+{
+	const char *q;
+	uint64_t v = 0;
+
+	for (q = p; q < e && !is_ws(*q); q++) {
+		int d;
+
+		if (*q >= '0' && *q <= '9')
+			d = *q - '0';
+		else if (base == 16 && *q >= 'a' && *q <= 'f')
+			d = *q - 'a' + 10;
+		else if (base == 16 && *q >= 'A' && *q <= 'F')
+			d = *q - 'A' + 10;
+		else
+			return NULL;
+		if (q - p >= 16 || (base == 10 && q - p >= 10))
+			return NULL;
+		v = v * (uint64_t)base + (uint64_t)d;
+	}
+	if (q == p)
+		return NULL;
+	*val = v;
+	return q;
+}
+
+/* lld's "FILE:(SECTION)": splits it at the last ":(", or returns 0 if it is not that. */
+static int lld_input(const char *p, const char *e, const char **obj_end, const char **sec,
+		     const char **sec_end)
+{
+	const char *q;
+
+	if (e - p < 4 || e[-1] != ')')
+		return 0;
+	for (q = e - 2; q > p; q--) {
+		if (q[0] == '(' && q[-1] == ':') {
+			*obj_end = q - 1;
+			*sec = q + 1;
+			*sec_end = e - 1;
+			return *obj_end > p;
+		}
+	}
+	return 0;
+}
+
+/* One row of an lld map: ncols numbers, then a name at depth 0, 8 or 16 (see the top). */
+static void lld_line(struct parser *ps, const char *p, const char *e, int ncols)
+{
+	static const char *const data[] = { "BYTE", "SHORT", "LONG", "QUAD", "SQUAD" };
+	const char *oe, *sec, *se;
+	uint64_t v[4] = { 0 }, addr, size;
+	size_t depth = 0, i;
+	int c;
+
+	for (c = 0; c < ncols; c++) {
+		p = parse_bare(skip_ws(p, e), e, c == ncols - 1 ? 10 : 16, &v[c]);
+		if (!p)
+			return;
+	}
+	addr = v[0];
+	size = v[ncols - 2];
+	if (p < e && *p == ' ')
+		p++; /* the blank after the Align column */
+	while (p < e && *p == ' ') {
+		p++;
+		depth++;
+	}
+	if (p == e)
+		return;
+	if (depth == 0) {
+		ps->cur = -1;
+		if (tok_end(p, e) == e) /* a section name has no blanks; an assignment has */
+			add_outsec(ps, p, e - p, addr, size);
+		return;
+	}
+	if (depth != 8)
+		return; /* a symbol (16), or nothing lld writes */
+	if (lld_input(p, e, &oe, &sec, &se)) {
+		add_span(ps, sec, se - sec, addr, size, p, oe - p);
+		return;
+	}
+	for (i = 0; i < ARRAY_SIZE(data); i++)
+		if (starts_with(p, e - p, data[i]) && !memchr(p, '=', e - p))
+			add_span(ps, data[i], strlen(data[i]), addr, size, NULL, 0);
 }
 
 static void parser_release(struct parser *ps)
@@ -418,9 +536,10 @@ int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t
 	struct parser ps = { 0 };
 	struct kb_map *m;
 	const char *p, *e = text + len;
+	int lld_cols;
 
 	*out = NULL;
-	p = find_script(name, text, len);
+	p = find_script(name, text, len, &lld_cols);
 	if (!p)
 		return KB_ERR;
 
@@ -437,7 +556,10 @@ int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t
 			le--;
 		if (line_is(p, le, MAP_XREF))
 			break;
-		parse_line(&ps, p, le);
+		if (lld_cols)
+			lld_line(&ps, p, le, lld_cols);
+		else
+			parse_line(&ps, p, le);
 		p = next;
 	}
 	parser_release(&ps);

@@ -1,7 +1,8 @@
 /*
- * map.h - a GNU ld linker map (`ld -Map=FILE`; kbuild writes vmlinux.map when
- * CONFIG_VMLINUX_MAP=y) read back as the answer to "which input section of which object
- * file put the bytes at this address?".
+ * map.h - a linker map of GNU ld (`ld -Map=FILE`; kbuild writes vmlinux.map when
+ * CONFIG_VMLINUX_MAP=y) or of LLVM lld (`ld.lld -Map=FILE`, a kernel built with LLVM=1)
+ * read back as the answer to "which input section of which object file put the bytes at
+ * this address?". The format is told from the text; both give the same spans.
  *
  * Promises:
  *  - spans[] are sorted by address, do not overlap and have size > 0. Where the map
@@ -58,8 +59,9 @@ struct kb_map {
 
 /*
  * Reads and parses the map at path. Returns 0 and a map the caller frees with
- * kb_map_free(), or KB_ERR with kb_error_last() naming the file: unreadable, or not a
- * GNU ld map (no "Linker script and memory map" section; an LLVM lld map says so).
+ * kb_map_free(), or KB_ERR with kb_error_last() naming the file: unreadable, or neither
+ * a GNU ld map (no "Linker script and memory map" section) nor an lld one (no column
+ * header "VMA LMA Size Align Out In Symbol" on its first line).
  */
 int kb_map_open(struct kb_map **out, const char *path);
 

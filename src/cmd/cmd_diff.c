@@ -1,35 +1,55 @@
 /*
  * cmd_diff.c - `kbloat diff OLD NEW`: by default the text scripts/bloat-o-meter prints for
  * the pair, byte for byte, because kernel developers paste it into commit messages; -c, -d
- * and -t as bloat-o-meter has them. --by file|dir|subsystem|class rolls the analyzer's
- * breakdown of each image up and diffs that: those totals are the images' totals.
+ * and -t as bloat-o-meter has them. The script changed with the kernel (from 6.6 weak
+ * symbols count): the text follows the script of --bom-version, else of the --src tree's
+ * Makefile, else of the version NEW's (then OLD's) linux_banner says, else 6.1's.
+ * --by file|dir|subsystem|class rolls the analyzer's breakdown of each image up and diffs
+ * that: those totals are the images' totals.
  */
 #include "kbloat.h"
 #include "json.h"
 
 #include "analysis.h"
 #include "bloatometer.h"
+#include "kversion.h"
 #include "rollup.h"
 #include "error.h"
 #include "strtab.h"
 #include "xalloc.h"
 
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static int diff_bom(const char *oldp, const char *newp, int mode, int json)
+/* The script to follow: kver if given (nonzero), else NEW's banner, OLD's, or 6.1's. */
+static unsigned bom_kver(unsigned kver, const struct kb_image *old, const struct kb_image *new)
 {
-	static const struct {
-		int mode;
-		const char *title, *types;
-	} blocks[] = {
-		{ 0, "Function", KB_BOM_ALL },	{ 'c', "Function", KB_BOM_FUNCTION },
-		{ 'c', "Data", KB_BOM_DATA_C }, { 'c', "RO Data", KB_BOM_RODATA },
-		{ 'd', "Data", KB_BOM_DATA },	{ 't', "Function", KB_BOM_FUNCTION },
-	};
+	if (kver)
+		return kver;
+	if (!kb_kver_of_image(&kver, new) || !kb_kver_of_image(&kver, old))
+		return kver;
+	return KB_KVER(6, 1);
+}
+
+/* bloat-o-meter's blocks per mode (its last lines): a title and which of a version's sets */
+#define SET(f) offsetof(struct kb_bom_sets, f)
+static const struct {
+	int mode;
+	const char *title;
+	size_t set;
+} blocks[] = {
+	{ 0, "Function", SET(all) },  { 'c', "Function", SET(function) },
+	{ 'c', "Data", SET(data_c) }, { 'c', "RO Data", SET(rodata) },
+	{ 'd', "Data", SET(data) },   { 't', "Function", SET(function) },
+};
+
+static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver, int json)
+{
 	struct kb_image *old = NULL, *new = NULL;
 	json_t *arr = json ? json_array() : NULL;
+	const struct kb_bom_sets *sets;
 	int rc = KB_EXIT_OK;
 	size_t i;
 
@@ -43,12 +63,15 @@ static int diff_bom(const char *oldp, const char *newp, int mode, int json)
 		rc = KB_EXIT_USAGE;
 		goto out;
 	}
+	kver = bom_kver(kver, old, new);
+	sets = kb_bom_sets_for(kver);
 	for (i = 0; i < ARRAY_SIZE(blocks); i++) {
+		const char *types = *(const char *const *)((const char *)sets + blocks[i].set);
 		struct kb_bom b;
 
 		if (blocks[i].mode != mode)
 			continue;
-		kb_bom_compute(&b, old, new, blocks[i].types);
+		kb_bom_compute(&b, old, new, types);
 		if (json)
 			json_array_append_new(arr, kb_bom_json(&b, blocks[i].title));
 		else
@@ -56,9 +79,13 @@ static int diff_bom(const char *oldp, const char *newp, int mode, int json)
 		kb_bom_release(&b);
 	}
 	if (json) {
-		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o}", "old", kb_json_str(oldp), "new",
-					     kb_json_str(newp), "mode", "bloat-o-meter", "blocks",
-					     arr));
+		char v[16];
+
+		snprintf(v, sizeof(v), "%u.%u", KB_KVER_MAJOR(kver), KB_KVER_MINOR(kver));
+		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:s,s:b,s:o}", "old", kb_json_str(oldp),
+					     "new", kb_json_str(newp), "mode", "bloat-o-meter",
+					     "bom_version", v, "weak", kver >= KB_BOM_WEAK_SINCE,
+					     "blocks", arr));
 		arr = NULL;
 	}
 out:
@@ -122,7 +149,7 @@ out:
 }
 
 static struct kb_analysis_opts oo, no;
-static const char *src_arg;
+static const char *src_arg, *bom_version;
 static int mode, by = -1, json;
 
 /* -c, -d, -t: bloat-o-meter's modes, one at most */
@@ -150,9 +177,26 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "old-map", &oo.map, "FILE", "linker map of OLD (for --by without DWARF)"),
 	KB_OPT_STRING(0, "new-map", &no.map, "FILE", "linker map of NEW"),
 	KB_OPT_SRC(&src_arg),
+	KB_OPT_STRING(0, "bom-version", &bom_version, "V",
+		      "follow the bloat-o-meter of Linux V (6.1, 6.12): from 6.6 weak symbols "
+		      "count; default: --src's, else what the images' linux_banner says"),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
+
+/* The bloat-o-meter diff: the script of --bom-version, else of the --src tree, else found. */
+static int run_bom(const char *oldp, const char *newp)
+{
+	unsigned kver = 0;
+
+	if (bom_version && kb_kver_parse(&kver, bom_version)) {
+		kb_errorf("--bom-version %s", kb_error_last());
+		return KB_EXIT_USAGE;
+	}
+	if (!kver && src_arg && kb_kver_of_tree(&kver, src_arg))
+		return kb_report_error();
+	return diff_bom(oldp, newp, mode, kver, json);
+}
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
@@ -161,16 +205,18 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 
 	(void)ctx;
 	(void)argc;
-	if (by < 0 && (oo.map || no.map || src_arg)) {
+	if (by < 0 && (oo.map || no.map)) {
 		/* bloat-o-meter's diff reads the symbol tables only: a map would be ignored */
 		kb_errorf("%s needs --by (the bloat-o-meter diff reads symbols only)",
-			  oo.map ? "--old-map" :
-			  no.map ? "--new-map" :
-				   "--src");
+			  oo.map ? "--old-map" : "--new-map");
 		return KB_EXIT_USAGE;
 	}
 	if (by < 0)
-		return diff_bom(argv[0], argv[1], mode, json);
+		return run_bom(argv[0], argv[1]);
+	if (bom_version) {
+		kb_errorf("--bom-version and --by exclude each other");
+		return KB_EXIT_USAGE;
+	}
 	if (mode) {
 		kb_errorf("-%c and --by exclude each other", mode);
 		return KB_EXIT_USAGE;

@@ -28,7 +28,7 @@ static const struct kb_option options[] = {
 	KB_OPT_COUNT(0, "top", &lo.top, "N", "the N largest rows, then one row for the rest"),
 	KB_OPT_SRC(&src_arg),
 	KB_OPT_STRING(0, "map", &ao.map, "FILE",
-		      "the GNU ld map of IMAGE: attribution without DWARF"),
+		      "the GNU ld or lld map of IMAGE: attribution without DWARF"),
 	KB_OPT_BOOL(0, "no-dwarf", &ao.no_dwarf, "do not read DWARF (attribute by the map only)"),
 	KB_OPT_BOOL(0, "provenance", &lo.provenance,
 		    "show how each row got its file (dwarf-decl, dwarf-cu, map, none)"),
