@@ -688,6 +688,11 @@ static void tristate_candidates(struct kb_modular *m)
 		else /* only keep_y takes a tristate at y out */
 			add_why(p, st.reason[id].kind, st.reason[id].who, st.reason[id].detail);
 	}
+	m->to_m = xcalloc(n + 1, sizeof(*m->to_m));
+	for (i = 0; i < n; i++)
+		if (st.as_m[i])
+			kb_strtab_intern(&m->strs, kt->names.strs[i], strlen(kt->names.strs[i]),
+					 &m->to_m[m->nto_m++]);
 	free(st.as_m);
 	free(st.reason);
 }
@@ -1277,6 +1282,7 @@ void kb_modular_free(struct kb_modular *m)
 	kb_strtab_release(&m->opt_ids);
 	free(m->objs);
 	free(m->builtin_missing);
+	free(m->to_m);
 	kb_mktree_free(m->mk);
 	if (!m->kt_borrowed)
 		kb_ktree_free(m->kt);

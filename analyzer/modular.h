@@ -135,6 +135,11 @@ struct kb_modular {
 	uint64_t ks_table, ks_given;
 	long ks_obj; /* the kallsyms table the link made (.tmp_vmlinux.kallsyms2.o): objs index, or -1 */
 	uint64_t code_save1, code_save2, code_core, code_rest;
+	/* every tristate at y that (1) takes to m, by name without CONFIG_, in the Kconfig
+	 * model's order: the candidates, and the tristates that own no code but select one
+	 * (kbuild's olddefconfig would put a candidate they select back to y) */
+	const char **to_m;
+	size_t nto_m;
 	struct kb_strtab strs;
 };
 

@@ -21,7 +21,7 @@ struct modular_opts {
 	const char *src, *build, *db, *config, *arch;
 	enum kb_worklist_by by;
 	long top;
-	int json;
+	int json, fragment;
 };
 
 /* --db DB: the collector's work tree and the build directory of --config and --arch. */
@@ -99,6 +99,8 @@ static const struct kb_option options[] = {
 	KB_OPT_COUNT(0, "top", &o.top, "N", "rows per list in text (default 20; 0: all)"),
 	KB_OPT_BOOL(0, "json", &o.json,
 		    "the whole model as JSON: every object with its Makefile chain"),
+	KB_OPT_BOOL(0, "fragment", &o.fragment,
+		    "a config fragment instead: MODULES=y and every tristate (1) takes to m"),
 	KB_OPT_END(),
 };
 
@@ -119,6 +121,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		paths_from_db(&o, &dbsrc, &dbbuild);
 	else if (o.config) {
 		kb_errorf("--config needs --db (without it, --build names the build)");
+		return KB_EXIT_USAGE;
+	}
+	if (o.json && o.fragment) {
+		kb_errorf("--json and --fragment: choose one");
 		return KB_EXIT_USAGE;
 	}
 	if (!o.src || !o.build) {
@@ -146,6 +152,9 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	wo.top = o.top;
 	if (o.json) {
 		rc = kb_json_print(kb_worklist_json(m, &wo));
+	} else if (o.fragment) {
+		kb_worklist_write_fragment(stdout, m);
+		rc = KB_EXIT_OK;
 	} else {
 		kb_worklist_write_text(stdout, m, &wo);
 		rc = KB_EXIT_OK;

@@ -626,6 +626,30 @@ static json_t *code_json(const struct kb_modular *m)
 	return j;
 }
 
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+void kb_worklist_write_fragment(FILE *f, const struct kb_modular *m)
+{
+	const char **v = xcalloc(m->nto_m + 1, sizeof(*v));
+	size_t i;
+
+	memcpy(v, m->to_m, m->nto_m * sizeof(*v));
+	qsort(v, m->nto_m, sizeof(*v), by_name);
+	fprintf(f,
+		"# kbloat modular: the %zu tristates at y that can leave the core (1), as "
+		"modules.\n",
+		m->nto_m);
+	fprintf(f, "# scripts/kconfig/merge_config.sh -m -O O O/.config THIS; make O=O "
+		   "olddefconfig\n");
+	fprintf(f, "CONFIG_MODULES=y\n");
+	for (i = 0; i < m->nto_m; i++)
+		fprintf(f, "CONFIG_%s=m\n", v[i]);
+	free(v);
+}
+
 json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o)
 {
 	json_t *j = json_object(), *att = json_object(), *sums = json_object();

@@ -19,6 +19,12 @@ struct kb_worklist_opts {
 };
 
 void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb_worklist_opts *o);
+/*
+ * The config fragment that makes (1) so: CONFIG_MODULES=y and every tristate at y the
+ * analysis takes to m (m->to_m), sorted; merged into the build's .config and run through
+ * olddefconfig, it gives the kernel "with every (1) a module" predicts.
+ */
+void kb_worklist_write_fragment(FILE *f, const struct kb_modular *m);
 /* The whole model: the sums, each list, and every object with its Makefile chain. */
 json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o);
 

@@ -187,6 +187,35 @@ assert s["now"] == d["total"]
 assert s["tristate_as_modules"] == d["total"] - t1, s
 assert s["tristate_and_bool_as_modules"] == d["total"] - t1 - t2, s
 assert t1 > 0 and t2 > 0'
+# --fragment: what makes (1) so; merged into the .config and built, the kernel's code and
+# data is what "every (1) a module" predicted, byte for byte
+"$KBLOAT" modular --src "$tree" --build "$obj" --fragment >"$SCRATCH/frag.config" 2>"$SCRATCH/err" ||
+	fail "modular --fragment: $(cat "$SCRATCH/err")"
+check "the fragment: MODULES=y and each (1) candidate at m, none kept" pyjson "$SCRATCH/m.json" '
+lines = [l for l in open("'"$SCRATCH"'/frag.config").read().splitlines() if not l.startswith("#")]
+assert lines[0] == "CONFIG_MODULES=y", lines
+m = sorted(l[len("CONFIG_"):-len("=m")] for l in lines[1:])
+assert all(l.startswith("CONFIG_") and l.endswith("=m") for l in lines[1:]), lines
+cand = sorted(r["key"] for r in d["tristate_candidates"]["rows"])
+kept = [r["key"] for r in d["tristate_kept"]["rows"]]
+assert set(cand) <= set(m) and not set(kept) & set(m), (m, cand, kept)'
+obj_m=$SCRATCH/obj-m
+make -s -C "$tree" O="$obj_m" ARCH=x86_64 defconfig >"$SCRATCH/make-m.log" 2>&1 &&
+	printf 'CONFIG_VMLINUX_MAP=y\nCONFIG_EXPERT=y\n' >>"$obj_m/.config" &&
+	cat "$SCRATCH/frag.config" >>"$obj_m/.config" &&
+	make -s -C "$tree" O="$obj_m" ARCH=x86_64 olddefconfig >>"$SCRATCH/make-m.log" 2>&1 &&
+	make -s -C "$tree" O="$obj_m" ARCH=x86_64 -j2 vmlinux >>"$SCRATCH/make-m.log" 2>&1 ||
+	fail "the sample with the fragment builds: $(tail -n3 "$SCRATCH/make-m.log")"
+check "... every candidate is a module there" bash -c 'for k in $(grep -o "^CONFIG_[A-Z0-9_]*=m" "$1" | sed "s/=m//"); do grep -qx "$k=m" "$2" || exit 1; done' - \
+	"$SCRATCH/frag.config" "$obj_m/.config"
+"$KBLOAT" modular --src "$tree" --build "$obj_m" --json >"$SCRATCH/m-m.json" 2>"$SCRATCH/err" ||
+	fail "modular of the built fragment: $(cat "$SCRATCH/err")"
+check "... and its code and data is the prediction's" pyjson "$SCRATCH/m.json" '
+b = json.load(open("'"$SCRATCH"'/m-m.json"))
+want, got = d["code_and_data"]["tristate_as_modules"], b["code_and_data"]["now"]
+assert got == want, (got, want)
+assert not b["tristate_candidates"]["rows"], b["tristate_candidates"]["rows"]'
+
 check "modules.builtin is read: ext4, serial, crc32 found as tristates" pyjson "$SCRATCH/m.json" '
 assert d["modules_builtin"]["entries"] >= 3 and d["modules_builtin"]["found"] >= 3, d["modules_builtin"]'
 
