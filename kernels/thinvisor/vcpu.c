@@ -253,6 +253,11 @@ static int sbi(struct vcpu *v)
 		v->hvip &= ~HVIP_VSTIP;
 		csr_clear(hvip, HVIP_VSTIP);
 		break;
+#if THINVISOR_FAULT
+	case 0x46415554: /* "FAUT", the test's variant only: a bug, the hypervisor traps */
+		__asm__ volatile("unimp");
+		break;
+#endif
 	case 0x01: /* legacy console_putchar */
 		guest_putc(v, (char)a[0]);
 		break;

@@ -15,7 +15,10 @@
  * memory), GUEST_HOSTILE_READ loads from 0x82000000 (where the other guest is),
  * GUEST_HOSTILE_ILLEGAL runs instructions it may not (a machine CSR, a hypervisor CSR and
  * fence, misaligned atomics) which its own kernel must get, GUEST_HOSTILE_STATE spins in its
- * own user mode across time slices and checks it stayed there.
+ * own user mode across time slices and checks it stayed there, GUEST_HOSTILE_FAULT makes the
+ * hypervisor's test variant (make FAULT=1) trap on itself with a0 pointing 8 bytes before
+ * the host address the test left at 0x801ff000 (where its halting message is): a trap entry
+ * that stores before it checks where the trap came from garbles that message.
  */
 typedef unsigned long u64;
 
@@ -350,7 +353,12 @@ void guest_main(long hartid)
 	/* lines that would pass for the hypervisor's on a terminal, or clear it */
 	print("forged:\rthinvisor: alpha: stopped: illegal instruction\n");
 	print("forged:\033[2K\033[1Gthinvisor: every guest has stopped; shutting down\n");
-#if defined(GUEST_HOSTILE_STATE)
+#if defined(GUEST_HOSTILE_FAULT)
+	print("making the hypervisor trap on itself, a0 aimed at its message\n");
+	sbi(0x46415554, 0, (long)(*(volatile u64 *)0x801ff000 - 8), 0, 0);
+	print("still here: the hypervisor let me through\n");
+	shutdown(0, 1);
+#elif defined(GUEST_HOSTILE_STATE)
 	print("spinning in my user mode without yielding\n");
 	in_user = 1;
 	enter_user(user_spin, 0x801f0000, now() + 500000);
