@@ -56,8 +56,8 @@ void vcpus_init(void)
 	u64 vmids;
 	int i;
 
-	/* VMIDLEN: write ones to every VMID bit of hgatp (bare: nothing is translated yet) and see
-	 * which stay */
+	/* VMIDLEN: write ones to every VMID bit of hgatp and see which stay (with V=0 nothing is
+	 * translated through it) */
 	csr_write(hgatp, HGATP_SV39X4 | 0x3fffUL << 44 | (u64)gstage_root >> 12);
 	vmids = csr_read(hgatp) >> 44 & 0x3fff;
 	csr_write(hgatp, 0);
