@@ -52,6 +52,10 @@ struct vcpu {
 	u64 hstack; /* the hypervisor's stack top while this guest traps (trap.S) */
 	u64 vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, hvip;
 	u64 hgatp, timer; /* the guest's timer deadline; ~0: none */
+	/* what the H extension does not bank for a guest, so the hypervisor switches it: the
+	 * privilege it trapped from (sstatus.SPP, hstatus.SPVP), the S-level CSRs VS-mode
+	 * reaches directly, and f0..f31 with fcsr (fp[32]) */
+	u64 spp, scounteren, senvcfg, fp[33];
 	const char *name;
 	int state; /* RUNNING, STOPPED */
 	char line[120];
@@ -64,8 +68,10 @@ enum { VCPU_RUNNING, VCPU_STOPPED };
 void vcpus_init(void);
 struct vcpu *vcpu_first(void);
 struct vcpu *hv_trap(struct vcpu *v);
+void __attribute__((noreturn)) hv_fatal(void);
 /* trap.S */
 void hv_trap_entry(void);
 void __attribute__((noreturn)) hv_enter(struct vcpu *v);
+void fp_switch(u64 *save, const u64 *load); /* save may be 0: nothing to keep */
 
 #endif

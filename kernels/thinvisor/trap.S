@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /* trap.S - the hypervisor's trap vector. A guest runs with sscratch pointing at its vcpu; a
  * trap saves the guest's registers there, runs hv_trap on the hypervisor's stack, and
- * resumes the vcpu hv_trap returns (the same one, or the next one the scheduler chose). */
+ * resumes the vcpu hv_trap returns (the same one, or the next one the scheduler chose).
+ * While the hypervisor runs, sscratch is 0: a trap from the hypervisor itself is told apart
+ * before anything is stored (sscratch then holds a value of the guest's choosing). */
 #define REG(n) (8 * (n))
 #define SEPC (8 * 32)
 #define HSTACK (8 * 33)
@@ -11,6 +13,7 @@
 	.global	hv_trap_entry
 hv_trap_entry:
 	csrrw	a0, sscratch, a0	/* a0 = vcpu, sscratch = the guest's a0 */
+	beqz	a0, 1f			/* 0: the trap came from the hypervisor itself */
 	sd	ra, REG(1)(a0)
 	sd	sp, REG(2)(a0)
 	sd	gp, REG(3)(a0)
@@ -43,6 +46,7 @@ hv_trap_entry:
 	sd	t6, REG(31)(a0)
 	csrr	t0, sscratch
 	sd	t0, REG(10)(a0)
+	csrw	sscratch, zero
 	csrr	t0, sepc
 	sd	t0, SEPC(a0)
 	ld	sp, HSTACK(a0)
@@ -86,3 +90,30 @@ hv_enter:
 	ld	t6, REG(31)(a0)
 	ld	a0, REG(10)(a0)
 	sret
+
+1:	la	sp, boot_stack_top	/* a trap from the hypervisor: say what, halt */
+	tail	hv_fatal
+
+/* fp_switch(save, load): f0..f31 and fcsr to save[0..32] (unless save is 0), then from
+ * load[0..32]. sp is the base so that each fsd/fld is a 2-byte compressed one. */
+	.option	push
+	.option	arch, +d
+	.global	fp_switch
+fp_switch:
+	mv	t0, sp
+	beqz	a0, 2f
+	mv	sp, a0
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	fsd	f\n, 8 * \n(sp)
+	.endr
+	frcsr	t1
+	sd	t1, 8 * 32(sp)
+2:	mv	sp, a1
+	.irp	n, 0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31
+	fld	f\n, 8 * \n(sp)
+	.endr
+	ld	t1, 8 * 32(sp)
+	fscsr	t1
+	mv	sp, t0
+	ret
+	.option	pop

@@ -13,7 +13,10 @@
 
 #define HSTATUS_SPV (1UL << 7)
 #define HSTATUS_SPVP (1UL << 8)
+#define SSTATUS_SIE (1UL << 1)
+#define SSTATUS_SPIE (1UL << 5)
 #define SSTATUS_SPP (1UL << 8)
+#define SSTATUS_FS (3UL << 13)
 #define SIE_STIE (1UL << 5)
 #define HVIP_VSTIP (1UL << 6)
 #define HGATP_SV39X4 (8UL << 60)
@@ -35,6 +38,13 @@ static u64 gstage_l1[NR_GUESTS][512] __attribute__((aligned(4096), section(".bss
  * hypervisor takes one trap at a time (it runs with interrupts off) */
 extern u8 boot_stack_top[];
 static struct vcpu *current;
+/* 1 when the VMIDs are too few to tell the guests apart: flush the G-stage TLB on a switch */
+static int fence_on_switch;
+
+static void hfence_gvma(void)
+{
+	__asm__ volatile(".4byte 0x62000073" ::: "memory"); /* hfence.gvma zero, zero */
+}
 
 static u64 now(void)
 {
@@ -43,7 +53,19 @@ static u64 now(void)
 
 void vcpus_init(void)
 {
+	u64 vmids;
 	int i;
+
+	/* VMIDLEN: write ones to every VMID bit of hgatp and see which stay (with V=0 nothing is
+	 * translated through it) */
+	csr_write(hgatp, HGATP_SV39X4 | 0x3fffUL << 44 | (u64)gstage_root >> 12);
+	vmids = csr_read(hgatp) >> 44 & 0x3fff;
+	csr_write(hgatp, 0);
+	fence_on_switch = vmids < NR_GUESTS;
+	puts("thinvisor: VMIDs up to ");
+	putd(vmids);
+	puts(fence_on_switch ? ": one shared, G-stage TLB flushed on every switch\n" :
+			       ": one a guest, no flush on a switch\n");
 
 	for (i = 0; i < NR_GUESTS; i++) {
 		struct vcpu *v = &vcpus[i];
@@ -56,8 +78,10 @@ void vcpus_init(void)
 		gstage_l1[i][(GUEST_BASE >> 21) & 511] = (host >> 12) << 10 | PTE_RWXU | PTE_AD |
 							 PTE_V;
 		v->name = names[i];
-		v->hgatp = HGATP_SV39X4 | ((u64)(i + 1) << 44) | ((u64)gstage_root[i] >> 12);
+		v->hgatp = HGATP_SV39X4 | ((u64)(fence_on_switch ? 0 : i + 1) << 44) |
+			   ((u64)gstage_root[i] >> 12);
 		v->sepc = GUEST_BASE;
+		v->spp = SSTATUS_SPP; /* it starts in VS-mode; all else (FP, CSRs) starts at 0 */
 		v->regs[10] = (u64)i; /* a0: the hart id the guest sees */
 		v->hstack = (u64)boot_stack_top;
 		v->timer = ~0UL;
@@ -76,11 +100,16 @@ static void save(struct vcpu *v)
 	v->vstval = csr_read(vstval);
 	v->vsatp = csr_read(vsatp);
 	v->hvip = csr_read(hvip);
+	v->spp = csr_read(sstatus) & SSTATUS_SPP;
+	v->scounteren = csr_read(scounteren);
+	v->senvcfg = csr_read(senvcfg);
 }
 
-/* Makes v the running guest: its CSRs, its address space, its pending timer. */
-static void load(struct vcpu *v)
+/* Makes v the running guest (after from, 0 at the start): its FP registers, its CSRs, the
+ * privilege it resumes in, its address space, its pending timer. */
+static void load(struct vcpu *from, struct vcpu *v)
 {
+	fp_switch(from ? from->fp : 0, v->fp);
 	csr_write(vsstatus, v->vsstatus);
 	csr_write(vsie, v->vsie);
 	csr_write(vstvec, v->vstvec);
@@ -89,11 +118,18 @@ static void load(struct vcpu *v)
 	csr_write(vscause, v->vscause);
 	csr_write(vstval, v->vstval);
 	csr_write(vsatp, v->vsatp);
+	csr_write(scounteren, v->scounteren);
+	csr_write(senvcfg, v->senvcfg);
+	csr_clear(sstatus, SSTATUS_SPP);
+	csr_set(sstatus, v->spp);
+	csr_clear(hstatus, HSTATUS_SPVP);
+	csr_set(hstatus, v->spp ? HSTATUS_SPVP : 0);
 	if (v->timer <= now())
 		v->hvip |= HVIP_VSTIP;
 	csr_write(hvip, v->hvip);
 	csr_write(hgatp, v->hgatp);
-	__asm__ volatile(".4byte 0x62000073" ::: "memory"); /* hfence.gvma zero, zero */
+	if (fence_on_switch || !from)
+		hfence_gvma();
 	current = v;
 }
 
@@ -105,9 +141,15 @@ static void say(struct vcpu *v, const char *what)
 	puts(what);
 }
 
-/* The guest's console: its bytes, a line at a time, prefixed by its name. */
+/* The guest's console: its bytes, a line at a time, prefixed by its name. A carriage return
+ * is dropped and any other control byte, DEL or byte above it printed as '?': a guest can
+ * neither overwrite a line on the terminal nor send it escape sequences. */
 static void guest_putc(struct vcpu *v, char c)
 {
+	if (c == '\r')
+		return;
+	if (((u8)c < ' ' && c != '\n' && c != '\t') || (u8)c >= 0x7f)
+		c = '?';
 	if (c != '\n' && v->len < sizeof(v->line) - 1) {
 		v->line[v->len++] = c;
 		return;
@@ -211,6 +253,11 @@ static int sbi(struct vcpu *v)
 		v->hvip &= ~HVIP_VSTIP;
 		csr_clear(hvip, HVIP_VSTIP);
 		break;
+#if THINVISOR_FAULT
+	case 0x46415554: /* "FAUT", the test's variant only: a bug, the hypervisor traps */
+		__asm__ volatile("unimp");
+		break;
+#endif
 	case 0x01: /* legacy console_putchar */
 		guest_putc(v, (char)a[0]);
 		break;
@@ -233,24 +280,27 @@ static int sbi(struct vcpu *v)
 		break;
 	case SBI_EXT_BASE:
 		if (fid == 0)
-			val = 0x01000000; /* SBI v1.0 */
+			val = 0x02000000; /* SBI v2.0: the first with DBCN */
 		else if (fid == 3)
 			val = a[0] == SBI_EXT_BASE || a[0] == SBI_EXT_TIME ||
 			      a[0] == SBI_EXT_DBCN || a[0] == SBI_EXT_SRST || a[0] == 0x00 ||
 			      a[0] == 0x01;
-		else if (fid == 1 || fid == 2 || fid >= 4)
-			val = 0;
+		else if ((u64)fid > 6) /* 1, 2, 4-6: implementation and machine ids, all 0 */
+			err = SBI_ERR_NOT_SUPPORTED;
 		break;
 	case SBI_EXT_SRST:
-		if (fid != 0 || a[0] > 2) {
+		/* type: shutdown, cold or warm reboot; reason: none, system failure or (from
+		 * 0xf0000000) the SBI implementation's or a vendor's */
+		if (fid != 0 || a[0] > 2 || ((u32)a[1] > 1 && (u32)a[1] < 0xf0000000u) ||
+		    a[1] >> 32) {
 			say(v, "malformed SBI system reset: refused\n");
 			err = SBI_ERR_INVALID_PARAM;
 			break;
 		}
 		if (v->len)
 			guest_putc(v, '\n');
-		say(v, a[0] == 0 ? "shut down (SBI system reset)\n" :
-				   "reset (SBI system reset): stopped, not restarted\n");
+		say(v, a[0] == 0 ? "shut down" : "reset: stopped, not restarted");
+		puts(a[1] ? " (SBI system reset, reason: failure)\n" : " (SBI system reset)\n");
 		v->state = VCPU_STOPPED;
 		return 0;
 	default:
@@ -265,19 +315,42 @@ static int sbi(struct vcpu *v)
 	return 1;
 }
 
+/*
+ * Hands a trap to the guest's own kernel, as the hardware would have: vscause, vsepc, vstval
+ * and vsstatus (SPP: the privilege it came from; SIE saved to SPIE and cleared), then on at
+ * its vstvec in VS-mode.
+ */
+static void inject(struct vcpu *v, u64 cause, u64 tval)
+{
+	u64 s = csr_read(vsstatus) & ~(SSTATUS_SPP | SSTATUS_SPIE | SSTATUS_SIE);
+
+	if (csr_read(vsstatus) & SSTATUS_SIE)
+		s |= SSTATUS_SPIE;
+	csr_write(vsstatus, s | (csr_read(sstatus) & SSTATUS_SPP));
+	csr_write(vscause, cause);
+	csr_write(vsepc, v->sepc);
+	csr_write(vstval, tval);
+	v->sepc = csr_read(vstvec) & ~3UL;
+	csr_set(sstatus, SSTATUS_SPP);
+	csr_set(hstatus, HSTATUS_SPVP);
+}
+
+/* trap.S: a trap taken in the hypervisor itself (a bug): say where, and halt */
+void hv_fatal(void)
+{
+	puts("thinvisor: a trap from the hypervisor itself, scause ");
+	putd(csr_read(scause));
+	puts(", sepc ");
+	putx(csr_read(sepc));
+	puts(": halting\n");
+	sbi_shutdown(1);
+}
+
 struct vcpu *hv_trap(struct vcpu *v)
 {
 	u64 cause = csr_read(scause), tval = csr_read(stval), htval = csr_read(htval);
 	struct vcpu *next = v;
 
-	if (!(csr_read(hstatus) & HSTATUS_SPV)) {
-		puts("thinvisor: a trap from the hypervisor itself, scause ");
-		putd(cause);
-		puts(", sepc ");
-		putx(v->sepc);
-		puts(": halting\n");
-		sbi_shutdown(1);
-	}
 	if (cause >> 63) {
 		/* the hypervisor's timer: the slice is over; wake guests whose timer is due */
 		save(v);
@@ -302,20 +375,22 @@ struct vcpu *hv_trap(struct vcpu *v)
 			     cause, htval << 2 | (tval & 3));
 			break;
 		case 2:
-			stop(v, "illegal instruction", cause, tval);
-			break;
+		case 4:
+		case 6:
 		case 22:
-			stop(v, "virtual instruction (a privileged one it may not run)", cause,
-			     tval);
-			break;
+			/* its own kernel's to handle (hedeleg sends it the others directly); a
+			 * virtual instruction (one only the hypervisor may run) is an illegal one
+			 * to the guest */
+			inject(v, cause == 22 ? 2 : cause, tval);
+			return v;
 		default:
 			stop(v, "unexpected trap", cause, tval);
 		}
 		save(v);
 		next = schedule(v);
 	}
-	if (next != v || v->state != VCPU_RUNNING)
-		load(next);
+	if (next != v)
+		load(v, next);
 	else if (v->timer <= now())
 		csr_set(hvip, HVIP_VSTIP);
 	return next;
@@ -326,15 +401,18 @@ struct vcpu *vcpu_first(void)
 	/* every guest starts in VS-mode, supervisor privilege, at its entry */
 	csr_write(hstatus, HSTATUS_SPV | HSTATUS_SPVP);
 	csr_set(sstatus, SSTATUS_SPP);
-	csr_write(hedeleg, (1UL << 0) | (1UL << 3) | (1UL << 8) | (1UL << 12) | (1UL << 13) |
-				   (1UL << 15)); /* the guest's own: misaligned fetch, breakpoint,
-						  * ecall from VU, its page faults */
+	csr_write(hedeleg, (1UL << 0) | (1UL << 2) | (1UL << 3) | (1UL << 4) | (1UL << 6) |
+				   (1UL << 8) | (1UL << 12) | (1UL << 13) | (1UL << 15));
+	/* the guest's own: misaligned fetch, load and store, illegal instruction, breakpoint,
+	 * ecall from VU, its page faults */
 	csr_write(hideleg, (1UL << 2) | (1UL << 6) | (1UL << 10)); /* VS interrupts */
 	csr_write(hcounteren, 2UL); /* the time CSR */
 	csr_write(htimedelta, 0);
+	csr_write(sscratch, 0); /* the hypervisor runs (trap.S) */
 	csr_write(stvec, (u64)hv_trap_entry);
+	csr_set(sstatus, SSTATUS_FS); /* the guests' FP registers: theirs to use, ours to switch */
 	csr_set(sie, SIE_STIE);
 	sbi_call(SBI_EXT_TIME, 0, (long)(now() + SLICE), 0, 0);
-	load(&vcpus[0]);
+	load(0, &vcpus[0]);
 	return &vcpus[0];
 }

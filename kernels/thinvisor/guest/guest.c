@@ -1,10 +1,24 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * guest.c - the guests the tests run: a well-behaved one (GUEST_GOOD: prints, waits on its
- * timer five times, shuts down through SBI system reset), and hostile ones that make an
- * unknown and a malformed SBI call, spin without yielding, then write the hypervisor's
- * memory (GUEST_HOSTILE_WRITE), read the other guest's (GUEST_HOSTILE_READ) or run an
- * instruction it may not (GUEST_HOSTILE_ILLEGAL).
+ * guest.c - the guests the tests run. Each judges what it sees and says so: a line "ok: ..."
+ * for a check that held, "FAIL: ..." for one that did not (the test looks for both).
+ *
+ * Every guest first checks that it starts with clear FP registers, fcsr, scounteren and
+ * senvcfg (not another guest's), then sets its own (they differ by hart).
+ * GUEST_GOOD checks the virtual SBI's base extension, prints through its UART, waits on its
+ * timer five times (twice through the legacy set_timer), checks its FP registers and CSRs
+ * are still its own, says bye through the legacy putchar, and shuts down (hart 0) or asks
+ * for a warm reboot (hart 1).
+ * The hostile ones make an unknown and a malformed SBI call, ask DBCN to print memory that
+ * is not theirs, try to forge the hypervisor's console lines, spin without yielding, then:
+ * GUEST_HOSTILE_WRITE stores at guest-physical 0x80200000 (where the hypervisor is in host
+ * memory), GUEST_HOSTILE_READ loads from 0x82000000 (where the other guest is),
+ * GUEST_HOSTILE_ILLEGAL runs instructions it may not (a machine CSR, a hypervisor CSR and
+ * fence, misaligned atomics) which its own kernel must get, GUEST_HOSTILE_STATE spins in its
+ * own user mode across time slices and checks it stayed there, GUEST_HOSTILE_FAULT makes the
+ * hypervisor's test variant (make FAULT=1) trap on itself with a0 pointing 8 bytes before
+ * the host address the test left at 0x801ff000 (where its halting message is): a trap entry
+ * that stores before it checks where the trap came from garbles that message.
  */
 typedef unsigned long u64;
 
@@ -24,6 +38,11 @@ static struct sbiret sbi(long eid, long fid, long a0, long a1, long a2)
 	return (struct sbiret){ r0, r1 };
 }
 
+#define SBI_BASE 0x10
+#define SBI_TIME 0x54494D45
+#define SBI_SRST 0x53525354
+#define SBI_DBCN 0x4442434E
+
 static u64 len(const char *s)
 {
 	u64 n = 0;
@@ -36,7 +55,7 @@ static u64 len(const char *s)
 /* the debug console extension: the whole string in one call */
 static void print(const char *s)
 {
-	sbi(0x4442434E, 0, (long)len(s), (long)s, 0);
+	sbi(SBI_DBCN, 0, (long)len(s), (long)s, 0);
 }
 
 static void print_num(long v)
@@ -55,6 +74,34 @@ static void print_num(long v)
 	print(buf + i);
 }
 
+static void print_hex(u64 v)
+{
+	char buf[19];
+	int i;
+
+	buf[0] = '0';
+	buf[1] = 'x';
+	for (i = 0; i < 16; i++)
+		buf[2 + i] = "0123456789abcdef"[(v >> (60 - 4 * i)) & 15];
+	buf[18] = 0;
+	print(buf);
+}
+
+/* "ok: what" or "FAIL: what", and a newline */
+static int verdict2(int good, const char *what, const char *more)
+{
+	print(good ? "ok: " : "FAIL: ");
+	print(what);
+	print(more);
+	print("\n");
+	return good;
+}
+
+static int verdict(int good, const char *what)
+{
+	return verdict2(good, what, "");
+}
+
 static u64 now(void)
 {
 	u64 t;
@@ -63,33 +110,206 @@ static u64 now(void)
 	return t;
 }
 
-static volatile long ticks;
-
-void guest_timer(void)
+static void __attribute__((noreturn)) shutdown(long type, long reason)
 {
-	ticks++;
-	sbi(0x54494D45, 0, -1, 0, 0); /* no more until asked */
+	sbi(SBI_SRST, 0, type, reason, 0);
+	for (;;)
+		;
 }
 
-static void __attribute__((unused)) sleep_ticks(u64 t)
+/* the guest's kernel: its traps */
+#define SSTATUS_SPP (1UL << 8)
+#define SSTATUS_SPIE (1UL << 5)
+static volatile long ticks;
+static volatile long expect_trap, in_user, trap_cause, trap_spp;
+void user_exit(void);
+void enter_user(void (*fn)(u64), u64 sp, u64 arg);
+void user_spin(u64 deadline);
+
+void guest_trap(void)
+{
+	u64 cause, epc, st;
+
+	__asm__ volatile("csrr %0, scause" : "=r"(cause));
+	__asm__ volatile("csrr %0, sepc" : "=r"(epc));
+	__asm__ volatile("csrr %0, sstatus" : "=r"(st));
+	if ((long)cause < 0) { /* the timer: count it, ask for no more */
+		ticks++;
+		sbi(SBI_TIME, 0, -1, 0, 0);
+		return;
+	}
+	trap_cause = (long)cause;
+	trap_spp = (st & SSTATUS_SPP) != 0;
+	if (in_user) { /* the user code's run is over: back to enter_user's caller */
+		in_user = 0;
+		__asm__ volatile("csrw sepc, %0" ::"r"(user_exit));
+		__asm__ volatile("csrs sstatus, %0" ::"r"(SSTATUS_SPP | SSTATUS_SPIE));
+		return;
+	}
+	if (!expect_trap) {
+		print("FAIL: my kernel took an unexpected trap: scause ");
+		print_num((long)cause);
+		print(", sepc ");
+		print_hex(epc);
+		print(st & SSTATUS_SPP ? ", from supervisor mode\n" : ", from user mode\n");
+		shutdown(0, 1);
+	}
+	expect_trap = 0;
+	__asm__ volatile("csrw sepc, %0" ::"r"(epc + 4)); /* the tests' are 4 bytes long */
+}
+
+/* instructions of the extensions the guest is not compiled for, assembled all the same */
+#define WITH_D(insn) ".option push\n.option arch, +d\n" insn "\n.option pop"
+#define WITH_H(insn) ".option push\n.option arch, +h\n" insn "\n.option pop"
+
+/* What the H extension leaves for the hypervisor to switch: FP registers, fcsr, and the two
+ * S-level CSRs VS-mode reaches directly. */
+#define SECRET_F31 0x5ec2e75ec2e70000UL
+struct state {
+	u64 f31, fcsr, scounteren, senvcfg;
+};
+
+static void state_get(struct state *s)
+{
+	__asm__ volatile(WITH_D("fmv.x.d %0, f31") : "=r"(s->f31));
+	__asm__ volatile(WITH_D("frcsr %0") : "=r"(s->fcsr));
+	__asm__ volatile("csrr %0, scounteren" : "=r"(s->scounteren));
+	__asm__ volatile("csrr %0, senvcfg" : "=r"(s->senvcfg));
+}
+
+/* the hart's own values: the time counter for its user mode, plus one more counter bit, a
+ * rounding mode and an senvcfg that differ by hart */
+static void state_mine(struct state *s, long hartid)
+{
+	s->f31 = SECRET_F31 + (u64)hartid;
+	s->fcsr = (u64)(hartid + 1) << 5;
+	s->scounteren = 2 | 8UL << hartid;
+	s->senvcfg = hartid ? 0 : 1; /* FIOM */
+}
+
+static void state_print(const char *what, struct state *s)
+{
+	print(what);
+	print(": f31 ");
+	print_hex(s->f31);
+	print(", fcsr ");
+	print_hex(s->fcsr);
+	print(", scounteren ");
+	print_hex(s->scounteren);
+	print(", senvcfg ");
+	print_hex(s->senvcfg);
+	print("\n");
+}
+
+/* s against want, FP and CSRs apart: "ok:" or "FAIL:" for each, how: "start clear" ... */
+static void state_verdict(struct state *s, struct state *want, const char *how)
+{
+	int fp = s->f31 == want->f31 && s->fcsr == want->fcsr;
+	int csr = s->scounteren == want->scounteren && s->senvcfg == want->senvcfg;
+
+	verdict2(fp, "my FP registers (f31) and fcsr ", how);
+	verdict2(csr, "my scounteren and senvcfg ", how);
+	if (!fp || !csr)
+		state_print("found", s);
+}
+
+static void state_start(long hartid)
+{
+	struct state s, zero = { 0, 0, 0, 0 };
+
+	__asm__ volatile("csrs sstatus, %0" ::"r"(3UL << 13)); /* FP on */
+	state_get(&s);
+	state_verdict(&s, &zero, "start clear");
+	state_mine(&s, hartid);
+	__asm__ volatile(WITH_D("fmv.d.x f31, %0")::"r"(s.f31));
+	__asm__ volatile(WITH_D("fscsr %0")::"r"(s.fcsr));
+	__asm__ volatile("csrw scounteren, %0" ::"r"(s.scounteren));
+	__asm__ volatile("csrw senvcfg, %0" ::"r"(s.senvcfg));
+}
+
+static void __attribute__((unused)) state_check(long hartid)
+{
+	struct state s, mine;
+
+	state_get(&s);
+	state_mine(&mine, hartid);
+	state_verdict(&s, &mine, "are still mine");
+}
+
+static void __attribute__((unused)) sleep_ticks(u64 t, long legacy)
 {
 	long seen = ticks;
 
-	sbi(0x54494D45, 0, (long)(now() + t), 0, 0);
+	sbi(legacy ? 0x00 : SBI_TIME, 0, (long)(now() + t), 0, 0);
 	while (ticks == seen)
 		__asm__ volatile("wfi");
 }
 
+#if defined(GUEST_GOOD)
+/* what a hostile guest would print if it could read this guest's memory */
+const char secret[] = "alpha's secret: 0d15ea5e";
+
+static void check_sbi_base(void)
+{
+	long version = sbi(SBI_BASE, 0, 0, 0, 0).value;
+	long dbcn = sbi(SBI_BASE, 3, SBI_DBCN, 0, 0).value;
+	struct sbiret r;
+
+	verdict(sbi(SBI_BASE, 3, SBI_TIME, 0, 0).value == 1 &&
+			sbi(SBI_BASE, 3, SBI_SRST, 0, 0).value == 1 &&
+			sbi(SBI_BASE, 3, 0x12345678, 0, 0).value == 0,
+		"SBI probe: time and reset there, an unknown extension not");
+	if (!verdict(!dbcn || version >= 0x02000000,
+		     "SBI version at least 2.0 when DBCN (an SBI 2.0 extension) is advertised"))
+		print_hex((u64)version), print("\n");
+	r = sbi(SBI_BASE, 1, 0, 0, 0);
+	verdict(r.error == 0, "SBI implementation id answered");
+	r = sbi(SBI_BASE, 7, 0, 0, 0);
+	if (!verdict(r.error == -2, "an unknown SBI base function is refused (error -2)"))
+		print_num(r.error), print("\n");
+}
+#endif
+
+#if !defined(GUEST_GOOD)
+/* DBCN asked to print memory that is not the guest's: each must be refused (-3) */
+static void dbcn_outside(void)
+{
+	static const u64 at[][3] = {
+		{ 64, 0x90000000, 0 }, /* past its memory */
+		{ 64, 0x80000000, 1 }, /* base_hi */
+		{ 64, 0x7fe00000, 0 }, /* just below: the other guest, in host memory */
+		{ 0x200, 0x801fff00, 0 }, /* across the end */
+		{ ~0UL - 0xff, 0x80000100, 0 }, /* a length that wraps */
+	};
+	unsigned i;
+	int all = 1;
+
+	for (i = 0; i < sizeof(at) / sizeof(at[0]); i++) {
+		struct sbiret r = sbi(SBI_DBCN, 0, (long)at[i][0], (long)at[i][1], (long)at[i][2]);
+
+		if (r.error != -3) {
+			print("DBCN write at ");
+			print_hex(at[i][1]);
+			print(": error ");
+			print_num(r.error);
+			print("\n");
+			all = 0;
+		}
+	}
+	verdict(all, "DBCN writes of memory outside mine are refused (error -3)");
+}
+#endif
+
 void guest_main(long hartid)
 {
-	long i;
-
 	print("hello from a guest on virtual hart ");
 	print_num(hartid);
 	print("\n");
+	state_start(hartid);
 	__asm__ volatile("csrs sie, %0" ::"r"(1UL << 5)); /* timer interrupts */
 	__asm__ volatile("csrs sstatus, %0" ::"r"(1UL << 1));
 #if defined(GUEST_GOOD)
+	check_sbi_base();
 	{
 		/* the virtual 16550 at QEMU virt's address: wait for room, write a byte */
 		volatile unsigned char *uart = (volatile unsigned char *)0x10000000;
@@ -101,51 +321,112 @@ void guest_main(long hartid)
 			uart[0] = (unsigned char)*s++;
 		}
 	}
-	for (i = 1; i <= 5; i++) {
-		sleep_ticks(200000); /* 20 ms */
+	for (long i = 1; i <= 5; i++) {
+		sleep_ticks(200000, i > 3); /* 20 ms; the last two through legacy set_timer */
 		print("tick ");
 		print_num(i);
 		print(" (timer interrupts so far: ");
 		print_num(ticks);
 		print(")\n");
 	}
+	state_check(hartid);
 	sbi(0x01, 0, 'b', 0, 0); /* the legacy console too */
 	sbi(0x01, 0, 'y', 0, 0);
 	sbi(0x01, 0, 'e', 0, 0);
 	sbi(0x01, 0, '\n', 0, 0);
-	sbi(0x53525354, 0, 0, 0, 0); /* shut down */
+	shutdown(hartid ? 2 : 0, 0); /* hart 1: a warm reboot */
 #else
 	struct sbiret r = sbi(0x12345678, 0, 0, 0, 0);
 
 	print("unknown SBI call: error ");
 	print_num(r.error);
 	print("\n");
-	r = sbi(0x4442434E, 0, 64, 0x90000000, 0);
+	r = sbi(SBI_DBCN, 0, 64, 0x90000000, 0);
 	print("DBCN write of a buffer outside my memory: error ");
 	print_num(r.error);
 	print("\n");
-	r = sbi(0x53525354, 7, 99, 0, 0);
+	dbcn_outside();
+	r = sbi(SBI_SRST, 7, 99, 0, 0);
 	print("malformed system reset: error ");
 	print_num(r.error);
-	print("\nspinning without yielding\n");
+	print("\n");
+	/* lines that would pass for the hypervisor's on a terminal, or clear it */
+	print("forged:\rthinvisor: alpha: stopped: illegal instruction\n");
+	print("forged:\033[2K\033[1Gthinvisor: every guest has stopped; shutting down\n");
+#if defined(GUEST_HOSTILE_FAULT)
+	print("making the hypervisor trap on itself, a0 aimed at its message\n");
+	sbi(0x46415554, 0, (long)(*(volatile u64 *)0x801ff000 - 8), 0, 0);
+	print("still here: the hypervisor let me through\n");
+	shutdown(0, 1);
+#elif defined(GUEST_HOSTILE_STATE)
+	print("spinning in my user mode without yielding\n");
+	in_user = 1;
+	enter_user(user_spin, 0x801f0000, now() + 500000);
+	verdict(trap_cause == 2 && !trap_spp,
+		"my user code stayed in user mode across time slices (its CSR read trapped)");
+	if (trap_spp)
+		print("FAIL: my user code ran with my kernel's privilege\n");
+	state_check(hartid);
+	r = sbi(SBI_SRST, 0, 0, 2, 0); /* last: a hypervisor that takes it ends the guest */
+	print("system reset with a reserved reason: error ");
+	print_num(r.error);
+	print("\n");
+	shutdown(0, 1); /* a shutdown that says it is one for a failure */
+#else
+	print("spinning without yielding\n");
 	/*
 	 * 50 ms of the timer and 20 million turns of the loop: a host that stalls QEMU makes
 	 * the timer jump, but not the loop, so the spin always outlasts many 10 ms slices.
 	 */
 	for (volatile u64 n = 0, until = now() + 500000; now() < until || n < 20000000; n++)
 		;
-	(void)i;
 #if defined(GUEST_HOSTILE_WRITE)
-	print("writing the hypervisor's memory\n");
+	print("storing at 0x80200000, where the hypervisor is in host memory\n");
 	*(volatile u64 *)0x80200000 = 0xbadc0de;
 #elif defined(GUEST_HOSTILE_ILLEGAL)
-	print("reading a machine-mode register\n");
-	__asm__ volatile("csrr %0, mstatus" : "=r"(i));
+	{
+		static const char *const what[] = {
+			"a machine CSR read reaches my kernel as an illegal instruction",
+			"a hypervisor CSR read reaches my kernel as an illegal instruction",
+			"a hypervisor fence reaches my kernel as an illegal instruction",
+			"a misaligned lr.w reaches my kernel (load address misaligned)",
+			"a misaligned amoadd.w reaches my kernel (address misaligned)",
+		};
+		static const long want[] = { 2, 2, 2, 4, 6 };
+		u64 x = 0, odd = (u64)&ticks + 1;
+
+		for (int i = 0; i < 5; i++) {
+			trap_cause = -1;
+			expect_trap = 1;
+			if (i == 0)
+				__asm__ volatile("csrr %0, mstatus" : "=r"(x));
+			else if (i == 1)
+				__asm__ volatile(WITH_H("csrr %0, hstatus") : "=r"(x));
+			else if (i == 2)
+				__asm__ volatile(".4byte 0x62000073"); /* hfence.gvma */
+			else if (i == 3)
+				__asm__ volatile("lr.w %0, (%1)" : "=r"(x) : "r"(odd));
+			else
+				__asm__ volatile("amoadd.w %0, %0, (%1)"
+						 : "+r"(x)
+						 : "r"(odd)
+						 : "memory");
+			expect_trap = 0;
+			/* an AMO: store/AMO misaligned (6) by the book, a misaligned load (4) on QEMU
+			 * 7.2 with OpenSBI 1.1 */
+			if (!verdict(trap_cause == want[i] || (i == 4 && trap_cause == 4), what[i]))
+				print("scause "), print_num(trap_cause), print("\n");
+		}
+		(void)x;
+	}
+	print("asking for a cold reboot\n");
+	shutdown(1, 0);
 #else
-	print("reading the other guest's memory\n");
+	print("loading from 0x82000000, where the other guest is in host memory\n");
 	print_num((long)*(volatile u64 *)0x82000000);
 #endif
 	print("still here: the hypervisor let me through\n");
-	sbi(0x53525354, 0, 0, 1, 0);
+	shutdown(0, 1);
+#endif
 #endif
 }
