@@ -6,6 +6,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "builddir.h"
 #include "collect.h"
 #include "modular.h"
 #include "worklist.h"
@@ -109,12 +110,39 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	struct kb_modular *m = NULL;
 	struct kb_analysis *a = NULL;
 	struct kb_worklist_opts wo;
-	char *src = NULL, *build = NULL;
+	char *src = NULL, *build = NULL, *src_found = NULL;
 	int rc = KB_EXIT_USAGE;
 
 	(void)ctx;
-	(void)argc;
-	(void)argv;
+	if (argc && (o.build || o.db)) {
+		kb_errorf("%s: a build directory and %s exclude each other", argv[0],
+			  o.build ? "--build" : "--db");
+		return KB_EXIT_USAGE;
+	}
+	if (argc) {
+		struct kb_input in;
+
+		if (kb_input_find(&in, argv[0], 1))
+			return kb_report_error();
+		if (!in.is_dir) {
+			kb_input_release(&in);
+			kb_errorf("%s: not a build directory (modular wants kbuild's O= directory)",
+				  argv[0]);
+			return KB_EXIT_USAGE;
+		}
+		if (!o.src && !in.src) {
+			kb_input_release(&in);
+			kb_errorf("%s: no source tree found (no source link, no Makefile including "
+				  "one, not a tree itself): give --src TREE",
+				  argv[0]);
+			return KB_EXIT_USAGE;
+		}
+		if (!o.src)
+			o.src = src_found = in.src;
+		in.src = NULL;
+		o.build = argv[0];
+		kb_input_release(&in);
+	}
 	if (o.db)
 		paths_from_db(&o, &dbsrc, &dbbuild);
 	else if (o.config) {
@@ -122,7 +150,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		return KB_EXIT_USAGE;
 	}
 	if (!o.src || !o.build) {
-		kb_errorf("modular: needs --src TREE and --build DIR, or --db DB");
+		kb_errorf("modular: needs a build directory (with its tree found, or --src TREE), "
+			  "--src TREE and --build DIR, or --db DB");
 		kb_usage_print(&kb_cmd_modular, stderr);
 		goto out;
 	}
@@ -156,6 +185,7 @@ out:
 	kb_maint_free(mo.maint);
 	free(src);
 	free(build);
+	free(src_found);
 	strbuf_release(&dbsrc);
 	strbuf_release(&dbbuild);
 	return rc;
@@ -164,9 +194,10 @@ out:
 const struct kb_command kb_cmd_modular = {
 	.name = "modular",
 	.summary = "what could leave the core: options, bytes, blockers",
-	.usage = (const char *const[]){ "modular --src TREE --build DIR [options]",
+	.usage = (const char *const[]){ "modular [options] BUILD-DIR",
+					"modular --src TREE --build DIR [options]",
 					"modular --db DB [--config NAME] [options]", NULL },
 	.options = options,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

@@ -131,11 +131,26 @@ int kb_report_error(void);
 /* Prints "kbloat: <formatted>" to stderr. */
 void kb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "kbloat: <formatted>" to stderr: what kbloat chose by itself (not an error). */
+void kb_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
 struct kb_maint;
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
+/*
+ * An image argument (an image, or a build directory: analyzer/builddir.h) into in; with
+ * no_map no map is looked for beside the image. When a map was found rather than given,
+ * says so on one line of stderr (names the tree too, when a directory's was found and
+ * src_given, the --src of the command, is NULL).
+ * Returns 0 (the caller releases in), or KB_EXIT_USAGE with the error printed.
+ */
+struct kb_input;
+int kb_open_input(struct kb_input *in, const char *arg, int no_map, const char *src_given);
+#define KB_OPT_NO_MAP(v)              \
+	KB_OPT_BOOL(0, "no-map", (v), \
+		    "do not use the linker map found beside the image (IMAGE.map)")
+
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 

@@ -4,6 +4,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "builddir.h"
 #include "chart.h"
 #include "collect.h"
 #include "error.h"
@@ -103,6 +104,18 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
 		return kb_report_error();
 	}
 	strbuf_release(&sb);
+	return 0;
+}
+
+int kb_open_input(struct kb_input *in, const char *arg, int no_map, const char *src_given)
+{
+	if (kb_input_find(in, arg, no_map))
+		return kb_report_error();
+	if (in->map && in->src && !src_given)
+		kb_notef("using %s beside %s, and the tree %s (--no-map: not the map)", in->map,
+			 in->image, in->src);
+	else if (in->map)
+		kb_notef("using %s beside %s (--no-map: not)", in->map, in->image);
 	return 0;
 }
 
