@@ -180,6 +180,12 @@ struct kb_markers_opts {
 		KB_OPT_LIST(0, "label", &(mo)->labels, "REF=TEXT",                                \
 			    "a marker TEXT on the x axis at commit REF")
 
+/* --repo of the commands that name a commit of the store (show, top, options, ci, blame) */
+#define KB_OPT_REPO_REVS(v)                                                                   \
+	KB_OPT_STRING(0, "repo", (v), "DIR",                                                  \
+		      "the repository to resolve tags, branches and HEAD~N in (default: the " \
+		      "one collect recorded, else the refs it stored)")
+
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);
 

@@ -12,6 +12,7 @@
 #include "maintainers.h"
 #include "query.h"
 #include "repo.h"
+#include "resolve.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -128,18 +129,12 @@ void kb_chart_markers_free(struct kb_chart_marker *v, size_t n)
 	free(v);
 }
 
-/* REF=TEXT's commit into sha: in repo, else in the store. */
+/* REF=TEXT's commit into sha: in repo, else as the store resolves it (resolve.h). */
 static int label_sha(struct kb_store *s, struct kb_repo *repo, const char *ref, char sha[41])
 {
-	char *full = NULL;
-
 	if (repo)
 		return kb_repo_resolve(repo, ref, sha);
-	if (kb_store_resolve_sha(s, ref, &full))
-		return KB_ERR;
-	snprintf(sha, 41, "%s", full);
-	free(full);
-	return 0;
+	return kb_resolve_rev(s, NULL, ref, sha);
 }
 
 int kb_chart_markers(struct kb_store *s, const char *repo_path, const char *glob,
