@@ -229,9 +229,9 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		kb_errorf("-%c and --by exclude each other", mode);
 		return KB_EXIT_USAGE;
 	}
-	rc = kb_open_input(&old, argv[0], by < 0 || no_map || oo.map, src_arg);
+	rc = kb_open_input(&old, argv[0], by < 0 || no_map || oo.map);
 	if (!rc)
-		rc = kb_open_input(&new, argv[1], by < 0 || no_map || no.map, src_arg);
+		rc = kb_open_input(&new, argv[1], by < 0 || no_map || no.map);
 	if (rc)
 		goto out;
 	if (by < 0) {
@@ -252,6 +252,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (!no.map)
 		no.map = new.map;
 	rc = diff_rollup(old.image, new.image, by, json, &oo, &no);
+	if (!rc) {
+		kb_input_note(&old, src_arg);
+		kb_input_note(&new, src_arg);
+	}
 	kb_maint_free(oo.maint);
 out:
 	kb_input_release(&old);

@@ -48,7 +48,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 
 	(void)ctx;
 	(void)argc;
-	rc = kb_open_input(&in, argv[0], no_map || ao.map, src_arg);
+	rc = kb_open_input(&in, argv[0], no_map || ao.map);
 	if (rc)
 		return rc;
 	rc = kb_open_src(src_arg ? src_arg : in.src, &src, &ao.maint);
@@ -62,6 +62,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	kb_input_note(&in, src_arg);
 	if (a->warning[0])
 		kb_warnf("%s", a->warning);
 	if (json) {

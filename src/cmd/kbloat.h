@@ -140,13 +140,15 @@ struct kb_maint;
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
 /*
  * An image argument (an image, or a build directory: analyzer/builddir.h) into in; with
- * no_map no map is looked for beside the image. When a map was found rather than given,
- * says so on one line of stderr (names the tree too, when a directory's was found and
- * src_given, the --src of the command, is NULL).
- * Returns 0 (the caller releases in), or KB_EXIT_USAGE with the error printed.
+ * no_map no map is looked for beside the image. Returns 0 (the caller releases in), or
+ * KB_EXIT_USAGE with the error printed.
  */
 struct kb_input;
-int kb_open_input(struct kb_input *in, const char *arg, int no_map, const char *src_given);
+int kb_open_input(struct kb_input *in, const char *arg, int no_map);
+/* Once the input was read: says on one line of stderr that the map found beside the image
+ * was used (and the tree found with a directory, when src_given, the command's --src, is
+ * NULL); nothing when no map was found. */
+void kb_input_note(const struct kb_input *in, const char *src_given);
 #define KB_OPT_NO_MAP(v)              \
 	KB_OPT_BOOL(0, "no-map", (v), \
 		    "do not use the linker map found beside the image (IMAGE.map)")

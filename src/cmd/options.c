@@ -108,16 +108,20 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
 	return 0;
 }
 
-int kb_open_input(struct kb_input *in, const char *arg, int no_map, const char *src_given)
+int kb_open_input(struct kb_input *in, const char *arg, int no_map)
 {
 	if (kb_input_find(in, arg, no_map))
 		return kb_report_error();
+	return 0;
+}
+
+void kb_input_note(const struct kb_input *in, const char *src_given)
+{
 	if (in->map && in->src && !src_given)
 		kb_notef("using %s beside %s, and the tree %s (--no-map: not the map)", in->map,
 			 in->image, in->src);
 	else if (in->map)
 		kb_notef("using %s beside %s (--no-map: not)", in->map, in->image);
-	return 0;
 }
 
 void kb_chart_markers_free(struct kb_chart_marker *v, size_t n)
