@@ -103,6 +103,33 @@ static const struct kb_option options[] = {
 	KB_OPT_END(),
 };
 
+/* BUILD-DIR: --build, and --src unless given (*src_found, the caller's to free). */
+static int from_build_dir(const char *arg, char **src_found)
+{
+	struct kb_input in;
+
+	if (kb_input_find(&in, arg, 1))
+		return kb_report_error();
+	if (!in.is_dir) {
+		kb_input_release(&in);
+		kb_errorf("%s: not a build directory (modular wants kbuild's O= directory)", arg);
+		return KB_EXIT_USAGE;
+	}
+	if (!o.src && !in.src) {
+		kb_input_release(&in);
+		kb_errorf("%s: no source tree found (no source link, no Makefile including one, "
+			  "not a tree itself): give --src TREE",
+			  arg);
+		return KB_EXIT_USAGE;
+	}
+	if (!o.src)
+		o.src = *src_found = in.src;
+	in.src = NULL;
+	o.build = arg;
+	kb_input_release(&in);
+	return 0;
+}
+
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
 	struct strbuf dbsrc = STRBUF_INIT, dbbuild = STRBUF_INIT;
@@ -119,35 +146,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 			  o.build ? "--build" : "--db");
 		return KB_EXIT_USAGE;
 	}
-	if (argc) {
-		struct kb_input in;
-
-		if (kb_input_find(&in, argv[0], 1))
-			return kb_report_error();
-		if (!in.is_dir) {
-			kb_input_release(&in);
-			kb_errorf("%s: not a build directory (modular wants kbuild's O= directory)",
-				  argv[0]);
-			return KB_EXIT_USAGE;
-		}
-		if (!o.src && !in.src) {
-			kb_input_release(&in);
-			kb_errorf("%s: no source tree found (no source link, no Makefile including "
-				  "one, not a tree itself): give --src TREE",
-				  argv[0]);
-			return KB_EXIT_USAGE;
-		}
-		if (!o.src)
-			o.src = src_found = in.src;
-		in.src = NULL;
-		o.build = argv[0];
-		kb_input_release(&in);
-	}
+	if (argc && (rc = from_build_dir(argv[0], &src_found)))
+		return rc;
+	rc = KB_EXIT_USAGE;
 	if (o.db)
 		paths_from_db(&o, &dbsrc, &dbbuild);
 	else if (o.config) {
 		kb_errorf("--config needs --db (without it, --build names the build)");
-		return KB_EXIT_USAGE;
+		goto out;
 	}
 	if (!o.src || !o.build) {
 		kb_errorf("modular: needs a build directory (with its tree found, or --src TREE), "
