@@ -561,3 +561,51 @@ int kb_repo_tags(struct kb_repo *r, const char *glob, struct kb_repo_tag **tags,
 	*n = t.n;
 	return 0;
 }
+
+int kb_repo_branches(struct kb_repo *r, struct kb_repo_tag **heads, size_t *n)
+{
+	struct named_tags t = { r->git, NULL, NULL, 0, 0 };
+	git_branch_iterator *it = NULL;
+	git_reference *ref, *head = NULL;
+	git_branch_t type;
+	git_object *obj;
+	int rc;
+
+	*heads = NULL;
+	*n = 0;
+	if (git_branch_iterator_new(&it, r->git, GIT_BRANCH_LOCAL) < 0)
+		return git_fail("%s: cannot list the branches", r->path);
+	while (!(rc = git_branch_next(&ref, &type, it))) {
+		const char *name = NULL;
+
+		if (!git_branch_name(&name, ref) &&
+		    !git_reference_peel(&obj, ref, GIT_OBJECT_COMMIT)) {
+			ALLOC_GROW(t.v, t.n + 1, t.alloc);
+			t.v[t.n].name = xstrdup(name);
+			git_oid_tostr(t.v[t.n++].sha, 41, git_object_id(obj));
+			git_object_free(obj);
+		}
+		git_reference_free(ref);
+	}
+	git_branch_iterator_free(it);
+	if (rc != GIT_ITEROVER) {
+		kb_repo_tags_free(t.v, t.n);
+		return git_fail("%s: cannot list the branches", r->path);
+	}
+	git_error_clear();
+	if (t.n)
+		qsort(t.v, t.n, sizeof(*t.v), cmp_tag_name);
+	/* HEAD last: the commit checked out (an unborn or broken HEAD is left out) */
+	if (!git_repository_head(&head, r->git) &&
+	    !git_reference_peel(&obj, head, GIT_OBJECT_COMMIT)) {
+		ALLOC_GROW(t.v, t.n + 1, t.alloc);
+		t.v[t.n].name = xstrdup("HEAD");
+		git_oid_tostr(t.v[t.n++].sha, 41, git_object_id(obj));
+		git_object_free(obj);
+	}
+	git_reference_free(head);
+	git_error_clear();
+	*heads = t.v;
+	*n = t.n;
+	return 0;
+}

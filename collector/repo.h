@@ -147,4 +147,11 @@ struct kb_repo_tag {
 int kb_repo_tags(struct kb_repo *r, const char *glob, struct kb_repo_tag **tags, size_t *n);
 void kb_repo_tags_free(struct kb_repo_tag *tags, size_t n);
 
+/*
+ * The local branches (names without refs/heads/) and the commits they point to, by name,
+ * then "HEAD" and its commit unless HEAD is unborn; freed with kb_repo_tags_free. Errors
+ * name the repository; nothing is handed back then.
+ */
+int kb_repo_branches(struct kb_repo *r, struct kb_repo_tag **heads, size_t *n);
+
 #endif

@@ -6,6 +6,7 @@
  * the code and data that cannot leave vmlinux (schema/002-modular.sql's d_core).
  */
 #include "kbloat.h"
+#include "resolve.h"
 
 #include "blame.h"
 #include "query.h"
@@ -15,7 +16,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-static const char *db = KB_DEFAULT_DB, *config, *range;
+static const char *db = KB_DEFAULT_DB, *config, *range, *repo;
 static struct kb_scope sc = { NULL, NULL, NULL, -1 };
 static int64_t min = 1;
 static long limit = 20;
@@ -28,7 +29,9 @@ static const struct kb_option options[] = {
 	KB_OPT_CONFIG(&config),
 	KB_OPT_SCOPE(&sc),
 	KB_OPT_STRING(0, "range", &range, "A..B",
-		      "only builds of commits after A up to B (first parents, in the store)"),
+		      "only builds of commits after A up to B (first parents, in the store; A "
+		      "and B a sha, tag, branch or HEAD~N)"),
+	KB_OPT_REPO_REVS(&repo),
 	KB_OPT_POSITIVE(0, "limit", &limit, "N", "at most N rows (default 20)"),
 	KB_OPT_BOOL(0, "core", &core,
 		    "the hard core's changes (the modular analysis): grown, then shrunk"),
@@ -38,6 +41,7 @@ static const struct kb_option options[] = {
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
+	struct strbuf shas = STRBUF_INIT;
 	struct kb_blame *b;
 	int64_t config_id;
 	int rc;
@@ -50,10 +54,15 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		kb_errorf("--core: not with --class, --subsystem, --path or --symbol");
 		return KB_EXIT_USAGE;
 	}
-	if (kb_store_find_config(ctx->store, config, &config_id))
+	if (kb_store_find_config(ctx->store, config, &config_id) ||
+	    (range && kb_resolve_range(ctx->store, repo, range, &shas)))
 		return kb_report_error();
-	if (core ? kb_blame_build_core(&b, ctx->store, config_id, min, limit, range) :
-		   kb_blame_build(&b, ctx->store, config_id, &sc, min, limit, range))
+	rc = core ? kb_blame_build_core(&b, ctx->store, config_id, min, limit,
+					range ? shas.buf : NULL) :
+		    kb_blame_build(&b, ctx->store, config_id, &sc, min, limit,
+				   range ? shas.buf : NULL);
+	strbuf_release(&shas);
+	if (rc)
 		return kb_report_error();
 	if (json) {
 		rc = kb_json_print(kb_blame_json(b));
@@ -71,7 +80,7 @@ const struct kb_command kb_cmd_blame = {
 	.usage =
 		(const char *const[]){ "blame [--db DB] [--min SIZE] [--config C] [--class CLASS]\n"
 				       "                    [--subsystem S | --path P | "
-				       "--symbol NAME] [--range A..B]\n"
+				       "--symbol NAME] [--range A..B] [--repo DIR]\n"
 				       "                    [--limit N] [--core] [--json]",
 				       NULL },
 	.options = options,

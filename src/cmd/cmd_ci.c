@@ -8,6 +8,7 @@
  * error.
  */
 #include "kbloat.h"
+#include "resolve.h"
 
 #include "budget.h"
 #include "ci.h"
@@ -22,7 +23,7 @@
 
 enum { F_TEXT, F_MD, F_JSON, F_JUNIT, F_MAIL };
 
-static const char *db = KB_DEFAULT_DB, *baseline, *head, *budget_path, *commit_url, *mbox;
+static const char *db = KB_DEFAULT_DB, *baseline, *head, *budget_path, *commit_url, *mbox, *repo;
 static const char *mail_from = "kbloat <kbloat@localhost>";
 static struct kb_strlist configs;
 static int64_t threshold = 4096;
@@ -48,10 +49,11 @@ static int opt_format(const struct kb_option *opt, const char *arg)
 static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
 	KB_OPT_STRING_F(0, "baseline", &baseline, "REV",
-			"the last commit the previous report covered (a sha or prefix)",
+			"the last commit the previous report covered (a sha, tag, branch, HEAD~N)",
 			KB_OPT_REQUIRED),
 	KB_OPT_STRING(0, "head", &head, "REV",
 		      "the newest commit to report (default: the newest build)"),
+	KB_OPT_REPO_REVS(&repo),
 	KB_OPT_LIST(0, "config", &configs, "C", "a recorded config (default: every one)"),
 	KB_OPT_STRING(0, "budget", &budget_path, "FILE",
 		      "budgets: targets with \"config\" hold that config's head build"),
@@ -128,10 +130,17 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	struct kb_ci_opts o = { baseline, head,	     configs.v,	 configs.n,
 				NULL,	  threshold, commit_url, format == F_MAIL };
 	struct kb_ci *r = NULL;
+	char base_sha[41], head_sha[41];
 	int rc;
 
 	(void)argc;
 	(void)argv;
+	if (kb_resolve_rev(ctx->store, repo, baseline, base_sha) ||
+	    (head && kb_resolve_rev(ctx->store, repo, head, head_sha)))
+		return kb_report_error();
+	o.baseline = base_sha;
+	if (head)
+		o.head = head_sha;
 	if (mbox && format != F_MAIL) {
 		kb_errorf("--mbox %s: only with --format mail", mbox);
 		return KB_EXIT_USAGE;
@@ -164,7 +173,7 @@ const struct kb_command kb_cmd_ci = {
 	.summary = "the nightly report: new commits, regressions, budgets",
 	.usage =
 		(const char *const[]){
-			"ci [--db DB] --baseline REV [--head REV] [--config C...] "
+			"ci [--db DB] --baseline REV [--head REV] [--repo DIR] [--config C...] "
 			"[--budget FILE]\n"
 			"                 [--threshold SIZE] [--commit-url TEMPLATE]\n"
 			"                 [--format text|md|json|junit|mail] [--mbox "

@@ -12,6 +12,7 @@
 
 #include "analysis.h"
 #include "bloatometer.h"
+#include "builddir.h"
 #include "kversion.h"
 #include "rollup.h"
 #include "error.h"
@@ -150,7 +151,7 @@ out:
 
 static struct kb_analysis_opts oo, no;
 static const char *src_arg, *bom_version;
-static int mode, by = -1, json;
+static int mode, by = -1, json, no_map;
 
 /* -c, -d, -t: bloat-o-meter's modes, one at most */
 static int opt_mode(const struct kb_option *opt, const char *arg)
@@ -176,6 +177,8 @@ static const struct kb_option options[] = {
 	KB_OPT_BY(&by, "roll deltas up by file, dir, subsystem, class, section or symbol"),
 	KB_OPT_STRING(0, "old-map", &oo.map, "FILE", "linker map of OLD (for --by without DWARF)"),
 	KB_OPT_STRING(0, "new-map", &no.map, "FILE", "linker map of NEW"),
+	KB_OPT_BOOL(0, "no-map", &no_map,
+		    "with --by, do not use the linker maps found beside the images"),
 	KB_OPT_SRC(&src_arg),
 	KB_OPT_STRING(0, "bom-version", &bom_version, "V",
 		      "follow the bloat-o-meter of Linux V (6.1, 6.12): from 6.6 weak symbols "
@@ -198,8 +201,15 @@ static int run_bom(const char *oldp, const char *newp)
 	return diff_bom(oldp, newp, mode, kver, json);
 }
 
+/* The tree of --src, else the one found with NEW's build directory, else with OLD's. */
+static const char *tree_of(const struct kb_input *old, const struct kb_input *new)
+{
+	return src_arg ? src_arg : new->src ? new->src : old->src;
+}
+
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
+	struct kb_input old = { 0 }, new = { 0 };
 	char *src = NULL;
 	int rc;
 
@@ -211,23 +221,45 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 			  oo.map ? "--old-map" : "--new-map");
 		return KB_EXIT_USAGE;
 	}
-	if (by < 0)
-		return run_bom(argv[0], argv[1]);
-	if (bom_version) {
+	if (by >= 0 && bom_version) {
 		kb_errorf("--bom-version and --by exclude each other");
 		return KB_EXIT_USAGE;
 	}
-	if (mode) {
+	if (by >= 0 && mode) {
 		kb_errorf("-%c and --by exclude each other", mode);
 		return KB_EXIT_USAGE;
 	}
-	rc = kb_open_src(src_arg, &src, &oo.maint);
+	rc = kb_open_input(&old, argv[0], by < 0 || no_map || oo.map);
+	if (!rc)
+		rc = kb_open_input(&new, argv[1], by < 0 || no_map || no.map);
 	if (rc)
-		return rc;
+		goto out;
+	if (by < 0) {
+		if (!src_arg && (new.src || old.src))
+			src_arg = tree_of(&old, &new);
+		rc = run_bom(old.image, new.image);
+		goto out;
+	}
+	rc = kb_open_src(tree_of(&old, &new), &src, &oo.maint);
+	if (rc)
+		goto out;
 	oo.src = no.src = src;
 	no.maint = oo.maint;
-	rc = diff_rollup(argv[0], argv[1], by, json, &oo, &no);
+	oo.obj = old.obj;
+	no.obj = new.obj;
+	if (!oo.map)
+		oo.map = old.map;
+	if (!no.map)
+		no.map = new.map;
+	rc = diff_rollup(old.image, new.image, by, json, &oo, &no);
+	if (!rc) {
+		kb_input_note(&old, src_arg);
+		kb_input_note(&new, src_arg);
+	}
 	kb_maint_free(oo.maint);
+out:
+	kb_input_release(&old);
+	kb_input_release(&new);
 	free(src);
 	return rc;
 }

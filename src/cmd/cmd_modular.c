@@ -6,6 +6,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "builddir.h"
 #include "collect.h"
 #include "modular.h"
 #include "worklist.h"
@@ -104,6 +105,33 @@ static const struct kb_option options[] = {
 	KB_OPT_END(),
 };
 
+/* BUILD-DIR: --build, and --src unless given (*src_found, the caller's to free). */
+static int from_build_dir(const char *arg, char **src_found)
+{
+	struct kb_input in;
+
+	if (kb_input_find(&in, arg, 1))
+		return kb_report_error();
+	if (!in.is_dir) {
+		kb_input_release(&in);
+		kb_errorf("%s: not a build directory (modular wants kbuild's O= directory)", arg);
+		return KB_EXIT_USAGE;
+	}
+	if (!o.src && !in.src) {
+		kb_input_release(&in);
+		kb_errorf("%s: no source tree found (no source link, no Makefile including one, "
+			  "not a tree itself): give --src TREE",
+			  arg);
+		return KB_EXIT_USAGE;
+	}
+	if (!o.src)
+		o.src = *src_found = in.src;
+	in.src = NULL;
+	o.build = arg;
+	kb_input_release(&in);
+	return 0;
+}
+
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
 	struct strbuf dbsrc = STRBUF_INIT, dbbuild = STRBUF_INIT;
@@ -111,24 +139,31 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	struct kb_modular *m = NULL;
 	struct kb_analysis *a = NULL;
 	struct kb_worklist_opts wo;
-	char *src = NULL, *build = NULL;
+	char *src = NULL, *build = NULL, *src_found = NULL;
 	int rc = KB_EXIT_USAGE;
 
 	(void)ctx;
-	(void)argc;
-	(void)argv;
+	if (argc && (o.build || o.db)) {
+		kb_errorf("%s: a build directory and %s exclude each other", argv[0],
+			  o.build ? "--build" : "--db");
+		return KB_EXIT_USAGE;
+	}
+	if (argc && (rc = from_build_dir(argv[0], &src_found)))
+		return rc;
+	rc = KB_EXIT_USAGE;
 	if (o.db)
 		paths_from_db(&o, &dbsrc, &dbbuild);
 	else if (o.config) {
 		kb_errorf("--config needs --db (without it, --build names the build)");
-		return KB_EXIT_USAGE;
+		goto out;
 	}
 	if (o.json && o.fragment) {
 		kb_errorf("--json and --fragment: choose one");
 		return KB_EXIT_USAGE;
 	}
 	if (!o.src || !o.build) {
-		kb_errorf("modular: needs --src TREE and --build DIR, or --db DB");
+		kb_errorf("modular: needs a build directory (with its tree found, or --src TREE), "
+			  "--src TREE and --build DIR, or --db DB");
 		kb_usage_print(&kb_cmd_modular, stderr);
 		goto out;
 	}
@@ -165,6 +200,7 @@ out:
 	kb_maint_free(mo.maint);
 	free(src);
 	free(build);
+	free(src_found);
 	strbuf_release(&dbsrc);
 	strbuf_release(&dbbuild);
 	return rc;
@@ -173,9 +209,10 @@ out:
 const struct kb_command kb_cmd_modular = {
 	.name = "modular",
 	.summary = "what could leave the core: options, bytes, blockers",
-	.usage = (const char *const[]){ "modular --src TREE --build DIR [options]",
+	.usage = (const char *const[]){ "modular [options] BUILD-DIR",
+					"modular --src TREE --build DIR [options]",
 					"modular --db DB [--config NAME] [options]", NULL },
 	.options = options,
-	.max_args = 0,
+	.max_args = 1,
 	.run = run,
 };

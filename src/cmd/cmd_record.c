@@ -4,6 +4,7 @@
  * from the repository; the build lands in one transaction.
  */
 #include "kbloat.h"
+#include "resolve.h"
 
 #include "collect.h"
 #include "record.h"
@@ -67,7 +68,7 @@ static int do_record(struct kb_store *store, const struct record_opts *o)
 	req.compiler = o->compiler;
 	req.linker = o->linker;
 	req.build_seconds = o->build_seconds;
-	if (kb_record_build(store, repo, sha, &req, &res))
+	if (kb_record_build(store, repo, sha, &req, &res) || kb_refs_record(store, repo))
 		goto err;
 	if (res.warning[0])
 		kb_warnf("%s", res.warning);

@@ -5,29 +5,30 @@
  */
 #include "kbloat.h"
 
+#include "resolve.h"
 #include "show.h"
 #include "store.h"
 
 #include <stdio.h>
 
-static const char *db = KB_DEFAULT_DB, *config;
+static const char *db = KB_DEFAULT_DB, *config, *repo;
 static int json;
 
 static const struct kb_option options[] = {
-	KB_OPT_DB(&db),
-	KB_OPT_CONFIG(&config),
-	KB_OPT_JSON(&json),
-	KB_OPT_END(),
+	KB_OPT_DB(&db),	    KB_OPT_CONFIG(&config), KB_OPT_REPO_REVS(&repo),
+	KB_OPT_JSON(&json), KB_OPT_END(),
 };
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
 	struct kb_show *m;
 	int64_t build;
+	char sha[41];
 	int rc;
 
 	(void)argc;
-	if (kb_store_find_build(ctx->store, argv[0], config, &build) ||
+	if (kb_resolve_rev(ctx->store, repo, argv[0], sha) ||
+	    kb_store_find_build(ctx->store, sha, config, &build) ||
 	    kb_show_build(&m, ctx->store, build))
 		return kb_report_error();
 	if (json) {
@@ -43,7 +44,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 const struct kb_command kb_cmd_show = {
 	.name = "show",
 	.summary = "a recorded build against its parent build",
-	.usage = (const char *const[]){ "show [--db DB] [--config C] [--json] REV", NULL },
+	.usage = (const char *const[]){ "show [--db DB] [--config C] [--repo DIR] [--json] REV",
+					NULL },
 	.options = options,
 	.min_args = 1,
 	.max_args = 1,

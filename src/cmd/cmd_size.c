@@ -6,6 +6,7 @@
 #include "kbloat.h"
 #include "json.h"
 
+#include "builddir.h"
 #include "image.h"
 #include "error.h"
 #include "xalloc.h"
@@ -91,10 +92,19 @@ static int run(struct kb_ctx *ctx, int n, const char **argv)
 	(void)ctx;
 	imgs = xcalloc((size_t)n, sizeof(*imgs));
 	for (i = 0; i < n; i++) {
-		if (kb_image_open(&imgs[i], argv[i])) {
+		struct kb_input in;
+
+		/* a build directory is its vmlinux; size reads no map */
+		if (kb_input_find(&in, argv[i], 1)) {
 			rc = kb_report_error();
 			goto out;
 		}
+		if (kb_image_open(&imgs[i], in.image)) {
+			kb_input_release(&in);
+			rc = kb_report_error();
+			goto out;
+		}
+		kb_input_release(&in);
 	}
 	if (json) {
 		json_t *arr = json_array();
@@ -116,7 +126,7 @@ out:
 const struct kb_command kb_cmd_size = {
 	.name = "size",
 	.summary = "Berkeley text/data/bss as size(1), then the kernel split",
-	.usage = (const char *const[]){ "size [--json] IMAGE...", NULL },
+	.usage = (const char *const[]){ "size [--json] IMAGE|BUILD-DIR...", NULL },
 	.options = options,
 	.min_args = 1,
 	.max_args = -1,

@@ -6,6 +6,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "builddir.h"
 #include "listing.h"
 #include "error.h"
 #include "strbuf.h"
@@ -21,6 +22,7 @@ static struct kb_listing_opts lo = { .by = -1, .top = -1 };
 static int json;
 static struct kb_analysis_opts ao;
 static const char *src_arg;
+static int no_map;
 
 static const struct kb_option options[] = {
 	KB_OPT_BY(&lo.by, "roll up by symbol, file, dir, subsystem, section or class "
@@ -29,6 +31,7 @@ static const struct kb_option options[] = {
 	KB_OPT_SRC(&src_arg),
 	KB_OPT_STRING(0, "map", &ao.map, "FILE",
 		      "the GNU ld or lld map of IMAGE: attribution without DWARF"),
+	KB_OPT_NO_MAP(&no_map),
 	KB_OPT_BOOL(0, "no-dwarf", &ao.no_dwarf, "do not read DWARF (attribute by the map only)"),
 	KB_OPT_BOOL(0, "provenance", &lo.provenance,
 		    "show how each row got its file (dwarf-decl, dwarf-cu, map, none)"),
@@ -39,19 +42,27 @@ static const struct kb_option options[] = {
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
 	struct kb_analysis *a = NULL;
+	struct kb_input in;
 	char *src = NULL;
 	int rc;
 
 	(void)ctx;
 	(void)argc;
-	rc = kb_open_src(src_arg, &src, &ao.maint);
+	rc = kb_open_input(&in, argv[0], no_map || ao.map);
 	if (rc)
 		return rc;
+	rc = kb_open_src(src_arg ? src_arg : in.src, &src, &ao.maint);
+	if (rc)
+		goto out;
 	ao.src = src;
-	if (kb_analysis_run(&a, argv[0], &ao)) {
+	ao.obj = in.obj;
+	if (!ao.map)
+		ao.map = in.map;
+	if (kb_analysis_run(&a, in.image, &ao)) {
 		rc = kb_report_error();
 		goto out;
 	}
+	kb_input_note(&in, src_arg);
 	if (a->warning[0])
 		kb_warnf("%s", a->warning);
 	if (json) {
@@ -63,6 +74,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 out:
 	kb_analysis_free(a);
 	kb_maint_free(ao.maint);
+	kb_input_release(&in);
 	free(src);
 	return rc;
 }
@@ -70,7 +82,7 @@ out:
 const struct kb_command kb_cmd_syms = {
 	.name = "syms",
 	.summary = "symbols, files, directories or subsystems, largest first",
-	.usage = (const char *const[]){ "syms [options] IMAGE", NULL },
+	.usage = (const char *const[]){ "syms [options] IMAGE|BUILD-DIR", NULL },
 	.options = options,
 	.min_args = 1,
 	.max_args = 1,

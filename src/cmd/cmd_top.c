@@ -4,6 +4,7 @@
  * sum to the build's total (report/top.h).
  */
 #include "kbloat.h"
+#include "resolve.h"
 
 #include "query.h"
 #include "store.h"
@@ -12,7 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-static const char *db = KB_DEFAULT_DB, *config, *commit;
+static const char *db = KB_DEFAULT_DB, *config, *commit, *repo;
 static int by = KB_TOP_SYMBOL, json;
 static long limit = 20;
 
@@ -32,7 +33,8 @@ static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
 	KB_OPT_CONFIG(&config),
 	KB_OPT_STRING(0, "commit", &commit, "REV",
-		      "the build of commit REV (sha or prefix; default: the newest)"),
+		      "the build of commit REV (a sha, tag or branch; default: the newest)"),
+	KB_OPT_REPO_REVS(&repo),
 	KB_OPT_CALLBACK(0, "by", &by, "KEY", "sum by symbol (default), file, subsystem or class",
 			opt_top_by),
 	KB_OPT_POSITIVE(0, "limit", &limit, "N", "at most N rows (default 20)"),
@@ -45,11 +47,16 @@ static int which_build(struct kb_store *s, int64_t *build)
 {
 	int64_t config_id;
 
+	char sha[41];
+
 	*build = 0;
 	if (kb_store_find_config(s, config, &config_id))
 		return -1;
 	if (commit)
-		return kb_store_find_build(s, commit, config, build);
+		return kb_resolve_rev(s, repo, commit, sha) ||
+				       kb_store_find_build(s, sha, config, build) ?
+			       -1 :
+			       0;
 	return kb_store_head_build(s, config_id, build, NULL) < 0 ? -1 : 0;
 }
 
@@ -82,7 +89,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 const struct kb_command kb_cmd_top = {
 	.name = "top",
 	.summary = "where a recorded build's bytes go",
-	.usage = (const char *const[]){ "top [--db DB] [--config C] [--commit REV]\n"
+	.usage = (const char *const[]){ "top [--db DB] [--config C] [--commit REV] [--repo DIR]\n"
 					"                  [--by symbol|file|subsystem|class] "
 					"[--limit N] [--json]",
 					NULL },

@@ -131,11 +131,28 @@ int kb_report_error(void);
 /* Prints "kbloat: <formatted>" to stderr. */
 void kb_errorf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Prints "kbloat: <formatted>" to stderr: what kbloat chose by itself (not an error). */
+void kb_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
 struct kb_maint;
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);
+/*
+ * An image argument (an image, or a build directory: analyzer/builddir.h) into in; with
+ * no_map no map is looked for beside the image. Returns 0 (the caller releases in), or
+ * KB_EXIT_USAGE with the error printed.
+ */
+struct kb_input;
+int kb_open_input(struct kb_input *in, const char *arg, int no_map);
+/* Once the input was read: says on one line of stderr that the map found beside the image
+ * was used (and the tree found with a directory, when src_given, the command's --src, is
+ * NULL); nothing when no map was found. */
+void kb_input_note(const struct kb_input *in, const char *src_given);
+#define KB_OPT_NO_MAP(v)              \
+	KB_OPT_BOOL(0, "no-map", (v), \
+		    "do not use the linker map found beside the image (IMAGE.map)")
+
 /* Parses a non-negative decimal count; returns -1 on error. */
 long kb_parse_count(const char *s);
 
@@ -164,6 +181,12 @@ struct kb_markers_opts {
 			      "with --repo, only the tags whose names match GLOB (default all)"), \
 		KB_OPT_LIST(0, "label", &(mo)->labels, "REF=TEXT",                                \
 			    "a marker TEXT on the x axis at commit REF")
+
+/* --repo of the commands that name a commit of the store (show, top, options, ci, blame) */
+#define KB_OPT_REPO_REVS(v)                                                                   \
+	KB_OPT_STRING(0, "repo", (v), "DIR",                                                  \
+		      "the repository to resolve tags, branches and HEAD~N in (default: the " \
+		      "one collect recorded, else the refs it stored)")
 
 /* Prints the error and returns -1 if more than one of --subsystem, --path, --symbol is given. */
 int kb_scope_check(const struct kb_scope *sc);

@@ -4,6 +4,7 @@
 #include "kbloat.h"
 
 #include "analysis.h"
+#include "builddir.h"
 #include "chart.h"
 #include "collect.h"
 #include "error.h"
@@ -11,6 +12,7 @@
 #include "maintainers.h"
 #include "query.h"
 #include "repo.h"
+#include "resolve.h"
 #include "store.h"
 #include "strbuf.h"
 #include "xalloc.h"
@@ -106,6 +108,22 @@ int kb_open_src(const char *arg, char **src, struct kb_maint **maint)
 	return 0;
 }
 
+int kb_open_input(struct kb_input *in, const char *arg, int no_map)
+{
+	if (kb_input_find(in, arg, no_map))
+		return kb_report_error();
+	return 0;
+}
+
+void kb_input_note(const struct kb_input *in, const char *src_given)
+{
+	if (in->map && in->src && !src_given)
+		kb_notef("using %s beside %s, and the tree %s (--no-map: not the map)", in->map,
+			 in->image, in->src);
+	else if (in->map)
+		kb_notef("using %s beside %s (--no-map: not)", in->map, in->image);
+}
+
 void kb_chart_markers_free(struct kb_chart_marker *v, size_t n)
 {
 	size_t i;
@@ -115,18 +133,12 @@ void kb_chart_markers_free(struct kb_chart_marker *v, size_t n)
 	free(v);
 }
 
-/* REF=TEXT's commit into sha: in repo, else in the store. */
+/* REF=TEXT's commit into sha: in repo, else as the store resolves it (resolve.h). */
 static int label_sha(struct kb_store *s, struct kb_repo *repo, const char *ref, char sha[41])
 {
-	char *full = NULL;
-
 	if (repo)
 		return kb_repo_resolve(repo, ref, sha);
-	if (kb_store_resolve_sha(s, ref, &full))
-		return KB_ERR;
-	snprintf(sha, 41, "%s", full);
-	free(full);
-	return 0;
+	return kb_resolve_rev(s, NULL, ref, sha);
 }
 
 int kb_chart_markers(struct kb_store *s, const char *repo_path, const char *glob,

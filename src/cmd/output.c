@@ -71,6 +71,15 @@ void kb_warnf(const char *fmt, ...)
 	va_end(ap);
 }
 
+void kb_notef(const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	say("kbloat: ", fmt, ap);
+	va_end(ap);
+}
+
 int kb_json_print(json_t *j)
 {
 	int rc;

@@ -3,6 +3,7 @@
  * collect.h.
  */
 #include "collect.h"
+#include "resolve.h"
 
 #include "dotconfig.h"
 #include "files.h"
@@ -284,6 +285,9 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		kb_error_set("%s: another kbloat is collecting in this work directory", c->work);
 		goto err;
 	}
+	/* the refs as they are now, so that show v6.1 resolves without the repository */
+	if (!o->dry_run && kb_refs_record(c->store, c->repo))
+		goto err;
 	strbuf_reset(&sb);
 	strbuf_addf(&sb, "%s/make.pid", c->work);
 	c->pidfile = strbuf_detach(&sb, NULL);

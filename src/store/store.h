@@ -176,6 +176,30 @@ int kb_store_build_brief(struct kb_store *s, const char *sha, const char *config
  * rev (4 to 40 lowercase hex digits). Errors: "REV: unknown commit in DB", "ambiguous". */
 int kb_store_resolve_sha(struct kb_store *s, const char *rev, char **sha);
 
+/*
+ * The repository the builds came from and its refs at the last collect or record
+ * (schema/006-refs.sql, refs.c), so that a tag or branch resolves without the repository.
+ */
+enum kb_ref_kind { KB_REF_TAG, KB_REF_BRANCH, KB_REF_HEAD };
+
+struct kb_store_ref {
+	int kind; /* enum kb_ref_kind */
+	const char *name; /* "v6.1", "main", "HEAD" */
+	const char *sha; /* the commit (a tag peeled): 40 lowercase hex digits */
+};
+
+/* Replaces the stored repository path and refs with repo's and v[0..n), in one
+ * transaction. 0 or KB_ERR. */
+int kb_store_set_refs(struct kb_store *s, const char *repo, const struct kb_store_ref *v, size_t n);
+/* The recorded repository's path (the caller frees it), NULL when none was; 0 or KB_ERR. */
+int kb_store_repo(struct kb_store *s, char **path);
+/* The commit of the stored ref name (a tag before a branch of the same name, as git):
+ * 0 and sha, 1 when there is no such ref, or KB_ERR. */
+int kb_store_ref_sha(struct kb_store *s, const char *name, char sha[41]);
+/* The first parent of commit sha (full) as the store has it: 0 and parent ("" for a root
+ * commit), 1 when the store does not know sha, or KB_ERR. */
+int kb_store_parent_sha(struct kb_store *s, const char *sha, char parent[41]);
+
 /* 1 if the store knows commit sha, 0 if not, <0 on error. */
 int kb_store_has_commit(struct kb_store *s, const char *sha);
 

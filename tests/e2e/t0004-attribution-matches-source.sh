@@ -39,7 +39,7 @@ print(mode, len(want), "symbols checked")'
 export EXPECTED=$expected
 
 for img in vmlinux-g5 vmlinux-g4 vmlinux-fs; do
-	"$KBLOAT" syms --json --src "$TREE" "$FIXTURES/$img" >"$SCRATCH/j"
+	"$KBLOAT" syms --json --no-map --src "$TREE" "$FIXTURES/$img" >"$SCRATCH/j"
 	check "$img: DWARF attribution matches the sources" attribution dwarf "$SCRATCH/j"
 	check "$img: DWARF gives decl provenance" pyjson "$SCRATCH/j" '
 assert any(r["provenance"] == "dwarf-decl" for r in d["rows"])'
@@ -57,7 +57,7 @@ assert d["attribution"]["bytes"]["map"] > 0 and not d["attribution"]["dwarf"]'
 check "vmlinux-g5 with its map: attribution matches the sources" attribution both "$SCRATCH/j"
 
 # the same image through DWARF and through the map agree file for file
-"$KBLOAT" syms --json --by file --src "$TREE" "$FIXTURES/vmlinux-g5" >"$SCRATCH/dwarf"
+"$KBLOAT" syms --json --by file --no-map --src "$TREE" "$FIXTURES/vmlinux-g5" >"$SCRATCH/dwarf"
 "$KBLOAT" syms --json --by file --src "$TREE" --no-dwarf --map "$FIXTURES/vmlinux-g5.map" \
 	"$FIXTURES/vmlinux-g5" >"$SCRATCH/map"
 export MAPJ=$SCRATCH/map

@@ -166,7 +166,8 @@ expect_error 2 'label nocommit: not REF=TEXT' "$KBLOAT" plot --db "$db" --out "$
 	--label nocommit
 expect_error 2 'label v9=x: v9: unknown revision' "$KBLOAT" plot --db "$db" --out "$SCRATCH/x" \
 	--repo "$repo" --label v9=x
-expect_error 2 'label beef=x: beef: unknown commit' "$KBLOAT" site --db "$db" \
+# (without --repo, in the repository the database recorded: kbloat(1) "Revisions")
+expect_error 2 "label beef=x: beef: unknown revision in $repo" "$KBLOAT" site --db "$db" \
 	--out "$SCRATCH/x" --label beef=x
 
 # a browser, its mouse on the chart: hover the point that stands apart (the first: the

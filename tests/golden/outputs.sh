@@ -41,6 +41,8 @@ for by in symbol file dir subsystem section class; do
 	g "syms-$by.txt" k syms fx/vmlinux-g5 --by "$by" --src tree
 done
 g syms-top.txt k syms fx/vmlinux-g5 --top 12 --provenance --src tree
+# fx/vmlinux-g5.map sits beside the image and is read; --no-map attributes without it
+g syms-no-map.txt k syms fx/vmlinux-g5 --by class --no-map --src tree
 g syms-map.txt k syms fx/vmlinux-nog --by file --map fx/vmlinux-nog.map --no-dwarf --src tree
 g syms.json k syms fx/vmlinux-g5 --by subsystem --src tree --top 5 --json
 g syms-rows.json k syms fx/vmlinux-g5 --src tree --top 20 --json
