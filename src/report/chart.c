@@ -979,20 +979,6 @@ void kb_chart_write_svg(FILE *f, const struct kb_chart *c, kb_chart_href_fn href
 
 /* ---- gnuplot data (plots/scene.gp) ---- */
 
-/* Text as a data string: kb_text's, its double quotes made single (a string cannot end). */
-static void gp_string(FILE *f, const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	kb_text(&sb, s ? s : "");
-	for (i = 0; i < sb.len; i++)
-		if (sb.buf[i] == '"')
-			sb.buf[i] = '\'';
-	fprintf(f, "\"%s\"", sb.buf);
-	strbuf_release(&sb);
-}
-
 void kb_chart_write_polys(FILE *f, const struct kb_chart *c)
 {
 	size_t i, k, b = 0;
@@ -1119,7 +1105,7 @@ void kb_chart_write_texts(FILE *f, const struct kb_chart *c)
 			if (p->kind != KB_PRIM_TEXT || (int)p->anchor != a)
 				continue;
 			fprintf(f, "%.1f %.1f %.0f %u ", p->x, p->y, -p->angle, p->rgb);
-			gp_string(f, p->text);
+			kb_escape_gnuplot(f, p->text);
 			fputc('\n', f);
 		}
 	}

@@ -164,6 +164,19 @@ void kb_escape_text(FILE *f, const char *s)
 	escape(f, s, TEXT);
 }
 
+void kb_escape_gnuplot(FILE *f, const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	kb_text(&sb, s ? s : "");
+	for (i = 0; i < sb.len; i++)
+		if (sb.buf[i] == '"')
+			sb.buf[i] = '\'';
+	fprintf(f, "\"%s\"", sb.buf);
+	strbuf_release(&sb);
+}
+
 const char *kb_md(struct strbuf *sb, const char *s)
 {
 	strbuf_reset(sb);

@@ -41,6 +41,12 @@ void kb_escape_xml(FILE *f, const char *s);
  */
 const char *kb_text(struct strbuf *sb, const char *s);
 void kb_escape_text(FILE *f, const char *s);
+/*
+ * s as a gnuplot data string: kb_text's printable text in double quotes, its own double
+ * quotes made single (a data string cannot hold one). gnuplot reads data as data: nothing
+ * in it is evaluated, and the scripts draw it noenhanced. NULL is "".
+ */
+void kb_escape_gnuplot(FILE *f, const char *s);
 /* kb_text, cut to at most max bytes between two characters (never inside one, so that a
  * column stays UTF-8: printf's precision cuts bytes). */
 const char *kb_text_cut(struct strbuf *sb, const char *s, size_t max);

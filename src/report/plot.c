@@ -23,24 +23,6 @@ static const char *plots_dir(void)
 	return kb_data_dir("KBLOAT_PLOTS", KB_SOURCE_PLOTS, KB_INSTALL_PLOTS);
 }
 
-/*
- * Text in a gnuplot data file: in double quotes, which it cannot end (a " in it is written
- * as '), on its own line and printable (kb_text). gnuplot reads data as data: nothing in it
- * is evaluated, and the scripts draw it noenhanced.
- */
-static void gp_string(FILE *f, const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-	size_t i;
-
-	kb_text(&sb, s ? s : "");
-	for (i = 0; i < sb.len; i++)
-		if (sb.buf[i] == '"')
-			sb.buf[i] = '\'';
-	fprintf(f, "\"%s\"", sb.buf);
-	strbuf_release(&sb);
-}
-
 /* A sha's first n characters in a data column: hex only, else "?" (a column is a word). */
 static const char *gp_sha(const char *sha, size_t n, char *buf)
 {
@@ -285,7 +267,7 @@ void kb_plot_write_regressions(FILE *f, const struct kb_plot_config *c, size_t a
 		strbuf_addf(&label, "%s %s %+lld", gp_sha(b->sha, 8, sha),
 			    b->author ? b->author : "", (long long)b->delta);
 		fprintf(f, "%lld %lld ", (long long)c->times[order[k]], (long long)b->total);
-		gp_string(f, label.buf);
+		kb_escape_gnuplot(f, label.buf);
 		fputc('\n', f);
 	}
 	strbuf_release(&label);
@@ -299,7 +281,7 @@ void kb_plot_write_subsystems(FILE *f, const struct kb_plot_config *c)
 	fprintf(f, "time");
 	for (k = 0; k < c->ntop; k++) {
 		fputc(' ', f);
-		gp_string(f, c->subsystems[k]);
+		kb_escape_gnuplot(f, c->subsystems[k]);
 	}
 	fprintf(f, " \"other\"\n");
 	for (i = 0; i < c->n; i++) {
@@ -322,7 +304,7 @@ void kb_plot_write_compare(FILE *f, const struct kb_plot *m)
 	fprintf(f, "time");
 	for (c = 0; c < m->n; c++) {
 		fputc(' ', f);
-		gp_string(f, m->v[c].name);
+		kb_escape_gnuplot(f, m->v[c].name);
 	}
 	fprintf(f, "\n");
 	for (i = 0; i < first->n; i++) {
@@ -483,7 +465,7 @@ static int write_title(const char *work, const char *name, const char *what)
 
 	if (f) {
 		strbuf_addf(&title, "%s%s%s", name ? name : "", name ? ": " : "", what);
-		gp_string(f, title.buf);
+		kb_escape_gnuplot(f, title.buf);
 		fputc('\n', f);
 		rc = close_data(f, &path);
 	}
