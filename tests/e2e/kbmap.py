@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
-"""kbmap.py: the end-to-end tests' own reading of a GNU ld map (the oracle kbloat's map
-reader is checked against, so it shares no code with it). t0050, t0051 and t0052 import it
-with sys.path set to $TESTS_SRC/e2e."""
+"""kbmap.py: the end-to-end tests' own readings of a GNU ld map and of a store snapshot (the
+oracles kbloat's readers are checked against, so they share no code with them). t0050,
+t0051 and t0052 import it with sys.path set to $TESTS_SRC/e2e."""
 import re
 
 
@@ -39,3 +39,26 @@ def map_spans(path):
     spans.sort()
     fills.sort()
     return spans, fills
+
+
+def full_set(blob):
+    """A snapshot's sizes from its item_sets blob (schema/003-blobs.sql: a format byte 1, the
+    count, then each item's id gap and size, as LEB128 varints): {item id: size}."""
+    pos, z, item = 1, {}, -1
+
+    def varint():
+        nonlocal pos
+        v = shift = 0
+        while True:
+            byte = blob[pos]
+            pos += 1
+            v |= (byte & 0x7f) << shift
+            shift += 7
+            if not byte & 0x80:
+                return v
+    assert blob[0] == 1
+    for _ in range(varint()):
+        item += varint() + 1
+        z[item] = varint()
+    assert pos == len(blob)
+    return z

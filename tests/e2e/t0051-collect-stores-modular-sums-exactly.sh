@@ -137,7 +137,7 @@ PY
 # stored.py DB SHA CONFIG: the build's sums and its option items' sizes, read from the
 # tables (its snapshot up the parent links, then the changes since)
 cat >"$SCRATCH/stored.py" <<'PY'
-import json, sqlite3, sys
+import json, os, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 row = c.execute("SELECT b.id, b.total, b.padding, b.m_tristate, b.m_bool, b.m_core, b.m_rest, "
 		"b.d_core FROM builds b JOIN commits k ON k.id = b.commit_id JOIN configs g ON "
@@ -150,26 +150,8 @@ while True:
 		break
 	b = parent
 
-def full_set(blob):
-	"""A snapshot's sizes from its item_sets blob (schema/003-blobs.sql: a format byte 1, the
-	count, then each item's id gap and size, as LEB128 varints)."""
-	pos, z, item = 1, {}, -1
-	def varint():
-		nonlocal pos
-		v = shift = 0
-		while True:
-			byte = blob[pos]
-			pos += 1
-			v |= (byte & 0x7f) << shift
-			shift += 7
-			if not byte & 0x80:
-				return v
-	assert blob[0] == 1
-	for _ in range(varint()):
-		item += varint() + 1
-		z[item] = varint()
-	assert pos == len(blob)
-	return z
+sys.path.insert(0, os.environ["TESTS_SRC"] + "/e2e")
+from kbmap import full_set
 z = full_set(c.execute("SELECT sizes FROM item_sets WHERE build_id = ?", (chain[-1],)).fetchone()[0])
 for b in reversed(chain[:-1]):
 	z.update(c.execute("SELECT item_id, size FROM item_delta WHERE build_id = ?", (b,)))

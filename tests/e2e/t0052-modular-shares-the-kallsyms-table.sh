@@ -238,25 +238,12 @@ done
 	"$fn/vmlinux" >/dev/null 2>"$SCRATCH/err" || fail "record --build: $(cat "$SCRATCH/err")"
 check "record: each option's item is its objects' bytes - padding + kallsyms share" python3 - \
 	"$SCRATCH/r.db" "$fn.oracle" "$fn.json" <<'PY'
-import json, sqlite3, sys
+import json, os, sqlite3, sys
 c = sqlite3.connect(sys.argv[1])
 o, m = json.load(open(sys.argv[2])), json.load(open(sys.argv[3]))
-blob, = c.execute("SELECT sizes FROM item_sets").fetchone()  # one build: its snapshot
-pos, z, item = 1, {}, -1
-def varint():
-	global pos
-	v = shift = 0
-	while True:
-		byte = blob[pos]
-		pos += 1
-		v |= (byte & 0x7f) << shift
-		shift += 7
-		if not byte & 0x80:
-			return v
-assert blob[0] == 1
-for _ in range(varint()):
-	item += varint() + 1
-	z[item] = varint()
+sys.path.insert(0, os.environ["TESTS_SRC"] + "/e2e")
+from kbmap import full_set
+z = full_set(c.execute("SELECT sizes FROM item_sets").fetchone()[0])  # one build: its snapshot
 got = {name: z[i] for i, name in c.execute("SELECT id, name FROM items WHERE kind = 4") if z.get(i)}
 want = {}
 for x in m["objects"]:
