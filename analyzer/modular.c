@@ -840,6 +840,53 @@ static void bool_candidates(struct kb_modular *m)
 	free(defs.weak);
 }
 
+/*
+ * The tristates at y that only (2) candidates keep there: what selects or needs them y is a
+ * bool that could become a module, and with it at m (as a tristate, it would select them as
+ * m) they can leave too. They go with (2): candidate 2. The same fixed point as (1), with the
+ * bool candidates taken to become m beside every tristate at y.
+ */
+static void freed_by_bools(struct kb_modular *m)
+{
+	const struct kb_ktree *kt = m->kt;
+	size_t n = kt->names.nr, i;
+	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
+	int changed, any = 0;
+
+	for (i = 0; i < n; i++)
+		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
+			     !strcmp(value_of(m, &kt->syms[i]), "y");
+	for (i = 0; i < m->nopts; i++) {
+		const struct kb_mod_opt *p = &m->opts[i];
+		long id;
+
+		if (p->cat != KB_MOD_BOOL || !p->candidate || !p->ks || p->type != KB_KT_BOOL)
+			continue;
+		id = kb_strtab_find(&kt->names, p->name, strlen(p->name));
+		if (id >= 0)
+			st.as_m[id] = any = 1;
+	}
+	if (!any)
+		goto out;
+	do {
+		changed = forced_y(m, &st);
+		changed |= needs_y(m, &st);
+	} while (changed);
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+		long id;
+
+		if (p->cat != KB_MOD_TRISTATE || p->candidate || !p->ks || strcmp(p->value, "y"))
+			continue;
+		id = kb_strtab_find(&kt->names, p->name, strlen(p->name));
+		if (id >= 0 && st.as_m[id])
+			p->candidate = 2;
+	}
+out:
+	free(st.as_m);
+	free(st.reason);
+}
+
 /* --- modules.builtin and modules.builtin.ranges ------------------------------------------ */
 
 /* BUILD/name into sb; nonzero if it cannot be read (these files are optional). */
@@ -1021,7 +1068,7 @@ static void sum_candidates(struct kb_modular *m)
 		if (o->owner < 0 || !m->opts[o->owner].candidate)
 			continue;
 		for (c = 0; c < KB_CLS_NR; c++) {
-			if (o->cat == KB_MOD_TRISTATE)
+			if (o->cat == KB_MOD_TRISTATE && m->opts[o->owner].candidate == 1)
 				m->save1[c] += o->cls[c];
 			else
 				m->save2[c] += o->cls[c];
@@ -1192,7 +1239,7 @@ static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 			p->kshare += o->kshare;
 			if (!p->candidate)
 				m->code_rest += code;
-			else if (o->cat == KB_MOD_TRISTATE)
+			else if (o->cat == KB_MOD_TRISTATE && p->candidate == 1)
 				m->code_save1 += code;
 			else
 				m->code_save2 += code;
@@ -1252,6 +1299,7 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	find_selectors(m);
 	tristate_candidates(m);
 	bool_candidates(m);
+	freed_by_bools(m);
 	read_builtin(m);
 	read_ranges(m);
 	sum_candidates(m);

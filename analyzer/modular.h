@@ -26,7 +26,8 @@
  *      ($(subst m,y,...)); repeated until nothing changes.
  *  (2) bool owners at y with no built-in-only users found: no option that stays y selects
  *      it, and no object that stays built in (CORE, another bool's, a tristate that is not a
- *      candidate, UNKNOWN) refers to a symbol its objects define.
+ *      candidate, UNKNOWN) refers to a symbol its objects define; with them, the tristates at
+ *      y that only (2) candidates select or need y (a bool made tristate selects them as m).
  */
 #ifndef KB_MODULAR_H
 #define KB_MODULAR_H
@@ -89,7 +90,7 @@ struct kb_mod_opt {
 	int64_t kshare; /* and their kallsyms shares: bytes - pad + kshare is its code and data */
 	size_t nobjs;
 	const char *subsystem; /* of its largest object */
-	int candidate;
+	int candidate; /* 1: (1) or (2); 2: a tristate only (2) candidates keep at y (goes with (2)) */
 	struct kb_mod_why *why; /* blockers (not a candidate) or, for candidates, nothing */
 	size_t nwhy, awhy;
 	size_t nusers; /* USED_BY blockers found, of which at most a few are kept in why */

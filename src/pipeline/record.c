@@ -134,7 +134,9 @@ static int fault(struct kb_record_result *res, struct strbuf *dotconfig)
 static int opt_class(const struct kb_mod_opt *p)
 {
 	if (p->cat == KB_MOD_TRISTATE)
-		return p->candidate ? KB_OPT_TRI_CAND : KB_OPT_TRI_KEPT;
+		return p->candidate == 2 ? KB_OPT_TRI_FREED :
+		       p->candidate	 ? KB_OPT_TRI_CAND :
+					   KB_OPT_TRI_KEPT;
 	return p->candidate ? KB_OPT_BOOL_CAND : KB_OPT_BOOL_KEPT;
 }
 

@@ -86,9 +86,10 @@ static int read_shas(struct kb_options_report *r, struct kb_store *s, int64_t bu
 /* Adds o to the group of its class. */
 static void add_sum(struct kb_options_report *r, const struct kb_build_option *o)
 {
-	struct kb_options_sum *g = o->cls == KB_OPT_TRI_CAND  ? &r->tri_cand :
-				   o->cls == KB_OPT_BOOL_CAND ? &r->bool_cand :
-								&r->kept;
+	struct kb_options_sum *g = o->cls == KB_OPT_TRI_CAND ? &r->tri_cand :
+				   o->cls == KB_OPT_BOOL_CAND || o->cls == KB_OPT_TRI_FREED ?
+							       &r->bool_cand :
+							       &r->kept;
 
 	if (o->cls < 0)
 		return;

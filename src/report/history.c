@@ -17,14 +17,15 @@
 
 const char *kb_opt_type(int cls)
 {
-	return cls == KB_OPT_TRI_CAND || cls == KB_OPT_TRI_KEPT	  ? "tristate" :
+	return cls == KB_OPT_TRI_CAND || cls == KB_OPT_TRI_KEPT || cls == KB_OPT_TRI_FREED ?
+		       "tristate" :
 	       cls == KB_OPT_BOOL_CAND || cls == KB_OPT_BOOL_KEPT ? "bool" :
 								    NULL;
 }
 
 int kb_opt_candidate(int cls)
 {
-	return cls == KB_OPT_TRI_CAND || cls == KB_OPT_BOOL_CAND;
+	return cls == KB_OPT_TRI_CAND || cls == KB_OPT_BOOL_CAND || cls == KB_OPT_TRI_FREED;
 }
 
 /* Each row's size (sizes of the option name, or within sc), into size[0..m->n); the

@@ -71,12 +71,17 @@ typedef int (*obj_filter)(const struct kb_modular *m, const struct kb_mod_obj *o
 
 static int in_tri_cand(const struct kb_modular *m, const struct kb_mod_obj *o)
 {
-	return o->cat == KB_MOD_TRISTATE && m->opts[o->owner].candidate;
+	return o->cat == KB_MOD_TRISTATE && m->opts[o->owner].candidate == 1;
 }
 
 static int in_tri_kept(const struct kb_modular *m, const struct kb_mod_obj *o)
 {
 	return o->cat == KB_MOD_TRISTATE && !m->opts[o->owner].candidate;
+}
+
+static int in_tri_freed(const struct kb_modular *m, const struct kb_mod_obj *o)
+{
+	return o->cat == KB_MOD_TRISTATE && m->opts[o->owner].candidate == 2;
 }
 
 static int in_bool_cand(const struct kb_modular *m, const struct kb_mod_obj *o)
@@ -119,6 +124,8 @@ static const struct mod_section {
 	{ "bool_candidates",
 	  "(2) bool code that could become tristate (no built-in-only user found)", in_bool_cand,
 	  LIST_BY_USER, 0, 1 },
+	{ "tristate_freed", "    tristates only (2) candidates keep built in: they go with them",
+	  in_tri_freed, LIST_BY_OPTION, 1, 0 },
 	{ "bool_kept", "    bool code with built-in users", in_bool_kept, LIST_BY_OPTION, 1, 0 },
 	{ "core", "(3) the hard core, no option at all (obj-y, and the linker's bytes)", in_core,
 	  LIST_BY_CORE, 2, 1 },

@@ -1688,7 +1688,8 @@ static int rec_modular_valid(struct kb_store *s, const struct kb_build_rec *rec)
 	if (rec->padding_unknown || rec->m_tristate > code || rec->m_bool > code ||
 	    rec->m_core > code || rec->m_rest > code ||
 	    rec->m_tristate + rec->m_bool + rec->m_core + rec->m_rest != code ||
-	    cls[KB_OPT_TRI_CAND] != rec->m_tristate || cls[KB_OPT_BOOL_CAND] != rec->m_bool ||
+	    cls[KB_OPT_TRI_CAND] != rec->m_tristate ||
+	    cls[KB_OPT_BOOL_CAND] + cls[KB_OPT_TRI_FREED] != rec->m_bool ||
 	    cls[KB_OPT_TRI_KEPT] + cls[KB_OPT_BOOL_KEPT] > rec->m_rest)
 		return kb_error_set("%s: refusing a build of commit %.40s whose modular sums "
 				    "(%llu + %llu + %llu + %llu) are not its code and data (%llu) "

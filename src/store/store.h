@@ -45,6 +45,7 @@ enum kb_opt_class {
 	KB_OPT_TRI_KEPT, /* a tristate at y that must stay built in */
 	KB_OPT_BOOL_CAND, /* a bool no built-in code needs: candidate (2) */
 	KB_OPT_BOOL_KEPT, /* a bool with built-in users */
+	KB_OPT_TRI_FREED, /* a tristate only (2) candidates keep at y: goes with (2) */
 	KB_OPT_NCLASSES
 };
 

@@ -258,11 +258,12 @@ static void options_check(struct kb_check *c, const char *sha, const int64_t *op
 			"build of %.12s: stored tristate candidates sum to %lld, its m_tristate "
 			"says %lld",
 			sha, (long long)opt[KB_OPT_TRI_CAND], (long long)w->m[0]);
-	if (opt[KB_OPT_BOOL_CAND] != w->m[1])
+	if (opt[KB_OPT_BOOL_CAND] + opt[KB_OPT_TRI_FREED] != w->m[1])
 		problem(c,
-			"build of %.12s: stored bool candidates sum to %lld, its m_bool says "
-			"%lld",
-			sha, (long long)opt[KB_OPT_BOOL_CAND], (long long)w->m[1]);
+			"build of %.12s: stored bool candidates (and the tristates they free) "
+			"sum to %lld, its m_bool says %lld",
+			sha, (long long)(opt[KB_OPT_BOOL_CAND] + opt[KB_OPT_TRI_FREED]),
+			(long long)w->m[1]);
 	if (kept > w->m[3])
 		problem(c,
 			"build of %.12s: stored options that stay built in sum to %lld, more "

@@ -153,9 +153,12 @@ crc = [r for r in d["tristate_candidates"]["rows"] if r["key"] == "CRC32"][0]
 assert crc["selected_by"] == ["EXT4_FS"], crc'
 check "tristates kept built in, each with why" pyjson "$SCRATCH/m.json" '
 got = {r["key"]: [(w["kind"], w["who"]) for w in r["why"]] for r in d["tristate_kept"]["rows"]}
-assert got == {"CRC16": [("selected-by", "BLK_DEV_INTEGRITY")], "JA": [("needed-y-by", "JOINT")],
-	       "RTC_LIB": [("no-prompt-default-y", None)],
+assert got == {"JA": [("needed-y-by", "JOINT")], "RTC_LIB": [("no-prompt-default-y", None)],
 	       "SERIAL_8250": [("needed-y-by", "SERIAL_CONSOLE")]}, got'
+check "tristates only (2) keeps built in go with it: CRC16 (selected by BLK_DEV_INTEGRITY alone)" \
+	pyjson "$SCRATCH/m.json" '
+got = {r["key"]: [(w["kind"], w["who"]) for w in r["why"]] for r in d["tristate_freed"]["rows"]}
+assert got == {"CRC16": [("selected-by", "BLK_DEV_INTEGRITY")]}, got'
 check "(2) candidates: bools no built-in code uses" pyjson "$SCRATCH/m.json" '
 got = sorted(r["key"] for r in d["bool_candidates"]["rows"])
 assert got == ["BLK_DEV_INTEGRITY", "NET", "PRINTK_TIME", "SERIAL_CONSOLE"], got'
@@ -170,7 +173,8 @@ check "nm agrees: mm/swap.o needs bio_submit_page, block/bio.o defines it" \
 	"bio_submit_pagebio_submit_page"
 check "every list's bytes are the sum of its rows and of its objects" pyjson "$SCRATCH/m.json" '
 objs = {o["object"]: o for o in d["objects"]}
-for name in ("tristate_candidates", "tristate_kept", "bool_candidates", "bool_kept", "core", "unknown"):
+for name in ("tristate_candidates", "tristate_kept", "bool_candidates", "tristate_freed", "bool_kept",
+	     "core", "unknown"):
 	l = d[name]
 	assert l["bytes"] == sum(r["bytes"] for r in l["rows"]), name
 	assert l["objects"] == sum(r["objects"] for r in l["rows"]), name
@@ -182,7 +186,7 @@ assert linker > 0 and d["core"]["bytes"] == core + linker, (d["core"]["bytes"], 
 assert "[linker fill]" in [r["key"] for r in d["core"]["rows"]]'
 check "sums: now, (1) as modules, (1) and (2) as modules" pyjson "$SCRATCH/m.json" '
 s = d["sums"]
-t1 = d["tristate_candidates"]["bytes"]; t2 = d["bool_candidates"]["bytes"]
+t1 = d["tristate_candidates"]["bytes"]; t2 = d["bool_candidates"]["bytes"] + d["tristate_freed"]["bytes"]
 assert s["now"] == d["total"]
 assert s["tristate_as_modules"] == d["total"] - t1, s
 assert s["tristate_and_bool_as_modules"] == d["total"] - t1 - t2, s
@@ -215,6 +219,39 @@ b = json.load(open("'"$SCRATCH"'/m-m.json"))
 want, got = d["code_and_data"]["tristate_as_modules"], b["code_and_data"]["now"]
 assert got == want, (got, want)
 assert not b["tristate_candidates"]["rows"], b["tristate_candidates"]["rows"]'
+# (1)+(2): tests/bench/bool2tri.py makes each bool candidate a tristate in a hard-linked copy
+# of the tree; built with those at m too, the code and data is "(1) and (2) as modules"
+cp -al "$tree" "$SCRATCH/tree-b2t"
+python3 "$TESTS_SRC/bench/bool2tri.py" "$SCRATCH/m.json" "$SCRATCH/tree-b2t" >"$SCRATCH/b2t.config" \
+	2>"$SCRATCH/err" || fail "bool2tri.py: $(cat "$SCRATCH/err")"
+check "bool2tri.py: every bool candidate converted, the original tree untouched" pyjson "$SCRATCH/m.json" '
+import subprocess
+want = sorted("CONFIG_%s=m" % r["key"] for r in d["bool_candidates"]["rows"] + d["tristate_freed"]["rows"])
+got = sorted(l.strip() for l in open("'"$SCRATCH"'/b2t.config") if l.startswith("CONFIG_"))
+assert want == got and want, (want, got)
+assert not open("'"$SCRATCH"'/err").read()
+assert "\ttristate \"Show timing" in open("'"$SCRATCH"'/tree-b2t/init/Kconfig").read()
+assert "\tbool \"Show timing" in open("'"$tree"'/init/Kconfig").read()'
+obj_b=$SCRATCH/obj-b2t
+make -s -C "$SCRATCH/tree-b2t" O="$obj_b" ARCH=x86_64 defconfig >"$SCRATCH/make-b.log" 2>&1 &&
+	printf 'CONFIG_VMLINUX_MAP=y\nCONFIG_EXPERT=y\n' >>"$obj_b/.config" &&
+	cat "$SCRATCH/frag.config" "$SCRATCH/b2t.config" >>"$obj_b/.config" &&
+	make -s -C "$SCRATCH/tree-b2t" O="$obj_b" ARCH=x86_64 olddefconfig >>"$SCRATCH/make-b.log" 2>&1 &&
+	make -s -C "$SCRATCH/tree-b2t" O="$obj_b" ARCH=x86_64 -j2 vmlinux >>"$SCRATCH/make-b.log" 2>&1 ||
+	fail "the sample with (1) and (2) at m builds: $(tail -n3 "$SCRATCH/make-b.log")"
+"$KBLOAT" modular --src "$SCRATCH/tree-b2t" --build "$obj_b" --json >"$SCRATCH/m-b.json" 2>"$SCRATCH/err" ||
+	fail "modular of the (1)+(2) build: $(cat "$SCRATCH/err")"
+check "... and its code and data is the prediction's for (1) and (2), but for printk_time.o, which an ifdef (not obj-\$(CONFIG_X)) keeps in" pyjson "$SCRATCH/m.json" '
+b = json.load(open("'"$SCRATCH"'/m-b.json"))
+cand = {r["key"] for r in d["bool_candidates"]["rows"]}
+ifdef = [o for o in d["objects"] if o["owner"] in cand and
+	 [s["kind"] for s in o["chain"] if s["option"] == o["owner"]][:1] == ["cond"]]
+assert [o["object"] for o in ifdef] == ["kernel/printk/printk_time.o"], ifdef
+kept = sum(o["bytes"] - o.get("padding", 0) for o in ifdef)
+want, got = d["code_and_data"]["tristate_and_bool_as_modules"], b["code_and_data"]["now"]
+assert got == want + kept and want < d["code_and_data"]["tristate_as_modules"], (got, want, kept)
+assert not b["bool_candidates"]["rows"], b["bool_candidates"]
+assert "kernel/printk/printk_time.o" in [o["object"] for o in b["objects"]]'
 
 check "modules.builtin is read: ext4, serial, crc32 found as tristates" pyjson "$SCRATCH/m.json" '
 assert d["modules_builtin"]["entries"] >= 3 and d["modules_builtin"]["found"] >= 3, d["modules_builtin"]'

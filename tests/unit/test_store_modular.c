@@ -260,7 +260,7 @@ static void check_names_each_bent_sum(const char *db)
 		db,
 		"UPDATE item_sets SET sizes = set_size(sizes, (SELECT id FROM items WHERE name = 'BAR'), 51) WHERE build_id = " BUILD_OF(
 			"a"),
-		"build of aaaaaaaaaaaa: stored bool candidates sum to 51, its m_bool says 50",
+		"build of aaaaaaaaaaaa: stored bool candidates (and the tristates they free) sum to 51, its m_bool says 50",
 		"UPDATE item_sets SET sizes = set_size(sizes, (SELECT id FROM items WHERE name = 'BAR'), 50) WHERE build_id = " BUILD_OF(
 			"a"));
 	check_names(
