@@ -64,4 +64,27 @@ print("kernel proper before %d, after %d" % (before["total"], after["total"]))
 print("code and data: now %d, predicted (%s) %d, built %d, error %+d (%+.3f%%)" %
       (before["code_and_data"]["now"], key, pred, built, built - pred, 100.0 * (built - pred) / pred))
 print("hard core: before %d, after %d" % (before["code_and_data"]["hard_core"], after["code_and_data"]["hard_core"]))
+
+# object by object: what left, which candidates' objects stayed, what the staying objects did
+def objs(d):
+    return {o["object"]: (o.get("owner"), o["bytes"] - o.get("padding", 0) + o.get("kallsyms_share", 0))
+            for o in d["objects"] if o["bytes"]}
+b, a = objs(before), objs(after)
+gone = [(k, v) for k, v in b.items() if k not in a]
+gone_cand = sum(c for k, (o, c) in gone if o in want)
+print("objects gone: %d, %d bytes of code and data (%d of them the candidates')" %
+      (len(gone), sum(c for k, (o, c) in gone), gone_cand))
+for k, (o, c) in sorted(gone, key=lambda x: -x[1][1]):
+    if o not in want:
+        print("  gone, no candidate's: %s (%s) %d" % (k, o or "-", c))
+stayed = sorted(((k, o, c) for k, (o, c) in b.items() if k in a and o in want), key=lambda x: -x[2])
+print("candidates' objects still built in: %d, %d bytes" % (len(stayed), sum(c for k, o, c in stayed)))
+for k, o, c in stayed[:15]:
+    print("  stayed: %s (%s) %d" % (k, o, c))
+moved = sorted(((k, a[k][1] - c) for k, (o, c) in b.items() if k in a and a[k][1] != c), key=lambda x: x[1])
+print("objects that stayed and changed: %d, %+d bytes" % (len(moved), sum(d for k, d in moved)))
+for k, d in moved[:5] + moved[-5:] if len(moved) > 10 else moved:
+    print("  %+d %s" % (d, k))
+new = [(k, c) for k, (o, c) in a.items() if k not in b]
+print("objects new: %d, %d bytes" % (len(new), sum(c for k, c in new)))
 PY
