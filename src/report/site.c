@@ -517,14 +517,15 @@ static const struct kb_line_build *build_at(const struct kb_plot_config *l, int6
 	return NULL;
 }
 
-/* The build of the newest release marker on the line, and the marker, or NULL. */
+/* The build of the newest release marker on the line before its newest build (a newest
+ * build that is a release is compared with the release before), and the marker, or NULL. */
 static const struct kb_line_build *release_build(const struct kb_site *m,
 						 const struct kb_plot_config *l,
 						 const struct kb_chart_marker **mk)
 {
 	size_t i, k;
 
-	for (i = l->n; i-- > 0;)
+	for (i = l->n - 1; i-- > 0;)
 		for (k = 0; k < m->nmarkers; k++)
 			if (!strcmp(m->markers[k].sha, l->builds[i].sha)) {
 				*mk = &m->markers[k];
