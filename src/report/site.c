@@ -610,7 +610,7 @@ static void write_about(FILE *f, const struct kb_site *m)
 
 		fputs("<dl>\n<dt>config</dt><dd>", f);
 		kb_escape_html(f, c->name);
-		if (*c->about.spec) {
+		if (*c->about.spec && strcmp(c->about.spec, c->name)) {
 			fputs(" (", f);
 			kb_escape_html(f, c->about.spec);
 			fputc(')', f);
