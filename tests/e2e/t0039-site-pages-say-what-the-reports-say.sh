@@ -6,7 +6,8 @@
 # rows, its previous and next are the line's neighbours and its upstream link is
 # --commit-url's; the failed build's page is linked from the index and ends with its log; a
 # subsystem page has its own chart and its history's largest commits with whole subjects;
-# an author page lists exactly their commits that grew or shrank the line.
+# an author page lists exactly their commits that grew or shrank the line. A bad
+# --commit-url or SOURCE_DATE_EPOCH is one line and exit 2.
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}" "${KB_BUILD:?}"
 db=$KB_BUILD/tests/collected/col.db
@@ -166,4 +167,14 @@ print('ok: index, walls, commit', sha[:12], 'failed', fsha[:12], 'subsystem', sn
 PY
 check "the pages say what history, show and git say" python3 "$SCRATCH/pages.py" \
 	"$SCRATCH/site" "$SCRATCH" "$KBLOAT" "$db"
+
+# bad input: one line naming it, exit 2, no site
+expect_error 2 "^kbloat: --commit-url x%z: %z: not %H, %h or %%$" \
+	"$KBLOAT" site --db "$db" --out "$SCRATCH/bad1" --commit-url 'x%z'
+expect_error 2 "^kbloat: SOURCE_DATE_EPOCH=abc: not a number of seconds$" \
+	env SOURCE_DATE_EPOCH=abc "$KBLOAT" site --db "$db" --out "$SCRATCH/bad2"
+check "neither made a site" test ! -e "$SCRATCH/bad1" -a ! -e "$SCRATCH/bad2"
+SOURCE_DATE_EPOCH=1767225600 "$KBLOAT" site --db "$db" --out "$SCRATCH/when" >/dev/null
+check "SOURCE_DATE_EPOCH is the time the index says" grep -q \
+	"<dt>generated</dt><dd>2026-01-01 00:00 UTC</dd>" "$SCRATCH/when/index.html"
 done_testing
