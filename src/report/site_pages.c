@@ -354,7 +354,10 @@ static int sub_href(struct strbuf *sb, const char *sha, void *arg)
 static int subsystem_chart(const struct kb_site *m, struct kb_store *s, const char *outdir,
 			   const struct kb_site_config *c, size_t k)
 {
-	struct kb_chart_opts o = { .annotate = 5, .markers = m->markers, .nmarkers = m->nmarkers };
+	struct kb_chart_opts o = { .annotate = 5,
+				   .markers = m->markers,
+				   .nmarkers = m->nmarkers,
+				   .total = "the subsystem (total)" };
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
 	struct kb_line_build *v;
 	struct kb_chart chart;
