@@ -1,22 +1,27 @@
 /*
  * cmd_site.c - `kbloat site`: a static site from the store that needs no server (its
- * charts, walls and pages: src/report/site.h).
+ * charts, walls, pages and Atom feed: src/report/site.h). The time it says it was made is
+ * SOURCE_DATE_EPOCH's when that is set (reproducible builds' convention), else now.
  */
 #include "kbloat.h"
 
 #include "chart.h"
+#include "ci.h"
 #include "escape.h"
 #include "query.h"
 #include "site.h"
 #include "store.h"
 
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
 
-static const char *db = KB_DEFAULT_DB, *out;
+static const char *db = KB_DEFAULT_DB, *out, *commit_url;
 static struct kb_strlist configs;
 static struct kb_markers_opts mo;
 static long walls = 20, pages = 100;
+static int64_t threshold = 4096;
 
 static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
@@ -25,15 +30,41 @@ static const struct kb_option options[] = {
 	KB_OPT_POSITIVE(0, "walls", &walls, "N",
 			"rows on the walls of regressions and of thanks (default 20)"),
 	KB_OPT_POSITIVE(0, "pages", &pages, "N",
-			"commit pages per config besides the walls': the newest N builds "
-			"(default 100)"),
+			"commit pages per config besides the charts' and walls': the newest N "
+			"builds, failed ones included (default 100)"),
+	KB_OPT_STRING(0, "commit-url", &commit_url, "TEMPLATE",
+		      "link commits upstream: TEMPLATE with %H the sha, %h its first 12 "
+		      "characters"),
+	KB_OPT_SIZE(0, "threshold", &threshold, "SIZE",
+		    "the feed's regressions: commits that add this much or more (default 4K)"),
 	KB_OPT_MARKERS(&mo),
 	KB_OPT_END(),
 };
 
+/* When the site says it was made: SOURCE_DATE_EPOCH, if set, else now. */
+static int made_at(int64_t *t)
+{
+	const char *e = getenv("SOURCE_DATE_EPOCH");
+	char *end;
+	long long v;
+
+	if (!e) {
+		*t = (int64_t)time(NULL);
+		return 0;
+	}
+	errno = 0;
+	v = strtoll(e, &end, 10);
+	if (!*e || *end || errno || v < 0) {
+		kb_errorf("SOURCE_DATE_EPOCH=%s: not a number of seconds", e);
+		return -1;
+	}
+	*t = v;
+	return 0;
+}
+
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
 {
-	struct kb_site_opts opts = { .walls = (size_t)walls, .pages = (size_t)pages };
+	struct kb_site_opts opts = KB_SITE_OPTS_INIT;
 	struct kb_store *s = ctx->store;
 	struct kb_items it = { 0 };
 	struct kb_site *m = NULL;
@@ -45,6 +76,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 
 	(void)argc;
 	(void)argv;
+	opts.walls = (size_t)walls;
+	opts.pages = (size_t)pages;
+	opts.threshold = threshold;
+	opts.commit_url = commit_url;
+	if (commit_url && kb_ci_check_url(commit_url))
+		return kb_report_error();
+	if (made_at(&opts.generated))
+		return KB_EXIT_USAGE;
 	outdir = kb_make_outdir(out);
 	if (!outdir)
 		goto out;
@@ -62,7 +101,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		goto out;
 	}
 	kb_escape_text(stdout, outdir);
-	printf("/index.html: %zu configs, %zu pages, %zu charts\n", m->n, st.pages, st.charts);
+	printf("/index.html: %zu configs, %zu pages, %zu charts, %zu feed entries\n", m->n,
+	       st.pages, st.charts, st.entries);
 	rc = KB_EXIT_OK;
 out:
 	kb_site_free(m);
@@ -77,12 +117,15 @@ out:
 
 const struct kb_command kb_cmd_site = {
 	.name = "site",
-	.summary = "a static site: charts, walls of regressions and thanks",
-	.usage = (const char *const[]){ "site [--db DB] --out DIR [--config C...] [--walls N] "
-					"[--pages N]\n"
-					"                   [--repo DIR [--tags GLOB]] "
-					"[--label REF=TEXT...]",
-					NULL },
+	.summary = "a static site: charts, walls of regressions and thanks, an Atom feed",
+	.usage =
+		(const char *const[]){
+			"site [--db DB] --out DIR [--config C...] [--walls N] "
+			"[--pages N]\n"
+			"                   [--commit-url TEMPLATE] [--threshold SIZE]\n"
+			"                   [--repo DIR [--tags GLOB]] "
+			"[--label REF=TEXT...]",
+			NULL },
 	.options = options,
 	.max_args = 0,
 	.setup = KB_SETUP_STORE | KB_SETUP_STORE_READ,

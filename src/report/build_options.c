@@ -39,7 +39,7 @@ enum kb_opt_change kb_options_change(const struct kb_options_report *r,
 				   KB_OPTCH_SAME;
 }
 
-static const char *change_name(enum kb_opt_change c)
+const char *kb_options_change_name(enum kb_opt_change c)
 {
 	static const char *const names[] = {
 		NULL, "same", "new", "gone", "grown", "shrunk", "class"
@@ -180,7 +180,7 @@ static void write_row(FILE *f, const struct kb_options_report *r, const struct k
 		snprintf(d, sizeof(d), "%+lld", (long long)(o->size - o->prev));
 	fprintf(f, "%10lld  %9s  %-8s  %-4s  %-6s  %s", (long long)o->size, d,
 		type_text(o->cls >= 0 ? o->cls : o->prev_cls), cand_text(o->cls),
-		c == KB_OPTCH_NONE ? "" : change_name(c), kb_text(&name, o->name));
+		c == KB_OPTCH_NONE ? "" : kb_options_change_name(c), kb_text(&name, o->name));
 	if (c == KB_OPTCH_CLASS)
 		fprintf(f, " (was %s, %s)", type_text(o->prev_cls),
 			kb_opt_candidate(o->prev_cls) ? "a candidate" : "not a candidate");
@@ -244,7 +244,8 @@ static json_t *row_json(const struct kb_options_report *r, const struct kb_build
 			    c == KB_OPTCH_NONE ? json_null() :
 						 json_integer((json_int_t)(o->size - o->prev)));
 	json_object_set_new(j, "change",
-			    c == KB_OPTCH_NONE ? json_null() : json_string(change_name(c)));
+			    c == KB_OPTCH_NONE ? json_null() :
+						 json_string(kb_options_change_name(c)));
 	json_object_set_new(j, "was_type", class_json(o->prev_cls, 0));
 	json_object_set_new(j, "was_candidate", class_json(o->prev_cls, 1));
 	return j;

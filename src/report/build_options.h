@@ -67,6 +67,8 @@ void kb_options_free(struct kb_options_report *r);
 enum kb_opt_change kb_options_change(const struct kb_options_report *r,
 				     const struct kb_build_option *o);
 
+/* "same", "new", "gone", "grown", "shrunk" or "class" (NULL for KB_OPTCH_NONE). */
+const char *kb_options_change_name(enum kb_opt_change c);
 /* A table of bytes, change, type, candidate, what changed and the option; then the totals. */
 void kb_options_write_text(FILE *f, const struct kb_options_report *r);
 /* {"commit", "parent" (null: none), "options": [{"name", "type", "candidate", "bytes",

@@ -647,8 +647,9 @@ static size_t releases(struct kb_chart *c, const struct scale *s, const struct k
 	return nt;
 }
 
-static void legend(struct kb_chart *c, unsigned have, int marks)
+static void legend(struct kb_chart *c, unsigned have, const struct kb_chart_opts *o)
 {
+	int marks = o->annotate > 0;
 	double x = PR + 18, y = PT + 6;
 	size_t k;
 	int i;
@@ -660,7 +661,8 @@ static void legend(struct kb_chart *c, unsigned have, int marks)
 		}
 		add_seg(c, x, y, x + 24, y, series[i].rgb, series[i].width, series[i].dashed,
 			KB_ROLE_PLAIN);
-		add_text(c, x + 30, y, series[i].name, RGB_AXIS, KB_ANCHOR_START, 0, KB_ROLE_PLAIN);
+		add_text(c, x + 30, y, i == SER_TOTAL && o->total ? o->total : series[i].name,
+			 RGB_AXIS, KB_ANCHOR_START, 0, KB_ROLE_PLAIN);
 	}
 	for (k = NSTACK; k-- > 0; y += 18) {
 		struct kb_chart_prim *r = add_rect(c, x, y - 6, 24, 12, stack[k].rgb, 0, 0);
@@ -729,7 +731,7 @@ void kb_chart_layout(struct kb_chart *out, const char *title, const struct kb_li
 		out->pts[i].time = t[i];
 	}
 	labels(out, &s, b, t, n, taken, ntaken, o->annotate);
-	legend(out, have, o->annotate > 0);
+	legend(out, have, o);
 	add_text(out, KB_CHART_W / 2.0, 20, title, 0x111111, KB_ANCHOR_MIDDLE, 0, KB_ROLE_PLAIN);
 	free(t);
 }

@@ -91,6 +91,7 @@ struct kb_chart {
 
 struct kb_chart_opts {
 	size_t annotate; /* regressions labelled, and as many reductions */
+	const char *total; /* the total line's name (NULL: "kernel proper (total)") */
 	const struct kb_chart_marker *markers;
 	size_t nmarkers;
 };

@@ -15,20 +15,23 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Old and new bytes per subsystem of the breakdown items. */
+/* Old and new bytes per subsystem and per file of the breakdown items. */
 static void by_subsystem(const struct kb_items *it, const struct kb_sizes *o,
-			 const struct kb_sizes *n, struct kb_rollup *r)
+			 const struct kb_sizes *n, struct kb_rollup *r, struct kb_rollup *files)
 {
 	size_t i;
 
 	for (i = 0; i < it->n; i++) {
 		uint64_t ov = i < o->n ? o->v[i] : 0, nv = i < n->n ? n->v[i] : 0;
+		const char *path = it->v[i].path;
 
-		if (it->v[i].kind == KB_ITEM_ROW && (ov || nv))
-			kb_rollup_add(r, it->v[i].subsystem ? it->v[i].subsystem : "[no file]", ov,
-				      nv);
+		if (it->v[i].kind != KB_ITEM_ROW || !(ov || nv))
+			continue;
+		kb_rollup_add(r, it->v[i].subsystem ? it->v[i].subsystem : "[no file]", ov, nv);
+		kb_rollup_add(files, path && *path ? path : "[no file]", ov, nv);
 	}
 	kb_rollup_sort(r);
+	kb_rollup_sort(files);
 }
 
 /* bloat-o-meter's default view: functions, data and read-only data as one */
@@ -91,21 +94,24 @@ static void option_changes(struct kb_show *m)
 }
 
 /* An ok build's views, from its sizes and its parent build's. */
-static int measure(struct kb_show *m, struct kb_store *s, int64_t build_id)
+static int measure(struct kb_show *m, struct kb_store *s, const struct kb_items *items,
+		   int64_t build_id)
 {
 	struct kb_sizes nz = { 0 }, oz = { 0 };
-	struct kb_items it = { 0 };
+	struct kb_items own = { 0 };
+	const struct kb_items *it = items ? items : &own;
 	int rc = KB_ERR;
 
 	if (kb_store_sizes(s, build_id, &nz) ||
-	    (m->head.parent && kb_store_sizes(s, m->head.parent, &oz)) || kb_items_load(s, &it))
+	    (m->head.parent && kb_store_sizes(s, m->head.parent, &oz)) ||
+	    (!items && kb_items_load(s, &own)))
 		goto out;
-	bom_view(&it, &oz, &nz, &m->bom);
-	by_subsystem(&it, &oz, &nz, &m->subsystems);
+	bom_view(it, &oz, &nz, &m->bom);
+	by_subsystem(it, &oz, &nz, &m->subsystems, &m->files);
 	option_changes(m);
 	rc = 0;
 out:
-	kb_items_release(&it);
+	kb_items_release(&own);
 	kb_sizes_release(&nz);
 	kb_sizes_release(&oz);
 	return rc;
@@ -113,16 +119,23 @@ out:
 
 int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id)
 {
+	return kb_show_build_items(out, s, NULL, build_id);
+}
+
+int kb_show_build_items(struct kb_show **out, struct kb_store *s, const struct kb_items *it,
+			int64_t build_id)
+{
 	struct kb_show *m = xcalloc(1, sizeof(*m));
 	struct kb_rollup init = KB_ROLLUP_INIT;
 
 	*out = NULL;
 	kb_bom_init(&m->bom);
 	m->subsystems = init;
+	m->files = init;
 	if (kb_store_build_head(s, build_id, &m->head, &m->strs))
 		goto fail;
 	m->measured = m->head.status && !strcmp(m->head.status, "ok");
-	if (m->measured && measure(m, s, build_id))
+	if (m->measured && measure(m, s, it, build_id))
 		goto fail;
 	*out = m;
 	return 0;
@@ -137,6 +150,7 @@ void kb_show_free(struct kb_show *m)
 		return;
 	kb_bom_release(&m->bom);
 	kb_rollup_release(&m->subsystems);
+	kb_rollup_release(&m->files);
 	free(m->options);
 	kb_strtab_release(&m->strs);
 	free(m);

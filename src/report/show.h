@@ -15,6 +15,7 @@
 #define KB_REPORT_SHOW_H
 
 #include "bloatometer.h"
+#include "query.h"
 #include "rollup.h"
 #include "store.h"
 #include "store_show.h"
@@ -37,6 +38,7 @@ struct kb_show {
 	 * without a parent build, everything counts as added */
 	struct kb_bom bom;
 	struct kb_rollup subsystems; /* sorted, largest growth first */
+	struct kb_rollup files; /* the same by source file ("[no file]": none) */
 	struct kb_show_option *options; /* the parent's removals first, then the additions */
 	size_t noptions;
 	struct kb_strtab strs;
@@ -44,6 +46,9 @@ struct kb_show {
 
 /* *out is set only on success; errors (KB_ERR) are kept for kb_error_last(). */
 int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id);
+/* The same with the items it (kb_items_load's) read once by a caller showing many builds. */
+int kb_show_build_items(struct kb_show **out, struct kb_store *s, const struct kb_items *it,
+			int64_t build_id);
 void kb_show_free(struct kb_show *m);
 
 /* As `kbloat show` prints it: the commit, then bloat-o-meter's text, the subsystems and the

@@ -1,12 +1,12 @@
 /*
- * site.c - the static site: its model read from the store, its index, and its commit and
- * subsystem pages rendered one at a time from the show and history reports; see site.h.
+ * site.c - the static site: its model read from the store, its index, and the writing of
+ * its pages (site_pages.c) and feed (site_feed.c); see site.h.
  */
 #include "site.h"
+#include "site_html.h"
 
+#include "chart.h"
 #include "escape.h"
-#include "history.h"
-#include "show.h"
 #include "subsystems.h"
 #include "error.h"
 #include "sha.h"
@@ -14,6 +14,7 @@
 #include "xalloc.h"
 
 #include <errno.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <fcntl.h>
@@ -47,6 +48,8 @@ static void config_release(struct kb_site_config *c)
 	free(c->slug);
 	rows_free(c->regressions, c->nregressions);
 	rows_free(c->reductions, c->nreductions);
+	kb_wall_rows_free(c->failed, c->nfailed);
+	kb_config_about_release(&c->about);
 	kb_strtab_release(&c->commits);
 	kb_store_names_free(c->subsystems, c->nsubsystems);
 	kb_store_names_free(c->subslugs, c->nsubsystems);
@@ -62,20 +65,26 @@ void kb_site_free(struct kb_site *m)
 		config_release(&m->v[i]);
 	free(m->v);
 	kb_plot_free(m->charts);
+	kb_store_names_free(m->author_slugs, m->authors.nr);
+	kb_strtab_release(&m->authors);
+	free(m->repo);
 	free(m);
 }
 
-/* The symbols that grew most in r's build, and the subsystem. */
-static int read_changes(struct kb_store *s, struct kb_site_row *r)
+/* The symbols that changed most in r's build, and the subsystem: those that grew on the
+ * wall of regressions, those that shrank on the wall of thanks. */
+static int read_changes(struct kb_store *s, struct kb_site_row *r, enum kb_wall which)
 {
-	if (kb_store_top_changes(s, r->b.build, KB_TOP_SYMBOLS, SITE_TOP_SYMBOLS, &r->syms,
+	int shrank = which == KB_WALL_REDUCTIONS ? KB_TOP_SHRANK : 0;
+
+	if (kb_store_top_changes(s, r->b.build, KB_TOP_SYMBOLS | shrank, SITE_TOP_SYMBOLS, &r->syms,
 				 &r->nsyms) ||
-	    kb_store_top_changes(s, r->b.build, KB_TOP_SUBSYSTEMS, 1, &r->subs, &r->nsubs))
+	    kb_store_top_changes(s, r->b.build, KB_TOP_SUBSYSTEMS | shrank, 1, &r->subs, &r->nsubs))
 		return KB_ERR;
 	return 0;
 }
 
-/* The builds of a wall, each with what grew most in it. */
+/* The builds of a wall, each with what changed most in it. */
 static int read_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, size_t limit,
 		     struct kb_site_row **out, size_t *n)
 {
@@ -92,7 +101,7 @@ static int read_wall(struct kb_store *s, int64_t config_id, enum kb_wall which, 
 		v[i].b = w[i]; /* the strings move */
 	free(w);
 	for (i = 0; i < nw; i++) {
-		if (read_changes(s, &v[i])) {
+		if (read_changes(s, &v[i], which)) {
 			rows_free(v, nw);
 			return KB_ERR;
 		}
@@ -109,12 +118,15 @@ static void add_commit(struct kb_site_config *c, const char *sha)
 	kb_strtab_intern(&c->commits, sha, strlen(sha), NULL);
 }
 
-/* The commits with a page: the newest builds', then the walls' (each once). */
+/* The commits with a page: the line's (every build a chart draws), the newest builds', the
+ * walls' and the failed builds' (each once). */
 static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pages)
 {
 	char **shas;
 	size_t n, i;
 
+	for (i = 0; i < c->line->n; i++)
+		add_commit(c, c->line->builds[i].sha);
 	if (kb_store_newest_shas(s, c->id, pages, &shas, &n))
 		return KB_ERR;
 	for (i = 0; i < n; i++)
@@ -124,6 +136,8 @@ static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pag
 		add_commit(c, c->regressions[i].b.sha);
 	for (i = 0; i < c->nreductions; i++)
 		add_commit(c, c->reductions[i].b.sha);
+	for (i = 0; i < c->nfailed; i++)
+		add_commit(c, c->failed[i].sha);
 	return 0;
 }
 
@@ -167,12 +181,52 @@ static int build_config(struct kb_site_config *c, struct kb_store *s, const stru
 
 	c->name = xstrdup(name);
 	c->slug = xstrdup(chart->slug); /* the charts' file names are the pages' */
-	if (kb_store_find_config(s, name, &c->id) ||
+	c->line = chart;
+	if (kb_store_find_config(s, name, &c->id) || kb_store_config_about(s, c->id, &c->about) ||
 	    read_wall(s, c->id, KB_WALL_REGRESSIONS, o->walls, &c->regressions, &c->nregressions) ||
 	    read_wall(s, c->id, KB_WALL_REDUCTIONS, o->walls, &c->reductions, &c->nreductions) ||
+	    kb_store_failed_builds(s, c->id, o->pages, &c->failed, &c->nfailed) ||
 	    read_commits(s, c, o->pages))
 		return KB_ERR;
 	return read_subsystems(s, it, c);
+}
+
+/* The authors named on the walls, each once with a page's file name. */
+static void read_authors(struct kb_site *m)
+{
+	size_t i, k;
+	uint32_t id;
+
+	for (i = 0; i < m->n; i++) {
+		struct kb_site_config *c = &m->v[i];
+
+		for (k = 0; k < c->nregressions + c->nreductions; k++) {
+			struct kb_site_row *r = k < c->nregressions ?
+							&c->regressions[k] :
+							&c->reductions[k - c->nregressions];
+
+			id = kb_strtab_intern(&m->authors, r->b.author, strlen(r->b.author), NULL);
+			r->author = id;
+		}
+	}
+	m->author_slugs = kb_file_names((const char *const *)m->authors.strs, m->authors.nr);
+}
+
+/* The repository's directory name, as the index names it. */
+static int read_repo(struct kb_site *m, struct kb_store *s)
+{
+	char *path, *base;
+
+	if (kb_store_repo(s, &path))
+		return KB_ERR;
+	if (path) {
+		while (strlen(path) > 1 && path[strlen(path) - 1] == '/')
+			path[strlen(path) - 1] = 0;
+		base = strrchr(path, '/');
+		m->repo = xstrdup(base && base[1] ? base + 1 : path);
+	}
+	free(path);
+	return 0;
 }
 
 int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_items *it,
@@ -186,11 +240,17 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 	m->n = n; /* a config not read yet is all zeroes, which frees as an empty one */
 	m->markers = o->markers;
 	m->nmarkers = o->nmarkers;
-	if (kb_plot_build(&m->charts, s, it, names, n, KB_PLOT_TOP))
+	m->commit_url = o->commit_url;
+	m->threshold = o->threshold;
+	m->generated = o->generated;
+	m->feed = o->feed;
+	m->items = it;
+	if (read_repo(m, s) || kb_plot_build(&m->charts, s, it, names, n, KB_PLOT_TOP))
 		goto out;
 	for (size_t i = 0; i < n; i++)
 		if (build_config(&m->v[i], s, it, &m->charts->v[i], o))
 			goto out;
+	read_authors(m);
 	*out = m;
 	m = NULL;
 	rc = 0;
@@ -199,39 +259,121 @@ out:
 	return rc;
 }
 
+/*
+ * The pages' style: readable on a phone (390 px) and a desktop alike. Text contrast is at
+ * least 4.5:1 on white (#222 15.9:1, links #0645ad 7.0:1, .bad #b00000 7.0:1, .good #05660a
+ * 7.1:1, small print #555 7.5:1); a wide table scrolls inside its frame, long words break
+ * (anywhere in headings and definitions, whose width is the screen's; at word ends in
+ * tables, which scroll).
+ */
 static const char style[] =
-	"body{font-family:sans-serif;max-width:1150px;margin:2em auto;color:#222}"
-	"table{border-collapse:collapse;margin:1em 0}td,th{padding:.2em .6em;border-bottom:1px "
-	"solid #ddd;text-align:left}td.n{text-align:right;font-family:monospace}"
-	"pre{background:#f6f6f6;padding:1em;overflow-x:auto}img{max-width:100%}"
-	".bad{color:#b00}.good{color:#070}";
+	"body{font-family:sans-serif;max-width:1150px;margin:1em auto;padding:0 .8em;color:#222;"
+	"background:#fff;line-height:1.4;overflow-wrap:break-word}"
+	"a{color:#0645ad}h1{font-size:1.6em}h1,h2,dd{overflow-wrap:anywhere;min-width:0}"
+	".scroll{overflow-x:auto;max-width:100%}"
+	"table{border-collapse:collapse;margin:.5em 0}td,th{padding:.2em .6em;border-bottom:1px "
+	"solid #ddd;text-align:left;vertical-align:top}td.n,th.n{text-align:right;"
+	"font-family:monospace;white-space:nowrap}td.s{overflow-wrap:normal;word-break:normal}"
+	"pre{background:#f6f6f6;padding:1em;overflow-x:auto;white-space:pre}"
+	"img,object{max-width:100%;height:auto}object.chart{width:100%;aspect-ratio:1100/580}"
+	".bad{color:#b00000}.good{color:#05660a}small,.muted{color:#555}"
+	"dl{display:grid;grid-template-columns:max-content 1fr;gap:.1em 1em}dt{font-weight:bold}"
+	"dd{margin:0}nav a{margin-right:1em}";
 
-/* A page's head and title; up: the index, relative to the page (NULL: the index itself). */
-static void page_head(FILE *f, const char *title, const char *up)
+void kb_site_page_head(FILE *f, const char *title, const char *up)
 {
-	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>", f);
+	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+	      "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>",
+	      f);
 	kb_escape_html(f, title);
-	fprintf(f, "</title><style>%s</style></head><body>\n", style);
+	fprintf(f, "</title><style>%s</style>", style);
+	fprintf(f,
+		"<link rel=\"alternate\" type=\"application/atom+xml\" title=\"size "
+		"regressions\" href=\"%sfeed.xml\"></head><body>\n",
+		up ? "../" : "");
 	if (up)
-		fprintf(f, "<p><a href=\"%s\">&larr; all configs</a></p>\n", up);
+		fprintf(f, "<nav><a href=\"%s\">&larr; all configs</a></nav>\n", up);
 	fputs("<h1>", f);
 	kb_escape_html(f, title);
 	fputs("</h1>\n", f);
 }
 
-static void page_foot(FILE *f)
+void kb_site_page_foot(FILE *f)
 {
-	fputs("<p><small>made by kbloat " KB_VERSION "</small></p>\n</body></html>\n", f);
+	fputs("<footer><p><small>made by kbloat " KB_VERSION "</small></p></footer>\n"
+	      "</body></html>\n",
+	      f);
 }
 
-/* A link to the commit's page, or its (escaped) sha alone if it has none. */
-static void write_commit_link(FILE *f, const struct kb_site_config *c, const char *sha)
+/* "1234567" as "1,234,567" */
+static void digits(FILE *f, uint64_t v)
+{
+	char buf[32];
+	int n = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v), i;
+
+	for (i = 0; i < n; i++) {
+		if (i && (n - i) % 3 == 0)
+			fputc(',', f);
+		fputc(buf[i], f);
+	}
+}
+
+void kb_site_bytes(FILE *f, int64_t v)
+{
+	if (v < 0)
+		fputc('-', f);
+	digits(f, v < 0 ? (uint64_t)0 - (uint64_t)v : (uint64_t)v);
+}
+
+void kb_site_delta(FILE *f, int64_t v)
+{
+	if (v >= 0)
+		fputc('+', f);
+	kb_site_bytes(f, v);
+}
+
+void kb_site_delta_cell(FILE *f, int64_t v)
+{
+	fprintf(f, "<td class=\"n%s\">", v > 0 ? " bad" : v < 0 ? " good" : "");
+	kb_site_delta(f, v);
+	fputs("</td>", f);
+}
+
+void kb_site_time(FILE *f, int64_t t)
+{
+	struct tm tm;
+	time_t tt = (time_t)t;
+	char buf[40];
+
+	if (t < -62135596800LL || t > 253402300799LL || !gmtime_r(&tt, &tm) ||
+	    !strftime(buf, sizeof(buf), "%Y-%m-%d %H:%M UTC", &tm))
+		fputs("?\?\?\?-?\?-?\?", f);
+	else
+		fputs(buf, f);
+}
+
+void kb_site_table_open(FILE *f, const char *const *heads)
+{
+	fputs("<div class=\"scroll\"><table><thead><tr>", f);
+	for (; *heads; heads++)
+		fprintf(f, "<th%s>%s</th>", **heads == '#' ? " class=\"n\"" : "",
+			**heads == '#' ? *heads + 1 : *heads);
+	fputs("</tr></thead><tbody>\n", f);
+}
+
+void kb_site_table_close(FILE *f)
+{
+	fputs("</tbody></table></div>\n", f);
+}
+
+void kb_site_commit_link(FILE *f, const struct kb_site_config *c, const char *sha, const char *up)
 {
 	char s[13];
 
 	snprintf(s, sizeof(s), "%s", sha ? sha : "");
-	if (kb_is_sha(sha))
-		fprintf(f, "<a href=\"commit/%s-%s.html\"><code>%s</code></a>", sha, c->slug, s);
+	if (kb_is_sha(sha) && kb_strtab_find(&c->commits, sha, strlen(sha)) >= 0)
+		fprintf(f, "<a href=\"%scommit/%s-%s.html\"><code>%s</code></a>", up, sha, c->slug,
+			s);
 	else {
 		fputs("<code>", f);
 		kb_escape_html(f, s);
@@ -239,62 +381,122 @@ static void write_commit_link(FILE *f, const struct kb_site_config *c, const cha
 	}
 }
 
-static void write_wall(FILE *f, const struct kb_site_config *c, const struct kb_site_row *rows,
-		       size_t n, enum kb_wall which)
+long kb_site_author_find(const struct kb_site *m, const char *name)
 {
-	size_t i, k;
+	return name ? kb_strtab_find(&m->authors, name, strlen(name)) : -1;
+}
+
+void kb_site_author_link(FILE *f, const struct kb_site *m, size_t k, const char *up)
+{
+	fprintf(f, "<a href=\"%sauthor/%s.html\">", up, m->author_slugs[k]);
+	kb_escape_html(f, m->authors.strs[k]);
+	fputs("</a>", f);
+}
+
+/* A wall's author: a link to their page. */
+static void write_author(FILE *f, const struct kb_site *m, const char *name)
+{
+	long k = kb_site_author_find(m, name);
+
+	if (k >= 0)
+		kb_site_author_link(f, m, (size_t)k, "");
+	else
+		kb_escape_html(f, name);
+}
+
+/* The changes of a wall's row: what grew (or shrank) most, never an empty cell. */
+static void write_changes(FILE *f, const struct kb_change *v, size_t n, int with_delta)
+{
+	size_t k;
+
+	if (!n)
+		fputs("<span class=\"muted\">(no symbol of a file changed)</span>", f);
+	for (k = 0; k < n; k++) {
+		fputs(k ? ", " : "", f);
+		kb_escape_html(f, v[k].name);
+		if (with_delta) {
+			fputc(' ', f);
+			kb_site_delta(f, v[k].delta);
+		}
+	}
+}
+
+static void write_wall(FILE *f, const struct kb_site *m, const struct kb_site_config *c,
+		       const struct kb_site_row *rows, size_t n)
+{
+	static const char *const heads[] = { "commit",	  "author", "date",	   "subject",
+					     "subsystem", "#delta", "top symbols", NULL };
+	size_t i;
 
 	if (!n) {
 		fputs("<p>none recorded</p>\n", f);
 		return;
 	}
-	fputs("<table><tr><th>commit</th><th>author</th><th>date</th><th>subject</th>"
-	      "<th>subsystem</th><th>delta</th><th>top symbols</th></tr>\n",
-	      f);
+	kb_site_table_open(f, heads);
 	for (i = 0; i < n; i++) {
 		const struct kb_site_row *r = &rows[i];
 		char date[16];
 
 		kb_format_date(r->b.author_time, date);
 		fputs("<tr><td>", f);
-		write_commit_link(f, c, r->b.sha);
+		kb_site_commit_link(f, c, r->b.sha, "");
 		fputs("</td><td>", f);
-		kb_escape_html(f, r->b.author);
-		fprintf(f, "</td><td>%s</td><td>", date);
+		write_author(f, m, r->b.author);
+		fprintf(f, "</td><td class=\"s\">%s</td><td>", date);
 		kb_escape_html(f, r->b.subject);
 		fputs("</td><td>", f);
-		if (r->nsubs)
-			kb_escape_html(f, r->subs[0].name);
-		fprintf(f, "</td><td class=\"n %s\">%+lld</td><td>",
-			which == KB_WALL_REGRESSIONS ? "bad" : "good", (long long)r->b.delta);
-		for (k = 0; k < r->nsyms; k++) {
-			fputs(k ? ", " : "", f);
-			kb_escape_html(f, r->syms[k].name);
-			fprintf(f, " %+lld", (long long)r->syms[k].delta);
-		}
+		write_changes(f, r->subs, r->nsubs, 0);
+		fputs("</td>", f);
+		kb_site_delta_cell(f, r->b.delta);
+		fputs("<td>", f);
+		write_changes(f, r->syms, r->nsyms, 1);
 		fputs("</td></tr>\n", f);
 	}
-	fputs("</table>\n", f);
+	kb_site_table_close(f);
 }
 
-static void write_config(FILE *f, const struct kb_site_config *c)
+static void write_failed(FILE *f, const struct kb_site_config *c)
+{
+	static const char *const heads[] = { "commit", "author", "date", "subject", NULL };
+	size_t i;
+
+	if (!c->nfailed)
+		return;
+	fputs("<h3>Builds that failed</h3>\n", f);
+	kb_site_table_open(f, heads);
+	for (i = 0; i < c->nfailed; i++) {
+		char date[16];
+
+		kb_format_date(c->failed[i].author_time, date);
+		fputs("<tr><td>", f);
+		kb_site_commit_link(f, c, c->failed[i].sha, "");
+		fputs("</td><td>", f);
+		kb_escape_html(f, c->failed[i].author);
+		fprintf(f, "</td><td class=\"s\">%s</td><td>", date);
+		kb_escape_html(f, c->failed[i].subject);
+		fputs("</td></tr>\n", f);
+	}
+	kb_site_table_close(f);
+}
+
+static void write_config(FILE *f, const struct kb_site *m, const struct kb_site_config *c)
 {
 	size_t k;
 
 	fprintf(f, "<h2 id=\"%s\">", c->slug);
 	kb_escape_html(f, c->name);
+	fputs("</h2>\n<object class=\"chart\" type=\"image/svg+xml\" data=\"charts/", f);
 	fprintf(f,
-		"</h2>\n<object type=\"image/svg+xml\" data=\"charts/%s-size.svg\" "
-		"width=\"1100\" height=\"580\"><img src=\"charts/%s-size.png\" alt=\"size "
-		"per commit, by class\"></object>\n<img src=\"charts/%s-proper.png\" "
-		"alt=\"kernel proper, code "
-		"and data, everything modularized and hard core per commit\">\n<img "
-		"src=\"charts/%s-subsystems.png\" alt=\"the largest subsystems per "
-		"commit\">\n<h3>Wall of regressions</h3>\n",
+		"%s-size.svg\" width=\"1100\" height=\"580\"><img src=\"charts/%s-size.png\" "
+		"alt=\"size per commit, by class\"></object>\n<img src=\"charts/%s-proper.png\" "
+		"alt=\"kernel proper, code and data, everything modularized and hard core per "
+		"commit\">\n<img src=\"charts/%s-subsystems.png\" alt=\"the largest subsystems "
+		"per commit\">\n<h3>Wall of regressions</h3>\n",
 		c->slug, c->slug, c->slug, c->slug);
-	write_wall(f, c, c->regressions, c->nregressions, KB_WALL_REGRESSIONS);
+	write_wall(f, m, c, c->regressions, c->nregressions);
 	fputs("<h3>Wall of thanks: the largest reductions</h3>\n", f);
-	write_wall(f, c, c->reductions, c->nreductions, KB_WALL_REDUCTIONS);
+	write_wall(f, m, c, c->reductions, c->nreductions);
+	write_failed(f, c);
 	fputs("<h3>Subsystems</h3>\n<ul>\n", f);
 	for (k = 0; k < c->nsubsystems; k++) {
 		fprintf(f, "<li><a href=\"subsystem/%s-%s.html\">", c->subslugs[k], c->slug);
@@ -304,22 +506,157 @@ static void write_config(FILE *f, const struct kb_site_config *c)
 	fputs("</ul>\n", f);
 }
 
+/* The newest build of the line at or before t, or NULL. */
+static const struct kb_line_build *build_at(const struct kb_plot_config *l, int64_t t)
+{
+	size_t i;
+
+	for (i = l->n; i-- > 0;)
+		if (l->times[i] <= t)
+			return &l->builds[i];
+	return NULL;
+}
+
+/* The build of the newest release marker on the line before its newest build (a newest
+ * build that is a release is compared with the release before), and the marker, or NULL. */
+static const struct kb_line_build *release_build(const struct kb_site *m,
+						 const struct kb_plot_config *l,
+						 const struct kb_chart_marker **mk)
+{
+	size_t i, k;
+
+	for (i = l->n - 1; i-- > 0;)
+		for (k = 0; k < m->nmarkers; k++)
+			if (!strcmp(m->markers[k].sha, l->builds[i].sha)) {
+				*mk = &m->markers[k];
+				return &l->builds[i];
+			}
+	return NULL;
+}
+
+/* A change cell: the size's change since base, and base's commit (or why there is none). */
+static void change_cell(FILE *f, const struct kb_site_config *c, const struct kb_line_build *now,
+			const struct kb_line_build *base, const char *why, const char *label)
+{
+	if (!base || base == now) {
+		fprintf(f, "<td class=\"muted\">%s</td>", why);
+		return;
+	}
+	fprintf(f, "<td><span class=\"n%s\">",
+		now->total > base->total ? " bad" :
+		now->total < base->total ? " good" :
+					   "");
+	kb_site_delta(f, now->total - base->total);
+	fputs("</span> since ", f);
+	if (label) {
+		kb_escape_html(f, label);
+		fputc(' ', f);
+	}
+	kb_site_commit_link(f, c, base->sha, "");
+	fputs("</td>", f);
+}
+
+/* Each config's latest size and its change over the last day, week and release. */
+static void write_latest(FILE *f, const struct kb_site *m)
+{
+	static const char *const heads[] = { "config",	 "latest commit", "#size (bytes)",
+					     "last day", "last week",	  "since the release",
+					     NULL };
+	size_t i;
+
+	fputs("<h2>Latest sizes</h2>\n", f);
+	kb_site_table_open(f, heads);
+	for (i = 0; i < m->n; i++) {
+		const struct kb_site_config *c = &m->v[i];
+		const struct kb_plot_config *l = c->line;
+		const struct kb_line_build *now = &l->builds[l->n - 1], *rel;
+		const struct kb_chart_marker *mk = NULL;
+		int64_t t = l->times[l->n - 1];
+
+		fprintf(f, "<tr><td><a href=\"#%s\">", c->slug);
+		kb_escape_html(f, c->name);
+		fputs("</a></td><td>", f);
+		kb_site_commit_link(f, c, now->sha, "");
+		fputs(" <span class=\"s\">", f);
+		kb_site_time(f, t);
+		fputs("</span></td><td class=\"n\">", f);
+		kb_site_bytes(f, now->total);
+		fputs("</td>", f);
+		change_cell(f, c, now, build_at(l, t - 86400), "no build a day older", NULL);
+		change_cell(f, c, now, build_at(l, t - 7 * 86400), "no build a week older", NULL);
+		rel = release_build(m, l, &mk);
+		change_cell(f, c, now, rel, "no release tag on the line (--repo, --tags)",
+			    mk ? mk->text : NULL);
+		fputs("</tr>\n", f);
+	}
+	kb_site_table_close(f);
+}
+
+/* What the site covers: the repository, the range, the configs, arch, toolchains, when. */
+static void write_about(FILE *f, const struct kb_site *m)
+{
+	size_t i, k;
+
+	fputs("<dl>\n<dt>repository</dt><dd>", f);
+	kb_escape_html(f, m->repo ? m->repo : "(not recorded)");
+	fputs("</dd>\n<dt>generated</dt><dd>", f);
+	kb_site_time(f, m->generated);
+	fputs("</dd>\n<dt>feed</dt><dd><a href=\"feed.xml\">regressions of ", f);
+	kb_site_bytes(f, m->threshold);
+	fputs(" bytes or more (Atom)</a></dd>\n</dl>\n", f);
+	for (i = 0; i < m->n; i++) {
+		const struct kb_site_config *c = &m->v[i];
+		const struct kb_plot_config *l = c->line;
+
+		fputs("<dl>\n<dt>config</dt><dd>", f);
+		kb_escape_html(f, c->name);
+		if (*c->about.spec && strcmp(c->about.spec, c->name)) {
+			fputs(" (", f);
+			kb_escape_html(f, c->about.spec);
+			fputc(')', f);
+		}
+		fputs("</dd>\n<dt>arch</dt><dd>", f);
+		kb_escape_html(f, c->about.arch);
+		fputs("</dd>\n<dt>range</dt><dd>", f);
+		kb_site_commit_link(f, c, l->builds[0].sha, "");
+		fputs(" (", f);
+		kb_site_time(f, l->times[0]);
+		fputs(") to ", f);
+		kb_site_commit_link(f, c, l->builds[l->n - 1].sha, "");
+		fputs(" (", f);
+		kb_site_time(f, l->times[l->n - 1]);
+		fprintf(f,
+			"): %zu builds on the first-parent line; %lld ok, %lld failed, %lld "
+			"skipped in all</dd>\n<dt>toolchain</dt><dd>",
+			l->n, (long long)c->about.ok, (long long)c->about.failed,
+			(long long)c->about.skipped);
+		for (k = 0; k < c->about.ntoolchains; k++) {
+			fputs(k ? "<br>" : "", f);
+			kb_escape_html(f, c->about.toolchains[k]);
+		}
+		if (!c->about.ntoolchains)
+			fputs("(not recorded)", f);
+		fputs("</dd>\n</dl>\n", f);
+	}
+}
+
 void kb_site_write_index(FILE *f, const struct kb_site *m)
 {
 	size_t i;
 
-	page_head(f, "Kernel size: who made it grow, who made it shrink", NULL);
+	kb_site_page_head(f, "Kernel size: who made it grow, who made it shrink", NULL);
+	write_about(f, m);
+	write_latest(f, m);
 	if (m->n > 1)
 		fputs("<h2>Configs side by side</h2>\n<img src=\"charts/compare.png\" "
 		      "alt=\"kernel proper per commit, by config\">\n",
 		      f);
 	for (i = 0; i < m->n; i++)
-		write_config(f, &m->v[i]);
-	page_foot(f);
+		write_config(f, m, &m->v[i]);
+	kb_site_page_foot(f);
 }
 
-/* A page to write; a symbolic link in its place is not followed (an error). */
-static FILE *open_page(const char *path)
+FILE *kb_site_open_page(const char *path)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
 	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
@@ -332,151 +669,36 @@ static FILE *open_page(const char *path)
 	return f;
 }
 
-static int close_page(FILE *f, const char *path)
+int kb_site_close_page(FILE *f, const char *path)
 {
 	if (ferror(f) | fclose(f))
 		return kb_error_set("%s: cannot write: %s", path, strerror(errno));
 	return 0;
 }
 
-/* A report's text, as its writer wrote it, escaped in a <pre>. */
-struct pre {
-	FILE *f;
-	char *buf;
-	size_t len;
-};
-
-static FILE *pre_open(struct pre *p)
-{
-	memset(p, 0, sizeof(*p));
-	p->f = open_memstream(&p->buf, &p->len);
-	if (!p->f)
-		kb_error_set("cannot hold a page's text: %s", strerror(errno));
-	return p->f;
-}
-
-static int pre_close(struct pre *p, FILE *page)
-{
-	int rc = 0;
-
-	if (ferror(p->f) | fclose(p->f))
-		rc = kb_error_set("cannot hold a page's text: %s", strerror(errno));
-	else {
-		fputs("<pre>", page);
-		kb_escape_html(page, p->buf);
-		fputs("</pre>\n", page);
-	}
-	free(p->buf);
-	return rc;
-}
-
-/* What `kbloat show` prints of the build of sha in c. */
-static int show_body(FILE *f, struct kb_store *s, const struct kb_site_config *c, const char *sha)
-{
-	struct kb_show *m;
-	struct pre p;
-	int64_t build;
-	int rc;
-
-	if (kb_store_find_build(s, sha, c->name, &build) || kb_show_build(&m, s, build))
-		return KB_ERR;
-	rc = pre_open(&p) ? 0 : KB_ERR;
-	if (!rc) {
-		kb_show_write_text(p.f, m);
-		rc = pre_close(&p, f);
-	}
-	kb_show_free(m);
-	return rc;
-}
-
-/* What `kbloat history --subsystem sub` prints of c. */
-static int history_body(FILE *f, struct kb_store *s, const struct kb_site_config *c,
-			const char *sub)
-{
-	struct kb_scope sc = { .subsystem = sub, .cls = -1 };
-	struct kb_history *m;
-	struct pre p;
-	int rc;
-
-	if (kb_history_build(&m, s, c->id, &sc))
-		return KB_ERR;
-	rc = pre_open(&p) ? 0 : KB_ERR;
-	if (!rc) {
-		kb_history_write_text(p.f, m);
-		rc = pre_close(&p, f);
-	}
-	kb_history_free(m);
-	return rc;
-}
-
-static int commit_page(const char *outdir, struct kb_store *s, const struct kb_site_config *c,
-		       const char *sha)
-{
-	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	FILE *f;
-	int rc = KB_ERR;
-
-	if (!kb_is_sha(sha)) /* a file name is made of it: never "../x" */
-		return kb_error_set("not a commit sha: a page is not named by it");
-	strbuf_addf(&path, "%s/commit/%s-%s.html", outdir, sha, c->slug);
-	strbuf_addf(&title, "%.12s in %s", sha, c->name);
-	if (!(f = open_page(path.buf)))
-		goto out;
-	page_head(f, title.buf, "../index.html");
-	rc = show_body(f, s, c, sha);
-	page_foot(f);
-	rc = close_page(f, path.buf) || rc ? KB_ERR : 0;
-out:
-	strbuf_release(&path);
-	strbuf_release(&title);
-	return rc;
-}
-
-static int subsystem_page(const char *outdir, struct kb_store *s, const struct kb_site_config *c,
-			  size_t k)
-{
-	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	const char *sub = c->subsystems[k];
-	FILE *f;
-	int rc = KB_ERR;
-
-	strbuf_addf(&path, "%s/subsystem/%s-%s.html", outdir, c->subslugs[k], c->slug);
-	strbuf_addf(&title, "%s in %s", sub, c->name);
-	if (!(f = open_page(path.buf)))
-		goto out;
-	page_head(f, title.buf, "../index.html");
-	rc = history_body(f, s, c, sub);
-	page_foot(f);
-	rc = close_page(f, path.buf) || rc ? KB_ERR : 0;
-out:
-	strbuf_release(&path);
-	strbuf_release(&title);
-	return rc;
-}
-
-static int config_pages(const struct kb_site_config *c, struct kb_store *s, const char *outdir,
-			size_t *pages)
+static int config_pages(const struct kb_site *m, const struct kb_site_config *c, struct kb_store *s,
+			const char *outdir, struct kb_site_stats *st)
 {
 	size_t k;
 
-	for (k = 0; k < c->commits.nr; k++, ++*pages)
-		if (commit_page(outdir, s, c, c->commits.strs[k]))
+	for (k = 0; k < c->commits.nr; k++, st->pages++)
+		if (kb_site_commit_page(m, s, outdir, c, c->commits.strs[k]))
 			return KB_ERR;
-	for (k = 0; k < c->nsubsystems; k++, ++*pages)
-		if (subsystem_page(outdir, s, c, k))
+	for (k = 0; k < c->nsubsystems; k++, st->pages++)
+		if (kb_site_subsystem_page(m, s, outdir, c, k, &st->charts))
 			return KB_ERR;
 	return 0;
 }
 
 static int make_dirs(const char *outdir)
 {
-	static const char *const sub[] = { "charts", "commit", "subsystem" };
+	static const char *const sub[] = { "charts", "commit", "subsystem", "author" };
 	struct strbuf path = STRBUF_INIT;
 	struct stat st;
 	size_t i;
 	int rc = 0;
 
-	for (i = 0; i < 3 && !rc; i++) {
+	for (i = 0; i < sizeof(sub) / sizeof(*sub) && !rc; i++) {
 		strbuf_reset(&path);
 		strbuf_addf(&path, "%s/%s", outdir, sub[i]);
 		if (mkdir(path.buf, 0777) && errno != EEXIST)
@@ -490,17 +712,26 @@ static int make_dirs(const char *outdir)
 	return rc;
 }
 
-static int write_index(const struct kb_site *m, const char *outdir)
+/* index.html and feed.xml */
+static int write_top(const struct kb_site *m, const char *outdir, size_t *entries)
 {
 	struct strbuf path = STRBUF_INIT;
 	FILE *f;
 	int rc = KB_ERR;
 
 	strbuf_addf(&path, "%s/index.html", outdir);
-	if ((f = open_page(path.buf))) {
-		kb_site_write_index(f, m);
-		rc = close_page(f, path.buf);
-	}
+	if (!(f = kb_site_open_page(path.buf)))
+		goto out;
+	kb_site_write_index(f, m);
+	if (kb_site_close_page(f, path.buf))
+		goto out;
+	strbuf_reset(&path);
+	strbuf_addf(&path, "%s/feed.xml", outdir);
+	if (!(f = kb_site_open_page(path.buf)))
+		goto out;
+	*entries = kb_site_write_feed(f, m);
+	rc = kb_site_close_page(f, path.buf);
+out:
 	strbuf_release(&path);
 	return rc;
 }
@@ -534,11 +765,14 @@ int kb_site_write(const struct kb_site *m, struct kb_store *s, const char *outdi
 	chart_opts.href_arg = (void *)m;
 	strbuf_addf(&charts, "%s/charts", outdir);
 	if (make_dirs(outdir) || kb_plot_draw(m->charts, charts.buf, &chart_opts, &st->charts) ||
-	    write_index(m, outdir))
+	    write_top(m, outdir, &st->entries))
 		goto out;
 	st->pages = 1;
 	for (i = 0; i < m->n; i++)
-		if (config_pages(&m->v[i], s, outdir, &st->pages))
+		if (config_pages(m, &m->v[i], s, outdir, st))
+			goto out;
+	for (i = 0; i < m->authors.nr; i++, st->pages++)
+		if (kb_site_author_page(m, outdir, i))
 			goto out;
 	rc = 0;
 out:

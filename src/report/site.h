@@ -1,13 +1,20 @@
 /*
- * site.h - a static site from the store that needs no server: an index with each config's
- * charts, a wall of the largest regressions and a wall of thanks for the largest
- * reductions; a page per commit (what `kbloat show` prints of its build) and per subsystem
- * (what `kbloat history --subsystem S` prints), both rendered in-process from their
- * reports. Each config's size chart is an SVG whose points link their commits' pages.
+ * site.h - a static site from the store that needs no server: an index saying what it covers
+ * (repository, range, configs, arch, toolchains, when it was made), each config's latest size
+ * and its change over the last day, week and release, its charts, a wall of the largest
+ * regressions and a wall of thanks for the largest reductions, its failed builds; a page per
+ * commit (its metadata, previous and next builds, bloat-o-meter's table, the roll-ups by
+ * subsystem and file, the options that changed, a failed build's log), per subsystem (its
+ * own chart, its largest commits, its history) and per author named on a wall (their
+ * regressions and reductions); and feed.xml, an Atom feed of the regressions over a
+ * threshold. The pages are rendered in-process from the show and history reports.
+ * Each chart is an SVG whose points link their commits' pages; every build a chart draws has
+ * a page. The pages carry a viewport and scroll their wide tables in place (phones).
  * Everything that comes from a repository or a database (names, subjects, paths,
- * symbols, the pages' text) is HTML-escaped with kb_escape_html; file names are built from
- * shas of 40 hex digits (a build with any other sha gets no page) and kb_file_name's names
- * only, and pages are written without following a symbolic link.
+ * symbols, the pages' text) is HTML-escaped with kb_escape_html (the feed's with
+ * kb_escape_xml); file names are built from shas of 40 hex digits (a build with any other sha
+ * gets no page) and kb_file_name's names only, and pages are written without following a
+ * symbolic link.
  *
  *	struct kb_site *m;
  *
@@ -25,6 +32,7 @@
 #include "store.h"
 #include "strtab.h"
 #include "walls.h"
+#include "query.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -35,21 +43,26 @@ struct kb_site_opts {
 	size_t pages; /* commit pages per config besides the walls': its newest builds' */
 	const struct kb_chart_marker *markers; /* on the size charts' x axes */
 	size_t nmarkers;
+	const char *commit_url; /* upstream links: kb_ci_check_url's template, or NULL */
+	int64_t threshold; /* the feed's regressions: at least this many bytes */
+	int64_t generated; /* when the site says it was made: seconds since the epoch */
+	size_t feed; /* entries in the feed at most */
 };
 
 /* `kbloat site`'s defaults */
-#define KB_SITE_OPTS_INIT                 \
-	{                                 \
-		.walls = 20, .pages = 100 \
+#define KB_SITE_OPTS_INIT                                                \
+	{                                                                \
+		.walls = 20, .pages = 100, .threshold = 4096, .feed = 50 \
 	}
 
 /* A build on a wall, and what grew most in it. */
 struct kb_site_row {
 	struct kb_wall_row b;
-	struct kb_change *syms; /* the symbols that grew most, at most 3 */
+	struct kb_change *syms; /* the symbols that grew (a reduction's: shrank) most, at most 3 */
 	size_t nsyms;
 	struct kb_change *subs; /* the subsystem that grew most, if any grew */
 	size_t nsubs;
+	size_t author; /* its author's index in the site's authors */
 };
 
 struct kb_site_config {
@@ -58,7 +71,12 @@ struct kb_site_config {
 	int64_t id;
 	struct kb_site_row *regressions, *reductions;
 	size_t nregressions, nreductions;
-	/* the commits with a page, each once: the newest builds', then the walls' */
+	struct kb_wall_row *failed; /* its failed builds, newest first (at most --pages) */
+	size_t nfailed;
+	struct kb_config_about about;
+	const struct kb_plot_config *line; /* its chart: the line of ok builds, oldest first */
+	/* the commits with a page, each once: the line's, the newest builds', the walls' and
+	 * the failed builds' */
 	struct kb_strtab commits;
 	/* the largest subsystems of the newest build (at most 20), with a page each, and
 	 * their pages' file names (kb_file_names) */
@@ -72,12 +90,21 @@ struct kb_site {
 	struct kb_plot *charts; /* drawn into charts/ as PNG, the size charts also as SVG */
 	const struct kb_chart_marker *markers; /* kb_site_opts's */
 	size_t nmarkers;
+	const char *commit_url; /* kb_site_opts's */
+	int64_t threshold, generated;
+	size_t feed;
+	char *repo; /* the recorded repository's directory name, or NULL */
+	/* the authors named on a wall, each once, and their pages' file names */
+	struct kb_strtab authors;
+	char **author_slugs;
+	const struct kb_items *items; /* kb_site_build's (the caller keeps them) */
 };
 
 /* What kb_site_write made. */
 struct kb_site_stats {
-	size_t pages; /* the index, the commit pages and the subsystem pages */
-	size_t charts; /* images gnuplot drew */
+	size_t pages; /* the index and the commit, subsystem and author pages */
+	size_t charts; /* images gnuplot drew, and the subsystems' SVG charts */
+	size_t entries; /* the feed's */
 };
 
 /*
@@ -89,13 +116,18 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 		  const char *const *names, size_t n, const struct kb_site_opts *o);
 void kb_site_free(struct kb_site *m);
 
-/* index.html: the charts, the walls and the subsystems of each config, linking the pages. */
+/* index.html: what the site covers, the latest sizes, and the charts, the walls, the
+ * failed builds and the subsystems of each config, linking the pages. */
 void kb_site_write_index(FILE *f, const struct kb_site *m);
 
+/* feed.xml: the regressions of at least m->threshold bytes on the configs' lines, newest
+ * first, at most m->feed; returns how many entries it wrote. */
+size_t kb_site_write_feed(FILE *f, const struct kb_site *m);
+
 /*
- * Writes the site into the directory outdir (which exists): index.html, charts/,
- * commit/SHA-CONFIG.html and subsystem/SUBSYSTEM-CONFIG.html, whose reports it builds from s
- * one page at a time. Fills *st.
+ * Writes the site into the directory outdir (which exists): index.html, feed.xml, charts/,
+ * commit/SHA-CONFIG.html, subsystem/SUBSYSTEM-CONFIG.html and author/AUTHOR.html, whose
+ * reports it builds from s one page at a time. Fills *st.
  */
 int kb_site_write(const struct kb_site *m, struct kb_store *s, const char *outdir,
 		  struct kb_site_stats *st);

@@ -23,10 +23,11 @@ void kb_changes_free(struct kb_change *v, size_t n)
 	free(v);
 }
 
-int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, size_t limit,
+int kb_store_top_changes(struct kb_store *s, int64_t build_id, int what, size_t limit,
 			 struct kb_change **out, size_t *n)
 {
-	static const char *const sql[2] = {
+	/* by what: symbols, subsystems, symbols that shrank, subsystems that shrank */
+	static const char *const sql[4] = {
 		"SELECT i.name, d.size - d.prev AS g, p.path FROM item_delta d JOIN items i ON "
 		"i.id = d.item_id JOIN paths p ON p.id = i.path_id WHERE d.build_id = ?1 AND "
 		"i.kind = 0 AND g > 0 ORDER BY g DESC, i.name LIMIT ?2",
@@ -34,6 +35,13 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 		"item_delta d JOIN items i ON i.id = d.item_id JOIN paths p ON p.id = i.path_id "
 		"LEFT JOIN subsystems sub ON sub.id = p.subsystem_id WHERE d.build_id = ?1 AND "
 		"i.kind = 0 GROUP BY sub.name HAVING g > 0 ORDER BY g DESC, 1 LIMIT ?2",
+		"SELECT i.name, d.size - d.prev AS g, p.path FROM item_delta d JOIN items i ON "
+		"i.id = d.item_id JOIN paths p ON p.id = i.path_id WHERE d.build_id = ?1 AND "
+		"i.kind = 0 AND g < 0 ORDER BY g, i.name LIMIT ?2",
+		"SELECT coalesce(sub.name, '[no file]'), SUM(d.size - d.prev) AS g, NULL FROM "
+		"item_delta d JOIN items i ON i.id = d.item_id JOIN paths p ON p.id = i.path_id "
+		"LEFT JOIN subsystems sub ON sub.id = p.subsystem_id WHERE d.build_id = ?1 AND "
+		"i.kind = 0 GROUP BY sub.name HAVING g < 0 ORDER BY g, 1 LIMIT ?2",
 	};
 	struct kb_change *v = NULL;
 	size_t nv = 0, alloc = 0;
@@ -42,7 +50,7 @@ int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, s
 
 	*out = NULL;
 	*n = 0;
-	if (kb_store_prepare(s, &st, sql[!!subsystems]))
+	if (kb_store_prepare(s, &st, sql[what & 3]))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, build_id);
 	sqlite3_bind_int64(st, 2, limit > INT64_MAX ? INT64_MAX : (int64_t)limit);

@@ -26,15 +26,17 @@ struct kb_change {
 	int64_t delta;
 };
 
-/* What kb_store_top_changes ranks. */
-enum { KB_TOP_SYMBOLS = 0, KB_TOP_SUBSYSTEMS = 1 };
+/* What kb_store_top_changes ranks: symbols or subsystems, that grew or (| KB_TOP_SHRANK)
+ * that shrank. */
+enum { KB_TOP_SYMBOLS = 0, KB_TOP_SUBSYSTEMS = 1, KB_TOP_SHRANK = 2 };
 
 /*
- * The breakdown items (or, with subsystems KB_TOP_SUBSYSTEMS, the subsystems) of build_id
- * that grew in it against its parent build, largest first (ties by name), at most limit.
+ * The breakdown items (or, with KB_TOP_SUBSYSTEMS in what, the subsystems) of build_id that
+ * grew in it against its parent build, largest first (ties by name), at most limit; with
+ * KB_TOP_SHRANK, those that shrank, the largest reduction first (delta negative).
  * *out is an array of *n changes (NULL when none) the caller frees with kb_changes_free.
  */
-int kb_store_top_changes(struct kb_store *s, int64_t build_id, int subsystems, size_t limit,
+int kb_store_top_changes(struct kb_store *s, int64_t build_id, int what, size_t limit,
 			 struct kb_change **out, size_t *n);
 void kb_changes_free(struct kb_change *v, size_t n);
 

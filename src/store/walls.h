@@ -44,4 +44,24 @@ void kb_wall_rows_free(struct kb_wall_row *v, size_t n);
 int kb_store_newest_shas(struct kb_store *s, int64_t config_id, size_t limit, char ***out,
 			 size_t *n);
 
+/*
+ * The builds of config_id that failed (status "failed"), newest commit first, at most limit:
+ * rows as a wall's (delta 0), freed with kb_wall_rows_free.
+ */
+int kb_store_failed_builds(struct kb_store *s, int64_t config_id, size_t limit,
+			   struct kb_wall_row **out, size_t *n);
+
+/* What a config covers, for the site's index. */
+struct kb_config_about {
+	char *arch; /* kbuild's ARCH */
+	char *spec; /* its base target and fragments ("tinyconfig + kvm_guest.config"), or "" */
+	char **toolchains; /* "compiler; linker" of its builds, the newest build's first */
+	size_t ntoolchains;
+	int64_t ok, failed, skipped; /* its builds by status */
+};
+
+/* Reads config_id's about into *out (kb_config_about_release); nothing is kept on error. */
+int kb_store_config_about(struct kb_store *s, int64_t config_id, struct kb_config_about *out);
+void kb_config_about_release(struct kb_config_about *a);
+
 #endif

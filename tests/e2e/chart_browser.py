@@ -17,7 +17,7 @@ import xml.etree.ElementTree as ET
 
 
 class Chrome:
-    def __init__(self, profile):
+    def __init__(self, profile, extra=()):
         r_to_chrome, w_to_chrome = os.pipe()
         r_from_chrome, w_from_chrome = os.pipe()
         # chromium reads its fd 3 and writes its fd 4: the child's ends are moved above 10
@@ -34,7 +34,7 @@ class Chrome:
         self.proc = subprocess.Popen(
             ["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars",
              "--remote-debugging-pipe", "--user-data-dir=" + profile,
-             "--window-size=1200,700", "about:blank"],
+             "--window-size=1200,700"] + list(extra) + ["about:blank"],
             pass_fds=(3, 4), preexec_fn=fds,
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         for fd in high:

@@ -10,16 +10,23 @@ db=$SCRATCH/k.db
 	fail "collect: $(tail -n3 "$SCRATCH/collect.err")"
 "$KBLOAT" site --db "$db" --out "$SCRATCH/site" >"$SCRATCH/site.out" 2>"$SCRATCH/site.err" ||
 	fail "site: $(cat "$SCRATCH/site.err")"
-check "site says what it made (per config three PNGs and the size chart as SVG, and compare)" \
-	grep -q "index.html: 2 configs, [0-9]* pages, 9 charts" \
-	"$SCRATCH/site.out"
+subs=$(find "$SCRATCH/site/charts" -name 'sub-*.svg' | wc -l)
+check "site says what it made (per config three PNGs and the size chart as SVG, and compare;
+	an SVG per subsystem page, $subs)" grep -q "index.html: 2 configs, [0-9]* pages, \
+$((9 + subs)) charts, 0 feed entries" "$SCRATCH/site.out"
+check "a subsystem chart per subsystem page" test "$subs" = \
+	"$(find "$SCRATCH/site/subsystem" -name '*.html' | wc -l)" -a "$subs" -gt 0
 check "every link and image of every page exists" python3 -c "
 import glob, os, re
 root = '$SCRATCH/site'
 pages = glob.glob(root + '/**/*.html', recursive=True)
 assert len(pages) > 10, pages
 for p in pages:
-    for ref in re.findall(r'(?:href|src)=\"([^\"]+)\"', open(p).read()):
+    html = open(p).read()
+    for ref in re.findall(r'(?:href|src)=\"([^\"]+)\"', html):
+        if ref.startswith('#'): # an anchor of the page itself
+            assert 'id=\"%s\"' % ref[1:] in html, (p, ref)
+            continue
         f = os.path.normpath(os.path.join(os.path.dirname(p), ref))
         assert os.path.isfile(f) and os.path.getsize(f) > 0, (p, ref)
 "

@@ -27,10 +27,10 @@ ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
 	strace -f -qq -e trace=execve -o "$SCRATCH/trace" "$KBLOAT" site --db "$db" \
 	--out "$SCRATCH/site" >"$SCRATCH/site.out" 2>"$SCRATCH/site.err" ||
 	fail "site: $(cat "$SCRATCH/site.err")"
-check "the site has commit pages with show's text" grep -lq "add/remove:" \
+check "the site has commit pages with show's bloat-o-meter" grep -lq "add/remove:" \
 	"$SCRATCH"/site/commit/*-sample.html
-check "and subsystem pages with history's table" grep -lq "commit  *date  *size" \
-	"$SCRATCH"/site/subsystem/*-sample.html
+check "and subsystem pages with history's table" grep -lq \
+	"<th>commit</th><th>date</th><th class=\"n\">size</th>" "$SCRATCH"/site/subsystem/*-sample.html
 
 # every program execve was asked for (found or not, as a PATH search tries each directory)
 sed -n 's/^[0-9]* *execve("\([^"]*\)".*/\1/p' "$SCRATCH/trace" >"$SCRATCH/programs"

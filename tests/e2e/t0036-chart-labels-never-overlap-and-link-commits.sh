@@ -159,7 +159,7 @@ lines = [e for e in r.iter(S + 'polyline') if e.get('class') == 'release']
 t = [e.text for e in r.iter(S + 'text') if e.get('class') == 'release']
 assert len(lines) == 3 and len(t) == 1 and t[0] in ('my mark', 'v0.9-rc1', 'v1.0'), (len(lines), t)"
 check "the index embeds the SVG, its PNG inside" grep -q \
-	'<object type="image/svg+xml" data="charts/tiny-size.svg" [^>]*><img src="charts/tiny-size.png"' \
+	'<object class="chart" type="image/svg+xml" data="charts/tiny-size.svg" [^>]*><img src="charts/tiny-size.png"' \
 	"$SCRATCH/site/index.html"
 # markers that are not commits: one-line errors
 expect_error 2 'label nocommit: not REF=TEXT' "$KBLOAT" plot --db "$db" --out "$SCRATCH/x" \

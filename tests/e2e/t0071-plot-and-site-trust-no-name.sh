@@ -44,8 +44,12 @@ check "plot: the labels and titles are there, as data" grep -q "touch" "$out"/*-
 check "plot: no work directory left" test -z "$(find "$out" -name '.kbloat*')"
 
 site="$SCRATCH/s/a'b\"\`touch $pw.7\`c/site"
+# for the site, markup besides: in the subjects and authors its pages, the author pages and
+# the feed show
+sqlite3 "$db" "UPDATE commits SET author_name = author_name || ' <i>&amp;</i>',
+	subject = subject || ' <i>&amp;</i> ]]>'"
 check "site: a hostile --out, under missing directories, builds" \
-	"$KBLOAT" site --db "$db" --out "$site"
+	"$KBLOAT" site --db "$db" --out "$site" --threshold 1
 check "site: nothing ran" nopwned
 check "site: x/y and x_y have pages each, every link resolves" python3 -c "
 import glob, os, re, sys
@@ -53,12 +57,34 @@ root = sys.argv[1]
 pages = glob.glob(root + '/**/*.html', recursive=True)
 for cfg in (r'-x_y\.html$', r'-x_y~[0-9a-f]{8}\.html$'):
     assert [p for p in pages if re.search('/commit/.*' + cfg, p)], (cfg, pages)
+assert [p for p in pages if '/author/' in p], pages
 for p in pages:
-    for ref in re.findall(r'(?:href|src)=\"([^\"]+)\"', open(p, encoding='utf-8').read()):
+    html = open(p, encoding='utf-8').read()
+    for ref in re.findall(r'(?:href|src)=\"([^\"]+)\"', html):
+        if ref.startswith('#'): # an anchor of the page itself
+            assert 'id=\"%s\"' % ref[1:] in html, (p, ref)
+            continue
         f = os.path.normpath(os.path.join(os.path.dirname(p), ref))
         assert os.path.isfile(f), (p, ref)
         assert f.startswith(os.path.realpath(root) + '/') or f.startswith(root + '/'), f
 " "$site"
+# (gnuplot's data files in charts/ hold it as data: the pages, SVGs and feed must not)
+check "site: no page, SVG or the feed carries the markup as markup" test -z \
+	"$(grep -rl --include='*.html' --include='*.svg' --include='*.xml' -e '<i>' "$site" || true)"
+check "site: the feed parses, each entry's subject and author as the store has them" python3 -c "
+import sqlite3, sys, xml.etree.ElementTree as ET
+A = '{http://www.w3.org/2005/Atom}'
+root = ET.parse(sys.argv[1] + '/feed.xml').getroot()
+e = root.findall(A + 'entry')
+assert e, 'no entry'
+row = sqlite3.connect(sys.argv[2]).execute('SELECT subject, author_name FROM commits LIMIT 1').fetchone()
+# the feed's text is kb_escape_xml's: a newline stays, the rest as written
+for x in e:
+    assert x.findtext(A + 'title').endswith(': ' + row[0]), (x.findtext(A + 'title'), row[0])
+    assert x.findtext(A + 'author/' + A + 'name') == row[1], x.findtext(A + 'author/' + A + 'name')
+" "$site" "$db"
+check "site: an author page names the author, escaped" grep -rqF \
+	"x &lt;i&gt;&amp;amp;&lt;/i&gt;" "$site/author"
 
 # shas that are not shas (a merged shard's, a damaged database's): the store lets none out,
 # so site stops with one line naming the database, and writes nothing outside --out

@@ -144,8 +144,13 @@ mkdir -p "$out/plot"
 for f in charts/*; do
 	case $f in *.png | *.svg | *.log) ;; *) cp "$f" "$out/plot/" ;; esac
 done
-g site.txt k site --db col.db --out site --walls 5 --pages 8
+# the site says when it was made: SOURCE_DATE_EPOCH's time (the sample's first day)
+SOURCE_DATE_EPOCH=1767225600 g site.txt k site --db col.db --out site --walls 5 --pages 8 \
+	--commit-url 'https://git.kernel.org/torvalds/c/%H' --threshold 2K
 mkdir -p "$out/site"
-(cd site && find . -name '*.html' -print0 | xargs -0 cp --parents -t "$out/site")
+(cd site && find . \( -name '*.html' -o -name feed.xml \) -print0 |
+	xargs -0 cp --parents -t "$out/site")
+# a failed build's page ends with its log, where make -j2 may or may not have said it waits
+sed -i '/^make: \*\*\* Waiting for unfinished jobs\.\.\.\.$/d' "$out"/site/commit/*.html
 # the absolute paths of this run's directory, wherever a file names them
 find "$out" -type f -exec sed -i "s|$work|@WORK@|g" {} +
