@@ -9,6 +9,7 @@
  */
 #include "kbloat.h"
 #include "json.h"
+#include "table.h"
 
 #include "analysis.h"
 #include "bloatometer.h"
@@ -83,11 +84,25 @@ static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver,
 		char v[16];
 
 		snprintf(v, sizeof(v), "%u.%u", KB_KVER_MAJOR(kver), KB_KVER_MINOR(kver));
-		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:s,s:b,s:o}", "old", kb_json_str(oldp),
-					     "new", kb_json_str(newp), "mode", "bloat-o-meter",
-					     "bom_version", v, "weak", kver >= KB_BOM_WEAK_SINCE,
-					     "blocks", arr));
-		arr = NULL;
+		json_t *j = json_pack("{s:o,s:o,s:s,s:s,s:b,s:O}", "old", kb_json_str(oldp), "new",
+				      kb_json_str(newp), "mode", "bloat-o-meter", "bom_version", v,
+				      "weak", kver >= KB_BOM_WEAK_SINCE, "blocks", arr);
+		json_t *rows = json_array(), *block;
+		size_t k;
+
+		/* as a table: each block's rows, under the block's type (Function, Data...) */
+		json_array_foreach(arr, k, block)
+		{
+			const char *names[] = { "rows",
+						json_string_value(json_object_get(block, "type")),
+						NULL };
+			json_t *part = kb_table_union(block, names);
+
+			json_array_extend(rows, part);
+			json_decref(part);
+		}
+		rc = kb_output_print(j, rows, json);
+		json_decref(rows);
 	}
 out:
 	json_decref(arr);
@@ -131,11 +146,13 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	add_side(&r, new, by, 1);
 	kb_rollup_sort(&r);
 	if (json) {
-		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp),
-					     "new", kb_json_str(newp), "by", kb_by_name(by), "rows",
-					     kb_rollup_json(&r), "total_before",
-					     (json_int_t)old->bd->total, "total_after",
-					     (json_int_t) new->bd->total));
+		json_t *j = json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp), "new",
+				      kb_json_str(newp), "by", kb_by_name(by), "rows",
+				      kb_rollup_json(&r), "total_before",
+				      (json_int_t)old->bd->total, "total_after",
+				      (json_int_t) new->bd->total);
+
+		rc = kb_output_print(j, json_object_get(j, "rows"), json);
 		goto out;
 	}
 	kb_rollup_write_text(stdout, &r, kb_by_name(by));
@@ -151,6 +168,7 @@ out:
 
 static struct kb_analysis_opts oo, no;
 static const char *src_arg, *bom_version;
+static const char *nm_prefix;
 static int mode, by = -1, json, no_map;
 
 /* -c, -d, -t: bloat-o-meter's modes, one at most */
@@ -183,6 +201,10 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "bom-version", &bom_version, "V",
 		      "follow the bloat-o-meter of Linux V (6.1, 6.12): from 6.6 weak symbols "
 		      "count; default: --src's, else what the images' linux_banner says"),
+	KB_OPT_STRING('p', NULL, &nm_prefix, "PREFIX",
+		      "bloat-o-meter's cross nm prefix (aarch64-linux-gnu-): accepted, and not "
+		      "needed, as kbloat reads every architecture's ELF itself"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };

@@ -9,6 +9,7 @@
 #include "query.h"
 #include "site.h"
 #include "store.h"
+#include "strbuf.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,7 @@ static const char *db = KB_DEFAULT_DB, *out;
 static struct kb_strlist configs;
 static struct kb_markers_opts mo;
 static long walls = 20, pages = 100;
+static int json;
 
 static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
@@ -28,6 +30,7 @@ static const struct kb_option options[] = {
 			"commit pages per config besides the walls': the newest N builds "
 			"(default 100)"),
 	KB_OPT_MARKERS(&mo),
+	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
 
@@ -61,6 +64,17 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	if (json) {
+		struct strbuf index = STRBUF_INIT;
+
+		strbuf_addf(&index, "%s/index.html", outdir);
+		rc = kb_json_print(json_pack("{s:o,s:o,s:I,s:I,s:I}", "out", kb_json_str(outdir),
+					     "index", kb_json_str(index.buf), "configs",
+					     (json_int_t)m->n, "pages", (json_int_t)st.pages,
+					     "charts", (json_int_t)st.charts));
+		strbuf_release(&index);
+		goto out;
+	}
 	kb_escape_text(stdout, outdir);
 	printf("/index.html: %zu configs, %zu pages, %zu charts\n", m->n, st.pages, st.charts);
 	rc = KB_EXIT_OK;
@@ -81,7 +95,7 @@ const struct kb_command kb_cmd_site = {
 	.usage = (const char *const[]){ "site [--db DB] --out DIR [--config C...] [--walls N] "
 					"[--pages N]\n"
 					"                   [--repo DIR [--tags GLOB]] "
-					"[--label REF=TEXT...]",
+					"[--label REF=TEXT...] [--json]",
 					NULL },
 	.options = options,
 	.max_args = 0,
