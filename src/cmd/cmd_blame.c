@@ -66,12 +66,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	strbuf_release(&shas);
 	if (rc)
 		return kb_report_error();
-	if (json) {
-		static const char *const tables[] = { "rows", "grew", "shrank", "shrank", NULL };
-		json_t *j = kb_blame_json(b), *rows = kb_table_union(j, tables);
-
-		rc = kb_output_print(j, rows, json);
-		json_decref(rows);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_blame_json(b));
+	} else if (json) {
+		rc = kb_table_print(kb_blame_table(b), json);
 	} else {
 		kb_blame_write_text(stdout, b);
 		rc = KB_EXIT_OK;

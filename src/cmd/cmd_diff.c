@@ -50,7 +50,7 @@ static const struct {
 static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver, int json)
 {
 	struct kb_image *old = NULL, *new = NULL;
-	json_t *arr = json ? json_array() : NULL;
+	json_t *arr = json ? json_array() : NULL, *table = json ? json_array() : NULL;
 	const struct kb_bom_sets *sets;
 	int rc = KB_EXIT_OK;
 	size_t i;
@@ -74,38 +74,31 @@ static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver,
 		if (blocks[i].mode != mode)
 			continue;
 		kb_bom_compute(&b, old, new, types);
-		if (json)
+		if (json) {
 			json_array_append_new(arr, kb_bom_json(&b, blocks[i].title));
-		else
+			/* as a table: each block's rows, under its type (Function, Data...) */
+			kb_table_append(table, blocks[i].title, kb_bom_rows_json(&b));
+		} else {
 			kb_bom_write_text(stdout, &b, blocks[i].title);
+		}
 		kb_bom_release(&b);
 	}
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		char v[16];
 
 		snprintf(v, sizeof(v), "%u.%u", KB_KVER_MAJOR(kver), KB_KVER_MINOR(kver));
-		json_t *j = json_pack("{s:o,s:o,s:s,s:s,s:b,s:O}", "old", kb_json_str(oldp), "new",
-				      kb_json_str(newp), "mode", "bloat-o-meter", "bom_version", v,
-				      "weak", kver >= KB_BOM_WEAK_SINCE, "blocks", arr);
-		json_t *rows = json_array(), *block;
-		size_t k;
-
-		/* as a table: each block's rows, under the block's type (Function, Data...) */
-		json_array_foreach(arr, k, block)
-		{
-			const char *names[] = { "rows",
-						json_string_value(json_object_get(block, "type")),
-						NULL };
-			json_t *part = kb_table_union(block, names);
-
-			json_array_extend(rows, part);
-			json_decref(part);
-		}
-		rc = kb_output_print(j, rows, json);
-		json_decref(rows);
+		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:s,s:b,s:o}", "old", kb_json_str(oldp),
+					     "new", kb_json_str(newp), "mode", "bloat-o-meter",
+					     "bom_version", v, "weak", kver >= KB_BOM_WEAK_SINCE,
+					     "blocks", arr));
+		arr = NULL;
+	} else if (json) {
+		rc = kb_table_print(table, json);
+		table = NULL;
 	}
 out:
 	json_decref(arr);
+	json_decref(table);
 	kb_image_free(old);
 	kb_image_free(new);
 	return rc;
@@ -145,14 +138,16 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	add_side(&r, old, by, 0);
 	add_side(&r, new, by, 1);
 	kb_rollup_sort(&r);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp),
+					     "new", kb_json_str(newp), "by", kb_by_name(by), "rows",
+					     kb_rollup_json(&r), "total_before",
+					     (json_int_t)old->bd->total, "total_after",
+					     (json_int_t) new->bd->total));
+		goto out;
+	}
 	if (json) {
-		json_t *j = json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp), "new",
-				      kb_json_str(newp), "by", kb_by_name(by), "rows",
-				      kb_rollup_json(&r), "total_before",
-				      (json_int_t)old->bd->total, "total_after",
-				      (json_int_t) new->bd->total);
-
-		rc = kb_output_print(j, json_object_get(j, "rows"), json);
+		rc = kb_table_print(kb_rollup_json(&r), json);
 		goto out;
 	}
 	kb_rollup_write_text(stdout, &r, kb_by_name(by));

@@ -48,10 +48,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (option ? kb_history_build_option(&h, ctx->store, config_id, option) :
 		     kb_history_build(&h, ctx->store, config_id, &sc))
 		return kb_report_error();
-	if (json) {
-		json_t *j = kb_history_json(h);
-
-		rc = kb_output_print(j, json_object_get(j, "builds"), json);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_history_json(h));
+	} else if (json) {
+		rc = kb_table_print(kb_history_table(h), json);
 	} else {
 		kb_history_write_text(stdout, h);
 		rc = KB_EXIT_OK;

@@ -187,11 +187,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 	wo.by = o.by;
 	wo.top = o.top;
-	if (o.json) {
-		json_t *j = kb_worklist_json(m, &wo);
-
-		/* as a table: every object, with its category and why */
-		rc = kb_output_print(j, json_object_get(j, "objects"), o.json);
+	if (o.json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_worklist_json(m, &wo));
+	} else if (o.json) { /* as a table: every object, with its category and why */
+		rc = kb_table_print(kb_worklist_table(m), o.json);
 	} else if (o.fragment) {
 		kb_worklist_write_fragment(stdout, m);
 		rc = KB_EXIT_OK;

@@ -39,10 +39,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	q.rev = argc ? sha : NULL;
 	if (kb_options_build(&r, ctx->store, &q))
 		return kb_report_error();
-	if (json) {
-		json_t *j = kb_options_json(r);
-
-		rc = kb_output_print(j, json_object_get(j, "options"), json);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_options_json(r));
+	} else if (json) {
+		rc = kb_table_print(kb_options_table(r), json);
 	} else {
 		kb_options_write_text(stdout, r);
 		rc = KB_EXIT_OK;

@@ -32,15 +32,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	    kb_store_find_build(ctx->store, sha, config, &build) ||
 	    kb_show_build(&m, ctx->store, build))
 		return kb_report_error();
-	if (json) {
-		static const char *const tables[] = {
-			"bloat_o_meter.rows", "symbols", "subsystems", "subsystems",
-			"config_changes",     "config",	 NULL
-		};
-		json_t *j = kb_show_json(m), *rows = kb_table_union(j, tables);
-
-		rc = kb_output_print(j, rows, json);
-		json_decref(rows);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_show_json(m));
+	} else if (json) {
+		rc = kb_table_print(kb_show_table(m), json);
 	} else {
 		kb_show_write_text(stdout, m);
 		rc = KB_EXIT_OK;

@@ -112,9 +112,10 @@ static int run(struct kb_ctx *ctx, int n, const char **argv)
 
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, image_json(imgs[i]));
-		json_t *j = json_pack("{s:o}", "images", arr);
-
-		rc = kb_output_print(j, json_object_get(j, "images"), json);
+		if (json == KB_FMT_JSON)
+			rc = kb_json_print(json_pack("{s:o}", "images", arr));
+		else /* a row per image, its sections a list */
+			rc = kb_table_print(arr, json);
 	} else {
 		print_berkeley(imgs, n);
 		print_classes(imgs, n);

@@ -112,7 +112,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (fmt == KB_FMT_JSON) {
 		rc = kb_json_print(kb_listing_json(a, &lo));
 	} else if (fmt) {
-		rc = kb_output_print(kb_listing_table(a, &lo), NULL, fmt);
+		rc = kb_table_print(kb_listing_table(a, &lo), fmt);
 	} else {
 		kb_listing_write_text(stdout, a, &lo);
 		rc = KB_EXIT_OK;

@@ -77,10 +77,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 	if (kb_top_build(&m, ctx->store, build, by, (size_t)limit))
 		return kb_report_error();
-	if (json) {
-		json_t *j = kb_top_json(m);
-
-		rc = kb_output_print(j, json_object_get(j, "rows"), json);
+	if (json == KB_FMT_JSON) {
+		rc = kb_json_print(kb_top_json(m));
+	} else if (json) {
+		rc = kb_table_print(kb_top_table(m), json);
 	} else {
 		kb_top_write_text(stdout, m);
 		rc = KB_EXIT_OK;

@@ -147,11 +147,9 @@ void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
-/*
- * Writes what fmt asks of a listing whose JSON is j: j itself (KB_FMT_JSON), or the array
- * rows (an element of j, NULL: j itself) as CSV or TSV (report/table.h). Drops j.
- */
-int kb_output_print(json_t *j, json_t *rows, int fmt);
+/* Writes rows (a report's kb_*_table, an array of objects) to stdout as fmt asks,
+ * KB_FMT_CSV or KB_FMT_TSV (report/table.h), and drops the reference. */
+int kb_table_print(json_t *rows, int fmt);
 struct kb_maint;
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);

@@ -102,18 +102,19 @@ int kb_json_print(json_t *j)
 	return KB_EXIT_OK;
 }
 
-int kb_output_print(json_t *j, json_t *rows, int fmt)
+int kb_table_print(json_t *rows, int fmt)
 {
 	int rc;
 
-	if (fmt == KB_FMT_JSON || !j)
-		return kb_json_print(j);
 	errno = 0;
-	rc = kb_table_write(stdout, rows ? rows : j,
-			    fmt == KB_FMT_TSV ? KB_TABLE_TSV : KB_TABLE_CSV);
-	json_decref(j);
+	if (!rows) { /* a writer's json_pack failed */
+		kb_errorf("standard output: the table could not be built");
+		return KB_EXIT_USAGE;
+	}
+	rc = kb_table_write(stdout, rows, fmt == KB_FMT_TSV ? KB_TABLE_TSV : KB_TABLE_CSV);
+	json_decref(rows);
 	if (rc) {
-		kb_errorf("standard output: this listing has no rows to write as a table");
+		kb_errorf("standard output: the table's rows are not objects");
 		return KB_EXIT_USAGE;
 	}
 	if (fflush(stdout) | ferror(stdout)) {

@@ -211,18 +211,24 @@ static json_t *row_json(const struct kb_analysis *a, const struct kb_listing_opt
 	return j;
 }
 
-static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_opts *o)
+/* The listing of every row: the JSON, or with flat its rows alone (a table's). */
+static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
 	const struct kb_breakdown *bd = a->bd;
 	const struct kb_row **v = sorted_rows(bd);
 	size_t n = bd->nrows, shown = shown_of(o, n), i;
 	uint64_t rest = 0;
-	json_t *rows = json_array(), *root = json_object();
+	json_t *rows = json_array(), *root;
 
 	for (i = shown; i < n; i++)
 		rest += v[i]->bytes;
 	for (i = 0; i < shown; i++)
 		json_array_append_new(rows, row_json(a, o, v[i]));
+	if (flat) {
+		free(v);
+		return rows;
+	}
+	root = json_object();
 	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(bd->total));
 	json_object_set_new(root, "classes", kb_json_classes(bd->cls_bytes));
@@ -297,11 +303,12 @@ static void groups_text(FILE *f, const struct kb_analysis *a, const struct kb_li
 	kb_groups_release(&gs);
 }
 
-static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_opts *o)
+/* The groups of --by KEY: the JSON, or with flat its rows alone (a table's). */
+static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
 	struct kb_groups gs;
 	uint64_t rest[KB_CLS_NR + 1] = { 0 };
-	json_t *rows = json_array(), *root = json_object();
+	json_t *rows = json_array(), *root;
 	size_t shown, i;
 
 	kb_groups_build(&gs, a, o->by);
@@ -322,6 +329,11 @@ static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_
 		json_object_set_new(j, "rows", kb_json_u64(g->rows));
 		json_array_append_new(rows, j);
 	}
+	if (flat) {
+		kb_groups_release(&gs);
+		return rows;
+	}
+	root = json_object();
 	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
 	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
@@ -430,25 +442,29 @@ static void tree_json_level(json_t *arr, json_t *flat, const struct kb_analysis 
 static json_t *tree_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
 	struct kb_dirtree t;
-	json_t *rows = json_array(), *root = json_object();
+	json_t *rows = json_array(), *root;
+	uint64_t rest;
+	size_t shown;
 
 	kb_dirtree_build(&t, a);
+	shown = level_shown(&t, o, t.roots, t.nroots, &rest);
+	tree_json_level(flat ? NULL : rows, flat ? rows : NULL, a, o, &t, t.roots, t.nroots, NULL);
+	if (flat) {
+		kb_dirtree_release(&t);
+		return rows;
+	}
+	root = json_object();
 	json_object_set_new(root, "image", kb_json_str(a->img->path));
 	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
 	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
 	json_object_set_new(root, "by", kb_json_str("dir"));
 	json_object_set_new(root, "tree", json_true());
 	json_object_set_new(root, "rows", rows);
-	tree_json_level(flat ? NULL : rows, flat ? rows : NULL, a, o, &t, t.roots, t.nroots, root);
-	if (!json_object_get(root, "rest"))
-		json_object_set_new(root, "rest", json_pack("{s:i,s:i}", "dirs", 0, "bytes", 0));
+	json_object_set_new(root, "rest",
+			    json_pack("{s:I,s:I}", "dirs", (json_int_t)(t.nroots - shown), "bytes",
+				      (json_int_t)rest));
 	json_object_set_new(root, "attribution", attribution_json(a));
 	kb_dirtree_release(&t);
-	if (flat) {
-		json_incref(rows);
-		json_decref(root);
-		return rows;
-	}
 	return root;
 }
 
@@ -528,6 +544,24 @@ static json_t *rest_json(const struct kb_groups *gs, size_t shown)
 			 (json_int_t)rest[KB_CLS_NR], "classes", kb_json_classes(rest));
 }
 
+/* An inner row of a nest as a table's row: {OUTER: its outer key, INNER: its key, ...} */
+static json_t *nest_row_json(const struct kb_analysis *a, const struct kb_listing_opts *o,
+			     const char *outer_key, const struct kb_group *g)
+{
+	json_t *r = json_object();
+
+	json_object_set_new(r, kb_by_name(o->by), kb_json_str(outer_key));
+	json_object_set_new(r, kb_by_name(o->inner), kb_json_str(g->key));
+	if (o->inner == KB_BY_SYMBOL)
+		json_object_set_new(r, "symbol_file", g->file ? kb_json_str(g->file) : json_null());
+	json_object_set_new(r, "bytes", kb_json_u64(g->bytes));
+	json_object_set_new(r, "percent", share_json(a, g->bytes));
+	json_object_set_new(r, "classes", kb_json_classes(g->cls));
+	json_object_set_new(r, "rows", kb_json_u64(g->rows));
+	return r;
+}
+
+/* Two levels: the JSON, or with flat a table's rows (nest_row_json). */
 static json_t *nest_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
 	struct kb_nest ns;
@@ -539,34 +573,18 @@ static json_t *nest_json(const struct kb_analysis *a, const struct kb_listing_op
 	for (i = 0; i < shown; i++) {
 		const struct kb_groups *in = &ns.inner[i];
 		size_t ishown = shown_of(o, in->n);
-		json_t *j = group_json(a, o->by, &ns.outer.g[i]), *inner = json_array();
+		json_t *j, *inner;
 
-		for (k = 0; k < ishown; k++) {
-			json_t *g = group_json(a, o->inner, &in->g[k]);
-
-			if (flat) { /* {OUTER: key, INNER: key, ...} */
-				json_t *r = json_object();
-
-				json_object_set_new(r, kb_by_name(o->by),
-						    kb_json_str(ns.outer.g[i].key));
-				json_object_set(r, kb_by_name(o->inner), json_object_get(g, "key"));
-				json_object_del(g, "key");
-				if (json_object_get(g, "file")) {
-					json_object_set(r, "symbol_file",
-							json_object_get(g, "file"));
-					json_object_del(g, "file");
-				}
-				json_object_update(r, g);
-				json_decref(g);
-				g = r;
-			}
-			json_array_append_new(flat ? rows : inner, g);
-		}
 		if (flat) {
-			json_decref(j);
-			json_decref(inner);
+			for (k = 0; k < ishown; k++)
+				json_array_append_new(rows, nest_row_json(a, o, ns.outer.g[i].key,
+									  &in->g[k]));
 			continue;
 		}
+		j = group_json(a, o->by, &ns.outer.g[i]);
+		inner = json_array();
+		for (k = 0; k < ishown; k++)
+			json_array_append_new(inner, group_json(a, o->inner, &in->g[k]));
 		json_object_set_new(j, "inner", inner);
 		json_object_set_new(j, "rest", rest_json(in, ishown));
 		json_array_append_new(rows, j);
@@ -600,27 +618,24 @@ void kb_listing_write_text(FILE *f, const struct kb_analysis *a, const struct kb
 		groups_text(f, a, o);
 }
 
-json_t *kb_listing_json(const struct kb_analysis *a, const struct kb_listing_opts *o)
+/* The listing's JSON, or with flat its rows as one flat array (kb_listing_table). */
+static json_t *listing_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
 	if (o->by < 0)
-		return rows_json(a, o);
+		return rows_json(a, o, flat);
 	if (o->tree)
-		return tree_json(a, o, 0);
+		return tree_json(a, o, flat);
 	if (o->inner >= 0)
-		return nest_json(a, o, 0);
-	return groups_json(a, o);
+		return nest_json(a, o, flat);
+	return groups_json(a, o, flat);
+}
+
+json_t *kb_listing_json(const struct kb_analysis *a, const struct kb_listing_opts *o)
+{
+	return listing_json(a, o, 0);
 }
 
 json_t *kb_listing_table(const struct kb_analysis *a, const struct kb_listing_opts *o)
 {
-	json_t *root, *rows;
-
-	if (o->by >= 0 && o->tree)
-		return tree_json(a, o, 1);
-	if (o->by >= 0 && o->inner >= 0)
-		return nest_json(a, o, 1);
-	root = kb_listing_json(a, o);
-	rows = json_incref(json_object_get(root, "rows"));
-	json_decref(root);
-	return rows;
+	return listing_json(a, o, 1);
 }

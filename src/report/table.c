@@ -145,34 +145,17 @@ out:
 	return rc;
 }
 
-/* j's member name, or the member after the dot of the member before it */
-static json_t *member(json_t *j, const char *name)
+void kb_table_append(json_t *table, const char *label, json_t *rows)
 {
-	const char *dot = strchr(name, '.');
-	struct strbuf sb = STRBUF_INIT;
-	json_t *v;
+	json_t *row;
+	size_t i;
 
-	if (!dot)
-		return json_object_get(j, name);
-	strbuf_add(&sb, name, (size_t)(dot - name));
-	v = json_object_get(json_object_get(j, sb.buf), dot + 1);
-	strbuf_release(&sb);
-	return v;
-}
+	json_array_foreach(rows, i, row)
+	{
+		json_t *r = json_pack("{s:o}", "table", kb_json_str(label));
 
-json_t *kb_table_union(json_t *j, const char *const *names)
-{
-	json_t *out = json_array(), *row;
-	size_t i, k;
-
-	for (k = 0; names[k] && names[k + 1]; k += 2) {
-		json_array_foreach(member(j, names[k]), i, row)
-		{
-			json_t *r = json_pack("{s:s}", "table", names[k + 1]);
-
-			json_object_update(r, row);
-			json_array_append_new(out, r);
-		}
+		json_object_update(r, row);
+		json_array_append_new(table, r);
 	}
-	return out;
+	json_decref(rows);
 }

@@ -28,11 +28,10 @@ enum kb_table_format {
 int kb_table_write(FILE *f, json_t *rows, enum kb_table_format fmt);
 
 /*
- * The tables of one report as one table, for a report with several (show's symbols and
- * subsystems): names holds pairs of a member of j ("rows", or "bloat_o_meter.rows" one
- * object deep) and the label of its table, then NULL. Each row of each member's array gets
- * a first column "table" with the label. A new array (the rows are j's, referenced).
+ * Appends rows (a JSON array of objects; the reference is taken) to table, each with a first
+ * member "table": label: the tables of a report that has several (show's symbols and
+ * subsystems) as one table whose first column says which.
  */
-json_t *kb_table_union(json_t *j, const char *const *names);
+void kb_table_append(json_t *table, const char *label, json_t *rows);
 
 #endif
