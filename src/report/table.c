@@ -135,7 +135,8 @@ int kb_table_write(FILE *f, json_t *rows, enum kb_table_format fmt)
 		json_object_foreach(flat, k, v) json_object_set_new(names, k, json_true());
 		json_array_append_new(flats, flat);
 	}
-	write_record(f, names, NULL, fmt, &sb);
+	if (json_object_size(names)) /* no rows, no columns: nothing to say */
+		write_record(f, names, NULL, fmt, &sb);
 	json_array_foreach(flats, i, row) write_record(f, names, row, fmt, &sb);
 	rc = 0;
 out:

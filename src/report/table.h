@@ -23,7 +23,8 @@ enum kb_table_format {
 	KB_TABLE_TSV,
 };
 
-/* Writes rows (a JSON array of objects) to f as a table. 0, or -1 if rows is not an array
+/* Writes rows (a JSON array of objects) to f as a table: the header and the records, or
+ * nothing when there are no rows (no columns are known). 0, or -1 if rows is not an array
  * of objects. */
 int kb_table_write(FILE *f, json_t *rows, enum kb_table_format fmt);
 
