@@ -424,27 +424,32 @@ static void dir_add(struct kb_dirnode *d, const struct kb_group *g)
 	d->rows += g->rows;
 }
 
-static int cmp_dirnode(const struct kb_dirnode *a, const struct kb_dirnode *b)
+static int cmp_dirnode(const void *x, const void *y)
 {
+	const struct kb_dirnode *a = *(const struct kb_dirnode *const *)x;
+	const struct kb_dirnode *b = *(const struct kb_dirnode *const *)y;
+
 	if (a->bytes != b->bytes)
 		return a->bytes > b->bytes ? -1 : 1;
 	return strcmp(a->path, b->path);
 }
 
-/* Sorts the indices v[0..n) of t's nodes, largest first (insertion sort: siblings are few
- * next to the rows, and it needs no global for qsort). */
+/* Sorts the indices v[0..n) of t's nodes, largest first (by pointers to the nodes, which
+ * qsort's comparison can follow without the array). */
 static void sort_nodes(const struct kb_dirtree *t, size_t *v, size_t n)
 {
-	const struct kb_dirnode *base = t->v;
-	size_t i, j;
+	const struct kb_dirnode **p;
+	size_t i;
 
-	for (i = 1; i < n; i++) {
-		size_t x = v[i];
-
-		for (j = i; j > 0 && cmp_dirnode(&base[x], &base[v[j - 1]]) < 0; j--)
-			v[j] = v[j - 1];
-		v[j] = x;
-	}
+	if (n < 2)
+		return;
+	p = xcalloc(n, sizeof(*p));
+	for (i = 0; i < n; i++)
+		p[i] = &t->v[v[i]];
+	qsort(p, n, sizeof(*p), cmp_dirnode);
+	for (i = 0; i < n; i++)
+		v[i] = (size_t)(p[i] - t->v);
+	free(p);
 }
 
 void kb_dirtree_build(struct kb_dirtree *out, const struct kb_analysis *a)
@@ -459,7 +464,8 @@ void kb_dirtree_build(struct kb_dirtree *out, const struct kb_analysis *a)
 		const char *key = g->key, *p;
 		size_t parent = SIZE_MAX, len = strlen(key);
 
-		if (key[0] == '[' || !strcmp(key, ".")) {
+		/* "" is the directory of a file at the root, "/x.c" */
+		if (!len || key[0] == '[' || !strcmp(key, ".")) {
 			k = dir_node(out, key, len, SIZE_MAX);
 			dir_add(&out->v[k], g);
 			out->v[k].own += g->bytes;

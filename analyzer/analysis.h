@@ -82,8 +82,8 @@ void kb_nest_release(struct kb_nest *n);
  * The directories of a's files as a tree with cumulative sizes: kernel holds kernel/printk's
  * bytes besides its own files'. A node's bytes are its own (the files directly in it) and
  * its children's; the roots' bytes sum to the image's total. Keys that are no directory
- * ("[unknown .text]", "[padding .data]", "." for files without one) are roots without
- * children.
+ * ("[unknown .text]", "[padding .data]", "." for files without one, "" for a file at the
+ * root) are roots without children.
  */
 struct kb_dirnode {
 	const char *path; /* "kernel/printk" */

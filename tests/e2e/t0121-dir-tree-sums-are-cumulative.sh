@@ -7,7 +7,15 @@
 # JSON and CSV agree on the nodes and their depths.
 . "$(dirname "$0")/lib.sh"
 
-for img in "$FIXTURES/vmlinux-g5" "$FIXTURES/vmlinux-fs" "$FIXTURES/vmlinux-nog"; do
+# a file at the root ("/x.c": its directory is ""), which once made the tree crash
+mkdir "$SCRATCH/root"
+printf 'int big[100] = {1};\nint fn(int x) { return x * 3 + big[x]; }\nvoid _start(void) { for (;;) fn(1); }\n' \
+	>"$SCRATCH/root/x.c"
+gcc -g -O1 -nostdlib -static -fdebug-prefix-map="$SCRATCH/root=" -o "$SCRATCH/rootfile" \
+	"$SCRATCH/root/x.c"
+check "the root-file image names /x.c" grep -q '"/x.c"' <("$KBLOAT" syms "$SCRATCH/rootfile" --by file --json)
+
+for img in "$FIXTURES/vmlinux-g5" "$FIXTURES/vmlinux-fs" "$FIXTURES/vmlinux-nog" "$SCRATCH/rootfile"; do
 	n=$(basename "$img")
 	"$KBLOAT" syms "$img" --by dir --json >"$SCRATCH/$n.flat.json" 2>/dev/null
 	"$KBLOAT" syms "$img" --by dir --tree --json >"$SCRATCH/$n.tree.json" 2>/dev/null
@@ -22,8 +30,8 @@ rows = {r["key"]: r for r in flat["rows"]}
 total = flat["total"]
 assert tree["total"] == total and tree["rest"]["bytes"] == 0
 
-def is_dir(k):
-    return not k.startswith("[") and k != "."
+def is_dir(k):  # "": the directory of "/x.c", a leaf as "." is
+    return k and not k.startswith("[") and k != "."
 
 def under(path):
     return [r for k, r in rows.items() if k == path or (is_dir(k) and k.startswith(path + "/"))]
