@@ -113,8 +113,10 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	sc.subsystem = o->subsystem;
 	if (kb_blame_build(&culprit, c->store, config_id, &sc, INT64_MIN, 1, r.range))
 		return kb_report_error();
-	if (o->json) {
+	if (o->json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_blame_json(culprit));
+	} else if (o->json) {
+		rc = kb_table_print(kb_blame_table(culprit), o->json);
 	} else {
 		kb_blame_write_text(stdout, culprit);
 		rc = KB_EXIT_OK;
@@ -195,6 +197,7 @@ static const struct kb_option bisect_options[] = {
 	KB_OPT_SIZE(0, "min", &o.min, "SIZE",
 		    "the growth since --good that makes a commit bad (40K, 1.5M; default: more "
 		    "than half the growth from A to B)"),
+	KB_OPT_FORMAT(&o.json),
 	KB_OPT_JSON(&o.json),
 	KB_OPT_GROUP("build options (as collect takes them):"),
 	KB_OPT_BUILD(&o.co, &jobs),

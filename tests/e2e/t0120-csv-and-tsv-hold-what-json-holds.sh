@@ -57,6 +57,9 @@ both diff-by-file rows diff --by file "$fx/vmlinux-g5" "$fx/vmlinux-v2-g5"
 both diff-c "blocks[].rows" diff -c "$fx/vmlinux-g5" "$fx/vmlinux-v2-g5"
 both diff-hostile "blocks[].rows" diff "$fx/vmlinux-g5" "$SCRATCH/hostile"
 both size images size "$fx/vmlinux-g5" "$SCRATCH/hostile"
+# budget check: a row per image and limit
+both budget "images[].limits<image+target" budget check "$TESTS_SRC/../kernels/budgets/sample.json" \
+	--target sample-modular "$fx/vmlinux-g5" "$fx/vmlinux-g4"
 
 # the hostile symbol's own record: its bytes are there, and it is quoted as RFC 4180 says
 check "the hostile name's CSV field is quoted, its quote doubled" \

@@ -98,6 +98,18 @@ assert (d['verdict'] == 'bad') == (d['delta'] >= d['min']), d
 "
 done
 
+# --- bisect: the culprit as JSON, CSV and TSV (the builds are the store's already) ---
+bad=$(sed -n 6p "$HISTORY/first-parent.txt")
+"$KBLOAT" bisect --repo "$repo" --db "$db" --good "$a" --bad "$bad" --min 1 -j2 --json \
+	>"$SCRATCH/bisect.json" 2>"$SCRATCH/bisect.err" || fail "bisect --json: $(tail -n2 "$SCRATCH/bisect.err")"
+check "bisect --json is blame's JSON" valid blame "$SCRATCH/bisect.json"
+for fmt in csv tsv; do
+	"$KBLOAT" bisect --repo "$repo" --db "$db" --good "$a" --bad "$bad" --min 1 -j2 \
+		--format "$fmt" >"$SCRATCH/bisect.$fmt" 2>/dev/null
+	check "bisect --format $fmt holds the culprit of --json" python3 "$TESTS_SRC/e2e/tables.py" \
+		"$SCRATCH/bisect.json" "$SCRATCH/bisect.$fmt" "$fmt" grew=rows
+done
+
 # --- syms: every listing's shape ---
 img=$FIXTURES/vmlinux-g5
 i=0

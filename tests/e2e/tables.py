@@ -11,8 +11,10 @@ independently of kbloat's writer, that:
   - each record is the JSON row at the same place: strings byte for byte (json.h's escape of
     non-UTF-8 bytes undone), integers as decimal, reals equal, true/false, null empty, a list
     as JSON that parses to the same list.
-PATH says where the rows are in the JSON: "rows", "bloat_o_meter.rows", "blocks[].rows";
-with several, comma-separated as NAME=PATH, the table's first column "table" says NAME.
+PATH says where the rows are in the JSON: "rows", "bloat_o_meter.rows", "blocks[].rows"
+(each block's rows under its "type" in a first column "table"), "images[].limits<image+target"
+(each image's limits, each led by the image's "image" and "target"); with several,
+comma-separated as NAME=PATH, the table's first column "table" says NAME.
 Prints what differs and exits 1, or exits 0.
 """
 import csv
@@ -39,12 +41,17 @@ def flatten(row, prefix=""):
 
 
 def rows_at(doc, path):
-    """The rows at path; "a[].b" takes b of every element of a, with a's "type"."""
+    """The rows at path; "a[].b" takes b of every element of a, with a's "type"; "a[].b<x+y"
+    leads each row of b by the element's x and y instead."""
     if "[]." in path:
         outer, inner = path.split("[].", 1)
+        inner, _, lead = inner.partition("<")
         got = []
         for el in doc[outer]:
-            got += [(el.get("type"), r) for r in el[inner]]
+            if lead:
+                got += [(None, {**{k: el[k] for k in lead.split("+")}, **r}) for r in el[inner]]
+            else:
+                got += [(el.get("type"), r) for r in el[inner]]
         return got
     v = doc
     for part in path.split("."):
