@@ -299,42 +299,233 @@ static int cmp_group(const void *x, const void *y)
 	return 0;
 }
 
+/* Row r's group under by in out (a new one if r is its first row); its index in out->g. */
+static size_t groups_add(struct kb_groups *out, const struct kb_row *r, enum kb_by by,
+			 struct strbuf *tmp, struct strbuf *id)
+{
+	const char *key = kb_row_key(r, by, tmp);
+	struct kb_group *g;
+	uint32_t k;
+
+	/* a symbol is its origin name within its file: statics of one name stay apart */
+	strbuf_reset(id);
+	strbuf_addstr(id, key);
+	if (by == KB_BY_SYMBOL) {
+		strbuf_addch(id, '\t');
+		strbuf_addstr(id, r->file ? r->file : "");
+	}
+	k = kb_strtab_intern(&out->ids, id->buf, id->len, NULL);
+	if (k == out->n) {
+		ALLOC_GROW(out->g, out->n + 1, out->alloc);
+		g = &out->g[out->n++];
+		memset(g, 0, sizeof(*g));
+		g->key = kb_arena_strdup(&out->ids.arena, key);
+		g->file = by == KB_BY_SYMBOL ? r->file : NULL;
+	}
+	g = &out->g[k];
+	g->bytes += r->bytes;
+	g->cls[r->sec->cls] += r->bytes;
+	g->rows++;
+	return k;
+}
+
 void kb_groups_build(struct kb_groups *out, const struct kb_analysis *a, enum kb_by by)
 {
 	struct strbuf tmp = STRBUF_INIT, id = STRBUF_INIT;
 	size_t i;
 
 	memset(out, 0, sizeof(*out));
-	for (i = 0; i < a->bd->nrows; i++) {
-		const struct kb_row *r = &a->bd->rows[i];
-		const char *key = kb_row_key(r, by, &tmp);
-		struct kb_group *g;
-		uint32_t k;
-
-		/* a symbol is its origin name within its file: statics of one name stay apart */
-		strbuf_reset(&id);
-		strbuf_addstr(&id, key);
-		if (by == KB_BY_SYMBOL) {
-			strbuf_addch(&id, '\t');
-			strbuf_addstr(&id, r->file ? r->file : "");
-		}
-		k = kb_strtab_intern(&out->ids, id.buf, id.len, NULL);
-		if (k == out->n) {
-			ALLOC_GROW(out->g, out->n + 1, out->alloc);
-			g = &out->g[out->n++];
-			memset(g, 0, sizeof(*g));
-			g->key = kb_arena_strdup(&out->ids.arena, key);
-			g->file = by == KB_BY_SYMBOL ? r->file : NULL;
-		}
-		g = &out->g[k];
-		g->bytes += r->bytes;
-		g->cls[r->sec->cls] += r->bytes;
-		g->rows++;
-	}
+	for (i = 0; i < a->bd->nrows; i++)
+		groups_add(out, &a->bd->rows[i], by, &tmp, &id);
 	if (out->n)
 		qsort(out->g, out->n, sizeof(*out->g), cmp_group);
 	strbuf_release(&tmp);
 	strbuf_release(&id);
+}
+
+/* An outer group and its inner groups, sorted together */
+struct nest_pair {
+	struct kb_group g;
+	struct kb_groups in;
+};
+
+static int cmp_pair(const void *x, const void *y)
+{
+	return cmp_group(&((const struct nest_pair *)x)->g, &((const struct nest_pair *)y)->g);
+}
+
+void kb_nest_build(struct kb_nest *out, const struct kb_analysis *a, enum kb_by outer,
+		   enum kb_by inner)
+{
+	struct strbuf tmp = STRBUF_INIT, id = STRBUF_INIT;
+	struct nest_pair *p = NULL;
+	size_t i, k, alloc = 0;
+
+	memset(out, 0, sizeof(*out));
+	for (i = 0; i < a->bd->nrows; i++) {
+		const struct kb_row *r = &a->bd->rows[i];
+
+		k = groups_add(&out->outer, r, outer, &tmp, &id);
+		if (k >= alloc) {
+			size_t was = alloc;
+
+			ALLOC_GROW(p, k + 1, alloc);
+			memset(p + was, 0, (alloc - was) * sizeof(*p));
+		}
+		groups_add(&p[k].in, r, inner, &tmp, &id);
+	}
+	/* the outer groups largest first, each one's inner groups moved along with it */
+	for (i = 0; i < out->outer.n; i++)
+		p[i].g = out->outer.g[i];
+	if (out->outer.n)
+		qsort(p, out->outer.n, sizeof(*p), cmp_pair);
+	out->inner = xcalloc(out->outer.n + 1, sizeof(*out->inner));
+	for (i = 0; i < out->outer.n; i++) {
+		out->outer.g[i] = p[i].g;
+		out->inner[i] = p[i].in;
+		if (out->inner[i].n)
+			qsort(out->inner[i].g, out->inner[i].n, sizeof(struct kb_group), cmp_group);
+	}
+	free(p);
+	strbuf_release(&tmp);
+	strbuf_release(&id);
+}
+
+/* The node of path[0..len) in t, made (under parent) if it is new. */
+static size_t dir_node(struct kb_dirtree *t, const char *path, size_t len, size_t parent)
+{
+	const char *stored;
+	uint32_t k = kb_strtab_intern(&t->paths, path, len, &stored);
+	struct kb_dirnode *d;
+
+	if (k < t->n)
+		return k;
+	ALLOC_GROW(t->v, t->n + 1, t->alloc);
+	d = &t->v[t->n++];
+	memset(d, 0, sizeof(*d));
+	d->path = stored;
+	d->parent = parent;
+	if (parent == SIZE_MAX) {
+		d->name = stored;
+	} else {
+		d->name = stored + strlen(t->v[parent].path) + 1;
+		d->depth = t->v[parent].depth + 1;
+	}
+	return k;
+}
+
+static void dir_add(struct kb_dirnode *d, const struct kb_group *g)
+{
+	int c;
+
+	d->bytes += g->bytes;
+	for (c = 0; c < KB_CLS_NR; c++)
+		d->cls[c] += g->cls[c];
+	d->rows += g->rows;
+}
+
+static int cmp_dirnode(const void *x, const void *y)
+{
+	const struct kb_dirnode *a = *(const struct kb_dirnode *const *)x;
+	const struct kb_dirnode *b = *(const struct kb_dirnode *const *)y;
+
+	if (a->bytes != b->bytes)
+		return a->bytes > b->bytes ? -1 : 1;
+	return strcmp(a->path, b->path);
+}
+
+/* Sorts the indices v[0..n) of t's nodes, largest first (by pointers to the nodes, which
+ * qsort's comparison can follow without the array). */
+static void sort_nodes(const struct kb_dirtree *t, size_t *v, size_t n)
+{
+	const struct kb_dirnode **p;
+	size_t i;
+
+	if (n < 2)
+		return;
+	p = xcalloc(n, sizeof(*p));
+	for (i = 0; i < n; i++)
+		p[i] = &t->v[v[i]];
+	qsort(p, n, sizeof(*p), cmp_dirnode);
+	for (i = 0; i < n; i++)
+		v[i] = (size_t)(p[i] - t->v);
+	free(p);
+}
+
+void kb_dirtree_build(struct kb_dirtree *out, const struct kb_analysis *a)
+{
+	struct kb_groups gs;
+	size_t i, k, *fill;
+
+	memset(out, 0, sizeof(*out));
+	kb_groups_build(&gs, a, KB_BY_DIR);
+	for (i = 0; i < gs.n; i++) {
+		const struct kb_group *g = &gs.g[i];
+		const char *key = g->key, *p;
+		size_t parent = SIZE_MAX, len = strlen(key);
+
+		/* "" is the directory of a file at the root, "/x.c" */
+		if (!len || key[0] == '[' || !strcmp(key, ".")) {
+			k = dir_node(out, key, len, SIZE_MAX);
+			dir_add(&out->v[k], g);
+			out->v[k].own += g->bytes;
+			continue;
+		}
+		/* kernel, kernel/printk, ...: each prefix ending before a '/' (an absolute
+		 * path's first is "/usr") */
+		for (p = key + 1; p <= key + len; p++) {
+			if (*p && *p != '/')
+				continue;
+			k = dir_node(out, key, (size_t)(p - key), parent);
+			dir_add(&out->v[k], g);
+			parent = k;
+		}
+		out->v[parent].own += g->bytes;
+	}
+	for (i = 0; i < out->n; i++)
+		if (out->v[i].parent != SIZE_MAX)
+			out->v[out->v[i].parent].nkids++;
+		else
+			out->nroots++;
+	out->roots = xcalloc(out->nroots + 1, sizeof(*out->roots));
+	for (i = 0; i < out->n; i++)
+		out->v[i].kids = xcalloc(out->v[i].nkids + 1, sizeof(size_t));
+	fill = xcalloc(out->n + 1, sizeof(*fill));
+	for (i = 0, k = 0; i < out->n; i++) {
+		size_t up = out->v[i].parent;
+
+		if (up == SIZE_MAX)
+			out->roots[k++] = i;
+		else
+			out->v[up].kids[fill[up]++] = i;
+	}
+	free(fill);
+	sort_nodes(out, out->roots, out->nroots);
+	for (i = 0; i < out->n; i++)
+		sort_nodes(out, out->v[i].kids, out->v[i].nkids);
+	kb_groups_release(&gs);
+}
+
+void kb_dirtree_release(struct kb_dirtree *t)
+{
+	size_t i;
+
+	for (i = 0; i < t->n; i++)
+		free(t->v[i].kids);
+	free(t->v);
+	free(t->roots);
+	kb_strtab_release(&t->paths);
+	memset(t, 0, sizeof(*t));
+}
+
+void kb_nest_release(struct kb_nest *n)
+{
+	size_t i;
+
+	for (i = 0; i < n->outer.n; i++)
+		kb_groups_release(&n->inner[i]);
+	free(n->inner);
+	kb_groups_release(&n->outer);
 }
 
 void kb_groups_release(struct kb_groups *g)

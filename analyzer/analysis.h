@@ -67,4 +67,41 @@ const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp
 void kb_groups_build(struct kb_groups *out, const struct kb_analysis *a, enum kb_by by);
 void kb_groups_release(struct kb_groups *g);
 
+/* Two levels, as bloaty's -d compileunits,symbols: a's rows grouped by outer, largest
+ * first, and each outer group's rows grouped by inner, largest first; inner[i] sums to
+ * outer.g[i]. */
+struct kb_nest {
+	struct kb_groups outer;
+	struct kb_groups *inner; /* outer.n of them */
+};
+void kb_nest_build(struct kb_nest *out, const struct kb_analysis *a, enum kb_by outer,
+		   enum kb_by inner);
+void kb_nest_release(struct kb_nest *n);
+
+/*
+ * The directories of a's files as a tree with cumulative sizes: kernel holds kernel/printk's
+ * bytes besides its own files'. A node's bytes are its own (the files directly in it) and
+ * its children's; the roots' bytes sum to the image's total. Keys that are no directory
+ * ("[unknown .text]", "[padding .data]", "." for files without one, "" for a file at the
+ * root) are roots without children.
+ */
+struct kb_dirnode {
+	const char *path; /* "kernel/printk" */
+	const char *name; /* the last component, "printk" (a root: its path) */
+	uint64_t own, bytes;
+	uint64_t cls[KB_CLS_NR]; /* bytes by class, cumulative */
+	size_t rows; /* the breakdown's rows in it, cumulative */
+	size_t depth; /* 0: a root */
+	size_t parent; /* SIZE_MAX: a root */
+	size_t *kids, nkids; /* its children, largest first */
+};
+struct kb_dirtree {
+	struct kb_dirnode *v;
+	size_t n, alloc;
+	size_t *roots, nroots; /* largest first */
+	struct kb_strtab paths;
+};
+void kb_dirtree_build(struct kb_dirtree *out, const struct kb_analysis *a);
+void kb_dirtree_release(struct kb_dirtree *t);
+
 #endif

@@ -113,8 +113,10 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	sc.subsystem = o->subsystem;
 	if (kb_blame_build(&culprit, c->store, config_id, &sc, INT64_MIN, 1, r.range))
 		return kb_report_error();
-	if (o->json) {
+	if (o->json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_blame_json(culprit));
+	} else if (o->json) {
+		rc = kb_table_print(kb_blame_table(culprit), o->json);
 	} else {
 		kb_blame_write_text(stdout, culprit);
 		rc = KB_EXIT_OK;
@@ -123,11 +125,24 @@ static int bisect(struct kb_collector *c, const struct bisect_opts *o)
 	return rc;
 }
 
+/* bisect-run's verdict on sha as JSON (delta: JSON null when it does not build); rc, or
+ * the abort status if it could not be written. */
+static int verdict_json(const struct bisect_opts *o, const char *sha, const char *good,
+			json_t *delta, const char *verdict, const char *why, int rc)
+{
+	json_t *j = json_pack("{s:s,s:s,s:o,s:I,s:o,s:s,s:o}", "commit", sha, "good", good, "scope",
+			      kb_json_str(what(o)), "min", (json_int_t)o->min, "delta", delta,
+			      "verdict", verdict, "why", why ? kb_json_str(why) : json_null());
+
+	return kb_json_print(j) ? KB_EXIT_BISECT_ABORT : rc;
+}
+
 static int bisect_run(struct kb_collector *c, const struct bisect_opts *o)
 {
 	char good[41], sha[41];
 	struct kb_outcome out;
 	int64_t base, size;
+	int bad;
 
 	if (kb_repo_resolve(c->repo, o->good, good) || kb_repo_resolve(c->repo, o->rev, sha) ||
 	    measure(c, o, good, &out, &base)) {
@@ -145,13 +160,19 @@ static int bisect_run(struct kb_collector *c, const struct bisect_opts *o)
 	if (out.status == KB_OUT_STOPPED)
 		return KB_EXIT_BISECT_ABORT;
 	if (out.status != KB_OUT_OK) {
+		if (o->json)
+			return verdict_json(o, sha, good, json_null(), "skip", out.what,
+					    KB_EXIT_SKIP);
 		printf("%.12s: does not build (%s): skip\n", sha, out.what);
 		return KB_EXIT_SKIP;
 	}
+	bad = size - base >= (int64_t)o->min;
+	if (o->json)
+		return verdict_json(o, sha, good, json_integer(size - base), bad ? "bad" : "good",
+				    NULL, bad ? KB_EXIT_THRESHOLD : KB_EXIT_OK);
 	printf("%.12s: %s %+lld bytes since %.12s (bad at %llu): %s\n", sha, what(o),
-	       (long long)(size - base), good, (unsigned long long)o->min,
-	       size - base >= (int64_t)o->min ? "bad" : "good");
-	return size - base >= (int64_t)o->min ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
+	       (long long)(size - base), good, (unsigned long long)o->min, bad ? "bad" : "good");
+	return bad ? KB_EXIT_THRESHOLD : KB_EXIT_OK;
 }
 
 static struct bisect_opts o = { .co.db = KB_DEFAULT_DB,
@@ -176,6 +197,7 @@ static const struct kb_option bisect_options[] = {
 	KB_OPT_SIZE(0, "min", &o.min, "SIZE",
 		    "the growth since --good that makes a commit bad (40K, 1.5M; default: more "
 		    "than half the growth from A to B)"),
+	KB_OPT_FORMAT(&o.json),
 	KB_OPT_JSON(&o.json),
 	KB_OPT_GROUP("build options (as collect takes them):"),
 	KB_OPT_BUILD(&o.co, &jobs),
@@ -186,6 +208,7 @@ static const struct kb_option bisect_run_options[] = {
 	BISECT_OPTIONS,
 	KB_OPT_SIZE(0, "min", &o.min, "SIZE",
 		    "the growth since --good that makes a commit bad (40K, 1.5M)"),
+	KB_OPT_JSON(&o.json),
 	KB_OPT_GROUP("build options (as collect takes them):"),
 	KB_OPT_BUILD(&o.co, &jobs),
 	KB_OPT_END(),

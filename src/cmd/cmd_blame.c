@@ -6,6 +6,7 @@
  * the code and data that cannot leave vmlinux (schema/002-modular.sql's d_core).
  */
 #include "kbloat.h"
+#include "table.h"
 #include "resolve.h"
 
 #include "blame.h"
@@ -35,6 +36,7 @@ static const struct kb_option options[] = {
 	KB_OPT_POSITIVE(0, "limit", &limit, "N", "at most N rows (default 20)"),
 	KB_OPT_BOOL(0, "core", &core,
 		    "the hard core's changes (the modular analysis): grown, then shrunk"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
@@ -64,8 +66,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	strbuf_release(&shas);
 	if (rc)
 		return kb_report_error();
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_blame_json(b));
+	} else if (json) {
+		rc = kb_table_print(kb_blame_table(b), json);
 	} else {
 		kb_blame_write_text(stdout, b);
 		rc = KB_EXIT_OK;
@@ -78,11 +82,12 @@ const struct kb_command kb_cmd_blame = {
 	.name = "blame",
 	.summary = "the commits that added the most (blame --min 40K)",
 	.usage =
-		(const char *const[]){ "blame [--db DB] [--min SIZE] [--config C] [--class CLASS]\n"
-				       "                    [--subsystem S | --path P | "
-				       "--symbol NAME] [--range A..B] [--repo DIR]\n"
-				       "                    [--limit N] [--core] [--json]",
-				       NULL },
+		(const char *const[]){
+			"blame [--db DB] [--min SIZE] [--config C] [--class CLASS]\n"
+			"                    [--subsystem S | --path P | "
+			"--symbol NAME] [--range A..B] [--repo DIR]\n"
+			"                    [--limit N] [--core] [--json] [--format FMT]",
+			NULL },
 	.options = options,
 	.max_args = 0,
 	.setup = KB_SETUP_STORE | KB_SETUP_STORE_READ,

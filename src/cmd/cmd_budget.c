@@ -24,11 +24,13 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "src", &src_arg, "TREE",
 		      "the kernel tree, for subsystem limits (MAINTAINERS)"),
 	KB_OPT_STRING(0, "map", &map, "FILE", "the image's linker map (one image only)"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
 
-/* Holds each image to t: its limits printed (or appended to out), the broken ones counted. */
+/* Holds each image to t: its limits printed, or appended to out (an object per image for
+ * JSON, a row per limit for a table), the broken ones counted. */
 static int check_images(const struct kb_budget_target *t, const struct kb_analysis_opts *ao,
 			const char **images, int n, json_t *out, size_t *broken)
 {
@@ -46,11 +48,24 @@ static int check_images(const struct kb_budget_target *t, const struct kb_analys
 		if (im.a->warning[0])
 			kb_warnf("%s", im.a->warning);
 		*broken += kb_budget_check(t, &im.m, res);
-		if (out) {
+		if (json == KB_FMT_JSON) {
 			json_array_append_new(out, json_pack("{s:o,s:o,s:o}", "image",
 							     kb_json_str(images[i]), "target",
 							     kb_json_str(t->name), "limits",
 							     kb_budget_json(t, res)));
+		} else if (json) { /* a row per limit, under its image and target */
+			json_t *limits = kb_budget_json(t, res), *l;
+			size_t k;
+
+			json_array_foreach(limits, k, l)
+			{
+				json_t *r = json_pack("{s:o,s:o}", "image", kb_json_str(images[i]),
+						      "target", kb_json_str(t->name));
+
+				json_object_update(r, l);
+				json_array_append_new(out, r);
+			}
+			json_decref(limits);
 		} else {
 			struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
 
@@ -109,9 +124,14 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(json_pack("{s:o,s:b,s:o}", "budget", kb_json_str(path), "ok",
 					     !broken, "images", out));
+		out = NULL;
+		if (rc)
+			goto out;
+	} else if (json) {
+		rc = kb_table_print(out, json);
 		out = NULL;
 		if (rc)
 			goto out;
@@ -131,7 +151,7 @@ const struct kb_command kb_cmd_budget = {
 	.name = "budget",
 	.summary = "hold images to a size budget",
 	.usage = (const char *const[]){ "budget check BUDGET [--target NAME] [--src TREE] "
-					"[--map FILE] [--json]\n"
+					"[--map FILE] [--json] [--format FMT]\n"
 					"                           IMAGE...",
 					NULL },
 	.options = options,

@@ -61,6 +61,7 @@ static const struct kb_option options[] = {
 		    "a commit that adds this much or more is a regression (default 4K)"),
 	KB_OPT_CALLBACK(0, "format", &format, "FMT", "text, md, json, junit or mail (default text)",
 			opt_format),
+	KB_OPT_SET_INT(0, "json", &format, F_JSON, "the same as --format json"),
 	KB_OPT_STRING(0, "commit-url", &commit_url, "TEMPLATE",
 		      "link commits to TEMPLATE with %H the sha, %h its first 12 characters"),
 	KB_OPT_STRING(0, "mbox", &mbox, "FILE",

@@ -136,8 +136,31 @@ struct walk_opts {
 	long every, shard_k, shard_n;
 };
 
-static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *wo)
+/* One build's line of --json: what stderr says of it, as data. */
+static json_t *build_json(const char *sha, const char *config, const struct kb_outcome *out,
+			  double seconds)
 {
+	json_t *j = json_pack("{s:s,s:o,s:s}", "commit", sha, "config", kb_json_str(config),
+			      "status", outcome_names[out->status]);
+
+	if (out->status == KB_OUT_OK) {
+		json_object_set_new(j, "total", json_integer(out->total));
+		json_object_set_new(j, "delta",
+				    out->has_delta ? json_integer(out->delta) : json_null());
+		json_object_set_new(j, "reused",
+				    kb_reused_text(out->reused) ?
+					    kb_json_str(kb_reused_text(out->reused)) :
+					    json_null());
+	} else {
+		json_object_set_new(j, "why", kb_json_str(out->what));
+	}
+	json_object_set_new(j, "seconds", json_real(seconds));
+	return j;
+}
+
+static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *wo, int json)
+{
+	json_t *rows = json_array();
 	struct kb_collector *c = NULL;
 	struct walk w = { NULL, 0 };
 	struct progress p = { 0 };
@@ -171,7 +194,12 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 					kb_commit_info_release(&ci);
 					goto err;
 				}
-				if (found)
+				if (found && json)
+					json_array_append_new(
+						rows, json_pack("{s:s,s:o}", "commit", w.shas[i],
+								"config",
+								kb_json_str(c->cfgs[k].spec.name)));
+				else if (found)
 					printf("%s %s\n", w.shas[i], c->cfgs[k].spec.name);
 				continue;
 			}
@@ -221,6 +249,8 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 			if (out.seconds > 0)
 				fprintf(stderr, " (make %.1fs)", out.seconds);
 			fprintf(stderr, "  %s\n", ci.subject);
+			json_array_append_new(rows, build_json(w.shas[i], c->cfgs[k].spec.name,
+							       &out, now() - t0));
 			if (in_a_row >= FAILS_IN_A_ROW && !wo->keep_going) {
 				kb_commit_info_release(&ci);
 				kb_errorf(
@@ -235,7 +265,28 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 	}
 	clear_bar(&p);
 	if (wo->dry_run) {
-		rc = KB_EXIT_OK;
+		rc = json ? kb_json_print(json_pack("{s:b,s:O}", "dry_run", 1, "needed", rows)) :
+			    KB_EXIT_OK;
+		goto out;
+	}
+	if (json) {
+		json_t *cfgs = json_array();
+
+		for (k = 0; k < c->ncfgs; k++)
+			json_array_append_new(cfgs, kb_json_str(c->cfgs[k].spec.name));
+		rc = kb_json_print(json_pack(
+			"{s:b,s:I,s:o,s:I,s:I,s:I,s:I,s:b,s:O}", "dry_run", 0, "commits",
+			(json_int_t)w.n, "configs", cfgs, "built", (json_int_t)built, "failed",
+			(json_int_t)failed, "already", (json_int_t)already, "reused",
+			(json_int_t)reused, "interrupted", kb_collect_stop != 0, "builds", rows));
+		if (rc)
+			goto out;
+		if (kb_collect_stop) {
+			kb_errorf(
+				"interrupted: every build finished before it is recorded; run the "
+				"same command again to go on");
+			rc = 130;
+		}
 		goto out;
 	}
 	printf("%zu commits x %zu configs: %zu built (%zu failed), %zu already recorded\n", w.n,
@@ -262,6 +313,7 @@ static int do_collect(const struct kb_collect_opts *o, const struct walk_opts *w
 err:
 	rc = kb_report_error();
 out:
+	json_decref(rows);
 	free(w.shas);
 	kb_collector_close(c);
 	return rc;
@@ -272,6 +324,7 @@ out:
 static struct kb_collect_opts co = { .db = KB_DEFAULT_DB };
 static struct kb_strlist configs;
 static long jobs;
+static int json;
 static struct walk_opts wo = { .shard_k = 1, .shard_n = 1 };
 
 static int opt_shard(const struct kb_option *opt, const char *arg)
@@ -307,6 +360,7 @@ static const struct kb_option options[] = {
 		    "build again the builds recorded as failed"),
 	KB_OPT_BOOL(0, "dry-run", &wo.dry_run,
 		    "list the builds the walk would make, build nothing"),
+	KB_OPT_JSON(&json),
 	KB_OPT_GROUP("build options (collect, bisect and bisect-run take them alike):"),
 	KB_OPT_BUILD(&co, &jobs),
 	KB_OPT_END(),
@@ -327,7 +381,7 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (!jobs)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	co.jobs = jobs > 0 ? (int)jobs : 1;
-	rc = do_collect(&co, &wo);
+	rc = do_collect(&co, &wo, json);
 	kb_strlist_release(&configs);
 	return rc;
 }

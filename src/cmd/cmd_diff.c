@@ -9,6 +9,7 @@
  */
 #include "kbloat.h"
 #include "json.h"
+#include "table.h"
 
 #include "analysis.h"
 #include "bloatometer.h"
@@ -49,7 +50,7 @@ static const struct {
 static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver, int json)
 {
 	struct kb_image *old = NULL, *new = NULL;
-	json_t *arr = json ? json_array() : NULL;
+	json_t *arr = json ? json_array() : NULL, *table = json ? json_array() : NULL;
 	const struct kb_bom_sets *sets;
 	int rc = KB_EXIT_OK;
 	size_t i;
@@ -73,13 +74,16 @@ static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver,
 		if (blocks[i].mode != mode)
 			continue;
 		kb_bom_compute(&b, old, new, types);
-		if (json)
+		if (json) {
 			json_array_append_new(arr, kb_bom_json(&b, blocks[i].title));
-		else
+			/* as a table: each block's rows, under its type (Function, Data...) */
+			kb_table_append(table, blocks[i].title, kb_bom_rows_json(&b));
+		} else {
 			kb_bom_write_text(stdout, &b, blocks[i].title);
+		}
 		kb_bom_release(&b);
 	}
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		char v[16];
 
 		snprintf(v, sizeof(v), "%u.%u", KB_KVER_MAJOR(kver), KB_KVER_MINOR(kver));
@@ -88,9 +92,13 @@ static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver,
 					     "bom_version", v, "weak", kver >= KB_BOM_WEAK_SINCE,
 					     "blocks", arr));
 		arr = NULL;
+	} else if (json) {
+		rc = kb_table_print(table, json);
+		table = NULL;
 	}
 out:
 	json_decref(arr);
+	json_decref(table);
 	kb_image_free(old);
 	kb_image_free(new);
 	return rc;
@@ -130,12 +138,16 @@ static int diff_rollup(const char *oldp, const char *newp, enum kb_by by, int js
 	add_side(&r, old, by, 0);
 	add_side(&r, new, by, 1);
 	kb_rollup_sort(&r);
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(json_pack("{s:o,s:o,s:s,s:o,s:I,s:I}", "old", kb_json_str(oldp),
 					     "new", kb_json_str(newp), "by", kb_by_name(by), "rows",
 					     kb_rollup_json(&r), "total_before",
 					     (json_int_t)old->bd->total, "total_after",
 					     (json_int_t) new->bd->total));
+		goto out;
+	}
+	if (json) {
+		rc = kb_table_print(kb_rollup_json(&r), json);
 		goto out;
 	}
 	kb_rollup_write_text(stdout, &r, kb_by_name(by));
@@ -151,6 +163,7 @@ out:
 
 static struct kb_analysis_opts oo, no;
 static const char *src_arg, *bom_version;
+static const char *nm_prefix;
 static int mode, by = -1, json, no_map;
 
 /* -c, -d, -t: bloat-o-meter's modes, one at most */
@@ -183,6 +196,10 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "bom-version", &bom_version, "V",
 		      "follow the bloat-o-meter of Linux V (6.1, 6.12): from 6.6 weak symbols "
 		      "count; default: --src's, else what the images' linux_banner says"),
+	KB_OPT_STRING('p', NULL, &nm_prefix, "PREFIX",
+		      "bloat-o-meter's cross nm prefix (aarch64-linux-gnu-): accepted, and not "
+		      "needed, as kbloat reads every architecture's ELF itself"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };

@@ -24,6 +24,7 @@ static const struct kb_option options[] = {
 	KB_OPT_SCOPE(&sc),
 	KB_OPT_STRING(0, "option", &option, "CONFIG_X",
 		      "one option's bytes per build (CONFIG_ optional), 0 where not enabled"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
@@ -47,8 +48,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (option ? kb_history_build_option(&h, ctx->store, config_id, option) :
 		     kb_history_build(&h, ctx->store, config_id, &sc))
 		return kb_report_error();
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_history_json(h));
+	} else if (json) {
+		rc = kb_table_print(kb_history_table(h), json);
 	} else {
 		kb_history_write_text(stdout, h);
 		rc = KB_EXIT_OK;
@@ -60,11 +63,13 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 const struct kb_command kb_cmd_history = {
 	.name = "history",
 	.summary = "size per commit along the first-parent line",
-	.usage = (const char *const[]){ "history [--db DB] [--config C] [--class CLASS]\n"
-					"                      [--subsystem S | --path P | "
-					"--symbol NAME]\n"
-					"                      [--option CONFIG_X] [--json]",
-					NULL },
+	.usage =
+		(const char *const[]){
+			"history [--db DB] [--config C] [--class CLASS]\n"
+			"                      [--subsystem S | --path P | "
+			"--symbol NAME]\n"
+			"                      [--option CONFIG_X] [--json] [--format FMT]",
+			NULL },
 	.options = options,
 	.max_args = 0,
 	.setup = KB_SETUP_STORE | KB_SETUP_STORE_READ,

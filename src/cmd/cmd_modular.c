@@ -98,8 +98,9 @@ static const struct kb_option options[] = {
 	KB_OPT_CALLBACK(0, "by", &o.by, "KEY",
 			"group the lists by option (default), dir or subsystem", opt_by),
 	KB_OPT_COUNT(0, "top", &o.top, "N", "rows per list in text (default 20; 0: all)"),
-	KB_OPT_BOOL(0, "json", &o.json,
-		    "the whole model as JSON: every object with its Makefile chain"),
+	KB_OPT_SET_INT(0, "json", &o.json, KB_FMT_JSON,
+		       "the whole model as JSON: every object with its Makefile chain"),
+	KB_OPT_FORMAT(&o.json),
 	KB_OPT_BOOL(0, "fragment", &o.fragment,
 		    "a config fragment instead: MODULES=y and every tristate (1) takes to m"),
 	KB_OPT_END(),
@@ -158,7 +159,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		goto out;
 	}
 	if (o.json && o.fragment) {
-		kb_errorf("--json and --fragment: choose one");
+		kb_errorf("--%s and --fragment: choose one",
+			  o.json == KB_FMT_JSON ? "json" : "format");
 		return KB_EXIT_USAGE;
 	}
 	if (!o.src || !o.build) {
@@ -185,8 +187,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 	wo.by = o.by;
 	wo.top = o.top;
-	if (o.json) {
+	if (o.json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_worklist_json(m, &wo));
+	} else if (o.json) { /* as a table: every object, with its category and why */
+		rc = kb_table_print(kb_worklist_table(m), o.json);
 	} else if (o.fragment) {
 		kb_worklist_write_fragment(stdout, m);
 		rc = KB_EXIT_OK;

@@ -23,6 +23,7 @@ static const struct kb_option options[] = {
 	KB_OPT_POSITIVE(0, "top", &q.top, "N", "only the N largest options"),
 	KB_OPT_BOOL(0, "changed", &q.changed,
 		    "only the options that changed against the parent build"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
@@ -38,8 +39,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	q.rev = argc ? sha : NULL;
 	if (kb_options_build(&r, ctx->store, &q))
 		return kb_report_error();
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_options_json(r));
+	} else if (json) {
+		rc = kb_table_print(kb_options_table(r), json);
 	} else {
 		kb_options_write_text(stdout, r);
 		rc = KB_EXIT_OK;
@@ -54,7 +57,7 @@ const struct kb_command kb_cmd_options = {
 	.usage =
 		(const char *const[]){
 			"options [REV] [--db DB] [--config C] [--repo DIR] [--top N] "
-			"[--changed] [--json]",
+			"[--changed] [--json] [--format FMT]",
 			NULL },
 	.options = options,
 	.max_args = 1,

@@ -19,6 +19,7 @@ static struct kb_strlist configs;
 static struct kb_plot_opts opts = KB_PLOT_OPTS_INIT;
 static struct kb_markers_opts mo;
 static long top = 8, annotate = 5;
+static int json;
 
 static int opt_format(const struct kb_option *opt, const char *arg)
 {
@@ -47,6 +48,7 @@ static const struct kb_option options[] = {
 			"regressions labelled with sha, author and change, and as many "
 			"reductions (default 5)"),
 	KB_OPT_MARKERS(&mo),
+	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
 
@@ -78,6 +80,11 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	if (json) {
+		rc = kb_json_print(json_pack("{s:o,s:I}", "out", kb_json_str(outdir), "charts",
+					     (json_int_t)written));
+		goto out;
+	}
 	printf("%zu charts in ", written);
 	kb_escape_text(stdout, outdir);
 	putchar('\n');
@@ -98,7 +105,7 @@ const struct kb_command kb_cmd_plot = {
 	.usage = (const char *const[]){ "plot [--db DB] [--config C...] --out DIR "
 					"[--format png|svg|both]\n"
 					"                   [--top N] [--annotate N] [--repo DIR "
-					"[--tags GLOB]] [--label REF=TEXT...]",
+					"[--tags GLOB]] [--label REF=TEXT...] [--json]",
 					NULL },
 	.options = options,
 	.max_args = 0,

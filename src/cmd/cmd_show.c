@@ -5,6 +5,7 @@
  */
 #include "kbloat.h"
 
+#include "table.h"
 #include "resolve.h"
 #include "show.h"
 #include "store.h"
@@ -15,8 +16,8 @@ static const char *db = KB_DEFAULT_DB, *config, *repo;
 static int json;
 
 static const struct kb_option options[] = {
-	KB_OPT_DB(&db),	    KB_OPT_CONFIG(&config), KB_OPT_REPO_REVS(&repo),
-	KB_OPT_JSON(&json), KB_OPT_END(),
+	KB_OPT_DB(&db),	      KB_OPT_CONFIG(&config), KB_OPT_REPO_REVS(&repo),
+	KB_OPT_FORMAT(&json), KB_OPT_JSON(&json),     KB_OPT_END(),
 };
 
 static int run(struct kb_ctx *ctx, int argc, const char **argv)
@@ -31,8 +32,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	    kb_store_find_build(ctx->store, sha, config, &build) ||
 	    kb_show_build(&m, ctx->store, build))
 		return kb_report_error();
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_show_json(m));
+	} else if (json) {
+		rc = kb_table_print(kb_show_table(m), json);
 	} else {
 		kb_show_write_text(stdout, m);
 		rc = KB_EXIT_OK;
@@ -44,8 +47,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 const struct kb_command kb_cmd_show = {
 	.name = "show",
 	.summary = "a recorded build against its parent build",
-	.usage = (const char *const[]){ "show [--db DB] [--config C] [--repo DIR] [--json] REV",
-					NULL },
+	.usage =
+		(const char *const[]){
+			"show [--db DB] [--config C] [--repo DIR] [--json] [--format FMT] REV",
+			NULL },
 	.options = options,
 	.min_args = 1,
 	.max_args = 1,

@@ -11,6 +11,7 @@
 #include "query.h"
 #include "site.h"
 #include "store.h"
+#include "strbuf.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -22,6 +23,7 @@ static struct kb_strlist configs;
 static struct kb_markers_opts mo;
 static long walls = 20, pages = 100;
 static int64_t threshold = 4096;
+static int json;
 
 static const struct kb_option options[] = {
 	KB_OPT_DB(&db),
@@ -38,6 +40,7 @@ static const struct kb_option options[] = {
 	KB_OPT_SIZE(0, "threshold", &threshold, "SIZE",
 		    "the feed's regressions: commits that add this much or more (default 4K)"),
 	KB_OPT_MARKERS(&mo),
+	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
 
@@ -100,6 +103,17 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	if (json) {
+		struct strbuf index = STRBUF_INIT;
+
+		strbuf_addf(&index, "%s/index.html", outdir);
+		rc = kb_json_print(json_pack("{s:o,s:o,s:I,s:I,s:I}", "out", kb_json_str(outdir),
+					     "index", kb_json_str(index.buf), "configs",
+					     (json_int_t)m->n, "pages", (json_int_t)st.pages,
+					     "charts", (json_int_t)st.charts));
+		strbuf_release(&index);
+		goto out;
+	}
 	kb_escape_text(stdout, outdir);
 	printf("/index.html: %zu configs, %zu pages, %zu charts, %zu feed entries\n", m->n,
 	       st.pages, st.charts, st.entries);
@@ -124,7 +138,7 @@ const struct kb_command kb_cmd_site = {
 			"[--pages N]\n"
 			"                   [--commit-url TEMPLATE] [--threshold SIZE]\n"
 			"                   [--repo DIR [--tags GLOB]] "
-			"[--label REF=TEXT...]",
+			"[--label REF=TEXT...] [--json]",
 			NULL },
 	.options = options,
 	.max_args = 0,

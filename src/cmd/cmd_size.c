@@ -79,8 +79,9 @@ static json_t *image_json(const struct kb_image *img)
 static int json;
 
 static const struct kb_option options[] = {
-	KB_OPT_BOOL(0, "json", &json,
-		    "one object per image: Berkeley split, classes and allocated sections"),
+	KB_OPT_SET_INT(0, "json", &json, KB_FMT_JSON,
+		       "one object per image: Berkeley split, classes and allocated sections"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_END(),
 };
 
@@ -111,7 +112,10 @@ static int run(struct kb_ctx *ctx, int n, const char **argv)
 
 		for (i = 0; i < n; i++)
 			json_array_append_new(arr, image_json(imgs[i]));
-		rc = kb_json_print(json_pack("{s:o}", "images", arr));
+		if (json == KB_FMT_JSON)
+			rc = kb_json_print(json_pack("{s:o}", "images", arr));
+		else /* a row per image, its sections a list */
+			rc = kb_table_print(arr, json);
 	} else {
 		print_berkeley(imgs, n);
 		print_classes(imgs, n);
@@ -126,7 +130,7 @@ out:
 const struct kb_command kb_cmd_size = {
 	.name = "size",
 	.summary = "Berkeley text/data/bss as size(1), then the kernel split",
-	.usage = (const char *const[]){ "size [--json] IMAGE|BUILD-DIR...", NULL },
+	.usage = (const char *const[]){ "size [--json] [--format FMT] IMAGE|BUILD-DIR...", NULL },
 	.options = options,
 	.min_args = 1,
 	.max_args = -1,

@@ -38,6 +38,7 @@ static const struct kb_option options[] = {
 	KB_OPT_CALLBACK(0, "by", &by, "KEY", "sum by symbol (default), file, subsystem or class",
 			opt_top_by),
 	KB_OPT_POSITIVE(0, "limit", &limit, "N", "at most N rows (default 20)"),
+	KB_OPT_FORMAT(&json),
 	KB_OPT_JSON(&json),
 	KB_OPT_END(),
 };
@@ -76,8 +77,10 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	}
 	if (kb_top_build(&m, ctx->store, build, by, (size_t)limit))
 		return kb_report_error();
-	if (json) {
+	if (json == KB_FMT_JSON) {
 		rc = kb_json_print(kb_top_json(m));
+	} else if (json) {
+		rc = kb_table_print(kb_top_table(m), json);
 	} else {
 		kb_top_write_text(stdout, m);
 		rc = KB_EXIT_OK;
@@ -91,7 +94,7 @@ const struct kb_command kb_cmd_top = {
 	.summary = "where a recorded build's bytes go",
 	.usage = (const char *const[]){ "top [--db DB] [--config C] [--commit REV] [--repo DIR]\n"
 					"                  [--by symbol|file|subsystem|class] "
-					"[--limit N] [--json]",
+					"[--limit N] [--json] [--format FMT]",
 					NULL },
 	.options = options,
 	.max_args = 0,

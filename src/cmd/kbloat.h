@@ -72,7 +72,18 @@ extern const struct kb_command *const kb_commands[];
  */
 #define KB_DEFAULT_DB "kbloat.db"
 #define KB_OPT_DB(v) KB_OPT_STRING(0, "db", (v), "DB", "the database (default " KB_DEFAULT_DB ")")
-#define KB_OPT_JSON(v) KB_OPT_BOOL(0, "json", (v), "JSON instead of text")
+/*
+ * What a command prints: text, or its model as JSON, or a listing's rows as CSV or TSV
+ * (report/table.h). --json sets the same int as --format json, so that a command's `int
+ * json` is true for JSON alone when it has no --format.
+ */
+enum kb_format { KB_FMT_TEXT, KB_FMT_JSON, KB_FMT_CSV, KB_FMT_TSV };
+#define KB_OPT_JSON(v) KB_OPT_SET_INT(0, "json", (v), KB_FMT_JSON, "JSON instead of text")
+/* --format of the commands that list rows; with it, KB_OPT_JSON says "--format json" */
+#define KB_OPT_FORMAT(v)                                                              \
+	KB_OPT_CALLBACK(0, "format", (v), "FMT",                                      \
+			"text (default), json, or the rows as csv (RFC 4180) or tsv", \
+			kb_opt_format)
 #define KB_OPT_CONFIG(v)                     \
 	KB_OPT_STRING(0, "config", (v), "C", \
 		      "the recorded config to query (needed when several are)")
@@ -122,6 +133,7 @@ int kb_opt_class(const struct kb_option *opt, const char *arg);
 int kb_opt_by(const struct kb_option *opt, const char *arg);
 int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg);
 int kb_opt_duration(const struct kb_option *opt, const char *arg);
+int kb_opt_format(const struct kb_option *opt, const char *arg);
 
 /* Makes the output directory out (and its parents, as mkdir -p) and returns its absolute path (the caller
  * frees it), or NULL with the error printed. */
@@ -135,6 +147,9 @@ void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
+/* Writes rows (a report's kb_*_table, an array of objects) to stdout as fmt asks,
+ * KB_FMT_CSV or KB_FMT_TSV (report/table.h), and drops the reference. */
+int kb_table_print(json_t *rows, int fmt);
 struct kb_maint;
 /* Resolves --src TREE (NULL: none) to an absolute path and loads TREE/MAINTAINERS. */
 int kb_open_src(const char *arg, char **src, struct kb_maint **maint);

@@ -47,6 +47,23 @@ int kb_opt_by(const struct kb_option *opt, const char *arg)
 	return 0;
 }
 
+int kb_opt_format(const struct kb_option *opt, const char *arg)
+{
+	static const char *const names[] = {
+		[KB_FMT_TEXT] = "text", [KB_FMT_JSON] = "json", [KB_FMT_CSV] = "csv", [KB_FMT_TSV] = "tsv"
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
+		if (!strcmp(arg, names[i])) {
+			*(int *)opt->value = (int)i;
+			return 0;
+		}
+	}
+	kb_errorf("--format %s: not text, json, csv or tsv", arg);
+	return -1;
+}
+
 int kb_opt_cc_wrapper(const struct kb_option *opt, const char *arg)
 {
 	if (strcmp(arg, "ccache") && strcmp(arg, "distcc") && strcmp(arg, "icecc") &&

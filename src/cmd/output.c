@@ -9,6 +9,7 @@
 #include "files.h"
 #include "escape.h"
 #include "strbuf.h"
+#include "table.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -89,12 +90,35 @@ int kb_json_print(json_t *j)
 		kb_errorf("standard output: the JSON could not be built");
 		return KB_EXIT_USAGE;
 	}
-	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+	/* 15 digits: a share of 60.48 reads 60.48, not the double's 17 digits */
+	rc = json_dumpf(j, stdout, JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	fputc('\n', stdout);
 	if (rc | fflush(stdout) | ferror(stdout)) {
 		kb_errorf("standard output: cannot write the JSON: %s",
 			  errno ? strerror(errno) : "error");
+		return KB_EXIT_USAGE;
+	}
+	return KB_EXIT_OK;
+}
+
+int kb_table_print(json_t *rows, int fmt)
+{
+	int rc;
+
+	errno = 0;
+	if (!rows) { /* a writer's json_pack failed */
+		kb_errorf("standard output: the table could not be built");
+		return KB_EXIT_USAGE;
+	}
+	rc = kb_table_write(stdout, rows, fmt == KB_FMT_TSV ? KB_TABLE_TSV : KB_TABLE_CSV);
+	json_decref(rows);
+	if (rc) {
+		kb_errorf("standard output: the table's rows are not objects");
+		return KB_EXIT_USAGE;
+	}
+	if (fflush(stdout) | ferror(stdout)) {
+		kb_errorf("standard output: cannot write: %s", errno ? strerror(errno) : "error");
 		return KB_EXIT_USAGE;
 	}
 	return KB_EXIT_OK;

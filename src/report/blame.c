@@ -4,6 +4,7 @@
 #include "blame.h"
 #include "escape.h"
 #include "json.h"
+#include "table.h"
 
 #include "lineage.h"
 #include "subsystems.h"
@@ -310,6 +311,16 @@ static json_t *rows_json(const struct kb_blame_row *v, size_t n)
 	for (i = 0; i < n; i++)
 		json_array_append_new(rows, row_json(&v[i]));
 	return rows;
+}
+
+json_t *kb_blame_table(const struct kb_blame *b)
+{
+	json_t *t = json_array();
+
+	kb_table_append(t, "grew", rows_json(b->rows, b->n));
+	if (b->core)
+		kb_table_append(t, "shrank", rows_json(b->shrank, b->nshrank));
+	return t;
 }
 
 json_t *kb_blame_json(const struct kb_blame *b)

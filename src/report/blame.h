@@ -75,5 +75,8 @@ void kb_blame_write_text(FILE *f, const struct kb_blame *b);
  * classes, top_symbols, top_subsystems}]}; of the core, also "core": true and "shrank":
  * [rows as those, delta negative]. */
 json_t *kb_blame_json(const struct kb_blame *b);
+/* Its rows as report/table.h writes them: what grew, then (--core) what shrank, in a
+ * column "table". */
+json_t *kb_blame_table(const struct kb_blame *b);
 
 #endif

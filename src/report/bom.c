@@ -49,19 +49,11 @@ void kb_bom_write_text(FILE *f, const struct kb_bom *b, const char *title)
 		kb_change_percent(b->old_total, b->new_total));
 }
 
-json_t *kb_bom_json(const struct kb_bom *b, const char *title)
+json_t *kb_bom_rows_json(const struct kb_bom *b)
 {
-	json_t *o = json_object(), *rows = json_array();
+	json_t *rows = json_array();
 	size_t i;
 
-	json_object_set_new(o, "type", json_string(title));
-	json_object_set_new(o, "add", kb_json_u64(b->add));
-	json_object_set_new(o, "remove", kb_json_u64(b->remove));
-	json_object_set_new(o, "grow", kb_json_u64(b->grow));
-	json_object_set_new(o, "shrink", kb_json_u64(b->shrink));
-	json_object_set_new(o, "up", kb_json_u64(b->up));
-	json_object_set_new(o, "down", kb_json_u64(b->down));
-	json_object_set_new(o, "net", json_integer((json_int_t)b->up - (json_int_t)b->down));
 	for (i = 0; i < b->nrows; i++) {
 		const struct kb_bom_row *r = &b->rows[i];
 
@@ -73,7 +65,22 @@ json_t *kb_bom_json(const struct kb_bom *b, const char *title)
 					r->in_new ? kb_json_u64(r->new) : json_null(), "delta",
 					(json_int_t)r->delta));
 	}
-	json_object_set_new(o, "rows", rows);
+	return rows;
+}
+
+json_t *kb_bom_json(const struct kb_bom *b, const char *title)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "type", json_string(title));
+	json_object_set_new(o, "add", kb_json_u64(b->add));
+	json_object_set_new(o, "remove", kb_json_u64(b->remove));
+	json_object_set_new(o, "grow", kb_json_u64(b->grow));
+	json_object_set_new(o, "shrink", kb_json_u64(b->shrink));
+	json_object_set_new(o, "up", kb_json_u64(b->up));
+	json_object_set_new(o, "down", kb_json_u64(b->down));
+	json_object_set_new(o, "net", json_integer((json_int_t)b->up - (json_int_t)b->down));
+	json_object_set_new(o, "rows", kb_bom_rows_json(b));
 	json_object_set_new(o, "total_before", kb_json_u64(b->old_total));
 	json_object_set_new(o, "total_after", kb_json_u64(b->new_total));
 	json_object_set_new(o, "change_percent",

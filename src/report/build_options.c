@@ -257,15 +257,22 @@ static json_t *sum_json(const struct kb_options_sum *g)
 			 (json_int_t)g->bytes);
 }
 
-json_t *kb_options_json(const struct kb_options_report *r)
+json_t *kb_options_table(const struct kb_options_report *r)
 {
-	const struct kb_build_series *b = &r->ser;
-	int64_t code = b->total - b->padding;
 	json_t *rows = json_array();
 	size_t i;
 
 	for (i = 0; i < r->n; i++)
 		json_array_append_new(rows, row_json(r, r->rows[i]));
+	return rows;
+}
+
+json_t *kb_options_json(const struct kb_options_report *r)
+{
+	const struct kb_build_series *b = &r->ser;
+	int64_t code = b->total - b->padding;
+	json_t *rows = kb_options_table(r);
+
 	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
 			 "commit", kb_json_str(r->sha), "parent",
 			 r->parent_sha[0] ? kb_json_str(r->parent_sha) : json_null(), "options",

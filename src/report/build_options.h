@@ -76,5 +76,7 @@ void kb_options_write_text(FILE *f, const struct kb_options_report *r);
  * "bool_candidates", "kept": {"options", "bytes"}}, "build": {"total", "padding", "code",
  * "m_tristate", "m_bool", "m_core", "m_rest", "modular"}} */
 json_t *kb_options_json(const struct kb_options_report *r);
+/* Its rows as report/table.h writes them (CSV, TSV): the rows of its JSON. */
+json_t *kb_options_table(const struct kb_options_report *r);
 
 #endif

@@ -285,14 +285,20 @@ static json_t *row_json(const struct kb_history *m, const struct kb_history_row 
 	return o;
 }
 
-json_t *kb_history_json(const struct kb_history *m)
+json_t *kb_history_table(const struct kb_history *m)
 {
-	json_t *arr = json_array(), *o;
+	json_t *arr = json_array();
 	size_t i;
 
 	for (i = 0; i < m->n; i++)
 		json_array_append_new(arr, row_json(m, &m->rows[i]));
-	o = json_pack("{s:o}", "builds", arr);
+	return arr;
+}
+
+json_t *kb_history_json(const struct kb_history *m)
+{
+	json_t *o = json_pack("{s:o}", "builds", kb_history_table(m));
+
 	if (m->option)
 		json_object_set_new(o, "option", kb_json_str(m->option));
 	return o;

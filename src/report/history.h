@@ -71,6 +71,8 @@ void kb_history_write_text(FILE *f, const struct kb_history *m);
  * null; with an option, also "option" and per build "type" ("tristate", "bool" or null) and
  * "candidate" (true, false or null). */
 json_t *kb_history_json(const struct kb_history *m);
+/* Its rows as report/table.h writes them (CSV, TSV): the rows of its JSON. */
+json_t *kb_history_table(const struct kb_history *m);
 
 /* "tristate" or "bool" for an enum kb_opt_class, and whether it is a candidate. */
 const char *kb_opt_type(int cls);

@@ -2,6 +2,7 @@
  * show.c - one build against its parent build; see show.h.
  */
 #include "show.h"
+#include "table.h"
 #include "reused.h"
 #include "escape.h"
 #include "json.h"
@@ -229,6 +230,18 @@ static json_t *options_json(const struct kb_show *m)
 						     kb_json_str(m->options[i].option)));
 	}
 	return arr;
+}
+
+json_t *kb_show_table(const struct kb_show *m)
+{
+	json_t *t = json_array();
+
+	if (!m->measured)
+		return t;
+	kb_table_append(t, "symbols", kb_bom_rows_json(&m->bom));
+	kb_table_append(t, "subsystems", kb_rollup_json(&m->subsystems));
+	kb_table_append(t, "config", options_json(m));
+	return t;
 }
 
 json_t *kb_show_json(const struct kb_show *m)

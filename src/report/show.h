@@ -57,5 +57,8 @@ void kb_show_write_text(FILE *f, const struct kb_show *m);
 /* {"commit", "author", "subject", "parent", "commits", "bloat_o_meter", "subsystems",
  * "config_changes"}; for a failed build {"commit", "subject", "status", "log"} */
 json_t *kb_show_json(const struct kb_show *m);
+/* Its tables as one for report/table.h: the symbols, the subsystems and the config changes,
+ * in a column "table" (none for a build that was not measured). */
+json_t *kb_show_table(const struct kb_show *m);
 
 #endif

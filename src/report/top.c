@@ -150,7 +150,7 @@ void kb_top_write_text(FILE *f, const struct kb_top *m)
 	fprintf(f, "Total: %llu bytes\n", (unsigned long long)m->total);
 }
 
-json_t *kb_top_json(const struct kb_top *m)
+json_t *kb_top_table(const struct kb_top *m)
 {
 	json_t *arr = json_array();
 	size_t i;
@@ -159,6 +159,12 @@ json_t *kb_top_json(const struct kb_top *m)
 		json_array_append_new(arr,
 				      json_pack("{s:o,s:I}", "key", kb_json_str(m->rows[i].key),
 						"bytes", (json_int_t)m->rows[i].bytes));
+	return arr;
+}
+
+json_t *kb_top_json(const struct kb_top *m)
+{
 	return json_pack("{s:s,s:I,s:o,s:I}", "by", kb_top_by_name(m->by), "total",
-			 (json_int_t)m->total, "rows", arr, "rest", (json_int_t)m->rest);
+			 (json_int_t)m->total, "rows", kb_top_table(m), "rest",
+			 (json_int_t)m->rest);
 }

@@ -54,5 +54,7 @@ void kb_top_free(struct kb_top *m);
 void kb_top_write_text(FILE *f, const struct kb_top *m);
 /* {"by", "total", "rows": [{"key", "bytes"}, ...], "rest"} */
 json_t *kb_top_json(const struct kb_top *m);
+/* Its rows as report/table.h writes them (CSV, TSV): the rows of its JSON. */
+json_t *kb_top_table(const struct kb_top *m);
 
 #endif

@@ -657,6 +657,11 @@ void kb_worklist_write_fragment(FILE *f, const struct kb_modular *m)
 	free(v);
 }
 
+json_t *kb_worklist_table(const struct kb_modular *m)
+{
+	return objects_json(m);
+}
+
 json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o)
 {
 	json_t *j = json_object(), *att = json_object(), *sums = json_object();

@@ -27,5 +27,8 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 void kb_worklist_write_fragment(FILE *f, const struct kb_modular *m);
 /* The whole model: the sums, each list, and every object with its Makefile chain. */
 json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_opts *o);
+/* Every object with its category and Makefile chain (the JSON's objects), for
+ * report/table.h. */
+json_t *kb_worklist_table(const struct kb_modular *m);
 
 #endif

@@ -9,7 +9,9 @@
  * both: no input adds or removes one. Text holds no control byte but line ends, every
  * output is UTF-8, JSON parses and kb_json_str's escape gives back every byte. Mail
  * headers made of the strings (mail.h) are ASCII and every line end in them is a fold (a
- * blank follows it): no input adds a header. A violation aborts.
+ * blank follows it): no input adds a header. The strings as a table (table.h) read back,
+ * field for field, from its CSV by RFC 4180 and from its TSV by its escapes, and every TSV
+ * record is one line. A violation aborts.
  */
 #include "chart.h"
 #include "ci.h"
@@ -20,6 +22,7 @@
 #include "plot.h"
 #include "sha.h"
 #include "site.h"
+#include "table.h"
 
 #include <stdint.h>
 #include <stdio.h>
@@ -342,6 +345,107 @@ static void check_escapers(const char *s)
 	strbuf_release(&sb);
 }
 
+/* Reads one RFC 4180 CSV field at *p into sb; returns its delimiter (',', '\r' of CRLF, or
+ * 0 at the end). */
+static int csv_field(const char **p, const char *end, struct strbuf *sb)
+{
+	const char *q = *p;
+
+	strbuf_reset(sb);
+	if (q < end && *q == '"') {
+		for (q++;; q++) {
+			check(q < end, "csv: an unclosed quote");
+			if (*q == '"' && q + 1 < end && q[1] == '"') {
+				strbuf_addch(sb, '"');
+				q++;
+			} else if (*q == '"') {
+				q++;
+				break;
+			} else {
+				strbuf_addch(sb, *q);
+			}
+		}
+	} else {
+		for (; q < end && *q != ',' && *q != '\r'; q++) {
+			check(*q != '"' && *q != '\n', "csv: a bare quote or line end");
+			strbuf_addch(sb, *q);
+		}
+	}
+	check(q == end || *q == ',' || (*q == '\r' && q + 1 < end && q[1] == '\n'),
+	      "csv: a field not followed by a comma or CRLF");
+	*p = q == end ? q : q + (*q == '\r' ? 2 : 1);
+	return q == end ? 0 : *q;
+}
+
+/* The strings as a table of two rows (each string a column), as CSV and as TSV: each field
+ * comes back. */
+static void check_table(char *const f[NFIELDS])
+{
+	static const char *const cols[NFIELDS] = { "sha",    "subject", "author",
+						   "config", "path",	"symbol" };
+	struct strbuf sb = STRBUF_INIT;
+	json_t *rows = json_array();
+	int fmt, r, k;
+
+	for (r = 0; r < 2; r++) {
+		json_t *o = json_object();
+
+		for (k = 0; k < NFIELDS; k++)
+			json_object_set_new(o, cols[k], kb_json_str(f[(k + r) % NFIELDS]));
+		json_array_append_new(rows, o);
+	}
+	for (fmt = KB_TABLE_CSV; fmt <= KB_TABLE_TSV; fmt++) {
+		const char *p, *end;
+		char *buf;
+		size_t len;
+		FILE *out = open_memstream(&buf, &len);
+
+		check(!kb_table_write(out, rows, fmt), "table: not written");
+		fclose(out);
+		p = buf;
+		end = buf + len;
+		if (fmt == KB_TABLE_TSV)
+			check(count(buf, len, '\n') == 3 && !count(buf, len, '\r'),
+			      "tsv: a record is not one line");
+		for (r = -1; r < 2; r++) {
+			for (k = 0; k < NFIELDS; k++) {
+				const char *want = r < 0 ? cols[k] : f[(k + r) % NFIELDS];
+				int delim;
+
+				if (fmt == KB_TABLE_CSV) {
+					delim = csv_field(&p, end, &sb);
+				} else {
+					strbuf_reset(&sb);
+					for (; p < end && *p != '\t' && *p != '\n'; p++) {
+						if (*p != '\\') {
+							strbuf_addch(&sb, *p);
+							continue;
+						}
+						p++;
+						check(p < end && *p && strchr("\\tnr", *p),
+						      "tsv: a lone \\");
+						strbuf_addch(&sb, *p == 't' ? '\t' :
+								  *p == 'n' ? '\n' :
+								  *p == 'r' ? '\r' :
+									      '\\');
+					}
+					check(p < end, "tsv: a record without its LF");
+					delim = *p++ == '\t' ? ',' : '\r';
+				}
+				check(sb.len == strlen(want) && !memcmp(sb.buf, want, sb.len),
+				      fmt == KB_TABLE_CSV ? "csv: a field does not come back" :
+							    "tsv: a field does not come back");
+				check(delim == (k + 1 < NFIELDS ? ',' : '\r'),
+				      "table: a record of the wrong length");
+			}
+		}
+		check(p == end, "table: more than the header and the rows");
+		free(buf);
+	}
+	json_decref(rows);
+	strbuf_release(&sb);
+}
+
 /* A header of s: ASCII, and every line end but the last followed by a blank (a fold). */
 static void check_mail(const char *s)
 {
@@ -393,6 +497,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(names[k]);
 	free(names);
 	check_writers(f);
+	check_table(f);
 	for (k = 0; k < NFIELDS; k++)
 		free(f[k]);
 	return 0;

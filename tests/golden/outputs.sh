@@ -46,6 +46,12 @@ g syms-no-map.txt k syms fx/vmlinux-g5 --by class --no-map --src tree
 g syms-map.txt k syms fx/vmlinux-nog --by file --map fx/vmlinux-nog.map --no-dwarf --src tree
 g syms.json k syms fx/vmlinux-g5 --by subsystem --src tree --top 5 --json
 g syms-rows.json k syms fx/vmlinux-g5 --src tree --top 20 --json
+# issue 20: the directories as a tree, two levels, a share column, the rows as CSV and TSV
+g syms-tree.txt k syms fx/vmlinux-g5 --by dir --tree --src tree
+g syms-file-symbol.txt k syms fx/vmlinux-g5 --by file,symbol --top 3 --src tree
+g syms-percent.txt k syms fx/vmlinux-g5 --by subsystem --percent --src tree
+g syms-subsystem.csv k syms fx/vmlinux-g5 --by subsystem --src tree --format csv
+g diff-by-file.tsv k diff --by file --src tree --format tsv fx/vmlinux-g5 fx/vmlinux-v2-g5
 g diff.txt k diff fx/vmlinux-g5 fx/vmlinux-v2-g5
 g diff-c.txt k diff -c fx/vmlinux-g5 fx/vmlinux-v2-g5
 g diff-d.txt k diff -d fx/vmlinux-g5 fx/vmlinux-v2-g5
