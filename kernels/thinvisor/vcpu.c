@@ -503,12 +503,15 @@ struct vcpu *hv_trap(struct vcpu *v)
 		break;
 	case 22:
 		/* a virtual instruction: wfi in VS-mode (hstatus.VTW) waits for the guest's timer
-		 * while the others run; any other (wfi in VU-mode too, as on hardware) (one only the hypervisor may run, such as a hypervisor
-		 * CSR or fence) is an illegal instruction to the guest */
+		 * while the others run; any other (one only the hypervisor may run, such as a
+		 * hypervisor CSR or fence; wfi in VU-mode, as on hardware) is an illegal
+		 * instruction to the guest */
 		if ((csr_read(sstatus) & SSTATUS_SPP) && guest_insn(v, tval, &len) == 0x10500073) {
 			v->sepc += 4;
-			v->waiting = 1;
-			go = 0;
+			if (v->timer > now()) { /* else its interrupt is pending: wfi is done */
+				v->waiting = 1;
+				go = 0;
+			}
 			break;
 		}
 		cause = 2;

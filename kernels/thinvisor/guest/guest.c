@@ -7,21 +7,22 @@
  * senvcfg (not another guest's), then sets its own (they differ by hart).
  * GUEST_GOOD checks the virtual SBI's base extension, prints through its UART, waits on its
  * timer five times (twice through the legacy set_timer; in wfi) and checks it came on time,
- * checks its FP registers and CSRs are still its own, says bye through the legacy putchar, and shuts down (hart 0) or asks
- * for a warm reboot (hart 1).
+ * checks its FP registers and CSRs are still its own, says bye through the legacy putchar,
+ * and shuts down (hart 0) or asks for a warm reboot (hart 1).
  * The hostile ones make an unknown and a malformed SBI call, ask DBCN to print memory that
  * is not theirs, try to forge the hypervisor's console lines, spin without yielding, then:
  * GUEST_HOSTILE_WRITE stores at guest-physical 0x80200000 (where the hypervisor is in host
  * memory), GUEST_HOSTILE_READ loads from 0x82000000 (where the other guest is),
  * GUEST_HOSTILE_ILLEGAL runs instructions it may not (a machine CSR, a hypervisor CSR and
  * fence, misaligned atomics) which its own kernel must get, GUEST_HOSTILE_STATE spins in its
- * own user mode across time slices and checks it stayed there, GUEST_HOSTILE_DBCN asks DBCN
- * to print 2 MiB at a time for 200 ms instead of spinning (the good guest's timers must
- * still come on time), GUEST_HOSTILE_PAGING turns Sv39 paging on and touches its UART from
- * code at a virtual address that is not where it is in guest-physical memory,
- * GUEST_HOSTILE_FAULT makes the hypervisor's test variant (make FAULT=1) trap on itself with a0 pointing 8 bytes before
- * the host address the test left at 0x801ff000 (where its halting message is): a trap entry
- * that stores before it checks where the trap came from garbles that message.
+ * own user mode across time slices and checks it stayed there. Instead of spinning,
+ * GUEST_HOSTILE_DBCN asks DBCN to print 2 MiB at a time for 200 ms (the good guest's timers
+ * must still come on time), GUEST_HOSTILE_PAGING turns Sv39 paging on and touches its UART
+ * from code at a virtual address that is not where it is in guest-physical memory, and
+ * GUEST_HOSTILE_FAULT makes the hypervisor's test variant (make FAULT=1) trap on itself with
+ * a0 pointing 8 bytes before the host address the test left at 0x801ff000 (where its halting
+ * message is): a trap entry that stores before it checks where the trap came from garbles
+ * that message.
  */
 typedef unsigned long u64;
 
