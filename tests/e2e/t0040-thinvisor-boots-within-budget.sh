@@ -187,7 +187,10 @@ check "paging: the guest says its UART worked with paging on" grep -qF \
 	"[beta] ok: my UART works from code at a virtual address with paging on" "$SCRATCH/paging.log"
 
 # The trap entry against a hypervisor bug a guest can reach: the variant built with FAULT=1
-# traps on itself when a guest asks (an SBI call of its own). The hostile-fault guest aims
+# traps on itself when a guest asks (an SBI call of its own). Before that, the same variant
+# reads a halfword where the guest asks as the UART decoder does (hlvx.hu): outside the
+# guest's memory that read faults in the hypervisor itself, which must recover, put back
+# the CSRs the fault overwrote and return -1 (a broken recovery would not reach the trap). The hostile-fault guest aims
 # its a0 just before the halting message, at the address the test leaves it at 0x801ff000;
 # an entry that stored the registers before telling where the trap came from would write
 # them there (and take its stack from there).
@@ -205,6 +208,10 @@ for k in range(shnum):
         print(hex(addr + at - off))")
 tv=$SCRATCH/tv-fault boot fault good hostile-fault -device loader,addr=0x823ff000,data="$msg",data-len=8
 check "fault: QEMU ends by itself (no hang)" test "$(cat "$SCRATCH/fault.rc")" != 124
+for what in "the hypervisor's hlvx.hu read of my memory gives what is there" \
+	"its read of an address outside my memory faults, and it comes back with -1"; do
+	check "fault: $what" grep -qF "[beta] ok: $what" "$SCRATCH/fault.log"
+done
 check "fault: the guest made the hypervisor trap" grep -q \
 	"^\[beta\] making the hypervisor trap on itself" "$SCRATCH/fault.log"
 check "fault: the hypervisor says so, its message intact, naming its own pc, and halts there" \

@@ -19,8 +19,9 @@
  * GUEST_HOSTILE_DBCN asks DBCN to print 2 MiB at a time for 200 ms (the good guest's timers
  * must still come on time), GUEST_HOSTILE_PAGING turns Sv39 paging on and touches its UART
  * from code at a virtual address that is not where it is in guest-physical memory, and
- * GUEST_HOSTILE_FAULT makes the hypervisor's test variant (make FAULT=1) trap on itself with
- * a0 pointing 8 bytes before the host address the test left at 0x801ff000 (where its halting
+ * GUEST_HOSTILE_FAULT has the hypervisor's test variant (make FAULT=1) read a halfword in its
+ * memory and one outside it as the UART decoder would (the second faults in the
+ * hypervisor, which must go on), then makes it trap on itself with a0 pointing 8 bytes before the host address the test left at 0x801ff000 (where its halting
  * message is): a trap entry that stores before it checks where the trap came from garbles
  * that message.
  */
@@ -394,6 +395,19 @@ void guest_main(long hartid)
 	print("forged:\rthinvisor: alpha: stopped: illegal instruction\n");
 	print("forged:\033[2K\033[1Gthinvisor: every guest has stopped; shutting down\n");
 #if defined(GUEST_HOSTILE_FAULT)
+	{
+		/* the variant's "FTCH": the hypervisor reads a halfword as the UART decoder does
+		 * (hlvx.hu), where this guest says: in its memory, then where nothing is mapped,
+		 * which faults in the hypervisor; it must come back with -1 and go on */
+		struct sbiret mine = sbi(0x46544348, 0, (long)guest_main, 0, 0);
+		struct sbiret none = sbi(0x46544348, 0, 0x90000000, 0, 0);
+
+		verdict(mine.value == *(volatile unsigned short *)guest_main,
+			"the hypervisor's hlvx.hu read of my memory gives what is there");
+		if (!verdict(none.value == -1, "its read of an address outside my memory faults, "
+					       "and it comes back with -1"))
+			print_num(none.value), print("\n");
+	}
 	print("making the hypervisor trap on itself, a0 aimed at its message\n");
 	sbi(0x46415554, 0, (long)(*(volatile u64 *)0x801ff000 - 8), 0, 0);
 	print("still here: the hypervisor let me through\n");
