@@ -53,6 +53,12 @@ for h in write read illegal state dbcn paging; do
 	l=$SCRATCH/$h.log
 	check "$h: QEMU ends by itself (no hang)" test "$(cat "$SCRATCH/$h.rc")" != 124
 	check "$h: Linux starts, on its SBI earlycon" grep -q "^\[alpha\] Linux version 6\.1\." "$l"
+	check "$h: Linux finds SBI 2.0 with its timer and system reset" sh -c "
+		grep -q '^\[alpha\] SBI specification v2.0 detected' '$l' &&
+		grep -q '^\[alpha\] SBI TIME extension detected' '$l' &&
+		grep -q '^\[alpha\] SBI SRST extension detected' '$l'"
+	check "$h: every SBI call Linux makes is one thinvisor has (console_getchar: no input)" \
+		test -z "$(grep '^thinvisor: alpha: \(unknown\|malformed\)' "$l")"
 	check "$h: Linux sees the memory its device tree gives it (32 MiB)" grep -qE \
 		"^\[alpha\] Memory: [0-9]+K/32768K available" "$l"
 	check "$h: Linux reaches /init, which prints on the console (hvc0)" grep -q \
