@@ -157,7 +157,8 @@ check "state: a shutdown for a failure is named as one" grep -q \
 
 # DBCN writes of 2 MiB: each prints at most a part (the hypervisor runs with interrupts off
 # meanwhile) and says how much; the good guest's 10 ms timers, waited for while the hostile
-# one writes, must come at their deadline. Paging: the hostile guest turns Sv39 on and
+# one writes, must come at their deadline, and its waits in wfi (trapped: hstatus.VTW) must
+# give the hart back rather than keep it idle to the end of a slice. Paging: the hostile guest turns Sv39 on and
 # touches its UART from code at virtual 0xc0000000 (guest-physical 0x80000000): the
 # hypervisor must read the instruction through the guest's translation.
 for h in dbcn paging; do
@@ -181,6 +182,12 @@ t = open('$SCRATCH/dbcn.log', 'rb').read().decode('latin-1')
 start = t.index('[beta] writing 2 MiB through DBCN')
 end = re.search(r'^\[beta\] 2 MiB DBCN writes for 200 ms: \d+ calls', t, re.M).start()
 assert len(re.findall(r'^\[alpha\] tick \d', t[start:end], re.M)) >= 3, t[start:end][-2000:]"
+check "dbcn: the good guest's waits in wfi (one of 50 ms) gave the hart back at once (the writer never off it for 3 ms)" \
+	python3 -c "
+import re
+t = open('$SCRATCH/dbcn.log', 'rb').read().decode('latin-1')
+m = re.search(r'^\[beta\] 2 MiB DBCN writes for 200 ms: \d+ calls, the longest time off the hart between two: (\d+) us', t, re.M)
+assert m and int(m.group(1)) < 3000, m and m.group(0)"
 check "paging: the UART line written from a virtual pc came out" grep -q \
 	"^\[beta\] and this line through my UART" "$SCRATCH/paging.log"
 check "paging: the guest says its UART worked with paging on" grep -qF \

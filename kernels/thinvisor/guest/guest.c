@@ -369,6 +369,11 @@ void guest_main(long hartid)
 		if (!verdict(late[2] < 10000,
 			     "my 10 ms timers come at their deadline (median under 1 ms late)"))
 			print_num((long)late[2] / 10), print(" us\n");
+		/* and a wait of 50 ms, longer than the other guest's slices: an idle guest that
+		 * kept the hart to the end of every slice it got would stall the other */
+		print("waited 50 ms in wfi, late by ");
+		print_num((long)sleep_ticks(500000, 0) / 10);
+		print(" us\n");
 	}
 	state_check(hartid);
 	sbi(0x01, 0, 'b', 0, 0); /* the legacy console too */
@@ -431,7 +436,7 @@ void guest_main(long hartid)
 		/* one write of all its 2 MiB: the hypervisor prints a part and says how much */
 		struct sbiret r;
 		char *line = (char *)0x80100000;
-		u64 until = now() + 2000000, calls = 0;
+		u64 until = now() + 2000000, calls = 0, gap = 0;
 
 		print("writing 2 MiB through DBCN, again and again\n");
 		r = sbi(SBI_DBCN, 0, 0x200000, 0x80000000, 0);
@@ -440,17 +445,22 @@ void guest_main(long hartid)
 			     "a 2 MiB DBCN write returns early with the count written"))
 			print_num(r.error), print(" "), print_num(r.value), print("\n");
 		/* then 200 ms of 2 MiB writes of a line of dashes at 0x80100000 (it and the rest
-		 * of the 1 MiB after it are this guest's own) */
+		 * of the 1 MiB after it are this guest's own), and the longest time between two
+		 * (in which the hart was the hypervisor's or the other guest's: the good guest
+		 * is idle most of the time, and its waits must not keep the hart idle) */
 		for (int i = 0; i < 63; i++)
 			line[i] = '-';
 		line[63] = '\n';
-		while (now() < until) {
+		for (u64 t = now(), last = t; t < until; last = t, t = now()) {
 			sbi(SBI_DBCN, 0, 0x100000, 0x80100000, 0);
 			calls++;
+			gap = t - last > gap ? t - last : gap;
 		}
 		print("2 MiB DBCN writes for 200 ms: ");
 		print_num((long)calls);
-		print(" calls\n");
+		print(" calls, the longest time off the hart between two: ");
+		print_num((long)gap / 10);
+		print(" us\n");
 	}
 	shutdown(0, 0);
 #elif defined(GUEST_HOSTILE_PAGING)
