@@ -8,7 +8,9 @@
 # draws it, strace to see that the site starts no kbloat of its own, cmark-gfm to render
 # ci's Markdown as GitHub does (CommonMark with GitHub's tables) and libxml2-utils' xmllint
 # to validate its JUnit XML against tests/fixtures/junit.xsd, and the RISC-V cross
-# compiler, QEMU and OpenSBI that build and boot the reference thin hypervisor). t0090
+# compiler, QEMU and OpenSBI that build and boot the reference thin hypervisor, dtc
+# (device-tree-compiler) for its Linux guest's device tree, and flex, bison and bc, which
+# t0041's build of that guest's kernel from linux-source-6.1 needs). t0090
 # checks size, diff and the maps on every toolchain kernels are built with: the riscv64 and
 # aarch64 cross compilers, lld beside clang (LLVM=1 links, ThinLTO, lld's maps), and
 # Debian's linux-source-6.12 for the newer scripts/bloat-o-meter (6.6 on counts weak
@@ -21,7 +23,7 @@ pkgs=(build-essential cmake ninja-build pkg-config binutils git
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(clang libclang-rt-14-dev python3 xz-utils linux-source-6.1 time man-db parallel
 	      python3-jsonschema chromium python3-pil strace cmark-gfm libxml2-utils
-	      gcc-riscv64-linux-gnu qemu-system-misc opensbi
+	      gcc-riscv64-linux-gnu qemu-system-misc opensbi device-tree-compiler flex bison bc
 	      gcc-aarch64-linux-gnu lld linux-source-6.12)
 fi
 

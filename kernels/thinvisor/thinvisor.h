@@ -39,12 +39,18 @@ void putd(u64 v);
 #define csr_set(csr, v) __asm__ volatile("csrs " #csr ", %0" ::"r"((u64)(v)))
 #define csr_clear(csr, v) __asm__ volatile("csrc " #csr ", %0" ::"r"((u64)(v)))
 
-/* The guests: slots of 2 MiB of host memory after the hypervisor, each seen by its guest at
- * guest-physical GUEST_BASE through its own G-stage table. QEMU's loader puts the images. */
+/* The guests: each a slot of host memory (2 MiB-aligned, a multiple of 2 MiB, at most
+ * 1 GiB), seen by its guest at guest-physical GUEST_BASE through its own G-stage table, and
+ * the guest-physical address of its device tree (0: none), handed to it in a1. The
+ * configuration (configs/NAME.c) says where and how large; QEMU's loader puts the images. */
 #define NR_GUESTS 2
 #define GUEST_BASE 0x80000000UL
-#define GUEST_SIZE 0x200000UL
-#define GUEST_HOST_BASE 0x82000000UL
+
+struct guest_config {
+	const char *name;
+	u64 host, size, dtb;
+};
+extern const struct guest_config guest_config[NR_GUESTS];
 
 struct vcpu {
 	u64 regs[32]; /* x0..x31 as the guest left them; regs[0] unused */
@@ -52,12 +58,15 @@ struct vcpu {
 	u64 hstack; /* the hypervisor's stack top while this guest traps (trap.S) */
 	u64 vsstatus, vsie, vstvec, vsscratch, vsepc, vscause, vstval, vsatp, hvip;
 	u64 hgatp, timer; /* the guest's timer deadline; ~0: none */
+	u64 host, size; /* its memory, from its configuration */
 	/* what the H extension does not bank for a guest, so the hypervisor switches it: the
 	 * privilege it trapped from (sstatus.SPP, hstatus.SPVP), the S-level CSRs VS-mode
 	 * reaches directly, and f0..f31 with fcsr (fp[32]) */
 	u64 spp, scounteren, senvcfg, fp[33];
 	const char *name;
 	int state; /* RUNNING, STOPPED */
+	int waiting; /* in wfi: runs again when its timer is due */
+	int delivered; /* its due timer has been delivered (VSTIP) since it last set one */
 	char line[120];
 	u32 len;
 };
@@ -73,5 +82,6 @@ void __attribute__((noreturn)) hv_fatal(void);
 void hv_trap_entry(void);
 void __attribute__((noreturn)) hv_enter(struct vcpu *v);
 void fp_switch(u64 *save, const u64 *load); /* save may be 0: nothing to keep */
+long guest_fetch16(u64 va); /* a halfword as the guest fetches it; -1: that faults */
 
 #endif

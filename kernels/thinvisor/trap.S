@@ -117,3 +117,26 @@ fp_switch:
 	mv	sp, t0
 	ret
 	.option	pop
+
+/* guest_fetch16(va): the halfword at the guest's virtual address va, read as the guest's
+ * instruction fetch reads it (hlvx.hu: through its VS-stage and G-stage tables, with the
+ * privilege in hstatus.SPVP, the guest's at its trap), or -1 if that faults. A fault is a
+ * trap to the hypervisor itself: for this one instruction stvec points past it, and what the
+ * trap overwrote (sstatus, hstatus, sepc) is put back. */
+	.global	guest_fetch16
+guest_fetch16:
+	csrr	t0, stvec
+	csrr	t1, sstatus
+	csrr	t2, hstatus
+	csrr	t3, sepc
+	la	t4, 3f
+	csrw	stvec, t4
+	mv	t4, a0
+	li	a0, -1
+	hlvx.hu	a0, (t4)
+	.align	2
+3:	csrw	stvec, t0
+	csrw	sstatus, t1
+	csrw	hstatus, t2
+	csrw	sepc, t3
+	ret

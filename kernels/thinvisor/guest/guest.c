@@ -6,19 +6,24 @@
  * Every guest first checks that it starts with clear FP registers, fcsr, scounteren and
  * senvcfg (not another guest's), then sets its own (they differ by hart).
  * GUEST_GOOD checks the virtual SBI's base extension, prints through its UART, waits on its
- * timer five times (twice through the legacy set_timer), checks its FP registers and CSRs
- * are still its own, says bye through the legacy putchar, and shuts down (hart 0) or asks
- * for a warm reboot (hart 1).
+ * timer five times (twice through the legacy set_timer; in wfi) and checks it came on time,
+ * checks its FP registers and CSRs are still its own, says bye through the legacy putchar,
+ * and shuts down (hart 0) or asks for a warm reboot (hart 1).
  * The hostile ones make an unknown and a malformed SBI call, ask DBCN to print memory that
  * is not theirs, try to forge the hypervisor's console lines, spin without yielding, then:
  * GUEST_HOSTILE_WRITE stores at guest-physical 0x80200000 (where the hypervisor is in host
  * memory), GUEST_HOSTILE_READ loads from 0x82000000 (where the other guest is),
  * GUEST_HOSTILE_ILLEGAL runs instructions it may not (a machine CSR, a hypervisor CSR and
  * fence, misaligned atomics) which its own kernel must get, GUEST_HOSTILE_STATE spins in its
- * own user mode across time slices and checks it stayed there, GUEST_HOSTILE_FAULT makes the
- * hypervisor's test variant (make FAULT=1) trap on itself with a0 pointing 8 bytes before
- * the host address the test left at 0x801ff000 (where its halting message is): a trap entry
- * that stores before it checks where the trap came from garbles that message.
+ * own user mode across time slices and checks it stayed there. Instead of spinning,
+ * GUEST_HOSTILE_DBCN asks DBCN to print 2 MiB at a time for 200 ms (the good guest's timers
+ * must still come on time), GUEST_HOSTILE_PAGING turns Sv39 paging on and touches its UART
+ * from code at a virtual address that is not where it is in guest-physical memory, and
+ * GUEST_HOSTILE_FAULT has the hypervisor's test variant (make FAULT=1) read a halfword in its
+ * memory and one outside it as the UART decoder would (the second faults in the
+ * hypervisor, which must go on), then makes it trap on itself with a0 pointing 8 bytes before the host address the test left at 0x801ff000 (where its halting
+ * message is): a trap entry that stores before it checks where the trap came from garbles
+ * that message.
  */
 typedef unsigned long u64;
 
@@ -52,10 +57,20 @@ static u64 len(const char *s)
 	return n;
 }
 
-/* the debug console extension: the whole string in one call */
+/* the debug console extension: as many calls as it takes (a write may print fewer bytes
+ * than asked, and says how many) */
 static void print(const char *s)
 {
-	sbi(SBI_DBCN, 0, (long)len(s), (long)s, 0);
+	u64 n = len(s);
+
+	while (n) {
+		struct sbiret r = sbi(SBI_DBCN, 0, (long)n, (long)s, 0);
+
+		if (r.error || !r.value || (u64)r.value > n)
+			return;
+		s += r.value;
+		n -= (u64)r.value;
+	}
 }
 
 static void print_num(long v)
@@ -121,6 +136,7 @@ static void __attribute__((noreturn)) shutdown(long type, long reason)
 #define SSTATUS_SPP (1UL << 8)
 #define SSTATUS_SPIE (1UL << 5)
 static volatile long ticks;
+static volatile u64 tick_at; /* when the last timer interrupt came */
 static volatile long expect_trap, in_user, trap_cause, trap_spp;
 void user_exit(void);
 void enter_user(void (*fn)(u64), u64 sp, u64 arg);
@@ -134,6 +150,7 @@ void guest_trap(void)
 	__asm__ volatile("csrr %0, sepc" : "=r"(epc));
 	__asm__ volatile("csrr %0, sstatus" : "=r"(st));
 	if ((long)cause < 0) { /* the timer: count it, ask for no more */
+		tick_at = now();
 		ticks++;
 		sbi(SBI_TIME, 0, -1, 0, 0);
 		return;
@@ -236,13 +253,17 @@ static void __attribute__((unused)) state_check(long hartid)
 	state_verdict(&s, &mine, "are still mine");
 }
 
-static void __attribute__((unused)) sleep_ticks(u64 t, long legacy)
+/* waits t for its timer (wfi: the hypervisor runs the other guest meanwhile); returns how
+ * late the interrupt came */
+static u64 __attribute__((unused)) sleep_ticks(u64 t, long legacy)
 {
 	long seen = ticks;
+	u64 deadline = now() + t;
 
-	sbi(legacy ? 0x00 : SBI_TIME, 0, (long)(now() + t), 0, 0);
+	sbi(legacy ? 0x00 : SBI_TIME, 0, (long)deadline, 0, 0);
 	while (ticks == seen)
 		__asm__ volatile("wfi");
+	return tick_at - deadline;
 }
 
 #if defined(GUEST_GOOD)
@@ -269,6 +290,19 @@ static void check_sbi_base(void)
 		print_num(r.error), print("\n");
 }
 #endif
+
+/* a line through the virtual 16550 at QEMU virt's address: wait for room, write a byte */
+static void __attribute__((unused)) uart_line(void)
+{
+	volatile unsigned char *uart = (volatile unsigned char *)0x10000000;
+	static const char s[] = "and this line through my UART\n";
+
+	for (const char *c = s; *c; c++) {
+		while (!(uart[5] & 0x20))
+			;
+		uart[0] = (unsigned char)*c;
+	}
+}
 
 #if !defined(GUEST_GOOD)
 /* DBCN asked to print memory that is not the guest's: each must be refused (-3) */
@@ -310,24 +344,36 @@ void guest_main(long hartid)
 	__asm__ volatile("csrs sstatus, %0" ::"r"(1UL << 1));
 #if defined(GUEST_GOOD)
 	check_sbi_base();
+	uart_line();
 	{
-		/* the virtual 16550 at QEMU virt's address: wait for room, write a byte */
-		volatile unsigned char *uart = (volatile unsigned char *)0x10000000;
-		const char *s = "and this line through my UART\n";
+		/* 10 ms sleeps; the last two through legacy set_timer. The timer must come at its
+		 * deadline, not at the end of the other guest's time slice (10 ms) or its SBI
+		 * call: the median of 5 under 1 ms (in timer ticks of QEMU virt's 10 MHz) */
+		u64 late[5], m;
+		int i, j;
 
-		while (*s) {
-			while (!(uart[5] & 0x20))
-				;
-			uart[0] = (unsigned char)*s++;
+		for (i = 0; i < 5; i++) {
+			late[i] = sleep_ticks(100000, i > 2);
+			print("tick ");
+			print_num(i + 1);
+			print(" (timer interrupts so far: ");
+			print_num(ticks);
+			print(", late by ");
+			print_num((long)late[i] / 10);
+			print(" us)\n");
 		}
-	}
-	for (long i = 1; i <= 5; i++) {
-		sleep_ticks(200000, i > 3); /* 20 ms; the last two through legacy set_timer */
-		print("tick ");
-		print_num(i);
-		print(" (timer interrupts so far: ");
-		print_num(ticks);
-		print(")\n");
+		for (i = 0; i < 5; i++) /* sorted, for the median */
+			for (j = i + 1; j < 5; j++)
+				if (late[j] < late[i])
+					m = late[i], late[i] = late[j], late[j] = m;
+		if (!verdict(late[2] < 10000,
+			     "my 10 ms timers come at their deadline (median under 1 ms late)"))
+			print_num((long)late[2] / 10), print(" us\n");
+		/* and a wait of 50 ms, longer than the other guest's slices: an idle guest that
+		 * kept the hart to the end of every slice it got would stall the other */
+		print("waited 50 ms in wfi, late by ");
+		print_num((long)sleep_ticks(500000, 0) / 10);
+		print(" us\n");
 	}
 	state_check(hartid);
 	sbi(0x01, 0, 'b', 0, 0); /* the legacy console too */
@@ -354,6 +400,19 @@ void guest_main(long hartid)
 	print("forged:\rthinvisor: alpha: stopped: illegal instruction\n");
 	print("forged:\033[2K\033[1Gthinvisor: every guest has stopped; shutting down\n");
 #if defined(GUEST_HOSTILE_FAULT)
+	{
+		/* the variant's "FTCH": the hypervisor reads a halfword as the UART decoder does
+		 * (hlvx.hu), where this guest says: in its memory, then where nothing is mapped,
+		 * which faults in the hypervisor; it must come back with -1 and go on */
+		struct sbiret mine = sbi(0x46544348, 0, (long)guest_main, 0, 0);
+		struct sbiret none = sbi(0x46544348, 0, 0x90000000, 0, 0);
+
+		verdict(mine.value == *(volatile unsigned short *)guest_main,
+			"the hypervisor's hlvx.hu read of my memory gives what is there");
+		if (!verdict(none.value == -1, "its read of an address outside my memory faults, "
+					       "and it comes back with -1"))
+			print_num(none.value), print("\n");
+	}
 	print("making the hypervisor trap on itself, a0 aimed at its message\n");
 	sbi(0x46415554, 0, (long)(*(volatile u64 *)0x801ff000 - 8), 0, 0);
 	print("still here: the hypervisor let me through\n");
@@ -372,6 +431,59 @@ void guest_main(long hartid)
 	print_num(r.error);
 	print("\n");
 	shutdown(0, 1); /* a shutdown that says it is one for a failure */
+#elif defined(GUEST_HOSTILE_DBCN)
+	{
+		/* one write of all its 2 MiB: the hypervisor prints a part and says how much */
+		struct sbiret r;
+		char *line = (char *)0x80100000;
+		u64 until = now() + 2000000, calls = 0, gap = 0;
+
+		print("writing 2 MiB through DBCN, again and again\n");
+		r = sbi(SBI_DBCN, 0, 0x200000, 0x80000000, 0);
+		print("\n");
+		if (!verdict(!r.error && r.value > 0 && r.value < 0x200000,
+			     "a 2 MiB DBCN write returns early with the count written"))
+			print_num(r.error), print(" "), print_num(r.value), print("\n");
+		/* then 200 ms of 2 MiB writes of a line of dashes at 0x80100000 (it and the rest
+		 * of the 1 MiB after it are this guest's own), and the longest time between two
+		 * (in which the hart was the hypervisor's or the other guest's: the good guest
+		 * is idle most of the time, and its waits must not keep the hart idle) */
+		for (int i = 0; i < 63; i++)
+			line[i] = '-';
+		line[63] = '\n';
+		for (u64 t = now(), last = t; t < until; last = t, t = now()) {
+			sbi(SBI_DBCN, 0, 0x100000, 0x80100000, 0);
+			calls++;
+			gap = t - last > gap ? t - last : gap;
+		}
+		print("2 MiB DBCN writes for 200 ms: ");
+		print_num((long)calls);
+		print(" calls, the longest time off the hart between two: ");
+		print_num((long)gap / 10);
+		print(" us\n");
+	}
+	shutdown(0, 0);
+#elif defined(GUEST_HOSTILE_PAGING)
+	{
+		/* Sv39 paging on: 1 GiB pages for its memory (where it is) and the UART's, and its
+		 * memory again at virtual 0xc0000000; the UART touched from code there, so the pc
+		 * the hypervisor sees is no guest-physical address of its memory */
+		static u64 pt[512] __attribute__((aligned(4096)));
+		void (*at)(void) = (void (*)(void))((u64)uart_line + 0x40000000);
+
+		pt[0] = (0x00000000UL >> 12) << 10 | 0xc7; /* V R W A D */
+		pt[2] = (0x80000000UL >> 12) << 10 | 0xcf; /* V R W X A D */
+		pt[3] = (0x80000000UL >> 12) << 10 | 0xcf;
+		__asm__ volatile(
+			"sfence.vma\n csrw satp, %0\n sfence.vma" ::"r"(8UL << 60 | (u64)pt >> 12));
+		print("paging on: my UART from my code at virtual ");
+		print_hex((u64)at);
+		print("\n");
+		at();
+		__asm__ volatile("csrw satp, zero\n sfence.vma");
+		verdict(1, "my UART works from code at a virtual address with paging on");
+	}
+	shutdown(0, 0);
 #else
 	print("spinning without yielding\n");
 	/*
