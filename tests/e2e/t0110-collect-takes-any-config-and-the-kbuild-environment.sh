@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2088 # the specs hold a literal ~: kbloat expands it, not the shell
 # collect's configs as a kernel developer names them: any config target the tree's kbuild
 # knows (x86_64_defconfig), a .config file as the base ('~' expanded, fragments on top);
 # ARCH, CROSS_COMPILE and KCFLAGS from the environment taken as kbuild takes them, and
