@@ -124,10 +124,12 @@ static int set_base(struct kb_config_spec *out, const char *part)
 		return kb_error_set("%s: no base target before the '+' (a config target such as "
 				    "tinyconfig or x86_64_defconfig, modular, or a .config file)",
 				    out->name);
-	if (is_path(part))
-		return resolve_file(out->name, "base .config", part, &out->base_file) ?
-			       KB_ERR :
-			       (out->base = xstrdup(out->base_file), 0);
+	if (is_path(part)) {
+		if (resolve_file(out->name, "base .config", part, &out->base_file))
+			return KB_ERR;
+		out->base = xstrdup(out->base_file); /* the store's base: the file */
+		return 0;
+	}
 	for (i = 0; i < sizeof(not_bases) / sizeof(not_bases[0]); i++)
 		if (!strcmp(part, not_bases[i]))
 			return kb_error_set("%s: '%s' cannot be a base: it asks questions, reads "
