@@ -10,21 +10,80 @@
 #include <ctype.h>
 #include <errno.h>
 #include <ftw.h>
+#include <pwd.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-static const char *const bases[] = { "tinyconfig", "allnoconfig", "defconfig", "modular" };
+/*
+ * Config targets that are not a base: they ask questions, read or change the .config there
+ * is, or write none. Any other *config target the tree's kbuild knows is one
+ * (kb_kbuild_config_targets asks the tree); "modular" is kbloat's own.
+ */
+static const char *const not_bases[] = {
+	"config",	 "menuconfig",	  "nconfig",	   "xconfig",	     "gconfig",
+	"oldconfig",	 "olddefconfig",  "syncconfig",	   "localmodconfig", "localyesconfig",
+	"savedefconfig", "listnewconfig", "helpnewconfig", "yes2modconfig",  "mod2yesconfig",
+	"mod2noconfig",	 "testconfig",
+};
 
-static int is_base(const char *s)
+/* 1 if s has the shape of a kbuild config target: [A-Za-z0-9_-]+ ending in "config". */
+static int is_target_name(const char *s)
 {
-	size_t i;
+	size_t n = strlen(s);
 
-	for (i = 0; i < sizeof(bases) / sizeof(bases[0]); i++)
-		if (!strcmp(s, bases[i]))
-			return 1;
+	if (n < 6 || strcmp(s + n - 6, "config"))
+		return 0;
+	return strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-") == n;
+}
+
+/* 1 if a spec's part names a file rather than a target or a fragment's name. */
+static int is_path(const char *part)
+{
+	return strchr(part, '/') || strstr(part, ".config") || part[0] == '~';
+}
+
+int kb_expand_home(const char *path, struct strbuf *out)
+{
+	const char *home;
+
+	if (path[0] != '~' || (path[1] && path[1] != '/')) {
+		strbuf_addstr(out, path);
+		return 0;
+	}
+	home = getenv("HOME");
+	if (!home || !*home) {
+		struct passwd *pw = getpwuid(getuid());
+
+		home = pw ? pw->pw_dir : NULL;
+	}
+	if (!home)
+		return kb_error_set("%s: no home directory to expand '~' to (HOME is not set)",
+				    path);
+	strbuf_addstr(out, home);
+	strbuf_addstr(out, path + 1);
 	return 0;
+}
+
+/* The file part names, '~' expanded, as an absolute path (make runs elsewhere) in *out. */
+static int resolve_file(const char *spec, const char *what, const char *part, char **out)
+{
+	struct strbuf path = STRBUF_INIT;
+	int rc = 0;
+
+	*out = NULL;
+	if (kb_expand_home(part, &path)) {
+		rc = kb_error_set("%s: %s '%s': %s", spec, what, part, kb_error_last());
+	} else if (access(path.buf, R_OK)) {
+		rc = kb_error_set("%s: %s '%s': %s: %s", spec, what, part, path.buf,
+				  strerror(errno));
+	} else if (!(*out = realpath(path.buf, NULL))) {
+		rc = kb_error_set("%s: %s '%s': %s: %s", spec, what, part, path.buf,
+				  strerror(errno));
+	}
+	strbuf_release(&path);
+	return rc;
 }
 
 /* The fragment part names, resolved to a readable path in out->fragments. */
@@ -34,10 +93,17 @@ static int add_fragment(struct kb_config_spec *out, const char *part, const char
 	struct strbuf path = STRBUF_INIT;
 	int rc = 0;
 
-	if (strchr(part, '/') || strstr(part, ".config"))
-		strbuf_addstr(&path, part);
-	else
-		strbuf_addf(&path, "%s/%s.config", fragments_dir, part);
+	if (is_path(part)) {
+		char *abs;
+
+		rc = resolve_file(out->name, "fragment", part, &abs);
+		if (!rc) {
+			ALLOC_GROW(out->fragments, out->nfragments + 1, *alloc);
+			out->fragments[out->nfragments++] = abs;
+		}
+		return rc;
+	}
+	strbuf_addf(&path, "%s/%s.config", fragments_dir, part);
 	if (access(path.buf, R_OK)) {
 		rc = kb_error_set("%s: fragment '%s': %s: %s", out->name, part, path.buf,
 				  strerror(errno));
@@ -47,6 +113,35 @@ static int add_fragment(struct kb_config_spec *out, const char *part, const char
 	}
 	strbuf_release(&path);
 	return rc;
+}
+
+/* The base: a .config file (copied in), kbloat's modular, or a kbuild config target. */
+static int set_base(struct kb_config_spec *out, const char *part)
+{
+	size_t i;
+
+	if (!*part)
+		return kb_error_set("%s: no base target before the '+' (a config target such as "
+				    "tinyconfig or x86_64_defconfig, modular, or a .config file)",
+				    out->name);
+	if (is_path(part)) {
+		if (resolve_file(out->name, "base .config", part, &out->base_file))
+			return KB_ERR;
+		out->base = xstrdup(out->base_file); /* the store's base: the file */
+		return 0;
+	}
+	for (i = 0; i < sizeof(not_bases) / sizeof(not_bases[0]); i++)
+		if (!strcmp(part, not_bases[i]))
+			return kb_error_set("%s: '%s' cannot be a base: it asks questions, reads "
+					    "the .config there is or writes none",
+					    out->name, part);
+	if (strcmp(part, "modular") && !is_target_name(part))
+		return kb_error_set(
+			"%s: unknown base target '%s' (a config target such as tinyconfig "
+			"or x86_64_defconfig, modular, or a .config file's path)",
+			out->name, part);
+	out->base = xstrdup(part);
+	return 0;
 }
 
 int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const char *fragments_dir)
@@ -70,20 +165,9 @@ int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const cha
 		next = strchr(part, '+');
 		if (next)
 			*next++ = 0;
-		if (part == copy && !*part) {
-			kb_error_set("%s: no base target before the '+' (tinyconfig, allnoconfig, "
-				     "defconfig or modular)",
-				     spec);
-			goto out;
-		}
-		if (part == copy && !is_base(part)) {
-			kb_error_set("%s: unknown base target '%s' (tinyconfig, allnoconfig, "
-				     "defconfig or modular)",
-				     spec, part);
-			goto out;
-		}
 		if (part == copy) {
-			out->base = xstrdup(part);
+			if (set_base(out, part))
+				goto out;
 		} else if (!*part) {
 			kb_error_set("%s: an empty fragment name (nothing after a '+')", spec);
 			goto out;
@@ -120,6 +204,7 @@ void kb_config_spec_release(struct kb_config_spec *s)
 	free(s->fragments);
 	free(s->name);
 	free(s->base);
+	free(s->base_file);
 	memset(s, 0, sizeof(*s));
 }
 

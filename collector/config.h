@@ -2,9 +2,14 @@
  * config.h - kernel configurations as kbloat names them, and .config files as
  * scripts/kconfig/merge_config.sh merges them.
  *
- * A config spec is a base target with fragments on top: "tinyconfig", "tinyconfig+kvm-guest",
- * "allnoconfig+map+/path/to/extra.config", or "modular". A fragment is a name in the fragments
- * directory (kernels/configs/NAME.config) or a path to a file.
+ * A config spec is a base with fragments on top: "tinyconfig", "tinyconfig+kvm-guest",
+ * "x86_64_defconfig+map+~/extra.config", "/boot/config-6.1.0-amd64+map", or "modular". The
+ * base is a config target of the tree's kbuild (any [A-Za-z0-9_-]*config name but those that
+ * ask questions or read the .config there is; kb_kbuild_config_targets asks the tree which it
+ * knows), kbloat's "modular", or a .config file (a part with a '/' or ".config", or starting
+ * with '~'), copied in as O/.config. A fragment is a name in the fragments directory
+ * (kernels/configs/NAME.config) or a path to a file. '~' and '~/' start the user's home
+ * directory; paths are made absolute.
  *
  * Any spec but modular may end in the modifier "+modular" ("defconfig+modular",
  * "tinyconfig+kvm-host+modular"): the same config with everything that can be a module a
@@ -32,7 +37,8 @@
 
 struct kb_config_spec {
 	char *name; /* the spec as given */
-	char *base; /* tinyconfig, allnoconfig, defconfig or modular */
+	char *base; /* the config target, modular, or base_file */
+	char *base_file; /* the base .config file (absolute), or NULL for a target */
 	char **fragments; /* resolved paths, in order */
 	size_t nfragments;
 	int to_modules; /* ended in +modular: every built-in tristate made m at the end */
@@ -41,6 +47,10 @@ struct kb_config_spec {
 /* Parses spec; fragments_dir holds NAME.config fragments. Errors name the spec. */
 int kb_config_spec_parse(struct kb_config_spec *out, const char *spec, const char *fragments_dir);
 void kb_config_spec_release(struct kb_config_spec *s);
+
+/* path with a leading "~" or "~/" made the user's home directory ($HOME, else the password
+ * database's), appended to out; any other path as it is. KB_ERR if there is no home. */
+int kb_expand_home(const char *path, struct strbuf *out);
 
 /* frag's assignments over c; a changed value is noted as merge_config.sh words it. */
 void kb_kconfig_merge(struct kb_kconfig *c, const struct kb_kconfig *frag, const char *frag_name,

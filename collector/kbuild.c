@@ -7,6 +7,7 @@
 #include "xalloc.h"
 
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -23,21 +24,22 @@ static const char *const pinned_env[] = {
 	"KBUILD_BUILD_HOST=kbloat",
 	"KBUILD_BUILD_VERSION=1",
 	"LC_ALL=C",
+	/* kconfig writes O/.config, where kbloat reads it, whatever the environment says */
+	"KCONFIG_CONFIG=.config",
 	NULL,
 };
 
 struct argv {
-	char *v[16];
-	size_t n;
+	char **v;
+	size_t n, alloc;
 };
 
 static void arg_add(struct argv *a, const char *fmt, const char *s)
 {
 	struct strbuf sb = STRBUF_INIT;
 
-	if (a->n + 2 > sizeof(a->v) / sizeof(a->v[0]))
-		return; /* cannot happen: make_argv adds at most 11 */
 	strbuf_addf(&sb, fmt, s);
+	ALLOC_GROW(a->v, a->n + 2, a->alloc);
 	a->v[a->n++] = strbuf_detach(&sb, NULL);
 	a->v[a->n] = NULL;
 }
@@ -46,13 +48,42 @@ static void argv_release(struct argv *a)
 {
 	while (a->n)
 		free(a->v[--a->n]);
+	free(a->v);
+	a->v = NULL;
+	a->alloc = 0;
 }
 
-/* The C compiler as kbuild would pick it: CROSS_COMPILE's gcc, or clang with LLVM=1. */
+/* The value of VAR=VALUE among the --make-arg assignments, or NULL. */
+static const char *make_arg(const struct kb_kbuild *k, const char *var)
+{
+	size_t i, n = strlen(var);
+
+	for (i = k->nmake_args; i-- > 0;)
+		if (!strncmp(k->make_args[i], var, n) && k->make_args[i][n] == '=')
+			return k->make_args[i] + n + 1;
+	return NULL;
+}
+
+/* An LLVM tool as kbuild names it: LLVM=1, LLVM=/usr/lib/llvm-16/bin/ (a prefix), LLVM=-16
+ * (a suffix). */
+static void llvm_tool(const struct kb_kbuild *k, const char *tool, struct strbuf *out)
+{
+	size_t n = strlen(k->llvm);
+
+	strbuf_addf(out, "%s%s%s", n && k->llvm[n - 1] == '/' ? k->llvm : "", tool,
+		    k->llvm[0] == '-' ? k->llvm : "");
+}
+
+/* The C compiler as kbuild would pick it: CC= on the make line, clang with LLVM, else
+ * CROSS_COMPILE's gcc. */
 static void compiler(const struct kb_kbuild *k, struct strbuf *cc)
 {
-	if (k->llvm)
-		strbuf_addstr(cc, "clang");
+	const char *given = make_arg(k, "CC");
+
+	if (given)
+		strbuf_addstr(cc, given);
+	else if (k->llvm)
+		llvm_tool(k, "clang", cc);
 	else
 		strbuf_addf(cc, "%sgcc", k->cross ? k->cross : "");
 }
@@ -60,6 +91,7 @@ static void compiler(const struct kb_kbuild *k, struct strbuf *cc)
 static void make_argv(const struct kb_kbuild *k, const char *target, struct argv *a)
 {
 	char jobs[32];
+	size_t i;
 
 	a->n = 0;
 	arg_add(a, "%s", "make");
@@ -69,14 +101,18 @@ static void make_argv(const struct kb_kbuild *k, const char *target, struct argv
 	if (k->cross)
 		arg_add(a, "CROSS_COMPILE=%s", k->cross);
 	if (k->llvm)
-		arg_add(a, "%s", "LLVM=1");
+		arg_add(a, "LLVM=%s", k->llvm);
+	/* the user's assignments, as given; CC= is spoken below when a wrapper goes first */
+	for (i = 0; i < k->nmake_args; i++)
+		if (!k->cc_wrapper || strncmp(k->make_args[i], "CC=", 3))
+			arg_add(a, "%s", k->make_args[i]);
 	if (k->cc_wrapper) {
 		struct strbuf cc = STRBUF_INIT;
 
 		strbuf_addf(&cc, "CC=%s ", k->cc_wrapper);
 		compiler(k, &cc);
-		a->v[a->n++] = strbuf_detach(&cc, NULL);
-		a->v[a->n] = NULL;
+		arg_add(a, "%s", cc.buf);
+		strbuf_release(&cc);
 	}
 	arg_add(a, "%s", "LOCALVERSION=");
 	snprintf(jobs, sizeof(jobs), "-j%d", k->jobs > 0 ? k->jobs : 1);
@@ -199,7 +235,7 @@ static int make_step_env(const struct kb_kbuild *k, const char *target, const ch
 			 struct kb_build_step *st)
 {
 	const char *env[sizeof(pinned_env) / sizeof(pinned_env[0]) + 1];
-	struct argv a = { { NULL }, 0 };
+	struct argv a = { NULL, 0, 0 };
 	struct kb_run r = { 0 };
 	struct kb_run_result res;
 	size_t i;
@@ -443,6 +479,92 @@ out:
 	return rc;
 }
 
+/* A .config file as the base: its bytes as O/.config (olddefconfig follows). */
+static int copy_base(const struct kb_kbuild *k, const char *file, const char *dotconfig)
+{
+	struct strbuf sb = STRBUF_INIT, line = STRBUF_INIT, tmp = STRBUF_INIT;
+	FILE *f;
+	int rc = KB_ERR;
+
+	if (strbuf_read_file(&sb, file))
+		goto out;
+	strbuf_addf(&tmp, "%s.kbloat-new", dotconfig);
+	f = fopen(tmp.buf, "w");
+	if (!f || fwrite(sb.buf, 1, sb.len, f) != sb.len || fclose(f) ||
+	    rename(tmp.buf, dotconfig)) {
+		kb_error_set("%s: cannot write: %s", dotconfig, strerror(errno));
+		goto out;
+	}
+	strbuf_addf(&line, "kbloat: base: %s copied in as .config\n", file);
+	rc = log_line(k, NULL, line.buf);
+out:
+	strbuf_release(&sb);
+	strbuf_release(&line);
+	strbuf_release(&tmp);
+	return rc;
+}
+
+/* Adds each word of text that is a config target's name ([A-Za-z0-9_-]*config). */
+static void add_target_words(const char *text, struct kb_strtab *out)
+{
+	static const char word[] =
+		"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-";
+	const char *p = text;
+
+	while (*p) {
+		size_t n = strspn(p, word);
+
+		if (n >= 6 && !memcmp(p + n - 6, "config", 6) &&
+		    (p == text || !strchr(word, p[-1])) && p[n] != '.')
+			kb_strtab_intern(out, p, n, NULL);
+		p += n ? n : 1;
+	}
+}
+
+int kb_kbuild_config_targets(const struct kb_kbuild *k, struct kb_strtab *out)
+{
+	struct kb_kbuild quiet = *k;
+	struct kb_build_step st = { 0 };
+	struct strbuf log = STRBUF_INIT, text = STRBUF_INIT, dir = STRBUF_INIT;
+	struct dirent *de;
+	DIR *d;
+	int rc = KB_ERR;
+
+	if (kb_mkdirs(k->obj))
+		return KB_ERR;
+	strbuf_addf(&log, "%s/.kbloat-help", k->obj);
+	unlink(log.buf);
+	quiet.log = log.buf;
+	if (make_step(&quiet, "help", &st))
+		goto out;
+	/* a help that fails names nothing: the caller cannot tell, and make decides */
+	if (st.status == KB_STEP_OK && !strbuf_read_file(&text, log.buf))
+		add_target_words(text.buf, out);
+	kb_error_clear();
+	if (!out->nr) {
+		rc = 0;
+		goto out;
+	}
+	/* make help lists the arch's *_defconfig files; the directory itself says it too */
+	strbuf_addf(&dir, "%s/arch/%s/configs", k->src, k->srcarch ? k->srcarch : k->arch);
+	d = opendir(dir.buf);
+	while (d && (de = readdir(d))) {
+		size_t n = strlen(de->d_name);
+
+		if (n > 10 && !strcmp(de->d_name + n - 10, "_defconfig"))
+			kb_strtab_intern(out, de->d_name, n, NULL);
+	}
+	if (d)
+		closedir(d);
+	rc = 0;
+out:
+	unlink(log.buf);
+	strbuf_release(&log);
+	strbuf_release(&text);
+	strbuf_release(&dir);
+	return rc;
+}
+
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
 			struct strbuf *notes, struct kb_build_step *st)
 {
@@ -455,7 +577,8 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 	if (kb_mkdirs(k->obj))
 		return KB_ERR;
 	strbuf_addf(&path, "%s/.config", k->obj);
-	if (make_step(k, modular ? "tinyconfig" : spec->base, st))
+	if (spec->base_file ? copy_base(k, spec->base_file, path.buf) :
+			      make_step(k, modular ? "tinyconfig" : spec->base, st))
 		goto out;
 	if (st->status != KB_STEP_OK) {
 		rc = 0;
@@ -546,6 +669,14 @@ int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *cc, struct str
 	if (kb_mkdirs(k->obj))
 		return KB_ERR;
 	compiler(k, &prog);
+	/* CC="ccache gcc" given: the compiler is its last word */
+	if (strrchr(prog.buf, ' ')) {
+		char *last = xstrdup(strrchr(prog.buf, ' ') + 1);
+
+		strbuf_reset(&prog);
+		strbuf_addstr(&prog, last);
+		free(last);
+	}
 	version_line(k, prog.buf, cc);
 	if (!cc->len) {
 		/* without it every build would fail, and be recorded as the commit's failure */
@@ -555,8 +686,10 @@ int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *cc, struct str
 		return KB_ERR;
 	}
 	strbuf_reset(&prog);
-	if (k->llvm)
-		strbuf_addstr(&prog, "ld.lld");
+	if (make_arg(k, "LD"))
+		strbuf_addstr(&prog, make_arg(k, "LD"));
+	else if (k->llvm)
+		llvm_tool(k, "ld.lld", &prog);
 	else
 		strbuf_addf(&prog, "%sld", k->cross ? k->cross : "");
 	version_line(k, prog.buf, ld);

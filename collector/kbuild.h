@@ -26,13 +26,19 @@
 #include "run.h"
 #include "files.h"
 #include "strbuf.h"
+#include "strtab.h"
 
 struct kb_kbuild {
 	const char *src; /* the kernel tree */
 	const char *obj; /* O=: the build directory, made if missing */
 	const char *arch; /* ARCH=, as kbuild spells it (x86_64, riscv, arm64) */
+	const char *srcarch; /* arch/ARCH's directory (x86 for x86_64); NULL: arch */
 	const char *cross; /* CROSS_COMPILE= prefix, or NULL */
-	int llvm; /* LLVM=1 */
+	const char *llvm; /* LLVM=: 1, a prefix ending in '/', a suffix starting '-'; or NULL */
+	/* VAR=VALUE assignments for the make line (--make-arg), after kbloat's own; CC= and
+	 * LD= among them name the toolchain (kb_kbuild_toolchain) */
+	const char *const *make_args;
+	size_t nmake_args;
 	const char *cc_wrapper; /* ccache, distcc or icecc: CC="ccache gcc"; or NULL */
 	int jobs; /* -j */
 	double timeout; /* seconds per build (config and vmlinux steps together); 0: none */
@@ -51,7 +57,8 @@ struct kb_build_step {
 };
 
 /*
- * Makes O/.config for spec: the base target (tinyconfig for modular), the map fragment and
+ * Makes O/.config for spec: the base target (tinyconfig for modular) or the base .config file
+ * copied in, the map fragment and
  * the spec's fragments merged on top, olddefconfig; for modular, MODULES=y, then every
  * tristate that config reaches made m (allmodconfig with KCONFIG_ALLCONFIG holding every
  * other answer, new bools forced off). For a spec ending in +modular, then MODULES=y and
@@ -63,6 +70,14 @@ struct kb_build_step {
  */
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
 			struct strbuf *notes, struct kb_build_step *st);
+
+/*
+ * The config targets the tree's kbuild knows: each word of `make help` that is a target's
+ * name ([A-Za-z0-9_-]*config; Linux lists the arch's *_defconfig files among them), and the
+ * *_defconfig files of arch/SRCARCH/configs. None when make help fails or names no config
+ * target (a make that cannot tell); KB_ERR only for the machine's failures (see above).
+ */
+int kb_kbuild_config_targets(const struct kb_kbuild *k, struct kb_strtab *out);
 
 /* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
 int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st);

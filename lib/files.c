@@ -13,16 +13,38 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-const char *kb_data_dir(const char *env, const char *source, const char *installed)
+/* 1 if path is a directory */
+static int is_dir(const char *path)
 {
-	const char *v = getenv(env);
 	struct stat st;
 
-	if (v && *v)
-		return v;
-	if (!stat(source, &st) && S_ISDIR(st.st_mode))
-		return source;
-	return installed;
+	return !stat(path, &st) && S_ISDIR(st.st_mode);
+}
+
+void kb_data_dir(struct strbuf *out, const struct kb_data_where *w)
+{
+	const char *v = getenv(w->env), *slash;
+	char *exe = realpath("/proc/self/exe", NULL);
+	size_t n = w->build_dir ? strlen(w->build_dir) : 0;
+	size_t len = out->len;
+
+	if (v && *v) {
+		strbuf_addstr(out, v);
+	} else if (exe && n && !strncmp(exe, w->build_dir, n) && exe[n] == '/' &&
+		   is_dir(w->source)) {
+		strbuf_addstr(out, w->source);
+	} else {
+		slash = exe ? strrchr(exe, '/') : NULL;
+		if (slash) {
+			strbuf_add(out, exe, (size_t)(slash - exe) + 1);
+			strbuf_addstr(out, w->relative);
+		}
+		if (!slash || !is_dir(out->buf + len)) {
+			strbuf_setlen(out, len);
+			strbuf_addstr(out, w->installed);
+		}
+	}
+	free(exe);
 }
 
 int kb_open_regular(const char *path)

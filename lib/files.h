@@ -4,11 +4,26 @@
 #ifndef KB_FILES_H
 #define KB_FILES_H
 
+#include "strbuf.h"
+
 #include <errno.h>
 
-/* A directory of data (config fragments, gnuplot scripts): $env if set, else the source
- * tree's (a build run in place), else the installed one. */
-const char *kb_data_dir(const char *env, const char *source, const char *installed);
+/* Where a directory of data (config fragments, gnuplot scripts) may be. */
+struct kb_data_where {
+	const char *env; /* a variable that names it when set */
+	const char *relative; /* from the running binary's directory: "../share/kbloat/plots" */
+	/* a binary under build_dir (the build tree it was built in) uses source */
+	const char *build_dir, *source;
+	const char *installed; /* the configure-time path: the last resort */
+};
+
+/*
+ * The directory of data into out: $env if set; else the source tree's for a binary that
+ * runs from its build tree; else the one beside the binary (an installed tree moved
+ * anywhere: /proc/self/exe's directory, then relative) when it is a directory; else the
+ * configure-time installed path.
+ */
+void kb_data_dir(struct strbuf *out, const struct kb_data_where *w);
 
 /*
  * The errno of a path that is not a regular file (a FIFO, a socket, a device, a directory):

@@ -180,6 +180,7 @@ static struct bisect_opts o = { .co.db = KB_DEFAULT_DB,
 				.rev = "HEAD",
 				.min = -1 };
 static long jobs;
+static struct kb_strlist make_args;
 
 #define BISECT_OPTIONS                                                                            \
 	KB_OPT_STRING_F(0, "repo", &o.co.repo, "R", "the kernel repository", KB_OPT_REQUIRED),    \
@@ -200,7 +201,7 @@ static const struct kb_option bisect_options[] = {
 	KB_OPT_FORMAT(&o.json),
 	KB_OPT_JSON(&o.json),
 	KB_OPT_GROUP("build options (as collect takes them):"),
-	KB_OPT_BUILD(&o.co, &jobs),
+	KB_OPT_BUILD(&o.co, &jobs, &make_args),
 	KB_OPT_END(),
 };
 
@@ -210,7 +211,7 @@ static const struct kb_option bisect_run_options[] = {
 		    "the growth since --good that makes a commit bad (40K, 1.5M)"),
 	KB_OPT_JSON(&o.json),
 	KB_OPT_GROUP("build options (as collect takes them):"),
-	KB_OPT_BUILD(&o.co, &jobs),
+	KB_OPT_BUILD(&o.co, &jobs, &make_args),
 	KB_OPT_END(),
 };
 
@@ -232,6 +233,8 @@ static int run_either(int argc, const char **argv, int is_run)
 	if (!jobs)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	o.co.jobs = jobs > 0 ? (int)jobs : 1;
+	o.co.make_args = make_args.v;
+	o.co.nmake_args = make_args.n;
 	if (kb_collector_open(&c, &o.co)) {
 		kb_report_error();
 		return usage_rc;

@@ -325,6 +325,7 @@ static struct kb_collect_opts co = { .db = KB_DEFAULT_DB };
 static struct kb_strlist configs;
 static long jobs;
 static int json;
+static struct kb_strlist make_args;
 static struct walk_opts wo = { .shard_k = 1, .shard_n = 1 };
 
 static int opt_shard(const struct kb_option *opt, const char *arg)
@@ -342,9 +343,10 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING_F(0, "range", &wo.range, "A..B", "the commits to build (git's range syntax)",
 			KB_OPT_REQUIRED),
 	KB_OPT_LIST(0, "config", &configs, "SPEC",
-		    "tinyconfig (default), allnoconfig, defconfig or modular, with fragments "
-		    "and, last, +modular (every built-in tristate a module): "
-		    "tinyconfig+kvm-guest+my.config, defconfig+modular"),
+		    "a config target of the tree (tinyconfig, the default; defconfig, "
+		    "x86_64_defconfig, ...), modular, or a .config file, with fragments and, "
+		    "last, +modular (every built-in tristate a module): "
+		    "tinyconfig+kvm-guest+~/my.config, defconfig+modular"),
 	KB_OPT_DB(&co.db),
 	KB_OPT_BOOL(0, "first-parent", &wo.first_parent, "follow the first-parent line only"),
 	KB_OPT_POSITIVE(0, "every", &wo.every, "N",
@@ -362,7 +364,7 @@ static const struct kb_option options[] = {
 		    "list the builds the walk would make, build nothing"),
 	KB_OPT_JSON(&json),
 	KB_OPT_GROUP("build options (collect, bisect and bisect-run take them alike):"),
-	KB_OPT_BUILD(&co, &jobs),
+	KB_OPT_BUILD(&co, &jobs, &make_args),
 	KB_OPT_END(),
 };
 
@@ -381,6 +383,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	if (!jobs)
 		jobs = sysconf(_SC_NPROCESSORS_ONLN);
 	co.jobs = jobs > 0 ? (int)jobs : 1;
+	co.make_args = make_args.v;
+	co.nmake_args = make_args.n;
 	rc = do_collect(&co, &wo, json);
 	kb_strlist_release(&configs);
 	return rc;

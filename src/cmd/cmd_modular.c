@@ -28,8 +28,8 @@ struct modular_opts {
 /* --db DB: the collector's work tree and the build directory of --config and --arch. */
 static void paths_from_db(struct modular_opts *o, struct strbuf *src, struct strbuf *build)
 {
-	char *key = kb_collect_key(o->config ? o->config : "tinyconfig",
-				   o->arch ? o->arch : kb_host_arch());
+	char *key = kb_collect_key(o->config ? o->config : "tinyconfig", kb_collect_arch(o->arch),
+				   NULL);
 
 	strbuf_addf(src, "%s.work/src", o->db);
 	strbuf_addf(build, "%s.work/build/%s", o->db, key);

@@ -115,8 +115,9 @@ static const struct kb_option options[] = {
 			KB_OPT_REQUIRED),
 	KB_OPT_STRING_F(0, "config", &o.config, "NAME", "the config's name", KB_OPT_REQUIRED),
 	KB_OPT_ARCH(&o.arch),
-	KB_OPT_STRING(0, "base", &o.base, "TARGET",
-		      "the config's base target (tinyconfig, allnoconfig, defconfig)"),
+	KB_OPT_STRING(
+		0, "base", &o.base, "TARGET",
+		"the config's base (a config target: tinyconfig, x86_64_defconfig, ...; or a .config file)"),
 	KB_OPT_STRING(0, "fragments", &o.fragments, "LIST", "the fragments merged on top of it"),
 	KB_OPT_STRING(0, "dotconfig", &o.dotconfig, "FILE",
 		      "the resulting .config: its options are stored"),

@@ -109,13 +109,19 @@ enum kb_format { KB_FMT_TEXT, KB_FMT_JSON, KB_FMT_CSV, KB_FMT_TSV };
 #define KB_OPT_BY(v, h) KB_OPT_CALLBACK(0, "by", (v), "KEY", (h), kb_opt_by)
 
 /* The build options of collect, bisect and bisect-run, into a struct kb_collect_opts
- * (pipeline/collect.h) and a long for -j */
-#define KB_OPT_BUILD(co, jobs)                                                                    \
+ * (pipeline/collect.h), a long for -j and a struct kb_strlist for --make-arg */
+#define KB_OPT_BUILD(co, jobs, make_args)                                                         \
 	KB_OPT_STRING(0, "workdir", &(co)->workdir, "DIR",                                        \
 		      "the work directory (default: DB.work beside the database)"),               \
-		KB_OPT_ARCH(&(co)->arch),                                                         \
-		KB_OPT_STRING(0, "cross", &(co)->cross, "PREFIX", "kbuild's CROSS_COMPILE"),      \
-		KB_OPT_BOOL(0, "llvm", &(co)->llvm, "build with clang and lld (LLVM=1)"),         \
+		KB_OPT_STRING(0, "arch", &(co)->arch, "ARCH",                                     \
+			      "kbuild's ARCH (default: $ARCH, else this machine's)"),             \
+		KB_OPT_STRING(0, "cross", &(co)->cross, "PREFIX",                                 \
+			      "kbuild's CROSS_COMPILE (default: $CROSS_COMPILE)"),                \
+		KB_OPT_BOOL(0, "llvm", &(co)->llvm,                                               \
+			    "build with clang and lld (LLVM=1; default: $LLVM)"),                 \
+		KB_OPT_LIST(0, "make-arg", (make_args), "VAR=VALUE",                              \
+			    "a variable for every make (KCFLAGS=-Os, CC=clang): "                 \
+			    "part of the config's name"),                                         \
 		KB_OPT_POSITIVE('j', NULL, (jobs), "N", "make's jobs (default: the processors)"), \
 		KB_OPT_CALLBACK(0, "cc-wrapper", &(co)->cc_wrapper, "W",                          \
 				"auto (ccache if on PATH; the default), none, ccache, distcc or " \

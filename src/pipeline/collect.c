@@ -88,14 +88,78 @@ static int rm_rf(const char *path)
 	return 0;
 }
 
-char *kb_collect_key(const char *name, const char *arch)
+/* FNV-1a of len bytes into h */
+static uint64_t hash_bytes(uint64_t h, const char *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		h ^= (unsigned char)p[i];
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+char *kb_collect_key(const char *name, const char *arch, const char *toolchain)
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_add_filename(&sb, name);
 	strbuf_addch(&sb, '-');
 	strbuf_add_filename(&sb, arch);
+	if (toolchain && *toolchain)
+		strbuf_addf(&sb, "-%08llx",
+			    (unsigned long long)(hash_bytes(14695981039346656037ULL, toolchain,
+							    strlen(toolchain)) &
+						 0xffffffffULL));
 	return strbuf_detach(&sb, NULL);
+}
+
+/* The environment variables kbuild reads (Documentation/kbuild/kbuild.rst, llvm.rst) that
+ * change the code built; CC, LD and the tools it sets itself, whatever the environment says */
+const char *const kb_kbuild_env_vars[] = {
+	"KCFLAGS",     "KCPPFLAGS",    "KAFLAGS",  "KRUSTFLAGS",     "HOSTCFLAGS",
+	"HOSTLDFLAGS", "HOSTCXXFLAGS", "LLVM_IAS", "KBUILD_KCONFIG", NULL,
+};
+
+/* Variables kbloat sets itself, and the option (or reason) that owns each. */
+static const struct {
+	const char *var, *owner;
+} own_vars[] = {
+	{ "O", "the work directory (--workdir)" },
+	{ "ARCH", "--arch (or ARCH in the environment)" },
+	{ "SRCARCH", "--arch (or ARCH in the environment)" },
+	{ "CROSS_COMPILE", "--cross (or CROSS_COMPILE in the environment)" },
+	{ "LLVM", "--llvm (or LLVM in the environment)" },
+	{ "LOCALVERSION", "kbloat (empty, so that a work tree gets no '+')" },
+	{ "KCONFIG_CONFIG", "kbloat (O/.config)" },
+	{ "KBUILD_OUTPUT", "the work directory (--workdir)" },
+	{ "KBUILD_BUILD_TIMESTAMP", "kbloat (a reproducible build)" },
+	{ "KBUILD_BUILD_USER", "kbloat (a reproducible build)" },
+	{ "KBUILD_BUILD_HOST", "kbloat (a reproducible build)" },
+	{ "KBUILD_BUILD_VERSION", "kbloat (a reproducible build)" },
+	{ "KCONFIG_ALLCONFIG", "kbloat (the config's fragments)" },
+};
+
+int kb_make_arg_check(const char *arg)
+{
+	static const char first[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_";
+	size_t n = strspn(arg, first), i;
+
+	if (n)
+		n += strspn(arg + n, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz_"
+				     "0123456789");
+	if (!n || arg[n] != '=')
+		return kb_error_set("--make-arg %s: not VAR=VALUE with VAR a make variable's "
+				    "name ([A-Za-z_][A-Za-z0-9_]*)",
+				    arg);
+	for (i = 0; i < sizeof(own_vars) / sizeof(own_vars[0]); i++)
+		if (strlen(own_vars[i].var) == n && !strncmp(arg, own_vars[i].var, n))
+			return kb_error_set("--make-arg %s: %.*s is set by %s", arg, (int)n, arg,
+					    own_vars[i].owner);
+	if (strchr(arg + n + 1, '\n'))
+		return kb_error_set("--make-arg %.*s=...: a value with a newline", (int)n, arg);
+	return 0;
 }
 
 const char *kb_host_arch(void)
@@ -113,10 +177,25 @@ const char *kb_host_arch(void)
 	return u.machine;
 }
 
-static const char *fragments_dir(void)
+/* The environment's value of var, or NULL when it is unset or empty (as make takes it). */
+static const char *env_value(const char *var)
 {
-	return kb_data_dir("KBLOAT_FRAGMENTS", KB_SOURCE_FRAGMENTS, KB_INSTALL_FRAGMENTS);
+	const char *v = getenv(var);
+
+	return v && *v ? v : NULL;
 }
+
+const char *kb_collect_arch(const char *arch)
+{
+	if (arch)
+		return arch;
+	return env_value("ARCH") ? env_value("ARCH") : kb_host_arch();
+}
+
+static const struct kb_data_where fragments_where = {
+	"KBLOAT_FRAGMENTS",  KB_RELATIVE_FRAGMENTS, KB_BUILD_DIR,
+	KB_SOURCE_FRAGMENTS, KB_INSTALL_FRAGMENTS,
+};
 
 static int file_text(const char *path, char *buf, size_t size)
 {
@@ -136,17 +215,13 @@ static int file_text(const char *path, char *buf, size_t size)
 static uint64_t hash_file(uint64_t h, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
-	size_t i;
 
 	if (strbuf_read_file(&sb, path)) {
 		strbuf_reset(&sb);
 		strbuf_addf(&sb, "unreadable %s", path);
 		kb_error_clear();
 	}
-	for (i = 0; i < sb.len; i++) {
-		h ^= (unsigned char)sb.buf[i];
-		h *= 1099511628211ULL;
-	}
+	h = hash_bytes(h, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return h;
 }
@@ -163,11 +238,13 @@ static char *build_setup(const struct kb_collector *c, const struct kb_collect_c
 	size_t k;
 
 	h = hash_file(h, c->map_fragment);
+	if (g->spec.base_file)
+		h = hash_file(h, g->spec.base_file);
 	for (k = 0; k < g->spec.nfragments; k++)
 		h = hash_file(h, g->spec.fragments[k]);
-	strbuf_addf(&sb, "spec %s; fragments %016llx; arch %s; cross %s; llvm %d; wrapper %s\n",
+	strbuf_addf(&sb, "spec %s; fragments %016llx; arch %s; cross %s; llvm %s; wrapper %s\n",
 		    g->spec.name, (unsigned long long)h, c->kb.arch, c->kb.cross ? c->kb.cross : "",
-		    c->kb.llvm, c->kb.cc_wrapper ? c->kb.cc_wrapper : "");
+		    c->kb.llvm ? c->kb.llvm : "", c->kb.cc_wrapper ? c->kb.cc_wrapper : "");
 	strbuf_addf(&sb, "compiler %s\nlinker %s\n", c->compiler, c->linker);
 	return strbuf_detach(&sb, NULL);
 }
@@ -248,15 +325,38 @@ void kb_collect_ccache_summary(struct kb_collector *c, struct strbuf *line)
 		    (unsigned long long)n, n ? 100.0 * (double)hits / (double)n : 0.0);
 }
 
+/*
+ * The config's identity: the spec, then the make variables that change what it builds
+ * (every --make-arg, then the environment's KCFLAGS and the like), so that a config built
+ * with KCFLAGS=-Os is another config in the store and another build directory.
+ */
+static void name_with_vars(struct kb_config_spec *spec, const struct kb_collect_opts *o,
+			   const char *env_vars)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addstr(&sb, spec->name);
+	for (i = 0; i < o->nmake_args; i++)
+		strbuf_addf(&sb, " %s", o->make_args[i]);
+	if (*env_vars)
+		strbuf_addf(&sb, " %s", env_vars);
+	free(spec->name);
+	spec->name = strbuf_detach(&sb, NULL);
+}
+
 int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o)
 {
 	struct kb_collector *c = xcalloc(1, sizeof(*c));
 	struct strbuf sb = STRBUF_INIT, cc = STRBUF_INIT, ld = STRBUF_INIT;
-	const char *dir = fragments_dir();
+	struct strbuf frag_dir = STRBUF_INIT;
+	const char *dir;
 	char *abs;
 	size_t i, k;
 
 	*out = NULL;
+	kb_data_dir(&frag_dir, &fragments_where);
+	dir = frag_dir.buf;
 	c->lock_fd = -1;
 	c->retry_failed = o->retry_failed;
 	c->no_skip = o->no_skip;
@@ -310,6 +410,27 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 			     c->map_fragment, strerror(errno));
 		goto err;
 	}
+	/* ARCH, CROSS_COMPILE and LLVM as kbuild takes them: the make line's, else the
+	 * environment's; the environment's other variables reach make as they are */
+	c->kb.arch = kb_collect_arch(o->arch);
+	c->kb.srcarch = kb_srcarch(c->kb.arch);
+	c->kb.cross = o->cross ? o->cross : env_value("CROSS_COMPILE");
+	c->kb.llvm = o->llvm ? "1" : env_value("LLVM");
+	c->kb.make_args = o->make_args;
+	c->kb.nmake_args = o->nmake_args;
+	for (i = 0; i < o->nmake_args; i++)
+		if (kb_make_arg_check(o->make_args[i]))
+			goto err;
+	if (c->kb.cross)
+		strbuf_addf(&sb, "CROSS_COMPILE=%s", c->kb.cross);
+	if (c->kb.llvm)
+		strbuf_addf(&sb, "%sLLVM=%s", sb.len ? " " : "", c->kb.llvm);
+	c->toolchain_vars = strbuf_detach(&sb, NULL);
+	for (i = 0; kb_kbuild_env_vars[i]; i++)
+		if (env_value(kb_kbuild_env_vars[i]))
+			strbuf_addf(&sb, "%s%s=%s", sb.len ? " " : "", kb_kbuild_env_vars[i],
+				    env_value(kb_kbuild_env_vars[i]));
+	c->kbuild_vars = strbuf_detach(&sb, NULL);
 	c->cfgs = xcalloc(o->nconfigs ? o->nconfigs : 1, sizeof(*c->cfgs));
 	for (i = 0; i < o->nconfigs; i++) {
 		struct kb_collect_cfg *g = &c->cfgs[i];
@@ -317,12 +438,13 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		if (kb_config_spec_parse(&g->spec, o->configs[i], dir))
 			goto err;
 		c->ncfgs++;
+		name_with_vars(&g->spec, o, c->kbuild_vars);
 		for (k = 0; k < i; k++)
 			if (!strcmp(c->cfgs[k].spec.name, g->spec.name)) {
 				kb_error_set("--config %s: given twice", g->spec.name);
 				goto err;
 			}
-		g->key = kb_collect_key(g->spec.name, o->arch ? o->arch : kb_host_arch());
+		g->key = kb_collect_key(g->spec.name, c->kb.arch, c->toolchain_vars);
 		strbuf_addf(&sb, "%s/build/%s", c->work, g->key);
 		g->obj = strbuf_detach(&sb, NULL);
 		strbuf_addf(&sb, "%s/logs/%s", c->work, g->key);
@@ -337,9 +459,6 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		g->fragments = strbuf_detach(&sb, NULL);
 	}
 	c->kb.src = c->src;
-	c->kb.arch = o->arch ? o->arch : kb_host_arch();
-	c->kb.cross = o->cross;
-	c->kb.llvm = o->llvm;
 	c->kb.cc_wrapper = cc_wrapper(o->cc_wrapper);
 	c->kb.jobs = o->jobs;
 	c->kb.timeout = o->timeout;
@@ -365,10 +484,12 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		g->setup = build_setup(c, g);
 	}
 	strbuf_release(&sb);
+	strbuf_release(&frag_dir);
 	*out = c;
 	return 0;
 err:
 	strbuf_release(&sb);
+	strbuf_release(&frag_dir);
 	strbuf_release(&cc);
 	strbuf_release(&ld);
 	kb_collector_close(c);
@@ -404,6 +525,8 @@ void kb_collector_close(struct kb_collector *c)
 	free(c->work);
 	free(c->src);
 	free(c->map_fragment);
+	free(c->toolchain_vars);
+	free(c->kbuild_vars);
 	free(c->pidfile);
 	free(c->compiler);
 	free(c->linker);
@@ -614,6 +737,33 @@ static int same_bytes(const struct strbuf *a, const char *path)
 }
 
 /*
+ * The first time g configures, whether the tree's kbuild knows its base target: make would
+ * fail on every commit, and each be recorded as the commit's failure, when it is not one.
+ */
+static int check_base(struct kb_collect_cfg *g, const struct kb_kbuild *kb)
+{
+	struct kb_strtab targets = KB_STRTAB_INIT;
+	const char *base = g->spec.base;
+	int rc = 0;
+
+	if (g->base_checked || g->spec.base_file || !strcmp(base, "modular"))
+		return 0;
+	if (kb_kbuild_config_targets(kb, &targets))
+		rc = KB_ERR;
+	else if (!targets.nr) /* a make whose help names no target at all cannot tell */
+		log_line(kb->log, "base", "make help names no config target: make decides");
+	else if (kb_strtab_find(&targets, base, strlen(base)) < 0)
+		rc = kb_error_set("%s: '%s' is not a config target of this tree's kbuild for "
+				  "ARCH=%s (make help and arch/%s/configs list none of that "
+				  "name)",
+				  g->spec.name, base, kb->arch,
+				  kb->srcarch ? kb->srcarch : kb->arch);
+	kb_strtab_release(&targets);
+	g->base_checked = !rc;
+	return rc;
+}
+
+/*
  * Configures and, unless only config inputs changed and .config came out byte for byte as
  * it was (its times then put back, so that make takes nothing as changed), runs make.
  * *reused says which.
@@ -633,6 +783,8 @@ static int configure_and_make(struct kb_collect_cfg *g, const struct kb_kbuild *
 		have_old = 1;
 	kb_error_clear();
 	if (drop_stamp(g))
+		goto out;
+	if (check_base(g, kb))
 		goto out;
 	if (keep_config && d == KB_DECIDE_BUILD && !access(dotconfig.buf, R_OK)) {
 		/* make takes nothing of the configuration as changed, and need not */
@@ -788,6 +940,8 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	kb.obj = g->obj;
 	kb.log = log.buf;
 	c->built++;
+	if (*c->kbuild_vars) /* make has them from the environment: the log says which */
+		log_line(log.buf, "kbuild's variables from the environment", c->kbuild_vars);
 	d = decide(c, g, sha, &why, last, &keep_config);
 	log_line(log.buf,
 		 d == KB_DECIDE_SKIP   ? "not rebuilt" :

@@ -7,7 +7,8 @@
  * The work directory (default: DB.work beside the database):
  *   src/             the private work tree; src.commit names the commit it holds (written
  *                    once a checkout is complete: without it, src/ is checked out anew)
- *   build/KEY/       O= of config KEY (the config's name and arch, made file-name safe)
+ *   build/KEY/       O= of config KEY (the config's name and arch, made file-name safe, and
+ *                    when CROSS_COMPILE or LLVM are set, a hash of them)
  *   logs/KEY/SHA.log the build log of each commit
  *   lock             held (flock) while a collector uses the directory
  *   make.pid         the running make's process group: a make that outlived a collector
@@ -43,10 +44,15 @@ struct kb_collect_opts {
 	const char *db, *repo, *workdir; /* workdir NULL: DB.work */
 	const char *const *configs; /* specs */
 	size_t nconfigs;
-	const char *arch, *cross; /* arch NULL: the host's (kb_host_arch) */
+	/* NULL: the environment's ARCH, CROSS_COMPILE (as kbuild takes them), else the host's
+	 * arch (kb_host_arch) and none */
+	const char *arch, *cross;
+	/* --make-arg VAR=VALUE (kb_make_arg_check'ed), for every make */
+	const char *const *make_args;
+	size_t nmake_args;
 	/* ccache, distcc, icecc, none; auto or NULL: ccache if it is on PATH, else none */
 	const char *cc_wrapper;
-	int llvm, jobs;
+	int llvm, jobs; /* llvm 0: the environment's LLVM, if any */
 	double timeout;
 	int retry_failed; /* rebuild builds recorded as failed */
 	int dry_run; /* nothing is built: a make an earlier kbloat left is not ended either */
@@ -54,7 +60,11 @@ struct kb_collect_opts {
 };
 
 struct kb_collect_cfg {
+	/* spec.name is the config's identity in the store: the spec as given, then the make
+	 * variables that change what is built (--make-arg, KCFLAGS and the like from the
+	 * environment), " VAR=VALUE" each */
 	struct kb_config_spec spec;
+	int base_checked; /* the tree's kbuild was asked whether it knows spec.base */
 	char *key, *obj, *logdir, *fragments; /* fragments: as the store keeps them */
 	struct kb_inputs *inputs; /* the .cmd records of obj, kept between builds */
 	char *stamp; /* obj/.kbloat-built: the commit make last built there, and with what */
@@ -78,6 +88,10 @@ struct kb_collector {
 	size_t ncfgs;
 	struct kb_kbuild kb; /* arch, toolchain, jobs, timeout, stop: the same for every config */
 	char *map_fragment, *compiler, *linker, *pidfile;
+	/* "CROSS_COMPILE=.. LLVM=..": the toolchain's variables (part of the build directory's
+	 * key); "KCFLAGS=.. ...": the environment's variables kbuild takes (of each config's
+	 * name). "" when there are none. */
+	char *toolchain_vars, *kbuild_vars;
 	int lock_fd, retry_failed, no_skip;
 	int reaped_make; /* opening ended a make an earlier, killed kbloat left running */
 	size_t built; /* builds run (not found recorded) since opening */
@@ -116,10 +130,22 @@ struct kb_outcome {
 	char warning[512]; /* the analysis's warning, "" if none */
 };
 
-/* A config's name and arch as one file name: the KEY of build/KEY and logs/KEY. */
-char *kb_collect_key(const char *name, const char *arch);
+/* A config's name and arch (and toolchain, when not NULL: "CROSS_COMPILE=.. LLVM=..") as one
+ * file name: the KEY of build/KEY and logs/KEY. */
+char *kb_collect_key(const char *name, const char *arch, const char *toolchain);
+
+/* The variables of the environment kbuild takes and that change what is built, besides
+ * ARCH, CROSS_COMPILE and LLVM (KCFLAGS, KCPPFLAGS, KAFLAGS, ...), NULL-terminated. */
+extern const char *const kb_kbuild_env_vars[];
+
+/* 0 if arg is a VAR=VALUE kbloat can put on the make line; else KB_ERR, the error naming it
+ * (a bad name, or a variable kbloat sets itself and the option that sets it). */
+int kb_make_arg_check(const char *arg);
 /* The host's ARCH as kbuild spells it: x86_64, arm64, riscv, ... */
 const char *kb_host_arch(void);
+/* The ARCH to build for, as kbuild takes it: arch (the option) if not NULL, else the
+ * environment's ARCH if set, else the host's. */
+const char *kb_collect_arch(const char *arch);
 
 /* The signal flag every build step watches: set it to stop the build in progress. */
 extern volatile sig_atomic_t kb_collect_stop;

@@ -18,10 +18,9 @@
 #include <string.h>
 #include <unistd.h>
 
-static const char *plots_dir(void)
-{
-	return kb_data_dir("KBLOAT_PLOTS", KB_SOURCE_PLOTS, KB_INSTALL_PLOTS);
-}
+static const struct kb_data_where plots_where = {
+	"KBLOAT_PLOTS", KB_RELATIVE_PLOTS, KB_BUILD_DIR, KB_SOURCE_PLOTS, KB_INSTALL_PLOTS,
+};
 
 /* A sha's first n characters in a data column: hex only, else "?" (a column is a word). */
 static const char *gp_sha(const char *sha, size_t n, char *buf)
@@ -343,7 +342,8 @@ static int script_path(const char *script, struct strbuf *sc)
 	struct strbuf rel = STRBUF_INIT;
 	char *abs;
 
-	strbuf_addf(&rel, "%s/%s", plots_dir(), script);
+	kb_data_dir(&rel, &plots_where);
+	strbuf_addf(&rel, "/%s", script);
 	abs = realpath(rel.buf, NULL);
 	if (!abs) {
 		gp_error("cannot read the gnuplot script", rel.buf);

@@ -108,11 +108,64 @@ static void bad_specs_say_what_is_wrong(void)
 {
 	struct kb_config_spec s;
 
-	CHECK(kb_config_spec_parse(&s, "hugeconfig", dir) < 0);
-	CHECK(strstr(kb_error_last(), "hugeconfig: unknown base target 'hugeconfig'") != NULL);
+	CHECK(kb_config_spec_parse(&s, "huge-kernel", dir) < 0);
+	CHECK(strstr(kb_error_last(), "huge-kernel: unknown base target 'huge-kernel'") != NULL);
+	CHECK(kb_config_spec_parse(&s, "x86 defconfig", dir) < 0);
+	CHECK(strstr(kb_error_last(), "unknown base target 'x86 defconfig'") != NULL);
+	/* targets that ask questions, or read or change the .config there is */
+	CHECK(kb_config_spec_parse(&s, "menuconfig+kvm-guest", dir) < 0);
+	CHECK(strstr(kb_error_last(), "'menuconfig' cannot be a base") != NULL);
+	CHECK(kb_config_spec_parse(&s, "olddefconfig", dir) < 0);
+	CHECK(strstr(kb_error_last(), "'olddefconfig' cannot be a base") != NULL);
+	CHECK(kb_config_spec_parse(&s, "/nonexistent/base.config", dir) < 0);
+	CHECK(strstr(kb_error_last(), "base .config '/nonexistent/base.config'") != NULL);
 	CHECK(kb_config_spec_parse(&s, "tinyconfig+nosuch", dir) < 0);
 	CHECK(strstr(kb_error_last(), "tinyconfig+nosuch: fragment 'nosuch'") != NULL);
 	CHECK(kb_config_spec_parse(&s, "", dir) < 0);
+}
+
+/* any *config target is a base as far as the spec goes (the tree says which it knows); a
+ * path is a .config file, made absolute; '~/' is the home directory in every path */
+static void bases_are_targets_or_files_and_tilde_is_home(void)
+{
+	struct kb_config_spec s;
+	char path[256], spec[600];
+	char *old_home = getenv("HOME") ? strdup(getenv("HOME")) : NULL;
+
+	CHECK(kb_config_spec_parse(&s, "x86_64_defconfig+modular", dir) == 0);
+	CHECK_STR(s.base, "x86_64_defconfig");
+	CHECK(s.base_file == NULL && s.to_modules);
+	kb_config_spec_release(&s);
+	CHECK(kb_config_spec_parse(&s, "allyesconfig", dir) == 0);
+	kb_config_spec_release(&s);
+
+	write_file("distro-config", "CONFIG_NET=y\n");
+	write_file("mine.config", "CONFIG_VIRTIO=y\n");
+	setenv("HOME", dir, 1);
+	snprintf(path, sizeof(path), "%s/distro-config", dir);
+	CHECK(kb_config_spec_parse(&s, "~/distro-config+kvm-guest+~/mine.config+modular", dir) ==
+	      0);
+	CHECK_STR(s.base_file, path);
+	CHECK_STR(s.base, path);
+	CHECK_U64(s.nfragments, 2);
+	snprintf(path, sizeof(path), "%s/mine.config", dir);
+	CHECK_STR(s.fragments[1], path);
+	CHECK(s.to_modules);
+	kb_config_spec_release(&s);
+
+	/* a relative path is made absolute: make runs in another directory */
+	CHECK(chdir(dir) == 0);
+	snprintf(spec, sizeof(spec), "tinyconfig+./mine.config");
+	CHECK(kb_config_spec_parse(&s, spec, "/nonexistent") == 0);
+	CHECK_STR(s.fragments[0], path);
+	kb_config_spec_release(&s);
+
+	/* ~user is not expanded: a file of that name, which is not there */
+	CHECK(kb_config_spec_parse(&s, "tinyconfig+~nosuchuser/mine.config", dir) < 0);
+	CHECK(strstr(kb_error_last(), "fragment '~nosuchuser/mine.config'") != NULL);
+	if (old_home)
+		setenv("HOME", old_home, 1);
+	free(old_home);
 }
 
 static void fragments_override_and_say_so(void)
@@ -280,6 +333,7 @@ int main(void)
 		return 2;
 	specs_name_a_base_and_fragments();
 	bad_specs_say_what_is_wrong();
+	bases_are_targets_or_files_and_tilde_is_home();
 	fragments_override_and_say_so();
 	unmet_requests_are_found();
 	modular_modifier_ends_a_spec();
