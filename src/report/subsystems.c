@@ -58,11 +58,19 @@ uint32_t *kb_subsystems_by_size(const struct kb_strtab *names, const uint64_t *s
 	qsort_r(ids, names->nr, sizeof(*ids), cmp_by_size, &o);
 	return ids;
 }
+/* v (0 <= v < 10^n) as n decimal digits, zero-padded. */
+static void put_digits(char *p, int v, int n)
+{
+	while (n--) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
 void kb_format_date(int64_t t, char *buf)
 {
 	time_t tt = (time_t)t;
 	struct tm tm;
-	char tmp[48];
 
 	/* a database's time may be any integer: one gmtime cannot place, or whose year takes
 	 * more than 4 digits, is shown as unknown rather than as whatever was in tm */
@@ -71,7 +79,11 @@ void kb_format_date(int64_t t, char *buf)
 		strcpy(buf, "\?\?\?\?-\?\?-\?\?");
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	memcpy(buf, tmp, 11);
+	/* "%04d-%02d-%02d" without printf: a history formats one a row */
+	put_digits(buf, tm.tm_year + 1900, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, tm.tm_mon + 1, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, tm.tm_mday, 2);
 	buf[10] = 0;
 }
