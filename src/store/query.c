@@ -185,7 +185,7 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg)
 {
 	struct id_pos *v;
-	size_t i, lo, hi, seen = 0;
+	size_t i, lo, hi, next = 0, seen = 0;
 	int rc = 0, step = SQLITE_DONE;
 
 	if (!n)
@@ -201,18 +201,25 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
-		lo = 0;
-		hi = n;
-		while (lo < hi) { /* the first position with this id */
-			size_t mid = lo + (hi - lo) / 2;
+		/* the first position with this id: rows come in id order, most often the line's
+		 * next build's, searched for only when not */
+		if (next < n && v[next].id == id && (!next || v[next - 1].id < id)) {
+			lo = next;
+		} else {
+			lo = 0;
+			hi = n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
 
-			if (v[mid].id < id)
-				lo = mid + 1;
-			else
-				hi = mid;
+				if (v[mid].id < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
 		}
 		for (; !rc && lo < n && v[lo].id == id; lo++, seen++)
 			rc = fn(arg, st, v[lo].pos);
+		next = lo;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = kb_store_fail(s, what);
@@ -260,9 +267,14 @@ static int config_links(struct kb_store *s, int64_t config_id, struct link **v, 
 	return 0;
 }
 
-static const struct link *find_link(const struct link *v, size_t n, int64_t id)
+/* The link of build id, or NULL; looked for first at v[near] (a build's parent is most
+ * often the build before it). */
+static const struct link *find_link(const struct link *v, size_t n, int64_t id, size_t near)
 {
 	size_t lo = 0, hi = n;
+
+	if (near < n && v[near].id == id)
+		return &v[near];
 
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
@@ -290,7 +302,7 @@ static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head
 	int rc = 1;
 
 	for (i = 0; i < n; i++)
-		if (v[i].parent && (p = (struct link *)find_link(v, n, v[i].parent)) != NULL)
+		if (v[i].parent && (p = (struct link *)find_link(v, n, v[i].parent, i - 1)) != NULL)
 			p->has_child = 1;
 	if (kb_store_prepare(s, &st,
 			     "SELECT c.committer_time FROM builds b JOIN commits c ON c.id = "
@@ -323,7 +335,7 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 {
 	struct link *links;
 	const struct link *l;
-	size_t nlinks, alloc = 0, i;
+	size_t nlinks, alloc = 0, i, near;
 	int rc;
 
 	*ids = NULL;
@@ -334,8 +346,10 @@ int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t *
 		free(links);
 		return rc < 0 ? KB_ERR : 0;
 	}
+	near = nlinks - 1;
 	/* a line of the config's builds: a head or a parent of another config's ends it */
-	for (rc = 0; head && (l = find_link(links, nlinks, head)); head = l->parent) {
+	for (rc = 0; head && (l = find_link(links, nlinks, head, near)); head = l->parent) {
+		near = (size_t)(l - links) - 1;
 		if (*n == nlinks) {
 			rc = kb_error_set(
 				"%s: builds.parent_build_id loops: from build %lld it has "
