@@ -70,17 +70,15 @@ static void line_series(struct kb_history *m, const struct kb_scope *sc,
 	}
 }
 
-/* Each row's size, delta, commit and series, from the line's ids. */
+/* Each row's size, delta, commit and series, from the line's ids and commits. */
 static int fill_rows(struct kb_history *m, struct kb_store *s, const struct kb_scope *sc,
-		     const char *name, const int64_t *ids)
+		     const char *name, const int64_t *ids, const struct kb_build_commit *c)
 {
-	struct kb_build_commit *c = xcalloc(m->n + 1, sizeof(*c));
 	int64_t *size = xcalloc(m->n + 1, sizeof(*size));
 	size_t i;
 	int rc = KB_ERR;
 
-	if (kb_store_build_commits(s, ids, m->n, c, &m->strs) ||
-	    line_sizes(m, s, sc, name, ids, c, size))
+	if (line_sizes(m, s, sc, name, ids, c, size))
 		goto out;
 	line_series(m, sc, c);
 	for (i = 0; i < m->n; i++) {
@@ -98,7 +96,6 @@ static int fill_rows(struct kb_history *m, struct kb_store *s, const struct kb_s
 	}
 	rc = 0;
 out:
-	free(c);
 	free(size);
 	return rc;
 }
@@ -107,18 +104,20 @@ static int history_build(struct kb_history **out, struct kb_store *s, int64_t co
 			 const struct kb_scope *sc, const char *name)
 {
 	struct kb_history *m = xcalloc(1, sizeof(*m));
+	struct kb_build_commit *c = NULL;
 	int64_t *ids = NULL;
 	int rc;
 
 	*out = NULL;
 	if (name)
 		kb_strtab_intern(&m->strs, name, strlen(name), &m->option);
-	rc = kb_build_line(s, config_id, 0, &ids, &m->n);
+	rc = kb_store_line_commits(s, config_id, &ids, &c, &m->n, &m->strs);
 	if (!rc) {
 		m->rows = xcalloc(m->n + 1, sizeof(*m->rows));
-		rc = fill_rows(m, s, sc, name, ids);
+		rc = fill_rows(m, s, sc, name, ids, c);
 	}
 	free(ids);
+	free(c);
 	if (rc) {
 		kb_history_free(m);
 		return KB_ERR;
@@ -155,17 +154,22 @@ void kb_history_free(struct kb_history *m)
 /*
  * The text table's writer: each line is put together in one buffer, written out every
  * 64 KB, not printed field by field (200,000 lines at 100,000 builds: fprintf's parsing and
- * locking were most of the time). Its columns are printf's: a field narrower than its width
- * is padded with spaces, left or right, counted in bytes, as printf counts them.
+ * locking were most of the time). Room for a whole line is made when it starts, so that
+ * its fields are stored without a check each. The columns are printf's: a field narrower
+ * than its width is padded with spaces, left or right, counted in bytes as printf does.
  */
 struct text_out {
 	FILE *f;
 	struct strbuf buf, field;
+	char *p; /* where the line goes on, within buf's room */
 	int64_t day; /* the day of date, or INT64_MIN */
 	char date[16];
 };
 
 #define TEXT_OUT_FLUSH 65536
+/* more than any line takes: a row's fields are cut to 12 + 10 + 18 + 31 bytes, its numbers
+ * 20 digits and a sign at most, the series line three of them */
+#define TEXT_OUT_LINE 512
 
 static void out_flush(struct text_out *o)
 {
@@ -174,24 +178,35 @@ static void out_flush(struct text_out *o)
 	strbuf_reset(&o->buf);
 }
 
-/* Ends a line; writes the buffer out when it is full. */
+static void out_line(struct text_out *o)
+{
+	strbuf_grow(&o->buf, TEXT_OUT_LINE);
+	o->p = o->buf.buf + o->buf.len;
+}
+
+/* Ends the line; writes the buffer out when it is full. */
 static void out_eol(struct text_out *o)
 {
-	strbuf_addch(&o->buf, '\n');
+	*o->p++ = '\n';
+	strbuf_setlen(&o->buf, (size_t)(o->p - o->buf.buf));
 	if (o->buf.len >= TEXT_OUT_FLUSH)
 		out_flush(o);
 }
 
-/* printf's "%-Ws" (left) or "%Ws" of the len bytes at s. */
-static void out_col(struct text_out *o, const char *s, size_t len, size_t width, int left)
+static void out_put(struct text_out *o, const char *s, size_t len)
 {
-	size_t pad = len < width ? width - len : 0;
+	memcpy(o->p, s, len);
+	o->p += len;
+}
 
-	if (!left)
-		strbuf_addchars(&o->buf, ' ', pad);
-	strbuf_add(&o->buf, s, len);
-	if (left)
-		strbuf_addchars(&o->buf, ' ', pad);
+#define out_lit(o, s) out_put(o, s, sizeof(s) - 1)
+
+static void out_pad(struct text_out *o, size_t len, size_t width)
+{
+	if (len < width) {
+		memset(o->p, ' ', width - len);
+		o->p += width - len;
+	}
 }
 
 /* printf's "%Wlld", or "%+Wlld" with plus. */
@@ -207,14 +222,26 @@ static void out_int(struct text_out *o, int64_t v, size_t width, int plus)
 		*--p = '-';
 	else if (plus)
 		*--p = '+';
-	out_col(o, p, (size_t)(tmp + sizeof(tmp) - p), width, 0);
+	out_pad(o, (size_t)(tmp + sizeof(tmp) - p), width);
+	out_put(o, p, (size_t)(tmp + sizeof(tmp) - p));
 }
 
-/* A text field (kb_text_cut to max bytes), as printf's "%-Ws" of it. */
+/* A text field, kb_text_cut to max bytes, as printf's "%-Ws" of it: printable ASCII up to
+ * the cut (kb_text_cut's own fast path) is stored as it is. */
 static void out_text(struct text_out *o, const char *s, size_t max, size_t width)
 {
-	kb_text_cut(&o->field, s, max);
-	out_col(o, o->field.buf, o->field.len, width, 1);
+	size_t len = 0;
+
+	while (len < max && s[len] >= 0x20 && s[len] < 0x7f)
+		len++;
+	if (len == max || !s[len]) {
+		out_put(o, s, len);
+	} else {
+		kb_text_cut(&o->field, s, max);
+		len = o->field.len;
+		out_put(o, o->field.buf, len);
+	}
+	out_pad(o, len, width);
 }
 
 /* kb_format_date's date of t: the days of a line are few, each formatted once. */
@@ -226,16 +253,18 @@ static void out_date(struct text_out *o, int64_t t)
 		kb_format_date(t, o->date);
 		o->day = day;
 	}
-	strbuf_addstr(&o->buf, o->date);
+	out_put(o, o->date, 10);
 }
 
 /* A series value, or "-" where the build has none, as "%10s". */
 static void out_series_value(struct text_out *o, int has, int64_t v)
 {
-	if (has)
+	if (has) {
 		out_int(o, v, 10, 0);
-	else
-		out_col(o, "-", 1, 10, 0);
+	} else {
+		out_pad(o, 1, 10);
+		out_lit(o, "-");
+	}
 }
 
 /* The line under a row: code and data, everything modularized, hard core. */
@@ -243,12 +272,13 @@ static void write_series(struct text_out *o, const struct kb_build_series *b)
 {
 	int64_t cd = (int64_t)((uint64_t)b->total - (uint64_t)b->padding);
 
-	strbuf_addstr(&o->buf, "              code and data ");
+	out_line(o);
+	out_lit(o, "              code and data ");
 	out_series_value(o, b->has_padding, cd);
-	strbuf_addstr(&o->buf, "  modularized ");
+	out_lit(o, "  modularized ");
 	out_series_value(o, b->has_modular,
 			 (int64_t)((uint64_t)cd - (uint64_t)b->m_tristate - (uint64_t)b->m_bool));
-	strbuf_addstr(&o->buf, "  hard core ");
+	out_lit(o, "  hard core ");
 	out_series_value(o, b->has_modular, b->m_core);
 	out_eol(o);
 }
@@ -289,26 +319,34 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 /* A row of the table: commit, date, size, delta, author, subject. */
 static void write_row(struct text_out *o, const struct kb_history_row *r, int first)
 {
+	out_line(o);
 	out_text(o, r->sha, 12, 0);
-	strbuf_addstr(&o->buf, "  ");
+	out_lit(o, "  ");
 	out_date(o, r->author_time);
-	strbuf_addstr(&o->buf, "  ");
+	out_lit(o, "  ");
 	out_int(o, r->size, 10, 0);
-	strbuf_addstr(&o->buf, "  ");
+	out_lit(o, "  ");
 	if (first)
-		out_col(o, "", 0, 9, 0);
+		out_pad(o, 0, 9);
 	else
 		out_int(o, r->delta, 9, 1);
-	strbuf_addstr(&o->buf, "  ");
+	out_lit(o, "  ");
 	out_text(o, r->author, 18, 18);
-	strbuf_addstr(&o->buf, "  ");
+	out_lit(o, "  ");
 	out_text(o, r->subject, 31, 0);
 	out_eol(o);
+	/* under the row: the table keeps within 100 columns */
+	if (kb_reused_text(r->reused)) {
+		out_line(o);
+		out_lit(o, "              ");
+		out_put(o, kb_reused_text(r->reused), strlen(kb_reused_text(r->reused)));
+		out_eol(o);
+	}
 }
 
 void kb_history_write_text(FILE *f, const struct kb_history *m)
 {
-	struct text_out o = { f, STRBUF_INIT, STRBUF_INIT, INT64_MIN, "" };
+	struct text_out o = { f, STRBUF_INIT, STRBUF_INIT, NULL, INT64_MIN, "" };
 	size_t i;
 
 	if (!m->n) {
@@ -321,17 +359,11 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 	}
 	fprintf(f, "%-12s  %-10s  %10s  %9s  %-18s  %s\n", "commit", "date", "size", "delta",
 		"author", "subject");
-	strbuf_grow(&o.buf, TEXT_OUT_FLUSH + 256);
+	strbuf_grow(&o.buf, TEXT_OUT_FLUSH + TEXT_OUT_LINE);
 	for (i = 0; i < m->n; i++) {
 		const struct kb_history_row *r = &m->rows[i];
 
 		write_row(&o, r, !i);
-		/* under the row: the table keeps within 100 columns */
-		if (kb_reused_text(r->reused)) {
-			strbuf_addstr(&o.buf, "              ");
-			strbuf_addstr(&o.buf, kb_reused_text(r->reused));
-			out_eol(&o);
-		}
 		if (m->series)
 			write_series(&o, &r->ser);
 	}

@@ -230,14 +230,9 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 	return rc;
 }
 
-struct link {
-	int64_t id, parent;
-	int ok, has_child;
-};
-
 /* The parent links of config_id's builds, sorted by id: a scan of the table in rowid order
  * (the unary + keeps SQLite from an index on config_id, whose order is not the ids'). */
-static int config_links(struct kb_store *s, int64_t config_id, struct link **v, size_t *n)
+static int config_links(struct kb_store *s, int64_t config_id, struct kb_link **v, size_t *n)
 {
 	sqlite3_stmt *st;
 	size_t alloc = 0;
@@ -252,10 +247,10 @@ static int config_links(struct kb_store *s, int64_t config_id, struct link **v, 
 	sqlite3_bind_int64(st, 1, config_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(*v, *n + 1, alloc);
+		memset(&(*v)[*n], 0, sizeof(**v));
 		(*v)[*n].id = sqlite3_column_int64(st, 0);
 		(*v)[*n].parent = sqlite3_column_int64(st, 1);
-		(*v)[*n].ok = sqlite3_column_int(st, 2);
-		(*v)[(*n)++].has_child = 0;
+		(*v)[(*n)++].ok = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
@@ -267,60 +262,66 @@ static int config_links(struct kb_store *s, int64_t config_id, struct link **v, 
 	return 0;
 }
 
-/* The link of build id, or NULL; looked for first at v[near] (a build's parent is most
- * often the build before it). */
-static const struct link *find_link(const struct link *v, size_t n, int64_t id, size_t near)
+/* The position of build id's link in v, or n; looked for first at v[near] (a build's parent
+ * is most often the build before it). */
+static size_t find_link(const struct kb_link *v, size_t n, int64_t id, size_t near)
 {
 	size_t lo = 0, hi = n;
 
 	if (near < n && v[near].id == id)
-		return &v[near];
-
+		return near;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (v[mid].id == id)
-			return &v[mid];
+			return mid;
 		if (v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return n;
+}
+
+/* The committer time of build id's commit. */
+static int commit_time(struct kb_store *s, sqlite3_stmt **st, int64_t id, int64_t *t)
+{
+	if (!*st && kb_store_prepare(s, st,
+				     "SELECT c.committer_time FROM builds b JOIN commits c ON "
+				     "c.id = b.commit_id WHERE b.id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(*st, 1, id);
+	if (sqlite3_step(*st) != SQLITE_ROW) {
+		sqlite3_reset(*st);
+		return kb_store_fail(s, "cannot find the head build");
+	}
+	*t = sqlite3_column_int64(*st, 0);
+	sqlite3_reset(*st);
+	return 0;
 }
 
 /*
  * kb_store_head_build's answer from the links in memory: of the ok builds no build names as
  * its parent, the newest commit's (then the highest id); 1 when there is none.
  */
-static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head)
+static int line_head(struct kb_store *s, struct kb_link *v, size_t n, int64_t *head)
 {
-	sqlite3_stmt *st;
-	int64_t best_time = 0;
-	size_t i;
-	struct link *p;
+	sqlite3_stmt *st = NULL;
+	int64_t best_time = 0, t = 0;
+	size_t i, p;
 	int rc = 1;
 
 	for (i = 0; i < n; i++)
-		if (v[i].parent && (p = (struct link *)find_link(v, n, v[i].parent, i - 1)) != NULL)
-			p->has_child = 1;
-	if (kb_store_prepare(s, &st,
-			     "SELECT c.committer_time FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.id = ?1"))
-		return KB_ERR;
+		if (v[i].parent && (p = find_link(v, n, v[i].parent, i - 1)) < n)
+			v[p].has_child = 1;
 	/* tips are few: a line's head, and one per branch the walk left */
 	for (i = 0; i < n; i++) {
-		int64_t t;
-
 		if (!v[i].ok || v[i].has_child)
 			continue;
-		sqlite3_bind_int64(st, 1, v[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = kb_store_fail(s, "cannot find the head build");
+		if (commit_time(s, &st, v[i].id, &t)) {
+			rc = KB_ERR;
 			break;
 		}
-		t = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
 		if (rc || t >= best_time) { /* ids ascend: the later of equal times wins */
 			best_time = t;
 			*head = v[i].id;
@@ -331,48 +332,56 @@ static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head
 	return rc;
 }
 
+int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head, size_t **pos,
+		  size_t *npos)
+{
+	size_t alloc = 0, i, l, near = n - 1;
+	int rc;
+
+	*pos = NULL;
+	*npos = 0;
+	if (!head && (rc = line_head(s, v, n, &head)) != 0)
+		return rc < 0 ? KB_ERR : 0;
+	/* a line of the config's builds: a head or a parent of another config's ends it */
+	for (; head && (l = find_link(v, n, head, near)) < n; head = v[l].parent, near = l - 1) {
+		if (*npos == n) {
+			free(*pos);
+			*pos = NULL;
+			*npos = 0;
+			return kb_error_set("%s: builds.parent_build_id loops: from build %lld it "
+					    "has more links than the table has rows",
+					    kb_store_path(s), (long long)v[(*pos)[0]].id);
+		}
+		ALLOC_GROW(*pos, *npos + 1, alloc);
+		(*pos)[(*npos)++] = l;
+	}
+	for (i = 0; i < *npos / 2; i++) {
+		size_t t = (*pos)[i];
+
+		(*pos)[i] = (*pos)[*npos - 1 - i];
+		(*pos)[*npos - 1 - i] = t;
+	}
+	return 0;
+}
+
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
 {
-	struct link *links;
-	const struct link *l;
-	size_t nlinks, alloc = 0, i, near;
-	int rc;
+	struct kb_link *links;
+	size_t nlinks, *pos, i;
 
 	*ids = NULL;
 	*n = 0;
 	if (config_links(s, config_id, &links, &nlinks))
 		return KB_ERR;
-	if (!head && (rc = line_head(s, links, nlinks, &head)) != 0) {
+	if (kb_links_line(s, links, nlinks, head, &pos, n)) {
 		free(links);
-		return rc < 0 ? KB_ERR : 0;
-	}
-	near = nlinks - 1;
-	/* a line of the config's builds: a head or a parent of another config's ends it */
-	for (rc = 0; head && (l = find_link(links, nlinks, head, near)); head = l->parent) {
-		near = (size_t)(l - links) - 1;
-		if (*n == nlinks) {
-			rc = kb_error_set(
-				"%s: builds.parent_build_id loops: from build %lld it has "
-				"more links than the table has rows",
-				kb_store_path(s), (long long)(*ids)[0]);
-			break;
-		}
-		ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = head;
-	}
-	free(links);
-	if (rc) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
 		return KB_ERR;
 	}
-	for (i = 0; i < *n / 2; i++) {
-		int64_t t = (*ids)[i];
-
-		(*ids)[i] = (*ids)[*n - 1 - i];
-		(*ids)[*n - 1 - i] = t;
-	}
+	*ids = xcalloc(*n + 1, sizeof(**ids));
+	for (i = 0; i < *n; i++)
+		(*ids)[i] = links[pos[i]].id;
+	free(pos);
+	free(links);
 	return 0;
 }
 
