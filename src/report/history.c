@@ -56,43 +56,42 @@ static int line_sizes(struct kb_history *m, struct kb_store *s, const struct kb_
 	return 0;
 }
 
-/* The rows' series, when the history is of the whole image: m->series if any has one. */
-static void line_series(struct kb_history *m, const struct kb_scope *sc,
-			const struct kb_build_commit *c)
+/* The rows' series, when the history is of the whole image (m->series if any has one);
+ * none in a scoped one. */
+static void line_series(struct kb_history *m, const struct kb_scope *sc)
 {
+	static const struct kb_build_series none;
+	int whole = !kb_scope_narrows(sc) && !(sc && sc->cls >= 0);
 	size_t i;
 
-	if (kb_scope_narrows(sc) || (sc && sc->cls >= 0))
-		return;
 	for (i = 0; i < m->n; i++) {
-		m->rows[i].ser = c[i].ser;
-		m->series |= c[i].ser.has_padding || c[i].ser.has_modular;
+		const struct kb_build_series *b = &m->commits[i].ser;
+
+		m->rows[i].ser = whole ? b : &none;
+		m->series |= whole && (b->has_padding || b->has_modular);
 	}
 }
 
 /* Each row's size, delta, commit and series, from the line's ids and commits. */
 static int fill_rows(struct kb_history *m, struct kb_store *s, const struct kb_scope *sc,
-		     const char *name, const int64_t *ids, const struct kb_build_commit *c)
+		     const char *name, const int64_t *ids)
 {
+	const struct kb_build_commit *c = m->commits;
 	int64_t *size = xcalloc(m->n + 1, sizeof(*size));
 	size_t i;
 	int rc = KB_ERR;
 
 	if (line_sizes(m, s, sc, name, ids, c, size))
 		goto out;
-	line_series(m, sc, c);
+	line_series(m, sc);
 	for (i = 0; i < m->n; i++) {
 		struct kb_history_row *r = &m->rows[i];
 
 		r->build_id = ids[i];
-		r->sha = c[i].sha;
-		r->author = c[i].author;
-		r->subject = c[i].subject;
-		r->author_time = c[i].author_time;
+		r->c = &c[i];
 		r->size = size[i];
 		r->delta = i ? size[i] - size[i - 1] : 0;
 		r->commits = i ? c[i].distance : 0;
-		r->reused = c[i].reused;
 	}
 	rc = 0;
 out:
@@ -104,20 +103,18 @@ static int history_build(struct kb_history **out, struct kb_store *s, int64_t co
 			 const struct kb_scope *sc, const char *name)
 {
 	struct kb_history *m = xcalloc(1, sizeof(*m));
-	struct kb_build_commit *c = NULL;
 	int64_t *ids = NULL;
 	int rc;
 
 	*out = NULL;
 	if (name)
 		kb_strtab_intern(&m->strs, name, strlen(name), &m->option);
-	rc = kb_store_line_commits(s, config_id, &ids, &c, &m->n, &m->strs);
+	rc = kb_store_line_commits(s, config_id, &ids, &m->commits, &m->n, &m->strs);
 	if (!rc) {
 		m->rows = xcalloc(m->n + 1, sizeof(*m->rows));
-		rc = fill_rows(m, s, sc, name, ids, c);
+		rc = fill_rows(m, s, sc, name, ids);
 	}
 	free(ids);
-	free(c);
 	if (rc) {
 		kb_history_free(m);
 		return KB_ERR;
@@ -147,6 +144,7 @@ void kb_history_free(struct kb_history *m)
 	if (!m)
 		return;
 	free(m->rows);
+	free(m->commits);
 	kb_strtab_release(&m->strs);
 	free(m);
 }
@@ -304,12 +302,12 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 		const struct kb_history_row *r = &m->rows[i];
 		char date[16], d[24] = "";
 
-		kb_format_date(r->author_time, date);
+		kb_format_date(r->c->author_time, date);
 		if (i)
 			snprintf(d, sizeof(d), "%+lld", (long long)r->delta);
-		fprintf(f, "%s  %s  %9lld  %8s  %-13s  %-14s  %s\n", kb_text_cut(&c, r->sha, 12),
+		fprintf(f, "%s  %s  %9lld  %8s  %-13s  %-14s  %s\n", kb_text_cut(&c, r->c->sha, 12),
 			date, (long long)r->size, d, class_text(r->cls),
-			kb_text_cut(&a, r->author, 14), kb_text_cut(&b, r->subject, 22));
+			kb_text_cut(&a, r->c->author, 14), kb_text_cut(&b, r->c->subject, 22));
 	}
 	strbuf_release(&a);
 	strbuf_release(&b);
@@ -320,9 +318,9 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 static void write_row(struct text_out *o, const struct kb_history_row *r, int first)
 {
 	out_line(o);
-	out_text(o, r->sha, 12, 0);
+	out_text(o, r->c->sha, 12, 0);
 	out_lit(o, "  ");
-	out_date(o, r->author_time);
+	out_date(o, r->c->author_time);
 	out_lit(o, "  ");
 	out_int(o, r->size, 10, 0);
 	out_lit(o, "  ");
@@ -331,15 +329,15 @@ static void write_row(struct text_out *o, const struct kb_history_row *r, int fi
 	else
 		out_int(o, r->delta, 9, 1);
 	out_lit(o, "  ");
-	out_text(o, r->author, 18, 18);
+	out_text(o, r->c->author, 18, 18);
 	out_lit(o, "  ");
-	out_text(o, r->subject, 31, 0);
+	out_text(o, r->c->subject, 31, 0);
 	out_eol(o);
 	/* under the row: the table keeps within 100 columns */
-	if (kb_reused_text(r->reused)) {
+	if (kb_reused_text(r->c->reused)) {
 		out_line(o);
 		out_lit(o, "              ");
-		out_put(o, kb_reused_text(r->reused), strlen(kb_reused_text(r->reused)));
+		out_put(o, kb_reused_text(r->c->reused), strlen(kb_reused_text(r->c->reused)));
 		out_eol(o);
 	}
 }
@@ -365,7 +363,7 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 
 		write_row(&o, r, !i);
 		if (m->series)
-			write_series(&o, &r->ser);
+			write_series(&o, r->ser);
 	}
 	out_flush(&o);
 	strbuf_release(&o.buf);
@@ -394,16 +392,17 @@ static void row_series_json(json_t *o, const struct kb_build_series *b)
 
 static json_t *row_json(const struct kb_history *m, const struct kb_history_row *r)
 {
-	json_t *o = json_pack("{s:o,s:o,s:o,s:I,s:I,s:I}", "commit", kb_json_str(r->sha), "author",
-			      kb_json_str(r->author), "subject", kb_json_str(r->subject), "size",
-			      (json_int_t)r->size, "delta", (json_int_t)r->delta, "commits",
-			      (json_int_t)r->commits);
+	json_t *o = json_pack("{s:o,s:o,s:o,s:I,s:I,s:I}", "commit", kb_json_str(r->c->sha),
+			      "author", kb_json_str(r->c->author), "subject",
+			      kb_json_str(r->c->subject), "size", (json_int_t)r->size, "delta",
+			      (json_int_t)r->delta, "commits", (json_int_t)r->commits);
 
-	row_series_json(o, &r->ser);
+	row_series_json(o, r->ser);
 	/* why make did not run for it ("not rebuilt: no input changed"), or null */
 	json_object_set_new(o, "not_rebuilt",
-			    kb_reused_text(r->reused) ? json_string(kb_reused_text(r->reused)) :
-							json_null());
+			    kb_reused_text(r->c->reused) ?
+				    json_string(kb_reused_text(r->c->reused)) :
+				    json_null());
 	if (m->option) {
 		const char *type = kb_opt_type(r->cls);
 
