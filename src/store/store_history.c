@@ -148,7 +148,7 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 }
 
 /*
- * Every build of config_id with its link and, for an ok build, its commit: one scan of the
+ * Every build of config_id with its link and its commit: one scan of the
  * builds in id order (the unary + keeps SQLite from an index on config_id, whose order is
  * not the ids'), the commits joined as it goes (LEFT: a build whose commit row is missing
  * is an error, not a build left out of the line).
@@ -178,10 +178,8 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 		l->id = sqlite3_column_int64(st, 0);
 		l->parent = sqlite3_column_int64(st, 13);
 		l->ok = sqlite3_column_int(st, 14);
-		/* only ok builds are on a line; a failed one's row need not be whole */
-		memset(&(*c)[*n], 0, sizeof(**c));
-		if (l->ok)
-			rc = commit_columns(s, st, 1, &(*c)[*n], strs);
+		/* every build's, as a parent link may name a failed one in a bent database */
+		rc = commit_columns(s, st, 1, &(*c)[*n], strs);
 		(*n)++;
 	}
 	if (!rc && step != SQLITE_DONE)
