@@ -112,7 +112,10 @@ static int commit_columns(struct kb_store *s, sqlite3_stmt *st, int i, struct kb
 	c->sha = kb_arena_strndup(&strs->arena, c->sha, 40);
 	c->author_time = sqlite3_column_int64(st, i + 1);
 	c->author = kb_column_text(st, i + 2, strs);
-	c->subject = subject ? kb_arena_strndup(&strs->arena, subject, strlen(subject)) : NULL;
+	/* the column's length: a NUL within it ends the string either way */
+	c->subject = subject ? kb_arena_strndup(&strs->arena, subject,
+						(size_t)sqlite3_column_bytes(st, i + 3)) :
+			       NULL;
 	/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
 	if (!c->author)
 		c->author = "";
