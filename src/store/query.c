@@ -230,8 +230,8 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 	return rc;
 }
 
-/* The parent links of config_id's builds, sorted by id: a scan of the table in rowid order
- * (the unary + keeps SQLite from an index on config_id, whose order is not the ids'). */
+/* The parent links of config_id's builds, sorted by id: read from schema/007's index, in id
+ * order within the config. */
 static int config_links(struct kb_store *s, int64_t config_id, struct kb_link **v, size_t *n)
 {
 	sqlite3_stmt *st;
@@ -241,8 +241,8 @@ static int config_links(struct kb_store *s, int64_t config_id, struct kb_link **
 	*v = NULL;
 	*n = 0;
 	if (kb_store_prepare(s, &st,
-			     "SELECT id, parent_build_id, status = 'ok' FROM builds WHERE "
-			     "+config_id = ?1"))
+			     "SELECT id, parent_build_id, status = 'ok' FROM builds INDEXED BY "
+			     "builds_line WHERE config_id = ?1 ORDER BY id"))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, config_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
