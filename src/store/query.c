@@ -132,42 +132,6 @@ int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t b
 	return 0;
 }
 
-int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*build_id = 0;
-	if (sha)
-		*sha = NULL;
-	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND NOT "
-			     "EXISTS (SELECT 1 FROM builds k WHERE k.parent_build_id = b.id) "
-			     "ORDER BY c.committer_time DESC, b.id DESC LIMIT 1"))
-		return KB_ERR;
-	sqlite3_bind_int64(st, 1, config_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *full;
-
-		*build_id = sqlite3_column_int64(st, 0);
-		if (kb_column_sha(s, st, 1, 0, *build_id, &full)) {
-			sqlite3_finalize(st);
-			*build_id = 0;
-			return KB_ERR;
-		}
-		if (sha)
-			*sha = xstrdup(full);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return kb_store_fail(s, "cannot find the head build");
-}
-
 struct id_pos {
 	int64_t id;
 	size_t pos;
@@ -301,8 +265,9 @@ static int commit_time(struct kb_store *s, sqlite3_stmt **st, int64_t id, int64_
 }
 
 /*
- * kb_store_head_build's answer from the links in memory: of the ok builds no build names as
- * its parent, the newest commit's (then the highest id); 1 when there is none.
+ * The head of a config's builds (kb_store_head_build's answer) from their links in memory:
+ * of the ok builds no build names as its parent, the newest commit's (then the highest id);
+ * 1 when there is none.
  */
 static int line_head(struct kb_store *s, struct kb_link *v, size_t n, int64_t *head)
 {
@@ -362,6 +327,50 @@ int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head,
 		(*pos)[*npos - 1 - i] = t;
 	}
 	return 0;
+}
+
+int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
+{
+	struct kb_link *links;
+	sqlite3_stmt *st;
+	const char *full;
+	size_t n;
+	int rc;
+
+	*build_id = 0;
+	if (sha)
+		*sha = NULL;
+	if (config_links(s, config_id, &links, &n))
+		return KB_ERR;
+	rc = line_head(s, links, n, build_id);
+	free(links);
+	if (rc) {
+		*build_id = 0;
+		return rc;
+	}
+	if (!sha)
+		return 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = b.commit_id "
+			     "WHERE b.id = ?1"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, *build_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		kb_store_fail(s, "cannot find the head build");
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	if (kb_column_sha(s, st, 1, 0, *build_id, &full)) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	*sha = xstrdup(full);
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	*build_id = 0;
+	return KB_ERR;
 }
 
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)

@@ -155,9 +155,9 @@ static void history_text_keeps_printf_columns(const char *path)
 	struct strbuf want = STRBUF_INIT;
 	struct kb_history *h;
 	struct kb_store *s;
-	int64_t config = 0, *ids;
+	int64_t config = 0, head = 0, *ids;
 	size_t i, n;
-	char *t;
+	char *t, *head_sha = NULL;
 
 	CHECK(!kb_store_open(&s, path, 1));
 	/* a UTF-8 author longer than its column, cut where a 2-byte character would be split */
@@ -185,6 +185,11 @@ static void history_text_keeps_printf_columns(const char *path)
 	for (i = 0; i < n && i < h->n; i++)
 		CHECK_U64((uint64_t)h->rows[i].build_id, (uint64_t)ids[i]);
 	CHECK(h->rows[2].delta < 0);
+	/* the head is the line's last build, though not the one with the greatest id */
+	CHECK(kb_store_head_build(s, config, &head, &head_sha) == 0);
+	CHECK_U64((uint64_t)head, (uint64_t)h->rows[2].build_id);
+	CHECK_STR(head_sha, sha_c);
+	free(head_sha);
 
 	strbuf_addf(&want, "%-12s  %-10s  %10s  %9s  %-18s  %s\n", "commit", "date", "size",
 		    "delta", "author", "subject");
