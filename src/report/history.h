@@ -18,6 +18,7 @@
 
 #include "query.h"
 #include "store.h"
+#include "store_history.h"
 #include "store_options.h"
 #include "strtab.h"
 
@@ -27,19 +28,18 @@
 
 struct kb_history_row {
 	int64_t build_id;
-	const char *sha, *author, *subject; /* owned by the model */
-	int64_t author_time;
+	const struct kb_build_commit *c; /* its commit, distance and mark (reused); the model's */
+	const struct kb_build_series *ser; /* its series; all unset in a scoped history */
 	int64_t size; /* bytes within the scope */
 	int64_t delta; /* against the row before; 0 for the first */
 	int64_t commits; /* commits back to the row before; 0 for the first */
-	struct kb_build_series ser; /* the build's series (unscoped histories only) */
 	int cls; /* with an option: its enum kb_opt_class in this build, -1 not enabled */
-	int reused; /* enum kb_reused: recorded without make (reused.h) */
 };
 
 struct kb_history {
 	struct kb_history_row *rows; /* oldest first */
 	size_t n;
+	struct kb_build_commit *commits; /* the rows' */
 	struct kb_strtab strs;
 	int series; /* the rows carry their builds' series */
 	const char *option; /* the option followed (without CONFIG_), or NULL */

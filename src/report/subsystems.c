@@ -5,10 +5,10 @@
 
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 void kb_subsystem_sums(const struct kb_items *it, const struct kb_sizes *z, struct kb_strtab *names,
 		       uint64_t **sums, size_t *alloc)
@@ -58,20 +58,47 @@ uint32_t *kb_subsystems_by_size(const struct kb_strtab *names, const uint64_t *s
 	qsort_r(ids, names->nr, sizeof(*ids), cmp_by_size, &o);
 	return ids;
 }
+/* v (0 <= v < 10^n) as n decimal digits, zero-padded. */
+static void put_digits(char *p, int v, int n)
+{
+	while (n--) {
+		p[n] = (char)('0' + v % 10);
+		v /= 10;
+	}
+}
+
+/* The seconds of 0000-01-01 and of the end of 9999-12-31, UTC: the years of four digits. */
+#define DATE_FIRST INT64_C(-62167219200)
+#define DATE_LAST INT64_C(253402300799)
+
 void kb_format_date(int64_t t, char *buf)
 {
-	time_t tt = (time_t)t;
-	struct tm tm;
-	char tmp[48];
+	int64_t z, era, doe, yoe, doy, mp, y, m, d;
 
-	/* a database's time may be any integer: one gmtime cannot place, or whose year takes
-	 * more than 4 digits, is shown as unknown rather than as whatever was in tm */
-	if (t != (int64_t)tt || !gmtime_r(&tt, &tm) || tm.tm_year < -1900 ||
-	    tm.tm_year > 9999 - 1900) {
+	/* a database's time may be any integer: one whose year takes more than 4 digits is
+	 * shown as unknown */
+	if (t < DATE_FIRST || t > DATE_LAST) {
 		strcpy(buf, "\?\?\?\?-\?\?-\?\?");
 		return;
 	}
-	snprintf(tmp, sizeof(tmp), "%04d-%02d-%02d", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday);
-	memcpy(buf, tmp, 11);
+	/* gmtime's date without gmtime (a lock and a struct a row; a history formats 100,000):
+	 * the proleptic Gregorian calendar's days from 0000-03-01 in 400-year eras, each
+	 * year starting in March so that February's leap day ends it (H. Hinnant's
+	 * days_from_civil, inverted) */
+	z = (t - DATE_FIRST) / 86400 - 60; /* days from 0000-03-01; 0000 was a leap year */
+	era = (z >= 0 ? z : z - 146096) / 146097;
+	doe = z - era * 146097;
+	yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	mp = (5 * doy + 2) / 153;
+	d = doy - (153 * mp + 2) / 5 + 1;
+	m = mp < 10 ? mp + 3 : mp - 9;
+	y = yoe + era * 400 + (m <= 2);
+	/* "%04d-%02d-%02d" without printf */
+	put_digits(buf, (int)y, 4);
+	buf[4] = '-';
+	put_digits(buf + 5, (int)m, 2);
+	buf[7] = '-';
+	put_digits(buf + 8, (int)d, 2);
 	buf[10] = 0;
 }

@@ -132,42 +132,6 @@ int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t b
 	return 0;
 }
 
-int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
-{
-	sqlite3_stmt *st;
-	int rc;
-
-	*build_id = 0;
-	if (sha)
-		*sha = NULL;
-	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.config_id = ?1 AND b.status = 'ok' AND NOT "
-			     "EXISTS (SELECT 1 FROM builds k WHERE k.parent_build_id = b.id) "
-			     "ORDER BY c.committer_time DESC, b.id DESC LIMIT 1"))
-		return KB_ERR;
-	sqlite3_bind_int64(st, 1, config_id);
-	rc = sqlite3_step(st);
-	if (rc == SQLITE_ROW) {
-		const char *full;
-
-		*build_id = sqlite3_column_int64(st, 0);
-		if (kb_column_sha(s, st, 1, 0, *build_id, &full)) {
-			sqlite3_finalize(st);
-			*build_id = 0;
-			return KB_ERR;
-		}
-		if (sha)
-			*sha = xstrdup(full);
-	}
-	sqlite3_finalize(st);
-	if (rc == SQLITE_ROW)
-		return 0;
-	if (rc == SQLITE_DONE)
-		return 1;
-	return kb_store_fail(s, "cannot find the head build");
-}
-
 struct id_pos {
 	int64_t id;
 	size_t pos;
@@ -185,7 +149,7 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg)
 {
 	struct id_pos *v;
-	size_t i, lo, hi, seen = 0;
+	size_t i, lo, hi, next = 0, seen = 0;
 	int rc = 0, step = SQLITE_DONE;
 
 	if (!n)
@@ -201,18 +165,25 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
 
-		lo = 0;
-		hi = n;
-		while (lo < hi) { /* the first position with this id */
-			size_t mid = lo + (hi - lo) / 2;
+		/* the first position with this id: rows come in id order, most often the line's
+		 * next build's, searched for only when not */
+		if (next < n && v[next].id == id && (!next || v[next - 1].id < id)) {
+			lo = next;
+		} else {
+			lo = 0;
+			hi = n;
+			while (lo < hi) {
+				size_t mid = lo + (hi - lo) / 2;
 
-			if (v[mid].id < id)
-				lo = mid + 1;
-			else
-				hi = mid;
+				if (v[mid].id < id)
+					lo = mid + 1;
+				else
+					hi = mid;
+			}
 		}
 		for (; !rc && lo < n && v[lo].id == id; lo++, seen++)
 			rc = fn(arg, st, v[lo].pos);
+		next = lo;
 	}
 	if (!rc && step != SQLITE_DONE)
 		rc = kb_store_fail(s, what);
@@ -223,14 +194,9 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 	return rc;
 }
 
-struct link {
-	int64_t id, parent;
-	int ok, has_child;
-};
-
-/* The parent links of config_id's builds, sorted by id: a scan of the table in rowid order
- * (the unary + keeps SQLite from an index on config_id, whose order is not the ids'). */
-static int config_links(struct kb_store *s, int64_t config_id, struct link **v, size_t *n)
+/* The parent links of config_id's builds, sorted by id: read from schema/007's index, in id
+ * order within the config. */
+static int config_links(struct kb_store *s, int64_t config_id, struct kb_link **v, size_t *n)
 {
 	sqlite3_stmt *st;
 	size_t alloc = 0;
@@ -239,16 +205,16 @@ static int config_links(struct kb_store *s, int64_t config_id, struct link **v, 
 	*v = NULL;
 	*n = 0;
 	if (kb_store_prepare(s, &st,
-			     "SELECT id, parent_build_id, status = 'ok' FROM builds WHERE "
-			     "+config_id = ?1"))
+			     "SELECT id, parent_build_id, status = 'ok' FROM builds INDEXED BY "
+			     "builds_line WHERE config_id = ?1 ORDER BY id"))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, config_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		ALLOC_GROW(*v, *n + 1, alloc);
+		memset(&(*v)[*n], 0, sizeof(**v));
 		(*v)[*n].id = sqlite3_column_int64(st, 0);
 		(*v)[*n].parent = sqlite3_column_int64(st, 1);
-		(*v)[*n].ok = sqlite3_column_int(st, 2);
-		(*v)[(*n)++].has_child = 0;
+		(*v)[(*n)++].ok = sqlite3_column_int(st, 2);
 	}
 	sqlite3_finalize(st);
 	if (step != SQLITE_DONE) {
@@ -260,55 +226,67 @@ static int config_links(struct kb_store *s, int64_t config_id, struct link **v, 
 	return 0;
 }
 
-static const struct link *find_link(const struct link *v, size_t n, int64_t id)
+/* The position of build id's link in v, or n; looked for first at v[near] (a build's parent
+ * is most often the build before it). */
+static size_t find_link(const struct kb_link *v, size_t n, int64_t id, size_t near)
 {
 	size_t lo = 0, hi = n;
 
+	if (near < n && v[near].id == id)
+		return near;
 	while (lo < hi) {
 		size_t mid = lo + (hi - lo) / 2;
 
 		if (v[mid].id == id)
-			return &v[mid];
+			return mid;
 		if (v[mid].id < id)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
-	return NULL;
+	return n;
+}
+
+/* The committer time of build id's commit. */
+static int commit_time(struct kb_store *s, sqlite3_stmt **st, int64_t id, int64_t *t)
+{
+	if (!*st && kb_store_prepare(s, st,
+				     "SELECT c.committer_time FROM builds b JOIN commits c ON "
+				     "c.id = b.commit_id WHERE b.id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(*st, 1, id);
+	if (sqlite3_step(*st) != SQLITE_ROW) {
+		sqlite3_reset(*st);
+		return kb_store_fail(s, "cannot find the head build");
+	}
+	*t = sqlite3_column_int64(*st, 0);
+	sqlite3_reset(*st);
+	return 0;
 }
 
 /*
- * kb_store_head_build's answer from the links in memory: of the ok builds no build names as
- * its parent, the newest commit's (then the highest id); 1 when there is none.
+ * The head of a config's builds (kb_store_head_build's answer) from their links in memory:
+ * of the ok builds no build names as its parent, the newest commit's (then the highest id);
+ * 1 when there is none.
  */
-static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head)
+static int line_head(struct kb_store *s, struct kb_link *v, size_t n, int64_t *head)
 {
-	sqlite3_stmt *st;
-	int64_t best_time = 0;
-	size_t i;
-	struct link *p;
+	sqlite3_stmt *st = NULL;
+	int64_t best_time = 0, t = 0;
+	size_t i, p;
 	int rc = 1;
 
 	for (i = 0; i < n; i++)
-		if (v[i].parent && (p = (struct link *)find_link(v, n, v[i].parent)) != NULL)
-			p->has_child = 1;
-	if (kb_store_prepare(s, &st,
-			     "SELECT c.committer_time FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.id = ?1"))
-		return KB_ERR;
+		if (v[i].parent && (p = find_link(v, n, v[i].parent, i - 1)) < n)
+			v[p].has_child = 1;
 	/* tips are few: a line's head, and one per branch the walk left */
 	for (i = 0; i < n; i++) {
-		int64_t t;
-
 		if (!v[i].ok || v[i].has_child)
 			continue;
-		sqlite3_bind_int64(st, 1, v[i].id);
-		if (sqlite3_step(st) != SQLITE_ROW) {
-			rc = kb_store_fail(s, "cannot find the head build");
+		if (commit_time(s, &st, v[i].id, &t)) {
+			rc = KB_ERR;
 			break;
 		}
-		t = sqlite3_column_int64(st, 0);
-		sqlite3_reset(st);
 		if (rc || t >= best_time) { /* ids ascend: the later of equal times wins */
 			best_time = t;
 			*head = v[i].id;
@@ -319,46 +297,100 @@ static int line_head(struct kb_store *s, struct link *v, size_t n, int64_t *head
 	return rc;
 }
 
+int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head, size_t **pos,
+		  size_t *npos)
+{
+	size_t alloc = 0, i, l, near = n - 1;
+	int rc;
+
+	*pos = NULL;
+	*npos = 0;
+	if (!head && (rc = line_head(s, v, n, &head)) != 0)
+		return rc < 0 ? KB_ERR : 0;
+	/* a line of the config's builds: a head or a parent of another config's ends it */
+	for (; head && (l = find_link(v, n, head, near)) < n; head = v[l].parent, near = l - 1) {
+		if (*npos == n) {
+			free(*pos);
+			*pos = NULL;
+			*npos = 0;
+			return kb_error_set("%s: builds.parent_build_id loops: from build %lld it "
+					    "has more links than the table has rows",
+					    kb_store_path(s), (long long)v[(*pos)[0]].id);
+		}
+		ALLOC_GROW(*pos, *npos + 1, alloc);
+		(*pos)[(*npos)++] = l;
+	}
+	for (i = 0; i < *npos / 2; i++) {
+		size_t t = (*pos)[i];
+
+		(*pos)[i] = (*pos)[*npos - 1 - i];
+		(*pos)[*npos - 1 - i] = t;
+	}
+	return 0;
+}
+
+int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha)
+{
+	struct kb_link *links;
+	sqlite3_stmt *st;
+	const char *full;
+	size_t n;
+	int rc;
+
+	*build_id = 0;
+	if (sha)
+		*sha = NULL;
+	if (config_links(s, config_id, &links, &n))
+		return KB_ERR;
+	rc = line_head(s, links, n, build_id);
+	free(links);
+	if (rc) {
+		*build_id = 0;
+		return rc;
+	}
+	if (!sha)
+		return 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, c.sha FROM builds b JOIN commits c ON c.id = b.commit_id "
+			     "WHERE b.id = ?1"))
+		goto fail;
+	sqlite3_bind_int64(st, 1, *build_id);
+	rc = sqlite3_step(st);
+	if (rc != SQLITE_ROW) {
+		kb_store_fail(s, "cannot find the head build");
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	if (kb_column_sha(s, st, 1, 0, *build_id, &full)) {
+		sqlite3_finalize(st);
+		goto fail;
+	}
+	*sha = xstrdup(full);
+	sqlite3_finalize(st);
+	return 0;
+fail:
+	*build_id = 0;
+	return KB_ERR;
+}
+
 int kb_build_line(struct kb_store *s, int64_t config_id, int64_t head, int64_t **ids, size_t *n)
 {
-	struct link *links;
-	const struct link *l;
-	size_t nlinks, alloc = 0, i;
-	int rc;
+	struct kb_link *links;
+	size_t nlinks, *pos, i;
 
 	*ids = NULL;
 	*n = 0;
 	if (config_links(s, config_id, &links, &nlinks))
 		return KB_ERR;
-	if (!head && (rc = line_head(s, links, nlinks, &head)) != 0) {
+	if (kb_links_line(s, links, nlinks, head, &pos, n)) {
 		free(links);
-		return rc < 0 ? KB_ERR : 0;
-	}
-	/* a line of the config's builds: a head or a parent of another config's ends it */
-	for (rc = 0; head && (l = find_link(links, nlinks, head)); head = l->parent) {
-		if (*n == nlinks) {
-			rc = kb_error_set(
-				"%s: builds.parent_build_id loops: from build %lld it has "
-				"more links than the table has rows",
-				kb_store_path(s), (long long)(*ids)[0]);
-			break;
-		}
-		ALLOC_GROW(*ids, *n + 1, alloc);
-		(*ids)[(*n)++] = head;
-	}
-	free(links);
-	if (rc) {
-		free(*ids);
-		*ids = NULL;
-		*n = 0;
 		return KB_ERR;
 	}
-	for (i = 0; i < *n / 2; i++) {
-		int64_t t = (*ids)[i];
-
-		(*ids)[i] = (*ids)[*n - 1 - i];
-		(*ids)[*n - 1 - i] = t;
-	}
+	*ids = xcalloc(*n + 1, sizeof(**ids));
+	for (i = 0; i < *n; i++)
+		(*ids)[i] = links[pos[i]].id;
+	free(pos);
+	free(links);
 	return 0;
 }
 

@@ -25,7 +25,8 @@ int kb_scope_items(struct kb_store *s, const struct kb_scope *sc, unsigned char 
 
 /*
  * The head build of config_id: its newest ok build (by committer time) that no other build
- * names as its parent. Returns 0 with *build_id (and, if sha is not NULL, the commit's full
+ * of the config names as its parent (parent links stay within a config), found among the
+ * config's links in memory as kb_build_line finds it. Returns 0 with *build_id (and, if sha is not NULL, the commit's full
  * sha in *sha, which the caller frees), 1 when the config has no ok build, or KB_ERR.
  */
 int kb_store_head_build(struct kb_store *s, int64_t config_id, int64_t *build_id, char **sha);

@@ -32,6 +32,10 @@ extern const size_t kb_schema_nfiles;
  * another connection's moment of WAL-index recovery. */
 #define KB_STORE_READ_WAIT_MS 2000
 
+/* A store is one connection used by one thread: SQLite need not lock it on every call (a
+ * mutex around each sqlite3_column_*, 5% of `history`'s time at 100,000 builds). */
+#define KB_STORE_NOMUTEX SQLITE_OPEN_NOMUTEX
+
 /*
  * Ids of rows this process has seen committed: items and paths are never deleted or changed
  * (but a path's subsystem), so ids stay true across transactions and other writers. A rolled
@@ -589,7 +593,8 @@ int kb_store_open(struct kb_store **out, const char *path, int create)
 	s->path = xstrdup(path);
 	if (check_file(s, create, 0))
 		goto fail;
-	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE, NULL) != SQLITE_OK) {
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | KB_STORE_NOMUTEX, NULL) !=
+	    SQLITE_OK) {
 		kb_store_fail(s, "cannot open");
 		goto fail;
 	}
@@ -630,8 +635,9 @@ static int open_snapshot(struct kb_store *s, int immutable, int64_t *v)
 
 	if (immutable)
 		immutable_uri(&uri, s->path);
-	rc = sqlite3_open_v2(immutable ? uri.buf : s->path, &s->db,
-			     SQLITE_OPEN_READONLY | (immutable ? SQLITE_OPEN_URI : 0), NULL);
+	rc = sqlite3_open_v2(
+		immutable ? uri.buf : s->path, &s->db,
+		SQLITE_OPEN_READONLY | KB_STORE_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0), NULL);
 	strbuf_release(&uri);
 	if (rc != SQLITE_OK)
 		return kb_store_fail(s, "cannot open");

@@ -5,6 +5,8 @@
  *  - kb_store_open applies the schema files compiled into the binary in order, with PRAGMA
  *    user_version as the schema version: a new database is created, an older one migrated
  *    in place, a newer one refused ("DB: schema version 7 is newer than this kbloat's 1").
+ *  - A store is one SQLite connection for one thread at a time (opened without SQLite's
+ *    per-call mutex): threads that share a database open a store each.
  *  - WAL, a busy timeout, foreign keys. kb_store_record is one IMMEDIATE transaction: a
  *    process killed at any point leaves the database as it was before that build, and two
  *    processes recording at once both land (the second waits for the first).

@@ -7,6 +7,7 @@
 #include "store_options.h"
 #include "error.h"
 #include "image.h"
+#include "xalloc.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -94,29 +95,43 @@ struct commit_rows {
 	struct kb_strtab *strs;
 };
 
-static int commit_row(void *arg, sqlite3_stmt *st, size_t pos)
+/* The columns of commit_columns' select, from column i on: the build is the row's first. */
+#define COMMIT_COLUMNS                                                                    \
+	"c.sha, c.author_time, c.author_name, c.subject, b.distance, b.reused, b.total, " \
+	"b.padding, b.m_tristate, b.m_bool, b.m_core, b.m_rest"
+
+/* Columns i.. of st's row (COMMIT_COLUMNS) into c, its strings kept in strs. */
+static int commit_columns(struct kb_store *s, sqlite3_stmt *st, int i, struct kb_build_commit *c,
+			  struct kb_strtab *strs)
 {
-	struct commit_rows *a = arg;
-	struct kb_build_commit *c = &a->out[pos];
+	const char *subject = (const char *)sqlite3_column_text(st, i + 3);
 
-	const char *subject = (const char *)sqlite3_column_text(st, 4);
-
-	if (kb_column_sha(a->s, st, 1, 0, sqlite3_column_int64(st, 0), &c->sha))
+	if (kb_column_sha(s, st, i, 0, sqlite3_column_int64(st, 0), &c->sha))
 		return KB_ERR;
 	/* shas and subjects are one a commit: copied; authors repeat: interned */
-	c->sha = kb_arena_strndup(&a->strs->arena, c->sha, 40);
-	c->author_time = sqlite3_column_int64(st, 2);
-	c->author = kb_column_text(st, 3, a->strs);
-	c->subject = subject ? kb_arena_strndup(&a->strs->arena, subject, strlen(subject)) : NULL;
+	c->sha = kb_arena_strndup(&strs->arena, c->sha, 40);
+	c->author_time = sqlite3_column_int64(st, i + 1);
+	c->author = kb_column_text(st, i + 2, strs);
+	/* the column's length: a NUL within it ends the string either way */
+	c->subject = subject ? kb_arena_strndup(&strs->arena, subject,
+						(size_t)sqlite3_column_bytes(st, i + 3)) :
+			       NULL;
 	/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
 	if (!c->author)
 		c->author = "";
 	if (!c->subject)
 		c->subject = "";
-	c->distance = sqlite3_column_int64(st, 5);
-	c->reused = sqlite3_column_int(st, 6);
-	kb_series_columns(st, 7, &c->ser);
+	c->distance = sqlite3_column_int64(st, i + 4);
+	c->reused = sqlite3_column_int(st, i + 5);
+	kb_series_columns(st, i + 6, &c->ser);
 	return 0;
+}
+
+static int commit_row(void *arg, sqlite3_stmt *st, size_t pos)
+{
+	struct commit_rows *a = arg;
+
+	return commit_columns(a->s, st, 1, &a->out[pos], a->strs);
 }
 
 int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
@@ -127,12 +142,97 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	int rc;
 
 	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, c.sha, c.author_time, c.author_name, c.subject, "
-			     "b.distance, b.reused, b.total, b.padding, b.m_tristate, b.m_bool, "
-			     "b.m_core, b.m_rest FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.id BETWEEN ?1 AND ?2"))
+			     "SELECT b.id, " COMMIT_COLUMNS " FROM builds b JOIN commits c ON "
+			     "c.id = b.commit_id WHERE b.id BETWEEN ?1 AND ?2"))
 		return KB_ERR;
 	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build", commit_row, &a);
 	sqlite3_finalize(st);
 	return rc;
+}
+
+/*
+ * Every build of config_id with its link and its commit: one read of the builds in id order
+ * from schema/007's index, which holds every column of builds this reads, the commits
+ * joined as it goes (LEFT: a build whose commit row is missing is an error, not a build
+ * left out of the line).
+ */
+static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link **v,
+			  struct kb_build_commit **c, size_t *n, struct kb_strtab *strs)
+{
+	sqlite3_stmt *st;
+	size_t alloc = 0, alloc_c = 0;
+	int step, rc = 0;
+
+	*v = NULL;
+	*c = NULL;
+	*n = 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status = 'ok' "
+			     "FROM builds b INDEXED BY builds_line LEFT JOIN commits c ON c.id = "
+			     "b.commit_id WHERE b.config_id = ?1 ORDER BY b.id"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		struct kb_link *l;
+
+		ALLOC_GROW(*v, *n + 1, alloc);
+		ALLOC_GROW(*c, *n + 1, alloc_c);
+		l = memset(&(*v)[*n], 0, sizeof(**v));
+		l->id = sqlite3_column_int64(st, 0);
+		l->parent = sqlite3_column_int64(st, 13);
+		l->ok = sqlite3_column_int(st, 14);
+		/* every build's, as a parent link may name a failed one in a bent database */
+		rc = commit_columns(s, st, 1, &(*c)[*n], strs);
+		(*n)++;
+	}
+	if (!rc && step != SQLITE_DONE)
+		rc = kb_store_fail(s, "cannot read the builds");
+	sqlite3_finalize(st);
+	if (rc) {
+		free(*v);
+		free(*c);
+		*v = NULL;
+		*c = NULL;
+		*n = 0;
+	}
+	return rc;
+}
+
+int kb_store_line_commits(struct kb_store *s, int64_t config_id, int64_t **ids,
+			  struct kb_build_commit **out, size_t *n, struct kb_strtab *strs)
+{
+	struct kb_build_commit *c;
+	struct kb_link *links;
+	size_t nlinks, *pos, i;
+	int ascending = 1;
+
+	*ids = NULL;
+	*out = NULL;
+	*n = 0;
+	if (config_commits(s, config_id, &links, &c, &nlinks, strs))
+		return KB_ERR;
+	if (kb_links_line(s, links, nlinks, 0, &pos, n)) {
+		free(links);
+		free(c);
+		return KB_ERR;
+	}
+	*ids = xcalloc(*n + 1, sizeof(**ids));
+	for (i = 0; i < *n; i++) {
+		(*ids)[i] = links[pos[i]].id;
+		ascending &= !i || pos[i] > pos[i - 1];
+	}
+	/* most often the line is most of the builds, in id order: kept in place */
+	if (ascending) {
+		for (i = 0; i < *n; i++)
+			c[i] = c[pos[i]];
+		*out = c;
+	} else {
+		*out = xcalloc(*n + 1, sizeof(**out));
+		for (i = 0; i < *n; i++)
+			(*out)[i] = c[pos[i]];
+		free(c);
+	}
+	free(pos);
+	free(links);
+	return 0;
 }

@@ -40,4 +40,13 @@ struct kb_build_commit {
 int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 			   struct kb_build_commit *out, struct kb_strtab *strs);
 
+/*
+ * config_id's line of builds to its head (kb_build_line's ids, oldest first, into *ids) with
+ * each one's commit and series (as kb_store_build_commits, into *out): one read of the
+ * config's builds for both. *n builds (0: none ok); the caller frees *ids and *out, the
+ * strings live in strs. Returns 0 or KB_ERR.
+ */
+int kb_store_line_commits(struct kb_store *s, int64_t config_id, int64_t **ids,
+			  struct kb_build_commit **out, size_t *n, struct kb_strtab *strs);
+
 #endif

@@ -84,6 +84,21 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 			int need_all, const char *what,
 			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg);
 
+/* A build's parent link, for walking a config's line in memory. */
+struct kb_link {
+	int64_t id, parent;
+	int ok, has_child;
+};
+
+/*
+ * The line of builds v[0..n) (sorted by id) that ends at build head (0: the newest ok build
+ * no build names as its parent, kb_store_head_build's answer), as positions in v oldest
+ * first into *pos (*npos of them, the caller frees).
+ * Returns 0 (no line: *npos 0) or KB_ERR when the links loop or a read fails.
+ */
+int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head, size_t **pos,
+		  size_t *npos);
+
 /* Columns i.. of st's row (total, padding, m_tristate, m_bool, m_core, m_rest) as a series. */
 struct kb_build_series;
 void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b);

@@ -18,12 +18,13 @@ void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 	memset(b, 0, sizeof(*b));
 	b->total = sqlite3_column_int64(st, i);
 	b->has_padding = sqlite3_column_type(st, i + 1) != SQLITE_NULL;
+	if (!b->has_padding)
+		return;
 	b->padding = sqlite3_column_int64(st, i + 1);
 	/* the four sums are written together: one NULL means no analysis */
-	b->has_modular = b->has_padding;
-	for (c = i + 2; c < i + 6; c++)
-		if (sqlite3_column_type(st, c) == SQLITE_NULL)
-			b->has_modular = 0;
+	b->has_modular = 1;
+	for (c = i + 2; c < i + 6 && b->has_modular; c++)
+		b->has_modular = sqlite3_column_type(st, c) != SQLITE_NULL;
 	if (b->has_modular) {
 		b->m_tristate = sqlite3_column_int64(st, i + 2);
 		b->m_bool = sqlite3_column_int64(st, i + 3);

@@ -12,6 +12,7 @@
 #include "store_util.h"
 
 #include "error.h"
+#include "query.h"
 #include "store.h"
 #include "store_check.h"
 #include "store_merge.h"
@@ -20,6 +21,7 @@
 #include <sqlite3.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #define SHA(c) c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c c
@@ -323,7 +325,7 @@ static void make_v1(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 6);
+	CHECK(kb_schema_nfiles == 7);
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(
@@ -364,25 +366,27 @@ static void make_v1(const char *db)
 
 /*
  * A database as kbloat wrote it before 004 (user_version 3: files numbered up to 3) gets
- * 004, 005 and 006; one whose bits name a file this kbloat lacks (007) is newer, and refused.
+ * 004 to 007; one whose bits name a file this kbloat lacks (008) is newer, and refused.
  */
 static void migrations_land_in_either_order(const char *db)
 {
 	struct kb_store *s;
 
-	bend(db, "DROP TABLE subsystem_contacts; ALTER TABLE builds DROP COLUMN reused; "
-		 "DROP TABLE refs; DROP TABLE repository; PRAGMA user_version = 3;");
+	/* 007's index first: it holds the column 004 added */
+	bend(db, "DROP INDEX builds_line; DROP TABLE subsystem_contacts; ALTER TABLE builds DROP "
+		 "COLUMN reused; DROP TABLE refs; DROP TABLE repository; PRAGMA user_version = 3;");
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 6") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 7") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x3f);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 4);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM refs"), 0);
-	/* as a kbloat with a 007 leaves it */
-	bend(db, "PRAGMA user_version = 1073741951;");
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
+	/* as a kbloat with an 008 leaves it */
+	bend(db, "PRAGMA user_version = 1073742079;");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 6; use a newer kbloat") != NULL);
+	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 7; use a newer kbloat") != NULL);
 	kb_error_clear();
 }
 
@@ -400,15 +404,15 @@ static void v1_database_migrates_with_everything(const char *db)
 	make_v1(db);
 	/* a reader does not migrate: it says what does */
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 6; a command "
+	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 7; a command "
 				      "that writes (record, collect, or merge into it) upgrades "
 				      "it") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 1);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	/* a bit per applied file: 001 to 005 */
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x3f);
+	/* a bit per applied file: 001 to 007 */
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM items"), 5);
@@ -465,6 +469,42 @@ static void v1_database_migrates_with_everything(const char *db)
 	free(p);
 }
 
+/*
+ * A database of schema 006 (a bit each for 001 to 006) gets 007's index of the line, and
+ * reads as it did: its line of ok builds (1, 2 and 4 in make_v1's history and the build
+ * recorded after it; 3 failed) and a db check without problems.
+ */
+static void line_index_lands_on_a_006_database(const char *db)
+{
+	struct kb_store *s;
+	int64_t config = 0, *ids = NULL;
+	size_t n = 0;
+	char *p;
+
+	bend(db, "DROP INDEX builds_line; PRAGMA user_version = 1073741887;");
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 0);
+	CHECK(kb_store_open_read(&s, db) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "schema version 6 is older than this kbloat's 7") != NULL);
+	CHECK(!kb_store_open(&s, db, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
+	CHECK(!kb_store_open_read(&s, db));
+	CHECK(!kb_store_find_config(s, "tinyconfig", &config));
+	CHECK(!kb_build_line(s, config, 0, &ids, &n));
+	CHECK_U64(n, 3);
+	if (n == 3) {
+		CHECK_U64((uint64_t)ids[0], 1);
+		CHECK_U64((uint64_t)ids[1], 2);
+		CHECK_U64((uint64_t)ids[2], 4);
+	}
+	free(ids);
+	kb_store_close(s);
+	p = problems(db);
+	CHECK_STR(p, "");
+	free(p);
+}
+
 int main(void)
 {
 	char *db, *v1;
@@ -481,6 +521,7 @@ int main(void)
 	merge_keeps_sums_and_options(db);
 	v1_database_migrates_with_everything(v1);
 	migrations_land_in_either_order(v1);
+	line_index_lands_on_a_006_database(v1);
 	free(db);
 	free(v1);
 	remove_dir();

@@ -9,11 +9,15 @@
 #include "store_util.h"
 
 #include "error.h"
+#include "escape.h"
 #include "history.h"
+#include "query.h"
 #include "show.h"
 #include "store.h"
 #include "store_check.h"
 #include "store_merge.h"
+#include "strbuf.h"
+#include "subsystems.h"
 #include "top.h"
 
 #include <dirent.h>
@@ -92,6 +96,174 @@ static void history_sizes_and_deltas(struct kb_store *s, int64_t config)
 	CHECK_U64(h->rows[0].size, 0);
 	CHECK_U64(h->rows[1].size, 20);
 	kb_history_free(h);
+}
+
+/* A build of commit sha (its parent commit parent) in config: its commit's author, subject
+ * and time as given, one item of size bytes. */
+static void record_odd(struct kb_store *s, const char *config, const char *sha, const char *parent,
+		       const char *author, const char *subject, int64_t time, uint64_t size)
+{
+	struct kb_store_commit c = { sha, parent, author, "a@u.thor", subject, time, time };
+	struct kb_itemset set = { 0 };
+	struct kb_build_rec rec = { 0 };
+	int already = 1;
+
+	rec.commit = &c;
+	rec.config = config;
+	rec.arch = "x86_64";
+	rec.status = "ok";
+	kb_itemset_add(&set, KB_ITEM_ROW, "foo", "fs/a.c", "FS", 0, size);
+	rec.items = &set;
+	rec.total = rec.cls[0] = size;
+	CHECK(!kb_store_record(s, &rec, &already));
+	CHECK(!already);
+	kb_itemset_release(&set);
+}
+
+/* The row kb_history_write_text wrote with printf before it had a writer of its own: its
+ * formats are what the columns must keep. */
+static void printf_row(struct strbuf *out, const struct kb_history_row *r, int first)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT, c = STRBUF_INIT;
+	char date[16], d[24] = "";
+
+	kb_format_date(r->c->author_time, date);
+	if (!first)
+		snprintf(d, sizeof(d), "%+lld", (long long)r->delta);
+	strbuf_addf(out, "%s  %s  %10lld  %9s  %-18s  %s\n", kb_text_cut(&c, r->c->sha, 12), date,
+		    (long long)r->size, d, kb_text_cut(&a, r->c->author, 18),
+		    kb_text_cut(&b, r->c->subject, 31));
+	strbuf_addf(out, "%12s  code and data %10lld  modularized %10s  hard core %10s\n", "",
+		    (long long)r->size, "-", "-");
+	strbuf_release(&a);
+	strbuf_release(&b);
+	strbuf_release(&c);
+}
+
+/*
+ * history's table keeps printf's columns (widths in bytes, fields cut between characters,
+ * escapes) for names that are not plain ASCII, long ones, shrinking builds and dates on
+ * both sides of 1970; and a line whose builds were recorded out of order (the middle one
+ * last, so that the last build of the line has a smaller id than its parent) comes out in
+ * the line's order, as kb_build_line gives it.
+ */
+static void history_text_keeps_printf_columns(const char *path)
+{
+	static const char sha_a[] = "0123456789abcdef0123456789abcdef01234567",
+			  sha_b[] = "1123456789abcdef0123456789abcdef01234567",
+			  sha_c[] = "2123456789abcdef0123456789abcdef01234567";
+	struct strbuf want = STRBUF_INIT;
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t config = 0, head = 0, *ids;
+	size_t i, n;
+	char *t, *head_sha = NULL;
+
+	CHECK(!kb_store_open(&s, path, 1));
+	/* a UTF-8 author longer than its column, cut where a 2-byte character would be split */
+	record_odd(s, "odd", sha_a, NULL,
+		   "J\xc3\xb6rg R\xc3\xb6"
+		   "del-\xc3\x9cnt\xc3\xa4mann",
+		   "a subject longer than the thirty-one bytes its column has", -86401, 5000);
+	/* sha_b's commit known (built in another config), so that sha_c, built next, has
+	 * sha_a's build as its parent; then sha_b's build comes between them: the line's last
+	 * build has a smaller id than its parent */
+	record_odd(s, "other", sha_b, sha_a, "Eighteen-byte name", "\xe2\x82\xac\xe2\x82\xac", 0,
+		   1);
+	record_odd(s, "odd", sha_c, sha_b, "A", "tab\there, and a control \x01", 951782400, 4999);
+	record_odd(s, "odd", sha_b, sha_a, "Eighteen-byte name", "\xe2\x82\xac\xe2\x82\xac", 0,
+		   123456789012);
+	CHECK(!kb_store_find_config(s, "odd", &config));
+	CHECK(!kb_history_build(&h, s, config, NULL));
+	CHECK(!kb_build_line(s, config, 0, &ids, &n));
+	CHECK_U64(h->n, 3);
+	CHECK_U64(n, 3);
+	CHECK_STR(h->rows[0].c->sha, sha_a);
+	CHECK_STR(h->rows[1].c->sha, sha_b);
+	CHECK_STR(h->rows[2].c->sha, sha_c);
+	CHECK(h->rows[1].build_id > h->rows[2].build_id);
+	for (i = 0; i < n && i < h->n; i++)
+		CHECK_U64((uint64_t)h->rows[i].build_id, (uint64_t)ids[i]);
+	CHECK(h->rows[2].delta < 0);
+	/* the head is the line's last build, though not the one with the greatest id */
+	CHECK(kb_store_head_build(s, config, &head, &head_sha) == 0);
+	CHECK_U64((uint64_t)head, (uint64_t)h->rows[2].build_id);
+	CHECK_STR(head_sha, sha_c);
+	free(head_sha);
+
+	strbuf_addf(&want, "%-12s  %-10s  %10s  %9s  %-18s  %s\n", "commit", "date", "size",
+		    "delta", "author", "subject");
+	for (i = 0; i < h->n; i++)
+		printf_row(&want, &h->rows[i], !i);
+	TEXT_OF(t, kb_history_write_text, h);
+	CHECK_STR(t, want.buf);
+	/* and what the columns hold, said once without printf: the author cut before the
+	 * character its 18th byte would split, and padded by bytes; escapes counted whole */
+	CHECK(strstr(t, "\n0123456789ab  1969-12-30        5000             "
+			"J\xc3\xb6rg R\xc3\xb6"
+			"del-\xc3\x9cnt   a subject longer than the thirt\n") != NULL);
+	CHECK(strstr(t, "\n1123456789ab  1970-01-01  123456789012  +123456784012  "
+			"Eighteen-byte name  \xe2\x82\xac\xe2\x82\xac\n") != NULL);
+	CHECK(strstr(t, "\n2123456789ab  2000-02-29        4999  -123456784013  "
+			"A                   tab\\x09here, and a control \\x01\n") != NULL);
+	free(t);
+	free(ids);
+	strbuf_release(&want);
+	kb_history_free(h);
+	kb_store_close(s);
+}
+
+/* A database bent so that a line's first build failed (db check's to report): history still
+ * follows the links as kb_build_line does, and prints the failed build's commit. */
+static void history_follows_links_to_a_failed_build(const char *path)
+{
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t config = 0, *ids;
+	size_t n;
+
+	bend(path, "UPDATE builds SET status = 'failed', log_tail = 'x' WHERE commit_id = (SELECT "
+		   "id FROM commits WHERE sha LIKE '0123%')");
+	CHECK(!kb_store_open_read(&s, path));
+	CHECK(!kb_store_find_config(s, "odd", &config));
+	CHECK(!kb_build_line(s, config, 0, &ids, &n));
+	CHECK(!kb_history_build(&h, s, config, NULL));
+	CHECK_U64(n, 3);
+	CHECK_U64(h->n, 3);
+	if (h->n == 3 && n == 3) {
+		CHECK_U64((uint64_t)h->rows[0].build_id, (uint64_t)ids[0]);
+		CHECK_STR(h->rows[0].c->sha, "0123456789abcdef0123456789abcdef01234567");
+	}
+	free(ids);
+	kb_history_free(h);
+	kb_store_close(s);
+}
+
+/* dates as UTC days, years of four digits or "????-??-??" (the epoch seconds of these days
+ * are the proleptic Gregorian calendar's: 719,528 days from 0000-01-01 to 1970-01-01) */
+static void dates_are_utc_days_of_four_digit_years(void)
+{
+	static const struct {
+		int64_t t;
+		const char *date;
+	} cases[] = {
+		{ 0, "1970-01-01" },
+		{ -1, "1969-12-31" },
+		{ 86399, "1970-01-01" },
+		{ 951782400, "2000-02-29" },
+		{ 253402300799, "9999-12-31" },
+		{ 253402300800, "\?\?\?\?-\?\?-\?\?" },
+		{ -62167219200, "0000-01-01" },
+		{ -62167219201, "\?\?\?\?-\?\?-\?\?" },
+		{ INT64_MIN, "\?\?\?\?-\?\?-\?\?" },
+	};
+	char date[16];
+	size_t i;
+
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		kb_format_date(cases[i].t, date);
+		CHECK_STR(date, cases[i].date);
+	}
 }
 
 static void show_views_and_options(struct kb_store *s)
@@ -209,13 +381,14 @@ int main(void)
 {
 	struct kb_store *s;
 	int64_t config = 0;
-	char *db;
+	char *db, *odd;
 
 	if (!mkdtemp(dir)) {
 		perror(dir);
 		return 1;
 	}
 	db = path_in_dir("k.db");
+	odd = path_in_dir("odd.db");
 	CHECK(!kb_store_open(&s, db, 1));
 	record(s, SHA_A, NULL, "ok", 100, 0, "CONFIG_A=y\nCONFIG_B=y");
 	record(s, SHA_B, SHA_A, "ok", 150, 20, "CONFIG_A=y\nCONFIG_C=m");
@@ -225,9 +398,13 @@ int main(void)
 	show_views_and_options(s);
 	top_rows_and_rest(s);
 	kb_store_close(s);
+	history_text_keeps_printf_columns(odd);
+	history_follows_links_to_a_failed_build(odd);
+	dates_are_utc_days_of_four_digit_years();
 	merge_counts_and_is_idempotent(db);
 	check_returns_problems(db);
 	free(db);
+	free(odd);
 	remove_dir();
 	return check_done("test_store_reports");
 }

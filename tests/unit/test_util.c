@@ -1,16 +1,18 @@
 /*
  * test_util.c - the util layer: strbuf growth and formatting, interning identity and ids,
- * arena strings.
+ * arena strings, what a commit sha is.
  */
 #include "check.h"
 
 #include "arena.h"
 #include "error.h"
+#include "sha.h"
 #include "strbuf.h"
 #include "size.h"
 #include "strtab.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 static void strbuf_grows_and_formats(void)
 {
@@ -121,6 +123,38 @@ static void sizes_parse_as_people_write_them(void)
 		CHECK(kb_parse_size(too_large[i], &v) == -2);
 }
 
+/* 40 lowercase hex digits and nothing more; never a read past the string's end */
+static void shas_are_forty_lowercase_hex_digits(void)
+{
+	static const char good[] = "0123456789abcdef0123456789abcdef01234567";
+	char buf[48], *p;
+	size_t i;
+
+	CHECK(kb_is_sha(good));
+	CHECK(kb_is_sha("ffffffffffffffffffffffffffffffffffffffff"));
+	CHECK(!kb_is_sha(NULL));
+	CHECK(!kb_is_sha(""));
+	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef0123456")); /* 39 */
+	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef012345678")); /* 41 */
+	/* each of the 40 places refuses what is not a digit of a sha */
+	for (i = 0; i < 40; i++) {
+		static const char bad[] = { 'A', 'F', 'g', '/', ':', '`', ' ', '\x80', '\xff' };
+		size_t k;
+
+		for (k = 0; k < sizeof(bad); k++) {
+			memcpy(buf, good, sizeof(good));
+			buf[i] = bad[k];
+			CHECK(!kb_is_sha(buf));
+		}
+	}
+	/* a string cut short ends at its NUL: 39 digits at the very end of an allocation */
+	p = malloc(40);
+	memcpy(p, good, 39);
+	p[39] = 0;
+	CHECK(!kb_is_sha(p));
+	free(p);
+}
+
 int main(void)
 {
 	sizes_parse_as_people_write_them();
@@ -128,5 +162,6 @@ int main(void)
 	names_become_file_names();
 	strtab_interns_once();
 	errors_keep_their_text();
+	shas_are_forty_lowercase_hex_digits();
 	return check_done("test_util");
 }
