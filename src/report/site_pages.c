@@ -392,12 +392,12 @@ static void history_rows(FILE *f, const struct kb_site *m, const struct kb_site_
 	kb_site_table_open(f, heads);
 	for (i = 0; i < n; i++) {
 		const struct kb_history_row *r = rows[i];
-		long a = kb_site_author_find(m, r->author);
+		long a = kb_site_author_find(m, r->c->author);
 		char date[16];
 
-		kb_format_date(r->author_time, date);
+		kb_format_date(r->c->author_time, date);
 		fputs("<tr><td>", f);
-		kb_site_commit_link(f, c, r->sha, "../");
+		kb_site_commit_link(f, c, r->c->sha, "../");
 		fprintf(f, "</td><td class=\"s\">%s</td><td class=\"n\">", date);
 		kb_site_bytes(f, r->size);
 		fputs("</td>", f);
@@ -406,9 +406,9 @@ static void history_rows(FILE *f, const struct kb_site *m, const struct kb_site_
 		if (a >= 0)
 			kb_site_author_link(f, m, (size_t)a, "../");
 		else
-			kb_escape_html(f, r->author);
+			kb_escape_html(f, r->c->author);
 		fputs("</td><td>", f);
-		kb_escape_html(f, r->subject);
+		kb_escape_html(f, r->c->subject);
 		fputs("</td></tr>\n", f);
 	}
 	kb_site_table_close(f);
@@ -421,7 +421,7 @@ static int by_delta_desc(const void *x, const void *y)
 
 	if (a->delta != b->delta)
 		return a->delta > b->delta ? -1 : 1;
-	return strcmp(a->sha, b->sha);
+	return strcmp(a->c->sha, b->c->sha);
 }
 
 /* The largest regressions and reductions of a history, and every build, newest first. */
