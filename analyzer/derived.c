@@ -210,7 +210,8 @@ static const char *const generated_sections[] = { ".BTF", ".BTF_ids", ".BTF.base
 /*
  * scripts/kallsyms writes its tables (kallsyms_offsets, _names, _markers, _token_table, ...)
  * as labels without sizes into .rodata, one after another: they are generated too, from the
- * first of those labels to the end of the gap they lie in.
+ * first of those labels to the end of the last table (its size from kallsyms_num_syms where
+ * its format gives one), within the gap they lie in.
  */
 static int kallsyms_table(const char *name)
 {
@@ -227,20 +228,59 @@ static int kallsyms_table(const char *name)
 	return 0;
 }
 
+/* The size of the kallsyms table name holding num symbols, or 0 if it does not say. */
+static uint64_t kallsyms_size(const struct kb_image *img, const char *name, uint64_t num)
+{
+	unsigned psz = img->elfclass == ELFCLASS64 ? 8 : 4;
+
+	if (!strcmp(name, "kallsyms_token_index"))
+		return 256 * 2;
+	if (!strcmp(name, "kallsyms_seqs_of_names"))
+		return 3 * num;
+	if (!strcmp(name, "kallsyms_offsets"))
+		return 4 * num;
+	if (!strcmp(name, "kallsyms_addresses"))
+		return psz * num;
+	if (!strcmp(name, "kallsyms_markers"))
+		return 4 * ((num + 255) / 256);
+	if (!strcmp(name, "kallsyms_relative_base"))
+		return psz;
+	if (!strcmp(name, "kallsyms_num_syms"))
+		return 4;
+	return 0; /* names, token_table: only the next label says where they end */
+}
+
 static void derive_kallsyms(struct kb_derived *d, const struct kb_breakdown *bd)
 {
 	const struct kb_image *img = bd->img;
-	uint64_t lo = UINT64_MAX, hi = 0;
+	const struct kb_sym *last = NULL, *nsyms = NULL;
+	uint64_t lo = UINT64_MAX, hi = 0, num = 0, size;
 	size_t i;
 
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *s = &img->syms[i];
 
-		if (!s->size && s->shndx && kallsyms_table(s->name) && s->addr < lo)
+		if (s->size || !s->shndx || s->shndx >= img->nsecs || !kallsyms_table(s->name))
+			continue;
+		if (s->addr < lo)
 			lo = s->addr;
+		if (!last || s->addr > last->addr)
+			last = s;
+		if (!strcmp(s->name, "kallsyms_num_syms"))
+			nsyms = s;
 	}
 	if (lo == UINT64_MAX)
 		return;
+	if (nsyms) {
+		const struct kb_section *sec = &img->secs[nsyms->shndx];
+		const unsigned char *p = NULL;
+		size_t len = 0;
+
+		if (sec->type != SHT_NOBITS)
+			p = kb_image_section_data(img, sec, &len);
+		if (p && nsyms->addr >= sec->addr && nsyms->addr - sec->addr + 4 <= len)
+			num = rd32(img, p + (nsyms->addr - sec->addr));
+	}
 	for (i = 0; i < bd->nrows; i++) {
 		const struct kb_row *r = &bd->rows[i];
 
@@ -248,6 +288,10 @@ static void derive_kallsyms(struct kb_derived *d, const struct kb_breakdown *bd)
 		    r->addr <= lo && lo < r->addr + r->bytes && r->sec->cls != KB_CLS_PERCPU)
 			hi = r->addr + r->bytes;
 	}
+	/* the last table ends where its size says, if it says: what follows is other files' */
+	size = kallsyms_size(img, last->name, num);
+	if (size && last->addr + size < hi)
+		hi = last->addr + size;
 	if (hi > lo)
 		kb_attr_add_span(&d->generated, lo, hi, "[generated kallsyms]");
 }

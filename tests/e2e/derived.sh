@@ -1,14 +1,14 @@
-# derived.sh - sourced by t0091-t0094 after lib.sh: builds tests/fixtures/derived (three
-# objects whose functions carry ORC entries, return sites, exports and string literals, and
-# a .BTF section) into $SCRATCH/dv/vmlinux with its map, as kbuild would: compiled in the
-# tree, linked by relative names with the tree's linker script. Then:
+# derived.sh - sourced by t0091-t0094 after lib.sh: builds tests/fixtures/derived (the tables
+# kallsyms writes, three objects whose functions carry ORC entries, return sites, exports and
+# string literals, and a .BTF section) into $SCRATCH/dv/vmlinux with its map, as kbuild
+# would: compiled in the tree, linked by relative names with the tree's linker script. Then:
 #   dv_objsize OBJ SECTION-REGEX   bytes of the object's sections matching the regex, as
 #                                  readelf -S says (the kernel's per-object tables, before
 #                                  the link puts them together)
 #   dv_syms FILE ARGS...           kbloat syms --json ARGS of the image into FILE
 dv_src=$TESTS_SRC/fixtures/derived
 DV=$SCRATCH/dv
-dv_objs="init/main.o kernel/alpha.o drivers/net/beta.o btf.o"
+dv_objs="kallsyms.o init/main.o kernel/alpha.o drivers/net/beta.o btf.o"
 dv_build() {
 	local o src
 	mkdir -p "$DV"

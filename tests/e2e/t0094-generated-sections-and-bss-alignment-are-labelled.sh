@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# .BTF is a labelled generated row ("[generated .BTF]", provenance generated), the bytes of
+# .BTF is a labelled generated row ("[generated .BTF]", provenance generated), as are the
+# tables scripts/kallsyms writes ("[generated kallsyms]", bounded by their format), the bytes of
 # .bss that no symbol covers before a page-aligned object are padding, each method's share is
 # in the Attribution line, and every listing still sums to the total (as t0003 checks for the
 # sample): what kbloat derives moves bytes between rows, never adds or loses one.
@@ -10,6 +11,11 @@ img=$DV/vmlinux
 dv_syms "$SCRATCH/nomap" --no-map
 expect_eq ".BTF is generated" "$(dv_bytes "$SCRATCH/nomap" "[generated .BTF]" .BTF generated)" \
 	"$(dv_sec vmlinux .BTF size)"
+# kallsyms's tables, to the end of kallsyms_token_index (256 u16): the literals that follow
+# in the same stretch of .rodata stay their files' (t0091)
+expect_eq "the kallsyms tables are generated" \
+	"$(dv_bytes "$SCRATCH/nomap" "[generated kallsyms]" .rodata generated)" \
+	"$(dv_objsize kallsyms.o '\.rodata')"
 # the .bss bytes that nm's symbols do not cover, counted independently
 bss=$(dv_sec vmlinux .bss size)
 covered=$(nm -S "$img" | python3 -c '
