@@ -9,20 +9,24 @@
 dv_src=$TESTS_SRC/fixtures/derived
 DV=$SCRATCH/dv
 dv_objs="kallsyms.o init/main.o kernel/alpha.o drivers/net/beta.o btf.o"
+# dv_build [CC DIR FLAGS...]: the tree with CC (default gcc for x86_64, as the kernel
+# compiles: -mcmodel=kernel) into DIR (default $DV)
 dv_build() {
-	local o src
-	mkdir -p "$DV"
+	local cc=${1:-gcc} dir=${2:-$DV} o src
+	local flags=(-mcmodel=kernel -mno-red-zone)
+	[ $# -ge 2 ] && flags=("${@:3}")
+	mkdir -p "$dir"
 	for o in $dv_objs; do
-		mkdir -p "$DV/$(dirname "$o")"
+		mkdir -p "$dir/$(dirname "$o")"
 		src=${o%.o}.c
 		[ -f "$dv_src/$src" ] || src=${o%.o}.S
-		(cd "$dv_src" && gcc -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
-			-fno-asynchronous-unwind-tables -mcmodel=kernel -mno-red-zone -fno-common \
-			-Iinclude -c "$src" -o "$DV/$o") || return 1
+		(cd "$dv_src" && $cc -O2 -g -ffreestanding -fno-pic -fno-pie -fno-stack-protector \
+			-fno-asynchronous-unwind-tables -fno-common "${flags[@]}" \
+			-Iinclude -c "$src" -o "$dir/$o") || return 1
 	done
 	# shellcheck disable=SC2086 # the object list splits
-	(cd "$DV" && gcc -nostdlib -static -no-pie -Wl,-T,"$dv_src/vmlinux.lds" \
-		-Wl,--build-id=none -Wl,-Map=vmlinux.map -o vmlinux $dv_objs)
+	(cd "$dir" && $cc -nostdlib -static -no-pie -Wl,-T,"$dv_src/vmlinux.lds" \
+		-Wl,--build-id=none -Wl,-Map=vmlinux.map -o vmlinux $dv_objs 2>/dev/null)
 }
 dv_objsize() {
 	readelf -SW "$DV/$1" | python3 -c '
