@@ -456,6 +456,7 @@ static int find_table(const struct kb_image *img, const struct code_table *ct, s
 	const struct kb_section *s, *s2;
 	const unsigned char *p;
 	uint64_t lo, hi;
+	size_t len = 0;
 
 	if (ct->sec) {
 		p = sec_bytes(img, ct->sec, &s);
@@ -469,8 +470,8 @@ static int find_table(const struct kb_image *img, const struct code_table *ct, s
 	if (!lo || hi <= lo || !s->alloc || s->type == SHT_NOBITS || lo < s->addr ||
 	    hi > s->addr + s->size)
 		return -1;
-	p = kb_image_section_data(img, s, &(size_t){ 0 });
-	if (!p)
+	p = kb_image_section_data(img, s, &len);
+	if (!p || hi - s->addr > len)
 		return -1;
 	t->sec = s, t->p = p + (lo - s->addr), t->addr = lo, t->size = hi - lo;
 	return 0;
