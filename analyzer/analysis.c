@@ -164,6 +164,11 @@ static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_op
 			a->prov_bytes[r->prov] += r->bytes;
 		if (!r->file)
 			continue;
+		if (r->prov ==
+		    KB_PROV_GENERATED) { /* "[generated .BTF]": no tree, no MAINTAINERS */
+			r->subsystem = intern(a, "[generated]", 11);
+			continue;
+		}
 		f = kb_strtab_intern(&files, r->file, strlen(r->file), NULL);
 		if (f >= alloc) {
 			size_t old = alloc;
@@ -192,6 +197,7 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
 	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
 	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
+	kb_derived_init(&a->derived);
 	if (kb_image_open(&a->img, path))
 		goto fail;
 	if (!a->img->nsyms) {
@@ -226,6 +232,7 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 	kb_breakdown_attribute_spans(a->bd, &a->map);
 	kb_breakdown_attribute_spans(a->bd, &a->cu);
 	kb_breakdown_mark_fill(a->bd, &a->fill);
+	kb_derived_attribute(&a->derived, a->bd, &a->cu);
 	kb_breakdown_finish(a->bd);
 	assign_subsystems(a, o);
 	*out = a;
@@ -245,6 +252,7 @@ void kb_analysis_free(struct kb_analysis *a)
 	kb_attr_release(&a->cu);
 	kb_attr_release(&a->map);
 	kb_attr_release(&a->fill);
+	kb_derived_release(&a->derived);
 	kb_strtab_release(&a->names);
 	free(a);
 }
@@ -275,7 +283,7 @@ const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp
 	}
 	if (by == KB_BY_FILE)
 		return r->file;
-	if (by == KB_BY_SUBSYSTEM)
+	if (by == KB_BY_SUBSYSTEM || r->prov == KB_PROV_GENERATED)
 		return r->subsystem;
 	slash = strrchr(r->file, '/');
 	if (!slash)

@@ -7,6 +7,7 @@
 #define KB_ANALYSIS_H
 
 #include "breakdown.h"
+#include "derived.h"
 #include "dwarf_attr.h"
 #include "image.h"
 #include "maintainers.h"
@@ -25,6 +26,7 @@ struct kb_analysis {
 	struct kb_breakdown *bd;
 	struct kb_attr decl, cu, map;
 	struct kb_attr fill; /* the map's *fill*: alignment padding */
+	struct kb_derived derived; /* files derived from what bytes serve (ORC, exports, ...) */
 	struct kb_dwarf_stats dwarf;
 	int have_dwarf, have_map;
 	uint64_t prov_bytes[KB_PROV_NR]; /* bytes attributed by each provenance, padding aside */

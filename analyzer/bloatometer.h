@@ -52,7 +52,9 @@ struct kb_bom_row {
 };
 
 struct kb_bom {
-	struct kb_bom_row *rows; /* every name in either image, sorted; delta 0 included */
+	/* every name in either image: those with a delta sorted as bloat-o-meter prints them,
+	 * then those without one (delta 0), in no order */
+	struct kb_bom_row *rows;
 	size_t nrows;
 	unsigned long add, remove, grow, shrink;
 	uint64_t up, down; /* down is positive: bytes removed */

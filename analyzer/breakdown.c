@@ -20,6 +20,11 @@ static const char *const prov_names[KB_PROV_NR] = {
 	[KB_PROV_DWARF_DECL] = "dwarf-decl",
 	[KB_PROV_DWARF_CU] = "dwarf-cu",
 	[KB_PROV_MAP] = "map",
+	[KB_PROV_GENERATED] = "generated",
+	[KB_PROV_ORC] = "orc",
+	[KB_PROV_CODE_TABLE] = "code-table",
+	[KB_PROV_EXPORT] = "export",
+	[KB_PROV_CODE_REF] = "code-ref",
 };
 
 const char *kb_prov_name(enum kb_prov p)
@@ -516,6 +521,8 @@ static int cmp_gap(const void *x, const void *y)
 	c = strcmp(a->name, b->name);
 	if (c)
 		return c;
+	if (a->prov != b->prov)
+		return a->prov < b->prov ? -1 : 1;
 	if (a->file != b->file) {
 		if (!a->file || !b->file)
 			return a->file ? 1 : -1;
@@ -528,7 +535,7 @@ static int cmp_gap(const void *x, const void *y)
 
 static int same_gap(const struct kb_row *a, const struct kb_row *b)
 {
-	if (a->sec != b->sec || strcmp(a->name, b->name))
+	if (a->sec != b->sec || strcmp(a->name, b->name) || a->prov != b->prov)
 		return 0;
 	if (a->file == b->file)
 		return 1;

@@ -18,6 +18,11 @@ enum kb_prov {
 	KB_PROV_DWARF_DECL, /* DW_AT_decl_file of the subprogram/variable DIE at this address */
 	KB_PROV_DWARF_CU, /* the compile unit whose ranges hold the address */
 	KB_PROV_MAP, /* the input section of a linker map that holds the address */
+	KB_PROV_GENERATED, /* made by the build (BTF), counted to "[generated SECTION]" */
+	KB_PROV_ORC, /* the ORC unwind entry's code address (.orc_unwind_ip, .orc_unwind) */
+	KB_PROV_CODE_TABLE, /* an objtool/alternatives entry's code address (.return_sites) */
+	KB_PROV_EXPORT, /* the symbol an export entry exports (__ksymtab*, __kcrctab*) */
+	KB_PROV_CODE_REF, /* the code whose instructions reference the bytes (literals) */
 	KB_PROV_NR
 };
 
@@ -115,7 +120,7 @@ void kb_breakdown_attribute_spans(struct kb_breakdown *bd, const struct kb_attr 
  * padding: for .bss, whose bytes cannot be looked at, this is the only way to tell.
  */
 void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill);
-/* Merges gap rows of one section and file into one row, keeping where the padding rows'
+/* Merges gap rows of one section, file and provenance into one row, keeping where the padding rows'
  * bytes were in fills; call after attribution. */
 void kb_breakdown_finish(struct kb_breakdown *bd);
 void kb_breakdown_free(struct kb_breakdown *bd);

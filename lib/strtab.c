@@ -23,9 +23,14 @@ uint32_t kb_strhash(const char *s, size_t len)
 	return h;
 }
 
-static void strtab_rehash(struct kb_strtab *t)
+static uint64_t slot_of(uint32_t h, uint32_t id)
 {
-	size_t n = t->nslots ? t->nslots * 2 : 1024, i;
+	return (uint64_t)h << 32 | ((uint64_t)id + 1);
+}
+
+static void strtab_resize(struct kb_strtab *t, size_t n)
+{
+	size_t i;
 
 	free(t->slots);
 	t->slots = xcalloc(n, sizeof(*t->slots));
@@ -35,16 +40,31 @@ static void strtab_rehash(struct kb_strtab *t)
 
 		while (t->slots[j])
 			j = (j + 1) & (n - 1);
-		t->slots[j] = (uint32_t)i + 1;
+		t->slots[j] = slot_of(t->hashes[i], (uint32_t)i);
 	}
 }
 
-static int slot_matches(const struct kb_strtab *t, uint32_t id, uint32_t h, const char *s,
-			size_t len)
+static void strtab_grow_ids(struct kb_strtab *t, size_t n)
 {
-	const char *c = t->strs[id];
+	if (n <= t->alloc)
+		return;
+	t->alloc = t->alloc ? t->alloc * 2 : 256;
+	if (t->alloc < n)
+		t->alloc = n;
+	t->strs = xreallocarray(t->strs, t->alloc, sizeof(*t->strs));
+	t->hashes = xreallocarray(t->hashes, t->alloc, sizeof(*t->hashes));
+}
 
-	return t->hashes[id] == h && !strncmp(c, s, len) && c[len] == '\0';
+/* The id in slot v if it holds s (whose hash is h), else -1; the hash is compared first. */
+static long slot_matches(const struct kb_strtab *t, uint64_t v, uint32_t h, const char *s,
+			 size_t len)
+{
+	const char *c;
+
+	if ((uint32_t)(v >> 32) != h)
+		return -1;
+	c = t->strs[(uint32_t)v - 1];
+	return !strncmp(c, s, len) && c[len] == '\0' ? (long)(uint32_t)v - 1 : -1;
 }
 
 long kb_strtab_find(const struct kb_strtab *t, const char *s, size_t len)
@@ -54,9 +74,12 @@ long kb_strtab_find(const struct kb_strtab *t, const char *s, size_t len)
 
 	if (!t->nslots)
 		return -1;
-	for (j = h & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1))
-		if (slot_matches(t, t->slots[j] - 1, h, s, len))
-			return (long)t->slots[j] - 1;
+	for (j = h & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
+		long id = slot_matches(t, t->slots[j], h, s, len);
+
+		if (id >= 0)
+			return id;
+	}
 	return -1;
 }
 
@@ -64,24 +87,23 @@ uint32_t kb_strtab_intern(struct kb_strtab *t, const char *s, size_t len, const 
 {
 	uint32_t h = kb_strhash(s, len), id;
 	size_t j;
+	long found;
 
 	if ((t->nr + 1) * 2 > t->nslots)
-		strtab_rehash(t);
+		strtab_resize(t, t->nslots ? t->nslots * 2 : 1024);
 	for (j = h & (t->nslots - 1); t->slots[j]; j = (j + 1) & (t->nslots - 1)) {
-		id = t->slots[j] - 1;
-		if (slot_matches(t, id, h, s, len))
+		found = slot_matches(t, t->slots[j], h, s, len);
+		if (found >= 0) {
+			id = (uint32_t)found;
 			goto found;
+		}
 	}
 	id = (uint32_t)t->nr;
-	if (t->nr + 1 > t->alloc) {
-		t->alloc = t->alloc ? t->alloc * 2 : 256;
-		t->strs = xreallocarray(t->strs, t->alloc, sizeof(*t->strs));
-		t->hashes = xreallocarray(t->hashes, t->alloc, sizeof(*t->hashes));
-	}
+	strtab_grow_ids(t, t->nr + 1);
 	t->strs[id] = kb_arena_strndup(&t->arena, s, len);
 	t->hashes[id] = h;
 	t->nr++;
-	t->slots[j] = id + 1;
+	t->slots[j] = slot_of(h, id);
 found:
 	if (out)
 		*out = t->strs[id];

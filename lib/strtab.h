@@ -13,7 +13,7 @@
 
 struct kb_strtab {
 	struct kb_arena arena;
-	uint32_t *slots; /* index+1 into strs, 0 = empty */
+	uint64_t *slots; /* hash << 32 | (index+1 into strs), 0 = empty: one probe, one load */
 	size_t nslots; /* power of two */
 	const char **strs; /* interned strings by id */
 	uint32_t *hashes; /* hash by id */

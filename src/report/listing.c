@@ -83,6 +83,10 @@ static json_t *attribution_json(const struct kb_analysis *a)
 		json_object_set_new(p, kb_prov_name(i), kb_json_u64(a->prov_bytes[i]));
 	json_object_set_new(p, "padding", kb_json_u64(a->padding_bytes));
 	json_object_set_new(o, "bytes", p);
+	/* whose code was decoded for the literals it references: "x86_64", or null */
+	json_object_set_new(o, "code_refs",
+			    a->derived.xref_machine ? kb_json_str(a->derived.xref_machine) :
+						      json_null());
 	return o;
 }
 
@@ -125,8 +129,11 @@ static void write_attribution(FILE *f, const struct kb_analysis *a)
 		fprintf(f, "%s padding %.1f%%", sep,
 			a->img->total ? 100.0 * (double)a->padding_bytes / (double)a->img->total :
 					0.0);
-	fprintf(f, " of bytes%s%s\n", a->have_dwarf ? "" : " (no DWARF)",
+	fprintf(f, " of bytes%s%s", a->have_dwarf ? "" : " (no DWARF)",
 		a->have_map ? "" : " (no map)");
+	if (!a->derived.xref_machine && a->img->etype != ET_REL)
+		fprintf(f, " (code references not decoded for ELF machine %u)", a->img->machine);
+	fprintf(f, "\n");
 }
 
 static void write_total(FILE *f, const struct kb_analysis *a, size_t nrows)

@@ -1,12 +1,14 @@
 /*
  * fuzz_elf.c - libFuzzer target for the ELF reader: any bytes opened as an image, then
- * broken down and diffed against themselves. Must never crash, leak or read out of bounds,
- * and a breakdown that builds must sum to the image total. The bytes are also written to a
+ * broken down (with the files derived from what its tables and code point at) and diffed
+ * against themselves. Must never crash, leak or read out of bounds, and a breakdown that
+ * builds must sum to the image total. The bytes are also written to a
  * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
  * elf_begin with ELF_C_READ_MMAP): both paths must agree.
  */
 #include "bloatometer.h"
 #include "breakdown.h"
+#include "derived.h"
 #include "image.h"
 
 #include <stdint.h>
@@ -51,10 +53,22 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (from_file != (int64_t)img->total)
 			abort(); /* both paths read the same image */
 		if (kb_breakdown_build(&bd, img) == 0) {
+			struct kb_derived d;
+			struct kb_attr cu;
+			uint64_t sum = 0;
+			size_t i;
+
+			kb_derived_init(&d);
+			kb_attr_init(&cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
+			kb_derived_attribute(&d, bd, &cu);
 			kb_breakdown_finish(bd);
-			if (bd->total != img->total)
+			for (i = 0; i < bd->nrows; i++)
+				sum += bd->rows[i].bytes;
+			if (bd->total != img->total || sum != img->total)
 				abort();
 			kb_breakdown_free(bd);
+			kb_derived_release(&d);
+			kb_attr_release(&cu);
 		}
 		kb_bom_compute(&b, img, img, KB_BOM_ALL);
 		if (b.up || b.down)
