@@ -343,6 +343,69 @@ static int classify(struct kb_image *img)
 	return 0;
 }
 
+/*
+ * A relocatable object's (.o, .ko) allocated sections all start at address 0: they are laid
+ * out one after another in section-table order, each at its alignment, as a linker without
+ * a script would place them, so that every allocated byte has an address of its own (a
+ * symbol's address is its section's plus its value, as breakdown.c computes it).
+ */
+static int layout_relocatable(struct kb_image *img)
+{
+	uint64_t at = 0;
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		struct kb_section *s = &img->secs[i];
+		uint64_t align = s->align > 1 ? s->align : 1;
+
+		if (!s->alloc)
+			continue;
+		if (align & (align - 1) || at > UINT64_MAX - align ||
+		    ((at + align - 1) & ~(align - 1)) > UINT64_MAX - s->size)
+			return kb_error_set("%s: corrupt section header: section %s cannot be "
+					    "placed (alignment %llu, %llu bytes)",
+					    img->path, s->name, (unsigned long long)s->align,
+					    (unsigned long long)s->size);
+		at = (at + align - 1) & ~(align - 1);
+		s->addr = at;
+		at += s->size;
+	}
+	return 0;
+}
+
+int kb_image_place_symbols(struct kb_image *img)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t i, n;
+
+	if (img->etype != ET_REL || img->placed)
+		return 0;
+	while ((scn = elf_nextscn(img->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	if (!scn || !sh.sh_entsize)
+		return 0;
+	img->placed = 1;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 1; i < n; i++) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+		GElf_Sym es;
+
+		if (!d || !gelf_getsym(d, (int)i, &es))
+			return kb_error_set("%s: corrupt symbol table entry %zu", img->path, i);
+		/* SHN_XINDEX sections are not moved: libdwarf would not follow them either */
+		if (es.st_shndx == SHN_UNDEF || es.st_shndx >= SHN_LORESERVE ||
+		    es.st_shndx >= img->nsecs || !img->secs[es.st_shndx].alloc)
+			continue;
+		es.st_value += img->secs[es.st_shndx].addr;
+		if (!gelf_update_sym(d, (int)i, &es))
+			return kb_error_set("%s: cannot update symbol %zu: %s", img->path, i,
+					    elf_errmsg(-1));
+	}
+	return 0;
+}
+
 static int image_load(struct kb_image *img, uint64_t file_size)
 {
 	GElf_Ehdr eh;
@@ -363,6 +426,8 @@ static int image_load(struct kb_image *img, uint64_t file_size)
 				    img->path, (unsigned long long)file_size);
 	if (read_sections(img, file_size))
 		return KB_ERR;
+	if (img->etype == ET_REL && layout_relocatable(img))
+		return KB_ERR;
 	for (i = 1; i < img->nsecs; i++)
 		img->secs[i].nm = section_nm_letter(&img->secs[i]);
 	if (read_symbols(img))
@@ -377,6 +442,7 @@ static struct kb_image *image_new(const char *path)
 
 	img->path = xstrdup(path);
 	img->fd = -1;
+	img->cmd = ELF_C_READ_MMAP; /* what elf_memory() opens with */
 	return img;
 }
 
@@ -402,7 +468,7 @@ static int archive_add(struct kb_image *ar, const struct kb_image *m)
 static int archive_load(struct kb_image *img, uint64_t size)
 {
 	struct strbuf name = STRBUF_INIT;
-	Elf_Cmd cmd = ELF_C_READ_MMAP;
+	Elf_Cmd cmd = img->cmd;
 	Elf *m;
 	int rc = KB_ERR;
 
@@ -429,6 +495,7 @@ static int archive_load(struct kb_image *img, uint64_t size)
 			strbuf_addf(&name, "%s(%s)", img->path, h->ar_name);
 			mi = image_new(name.buf);
 			mi->elf = m;
+			mi->cmd = img->cmd;
 			ALLOC_GROW(img->members, img->nmembers + 1, img->amembers);
 			img->members[img->nmembers++] = mi;
 			if (image_load(mi, (uint64_t)h->ar_size) || archive_add(img, mi))
@@ -508,7 +575,9 @@ int kb_image_open(struct kb_image **out, const char *path)
 		close(img->fd);
 		img->fd = -1;
 	} else {
-		img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
+		/* private: kb_image_place_symbols may write symbol values (copy on write) */
+		img->cmd = ELF_C_READ_MMAP_PRIVATE;
+		img->elf = elf_begin(img->fd, img->cmd, NULL);
 		len = (size_t)st.st_size;
 	}
 	if (image_begin(img, len))

@@ -40,7 +40,7 @@ int kb_class_parse(const char *s);
 struct kb_section {
 	const char *name;
 	size_t index; /* ELF section header index */
-	uint64_t addr, size, offset, flags, align;
+	uint64_t addr, size, offset, flags, align; /* ET_REL: addr as laid out, see .c */
 	uint32_t type;
 	int alloc; /* SHF_ALLOC: only these are size */
 	enum kb_class cls; /* meaningful if alloc */
@@ -84,6 +84,8 @@ struct kb_image {
 	struct kb_image **members; /* an ar archive's members ("lib.a(foo.o)"), owned */
 	size_t nmembers, amembers;
 	int is_archive;
+	int placed; /* kb_image_place_symbols() ran */
+	Elf_Cmd cmd; /* what elf was opened with; an archive's members are opened alike */
 };
 
 /*
@@ -104,6 +106,15 @@ const struct kb_section *kb_image_section_by_name(const struct kb_image *img, co
 /* Bytes of a section's contents in the file (NULL for NOBITS or out of range). */
 const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
 				  size_t *len);
+
+/*
+ * For a relocatable object (ET_REL), whose allocated sections the image lays out one after
+ * another (secs[].addr), adds each symbol's section address to its value in the ELF symbol
+ * table libelf holds, so that relocations applied from it (libdwarf's, to DWARF) give the
+ * same addresses as the image. Changes the file's mapping (private, copy on write) or the
+ * buffer given to kb_image_open_mem, never the file. Other images: nothing to do.
+ */
+int kb_image_place_symbols(struct kb_image *img);
 
 /*
  * Decompresses img's SHF_COMPRESSED non-allocated sections (compressed DWARF: gcc -gz, ld

@@ -3,7 +3,8 @@
  * broken down and diffed against themselves. Must never crash, leak or read out of bounds,
  * and a breakdown that builds must sum to the image total. The bytes are also written to a
  * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
- * elf_begin with ELF_C_READ_MMAP): both paths must agree.
+ * elf_begin with ELF_C_READ_MMAP_PRIVATE): both paths must agree. Seeds in tests/fuzz/seeds/elf
+ * add gzip/xz/zstd files, relocatable objects and an ar archive.
  */
 #include "bloatometer.h"
 #include "breakdown.h"
@@ -14,7 +15,40 @@
 #include <string.h>
 #include <unistd.h>
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* gzip/xz/zstd inputs: one that inflates past this is an error, as a bomb must be */
+	setenv("KBLOAT_DECOMPRESS_LIMIT", "16M", 1);
+	return 0;
+}
+
+/* An image's breakdown sums to its total; an archive's members each do, and they sum to it. */
+static uint64_t check_breakdown(const struct kb_image *img)
+{
+	struct kb_breakdown *bd;
+	uint64_t sum = 0;
+	size_t i;
+
+	if (img->is_archive) {
+		for (i = 0; i < img->nmembers; i++)
+			sum += check_breakdown(img->members[i]);
+		if (sum != img->total)
+			abort();
+		return sum;
+	}
+	if (kb_breakdown_build(&bd, img) == 0) {
+		kb_breakdown_finish(bd);
+		if (bd->total != img->total)
+			abort();
+		kb_breakdown_free(bd);
+	}
+	return img->total;
+}
 
 /* The image's total through the file path, or -1 if it is refused there. */
 static int64_t total_from_file(const unsigned char *data, size_t size)
@@ -39,7 +73,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	int64_t from_file = total_from_file(data, size);
 	struct kb_image *img;
-	struct kb_breakdown *bd;
 	struct kb_bom b;
 	void *copy = malloc(size ? size : 1);
 
@@ -50,12 +83,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else {
 		if (from_file != (int64_t)img->total)
 			abort(); /* both paths read the same image */
-		if (kb_breakdown_build(&bd, img) == 0) {
-			kb_breakdown_finish(bd);
-			if (bd->total != img->total)
-				abort();
-			kb_breakdown_free(bd);
-		}
+		check_breakdown(img);
 		kb_bom_compute(&b, img, img, KB_BOM_ALL);
 		if (b.up || b.down)
 			abort();
