@@ -173,6 +173,22 @@ static void write_series(FILE *f, const struct kb_build_series *b)
 		series_value(core, sizeof(core), b->has_modular, b->m_core));
 }
 
+/* The line under a row for what the build made besides vmlinux, if it made any. */
+static void write_outputs(FILE *f, const struct kb_build_series *b)
+{
+	if (!b->has_boot && !b->has_modules)
+		return;
+	fprintf(f, "%12s", "");
+	if (b->has_boot) {
+		fprintf(f, "  boot image %10lld", (long long)b->boot_bytes);
+		if (b->has_payload)
+			fprintf(f, " (payload %lld)", (long long)b->boot_payload);
+	}
+	if (b->has_modules)
+		fprintf(f, "  modules %10lld", (long long)b->mod_total);
+	fputc('\n', f);
+}
+
 /* "tristate cand", "bool kept", ... or "-" for an option's class. */
 static const char *class_text(int cls)
 {
@@ -236,6 +252,7 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 			fprintf(f, "%14s%s\n", "", kb_reused_text(r->reused));
 		if (m->series)
 			write_series(f, &r->ser);
+		write_outputs(f, &r->ser);
 	}
 	strbuf_release(&a);
 	strbuf_release(&b);
@@ -260,6 +277,14 @@ static void row_series_json(json_t *o, const struct kb_build_series *b)
 	json_object_set_new(o, "m_rest", series_json(b->has_modular, b->m_rest));
 	json_object_set_new(o, "modular",
 			    series_json(b->has_modular, cd - b->m_tristate - b->m_bool));
+	/* only builds collected with --boot-image or --modules have these (schema 008) */
+	if (b->has_boot) {
+		json_object_set_new(o, "boot_image", json_integer((json_int_t)b->boot_bytes));
+		json_object_set_new(o, "boot_payload",
+				    series_json(b->has_payload, b->boot_payload));
+	}
+	if (b->has_modules)
+		json_object_set_new(o, "modules", json_integer((json_int_t)b->mod_total));
 }
 
 static json_t *row_json(const struct kb_history *m, const struct kb_history_row *r)

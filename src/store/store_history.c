@@ -129,8 +129,9 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	if (kb_store_prepare(s, &st,
 			     "SELECT b.id, c.sha, c.author_time, c.author_name, c.subject, "
 			     "b.distance, b.reused, b.total, b.padding, b.m_tristate, b.m_bool, "
-			     "b.m_core, b.m_rest FROM builds b JOIN commits c ON c.id = "
-			     "b.commit_id WHERE b.id BETWEEN ?1 AND ?2"))
+			     "b.m_core, b.m_rest, o.boot_bytes, o.boot_payload, o.mod_total "
+			     "FROM builds b JOIN commits c ON c.id = b.commit_id LEFT JOIN "
+			     "build_outputs o ON o.build_id = b.id WHERE b.id BETWEEN ?1 AND ?2"))
 		return KB_ERR;
 	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build", commit_row, &a);
 	sqlite3_finalize(st);
