@@ -124,6 +124,8 @@ struct dw_read {
 	size_t info_len, line_len;
 	const unsigned char *lines; /* .debug_line, mapped or not: its headers are checked */
 	size_t lines_len;
+	void (*saved_flags_func)(void); /* see _dwarf_get_elf_flags_func_ptr */
+	int restore_flags_func;
 };
 
 static int dw_fail(struct dw_read *r, const char *what)
@@ -741,6 +743,15 @@ static size_t debug_sections(const struct kb_image *img, size_t *map)
 }
 
 /*
+ * libdwarf 20210528's libelf reader leaves this global pointing at its own section-flags
+ * reader once it has opened an object, and every later dwarf_object_init_b calls it with
+ * *our* object as libelf's: elf_getscn on kbloat's struct, a crash (found by fuzz-dwarf:
+ * a .o then an executable). It is saved before that reader opens and put back after it is
+ * done. Weak: a libdwarf without it (newer ones) has no such state to undo.
+ */
+extern void (*_dwarf_get_elf_flags_func_ptr)(void) __attribute__((weak));
+
+/*
  * Opens img's DWARF. An executable's sections are final and go to libdwarf through the
  * object access interface above, from the mapping. A relocatable object (.o, .ko) holds
  * DWARF whose string offsets and addresses are relocations still to apply: libdwarf's
@@ -749,9 +760,14 @@ static size_t debug_sections(const struct kb_image *img, size_t *map)
  */
 static int dwarf_open(struct dw_read *r, Dwarf_Obj_Access_Interface *iface)
 {
-	if (r->img->etype == ET_REL)
+	if (r->img->etype == ET_REL) {
+		if (&_dwarf_get_elf_flags_func_ptr) {
+			r->saved_flags_func = _dwarf_get_elf_flags_func_ptr;
+			r->restore_flags_func = 1;
+		}
 		return dwarf_elf_init_b(r->img->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
 					&r->dbg, &r->err);
+	}
 	return dwarf_object_init_b(iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r->dbg, &r->err);
 }
 
@@ -821,6 +837,8 @@ finish:
 	else
 		dwarf_object_finish(r.dbg, NULL);
 out:
+	if (r.restore_flags_func)
+		_dwarf_get_elf_flags_func_ptr = r.saved_flags_func;
 	kb_strtab_release(&r.paths);
 	kb_strtab_release(&r.compdirs);
 	kb_strtab_release(&r.cunames);
