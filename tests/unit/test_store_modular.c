@@ -323,7 +323,7 @@ static void make_v1(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 6);
+	CHECK(kb_schema_nfiles == 7); /* 001 to 006, and 008 */
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(
@@ -364,26 +364,34 @@ static void make_v1(const char *db)
 
 /*
  * A database as kbloat wrote it before 004 (user_version 3: files numbered up to 3) gets
- * 004, 005 and 006; one whose bits name a file this kbloat lacks (007) is newer, and refused.
+ * 004, 005, 006 and 008; one whose bits name a file this kbloat lacks (007) is newer, and
+ * refused. 008 needs nothing of 007: a database with 001 to 006 only gets it.
  */
 static void migrations_land_in_either_order(const char *db)
 {
 	struct kb_store *s;
 
 	bend(db, "DROP TABLE subsystem_contacts; ALTER TABLE builds DROP COLUMN reused; "
-		 "DROP TABLE refs; DROP TABLE repository; PRAGMA user_version = 3;");
+		 "DROP TABLE refs; DROP TABLE repository; DROP TABLE build_outputs; "
+		 "PRAGMA user_version = 3;");
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 6") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 7") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x3f);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xbf);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 4);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM refs"), 0);
 	/* as a kbloat with a 007 leaves it */
 	bend(db, "PRAGMA user_version = 1073741951;");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 6; use a newer kbloat") != NULL);
+	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 7; use a newer kbloat") != NULL);
 	kb_error_clear();
+	/* 001 to 006 applied, as a kbloat without 007 or 008 leaves it: 008 lands alone */
+	bend(db, "DROP TABLE build_outputs; PRAGMA user_version = 1073741887;");
+	CHECK(!kb_store_open(&s, db, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xbf);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM build_outputs"), 0);
 }
 
 static void v1_database_migrates_with_everything(const char *db)
@@ -400,7 +408,7 @@ static void v1_database_migrates_with_everything(const char *db)
 	make_v1(db);
 	/* a reader does not migrate: it says what does */
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 6; a command "
+	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 7; a command "
 				      "that writes (record, collect, or merge into it) upgrades "
 				      "it") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 1);
@@ -408,7 +416,7 @@ static void v1_database_migrates_with_everything(const char *db)
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
 	/* a bit per applied file: 001 to 005 */
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x3f);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xbf);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM items"), 5);
