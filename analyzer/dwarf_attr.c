@@ -808,6 +808,15 @@ int kb_dwarf_read(struct kb_image *img, const char *src_root, struct kb_attr *de
 			r.line = kb_image_section_data(img, s, &r.line_len);
 	}
 	res = dwarf_open(&r, &iface);
+	if (res == DW_DLV_NO_ENTRY) {
+		rc = KB_ENOTFOUND;
+		goto out_err;
+	}
+	if (res != DW_DLV_OK) {
+		kb_error_set("%s: cannot read DWARF: %s", img->path,
+			     r.err ? dwarf_errmsg(r.err) : "libdwarf refused the image");
+		goto out_err;
+	}
 	for (;;) {
 		Dwarf_Unsigned hdr_len, typeoff, next;
 		Dwarf_Half ver, asz, lsz, esz, cutype;
@@ -836,6 +845,12 @@ finish:
 		dwarf_finish(r.dbg, NULL);
 	else
 		dwarf_object_finish(r.dbg, NULL);
+	goto out;
+out_err:
+	/* libdwarf may hand back an error without a Dwarf_Debug, even with DW_DLV_NO_ENTRY */
+	if (r.err)
+		dwarf_dealloc_error(NULL, r.err);
+	r.err = NULL;
 out:
 	if (r.restore_flags_func)
 		_dwarf_get_elf_flags_func_ptr = r.saved_flags_func;

@@ -26,5 +26,5 @@ CREATE TABLE build_outputs (
 	mod_count INTEGER,
 	mod_total INTEGER, mod_text INTEGER, mod_rodata INTEGER, mod_data INTEGER,
 	mod_bss INTEGER, mod_init INTEGER, mod_percpu INTEGER, mod_other INTEGER,
-	CHECK (boot_name IS NOT NULL OR mod_count IS NOT NULL)
+	CHECK (NOT (boot_name IS NULL AND mod_count IS NULL)) -- one of the two, at least
 );
