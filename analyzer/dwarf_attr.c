@@ -728,6 +728,40 @@ static int wanted_section(const char *name)
 	return 0;
 }
 
+/*
+ * libdwarf's libelf reader (relocatable objects) sees every section: the ones the object
+ * access interface leaves out are renamed for it instead, their name's offset moved past
+ * the leading '.' ("debug_rnglists", which libdwarf does not know), and so are their
+ * relocation sections. Only the in-memory header changes: the mapping is private.
+ */
+static int hide_unread_sections(struct kb_image *img)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t i;
+
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		const char *name;
+
+		i = elf_ndxscn(scn);
+		if (i >= img->nsecs || !gelf_getshdr(scn, &sh))
+			continue;
+		name = img->secs[i].name;
+		if (!strncmp(name, ".rela.", 6))
+			name += 5;
+		else if (!strncmp(name, ".rel.", 5))
+			name += 4;
+		if ((strncmp(name, ".debug_", 7) && strncmp(name, ".zdebug_", 8)) ||
+		    wanted_section(name))
+			continue;
+		sh.sh_name++;
+		if (!gelf_update_shdr(scn, &sh))
+			return kb_error_set("%s: section %s: cannot hide it from libdwarf: %s",
+					    img->path, img->secs[i].name, elf_errmsg(-1));
+	}
+	return 0;
+}
+
 static size_t debug_sections(const struct kb_image *img, size_t *map)
 {
 	size_t i, n = 1;
@@ -793,7 +827,7 @@ int kb_dwarf_read(struct kb_image *img, const char *src_root, struct kb_attr *de
 	if (kb_image_uncompress_sections(img))
 		goto out;
 	/* a .o/.ko: relocations against its symbols give the image's laid-out addresses */
-	if (kb_image_place_symbols(img))
+	if (kb_image_place_symbols(img) || (img->etype == ET_REL && hide_unread_sections(img)))
 		goto out;
 	obj.n = debug_sections(img, obj.map);
 	s = kb_image_section_by_name(img, ".debug_line");
