@@ -10,6 +10,7 @@
 #include "decompress.h"
 #include "error.h"
 #include "files.h"
+#include "size.h"
 #include "strbuf.h"
 
 #include <errno.h>
@@ -118,9 +119,9 @@ static int add_module(struct kb_modules_sum *out, struct strbuf *path)
 	if (kb_image_open(&img, path->buf))
 		return KB_ERR;
 	out->count++;
-	for (c = 0; c < KB_CLS_NR; c++)
-		out->cls[c] += img->cls_size[c];
-	out->total += img->total;
+	for (c = 0; c < KB_CLS_NR; c++) /* each below 2^63; their sums held there too */
+		out->cls[c] = kb_size_add(out->cls[c], img->cls_size[c]);
+	out->total = kb_size_add(out->total, img->total);
 	kb_image_free(img);
 	return 0;
 }

@@ -622,10 +622,66 @@ void kb_image_free(struct kb_image *img)
 	if (img->fd >= 0)
 		close(img->fd);
 	free(img->buf);
+	for (i = 0; img->secs && i < img->nsecs; i++)
+		free(img->secs[i].plain);
 	free(img->secs);
 	free(img->syms);
 	free(img->path);
 	free(img);
+}
+
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2 /* the gABI's; elfutils 0.189 and later know it, Debian 12's 0.188 not */
+#endif
+
+/*
+ * A zstd-compressed section (ld --compress-debug-sections=zstd, the kernel's
+ * CONFIG_DEBUG_INFO_COMPRESSED_ZSTD), which libelf 0.188 cannot inflate: kbloat inflates it
+ * with libzstd and hands the contents to libelf's Elf_Data and section header (so libdwarf's
+ * libelf reader sees them) and keeps them in s->plain (for the object access interface).
+ */
+static int uncompress_zstd(struct kb_image *img, struct kb_section *s, Elf_Scn *scn,
+			   const GElf_Chdr *ch)
+{
+	size_t hdr = gelf_fsize(img->elf, ELF_T_CHDR, 1, EV_CURRENT), len;
+	Elf_Data *raw = elf_rawdata(scn, NULL), *d;
+	struct strbuf name = STRBUF_INIT;
+	GElf_Shdr sh;
+	void *buf;
+	int rc;
+
+	if (!raw || !raw->d_buf || raw->d_size < hdr)
+		return kb_error_set("%s: section %s: truncated compression header", img->path,
+				    s->name);
+	strbuf_addf(&name, "%s: section %s", img->path, s->name);
+	rc = kb_decompress(&buf, &len, (const char *)raw->d_buf + hdr, raw->d_size - hdr,
+			   KB_COMP_ZSTD, ch->ch_size, name.buf);
+	strbuf_release(&name);
+	if (rc)
+		return KB_ERR;
+	if (len != ch->ch_size) {
+		free(buf);
+		return kb_error_set("%s: section %s: %zu bytes inflated, its header says %llu",
+				    img->path, s->name, len, (unsigned long long)ch->ch_size);
+	}
+	d = elf_getdata(scn, NULL);
+	if (!d || !gelf_getshdr(scn, &sh)) {
+		free(buf);
+		return kb_error_set("%s: section %s: %s", img->path, s->name, elf_errmsg(-1));
+	}
+	d->d_buf = buf;
+	d->d_size = len;
+	d->d_type = ELF_T_BYTE;
+	d->d_align = ch->ch_addralign ? ch->ch_addralign : 1;
+	sh.sh_flags &= ~(uint64_t)SHF_COMPRESSED;
+	sh.sh_size = len;
+	sh.sh_addralign = ch->ch_addralign;
+	s->plain = buf;
+	s->size = len;
+	s->flags = sh.sh_flags;
+	if (!gelf_update_shdr(scn, &sh))
+		return kb_error_set("%s: section %s: %s", img->path, s->name, elf_errmsg(-1));
+	return 0;
 }
 
 int kb_image_uncompress_sections(struct kb_image *img)
@@ -652,6 +708,11 @@ int kb_image_uncompress_sections(struct kb_image *img)
 					    "than %llu (KBLOAT_DECOMPRESS_LIMIT)",
 					    img->path, s->name, (unsigned long long)ch.ch_size,
 					    (unsigned long long)limit);
+		if (ch.ch_type == ELFCOMPRESS_ZSTD) {
+			if (uncompress_zstd(img, s, scn, &ch))
+				return KB_ERR;
+			continue;
+		}
 		if (elf_compress(scn, 0, 0) < 0 || !gelf_getshdr(scn, &sh))
 			return kb_error_set("%s: section %s: cannot decompress: %s", img->path,
 					    s->name, elf_errmsg(-1));
@@ -678,6 +739,10 @@ const void *kb_image_section_data(const struct kb_image *img, const struct kb_se
 	Elf_Data *d;
 
 	*len = 0;
+	if (s->plain) {
+		*len = s->size;
+		return s->plain;
+	}
 	if (s->type == SHT_NOBITS || !(scn = elf_getscn(img->elf, s->index)))
 		return NULL;
 	d = elf_rawdata(scn, NULL);

@@ -46,6 +46,7 @@ struct kb_section {
 	enum kb_class cls; /* meaningful if alloc */
 	enum kb_berkeley bk; /* meaningful if alloc */
 	char nm; /* the lower-case letter nm prints for symbols in it */
+	void *plain; /* a zstd-compressed section's contents, inflated by kbloat (owned) */
 };
 
 struct kb_sym {
@@ -118,8 +119,9 @@ int kb_image_place_symbols(struct kb_image *img);
 
 /*
  * Decompresses img's SHF_COMPRESSED non-allocated sections (compressed DWARF: gcc -gz, ld
- * --compress-debug-sections) in place with libelf's elf_compress, so that their data and
- * size are the plain ones; allocated sizes do not change. A section that claims more than
+ * --compress-debug-sections) in place, so that their data and size are the plain ones, for
+ * kb_image_section_data and for libelf's readers alike: zlib with libelf's elf_compress, zstd
+ * (which libelf 0.188 does not know) with libzstd. Allocated sizes do not change. A section that claims more than
  * the decompression cap, or does not decompress, is an error naming the section.
  */
 int kb_image_uncompress_sections(struct kb_image *img);

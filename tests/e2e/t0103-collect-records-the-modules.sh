@@ -101,5 +101,12 @@ q='SELECT c.sha, cf.name, o.mod_count, o.mod_total, o.mod_text, o.mod_rodata, o.
 	b.id = o.build_id JOIN configs cf ON cf.id = b.config_id JOIN commits c ON
 	c.id = b.commit_id ORDER BY 1, 2'
 check "merge: the same modules rows" test "$(sqlite3 "$SCRATCH/merged.db" "$q")" = "$(sqlite3 "$db" "$q")"
-check "merge: db check is content" "$KBLOAT" db check --db "$SCRATCH/merged.db"
+check "merge: db check is content" "$KBLOAT" db check --db "$SCRATCH/merged.db" >/dev/null
+# db check holds the rows to their rules
+cp "$db" "$SCRATCH/bent.db"
+sqlite3 "$SCRATCH/bent.db" "UPDATE build_outputs SET mod_text = mod_text + 1 WHERE mod_count > 0"
+rc=0
+"$KBLOAT" db check --db "$SCRATCH/bent.db" >"$SCRATCH/check" 2>&1 || rc=$?
+check "db check: modules whose classes do not sum to their total are a problem (exit 1)" \
+	bash -c "[ $rc -eq 1 ] && grep -q \"its modules' classes do not sum to their total\" '$SCRATCH/check'"
 done_testing
