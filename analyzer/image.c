@@ -394,7 +394,8 @@ int kb_image_place_symbols(struct kb_image *img)
 
 		if (!d || !gelf_getsym(d, (int)i, &es))
 			return kb_error_set("%s: corrupt symbol table entry %zu", img->path, i);
-		/* SHN_XINDEX sections are not moved: libdwarf would not follow them either */
+		/* a symbol of a section past SHN_LORESERVE (SHN_XINDEX, an object of 65,280
+		 * sections or more) keeps its value: its DWARF addresses stay section-relative */
 		if (es.st_shndx == SHN_UNDEF || es.st_shndx >= SHN_LORESERVE ||
 		    es.st_shndx >= img->nsecs || !img->secs[es.st_shndx].alloc)
 			continue;
