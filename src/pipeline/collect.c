@@ -876,6 +876,8 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 			req.boot_image = boot_path.buf;
 		}
 		req.modules = c->modules;
+		/* a modules.order left from an earlier .config with modules is not this one's */
+		req.no_modules = c->modules && !config_has_modules(g->obj);
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
 		req.ktree = tree_ktree(c, sha, log.buf);
 		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {

@@ -239,7 +239,9 @@ static int read_outputs(struct kb_build_rec *rec, const struct kb_record_req *re
 		o->has_boot_payload = bi.has_payload;
 		o->boot_payload = bi.payload;
 	}
-	if (req->modules && req->obj) {
+	if (req->modules && req->no_modules) {
+		o->has_modules = 1; /* all zero */
+	} else if (req->modules && req->obj) {
 		rc = kb_modules_sum(&ms, req->obj);
 		if (rc == KB_ERR)
 			return KB_ERR;

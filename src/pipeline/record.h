@@ -64,6 +64,7 @@ struct kb_record_req {
 	 * .config has no modules). Read on every record, memo or not: they are small. */
 	const char *boot_name, *boot_image;
 	int modules;
+	int no_modules; /* with modules: the .config has none, 0 is recorded (obj not read) */
 };
 
 struct kb_record_result {

@@ -2,7 +2,8 @@
 # What collect builds besides vmlinux follows its skipping rules: a build directory made
 # without --modules holds no modules, so asking for them builds again even when no input
 # changed; a commit that changes nothing the build reads is recorded without make, and its
-# modules and boot image are the build directory's, as its image is.
+# modules and boot image are the build directory's, as its image is; a .config without
+# modules records none, whatever an earlier build left in the directory.
 . "$(dirname "$0")/lib.sh"
 : "${HISTORY:?}"
 
@@ -36,4 +37,12 @@ col --range origin/main..HEAD --modules
 c2=$(g rev-parse HEAD)
 check "a commit that changes nothing built is recorded without make" grep -q "not rebuilt" "$SCRATCH/err"
 check "... with the build directory's modules" test "$(mods "$c2")" = "$n1 $t1"
+# the defconfig loses CONFIG_MODULES: the modules.order of the last build stays in the
+# directory, but this build has no modules
+sed -i '/^CONFIG_MODULES=y$/d' "$repo/arch/x86/configs/x86_64_defconfig"
+g commit -qam "x86: defconfig without modules"
+col --range origin/main..HEAD --modules
+c3=$(g rev-parse HEAD)
+check "a stale modules.order is left in the directory" test -s "$db.work/build/defconfig-x86_64/modules.order"
+check "a build whose .config has no modules records none" test "$(mods "$c3")" = "0 0"
 done_testing
