@@ -4,9 +4,11 @@
  * and a breakdown that builds must sum to the image total. The bytes are also written to a
  * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
  * elf_begin with ELF_C_READ_MMAP_PRIVATE): both paths must agree. Seeds in tests/fuzz/seeds/elf
- * add gzip/xz/zstd files, relocatable objects and an ar archive.
+ * add gzip/xz/zstd files, relocatable objects, an ar archive and a bzImage; the file is also
+ * read as a boot image, whose payload must lie within it.
  */
 #include "bloatometer.h"
+#include "bootimage.h"
 #include "breakdown.h"
 #include "image.h"
 
@@ -63,6 +65,14 @@ static int64_t total_from_file(const unsigned char *data, size_t size)
 	if (write(fd, data, size) == (ssize_t)size && !kb_image_open(&img, path)) {
 		total = (int64_t)img->total;
 		kb_image_free(img);
+	}
+	if (lseek(fd, 0, SEEK_SET) == 0) {
+		/* the same bytes as a boot image (collect --boot-image reads it from a file) */
+		struct kb_boot_image bi;
+
+		if (!kb_boot_image_read(&bi, path) &&
+		    (bi.bytes != size || (bi.has_payload && bi.payload > bi.bytes)))
+			abort();
 	}
 	close(fd);
 	unlink(path);
