@@ -820,7 +820,14 @@ int kb_dwarf_read(struct kb_image *img, const char *src_root, struct kb_attr *de
 	r.st = st;
 	obj.map = xcalloc(img->nsecs + 1, sizeof(*obj.map));
 	if (!kb_image_section_by_name(img, ".debug_info")) {
-		rc = KB_ENOTFOUND;
+		/* GNU's old compression (.zdebug_*, binutils before 2.26): said, not skipped */
+		if (kb_image_section_by_name(img, ".zdebug_info"))
+			kb_error_set(
+				"%s: DWARF compressed the old GNU way (.zdebug_info) is not "
+				"read (objcopy --decompress-debug-sections makes a readable copy)",
+				img->path);
+		else
+			rc = KB_ENOTFOUND;
 		goto out;
 	}
 	/* compressed DWARF (gcc -gz, ld --compress-debug-sections): libelf inflates it */

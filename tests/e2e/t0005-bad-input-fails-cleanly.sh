@@ -108,6 +108,13 @@ check "a compressed DWARF section that does not inflate: exit 0" test "$rc" -eq 
 check "a compressed DWARF section that does not inflate: one warning naming it" bash -c \
 	"[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*zdebug.o: section .debug_info: cannot decompress' '$SCRATCH/err'"
 
+# DWARF compressed the old GNU way (.zdebug_*): said in one warning, not silently skipped
+objcopy --compress-debug-sections=zlib-gnu "$FIXTURES/hello.o" "$SCRATCH/gnu.o"
+rc=0
+"$KBLOAT" syms "$SCRATCH/gnu.o" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check ".zdebug DWARF: exit 0 and one warning naming the file and the way out" bash -c \
+	"[ $rc -eq 0 ] && [ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'gnu.o: DWARF compressed the old GNU way (.zdebug_info) is not read (objcopy --decompress-debug-sections' '$SCRATCH/err'"
+
 expect_error 2 "bad-symtab: symbol 1: name outside the string table" $KBLOAT syms "$SCRATCH/bad-symtab"
 expect_error 2 "stripped: no symbol table" $KBLOAT syms "$SCRATCH/stripped"
 expect_error 2 "stripped: no symbol table" $KBLOAT diff "$good" "$SCRATCH/stripped"
