@@ -57,12 +57,16 @@ for cmd in "size" "syms" "diff $good"; do
 	expect_error 2 "$SCRATCH: no vmlinux in this directory" $KBLOAT $cmd "$SCRATCH"
 done
 # compressed inputs: cut short, corrupt inside, followed by junk, or a bomb past the cap
-gzip -c "$good" | head -c 20000 >"$SCRATCH/trunc-gz"
-xz -c "$good" | head -c 20000 >"$SCRATCH/trunc-xz"
-zstd -q -c "$good" | head -c 20000 >"$SCRATCH/trunc-zst"
-gzip -c "$good" >"$SCRATCH/corrupt-gz"
+# (whole files first: a compressor cut off by head dies of SIGPIPE, which pipefail reports)
+gzip -c "$good" >"$SCRATCH/whole-gz"
+xz -c "$good" >"$SCRATCH/whole-xz"
+zstd -q -c "$good" >"$SCRATCH/whole-zst"
+head -c 20000 "$SCRATCH/whole-gz" >"$SCRATCH/trunc-gz"
+head -c 20000 "$SCRATCH/whole-xz" >"$SCRATCH/trunc-xz"
+head -c 20000 "$SCRATCH/whole-zst" >"$SCRATCH/trunc-zst"
+cp "$SCRATCH/whole-gz" "$SCRATCH/corrupt-gz"
 printf 'kbloat!!' | dd of="$SCRATCH/corrupt-gz" bs=1 seek=4000 conv=notrunc status=none
-{ gzip -c "$good"; echo "trailing text"; } >"$SCRATCH/junk-after-gz"
+{ cat "$SCRATCH/whole-gz"; echo "trailing text"; } >"$SCRATCH/junk-after-gz"
 xz -c "$TESTS_SRC/fixtures/hello.c" >"$SCRATCH/xz-not-elf"
 # 64 MiB of zeros: a 10 KB xz file, over a cap of 1 MiB
 head -c 64M /dev/zero | xz -c >"$SCRATCH/bomb-xz"
