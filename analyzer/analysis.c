@@ -187,25 +187,13 @@ static void assign_subsystems(struct kb_analysis *a, const struct kb_analysis_op
 	kb_strtab_release(&files);
 }
 
-int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o)
+/* The stages on a->img: break down, read DWARF, attach the map, attribute. */
+static int analyse(struct kb_analysis *a, const char *path, const struct kb_analysis_opts *o)
 {
-	struct kb_analysis *a = xcalloc(1, sizeof(*a));
 	int rc;
 
-	*out = NULL;
-	kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);
-	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
-	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
-	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
-	kb_derived_init(&a->derived);
-	if (kb_image_open(&a->img, path))
-		goto fail;
-	if (!a->img->nsyms) {
-		kb_error_set("%s: no symbol table (a stripped image cannot be broken down)", path);
-		goto fail;
-	}
 	if (kb_breakdown_build(&a->bd, a->img))
-		goto fail;
+		return KB_ERR;
 	if (!o->no_dwarf) {
 		rc = kb_dwarf_read(a->img, o->src, &a->decl, &a->cu, &a->dwarf);
 		if (rc == KB_ERR) {
@@ -227,13 +215,82 @@ int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_
 				a->dwarf.bad_lines > 1 ? "those units'" : "that unit's");
 	}
 	if (o->map && attach_map(a, o))
-		goto fail;
+		return KB_ERR;
 	kb_breakdown_attribute_points(a->bd, &a->decl);
 	kb_breakdown_attribute_spans(a->bd, &a->map);
 	kb_breakdown_attribute_spans(a->bd, &a->cu);
 	kb_breakdown_mark_fill(a->bd, &a->fill);
 	kb_derived_attribute(&a->derived, a->bd, &a->cu);
 	kb_breakdown_finish(a->bd);
+	return 0;
+}
+
+static struct kb_analysis *analysis_new(void)
+{
+	struct kb_analysis *a = xcalloc(1, sizeof(*a));
+
+	kb_attr_init(&a->decl, KB_PROV_DWARF_DECL, KB_PROV_NONE);
+	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
+	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
+	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
+	kb_derived_init(&a->derived);
+	return a;
+}
+
+/*
+ * An ar archive: each member analysed on its own (their addresses overlap, each .o starts
+ * at 0), then their rows listed together, so that every grouping sums over the members.
+ */
+static int analyse_archive(struct kb_analysis *a, const struct kb_analysis_opts *o)
+{
+	struct kb_breakdown **parts;
+	size_t i;
+
+	if (o->map)
+		return kb_error_set("%s: an archive has no linker map (a map belongs to a linked "
+				    "image)",
+				    a->img->path);
+	a->members = xcalloc(a->img->nmembers + 1, sizeof(*a->members));
+	parts = xcalloc(a->img->nmembers + 1, sizeof(*parts));
+	for (i = 0; i < a->img->nmembers; i++) {
+		struct kb_analysis *m = analysis_new();
+
+		a->members[a->nmembers++] = m;
+		m->img = a->img->members[i];
+		m->borrowed_img = 1;
+		if (analyse(m, m->img->path, o)) {
+			free(parts);
+			return KB_ERR;
+		}
+		parts[i] = m->bd;
+		a->have_dwarf |= m->have_dwarf;
+		if (m->warning[0] && !a->warning[0])
+			memcpy(a->warning, m->warning, sizeof(a->warning));
+	}
+	a->bd = kb_breakdown_concat(a->img, parts, a->nmembers);
+	free(parts);
+	return 0;
+}
+
+int kb_analysis_run(struct kb_analysis **out, const char *path, const struct kb_analysis_opts *o)
+{
+	struct kb_analysis *a = analysis_new();
+
+	*out = NULL;
+	if (kb_image_open(&a->img, path))
+		goto fail;
+	if (a->img->is_archive) {
+		if (analyse_archive(a, o))
+			goto fail;
+	} else {
+		if (!a->img->nsyms) {
+			kb_error_set("%s: no symbol table (a stripped image cannot be broken down)",
+				     path);
+			goto fail;
+		}
+		if (analyse(a, path, o))
+			goto fail;
+	}
 	assign_subsystems(a, o);
 	*out = a;
 	return 0;
@@ -244,10 +301,16 @@ fail:
 
 void kb_analysis_free(struct kb_analysis *a)
 {
+	size_t i;
+
 	if (!a)
 		return;
 	kb_breakdown_free(a->bd);
-	kb_image_free(a->img);
+	for (i = 0; i < a->nmembers; i++)
+		kb_analysis_free(a->members[i]);
+	free(a->members);
+	if (!a->borrowed_img)
+		kb_image_free(a->img);
 	kb_attr_release(&a->decl);
 	kb_attr_release(&a->cu);
 	kb_attr_release(&a->map);

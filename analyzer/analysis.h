@@ -33,10 +33,15 @@ struct kb_analysis {
 	uint64_t padding_bytes; /* bytes of [padding] rows */
 	struct kb_strtab names; /* strings made here: subsystems, sources */
 	char warning[512]; /* what went wrong but was worked around ("": nothing) */
+	/* an ar archive: its members' analyses, whose rows bd lists one after another */
+	struct kb_analysis **members;
+	size_t nmembers;
+	int borrowed_img; /* img is an archive's member: the archive frees it */
 };
 
 /*
- * Runs the stages on path. Bad input returns KB_ERR (kb_error_last() names the file);
+ * Runs the stages on path (an image, compressed or not, or an ar archive of objects: each
+ * member analysed, the rows of all listed together). Bad input returns KB_ERR (kb_error_last() names the file);
  * unreadable DWARF is not an error: attribution falls back to the map and symbols, and
  * (*out)->warning says so, for the caller to print.
  */

@@ -71,6 +71,9 @@ static void sum_sizes(struct kb_bom *b, struct side *sd, const struct kb_image *
 	char *buf = NULL;
 	size_t bufsz = 0, i;
 
+	/* an archive's symbols are its members' (nm lib.a lists them all, equal names sum) */
+	for (i = 0; i < img->nmembers; i++)
+		sum_sizes(b, sd, img->members[i], types);
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *s = &img->syms[i];
 		size_t len;

@@ -598,6 +598,28 @@ void kb_breakdown_finish(struct kb_breakdown *bd)
 	bd->nrows = g;
 }
 
+struct kb_breakdown *kb_breakdown_concat(const struct kb_image *img,
+					 struct kb_breakdown *const *parts, size_t n)
+{
+	struct kb_breakdown *bd = xcalloc(1, sizeof(*bd));
+	size_t i, k;
+	int c;
+
+	bd->img = img;
+	for (i = 0; i < n; i++) {
+		const struct kb_breakdown *p = parts[i];
+
+		ALLOC_GROW(bd->rows, bd->nrows + p->nrows, bd->arows);
+		for (k = 0; k < p->nrows; k++)
+			bd->rows[bd->nrows++] = p->rows[k];
+		bd->total += p->total;
+		for (c = 0; c < KB_CLS_NR; c++)
+			bd->cls_bytes[c] += p->cls_bytes[c];
+		bd->nested += p->nested;
+	}
+	return bd;
+}
+
 void kb_breakdown_free(struct kb_breakdown *bd)
 {
 	if (!bd)

@@ -125,6 +125,14 @@ void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill)
 void kb_breakdown_finish(struct kb_breakdown *bd);
 void kb_breakdown_free(struct kb_breakdown *bd);
 
+/*
+ * The rows of parts (finished breakdowns of an archive's members) one after another, as
+ * the breakdown of img (the archive): its total and class sums are theirs. The rows point
+ * into the parts, which must outlive it; it has no fill ranges.
+ */
+struct kb_breakdown *kb_breakdown_concat(const struct kb_image *img,
+					 struct kb_breakdown *const *parts, size_t n);
+
 /* The name without clone suffixes (".constprop.0", ".isra.0", ".part.0", ".cold", ...). */
 size_t kb_clone_origin_len(const char *name);
 

@@ -124,6 +124,8 @@ struct dw_read {
 	size_t info_len, line_len;
 	const unsigned char *lines; /* .debug_line, mapped or not: its headers are checked */
 	size_t lines_len;
+	void (*saved_flags_func)(void); /* see _dwarf_get_elf_flags_func_ptr */
+	int restore_flags_func;
 };
 
 static int dw_fail(struct dw_read *r, const char *what)
@@ -726,70 +728,135 @@ static int wanted_section(const char *name)
 	return 0;
 }
 
-static size_t debug_sections(const struct kb_image *img, size_t *map, int *compressed)
+/*
+ * libdwarf's libelf reader (relocatable objects) sees every section: the ones the object
+ * access interface leaves out are renamed for it instead, their name's offset moved past
+ * the leading '.' ("debug_rnglists", which libdwarf does not know), and so are their
+ * relocation sections. Only the in-memory header changes: the mapping is private.
+ */
+static int hide_unread_sections(struct kb_image *img)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t i;
+
+	while ((scn = elf_nextscn(img->elf, scn))) {
+		const char *name;
+
+		i = elf_ndxscn(scn);
+		if (i >= img->nsecs || !gelf_getshdr(scn, &sh))
+			continue;
+		name = img->secs[i].name;
+		if (!strncmp(name, ".rela.", 6))
+			name += 5;
+		else if (!strncmp(name, ".rel.", 5))
+			name += 4;
+		if ((strncmp(name, ".debug_", 7) && strncmp(name, ".zdebug_", 8)) ||
+		    wanted_section(name))
+			continue;
+		sh.sh_name++;
+		if (!gelf_update_shdr(scn, &sh))
+			return kb_error_set("%s: section %s: cannot hide it from libdwarf: %s",
+					    img->path, img->secs[i].name, elf_errmsg(-1));
+	}
+	return 0;
+}
+
+static size_t debug_sections(const struct kb_image *img, size_t *map)
 {
 	size_t i, n = 1;
 
-	*compressed = 0;
 	for (i = 1; i < img->nsecs; i++) {
 		const struct kb_section *s = &img->secs[i];
 
 		if (s->alloc || !wanted_section(s->name) || s->type == SHT_NOBITS)
 			continue;
-		if (s->flags & SHF_COMPRESSED)
-			*compressed = 1;
 		map[n++] = i;
 	}
 	return n;
 }
 
-int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_attr *decl,
+/*
+ * libdwarf 20210528's libelf reader leaves this global pointing at its own section-flags
+ * reader once it has opened an object, and every later dwarf_object_init_b calls it with
+ * *our* object as libelf's: elf_getscn on kbloat's struct, a crash (found by fuzz-dwarf:
+ * a .o then an executable). It is saved before that reader opens and put back after it is
+ * done. Weak: a libdwarf without it (newer ones) has no such state to undo.
+ */
+extern void (*_dwarf_get_elf_flags_func_ptr)(void) __attribute__((weak));
+
+/*
+ * Opens img's DWARF. An executable's sections are final and go to libdwarf through the
+ * object access interface above, from the mapping. A relocatable object (.o, .ko) holds
+ * DWARF whose string offsets and addresses are relocations still to apply: libdwarf's
+ * libelf reader (dwarf_elf_init_b) applies them, for the machines libdwarf knows (x86,
+ * arm64, riscv, ...), so kbloat has no relocator of its own.
+ */
+static int dwarf_open(struct dw_read *r, Dwarf_Obj_Access_Interface *iface)
+{
+	if (r->img->etype == ET_REL) {
+		if (&_dwarf_get_elf_flags_func_ptr) {
+			r->saved_flags_func = _dwarf_get_elf_flags_func_ptr;
+			r->restore_flags_func = 1;
+		}
+		return dwarf_elf_init_b(r->img->elf, DW_DLC_READ, DW_GROUPNUMBER_ANY, NULL, NULL,
+					&r->dbg, &r->err);
+	}
+	return dwarf_object_init_b(iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r->dbg, &r->err);
+}
+
+int kb_dwarf_read(struct kb_image *img, const char *src_root, struct kb_attr *decl,
 		  struct kb_attr *cu_attr, struct kb_dwarf_stats *st)
 {
 	struct dw_obj obj = { img, NULL, 0 };
 	Dwarf_Obj_Access_Interface iface = { &obj, &obj_methods };
 	struct dw_read r = { 0 };
 	const struct kb_section *s;
-	int compressed, res, rc = KB_ERR;
+	int res, rc = KB_ERR;
 
 	memset(st, 0, sizeof(*st));
 	st->root = "";
 	r.img = img;
 	r.st = st;
 	obj.map = xcalloc(img->nsecs + 1, sizeof(*obj.map));
-	obj.n = debug_sections(img, obj.map, &compressed);
 	if (!kb_image_section_by_name(img, ".debug_info")) {
-		rc = KB_ENOTFOUND;
+		/* GNU's old compression (.zdebug_*, binutils before 2.26): said, not skipped */
+		if (kb_image_section_by_name(img, ".zdebug_info"))
+			kb_error_set(
+				"%s: DWARF compressed the old GNU way (.zdebug_info) is not "
+				"read (objcopy --decompress-debug-sections makes a readable copy)",
+				img->path);
+		else
+			rc = KB_ENOTFOUND;
 		goto out;
 	}
-	if (compressed) {
-		kb_error_set("%s: compressed DWARF sections are not supported "
-			     "(objcopy --decompress-debug-sections makes a readable copy)",
-			     img->path);
+	/* compressed DWARF (gcc -gz, ld --compress-debug-sections): libelf inflates it */
+	if (kb_image_uncompress_sections(img))
 		goto out;
-	}
+	/* a .o/.ko: relocations against its symbols give the image's laid-out addresses */
+	if (kb_image_place_symbols(img) || (img->etype == ET_REL && hide_unread_sections(img)))
+		goto out;
+	obj.n = debug_sections(img, obj.map);
 	s = kb_image_section_by_name(img, ".debug_line");
 	if (s)
 		r.lines = kb_image_section_data(img, s, &r.lines_len);
-	if (img->fd >= 0) { /* only a file mapping may be dropped and read again */
+	/* only a file mapping may be dropped and read again; libdwarf relocates a copy */
+	if (img->fd >= 0 && img->etype != ET_REL) {
 		s = kb_image_section_by_name(img, ".debug_info");
 		r.info = kb_image_section_data(img, s, &r.info_len);
 		s = kb_image_section_by_name(img, ".debug_line");
 		if (s)
 			r.line = kb_image_section_data(img, s, &r.line_len);
 	}
-	res = dwarf_object_init_b(&iface, NULL, NULL, DW_GROUPNUMBER_ANY, &r.dbg, &r.err);
+	res = dwarf_open(&r, &iface);
 	if (res == DW_DLV_NO_ENTRY) {
 		rc = KB_ENOTFOUND;
-		goto out;
+		goto out_err;
 	}
 	if (res != DW_DLV_OK) {
 		kb_error_set("%s: cannot read DWARF: %s", img->path,
 			     r.err ? dwarf_errmsg(r.err) : "libdwarf refused the image");
-		if (r.err)
-			dwarf_dealloc_error(NULL, r.err);
-		r.err = NULL;
-		goto out;
+		goto out_err;
 	}
 	for (;;) {
 		Dwarf_Unsigned hdr_len, typeoff, next;
@@ -815,8 +882,19 @@ int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_at
 finish:
 	if (r.err)
 		dwarf_dealloc_error(r.dbg, r.err);
-	dwarf_object_finish(r.dbg, NULL);
+	if (img->etype == ET_REL)
+		dwarf_finish(r.dbg, NULL);
+	else
+		dwarf_object_finish(r.dbg, NULL);
+	goto out;
+out_err:
+	/* libdwarf may hand back an error without a Dwarf_Debug, even with DW_DLV_NO_ENTRY */
+	if (r.err)
+		dwarf_dealloc_error(NULL, r.err);
+	r.err = NULL;
 out:
+	if (r.restore_flags_func)
+		_dwarf_get_elf_flags_func_ptr = r.saved_flags_func;
 	kb_strtab_release(&r.paths);
 	kb_strtab_release(&r.compdirs);
 	kb_strtab_release(&r.cunames);

@@ -1,8 +1,11 @@
 /*
- * dwarf_attr.h - source files from DWARF (libdwarf), without relocating anything: an executable's
- * debug sections are final, so they are served to libdwarf straight from the mapped image
- * (dwarf_object_init_b), and .rela.debug_* sections (vmlinux links with --emit-relocs) are
- * never seen. Only compile-unit headers, top-level DIEs and .debug_aranges are read.
+ * dwarf_attr.h - source files from DWARF (libdwarf). An executable's debug sections are final,
+ * so they are served to libdwarf straight from the mapped image (dwarf_object_init_b), and
+ * .rela.debug_* sections (vmlinux links with --emit-relocs) are never seen. A relocatable
+ * object's (.o, .ko) are not: libdwarf's libelf reader opens those and applies their
+ * relocations. Compressed debug sections (SHF_COMPRESSED) are inflated first
+ * (kb_image_uncompress_sections: zlib by libelf, zstd by kbloat).
+ * Only compile-unit headers, top-level DIEs and .debug_aranges are read.
  */
 #ifndef KB_DWARF_ATTR_H
 #define KB_DWARF_ATTR_H
@@ -29,10 +32,11 @@ struct kb_dwarf_stats {
  * to src_root if given (an absolute path or NULL), else to the tree that the compile units'
  * absolute names share, else to the compilation directory.
  * Returns 0; KB_ENOTFOUND if the image has no .debug_info; KB_ERR if libdwarf cannot read
- * it (kb_error_last() says why, naming the file). On error the attrs may hold partial data
- * that the caller should discard.
+ * it, or a compressed section does not inflate (kb_error_last() says why, naming the file).
+ * img is not const: its compressed debug sections are inflated in place. On error the attrs
+ * may hold partial data that the caller should discard.
  */
-int kb_dwarf_read(const struct kb_image *img, const char *src_root, struct kb_attr *decl,
+int kb_dwarf_read(struct kb_image *img, const char *src_root, struct kb_attr *decl,
 		  struct kb_attr *cu, struct kb_dwarf_stats *st);
 
 /* Makes path tree-relative: strips the longest of the given prefixes, "./", and "//". */

@@ -8,15 +8,19 @@
  */
 #include "image.h"
 
+#include "decompress.h"
 #include "error.h"
 #include "files.h"
+#include "strbuf.h"
 #include "xalloc.h"
 
+#include <ar.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -339,6 +343,70 @@ static int classify(struct kb_image *img)
 	return 0;
 }
 
+/*
+ * A relocatable object's (.o, .ko) allocated sections all start at address 0: they are laid
+ * out one after another in section-table order, each at its alignment, as a linker without
+ * a script would place them, so that every allocated byte has an address of its own (a
+ * symbol's address is its section's plus its value, as breakdown.c computes it).
+ */
+static int layout_relocatable(struct kb_image *img)
+{
+	uint64_t at = 0;
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		struct kb_section *s = &img->secs[i];
+		uint64_t align = s->align > 1 ? s->align : 1;
+
+		if (!s->alloc)
+			continue;
+		if (align & (align - 1) || at > UINT64_MAX - align ||
+		    ((at + align - 1) & ~(align - 1)) > UINT64_MAX - s->size)
+			return kb_error_set("%s: corrupt section header: section %s cannot be "
+					    "placed (alignment %llu, %llu bytes)",
+					    img->path, s->name, (unsigned long long)s->align,
+					    (unsigned long long)s->size);
+		at = (at + align - 1) & ~(align - 1);
+		s->addr = at;
+		at += s->size;
+	}
+	return 0;
+}
+
+int kb_image_place_symbols(struct kb_image *img)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	size_t i, n;
+
+	if (img->etype != ET_REL || img->placed)
+		return 0;
+	while ((scn = elf_nextscn(img->elf, scn)))
+		if (gelf_getshdr(scn, &sh) && sh.sh_type == SHT_SYMTAB)
+			break;
+	if (!scn || !sh.sh_entsize)
+		return 0;
+	img->placed = 1;
+	n = sh.sh_size / sh.sh_entsize;
+	for (i = 1; i < n; i++) {
+		Elf_Data *d = elf_getdata(scn, NULL);
+		GElf_Sym es;
+
+		if (!d || !gelf_getsym(d, (int)i, &es))
+			return kb_error_set("%s: corrupt symbol table entry %zu", img->path, i);
+		/* a symbol of a section past SHN_LORESERVE (SHN_XINDEX, an object of 65,280
+		 * sections or more) keeps its value: its DWARF addresses stay section-relative */
+		if (es.st_shndx == SHN_UNDEF || es.st_shndx >= SHN_LORESERVE ||
+		    es.st_shndx >= img->nsecs || !img->secs[es.st_shndx].alloc)
+			continue;
+		es.st_value += img->secs[es.st_shndx].addr;
+		if (!gelf_update_sym(d, (int)i, &es))
+			return kb_error_set("%s: cannot update symbol %zu: %s", img->path, i,
+					    elf_errmsg(-1));
+	}
+	return 0;
+}
+
 static int image_load(struct kb_image *img, uint64_t file_size)
 {
 	GElf_Ehdr eh;
@@ -359,6 +427,8 @@ static int image_load(struct kb_image *img, uint64_t file_size)
 				    img->path, (unsigned long long)file_size);
 	if (read_sections(img, file_size))
 		return KB_ERR;
+	if (img->etype == ET_REL && layout_relocatable(img))
+		return KB_ERR;
 	for (i = 1; i < img->nsecs; i++)
 		img->secs[i].nm = section_nm_letter(&img->secs[i]);
 	if (read_symbols(img))
@@ -373,13 +443,113 @@ static struct kb_image *image_new(const char *path)
 
 	img->path = xstrdup(path);
 	img->fd = -1;
+	img->cmd = ELF_C_READ_MMAP; /* what elf_memory() opens with */
 	return img;
+}
+
+/* Adds a member's sums to its archive's, every sum kept below 2^63 as classify() keeps it. */
+static int archive_add(struct kb_image *ar, const struct kb_image *m)
+{
+	int i;
+
+	if (m->total > (uint64_t)INT64_MAX - ar->total)
+		return kb_error_set("%s: its members' sizes sum past 2^63 bytes", ar->path);
+	for (i = 0; i < KB_CLS_NR; i++)
+		ar->cls_size[i] += m->cls_size[i];
+	for (i = 0; i < KB_BK_NR; i++)
+		ar->berkeley[i] += m->berkeley[i];
+	ar->total += m->total;
+	return 0;
+}
+
+/*
+ * An ar archive: libelf's elf_begin on the archive walks its members (the symbol index and
+ * the long-name table are not members); each is read as an image of its own.
+ */
+static int archive_load(struct kb_image *img, uint64_t size)
+{
+	struct strbuf name = STRBUF_INIT;
+	Elf_Cmd cmd = img->cmd;
+	Elf *m;
+	int rc = KB_ERR;
+
+	img->is_archive = 1;
+	if (size <= SARMAG) /* "!<arch>\n" and nothing else: no members */
+		return 0;
+	while ((m = elf_begin(img->fd, cmd, img->elf))) {
+		/* the archive's header of this member: elf_next() moves it on to the next */
+		Elf_Arhdr *h = elf_getarhdr(m);
+		struct kb_image *mi;
+
+		if (!h || !h->ar_name) {
+			elf_end(m);
+			kb_error_set("%s: corrupt archive member header: %s", img->path,
+				     elf_errmsg(-1));
+			goto out;
+		}
+		/* the symbol index ("/", "/SYM64/") is not a member that holds code */
+		if (h->ar_name[0] == '/') {
+			cmd = elf_next(m);
+			elf_end(m);
+		} else {
+			strbuf_reset(&name);
+			strbuf_addf(&name, "%s(%s)", img->path, h->ar_name);
+			mi = image_new(name.buf);
+			mi->elf = m;
+			mi->cmd = img->cmd;
+			ALLOC_GROW(img->members, img->nmembers + 1, img->amembers);
+			img->members[img->nmembers++] = mi;
+			if (image_load(mi, (uint64_t)h->ar_size) || archive_add(img, mi))
+				goto out;
+			cmd = elf_next(m);
+		}
+		if (cmd == ELF_C_NULL) { /* that was the last member */
+			rc = 0;
+			goto out;
+		}
+	}
+	/* elf_begin found no member where elf_next said one would be */
+	kb_error_set("%s: truncated or corrupt archive after %zu member%s: %s", img->path,
+		     img->nmembers, img->nmembers == 1 ? "" : "s", elf_errmsg(-1));
+out:
+	strbuf_release(&name);
+	return rc;
+}
+
+/* The file or buffer as libelf sees it: an ELF image or an archive of them. */
+static int image_begin(struct kb_image *img, uint64_t size)
+{
+	if (img->elf && elf_kind(img->elf) == ELF_K_AR)
+		return archive_load(img, size);
+	return image_load(img, size);
+}
+
+/*
+ * Decompresses a compressed file into img->buf and opens that from memory; KB_ENOTFOUND if
+ * [p, p + len) is not compressed.
+ */
+static int image_uncompress(struct kb_image *img, const void *p, size_t len, size_t *outlen)
+{
+	enum kb_compression c = kb_compression_sniff(p, len);
+	uint64_t limit;
+
+	if (c == KB_COMP_NONE)
+		return KB_ENOTFOUND;
+	if (kb_decompress_limit(&limit) ||
+	    kb_decompress(&img->buf, outlen, p, len, c, limit, img->path))
+		return KB_ERR;
+	img->compression = c;
+	img->elf = elf_memory(img->buf, *outlen);
+	return 0;
 }
 
 int kb_image_open(struct kb_image **out, const char *path)
 {
 	struct kb_image *img;
 	struct stat st;
+	size_t len = 0;
+	void *map;
+	int rc;
 
 	*out = NULL;
 	elf_version(EV_CURRENT);
@@ -393,8 +563,25 @@ int kb_image_open(struct kb_image **out, const char *path)
 		kb_error_set("%s: %s", path, strerror(errno));
 		goto fail;
 	}
-	img->elf = elf_begin(img->fd, ELF_C_READ_MMAP, NULL);
-	if (image_load(img, (uint64_t)st.st_size))
+	map = st.st_size ? mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, img->fd, 0) :
+			   MAP_FAILED;
+	rc = KB_ENOTFOUND;
+	if (map != MAP_FAILED) {
+		rc = image_uncompress(img, map, (size_t)st.st_size, &len);
+		munmap(map, (size_t)st.st_size);
+	}
+	if (rc == KB_ERR)
+		goto fail;
+	if (rc == 0) { /* read from memory: the descriptor is not the image's */
+		close(img->fd);
+		img->fd = -1;
+	} else {
+		/* private: kb_image_place_symbols may write symbol values (copy on write) */
+		img->cmd = ELF_C_READ_MMAP_PRIVATE;
+		img->elf = elf_begin(img->fd, img->cmd, NULL);
+		len = (size_t)st.st_size;
+	}
+	if (image_begin(img, len))
 		goto fail;
 	*out = img;
 	return 0;
@@ -406,12 +593,15 @@ fail:
 int kb_image_open_mem(struct kb_image **out, const char *name, const void *buf, size_t len)
 {
 	struct kb_image *img;
+	int rc;
 
 	*out = NULL;
 	elf_version(EV_CURRENT);
 	img = image_new(name);
-	img->elf = elf_memory((char *)buf, len);
-	if (image_load(img, len)) {
+	rc = image_uncompress(img, buf, len, &len);
+	if (rc == KB_ENOTFOUND)
+		img->elf = elf_memory((char *)buf, len);
+	if (rc == KB_ERR || image_begin(img, len)) {
 		kb_image_free(img);
 		return KB_ERR;
 	}
@@ -421,16 +611,116 @@ int kb_image_open_mem(struct kb_image **out, const char *name, const void *buf, 
 
 void kb_image_free(struct kb_image *img)
 {
+	size_t i;
+
 	if (!img)
 		return;
+	for (i = 0; i < img->nmembers; i++) /* before the archive: they hold on to it */
+		kb_image_free(img->members[i]);
+	free(img->members);
 	if (img->elf)
 		elf_end(img->elf);
 	if (img->fd >= 0)
 		close(img->fd);
+	free(img->buf);
+	for (i = 0; img->secs && i < img->nsecs; i++)
+		free(img->secs[i].plain);
 	free(img->secs);
 	free(img->syms);
 	free(img->path);
 	free(img);
+}
+
+#ifndef ELFCOMPRESS_ZSTD
+#define ELFCOMPRESS_ZSTD 2 /* the gABI's; elfutils 0.189 and later know it, Debian 12's 0.188 not */
+#endif
+
+/*
+ * A zstd-compressed section (ld --compress-debug-sections=zstd, the kernel's
+ * CONFIG_DEBUG_INFO_COMPRESSED_ZSTD), which libelf 0.188 cannot inflate: kbloat inflates it
+ * with libzstd and hands the contents to libelf's Elf_Data and section header (so libdwarf's
+ * libelf reader sees them) and keeps them in s->plain (for the object access interface).
+ */
+static int uncompress_zstd(struct kb_image *img, struct kb_section *s, Elf_Scn *scn,
+			   const GElf_Chdr *ch)
+{
+	size_t hdr = gelf_fsize(img->elf, ELF_T_CHDR, 1, EV_CURRENT), len;
+	Elf_Data *raw = elf_rawdata(scn, NULL), *d;
+	struct strbuf name = STRBUF_INIT;
+	GElf_Shdr sh;
+	void *buf;
+	int rc;
+
+	if (!raw || !raw->d_buf || raw->d_size < hdr)
+		return kb_error_set("%s: section %s: truncated compression header", img->path,
+				    s->name);
+	strbuf_addf(&name, "%s: section %s", img->path, s->name);
+	rc = kb_decompress(&buf, &len, (const char *)raw->d_buf + hdr, raw->d_size - hdr,
+			   KB_COMP_ZSTD, ch->ch_size, name.buf);
+	strbuf_release(&name);
+	if (rc)
+		return KB_ERR;
+	if (len != ch->ch_size) {
+		free(buf);
+		return kb_error_set("%s: section %s: %zu bytes inflated, its header says %llu",
+				    img->path, s->name, len, (unsigned long long)ch->ch_size);
+	}
+	d = elf_getdata(scn, NULL);
+	if (!d || !gelf_getshdr(scn, &sh)) {
+		free(buf);
+		return kb_error_set("%s: section %s: %s", img->path, s->name, elf_errmsg(-1));
+	}
+	d->d_buf = buf;
+	d->d_size = len;
+	d->d_type = ELF_T_BYTE;
+	d->d_align = ch->ch_addralign ? ch->ch_addralign : 1;
+	sh.sh_flags &= ~(uint64_t)SHF_COMPRESSED;
+	sh.sh_size = len;
+	sh.sh_addralign = ch->ch_addralign;
+	s->plain = buf;
+	s->size = len;
+	s->flags = sh.sh_flags;
+	if (!gelf_update_shdr(scn, &sh))
+		return kb_error_set("%s: section %s: %s", img->path, s->name, elf_errmsg(-1));
+	return 0;
+}
+
+int kb_image_uncompress_sections(struct kb_image *img)
+{
+	uint64_t limit;
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		struct kb_section *s = &img->secs[i];
+		Elf_Scn *scn;
+		GElf_Chdr ch;
+		GElf_Shdr sh;
+
+		if (s->alloc || !(s->flags & SHF_COMPRESSED) || s->type == SHT_NOBITS)
+			continue;
+		if (kb_decompress_limit(&limit))
+			return KB_ERR;
+		scn = elf_getscn(img->elf, s->index);
+		if (!scn || !gelf_getchdr(scn, &ch))
+			return kb_error_set("%s: section %s: corrupt compression header: %s",
+					    img->path, s->name, elf_errmsg(-1));
+		if (ch.ch_size > limit)
+			return kb_error_set("%s: section %s decompresses to %llu bytes, more "
+					    "than %llu (KBLOAT_DECOMPRESS_LIMIT)",
+					    img->path, s->name, (unsigned long long)ch.ch_size,
+					    (unsigned long long)limit);
+		if (ch.ch_type == ELFCOMPRESS_ZSTD) {
+			if (uncompress_zstd(img, s, scn, &ch))
+				return KB_ERR;
+			continue;
+		}
+		if (elf_compress(scn, 0, 0) < 0 || !gelf_getshdr(scn, &sh))
+			return kb_error_set("%s: section %s: cannot decompress: %s", img->path,
+					    s->name, elf_errmsg(-1));
+		s->size = sh.sh_size;
+		s->flags = sh.sh_flags;
+	}
+	return 0;
 }
 
 const struct kb_section *kb_image_section_by_name(const struct kb_image *img, const char *name)
@@ -450,6 +740,10 @@ const void *kb_image_section_data(const struct kb_image *img, const struct kb_se
 	Elf_Data *d;
 
 	*len = 0;
+	if (s->plain) {
+		*len = s->size;
+		return s->plain;
+	}
 	if (s->type == SHT_NOBITS || !(scn = elf_getscn(img->elf, s->index)))
 		return NULL;
 	d = elf_rawdata(scn, NULL);

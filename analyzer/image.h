@@ -3,6 +3,10 @@
  * analyzer sees it: its sections, each allocated one in exactly one size class, and its
  * symbol table as read.
  *
+ * An image may come compressed (gzip, xz, zstd: known by magic, decompressed into memory up to
+ * KBLOAT_DECOMPRESS_LIMIT) and may be an ar archive (.a): then it has no sections of its own,
+ * its members are images, and its sums are theirs.
+ *
  * Promises:
  *  - berkeley[] equals what binutils `size` (Berkeley format) prints for the same file.
  *  - every allocated byte is in exactly one class; cls_size[] sums to the allocated total,
@@ -36,12 +40,13 @@ int kb_class_parse(const char *s);
 struct kb_section {
 	const char *name;
 	size_t index; /* ELF section header index */
-	uint64_t addr, size, offset, flags, align;
+	uint64_t addr, size, offset, flags, align; /* ET_REL: addr as laid out, see .c */
 	uint32_t type;
 	int alloc; /* SHF_ALLOC: only these are size */
 	enum kb_class cls; /* meaningful if alloc */
 	enum kb_berkeley bk; /* meaningful if alloc */
 	char nm; /* the lower-case letter nm prints for symbols in it */
+	void *plain; /* a zstd-compressed section's contents, inflated by kbloat (owned) */
 };
 
 struct kb_sym {
@@ -74,11 +79,21 @@ struct kb_image {
 	uint64_t init_begin, init_end;
 	int has_rodata_range; /* __start_rodata/__end_rodata */
 	uint64_t rodata_begin, rodata_end;
+
+	int compression; /* enum kb_compression of the file as read (KB_COMP_NONE: plain) */
+	void *buf; /* the decompressed file, owned, if it was compressed */
+	struct kb_image **members; /* an ar archive's members ("lib.a(foo.o)"), owned */
+	size_t nmembers, amembers;
+	int is_archive;
+	int placed; /* kb_image_place_symbols() ran */
+	Elf_Cmd cmd; /* what elf was opened with; an archive's members are opened alike */
 };
 
 /*
  * Opens path and reads its sections and symbol table. Errors (not an ELF, truncated,
- * corrupt section or symbol table) return KB_ERR with kb_error_last() naming the file.
+ * corrupt section or symbol table, a truncated or corrupt compressed stream, one that
+ * decompresses past the cap, an archive member that is not a sound ELF) return KB_ERR with
+ * kb_error_last() naming the file (and the member: "lib.a(foo.o): not an ELF file").
  * An image without .symtab opens; its nsyms is 0 (callers decide if that is an error).
  */
 int kb_image_open(struct kb_image **out, const char *path);
@@ -92,5 +107,23 @@ const struct kb_section *kb_image_section_by_name(const struct kb_image *img, co
 /* Bytes of a section's contents in the file (NULL for NOBITS or out of range). */
 const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
 				  size_t *len);
+
+/*
+ * For a relocatable object (ET_REL), whose allocated sections the image lays out one after
+ * another (secs[].addr), adds each symbol's section address to its value in the ELF symbol
+ * table libelf holds, so that relocations applied from it (libdwarf's, to DWARF) give the
+ * same addresses as the image. Changes the file's mapping (private, copy on write) or the
+ * buffer given to kb_image_open_mem, never the file. Other images: nothing to do.
+ */
+int kb_image_place_symbols(struct kb_image *img);
+
+/*
+ * Decompresses img's SHF_COMPRESSED non-allocated sections (compressed DWARF: gcc -gz, ld
+ * --compress-debug-sections) in place, so that their data and size are the plain ones, for
+ * kb_image_section_data and for libelf's readers alike: zlib with libelf's elf_compress, zstd
+ * (which libelf 0.188 does not know) with libzstd. Allocated sizes do not change. A section that claims more than
+ * the decompression cap, or does not decompress, is an error naming the section.
+ */
+int kb_image_uncompress_sections(struct kb_image *img);
 
 #endif

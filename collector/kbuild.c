@@ -2,6 +2,7 @@
  * kbuild.c - a kernel tree's own build, driven as kbuild wants; see kbuild.h.
  */
 #include "kbuild.h"
+#include "modular.h"
 
 #include "error.h"
 #include "xalloc.h"
@@ -635,6 +636,105 @@ out:
 int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st)
 {
 	return make_step(k, "vmlinux", st);
+}
+
+int kb_kbuild_target(const struct kb_kbuild *k, const char *target, struct kb_build_step *st)
+{
+	return make_step(k, target, st);
+}
+
+/* 1 if name is a path kbuild could have printed for an image: relative, no "..", plain. */
+static int plain_image_path(const char *name)
+{
+	const char *p;
+
+	if (!*name || *name == '/' || strstr(name, ".."))
+		return 0;
+	for (p = name; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("/._-+", *p))
+			return 0;
+	return 1;
+}
+
+/* The arch Makefiles' default KBUILD_IMAGE, for trees older than `make image_name`. */
+static const char *default_image(const char *srcarch)
+{
+	static const struct {
+		const char *arch, *image;
+	} images[] = {
+		{ "x86", "arch/x86/boot/bzImage" },
+		{ "arm64", "arch/arm64/boot/Image.gz" },
+		{ "riscv", "arch/riscv/boot/Image.gz" },
+		{ "arm", "arch/arm/boot/zImage" },
+		{ "powerpc", "vmlinux" },
+		{ "s390", "arch/s390/boot/bzImage" },
+		{ "loongarch", "arch/loongarch/boot/vmlinux.efi" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(images) / sizeof(images[0]); i++)
+		if (!strcmp(srcarch, images[i].arch))
+			return images[i].image;
+	return NULL;
+}
+
+int kb_kbuild_image_name(const struct kb_kbuild *k, struct strbuf *name)
+{
+	struct argv a = { NULL, 0, 0 };
+	struct strbuf log = STRBUF_INIT, text = STRBUF_INIT;
+	struct kb_run r = { 0 };
+	struct kb_run_result res;
+	const char *fallback;
+	size_t len;
+	int rc = 0;
+
+	strbuf_reset(name);
+	strbuf_addf(&log, "%s/.kbloat-image-name", k->obj);
+	unlink(log.buf);
+	make_argv(k, "-s", &a); /* then the target: make -s image_name */
+	arg_add(&a, "%s", "image_name");
+	r.argv = (const char *const *)a.v;
+	r.env = pinned_env;
+	r.log = log.buf;
+	r.timeout = 120;
+	r.stop = k->stop;
+	if (!kb_run(&r, &res) && res.exited && !res.code && !strbuf_read_file(&text, log.buf)) {
+		char *line = text.buf;
+
+		/* the first line that is a plain path: not make's "Entering directory" */
+		while (*line && !name->len) {
+			len = strcspn(line, "\n");
+			if (line[len])
+				line[len++] = 0;
+			if (plain_image_path(line))
+				strbuf_addstr(name, line);
+			line += len;
+		}
+	}
+	kb_error_clear();
+	unlink(log.buf);
+	if (!name->len) {
+		fallback = default_image(kb_srcarch(k->arch));
+		if (fallback)
+			strbuf_addstr(name, fallback);
+		else
+			rc = kb_error_set(
+				"ARCH=%s: kbuild has no image_name target here and kbloat "
+				"knows no default boot image for the arch",
+				k->arch);
+	}
+	argv_release(&a);
+	strbuf_release(&log);
+	strbuf_release(&text);
+	return rc;
+}
+
+int kb_kbuild_boot_image(const struct kb_kbuild *k, const char *name, struct kb_build_step *st)
+{
+	const char *base = strrchr(name, '/');
+
+	/* the arch Makefiles name the image target by its file name: bzImage, Image.gz */
+	return make_step(k, base ? base + 1 : name, st);
 }
 
 /* The first line a program prints for --version, or "" when it cannot be run. */

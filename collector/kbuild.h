@@ -82,6 +82,19 @@ int kb_kbuild_config_targets(const struct kb_kbuild *k, struct kb_strtab *out);
 /* `make vmlinux`, with the time left of k->timeout after st's earlier steps. */
 int kb_kbuild_vmlinux(const struct kb_kbuild *k, struct kb_build_step *st);
 
+/* `make TARGET` (modules, say), with the time left of k->timeout after st's earlier steps. */
+int kb_kbuild_target(const struct kb_kbuild *k, const char *target, struct kb_build_step *st);
+
+/*
+ * The boot image kbuild builds by default for k's arch, as a path relative to O= in name:
+ * what `make -s image_name` prints (the top Makefile's KBUILD_IMAGE), else, in a tree without
+ * that target, the arch Makefile's default (x86 arch/x86/boot/bzImage, arm64 and riscv
+ * arch/ARCH/boot/Image.gz, ...). KB_ERR for an arch kbloat knows no default for.
+ */
+int kb_kbuild_image_name(const struct kb_kbuild *k, struct strbuf *name);
+/* `make bzImage` (the file name of name, as the arch Makefiles name the target). */
+int kb_kbuild_boot_image(const struct kb_kbuild *k, const char *name, struct kb_build_step *st);
+
 /* The first lines of `CC --version` and `LD --version` for k's toolchain; KB_ERR if the
  * compiler cannot be run (every build would fail for the machine, not the commits). */
 int kb_kbuild_toolchain(const struct kb_kbuild *k, struct strbuf *compiler, struct strbuf *linker);

@@ -363,6 +363,12 @@ static const struct kb_option options[] = {
 	KB_OPT_BOOL(0, "dry-run", &wo.dry_run,
 		    "list the builds the walk would make, build nothing"),
 	KB_OPT_JSON(&json),
+	KB_OPT_BOOL(0, "boot-image", &co.boot_image,
+		    "build the arch's boot image too (make image_name: bzImage, Image.gz) and "
+		    "record its size and its compressed payload's"),
+	KB_OPT_BOOL(0, "modules", &co.modules,
+		    "make modules too where .config has CONFIG_MODULES=y, and record the "
+		    "modules' bytes by class"),
 	KB_OPT_GROUP("build options (collect, bisect and bisect-run take them alike):"),
 	KB_OPT_BUILD(&co, &jobs, &make_args),
 	KB_OPT_END(),

@@ -59,9 +59,9 @@ static int diff_bom(const char *oldp, const char *newp, int mode, unsigned kver,
 		rc = kb_report_error();
 		goto out;
 	}
-	if (!old->nsyms || !new->nsyms) {
+	if ((!old->nsyms && !old->is_archive) || (!new->nsyms && !new->is_archive)) {
 		kb_errorf("%s: no symbol table (a stripped image cannot be diffed)",
-			  !old->nsyms ? oldp : newp);
+			  !old->nsyms && !old->is_archive ? oldp : newp);
 		rc = KB_EXIT_USAGE;
 		goto out;
 	}

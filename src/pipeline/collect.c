@@ -246,6 +246,9 @@ static char *build_setup(const struct kb_collector *c, const struct kb_collect_c
 		    g->spec.name, (unsigned long long)h, c->kb.arch, c->kb.cross ? c->kb.cross : "",
 		    c->kb.llvm ? c->kb.llvm : "", c->kb.cc_wrapper ? c->kb.cc_wrapper : "");
 	strbuf_addf(&sb, "compiler %s\nlinker %s\n", c->compiler, c->linker);
+	/* a directory built without the boot image or modules has none to record again */
+	if (c->boot_image || c->modules)
+		strbuf_addf(&sb, "boot image %d; modules %d\n", c->boot_image, c->modules);
 	return strbuf_detach(&sb, NULL);
 }
 
@@ -360,6 +363,8 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	c->lock_fd = -1;
 	c->retry_failed = o->retry_failed;
 	c->no_skip = o->no_skip;
+	c->boot_image = o->boot_image;
+	c->modules = o->modules;
 	if (kb_store_open(&c->store, o->db, 1) || kb_repo_open(&c->repo, o->repo))
 		goto err;
 	if (o->workdir)
@@ -825,6 +830,36 @@ out:
 	return rc;
 }
 
+/* 1 if the .config in obj has CONFIG_MODULES=y: `make modules` has something to build. */
+static int config_has_modules(const char *obj)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	int yes;
+
+	strbuf_addf(&path, "%s/.config", obj);
+	yes = !strbuf_read_file(&sb, path.buf) && (!strncmp(sb.buf, "CONFIG_MODULES=y\n", 17) ||
+						   strstr(sb.buf, "\nCONFIG_MODULES=y\n"));
+	kb_error_clear();
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	return yes;
+}
+
+/*
+ * What the collector builds besides vmlinux, once make built vmlinux: the boot image whose
+ * name kbuild gives, and the modules. A step that fails fails the build, as vmlinux's would.
+ */
+static int make_outputs(struct kb_collector *c, const struct kb_collect_cfg *g,
+			const struct kb_kbuild *kb, const char *boot_name, struct kb_build_step *st)
+{
+	if (st->status == KB_STEP_OK && c->boot_image && kb_kbuild_boot_image(kb, boot_name, st))
+		return KB_ERR;
+	if (st->status == KB_STEP_OK && c->modules && config_has_modules(g->obj) &&
+	    kb_kbuild_target(kb, "modules", st))
+		return KB_ERR;
+	return 0;
+}
+
 /*
  * The MAINTAINERS of the tree checked out at sha, parsed once per version of the tree that
  * could parse differently: the file itself, and the tree's shape (whether a pattern names
@@ -915,6 +950,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	struct kb_record_result res;
 	struct strbuf log = STRBUF_INIT, why = STRBUF_INIT, path = STRBUF_INIT;
 	struct strbuf map = STRBUF_INIT, dotconfig = STRBUF_INIT, text = STRBUF_INIT;
+	struct strbuf boot = STRBUF_INIT, boot_path = STRBUF_INIT;
 	enum kb_decision d;
 	int found, reused = KB_REUSED_NO, keep_config, rc = KB_ERR;
 	char last[41];
@@ -954,6 +990,12 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 	} else if (configure_and_make(g, &kb, d, last, keep_config, &st, &reused)) {
 		goto out;
 	}
+	/* the boot image's name, as kbuild gives it for this .config; built where make ran */
+	if (st.status == KB_STEP_OK && c->boot_image && kb_kbuild_image_name(&kb, &boot))
+		goto out;
+	if (st.status == KB_STEP_OK && reused == KB_REUSED_NO &&
+	    make_outputs(c, g, &kb, boot.buf, &st))
+		goto out;
 	out->seconds = st.seconds;
 	memcpy(out->what, st.what, sizeof(out->what));
 	if (st.status == KB_STEP_STOPPED) {
@@ -982,6 +1024,14 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		req.map = config_has_map(g->obj) && !access(map.buf, R_OK) ? map.buf : NULL;
 		req.src = c->src;
 		req.obj = g->obj;
+		if (c->boot_image) {
+			strbuf_addf(&boot_path, "%s/%s", g->obj, boot.buf);
+			req.boot_name = boot.buf;
+			req.boot_image = boot_path.buf;
+		}
+		req.modules = c->modules;
+		/* a modules.order left from an earlier .config with modules is not this one's */
+		req.no_modules = c->modules && !config_has_modules(g->obj);
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
 		req.ktree = tree_ktree(c, sha, log.buf);
 		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {
@@ -1042,5 +1092,7 @@ out:
 	strbuf_release(&map);
 	strbuf_release(&dotconfig);
 	strbuf_release(&text);
+	strbuf_release(&boot);
+	strbuf_release(&boot_path);
 	return rc;
 }

@@ -57,6 +57,8 @@ struct kb_collect_opts {
 	int retry_failed; /* rebuild builds recorded as failed */
 	int dry_run; /* nothing is built: a make an earlier kbloat left is not ended either */
 	int no_skip; /* run make for every commit, even one that changes no input of the build */
+	int boot_image; /* build the arch's boot image too and record its size (schema 008) */
+	int modules; /* make modules too, where .config has CONFIG_MODULES=y, and record them */
 };
 
 struct kb_collect_cfg {
@@ -93,6 +95,7 @@ struct kb_collector {
 	 * name). "" when there are none. */
 	char *toolchain_vars, *kbuild_vars;
 	int lock_fd, retry_failed, no_skip;
+	int boot_image, modules; /* what to build besides vmlinux (kb_collect_opts) */
 	int reaped_make; /* opening ended a make an earlier, killed kbloat left running */
 	size_t built; /* builds run (not found recorded) since opening */
 	struct kb_maint *maint; /* the tree's MAINTAINERS as of maint_sha, or NULL */

@@ -4,6 +4,7 @@
 #include "record.h"
 
 #include "bloatometer.h"
+#include "bootimage.h"
 #include "dotconfig.h"
 #include "maintainers.h"
 #include "modular.h"
@@ -224,6 +225,37 @@ static void memo_from_rec(struct kb_record_memo *m, const struct kb_build_rec *r
 	m->valid = 1;
 }
 
+/* The boot image and the modules of req, into rec->outputs; KB_ERR names what is wrong. */
+static int read_outputs(struct kb_build_rec *rec, const struct kb_record_req *req)
+{
+	struct kb_build_outputs *o = &rec->outputs;
+	struct kb_boot_image bi;
+	struct kb_modules_sum ms;
+	int rc, c;
+
+	if (req->boot_image) {
+		if (kb_boot_image_read(&bi, req->boot_image))
+			return KB_ERR;
+		o->boot_name = req->boot_name;
+		o->boot_bytes = bi.bytes;
+		o->has_boot_payload = bi.has_payload;
+		o->boot_payload = bi.payload;
+	}
+	if (req->modules && req->no_modules) {
+		o->has_modules = 1; /* all zero */
+	} else if (req->modules && req->obj) {
+		rc = kb_modules_sum(&ms, req->obj);
+		if (rc == KB_ERR)
+			return KB_ERR;
+		o->has_modules = 1; /* KB_ENOTFOUND: no modules.order, no modules: 0 */
+		o->mod_count = ms.count;
+		o->mod_total = ms.total;
+		for (c = 0; c < KB_CLS_NR && c < 7; c++)
+			o->mod_cls[c] = ms.cls[c];
+	}
+	return 0;
+}
+
 int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sha,
 		    const struct kb_record_req *req, struct kb_record_result *res)
 {
@@ -272,6 +304,9 @@ int kb_record_build(struct kb_store *store, struct kb_repo *repo, const char *sh
 		    (!req->record_faults || fault(res, NULL)))
 			goto out;
 	}
+	if (ok && !res->fault[0] && read_outputs(&rec, req) &&
+	    (!req->record_faults || fault(res, NULL)))
+		goto out;
 	if (res->fault[0]) {
 		/* the log's tail, as stored, ends with the reason */
 		strbuf_addf(&tail, "kbloat: the build cannot be analyzed: %s\n", res->fault);

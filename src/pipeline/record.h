@@ -59,6 +59,12 @@ struct kb_record_req {
 	 * else, with memo, memo is replaced by what this analysis gives */
 	struct kb_record_memo *memo;
 	int use_memo;
+	/* an ok build: the boot image make built (boot_name relative to obj, boot_image its
+	 * path), or NULL; modules: obj's modules.order sums are recorded too (none if the
+	 * .config has no modules). Read on every record, memo or not: they are small. */
+	const char *boot_name, *boot_image;
+	int modules;
+	int no_modules; /* with modules: the .config has none, 0 is recorded (obj not read) */
 };
 
 struct kb_record_result {

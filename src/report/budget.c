@@ -77,9 +77,20 @@ static unsigned class_mask(const char *spec)
 
 static int read_target(struct kb_budget_target *t, json_t *o, const char *path, size_t i)
 {
-	static const char *const known[] = { "name",	   "config",	    "max_total",
-					     "max_class",  "max_subsystem", "max_growth_per_commit",
-					     "description" };
+	static const char *const known[] = {
+		"name",	       "config",	 "max_total",
+		"max_class",   "max_subsystem",	 "max_growth_per_commit",
+		"description", "max_boot_image", "max_boot_payload",
+		"max_modules"
+	};
+	static const struct {
+		const char *key, *what;
+		int kind;
+	} outputs[] = {
+		{ "max_boot_image", "boot image", KB_LIMIT_BOOT },
+		{ "max_boot_payload", "boot image payload", KB_LIMIT_PAYLOAD },
+		{ "max_modules", "modules", KB_LIMIT_MODULES },
+	};
 	struct strbuf where = STRBUF_INIT;
 	const char *key;
 	json_t *v;
@@ -163,6 +174,15 @@ static int read_target(struct kb_budget_target *t, json_t *o, const char *path, 
 		if (size_of(v, path, where.buf, &max))
 			goto out;
 		add_limit(t, &alloc, KB_LIMIT_GROWTH, "growth per commit", max);
+	}
+	for (k = 0; k < sizeof(outputs) / sizeof(outputs[0]); k++) {
+		if (!(v = json_object_get(o, outputs[k].key)))
+			continue;
+		strbuf_reset(&where);
+		strbuf_addf(&where, "targets[%zu].%s", i, outputs[k].key);
+		if (size_of(v, path, where.buf, &max))
+			goto out;
+		add_limit(t, &alloc, outputs[k].kind, outputs[k].what, max);
 	}
 	if (!t->nlimits) {
 		kb_error_set("%s: targets[%zu] (%s): no limit", path, i, t->name);
@@ -289,6 +309,18 @@ size_t kb_budget_check(const struct kb_budget_target *t, const struct kb_measure
 			r->checked = m->have_growth;
 			used = m->have_growth && m->growth > 0 ? (uint64_t)m->growth : 0;
 			break;
+		case KB_LIMIT_BOOT:
+			r->checked = m->have_boot;
+			used = m->have_boot ? kb_size_add(m->boot_bytes, 0) : 0;
+			break;
+		case KB_LIMIT_PAYLOAD:
+			r->checked = m->have_payload;
+			used = m->have_payload ? kb_size_add(m->boot_payload, 0) : 0;
+			break;
+		case KB_LIMIT_MODULES:
+			r->checked = m->have_modules;
+			used = m->have_modules ? kb_size_add(m->mod_total, 0) : 0;
+			break;
 		}
 		r->used = (int64_t)used;
 		r->headroom = (int64_t)l->max - (int64_t)used;
@@ -330,10 +362,13 @@ void kb_budget_write_text(FILE *f, const struct kb_budget_target *t,
 		/* a limit's name comes from the budget file: no control bytes reach a terminal */
 		kb_text(&what, r->limit->what);
 		if (!r->checked) {
-			fprintf(f,
-				"  %-32s %10s %10llu %10s  not checked: needs a history (kbloat "
-				"ci)\n",
-				what.buf, "-", (unsigned long long)r->limit->max, "-");
+			fprintf(f, "  %-32s %10s %10llu %10s  not checked: %s\n", what.buf, "-",
+				(unsigned long long)r->limit->max, "-",
+				r->limit->kind == KB_LIMIT_GROWTH ?
+					"needs a history (kbloat ci)" :
+				r->limit->kind == KB_LIMIT_MODULES ?
+					"no modules recorded (collect --modules)" :
+					"no boot image or payload recorded (collect --boot-image)");
 			continue;
 		}
 		fprintf(f, "  %-32s %10lld %10llu %+10lld  %s\n", what.buf, (long long)r->used,

@@ -9,6 +9,9 @@
  *                    "max_subsystem": { "PRINTK": "40K" },
  *                    "max_growth_per_commit": "4K" } ] }
  *
+ * "max_boot_image", "max_boot_payload" and "max_modules" limit what collect --boot-image and
+ * --modules record: ci checks them against the store; an image alone has none to check.
+ *
  * Sizes are byte counts or kbloat's sizes ("16K", "1.5M", binary units). Errors name the
  * file and the place in it.
  */
@@ -31,7 +34,15 @@ struct kb_limit {
 	uint64_t max;
 };
 
-enum { KB_LIMIT_TOTAL, KB_LIMIT_CLASS, KB_LIMIT_SUBSYSTEM, KB_LIMIT_GROWTH };
+enum {
+	KB_LIMIT_TOTAL,
+	KB_LIMIT_CLASS,
+	KB_LIMIT_SUBSYSTEM,
+	KB_LIMIT_GROWTH,
+	KB_LIMIT_BOOT, /* the boot image's file (collect --boot-image) */
+	KB_LIMIT_PAYLOAD, /* its compressed kernel */
+	KB_LIMIT_MODULES, /* the modules' bytes (collect --modules) */
+};
 
 struct kb_budget_target {
 	char *name, *config; /* config: the recorded config it holds to (ci), or NULL */
@@ -60,6 +71,9 @@ struct kb_measure {
 	size_t nsubs;
 	int have_growth; /* the largest growth one commit brought (ci, from the store) */
 	int64_t growth;
+	/* what the build made besides vmlinux (ci, from the store; schema 008) */
+	int have_boot, have_payload, have_modules;
+	uint64_t boot_bytes, boot_payload, mod_total;
 };
 
 struct kb_limit_result {

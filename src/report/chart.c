@@ -312,7 +312,7 @@ static void areas(struct kb_chart *c, const struct scale *s, const struct kb_lin
 	free(hi);
 }
 
-enum series { SER_TOTAL, SER_CODE, SER_MODULAR, SER_CORE, SER_NR };
+enum series { SER_TOTAL, SER_CODE, SER_MODULAR, SER_CORE, SER_MODULES, SER_BOOT, SER_NR };
 
 static const struct {
 	const char *name;
@@ -324,6 +324,9 @@ static const struct {
 	[SER_CODE] = { "code and data (no padding)", 0x1f4e9c, 2.5, 0 },
 	[SER_MODULAR] = { "everything modularized (estimate)", 0xd95f02, 2, 1 },
 	[SER_CORE] = { "hard core", 0x7b3294, 2, 1 },
+	/* collect --modules, --boot-image (schema 008): drawn only where builds have them */
+	[SER_MODULES] = { "in modules (make modules)", 0x1b9e77, 2, 0 },
+	[SER_BOOT] = { "boot image (file)", 0xb8860b, 1.5, 1 },
 };
 
 static int series_value(const struct kb_line_build *b, enum series k, double *v)
@@ -340,6 +343,12 @@ static int series_value(const struct kb_line_build *b, enum series k, double *v)
 	case SER_MODULAR:
 		*v = (double)(r->total - r->padding - r->m_tristate - r->m_bool);
 		return r->has_modular;
+	case SER_MODULES:
+		*v = (double)r->mod_total;
+		return r->has_modules;
+	case SER_BOOT:
+		*v = (double)r->boot_bytes;
+		return r->has_boot;
 	default:
 		*v = (double)r->m_core;
 		return r->has_modular;

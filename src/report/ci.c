@@ -3,11 +3,14 @@
  * XML and JSON; see ci.h.
  */
 #include "ci.h"
+
+#include "store_show.h"
 #include "json.h"
 
 #include "changes.h"
 #include "escape.h"
 #include "query.h"
+#include "store_show.h"
 #include "subsystems.h"
 #include "error.h"
 #include "strbuf.h"
@@ -35,10 +38,22 @@ static int measure_build(struct kb_store *s, const struct kb_items *it, int64_t 
 			 struct head_measure *hm)
 {
 	struct kb_sizes z = { 0 };
+	struct kb_strtab boot_name = KB_STRTAB_INIT;
+	struct kb_build_outputs o;
+	int rc;
 
-	if (kb_store_build_classes(s, build, &hm->m.total, hm->m.cls) ||
+	rc = kb_store_build_outputs(s, build, &o, &boot_name);
+	kb_strtab_release(&boot_name); /* only whether there is one counts here */
+	if (rc || kb_store_build_classes(s, build, &hm->m.total, hm->m.cls) ||
 	    kb_store_sizes(s, build, &z))
 		return KB_ERR;
+	/* the boot image and the modules, if collect built them (else not checked) */
+	hm->m.have_boot = !!o.boot_name;
+	hm->m.boot_bytes = o.boot_bytes;
+	hm->m.have_payload = o.has_boot_payload;
+	hm->m.boot_payload = o.boot_payload;
+	hm->m.have_modules = o.has_modules;
+	hm->m.mod_total = o.mod_total;
 	kb_subsystem_sums(it, &z, &hm->names, &hm->sums, &hm->alloc);
 	kb_sizes_release(&z);
 	hm->m.sub_names = hm->names.strs;

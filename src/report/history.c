@@ -282,11 +282,35 @@ static void write_series(struct text_out *o, const struct kb_build_series *b)
 	out_eol(o);
 }
 
+/* The line under a row for what the build made besides vmlinux, if it made any. */
+static void write_outputs(struct text_out *o, const struct kb_build_series *b)
+{
+	if (!b->has_boot && !b->has_modules)
+		return;
+	out_line(o);
+	out_lit(o, "            ");
+	if (b->has_boot) {
+		out_lit(o, "  boot image ");
+		out_int(o, b->boot_bytes, 10, 0);
+		if (b->has_payload) {
+			out_lit(o, " (payload ");
+			out_int(o, b->boot_payload, 0, 0);
+			out_lit(o, ")");
+		}
+	}
+	if (b->has_modules) {
+		out_lit(o, "  modules ");
+		out_int(o, b->mod_total, 10, 0);
+	}
+	out_eol(o);
+}
+
 /* "tristate cand", "bool kept", ... or "-" for an option's class. */
 static const char *class_text(int cls)
 {
 	static const char *const names[KB_OPT_NCLASSES] = { "tristate cand", "tristate kept",
-							    "bool cand", "bool kept" };
+							    "bool cand", "bool kept",
+							    "tristate freed" };
 
 	return cls >= 0 && cls < KB_OPT_NCLASSES ? names[cls] : "-";
 }
@@ -365,6 +389,7 @@ void kb_history_write_text(FILE *f, const struct kb_history *m)
 		write_row(&o, r, !i);
 		if (m->series)
 			write_series(&o, r->ser);
+		write_outputs(&o, r->ser);
 	}
 	out_flush(&o);
 	strbuf_release(&o.buf);
@@ -389,6 +414,14 @@ static void row_series_json(json_t *o, const struct kb_build_series *b)
 	json_object_set_new(o, "m_rest", series_json(b->has_modular, b->m_rest));
 	json_object_set_new(o, "modular",
 			    series_json(b->has_modular, cd - b->m_tristate - b->m_bool));
+	/* only builds collected with --boot-image or --modules have these (schema 008) */
+	if (b->has_boot) {
+		json_object_set_new(o, "boot_image", json_integer((json_int_t)b->boot_bytes));
+		json_object_set_new(o, "boot_payload",
+				    series_json(b->has_payload, b->boot_payload));
+	}
+	if (b->has_modules)
+		json_object_set_new(o, "modules", json_integer((json_int_t)b->mod_total));
 }
 
 static json_t *row_json(const struct kb_history *m, const struct kb_history_row *r)

@@ -110,6 +110,10 @@ static int measure(struct kb_show *m, struct kb_store *s, const struct kb_items 
 	bom_view(it, &oz, &nz, &m->bom);
 	by_subsystem(it, &oz, &nz, &m->subsystems, &m->files);
 	option_changes(m);
+	if (kb_store_build_outputs(s, build_id, &m->outputs, &m->strs) ||
+	    (m->head.parent &&
+	     kb_store_build_outputs(s, m->head.parent, &m->parent_outputs, &m->strs)))
+		goto out;
 	rc = 0;
 out:
 	kb_items_release(&own);
@@ -180,6 +184,47 @@ static void write_failed(FILE *f, const struct kb_build_head *h)
 	strbuf_release(&status);
 }
 
+/* "", or " (+12)" against the parent build when it has the same thing */
+static const char *change(char *buf, size_t len, int has_parent, uint64_t now, uint64_t then)
+{
+	buf[0] = 0;
+	if (has_parent)
+		snprintf(buf, len, " (%+lld)", (long long)(now - then));
+	return buf;
+}
+
+/* The boot image and the modules, when the build made them. */
+static void write_outputs(FILE *f, const struct kb_show *m)
+{
+	const struct kb_build_outputs *o = &m->outputs, *p = &m->parent_outputs;
+	struct strbuf name = STRBUF_INIT;
+	char d[32];
+	int c;
+
+	if (o->boot_name) {
+		fprintf(f, "boot image %s: %llu bytes%s", kb_text(&name, o->boot_name),
+			(unsigned long long)o->boot_bytes,
+			change(d, sizeof(d), !!p->boot_name, o->boot_bytes, p->boot_bytes));
+		if (o->has_boot_payload)
+			fprintf(f, ", compressed kernel %llu bytes%s",
+				(unsigned long long)o->boot_payload,
+				change(d, sizeof(d), p->has_boot_payload, o->boot_payload,
+				       p->boot_payload));
+		fputc('\n', f);
+	}
+	if (o->has_modules) {
+		fprintf(f, "modules: %llu, %llu bytes%s:", (unsigned long long)o->mod_count,
+			(unsigned long long)o->mod_total,
+			change(d, sizeof(d), p->has_modules, o->mod_total, p->mod_total));
+		for (c = 0; c < KB_CLS_NR; c++)
+			fprintf(f, " %s %llu", kb_class_name(c), (unsigned long long)o->mod_cls[c]);
+		fputc('\n', f);
+	}
+	if (o->boot_name || o->has_modules)
+		fputc('\n', f);
+	strbuf_release(&name);
+}
+
 void kb_show_write_text(FILE *f, const struct kb_show *m)
 {
 	const struct kb_build_head *h = &m->head;
@@ -197,6 +242,7 @@ void kb_show_write_text(FILE *f, const struct kb_show *m)
 	if (kb_reused_text(h->reused))
 		fprintf(f, "%s: the image is the build directory's last one\n\n",
 			kb_reused_text(h->reused));
+	write_outputs(f, m);
 	if (!h->parent) {
 		fprintf(f, "no parent build: the first build of this config on its line\n");
 		goto out;
@@ -244,18 +290,54 @@ json_t *kb_show_table(const struct kb_show *m)
 	return t;
 }
 
+/* "boot_image": {name, bytes, payload, d_bytes, d_payload}; "modules": {count, total,
+ * classes, d_total}: only for a build that has them; the changes null without a parent's */
+static void outputs_json(json_t *o, const struct kb_show *m)
+{
+	const struct kb_build_outputs *b = &m->outputs, *p = &m->parent_outputs;
+
+	if (b->boot_name)
+		json_object_set_new(
+			o, "boot_image",
+			json_pack("{s:o,s:I,s:o,s:o,s:o}", "name", kb_json_str(b->boot_name),
+				  "bytes", (json_int_t)b->boot_bytes, "payload",
+				  b->has_boot_payload ? json_integer((json_int_t)b->boot_payload) :
+							json_null(),
+				  "d_bytes",
+				  p->boot_name ? json_integer((json_int_t)(b->boot_bytes -
+									   p->boot_bytes)) :
+						 json_null(),
+				  "d_payload",
+				  b->has_boot_payload && p->has_boot_payload ?
+					  json_integer(
+						  (json_int_t)(b->boot_payload - p->boot_payload)) :
+					  json_null()));
+	if (b->has_modules)
+		json_object_set_new(
+			o, "modules",
+			json_pack("{s:I,s:I,s:o,s:o}", "count", (json_int_t)b->mod_count, "total",
+				  (json_int_t)b->mod_total, "classes", kb_json_classes(b->mod_cls),
+				  "d_total",
+				  p->has_modules ?
+					  json_integer((json_int_t)(b->mod_total - p->mod_total)) :
+					  json_null()));
+}
+
 json_t *kb_show_json(const struct kb_show *m)
 {
 	const struct kb_build_head *h = &m->head;
+	json_t *o;
 
 	if (!m->measured)
 		return json_pack("{s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha), "subject",
 				 kb_json_str(h->subject), "status", kb_json_str(h->status), "log",
 				 kb_json_str(h->log));
-	return json_pack("{s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha),
-			 "author", kb_json_str(h->author), "subject", kb_json_str(h->subject),
-			 "parent", kb_json_str(h->parent_sha), "commits", (json_int_t)h->distance,
-			 "bloat_o_meter", kb_bom_json(&m->bom, "Function"), "subsystems",
-			 kb_rollup_json(&m->subsystems), "config_changes", options_json(m),
-			 "not_rebuilt", kb_json_str(kb_reused_text(h->reused)));
+	o = json_pack("{s:o,s:o,s:o,s:o,s:I,s:o,s:o,s:o,s:o}", "commit", kb_json_str(h->sha),
+		      "author", kb_json_str(h->author), "subject", kb_json_str(h->subject),
+		      "parent", kb_json_str(h->parent_sha), "commits", (json_int_t)h->distance,
+		      "bloat_o_meter", kb_bom_json(&m->bom, "Function"), "subsystems",
+		      kb_rollup_json(&m->subsystems), "config_changes", options_json(m),
+		      "not_rebuilt", kb_json_str(kb_reused_text(h->reused)));
+	outputs_json(o, m);
+	return o;
 }

@@ -41,6 +41,9 @@ struct kb_show {
 	struct kb_rollup files; /* the same by source file ("[no file]": none) */
 	struct kb_show_option *options; /* the parent's removals first, then the additions */
 	size_t noptions;
+	/* the boot image and the modules (collect --boot-image, --modules), this build's and
+	 * its parent build's: zero where a build has none */
+	struct kb_build_outputs outputs, parent_outputs;
 	struct kb_strtab strs;
 };
 
@@ -55,7 +58,8 @@ void kb_show_free(struct kb_show *m);
  * options; or the failed build's status and the end of its log. */
 void kb_show_write_text(FILE *f, const struct kb_show *m);
 /* {"commit", "author", "subject", "parent", "commits", "bloat_o_meter", "subsystems",
- * "config_changes"}; for a failed build {"commit", "subject", "status", "log"} */
+ * "config_changes", "not_rebuilt"}, and "boot_image" and "modules" for a build that has
+ * them; for a failed build {"commit", "subject", "status", "log"} */
 json_t *kb_show_json(const struct kb_show *m);
 /* Its tables as one for report/table.h: the symbols, the subsystems and the config changes,
  * in a column "table" (none for a build that was not measured). */

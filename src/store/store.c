@@ -1410,6 +1410,41 @@ static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int6
 	return rc;
 }
 
+/* The boot image and the modules, when the collector built either (schema 008). */
+static int insert_outputs(struct kb_store *s, int64_t build_id, const struct kb_build_outputs *o)
+{
+	sqlite3_stmt *st;
+	int i, rc;
+
+	if (!o->boot_name && !o->has_modules)
+		return 0;
+	if (o->boot_bytes > INT64_MAX || o->boot_payload > o->boot_bytes ||
+	    o->mod_total > INT64_MAX)
+		return kb_error_set("%s: the boot image or module sizes are out of range", s->path);
+	if (kb_store_prepare(s, &st,
+			     "INSERT INTO build_outputs (build_id, boot_name, boot_bytes, "
+			     "boot_payload, mod_count, mod_total, mod_text, mod_rodata, mod_data, "
+			     "mod_bss, mod_init, mod_percpu, mod_other) VALUES (?1, ?2, ?3, ?4, "
+			     "?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build_id);
+	if (o->boot_name) {
+		bind_text(st, 2, o->boot_name);
+		sqlite3_bind_int64(st, 3, (int64_t)o->boot_bytes);
+		if (o->has_boot_payload)
+			sqlite3_bind_int64(st, 4, (int64_t)o->boot_payload);
+	}
+	if (o->has_modules) {
+		sqlite3_bind_int64(st, 5, (int64_t)o->mod_count);
+		sqlite3_bind_int64(st, 6, (int64_t)o->mod_total);
+		for (i = 0; i < 7; i++)
+			sqlite3_bind_int64(st, 7 + i, (int64_t)o->mod_cls[i]);
+	}
+	rc = run(s, st, "cannot store the boot image and modules");
+	sqlite3_finalize(st);
+	return rc;
+}
+
 static int misc_ids(struct kb_store *s, const struct kb_build_rec *rec, int64_t *config_id,
 		    int64_t *dotconfig_id, int64_t *toolchain_id)
 {
@@ -1619,7 +1654,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 		}
 	}
 	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build) ||
-	    (rec->reused && kb_store_mark_reused(s, build, rec->reused)))
+	    (rec->reused && kb_store_mark_reused(s, build, rec->reused)) ||
+	    (ok && insert_outputs(s, build, &rec->outputs)))
 		goto out;
 	if (!ok) {
 		rc = 0;

@@ -87,6 +87,17 @@ struct kb_contact {
 };
 
 /* What `kbloat record` and the collector hand over for one build. */
+/* What a build made besides vmlinux (schema/008-boot-modules.sql): collect --boot-image
+ * and --modules. Sizes below 2^63. */
+struct kb_build_outputs {
+	const char *boot_name; /* the boot image relative to O=, or NULL: none built */
+	uint64_t boot_bytes;
+	int has_boot_payload; /* 0: the image has no compressed payload (a raw Image) */
+	uint64_t boot_payload;
+	int has_modules; /* make modules ran */
+	uint64_t mod_count, mod_total, mod_cls[7]; /* mod_cls by enum kb_class, summing to total */
+};
+
 struct kb_build_rec {
 	const struct kb_store_commit *commit;
 	/* first-parent ancestors of commit, nearest first, as far as was walked: they let the
@@ -119,6 +130,7 @@ struct kb_build_rec {
 	int has_contacts;
 	const struct kb_contact *contacts;
 	size_t ncontacts;
+	struct kb_build_outputs outputs; /* ok builds; nothing stored when none was built */
 };
 
 struct kb_store;

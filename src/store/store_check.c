@@ -114,6 +114,23 @@ static const struct rule {
 	  "item_delta rows of build %lld name missing items" },
 	{ "SELECT build_id FROM item_sets d WHERE " MISSING("d.build_id", "builds"),
 	  "item_sets row of build %lld, which is missing" },
+	/* schema 008: the boot image and the modules of ok builds */
+	{ "SELECT o.build_id FROM build_outputs o WHERE NOT EXISTS (SELECT 1 FROM builds b "
+	  "WHERE b.id = o.build_id AND b.status = 'ok')",
+	  "build_outputs row of build %lld, which is missing or not an ok build" },
+	{ "SELECT build_id FROM build_outputs WHERE (boot_name IS NULL) != (boot_bytes IS NULL) "
+	  "OR (boot_name IS NULL AND boot_payload IS NOT NULL) OR typeof(boot_bytes) NOT IN "
+	  "('integer', 'null') OR typeof(boot_payload) NOT IN ('integer', 'null') OR "
+	  "boot_bytes < 0 OR boot_payload < 0 OR boot_payload > boot_bytes",
+	  "build_outputs row of build %lld: its boot image sizes are not a size and a payload "
+	  "within it" },
+	{ "SELECT build_id FROM build_outputs WHERE (mod_count IS NULL) != (mod_total IS NULL) OR "
+	  "(mod_count IS NOT NULL AND (typeof(mod_count) != 'integer' OR typeof(mod_total) != "
+	  "'integer' OR mod_count < 0 OR mod_total < 0 OR mod_total IS NOT coalesce(mod_text, "
+	  "-1) + coalesce(mod_rodata, -1) + coalesce(mod_data, -1) + coalesce(mod_bss, -1) + "
+	  "coalesce(mod_init, -1) + coalesce(mod_percpu, -1) + coalesce(mod_other, -1) OR "
+	  "min(mod_text, mod_rodata, mod_data, mod_bss, mod_init, mod_percpu, mod_other) < 0))",
+	  "build_outputs row of build %lld: its modules' classes do not sum to their total" },
 };
 
 /* At most this many rows per rule are named; the rest are counted. */

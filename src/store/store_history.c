@@ -131,7 +131,46 @@ static int commit_row(void *arg, sqlite3_stmt *st, size_t pos)
 {
 	struct commit_rows *a = arg;
 
-	return commit_columns(a->s, st, 1, &a->out[pos], a->strs);
+	if (commit_columns(a->s, st, 1, &a->out[pos], a->strs))
+		return KB_ERR;
+	kb_output_columns(st, 13, &a->out[pos].ser);
+	return 0;
+}
+
+/*
+ * The boot images and modules (schema/008's build_outputs) of config_id's builds into c,
+ * which holds the builds v[0..n) in id order: apart from the line's read, which the covering
+ * index serves alone, and nearly free where nothing was recorded.
+ */
+static int config_outputs(struct kb_store *s, int64_t config_id, const struct kb_link *v,
+			  struct kb_build_commit *c, size_t n)
+{
+	sqlite3_stmt *st;
+	int step;
+
+	if (kb_store_prepare(s, &st,
+			     "SELECT o.build_id, o.boot_bytes, o.boot_payload, o.mod_total FROM "
+			     "build_outputs o JOIN builds b ON b.id = o.build_id WHERE "
+			     "b.config_id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
+		int64_t id = sqlite3_column_int64(st, 0);
+		size_t lo = 0, hi = n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (v[mid].id < id)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		if (lo < n && v[lo].id == id)
+			kb_output_columns(st, 1, &c[lo].ser);
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_DONE ? 0 : kb_store_fail(s, "cannot read the builds' outputs");
 }
 
 int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
@@ -141,9 +180,11 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	sqlite3_stmt *st;
 	int rc;
 
-	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, " COMMIT_COLUMNS " FROM builds b JOIN commits c ON "
-			     "c.id = b.commit_id WHERE b.id BETWEEN ?1 AND ?2"))
+	if (kb_store_prepare(
+		    s, &st,
+		    "SELECT b.id, " COMMIT_COLUMNS ", o.boot_bytes, o.boot_payload, "
+		    "o.mod_total FROM builds b JOIN commits c ON c.id = b.commit_id LEFT "
+		    "JOIN build_outputs o ON o.build_id = b.id WHERE b.id BETWEEN ?1 AND ?2"))
 		return KB_ERR;
 	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build", commit_row, &a);
 	sqlite3_finalize(st);
@@ -188,6 +229,8 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 	if (!rc && step != SQLITE_DONE)
 		rc = kb_store_fail(s, "cannot read the builds");
 	sqlite3_finalize(st);
+	if (!rc)
+		rc = config_outputs(s, config_id, *v, *c, *n);
 	if (rc) {
 		free(*v);
 		free(*c);

@@ -102,6 +102,8 @@ int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head,
 /* Columns i.. of st's row (total, padding, m_tristate, m_bool, m_core, m_rest) as a series. */
 struct kb_build_series;
 void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b);
+/* Columns i..i+2 of st's row (build_outputs' boot_bytes, boot_payload, mod_total) into b. */
+void kb_output_columns(sqlite3_stmt *st, int i, struct kb_build_series *b);
 
 /*
  * Column i of st's row as a commit sha into *sha (SQLite's copy, as kb_column_text): 0 when

@@ -93,10 +93,12 @@ static const char builds_sql[] =
 	"t.compiler, t.linker, b.build_seconds, b.analysis_seconds, b.total, "
 	"b.text, b.rodata, b.data, b.bss, b.init, b.percpu, b.other, "
 	"b.bk_text, b.bk_data, b.bk_bss, b.padding, b.m_tristate, b.m_bool, "
-	"b.m_core, b.m_rest, b.reused FROM builds b JOIN commits c ON "
+	"b.m_core, b.m_rest, b.reused, o.boot_name, o.boot_bytes, o.boot_payload, "
+	"o.mod_count, o.mod_total, o.mod_text, o.mod_rodata, o.mod_data, o.mod_bss, "
+	"o.mod_init, o.mod_percpu, o.mod_other FROM builds b JOIN commits c ON "
 	"c.id = b.commit_id JOIN configs cf ON cf.id = b.config_id LEFT JOIN "
 	"dotconfigs dc ON dc.id = b.dotconfig_id LEFT JOIN toolchains t ON "
-	"t.id = b.toolchain_id ORDER BY c.committer_time, c.author_time, b.id";
+	"t.id = b.toolchain_id LEFT JOIN build_outputs o ON o.build_id = b.id ORDER BY c.committer_time, c.author_time, b.id";
 
 /* A row of builds_sql as kb_store_record takes it; its strings are the row's own. */
 static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_build_rec *rec)
@@ -138,6 +140,16 @@ static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_buil
 	rec->m_core = (uint64_t)sqlite3_column_int64(st, 33);
 	rec->m_rest = (uint64_t)sqlite3_column_int64(st, 34);
 	rec->reused = sqlite3_column_int(st, 35);
+	/* schema 008: the boot image and the modules, when the build had them */
+	rec->outputs.boot_name = kb_column_text(st, 36, NULL);
+	rec->outputs.boot_bytes = (uint64_t)sqlite3_column_int64(st, 37);
+	rec->outputs.has_boot_payload = sqlite3_column_type(st, 38) != SQLITE_NULL;
+	rec->outputs.boot_payload = (uint64_t)sqlite3_column_int64(st, 38);
+	rec->outputs.has_modules = sqlite3_column_type(st, 39) != SQLITE_NULL;
+	rec->outputs.mod_count = (uint64_t)sqlite3_column_int64(st, 39);
+	rec->outputs.mod_total = (uint64_t)sqlite3_column_int64(st, 40);
+	for (k = 0; k < 7; k++)
+		rec->outputs.mod_cls[k] = (uint64_t)sqlite3_column_int64(st, 41 + k);
 }
 
 /* The items of an ok build of in, as kb_store_record takes them. */

@@ -33,9 +33,21 @@ void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 	}
 }
 
+void kb_output_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
+{
+	/* build_outputs' boot_bytes, boot_payload and mod_total (a LEFT JOIN: NULL if none) */
+	b->has_boot = sqlite3_column_type(st, i) != SQLITE_NULL;
+	b->boot_bytes = sqlite3_column_int64(st, i);
+	b->has_payload = sqlite3_column_type(st, i + 1) != SQLITE_NULL;
+	b->boot_payload = sqlite3_column_int64(st, i + 1);
+	b->has_modules = sqlite3_column_type(st, i + 2) != SQLITE_NULL;
+	b->mod_total = sqlite3_column_int64(st, i + 2);
+}
+
 static int series_row(void *arg, sqlite3_stmt *st, size_t pos)
 {
 	kb_series_columns(st, 1, &((struct kb_build_series *)arg)[pos]);
+	kb_output_columns(st, 7, &((struct kb_build_series *)arg)[pos]);
 	return 0;
 }
 
@@ -46,8 +58,10 @@ int kb_store_line_series(struct kb_store *s, const int64_t *ids, size_t n,
 	int rc;
 
 	if (kb_store_prepare(s, &st,
-			     "SELECT id, total, padding, m_tristate, m_bool, m_core, m_rest FROM "
-			     "builds WHERE id BETWEEN ?1 AND ?2"))
+			     "SELECT b.id, b.total, b.padding, b.m_tristate, b.m_bool, b.m_core, "
+			     "b.m_rest, o.boot_bytes, o.boot_payload, o.mod_total FROM builds b "
+			     "LEFT JOIN build_outputs o ON o.build_id = b.id WHERE b.id BETWEEN "
+			     "?1 AND ?2"))
 		return KB_ERR;
 	rc = kb_store_each_build(s, st, ids, n, 1, "cannot read a build's sizes", series_row, out);
 	sqlite3_finalize(st);

@@ -24,6 +24,9 @@ struct kb_build_series {
 	int has_padding, has_modular;
 	int64_t padding; /* code and data = total - padding */
 	int64_t m_tristate, m_bool, m_core, m_rest;
+	/* schema 008: the boot image (collect --boot-image) and the modules (--modules) */
+	int has_boot, has_payload, has_modules;
+	int64_t boot_bytes, boot_payload, mod_total;
 };
 
 /* The series of builds ids[0..n) into out[0..n). */

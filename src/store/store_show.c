@@ -83,3 +83,34 @@ int kb_store_build_run(struct kb_store *s, int64_t build, struct kb_build_run *r
 	sqlite3_finalize(st);
 	return rc == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the build");
 }
+
+int kb_store_build_outputs(struct kb_store *s, int64_t build, struct kb_build_outputs *o,
+			   struct kb_strtab *strs)
+{
+	sqlite3_stmt *st;
+	int rc, k;
+
+	memset(o, 0, sizeof(*o));
+	if (kb_store_prepare(s, &st,
+			     "SELECT boot_name, boot_bytes, boot_payload, mod_count, mod_total, "
+			     "mod_text, mod_rodata, mod_data, mod_bss, mod_init, mod_percpu, "
+			     "mod_other FROM build_outputs WHERE build_id = ?1"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, build);
+	rc = sqlite3_step(st);
+	if (rc == SQLITE_ROW) {
+		o->boot_name = kb_column_text(st, 0, strs);
+		o->boot_bytes = (uint64_t)sqlite3_column_int64(st, 1);
+		o->has_boot_payload = sqlite3_column_type(st, 2) != SQLITE_NULL;
+		o->boot_payload = (uint64_t)sqlite3_column_int64(st, 2);
+		o->has_modules = sqlite3_column_type(st, 3) != SQLITE_NULL;
+		o->mod_count = (uint64_t)sqlite3_column_int64(st, 3);
+		o->mod_total = (uint64_t)sqlite3_column_int64(st, 4);
+		for (k = 0; k < 7; k++)
+			o->mod_cls[k] = (uint64_t)sqlite3_column_int64(st, 5 + k);
+	}
+	sqlite3_finalize(st);
+	return rc == SQLITE_ROW || rc == SQLITE_DONE ?
+		       0 :
+		       kb_store_fail(s, "cannot read the build's outputs");
+}

@@ -42,4 +42,12 @@ struct kb_build_run {
 int kb_store_build_run(struct kb_store *s, int64_t build, struct kb_build_run *r,
 		       struct kb_strtab *strs);
 
+/*
+ * What a build made besides vmlinux (schema 008: collect --boot-image, --modules) into o,
+ * its boot image name interned into strs; o is all zero (no boot_name, no has_modules) for
+ * a build that made neither. 0, or KB_ERR.
+ */
+int kb_store_build_outputs(struct kb_store *s, int64_t build, struct kb_build_outputs *o,
+			   struct kb_strtab *strs);
+
 #endif

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Bad input gets one line naming the file and the problem and exit status 2, never a crash;
-# DWARF that cannot be read is one warning and a fallback, with exit status 0.
+# DWARF that cannot be read is one warning and a fallback, with exit status 0. Compressed
+# inputs (gzip, xz, zstd) that are cut short, corrupt or inflate past the cap, and archives
+# with a member that is not a sound ELF, are bad input too.
 . "$(dirname "$0")/lib.sh"
 
 
@@ -54,6 +56,69 @@ for cmd in "size" "syms" "diff $good"; do
 	# a directory is read as a build directory: this one has no vmlinux
 	expect_error 2 "$SCRATCH: no vmlinux in this directory" $KBLOAT $cmd "$SCRATCH"
 done
+# compressed inputs: cut short, corrupt inside, followed by junk, or a bomb past the cap
+# (whole files first: a compressor cut off by head dies of SIGPIPE, which pipefail reports)
+gzip -c "$good" >"$SCRATCH/whole-gz"
+xz -c "$good" >"$SCRATCH/whole-xz"
+zstd -q -c "$good" >"$SCRATCH/whole-zst"
+head -c 20000 "$SCRATCH/whole-gz" >"$SCRATCH/trunc-gz"
+head -c 20000 "$SCRATCH/whole-xz" >"$SCRATCH/trunc-xz"
+head -c 20000 "$SCRATCH/whole-zst" >"$SCRATCH/trunc-zst"
+cp "$SCRATCH/whole-gz" "$SCRATCH/corrupt-gz"
+printf 'kbloat!!' | dd of="$SCRATCH/corrupt-gz" bs=1 seek=4000 conv=notrunc status=none
+{ cat "$SCRATCH/whole-gz"; echo "trailing text"; } >"$SCRATCH/junk-after-gz"
+xz -c "$TESTS_SRC/fixtures/hello.c" >"$SCRATCH/xz-not-elf"
+# 64 MiB of zeros: a 10 KB xz file, over a cap of 1 MiB
+head -c 64M /dev/zero | xz -c >"$SCRATCH/bomb-xz"
+for cmd in "size" "syms" "diff $good"; do
+	expect_error 2 "trunc-gz: truncated or corrupt gzip stream" $KBLOAT $cmd "$SCRATCH/trunc-gz"
+	expect_error 2 "trunc-xz: truncated or corrupt xz stream" $KBLOAT $cmd "$SCRATCH/trunc-xz"
+	expect_error 2 "trunc-zst: truncated or corrupt zstd stream" $KBLOAT $cmd "$SCRATCH/trunc-zst"
+	expect_error 2 "corrupt-gz: truncated or corrupt gzip stream" \
+		$KBLOAT $cmd "$SCRATCH/corrupt-gz"
+	expect_error 2 "junk-after-gz: 14 bytes after the end of the gzip stream" \
+		$KBLOAT $cmd "$SCRATCH/junk-after-gz"
+	expect_error 2 "xz-not-elf: not an ELF file" $KBLOAT $cmd "$SCRATCH/xz-not-elf"
+	expect_error 2 "bomb-xz: the xz stream decompresses to more than 1048576 bytes \(KBLOAT_DECOMPRESS_LIMIT\)" \
+		env KBLOAT_DECOMPRESS_LIMIT=1M $KBLOAT $cmd "$SCRATCH/bomb-xz"
+done
+expect_error 2 "KBLOAT_DECOMPRESS_LIMIT: 'lots' is not a size" \
+	env KBLOAT_DECOMPRESS_LIMIT=lots $KBLOAT size "$SCRATCH/bomb-xz"
+# the default cap (4 GiB) lets the 64 MiB through: a bomb is bad only past the cap
+expect_error 2 "bomb-xz: not an ELF file" $KBLOAT size "$SCRATCH/bomb-xz"
+
+# archives: a member that is not an ELF, one cut short, the archive cut inside a header
+cp "$TESTS_SRC/fixtures/hello.c" "$SCRATCH/notes.o"
+ar rcS "$SCRATCH/bad-member.a" "$FIXTURES/hello.o" "$SCRATCH/notes.o" 2>/dev/null
+head -c "$(($(stat -c %s "$FIXTURES/hello.o") / 2))" "$FIXTURES/hello.o" >"$SCRATCH/half.o"
+ar rcS "$SCRATCH/half-member.a" "$SCRATCH/half.o"
+ar rcS "$SCRATCH/whole.a" "$FIXTURES/hello.o" "$FIXTURES/hello.o"
+head -c "$(($(stat -c %s "$SCRATCH/whole.a") - 100))" "$SCRATCH/whole.a" >"$SCRATCH/cut.a"
+for cmd in "size" "syms" "diff $good"; do
+	expect_error 2 "bad-member.a\(notes.o\): not an ELF file" $KBLOAT $cmd "$SCRATCH/bad-member.a"
+	expect_error 2 "half-member.a\(half.o\): truncated or corrupt" \
+		$KBLOAT $cmd "$SCRATCH/half-member.a"
+	expect_error 2 "cut.a(\(hello.o\))?: truncated or corrupt" $KBLOAT $cmd "$SCRATCH/cut.a"
+done
+# compressed DWARF sections that do not inflate: one warning, attribution by symbols
+cp "$FIXTURES/hello.o" "$SCRATCH/zdebug.o"
+objcopy --compress-debug-sections=zlib "$SCRATCH/zdebug.o"
+read -r off < <(readelf -SW "$SCRATCH/zdebug.o" | awk '$2==".debug_info" {print $5}')
+printf '\xff\xff\xff\xff\xff\xff\xff\xff' | dd of="$SCRATCH/zdebug.o" bs=1 \
+	seek=$((16#$off + 24)) conv=notrunc status=none
+rc=0
+"$KBLOAT" syms "$SCRATCH/zdebug.o" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check "a compressed DWARF section that does not inflate: exit 0" test "$rc" -eq 0
+check "a compressed DWARF section that does not inflate: one warning naming it" bash -c \
+	"[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*zdebug.o: section .debug_info: cannot decompress' '$SCRATCH/err'"
+
+# DWARF compressed the old GNU way (.zdebug_*): said in one warning, not silently skipped
+objcopy --compress-debug-sections=zlib-gnu "$FIXTURES/hello.o" "$SCRATCH/gnu.o"
+rc=0
+"$KBLOAT" syms "$SCRATCH/gnu.o" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check ".zdebug DWARF: exit 0 and one warning naming the file and the way out" bash -c \
+	"[ $rc -eq 0 ] && [ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'gnu.o: DWARF compressed the old GNU way (.zdebug_info) is not read (objcopy --decompress-debug-sections' '$SCRATCH/err'"
+
 expect_error 2 "bad-symtab: symbol 1: name outside the string table" $KBLOAT syms "$SCRATCH/bad-symtab"
 expect_error 2 "stripped: no symbol table" $KBLOAT syms "$SCRATCH/stripped"
 expect_error 2 "stripped: no symbol table" $KBLOAT diff "$good" "$SCRATCH/stripped"

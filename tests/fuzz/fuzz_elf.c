@@ -4,9 +4,12 @@
  * against themselves. Must never crash, leak or read out of bounds, and a breakdown that
  * builds must sum to the image total. The bytes are also written to a
  * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
- * elf_begin with ELF_C_READ_MMAP): both paths must agree.
+ * elf_begin with ELF_C_READ_MMAP_PRIVATE): both paths must agree. Seeds in tests/fuzz/seeds/elf
+ * add gzip/xz/zstd files, relocatable objects, an ar archive and a bzImage; the file is also
+ * read as a boot image, whose payload must lie within it.
  */
 #include "bloatometer.h"
+#include "bootimage.h"
 #include "breakdown.h"
 #include "derived.h"
 #include "image.h"
@@ -16,7 +19,51 @@
 #include <string.h>
 #include <unistd.h>
 
+int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size);
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	/* gzip/xz/zstd inputs: one that inflates past this is an error, as a bomb must be */
+	setenv("KBLOAT_DECOMPRESS_LIMIT", "16M", 1);
+	return 0;
+}
+
+/* An image's breakdown sums to its total; an archive's members each do, and they sum to it. */
+static uint64_t check_breakdown(const struct kb_image *img)
+{
+	struct kb_breakdown *bd;
+	uint64_t sum = 0;
+	size_t i;
+
+	if (img->is_archive) {
+		for (i = 0; i < img->nmembers; i++)
+			sum += check_breakdown(img->members[i]);
+		if (sum != img->total)
+			abort();
+		return sum;
+	}
+	if (kb_breakdown_build(&bd, img) == 0) {
+		/* with the files derived from what its tables and code point at */
+		struct kb_derived d;
+		struct kb_attr cu;
+
+		kb_derived_init(&d);
+		kb_attr_init(&cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
+		kb_derived_attribute(&d, bd, &cu);
+		kb_breakdown_finish(bd);
+		for (i = 0; i < bd->nrows; i++)
+			sum += bd->rows[i].bytes;
+		if (bd->total != img->total || sum != img->total)
+			abort();
+		kb_breakdown_free(bd);
+		kb_derived_release(&d);
+		kb_attr_release(&cu);
+	}
+	return img->total;
+}
 
 /* The image's total through the file path, or -1 if it is refused there. */
 static int64_t total_from_file(const unsigned char *data, size_t size)
@@ -32,6 +79,14 @@ static int64_t total_from_file(const unsigned char *data, size_t size)
 		total = (int64_t)img->total;
 		kb_image_free(img);
 	}
+	if (lseek(fd, 0, SEEK_SET) == 0) {
+		/* the same bytes as a boot image (collect --boot-image reads it from a file) */
+		struct kb_boot_image bi;
+
+		if (!kb_boot_image_read(&bi, path) &&
+		    (bi.bytes != size || (bi.has_payload && bi.payload > bi.bytes)))
+			abort();
+	}
 	close(fd);
 	unlink(path);
 	return total;
@@ -41,7 +96,6 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 {
 	int64_t from_file = total_from_file(data, size);
 	struct kb_image *img;
-	struct kb_breakdown *bd;
 	struct kb_bom b;
 	void *copy = malloc(size ? size : 1);
 
@@ -52,24 +106,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 	} else {
 		if (from_file != (int64_t)img->total)
 			abort(); /* both paths read the same image */
-		if (kb_breakdown_build(&bd, img) == 0) {
-			struct kb_derived d;
-			struct kb_attr cu;
-			uint64_t sum = 0;
-			size_t i;
-
-			kb_derived_init(&d);
-			kb_attr_init(&cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
-			kb_derived_attribute(&d, bd, &cu);
-			kb_breakdown_finish(bd);
-			for (i = 0; i < bd->nrows; i++)
-				sum += bd->rows[i].bytes;
-			if (bd->total != img->total || sum != img->total)
-				abort();
-			kb_breakdown_free(bd);
-			kb_derived_release(&d);
-			kb_attr_release(&cu);
-		}
+		check_breakdown(img);
 		kb_bom_compute(&b, img, img, KB_BOM_ALL);
 		if (b.up || b.down)
 			abort();

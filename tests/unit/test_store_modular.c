@@ -325,7 +325,7 @@ static void make_v1(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 7);
+	CHECK(kb_schema_nfiles == 8); /* 001 to 008 */
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(
@@ -366,7 +366,8 @@ static void make_v1(const char *db)
 
 /*
  * A database as kbloat wrote it before 004 (user_version 3: files numbered up to 3) gets
- * 004 to 007; one whose bits name a file this kbloat lacks (008) is newer, and refused.
+ * 004 to 008; one whose bits name a file this kbloat lacks (009) is newer, and refused.
+ * 007 and 008 need nothing of each other: either lands on a database that has the other.
  */
 static void migrations_land_in_either_order(const char *db)
 {
@@ -374,20 +375,33 @@ static void migrations_land_in_either_order(const char *db)
 
 	/* 007's index first: it holds the column 004 added */
 	bend(db, "DROP INDEX builds_line; DROP TABLE subsystem_contacts; ALTER TABLE builds DROP "
-		 "COLUMN reused; DROP TABLE refs; DROP TABLE repository; PRAGMA user_version = 3;");
+		 "COLUMN reused; DROP TABLE refs; DROP TABLE repository; DROP TABLE build_outputs; "
+		 "PRAGMA user_version = 3;");
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 7") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 8") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 4);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM refs"), 0);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
-	/* as a kbloat with an 008 leaves it */
-	bend(db, "PRAGMA user_version = 1073742079;");
+	/* as a kbloat with a 009 leaves it */
+	bend(db, "PRAGMA user_version = 1073742335;");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 7; use a newer kbloat") != NULL);
+	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 8; use a newer kbloat") != NULL);
 	kb_error_clear();
+	/* 001 to 006 and 008 applied, as a kbloat without 007 leaves it: 007 lands alone */
+	bend(db, "DROP INDEX builds_line; PRAGMA user_version = 1073742015;");
+	CHECK(!kb_store_open(&s, db, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
+	/* 001 to 007 applied, as a kbloat without 008 leaves it: 008 lands alone */
+	bend(db, "DROP TABLE build_outputs; PRAGMA user_version = 1073741951;");
+	CHECK(!kb_store_open(&s, db, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "SELECT count(*) FROM build_outputs"), 0);
 }
 
 static void v1_database_migrates_with_everything(const char *db)
@@ -404,15 +418,15 @@ static void v1_database_migrates_with_everything(const char *db)
 	make_v1(db);
 	/* a reader does not migrate: it says what does */
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 7; a command "
+	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 8; a command "
 				      "that writes (record, collect, or merge into it) upgrades "
 				      "it") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 1);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	/* a bit per applied file: 001 to 007 */
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
+	/* a bit per applied file: 001 to 008 */
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM items"), 5);
@@ -481,13 +495,14 @@ static void line_index_lands_on_a_006_database(const char *db)
 	size_t n = 0;
 	char *p;
 
-	bend(db, "DROP INDEX builds_line; PRAGMA user_version = 1073741887;");
+	bend(db, "DROP INDEX builds_line; DROP TABLE build_outputs; PRAGMA user_version = "
+		 "1073741887;");
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 0);
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 6 is older than this kbloat's 7") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 6 is older than this kbloat's 8") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x7f);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
 	CHECK(!kb_store_open_read(&s, db));
 	CHECK(!kb_store_find_config(s, "tinyconfig", &config));
