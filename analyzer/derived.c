@@ -326,7 +326,7 @@ static void derive_generated(struct kb_derived *d, const struct kb_breakdown *bd
  */
 static void derive_orc(struct kb_derived *d, const struct kb_image *img, const struct findex *ix)
 {
-	const struct kb_section *ips, *us;
+	const struct kb_section *ips = NULL, *us = NULL;
 	const unsigned char *ip = sec_bytes(img, ".orc_unwind_ip", &ips);
 	const unsigned char *u = sec_bytes(img, ".orc_unwind", &us);
 	struct run rip = { 0 }, ru = { 0 };
@@ -453,7 +453,7 @@ static uint64_t label_addr(const struct kb_image *img, const char *name,
 
 static int find_table(const struct kb_image *img, const struct code_table *ct, struct table *t)
 {
-	const struct kb_section *s, *s2;
+	const struct kb_section *s = NULL, *s2 = NULL;
 	const unsigned char *p;
 	uint64_t lo, hi;
 	size_t len = 0;
