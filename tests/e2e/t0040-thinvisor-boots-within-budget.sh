@@ -28,12 +28,14 @@ elf=$SCRATCH/tv/thinvisor.elf
 # boot NAME GUEST_A GUEST_B [QEMU ARGS]: QEMU virt with OpenSBI, the hypervisor and two
 # guest images (from $tv: the build, or a variant's). -icount: the machine's time is counted
 # in instructions run (8 ns each), not read from the host's clock, so that a loaded host
-# (which stalls QEMU for milliseconds) does not make the guests' timers late.
+# (which stalls QEMU for milliseconds) does not make the guests' timers late; sleep=off: an
+# idle hart's time jumps to the next deadline instead of passing in host time, the one place
+# -icount still read the host's clock (a loaded host failed the timer check without it).
 tv=$SCRATCH/tv
 boot() {
 	set +e
 	timeout 60 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 -m 128M \
-		-icount shift=3 \
+		-icount shift=3,sleep=off \
 		-kernel "$tv/thinvisor.elf" -device loader,file="$tv/guest-$2.bin",addr=0x82000000 \
 		-device loader,file="$tv/guest-$3.bin",addr=0x82200000 "${@:4}" </dev/null \
 		>"$SCRATCH/$1.log" 2>&1

@@ -39,7 +39,7 @@ check "the guest's device tree was compiled, and says what configs/linux.c does"
 boot() {
 	set +e
 	timeout 120 qemu-system-riscv64 -machine virt -nographic -bios default -smp 1 -m 128M \
-		-icount shift=3 \
+		-icount shift=3,sleep=off \
 		-kernel "$tv/thinvisor-linux.elf" -device loader,file="$linux/Image",addr=0x82000000 \
 		-device loader,file="$tv/linux.dtb",addr=0x83e00000 \
 		-device loader,file="$tv/guest-$2.bin",addr=0x84000000 </dev/null \
