@@ -119,7 +119,8 @@ static void add_commit(struct kb_site_config *c, const char *sha)
 }
 
 /* The commits with a page: the line's (every build a chart draws), the newest builds', the
- * walls' and the failed builds' (each once). */
+ * walls' and the failed builds' (each once). The line's come first, in its order: a line
+ * sha's id in c->commits is its index on the line (site_pages.c's line_index). */
 static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pages)
 {
 	char **shas;
@@ -676,18 +677,27 @@ int kb_site_close_page(FILE *f, const char *path)
 	return 0;
 }
 
+/* The config's commit pages (its line's in one walk, then the rest: the line's shas are the
+ * first c->commits holds) and its subsystem pages, from the sizes that walk summed. */
 static int config_pages(const struct kb_site *m, const struct kb_site_config *c, struct kb_store *s,
 			const char *outdir, struct kb_site_stats *st)
 {
+	struct kb_site_series ser = { 0 };
 	size_t k;
+	int rc = KB_ERR;
 
-	for (k = 0; k < c->commits.nr; k++, st->pages++)
+	if (kb_site_line_pages(m, s, outdir, c, &ser, &st->pages))
+		goto out;
+	for (k = c->line->n; k < c->commits.nr; k++, st->pages++)
 		if (kb_site_commit_page(m, s, outdir, c, c->commits.strs[k]))
-			return KB_ERR;
+			goto out;
 	for (k = 0; k < c->nsubsystems; k++, st->pages++)
-		if (kb_site_subsystem_page(m, s, outdir, c, k, &st->charts))
-			return KB_ERR;
-	return 0;
+		if (kb_site_subsystem_page(m, &ser, outdir, c, k, &st->charts))
+			goto out;
+	rc = 0;
+out:
+	free(ser.v);
+	return rc;
 }
 
 static int make_dirs(const char *outdir)
