@@ -103,6 +103,7 @@ struct kb_sizes_walk {
 	struct kb_size_change *changes; /* the last step's, when it applied a build's changes */
 	size_t nchanges, achanges;
 	int whole; /* the last step read its build whole */
+	uint64_t sum; /* of z: at most INT64_MAX (kb_sizes_bounded) */
 };
 
 int kb_sizes_walk_new(struct kb_sizes_walk **out, struct kb_store *s)
@@ -166,6 +167,32 @@ static int apply_delta(struct kb_sizes_walk *w, int64_t build)
 	return step == SQLITE_DONE ? 0 : KB_ERR;
 }
 
+/* kb_sizes_bounded's check of the sizes after a step, from the one before: every old size
+ * taken out of the sum first, so that it goes past INT64_MAX only if the new sizes do. */
+static int step_bounded(struct kb_sizes_walk *w, int64_t build)
+{
+	size_t k;
+
+	for (k = 0; k < w->nchanges; k++)
+		w->sum -= w->changes[k].old;
+	for (k = 0; k < w->nchanges; k++) {
+		if (w->changes[k].new > (uint64_t)INT64_MAX - w->sum)
+			return kb_sizes_bounded(w->s, &w->z, build); /* says so */
+		w->sum += w->changes[k].new;
+	}
+	return 0;
+}
+
+static uint64_t sizes_sum(const struct kb_sizes *z)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < z->n; i++)
+		sum += z->v[i]; /* kb_store_sizes checked that it stays below 2^63 */
+	return sum;
+}
+
 int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_sizes **z)
 {
 	int64_t parent = 0;
@@ -182,7 +209,7 @@ int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_s
 	w->whole = !(w->build && parent == w->build);
 	w->nchanges = 0;
 	if (!w->whole) {
-		if (apply_delta(w, build) || kb_sizes_bounded(w->s, &w->z, build)) {
+		if (apply_delta(w, build) || step_bounded(w, build)) {
 			w->build = 0;
 			return KB_ERR;
 		}
@@ -191,6 +218,7 @@ int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_s
 		w->build = 0;
 		if (kb_store_sizes(w->s, build, &w->z))
 			return KB_ERR;
+		w->sum = sizes_sum(&w->z);
 	}
 	w->build = build;
 	*z = &w->z;
