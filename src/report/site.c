@@ -7,6 +7,7 @@
 
 #include "chart.h"
 #include "escape.h"
+#include "lineage.h"
 #include "subsystems.h"
 #include "error.h"
 #include "sha.h"
@@ -51,6 +52,8 @@ static void config_release(struct kb_site_config *c)
 	kb_wall_rows_free(c->failed, c->nfailed);
 	kb_config_about_release(&c->about);
 	kb_strtab_release(&c->commits);
+	free(c->before);
+	free(c->after);
 	kb_store_names_free(c->subsystems, c->nsubsystems);
 	kb_store_names_free(c->subslugs, c->nsubsystems);
 }
@@ -142,6 +145,80 @@ static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pag
 	return 0;
 }
 
+/* The line index of sha, or -1 (the line's shas are the first of c->commits). */
+static long on_line(const struct kb_site_config *c, const char *sha)
+{
+	long k = kb_strtab_find(&c->commits, sha, strlen(sha));
+
+	return k >= 0 && (size_t)k < c->line->n ? k : -1;
+}
+
+/* Places the off-line commits on fp (a first-parent chain, newest first) between the line's
+ * builds on it. */
+static void place_chain(struct kb_site_config *c, const struct kb_first_parents *fp)
+{
+	size_t i;
+	long newer = -1, k;
+
+	for (i = 0; i < fp->n; i++) {
+		const char *sha = fp->v[i].sha;
+
+		if ((k = on_line(c, sha)) >= 0) {
+			newer = k;
+			continue;
+		}
+		k = kb_strtab_find(&c->commits, sha, strlen(sha));
+		if (k >= 0 && c->after[k] == -2)
+			c->after[k] = newer;
+	}
+	/* the line build before each: the first line build further back */
+	for (i = fp->n, newer = -1; i-- > 0;) {
+		const char *sha = fp->v[i].sha;
+
+		if ((k = on_line(c, sha)) >= 0) {
+			newer = k;
+			continue;
+		}
+		k = kb_strtab_find(&c->commits, sha, strlen(sha));
+		if (k >= 0 && c->before[k] == -2)
+			c->before[k] = newer;
+	}
+}
+
+/*
+ * Where each off-line commit with a page sits among the line's builds: found on the first
+ * parents of the line's newest build (one walk), or, for a commit newer than it, by walking
+ * back from the commit to it. A commit on neither (a side branch) has no neighbours.
+ */
+static int read_neighbours(struct kb_store *s, struct kb_site_config *c)
+{
+	const char *head = c->line->builds[c->line->n - 1].sha;
+	struct kb_first_parents fp;
+	size_t i;
+	int rc;
+
+	c->before = xcalloc(c->commits.nr + 1, sizeof(*c->before));
+	c->after = xcalloc(c->commits.nr + 1, sizeof(*c->after));
+	for (i = 0; i < c->commits.nr; i++)
+		c->before[i] = c->after[i] = i < c->line->n ? -1 : -2; /* -2: not placed yet */
+	if (c->commits.nr == c->line->n)
+		return 0;
+	rc = kb_store_first_parents(s, head, "", &fp); /* "" stops at no commit */
+	if (!rc)
+		place_chain(c, &fp);
+	kb_first_parents_release(&fp);
+	for (i = c->line->n; i < c->commits.nr && !rc; i++) {
+		if (c->after[i] != -2)
+			continue;
+		c->before[i] = c->after[i] = -1;
+		rc = kb_store_first_parents(s, c->commits.strs[i], head, &fp);
+		if (!rc && fp.end == KB_WALK_REACHED)
+			c->before[i] = (long)c->line->n - 1;
+		kb_first_parents_release(&fp);
+	}
+	return rc;
+}
+
 /* The largest subsystems of the newest build of c, at most SITE_SUBSYSTEMS. */
 static int read_subsystems(struct kb_store *s, const struct kb_items *it, struct kb_site_config *c)
 {
@@ -187,7 +264,7 @@ static int build_config(struct kb_site_config *c, struct kb_store *s, const stru
 	    read_wall(s, c->id, KB_WALL_REGRESSIONS, o->walls, &c->regressions, &c->nregressions) ||
 	    read_wall(s, c->id, KB_WALL_REDUCTIONS, o->walls, &c->reductions, &c->nreductions) ||
 	    kb_store_failed_builds(s, c->id, o->pages, &c->failed, &c->nfailed) ||
-	    read_commits(s, c, o->pages))
+	    read_commits(s, c, o->pages) || read_neighbours(s, c))
 		return KB_ERR;
 	return read_subsystems(s, it, c);
 }

@@ -78,6 +78,10 @@ struct kb_site_config {
 	/* the commits with a page, each once: the line's, the newest builds', the walls' and
 	 * the failed builds' */
 	struct kb_strtab commits;
+	/* by id in commits, for a commit off the line (a failed build's, a side branch's):
+	 * the index of the line's build before it on its first-parent chain and after it, or
+	 * -1 (the line's own builds have their neighbours on the line) */
+	long *before, *after;
 	/* the largest subsystems of the newest build (at most 20), with a page each, and
 	 * their pages' file names (kb_file_names) */
 	char **subsystems, **subslugs;

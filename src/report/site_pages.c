@@ -39,17 +39,22 @@ static void commit_nav(FILE *f, const struct kb_site *m, const struct kb_site_co
 		       const struct kb_build_head *h)
 {
 	struct strbuf url = STRBUF_INIT;
-	long i = line_index(c, h->sha);
+	long i = line_index(c, h->sha), k, before = i - 1, after = i + 1;
 
+	if (i < 0) { /* off the line: the line's builds around it on its first parents */
+		k = kb_strtab_find(&c->commits, h->sha, strlen(h->sha));
+		before = k >= 0 ? c->before[k] : -1;
+		after = k >= 0 ? c->after[k] : -1;
+	}
 	fputs("<nav><p>", f);
-	if (i > 0) {
+	if (before >= 0) {
 		fputs("&larr; previous: ", f);
-		kb_site_commit_link(f, c, c->line->builds[i - 1].sha, "../");
+		kb_site_commit_link(f, c, c->line->builds[before].sha, "../");
 		fputc(' ', f);
 	}
-	if (i >= 0 && (size_t)i + 1 < c->line->n) {
+	if (after >= 0 && (size_t)after < c->line->n) {
 		fputs("next: ", f);
-		kb_site_commit_link(f, c, c->line->builds[i + 1].sha, "../");
+		kb_site_commit_link(f, c, c->line->builds[after].sha, "../");
 		fputs(" &rarr; ", f);
 	}
 	if (i < 0)
