@@ -71,6 +71,7 @@ void kb_site_free(struct kb_site *m)
 	kb_store_names_free(m->author_slugs, m->authors.nr);
 	kb_strtab_release(&m->authors);
 	free(m->repo);
+	free(m->site_url);
 	free(m);
 }
 
@@ -307,6 +308,27 @@ static int read_repo(struct kb_site *m, struct kb_store *s)
 	return 0;
 }
 
+int kb_site_check_url(const char *url)
+{
+	const char *p = url;
+
+	if (!strncmp(p, "https://", 8))
+		p += 8;
+	else if (!strncmp(p, "http://", 7))
+		p += 7;
+	else
+		return kb_error_set("--site-url %s: not an http:// or https:// URL", url);
+	if (!*p || *p == '/')
+		return kb_error_set("--site-url %s: no host", url);
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("-._~:/?#@!$&'()*+,;=%[]", *p)))
+			return kb_error_set("--site-url %s: a byte a URL does not hold as it is "
+					    "(0x%02x)",
+					    url, (unsigned char)*p);
+	return 0;
+}
+
 int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_items *it,
 		  const char *const *names, size_t n, const struct kb_site_opts *o)
 {
@@ -319,6 +341,13 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 	m->markers = o->markers;
 	m->nmarkers = o->nmarkers;
 	m->commit_url = o->commit_url;
+	if (o->site_url) {
+		size_t len = strlen(o->site_url);
+
+		while (len && o->site_url[len - 1] == '/')
+			len--;
+		m->site_url = xstrndup(o->site_url, len);
+	}
 	m->threshold = o->threshold;
 	m->generated = o->generated;
 	m->feed = o->feed;
