@@ -763,15 +763,102 @@ void kb_site_write_index(FILE *f, const struct kb_site *m)
 	kb_site_page_foot(f);
 }
 
+/*
+ * A page is written whole at its close, and only when its bytes differ from the file's: a
+ * site made again over the last one (a nightly job's) keeps the mtime of every page that
+ * did not change (thousands of commit pages), so that rsync and web caches skip them, and
+ * the file system makes no new inode for it.
+ */
+struct page {
+	int fd; /* the file, opened (not truncated) when the page was */
+	char *buf;
+	size_t len, alloc;
+};
+
+static ssize_t page_write(void *cookie, const char *data, size_t n)
+{
+	struct page *p = cookie;
+
+	ALLOC_GROW(p->buf, p->len + n, p->alloc);
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+	return (ssize_t)n;
+}
+
+/* 1 when the file holds exactly the page's bytes, 0 when not, -1 on a read error. */
+static int page_same(const struct page *p)
+{
+	struct stat st;
+	char buf[65536];
+	size_t off = 0;
+	ssize_t n;
+
+	if (fstat(p->fd, &st))
+		return -1;
+	if ((size_t)st.st_size != p->len)
+		return 0;
+	while (off < p->len) {
+		n = pread(p->fd, buf, sizeof(buf), (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		if (memcmp(buf, p->buf + off, (size_t)n))
+			return 0;
+		off += (size_t)n;
+	}
+	return 1;
+}
+
+static int page_close(void *cookie)
+{
+	struct page *p = cookie;
+	size_t off = 0;
+	ssize_t n;
+	int same = page_same(p), rc = 0;
+
+	if (same < 0) {
+		rc = -1;
+	} else if (!same) {
+		if (ftruncate(p->fd, 0))
+			rc = -1;
+		while (!rc && off < p->len) {
+			n = pwrite(p->fd, p->buf + off, p->len - off, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (!n)
+					errno = EIO;
+				rc = -1;
+			}
+			off += n > 0 ? (size_t)n : 0;
+		}
+	}
+	if (close(p->fd) && !rc)
+		rc = -1;
+	free(p->buf);
+	free(p);
+	return rc;
+}
+
 FILE *kb_site_open_page(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	static const cookie_io_functions_t io = { .write = page_write, .close = page_close };
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	struct page *p;
+	FILE *f;
 
+	if (fd < 0) {
+		kb_error_set("%s: cannot write: %s", path, strerror(errno));
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->fd = fd;
+	f = fopencookie(p, "w", io);
 	if (!f) {
 		kb_error_set("%s: cannot write: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
+		free(p);
 	}
 	return f;
 }
