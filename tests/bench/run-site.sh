@@ -10,9 +10,12 @@
 # the site takes long enough to say what it costs), with /usr/bin/time:
 #
 #   kbloat site --db DB --out DIR/site        (SOURCE_DATE_EPOCH set: the same pages each run)
+#   the same again over that site             (a nightly job's: only changed pages written)
 #   kbloat plot --db DB --out DIR/plot
-#   kbloat ci --db DB --baseline B --format F (F: text, md, junit, mail; B: K builds before
-#                                              the newest, default 200: a night's commits)
+#   kbloat ci --db DB --baseline B --threshold 256 --format F
+#                                             (F: text, md, junit, mail; B: K builds before
+#                                              the newest, default 200: a night's commits;
+#                                              256 bytes, so that its small changes count)
 #
 # and prints for each its wall time, CPU (user + system, gnuplot's included), peak resident
 # memory and what it wrote (files, bytes). The outputs stay in DIR (default build-bench).
@@ -105,14 +108,14 @@ baseline=$(sql "SELECT c.sha FROM builds b JOIN commits c ON c.id = b.commit_id 
 
 # measure NAME OUT CMD...: runs CMD once, its stdout to DIR/NAME.out, and appends
 # "NAME|wall s|CPU s|peak RSS|files|bytes" to the table (files and bytes: of OUT, a
-# directory, or of the stdout when OUT is -).
+# directory, made afresh unless NAME ends in "again", or of the stdout when OUT is -).
 table=()
 failed=0
 measure() {
 	local name=$1 out=$2 rc files bytes
 	local file=$dir/${name// /_}
 	shift 2
-	[ "$out" = - ] || rm -rf "$out"
+	[ "$out" = - ] || [[ $name == *again ]] || rm -rf "$out"
 	SOURCE_DATE_EPOCH=1767225600 /usr/bin/time -f '%e %U %S %M' -o "$file.time" \
 		"$@" >"$file.out" 2>"$file.err"
 	rc=$?
@@ -140,9 +143,11 @@ echo "kbloat: $kbloat"
 echo
 
 measure "site" "$dir/site" "$kbloat" site --db "$db" --out "$dir/site"
+measure "site again" "$dir/site" "$kbloat" site --db "$db" --out "$dir/site"
 measure "plot" "$dir/plot" "$kbloat" plot --db "$db" --out "$dir/plot"
 for f in text md junit mail; do
-	measure "ci --format $f" - "$kbloat" ci --db "$db" --baseline "$baseline" --format "$f"
+	measure "ci --format $f" - "$kbloat" ci --db "$db" --baseline "$baseline" \
+		--threshold 256 --format "$f"
 done
 
 printf '%-18s | %8s | %8s | %9s | %6s | %s\n' what "wall s" "CPU s" "peak RSS" files bytes
