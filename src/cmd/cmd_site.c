@@ -18,7 +18,7 @@
 #include <stdlib.h>
 #include <time.h>
 
-static const char *db = KB_DEFAULT_DB, *out, *commit_url;
+static const char *db = KB_DEFAULT_DB, *out, *commit_url, *site_url;
 static struct kb_strlist configs;
 static struct kb_markers_opts mo;
 static long walls = 20, pages = 100;
@@ -37,6 +37,8 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "commit-url", &commit_url, "TEMPLATE",
 		      "link commits upstream: TEMPLATE with %H the sha, %h its first 12 "
 		      "characters"),
+	KB_OPT_STRING(0, "site-url", &site_url, "URL",
+		      "where the site is published: the feed's links are absolute under it"),
 	KB_OPT_SIZE(0, "threshold", &threshold, "SIZE",
 		    "the feed's regressions: commits that add this much or more (default 4K)"),
 	KB_OPT_MARKERS(&mo),
@@ -83,7 +85,9 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 	opts.pages = (size_t)pages;
 	opts.threshold = threshold;
 	opts.commit_url = commit_url;
-	if (commit_url && kb_ci_check_url(commit_url))
+	opts.site_url = site_url;
+	if ((commit_url && kb_ci_check_url(commit_url)) ||
+	    (site_url && kb_site_check_url(site_url)))
 		return kb_report_error();
 	if (made_at(&opts.generated))
 		return KB_EXIT_USAGE;
@@ -136,7 +140,8 @@ const struct kb_command kb_cmd_site = {
 		(const char *const[]){
 			"site [--db DB] --out DIR [--config C...] [--walls N] "
 			"[--pages N]\n"
-			"                   [--commit-url TEMPLATE] [--threshold SIZE]\n"
+			"                   [--commit-url TEMPLATE] [--site-url URL] "
+			"[--threshold SIZE]\n"
 			"                   [--repo DIR [--tags GLOB]] "
 			"[--label REF=TEXT...] [--json]",
 			NULL },

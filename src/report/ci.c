@@ -113,9 +113,12 @@ static int load_cc(struct kb_store *s, struct kb_ci_commit *c)
 
 /* What the config's build of commit c measured; its top changes when over the threshold;
  * with mail, what its mail says when over or under it. */
+/* Commit c's build; with the mail, w (a walk along the commits, oldest first) shows each
+ * ok build, and a regression's or reduction's show is kept for its message. */
 static int read_commit(struct kb_store *s, int64_t config_id, const struct kb_ci_opts *o,
-		       struct kb_ci_commit *c)
+		       struct kb_show_walk *w, struct kb_ci_commit *c)
 {
+	struct kb_show *sh = NULL;
 	struct kb_build_brief b;
 	int rc = kb_store_commit_build(s, config_id, c->c.id, &b);
 
@@ -134,9 +137,13 @@ static int read_commit(struct kb_store *s, int64_t config_id, const struct kb_ci
 	c->under_threshold = b.has_parent && b.d_total <= -o->threshold;
 	if (c->over_threshold && kb_top_changes_load(&c->top, s, b.id))
 		return KB_ERR;
-	if (o->mail && (c->over_threshold || c->under_threshold) &&
-	    (kb_show_build(&c->show, s, b.id) || load_cc(s, c)))
+	if (w && kb_show_walk_next(w, b.id, &sh))
 		return KB_ERR;
+	if (w && (c->over_threshold || c->under_threshold)) {
+		c->show = sh;
+		return load_cc(s, c);
+	}
+	kb_show_free(sh);
 	return 0;
 }
 
@@ -175,9 +182,10 @@ static void sum_up(struct kb_ci_config *cfg)
 }
 
 /* The commits after baseline up to cfg->head, oldest first, with their builds. */
-static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, int64_t config_id,
-			const char *baseline, const struct kb_ci_opts *o)
+static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, const struct kb_items *it,
+			int64_t config_id, const char *baseline, const struct kb_ci_opts *o)
 {
+	struct kb_show_walk *w = NULL;
 	struct kb_first_parents fp;
 	size_t i;
 	int rc = KB_ERR;
@@ -195,13 +203,17 @@ static int read_commits(struct kb_ci_config *cfg, struct kb_store *s, int64_t co
 	for (i = 0; i < fp.n; i++)
 		cfg->commits[fp.n - 1 - i].c = fp.v[i];
 	fp.n = 0;
+	/* the mail's shows: each build from its changes against the one before */
+	if (o->mail && kb_show_walk_new(&w, s, it))
+		goto out;
 	for (i = 0; i < cfg->ncommits; i++) {
-		if (read_commit(s, config_id, o, &cfg->commits[i]))
+		if (read_commit(s, config_id, o, w, &cfg->commits[i]))
 			goto out;
 	}
 	sum_up(cfg);
 	rc = 0;
 out:
+	kb_show_walk_free(w);
 	kb_first_parents_release(&fp);
 	return rc;
 }
@@ -277,7 +289,7 @@ static int build_config(struct kb_ci_config *cfg, struct kb_store *s, const stru
 		if (rc)
 			return KB_ERR;
 	}
-	if (read_commits(cfg, s, config_id, baseline, o))
+	if (read_commits(cfg, s, it, config_id, baseline, o))
 		return KB_ERR;
 	if (o->budget && check_budgets(cfg, s, it, o->budget))
 		return KB_ERR;
@@ -320,7 +332,7 @@ int kb_ci_build(struct kb_ci **out, struct kb_store *s, const struct kb_ci_opts 
 		r->commit_url = xstrdup(o->commit_url);
 	}
 	if (kb_store_resolve_sha(s, o->baseline, &r->baseline) || config_names(r, s, o) ||
-	    (o->budget && kb_items_load(s, &it)))
+	    ((o->budget || o->mail) && kb_items_load(s, &it)))
 		goto out;
 	for (i = 0; i < r->n; i++) {
 		struct kb_ci_config *cfg = &r->configs[i];

@@ -62,24 +62,95 @@ void kb_plot_free(struct kb_plot *m)
 	free(m);
 }
 
-/* Each build's bytes per subsystem (per[i], alloc[i] entries, ids as names gives them). */
+/*
+ * The running sums of a walk along the line: each breakdown row's subsystem (its id in
+ * names, interned as kb_subsystem_sums does, when the row first has bytes) and the bytes
+ * per subsystem of the build the walk holds.
+ */
+struct sub_sums {
+	const struct kb_items *it;
+	struct kb_strtab *names;
+	int64_t *id; /* by item: its subsystem's id in names, -1 not interned yet */
+	uint64_t *sum;
+	size_t alloc;
+};
+
+static uint32_t sub_id(struct sub_sums *a, size_t item)
+{
+	const char *sub;
+
+	if (a->id[item] < 0) {
+		sub = a->it->v[item].subsystem ? a->it->v[item].subsystem : KB_NO_SUBSYSTEM;
+		a->id[item] = kb_strtab_intern(a->names, sub, strlen(sub), NULL);
+		if (a->id[item] >= (int64_t)a->alloc) {
+			size_t old = a->alloc;
+
+			ALLOC_GROW(a->sum, (size_t)a->id[item] + 1, a->alloc);
+			memset(a->sum + old, 0, (a->alloc - old) * sizeof(*a->sum));
+		}
+	}
+	return (uint32_t)a->id[item];
+}
+
+/* The sums after a step of the walk: whole from the sizes, or moved by the changes. */
+static void sums_step(struct sub_sums *a, const struct kb_sizes_walk *w, const struct kb_sizes *z)
+{
+	const struct kb_size_change *v;
+	size_t n, i;
+
+	if (kb_sizes_walk_changes(w, &v, &n)) {
+		if (a->alloc)
+			memset(a->sum, 0, a->alloc * sizeof(*a->sum));
+		for (i = 0; i < z->n && i < a->it->n; i++)
+			if (z->v[i] && a->it->v[i].kind == KB_ITEM_ROW) {
+				uint32_t k = sub_id(a, i); /* may move a->sum */
+
+				a->sum[k] += z->v[i];
+			}
+		return;
+	}
+	for (i = 0; i < n; i++) {
+		size_t item = v[i].item;
+
+		if (item >= a->it->n || a->it->v[item].kind != KB_ITEM_ROW)
+			continue;
+		if (v[i].new || a->id[item] >= 0) {
+			uint32_t k = sub_id(a, item); /* may move a->sum */
+
+			a->sum[k] += v[i].new - v[i].old;
+		}
+	}
+}
+
+/* Each build's bytes per subsystem (per[i], alloc[i] entries, ids as names gives them),
+ * from one walk along the line: a build's changes move the sums of the build before. */
 static int subsystem_sums(struct kb_store *s, const struct kb_items *it,
 			  const struct kb_plot_config *c, struct kb_strtab *names, uint64_t **per,
 			  size_t *alloc)
 {
+	struct sub_sums a = { it, names, xcalloc(it->n + 1, sizeof(*a.id)), NULL, 0 };
 	struct kb_sizes_walk *w;
 	const struct kb_sizes *z;
 	size_t i;
 	int rc = 0;
 
-	if (kb_sizes_walk_new(&w, s))
+	memset(a.id, 0xff, (it->n + 1) * sizeof(*a.id)); /* -1: none yet */
+	if (kb_sizes_walk_new(&w, s)) {
+		free(a.id);
 		return KB_ERR;
+	}
 	for (i = 0; i < c->n && !rc; i++) {
 		rc = kb_sizes_walk_next(w, c->builds[i].id, &z);
-		if (!rc)
-			kb_subsystem_sums(it, z, names, &per[i], &alloc[i]);
+		if (rc)
+			break;
+		sums_step(&a, w, z);
+		alloc[i] = names->nr;
+		per[i] = xcalloc(alloc[i] + 1, sizeof(*per[i]));
+		memcpy(per[i], a.sum, alloc[i] * sizeof(*per[i]));
 	}
 	kb_sizes_walk_free(w);
+	free(a.id);
+	free(a.sum);
 	return rc;
 }
 

@@ -9,6 +9,7 @@
 
 #include "bom.h"
 #include "query.h"
+#include "trend.h"
 #include "subsystems.h"
 #include "error.h"
 #include "xalloc.h"
@@ -127,26 +128,301 @@ int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id)
 	return kb_show_build_items(out, s, NULL, build_id);
 }
 
-int kb_show_build_items(struct kb_show **out, struct kb_store *s, const struct kb_items *it,
-			int64_t build_id)
+/* A new model with build_id's head read, or NULL (the error kept). */
+static struct kb_show *show_head(struct kb_store *s, int64_t build_id)
 {
 	struct kb_show *m = xcalloc(1, sizeof(*m));
 	struct kb_rollup init = KB_ROLLUP_INIT;
 
-	*out = NULL;
 	kb_bom_init(&m->bom);
 	m->subsystems = init;
 	m->files = init;
-	if (kb_store_build_head(s, build_id, &m->head, &m->strs))
-		goto fail;
+	if (kb_store_build_head(s, build_id, &m->head, &m->strs)) {
+		kb_show_free(m);
+		return NULL;
+	}
 	m->measured = m->head.status && !strcmp(m->head.status, "ok");
-	if (m->measured && measure(m, s, it, build_id))
+	return m;
+}
+
+int kb_show_build_items(struct kb_show **out, struct kb_store *s, const struct kb_items *it,
+			int64_t build_id)
+{
+	struct kb_show *m = show_head(s, build_id);
+
+	*out = NULL;
+	if (!m)
+		return KB_ERR;
+	if (m->measured && measure(m, s, it, build_id)) {
+		kb_show_free(m);
+		return KB_ERR;
+	}
+	*out = m;
+	return 0;
+}
+
+/*
+ * The walk: each item's keys, found once (the names of bloat-o-meter's rows, each row's
+ * items; the subsystem and file of each breakdown row), and the sums the build shown last
+ * has under each key, kept up to date with each build's changes. A view is then built from
+ * the keys the changes touch, each with its whole sums: the rows and roll-up keys that
+ * changed, with the same sizes the whole views give them (the writers show only those), and
+ * bloat-o-meter's totals from the running sums.
+ */
+#define NO_KEY UINT32_MAX
+
+struct kb_show_walk {
+	struct kb_store *s;
+	const struct kb_items *it;
+	struct kb_sizes_walk *zw;
+	int64_t prev; /* the build whose sizes the sums are; 0: none */
+	const struct kb_sizes *z; /* its sizes (the sizes walk's) */
+	uint32_t *row, *sub, *file; /* by item: its bom row, subsystem, file (or NO_KEY) */
+	struct kb_strtab rows, subs, files;
+	uint32_t *row_start, *row_items; /* each bom row's items: row_items[row_start[r]..] */
+	uint64_t *sub_sum, *file_sum, bom_total;
+	uint32_t *mark; /* by item and by key: the step that saw it last */
+	uint64_t *old; /* by item: its size before the step, where mark says it changed */
+	uint32_t step;
+};
+
+static int bom_kind(int kind)
+{
+	return kind >= KB_ITEM_BOM_T && kind <= KB_ITEM_BOM_R;
+}
+
+static uint32_t key_of(struct kb_strtab *t, const char *key)
+{
+	return kb_strtab_intern(t, key, strlen(key), NULL);
+}
+
+/* Each item's keys, and each bom row's items (counted, then placed). */
+static void walk_keys(struct kb_show_walk *w)
+{
+	const struct kb_items *it = w->it;
+	uint32_t *fill;
+	size_t i;
+
+	w->row = xcalloc(it->n + 1, sizeof(*w->row));
+	w->sub = xcalloc(it->n + 1, sizeof(*w->sub));
+	w->file = xcalloc(it->n + 1, sizeof(*w->file));
+	for (i = 0; i < it->n; i++) {
+		const struct kb_item_meta *v = &it->v[i];
+		int row = v->kind == KB_ITEM_ROW;
+
+		w->row[i] = bom_kind(v->kind) ? key_of(&w->rows, v->name) : NO_KEY;
+		w->sub[i] = row ? key_of(&w->subs, v->subsystem ? v->subsystem : "[no file]") :
+				  NO_KEY;
+		w->file[i] = row ? key_of(&w->files, v->path && *v->path ? v->path : "[no file]") :
+				   NO_KEY;
+	}
+	w->row_start = xcalloc(w->rows.nr + 2, sizeof(*w->row_start));
+	for (i = 0; i < it->n; i++)
+		if (w->row[i] != NO_KEY)
+			w->row_start[w->row[i] + 2]++;
+	for (i = 2; i < w->rows.nr + 2; i++)
+		w->row_start[i] += w->row_start[i - 1];
+	w->row_items = xcalloc(w->row_start[w->rows.nr + 1] + 1, sizeof(*w->row_items));
+	fill = w->row_start + 1; /* fill[r] counts row r's items placed, from row_start[r] */
+	for (i = 0; i < it->n; i++)
+		if (w->row[i] != NO_KEY)
+			w->row_items[fill[w->row[i]]++] = (uint32_t)i;
+	w->sub_sum = xcalloc(w->subs.nr + 1, sizeof(*w->sub_sum));
+	w->file_sum = xcalloc(w->files.nr + 1, sizeof(*w->file_sum));
+	w->mark = xcalloc(it->n + w->rows.nr + w->subs.nr + w->files.nr + 1, sizeof(*w->mark));
+	w->old = xcalloc(it->n + 1, sizeof(*w->old));
+}
+
+int kb_show_walk_new(struct kb_show_walk **out, struct kb_store *s, const struct kb_items *it)
+{
+	struct kb_show_walk *w = xcalloc(1, sizeof(*w));
+
+	*out = NULL;
+	w->s = s;
+	w->it = it;
+	if (kb_sizes_walk_new(&w->zw, s)) {
+		free(w);
+		return KB_ERR;
+	}
+	walk_keys(w);
+	*out = w;
+	return 0;
+}
+
+void kb_show_walk_free(struct kb_show_walk *w)
+{
+	if (!w)
+		return;
+	kb_sizes_walk_free(w->zw);
+	free(w->row);
+	free(w->sub);
+	free(w->file);
+	free(w->row_start);
+	free(w->row_items);
+	kb_strtab_release(&w->rows);
+	kb_strtab_release(&w->subs);
+	kb_strtab_release(&w->files);
+	free(w->sub_sum);
+	free(w->file_sum);
+	free(w->mark);
+	free(w->old);
+	free(w);
+}
+
+static uint64_t size_of(const struct kb_sizes *z, size_t item)
+{
+	return item < z->n ? z->v[item] : 0;
+}
+
+/* The sums of build's sizes z, whole. */
+static void walk_sums(struct kb_show_walk *w, const struct kb_sizes *z)
+{
+	size_t i;
+
+	memset(w->sub_sum, 0, w->subs.nr * sizeof(*w->sub_sum));
+	memset(w->file_sum, 0, w->files.nr * sizeof(*w->file_sum));
+	w->bom_total = 0;
+	for (i = 0; i < w->it->n && i < z->n; i++) {
+		if (w->row[i] != NO_KEY)
+			w->bom_total += z->v[i];
+		if (w->sub[i] != NO_KEY) {
+			w->sub_sum[w->sub[i]] += z->v[i];
+			w->file_sum[w->file[i]] += z->v[i];
+		}
+	}
+}
+
+/* 1 the first time this step marks slot (an item, or a key after the items and keys
+ * before it). */
+static int first_mark(struct kb_show_walk *w, size_t slot)
+{
+	if (w->mark[slot] == w->step)
+		return 0;
+	w->mark[slot] = w->step;
+	return 1;
+}
+
+/* bloat-o-meter's rows that the changes touch, each summed whole; the totals are the
+ * running sums (every other row is the same in both builds). */
+static void walk_bom(struct kb_show_walk *w, struct kb_bom *b, const struct kb_sizes *z,
+		     const struct kb_size_change *v, size_t n)
+{
+	size_t base = w->it->n, k, j;
+	uint64_t before = w->bom_total;
+
+	for (k = 0; k < n; k++) {
+		uint32_t r = v[k].item < w->it->n ? w->row[v[k].item] : NO_KEY;
+		uint64_t ov = 0, nv = 0;
+
+		if (r == NO_KEY)
+			continue;
+		w->bom_total += v[k].new - v[k].old;
+		if (!first_mark(w, base + r))
+			continue;
+		for (j = w->row_start[r]; j < w->row_start[r + 1]; j++) {
+			size_t item = w->row_items[j];
+			uint64_t now = size_of(z, item);
+
+			ov += w->mark[item] == w->step ? w->old[item] : now;
+			nv += now;
+		}
+		if (ov || nv)
+			kb_bom_add(b, w->rows.strs[r], ov, nv);
+	}
+	kb_bom_finish(b);
+	b->old_total = before;
+	b->new_total = w->bom_total;
+}
+
+/* The subsystems and files that the changes touch, with their sums before and after. */
+static void walk_rollup(struct kb_show_walk *w, struct kb_rollup *r, const uint32_t *key,
+			uint64_t *sum, size_t base, const struct kb_strtab *keys,
+			const struct kb_size_change *v, size_t n)
+{
+	uint32_t *touched = xcalloc(n + 1, sizeof(*touched));
+	uint64_t *was = xcalloc(n + 1, sizeof(*was));
+	size_t k, nt = 0;
+
+	for (k = 0; k < n; k++) {
+		uint32_t c = v[k].item < w->it->n ? key[v[k].item] : NO_KEY;
+
+		if (c == NO_KEY)
+			continue;
+		if (first_mark(w, base + c)) {
+			touched[nt] = c;
+			was[nt++] = sum[c];
+		}
+		sum[c] += v[k].new - v[k].old;
+	}
+	for (k = 0; k < nt; k++)
+		kb_rollup_add(r, keys->strs[touched[k]], was[k], sum[touched[k]]);
+	kb_rollup_sort(r);
+	free(touched);
+	free(was);
+}
+
+/* An ok build's views from the changes against its parent build, the build before. */
+static void measure_changes(struct kb_show_walk *w, struct kb_show *m, const struct kb_sizes *z,
+			    const struct kb_size_change *v, size_t n)
+{
+	size_t base = w->it->n + w->rows.nr, k;
+
+	if (!++w->step) { /* after 2^32 steps the marks start again */
+		memset(w->mark, 0,
+		       (w->it->n + w->rows.nr + w->subs.nr + w->files.nr) * sizeof(*w->mark));
+		w->step = 1;
+	}
+	for (k = 0; k < n; k++) {
+		if (v[k].item < w->it->n && first_mark(w, v[k].item))
+			w->old[v[k].item] = v[k].old;
+	}
+	walk_bom(w, &m->bom, z, v, n);
+	walk_rollup(w, &m->subsystems, w->sub, w->sub_sum, base, &w->subs, v, n);
+	walk_rollup(w, &m->files, w->file, w->file_sum, base + w->subs.nr, &w->files, v, n);
+	option_changes(m);
+}
+
+int kb_show_walk_next(struct kb_show_walk *w, int64_t build_id, struct kb_show **out)
+{
+	const struct kb_size_change *v;
+	const struct kb_sizes *z;
+	struct kb_show *m = show_head(w->s, build_id);
+	int64_t prev = w->prev;
+	size_t n;
+	int whole;
+
+	*out = NULL;
+	if (!m)
+		return KB_ERR;
+	if (!m->measured) {
+		*out = m;
+		return 0;
+	}
+	w->prev = 0;
+	if (kb_sizes_walk_next(w->zw, build_id, &z))
 		goto fail;
+	w->z = z;
+	whole = kb_sizes_walk_changes(w->zw, &v, &n);
+	if (whole || !prev || m->head.parent != prev) {
+		if (measure(m, w->s, w->it, build_id))
+			goto fail;
+		walk_sums(w, z);
+	} else {
+		measure_changes(w, m, z, v, n);
+	}
+	w->prev = build_id;
 	*out = m;
 	return 0;
 fail:
 	kb_show_free(m);
 	return KB_ERR;
+}
+
+int kb_show_walk_changes(const struct kb_show_walk *w, const struct kb_sizes **z,
+			 const struct kb_size_change **v, size_t *n)
+{
+	*z = w->z;
+	return kb_sizes_walk_changes(w->zw, v, n);
 }
 
 void kb_show_free(struct kb_show *m)

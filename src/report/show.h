@@ -19,6 +19,7 @@
 #include "rollup.h"
 #include "store.h"
 #include "store_show.h"
+#include "trend.h"
 #include "strtab.h"
 
 #include <jansson.h>
@@ -53,6 +54,38 @@ int kb_show_build(struct kb_show **out, struct kb_store *s, int64_t build_id);
 int kb_show_build_items(struct kb_show **out, struct kb_store *s, const struct kb_items *it,
 			int64_t build_id);
 void kb_show_free(struct kb_show *m);
+
+/*
+ * Shows of many ok builds in turn, as kb_show_build_items makes them: a build whose parent
+ * build is the one shown before (a config's line of builds, oldest first) is read as its
+ * changes against it, and its views are built from the rows and keys those changes touch
+ * (a whole view of a 70,000-item build is sorted and summed for the few rows that changed);
+ * any other build is read whole. A build that is not ok is shown as kb_show_build_items
+ * shows it, and leaves the walk where it was.
+ *
+ *	if (kb_show_walk_new(&w, store, &items))
+ *		...
+ *	for (i = 0; i < n; i++) {
+ *		if (kb_show_walk_next(w, line[i], &m))
+ *			...
+ *		kb_show_free(m);
+ *	}
+ *	kb_show_walk_free(w);
+ */
+struct kb_show_walk;
+
+/* A walk over the items it (kb_items_load's, kept by the caller until the walk is freed). */
+int kb_show_walk_new(struct kb_show_walk **out, struct kb_store *s, const struct kb_items *it);
+/* The show of build_id into *out (set only on success), which the caller frees. */
+int kb_show_walk_next(struct kb_show_walk *w, int64_t build_id, struct kb_show **out);
+/*
+ * The sizes of the ok build shown last (*z, the walk's until its next step) and, as
+ * kb_sizes_walk_changes, what that step changed: 0 with the changes in *v and *n, 1 when
+ * the step read the build whole.
+ */
+int kb_show_walk_changes(const struct kb_show_walk *w, const struct kb_sizes **z,
+			 const struct kb_size_change **v, size_t *n);
+void kb_show_walk_free(struct kb_show_walk *w);
 
 /* As `kbloat show` prints it: the commit, then bloat-o-meter's text, the subsystems and the
  * options; or the failed build's status and the end of its log. */

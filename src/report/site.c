@@ -7,6 +7,7 @@
 
 #include "chart.h"
 #include "escape.h"
+#include "lineage.h"
 #include "subsystems.h"
 #include "error.h"
 #include "sha.h"
@@ -51,6 +52,8 @@ static void config_release(struct kb_site_config *c)
 	kb_wall_rows_free(c->failed, c->nfailed);
 	kb_config_about_release(&c->about);
 	kb_strtab_release(&c->commits);
+	free(c->before);
+	free(c->after);
 	kb_store_names_free(c->subsystems, c->nsubsystems);
 	kb_store_names_free(c->subslugs, c->nsubsystems);
 }
@@ -68,6 +71,7 @@ void kb_site_free(struct kb_site *m)
 	kb_store_names_free(m->author_slugs, m->authors.nr);
 	kb_strtab_release(&m->authors);
 	free(m->repo);
+	free(m->site_url);
 	free(m);
 }
 
@@ -119,7 +123,8 @@ static void add_commit(struct kb_site_config *c, const char *sha)
 }
 
 /* The commits with a page: the line's (every build a chart draws), the newest builds', the
- * walls' and the failed builds' (each once). */
+ * walls' and the failed builds' (each once). The line's come first, in its order: a line
+ * sha's id in c->commits is its index on the line (site_pages.c's line_index). */
 static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pages)
 {
 	char **shas;
@@ -139,6 +144,80 @@ static int read_commits(struct kb_store *s, struct kb_site_config *c, size_t pag
 	for (i = 0; i < c->nfailed; i++)
 		add_commit(c, c->failed[i].sha);
 	return 0;
+}
+
+/* The line index of sha, or -1 (the line's shas are the first of c->commits). */
+static long on_line(const struct kb_site_config *c, const char *sha)
+{
+	long k = kb_strtab_find(&c->commits, sha, strlen(sha));
+
+	return k >= 0 && (size_t)k < c->line->n ? k : -1;
+}
+
+/* Places the off-line commits on fp (a first-parent chain, newest first) between the line's
+ * builds on it. */
+static void place_chain(struct kb_site_config *c, const struct kb_first_parents *fp)
+{
+	size_t i;
+	long newer = -1, k;
+
+	for (i = 0; i < fp->n; i++) {
+		const char *sha = fp->v[i].sha;
+
+		if ((k = on_line(c, sha)) >= 0) {
+			newer = k;
+			continue;
+		}
+		k = kb_strtab_find(&c->commits, sha, strlen(sha));
+		if (k >= 0 && c->after[k] == -2)
+			c->after[k] = newer;
+	}
+	/* the line build before each: the first line build further back */
+	for (i = fp->n, newer = -1; i-- > 0;) {
+		const char *sha = fp->v[i].sha;
+
+		if ((k = on_line(c, sha)) >= 0) {
+			newer = k;
+			continue;
+		}
+		k = kb_strtab_find(&c->commits, sha, strlen(sha));
+		if (k >= 0 && c->before[k] == -2)
+			c->before[k] = newer;
+	}
+}
+
+/*
+ * Where each off-line commit with a page sits among the line's builds: found on the first
+ * parents of the line's newest build (one walk), or, for a commit newer than it, by walking
+ * back from the commit to it. A commit on neither (a side branch) has no neighbours.
+ */
+static int read_neighbours(struct kb_store *s, struct kb_site_config *c)
+{
+	const char *head = c->line->builds[c->line->n - 1].sha;
+	struct kb_first_parents fp;
+	size_t i;
+	int rc;
+
+	c->before = xcalloc(c->commits.nr + 1, sizeof(*c->before));
+	c->after = xcalloc(c->commits.nr + 1, sizeof(*c->after));
+	for (i = 0; i < c->commits.nr; i++)
+		c->before[i] = c->after[i] = i < c->line->n ? -1 : -2; /* -2: not placed yet */
+	if (c->commits.nr == c->line->n)
+		return 0;
+	rc = kb_store_first_parents(s, head, "", &fp); /* "" stops at no commit */
+	if (!rc)
+		place_chain(c, &fp);
+	kb_first_parents_release(&fp);
+	for (i = c->line->n; i < c->commits.nr && !rc; i++) {
+		if (c->after[i] != -2)
+			continue;
+		c->before[i] = c->after[i] = -1;
+		rc = kb_store_first_parents(s, c->commits.strs[i], head, &fp);
+		if (!rc && fp.end == KB_WALK_REACHED)
+			c->before[i] = (long)c->line->n - 1;
+		kb_first_parents_release(&fp);
+	}
+	return rc;
 }
 
 /* The largest subsystems of the newest build of c, at most SITE_SUBSYSTEMS. */
@@ -186,7 +265,7 @@ static int build_config(struct kb_site_config *c, struct kb_store *s, const stru
 	    read_wall(s, c->id, KB_WALL_REGRESSIONS, o->walls, &c->regressions, &c->nregressions) ||
 	    read_wall(s, c->id, KB_WALL_REDUCTIONS, o->walls, &c->reductions, &c->nreductions) ||
 	    kb_store_failed_builds(s, c->id, o->pages, &c->failed, &c->nfailed) ||
-	    read_commits(s, c, o->pages))
+	    read_commits(s, c, o->pages) || read_neighbours(s, c))
 		return KB_ERR;
 	return read_subsystems(s, it, c);
 }
@@ -229,6 +308,27 @@ static int read_repo(struct kb_site *m, struct kb_store *s)
 	return 0;
 }
 
+int kb_site_check_url(const char *url)
+{
+	const char *p = url;
+
+	if (!strncmp(p, "https://", 8))
+		p += 8;
+	else if (!strncmp(p, "http://", 7))
+		p += 7;
+	else
+		return kb_error_set("--site-url %s: not an http:// or https:// URL", url);
+	if (!*p || *p == '/')
+		return kb_error_set("--site-url %s: no host", url);
+	for (; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		      (*p >= '0' && *p <= '9') || strchr("-._~:/?#@!$&'()*+,;=%[]", *p)))
+			return kb_error_set("--site-url %s: a byte a URL does not hold as it is "
+					    "(0x%02x)",
+					    url, (unsigned char)*p);
+	return 0;
+}
+
 int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_items *it,
 		  const char *const *names, size_t n, const struct kb_site_opts *o)
 {
@@ -241,6 +341,13 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 	m->markers = o->markers;
 	m->nmarkers = o->nmarkers;
 	m->commit_url = o->commit_url;
+	if (o->site_url) {
+		size_t len = strlen(o->site_url);
+
+		while (len && o->site_url[len - 1] == '/')
+			len--;
+		m->site_url = xstrndup(o->site_url, len);
+	}
 	m->threshold = o->threshold;
 	m->generated = o->generated;
 	m->feed = o->feed;
@@ -656,15 +763,102 @@ void kb_site_write_index(FILE *f, const struct kb_site *m)
 	kb_site_page_foot(f);
 }
 
+/*
+ * A page is written whole at its close, and only when its bytes differ from the file's: a
+ * site made again over the last one (a nightly job's) keeps the mtime of every page that
+ * did not change (thousands of commit pages), so that rsync and web caches skip them, and
+ * the file system makes no new inode for it.
+ */
+struct page {
+	int fd; /* the file, opened (not truncated) when the page was */
+	char *buf;
+	size_t len, alloc;
+};
+
+static ssize_t page_write(void *cookie, const char *data, size_t n)
+{
+	struct page *p = cookie;
+
+	ALLOC_GROW(p->buf, p->len + n, p->alloc);
+	memcpy(p->buf + p->len, data, n);
+	p->len += n;
+	return (ssize_t)n;
+}
+
+/* 1 when the file holds exactly the page's bytes, 0 when not, -1 on a read error. */
+static int page_same(const struct page *p)
+{
+	struct stat st;
+	char buf[65536];
+	size_t off = 0;
+	ssize_t n;
+
+	if (fstat(p->fd, &st))
+		return -1;
+	if ((size_t)st.st_size != p->len)
+		return 0;
+	while (off < p->len) {
+		n = pread(p->fd, buf, sizeof(buf), (off_t)off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? -1 : 0;
+		if (memcmp(buf, p->buf + off, (size_t)n))
+			return 0;
+		off += (size_t)n;
+	}
+	return 1;
+}
+
+static int page_close(void *cookie)
+{
+	struct page *p = cookie;
+	size_t off = 0;
+	ssize_t n;
+	int same = page_same(p), rc = 0;
+
+	if (same < 0) {
+		rc = -1;
+	} else if (!same) {
+		if (ftruncate(p->fd, 0))
+			rc = -1;
+		while (!rc && off < p->len) {
+			n = pwrite(p->fd, p->buf + off, p->len - off, (off_t)off);
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (!n)
+					errno = EIO;
+				rc = -1;
+			}
+			off += n > 0 ? (size_t)n : 0;
+		}
+	}
+	if (close(p->fd) && !rc)
+		rc = -1;
+	free(p->buf);
+	free(p);
+	return rc;
+}
+
 FILE *kb_site_open_page(const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0666);
-	FILE *f = fd < 0 ? NULL : fdopen(fd, "w");
+	static const cookie_io_functions_t io = { .write = page_write, .close = page_close };
+	int fd = open(path, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0666);
+	struct page *p;
+	FILE *f;
 
+	if (fd < 0) {
+		kb_error_set("%s: cannot write: %s", path, strerror(errno));
+		return NULL;
+	}
+	p = xcalloc(1, sizeof(*p));
+	p->fd = fd;
+	f = fopencookie(p, "w", io);
 	if (!f) {
 		kb_error_set("%s: cannot write: %s", path, strerror(errno));
-		if (fd >= 0)
-			close(fd);
+		close(fd);
+		free(p);
 	}
 	return f;
 }
@@ -676,18 +870,27 @@ int kb_site_close_page(FILE *f, const char *path)
 	return 0;
 }
 
+/* The config's commit pages (its line's in one walk, then the rest: the line's shas are the
+ * first c->commits holds) and its subsystem pages, from the sizes that walk summed. */
 static int config_pages(const struct kb_site *m, const struct kb_site_config *c, struct kb_store *s,
 			const char *outdir, struct kb_site_stats *st)
 {
+	struct kb_site_series ser = { 0 };
 	size_t k;
+	int rc = KB_ERR;
 
-	for (k = 0; k < c->commits.nr; k++, st->pages++)
+	if (kb_site_line_pages(m, s, outdir, c, &ser, &st->pages))
+		goto out;
+	for (k = c->line->n; k < c->commits.nr; k++, st->pages++)
 		if (kb_site_commit_page(m, s, outdir, c, c->commits.strs[k]))
-			return KB_ERR;
+			goto out;
 	for (k = 0; k < c->nsubsystems; k++, st->pages++)
-		if (kb_site_subsystem_page(m, s, outdir, c, k, &st->charts))
-			return KB_ERR;
-	return 0;
+		if (kb_site_subsystem_page(m, &ser, outdir, c, k, &st->charts))
+			goto out;
+	rc = 0;
+out:
+	free(ser.v);
+	return rc;
 }
 
 static int make_dirs(const char *outdir)

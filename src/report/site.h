@@ -44,6 +44,7 @@ struct kb_site_opts {
 	const struct kb_chart_marker *markers; /* on the size charts' x axes */
 	size_t nmarkers;
 	const char *commit_url; /* upstream links: kb_ci_check_url's template, or NULL */
+	const char *site_url; /* where the site is published (kb_site_check_url's), or NULL */
 	int64_t threshold; /* the feed's regressions: at least this many bytes */
 	int64_t generated; /* when the site says it was made: seconds since the epoch */
 	size_t feed; /* entries in the feed at most */
@@ -78,6 +79,10 @@ struct kb_site_config {
 	/* the commits with a page, each once: the line's, the newest builds', the walls' and
 	 * the failed builds' */
 	struct kb_strtab commits;
+	/* by id in commits, for a commit off the line (a failed build's, a side branch's):
+	 * the index of the line's build before it on its first-parent chain and after it, or
+	 * -1 (the line's own builds have their neighbours on the line) */
+	long *before, *after;
 	/* the largest subsystems of the newest build (at most 20), with a page each, and
 	 * their pages' file names (kb_file_names) */
 	char **subsystems, **subslugs;
@@ -91,6 +96,8 @@ struct kb_site {
 	const struct kb_chart_marker *markers; /* kb_site_opts's */
 	size_t nmarkers;
 	const char *commit_url; /* kb_site_opts's */
+	char *site_url; /* kb_site_opts's without its trailing '/', or NULL: the feed's links
+			 * are then relative to it */
 	int64_t threshold, generated;
 	size_t feed;
 	char *repo; /* the recorded repository's directory name, or NULL */
@@ -116,12 +123,17 @@ int kb_site_build(struct kb_site **out, struct kb_store *s, const struct kb_item
 		  const char *const *names, size_t n, const struct kb_site_opts *o);
 void kb_site_free(struct kb_site *m);
 
+/* 0 when url can be --site-url: http:// or https:// and a host, in the bytes a URL keeps
+ * as they are (no space, quote or angle bracket); else KB_ERR with the error naming it. */
+int kb_site_check_url(const char *url);
+
 /* index.html: what the site covers, the latest sizes, and the charts, the walls, the
  * failed builds and the subsystems of each config, linking the pages. */
 void kb_site_write_index(FILE *f, const struct kb_site *m);
 
 /* feed.xml: the regressions of at least m->threshold bytes on the configs' lines, newest
- * first, at most m->feed; returns how many entries it wrote. */
+ * first, at most m->feed, linking their pages under m->site_url (else relative to the feed);
+ * returns how many entries it wrote. */
 size_t kb_site_write_feed(FILE *f, const struct kb_site *m);
 
 /*

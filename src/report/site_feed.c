@@ -3,7 +3,8 @@
  * threshold on each config's first-parent line, newest first, so that people can subscribe
  * to the shame. Every text from a repository or database goes through kb_escape_xml; the
  * ids are URNs of shas and the configs' file names, the links relative to the feed (which
- * lies beside index.html). See site.h.
+ * lies beside index.html) or, with --site-url, absolute: many feed readers resolve a
+ * relative link against the feed's own address, some not at all. See site.h.
  */
 #include "site_html.h"
 
@@ -71,7 +72,16 @@ static struct entry *entries(const struct kb_site *m, size_t *n)
 	return v;
 }
 
-static void write_entry(FILE *f, const struct entry *e)
+/* The start of the feed's links: the site's URL and a '/', or nothing (relative). */
+static void base(FILE *f, const struct kb_site *m)
+{
+	if (m->site_url) {
+		kb_escape_xml(f, m->site_url); /* kb_site_check_url's bytes, escaped all the same */
+		fputc('/', f);
+	}
+}
+
+static void write_entry(FILE *f, const struct kb_site *m, const struct entry *e)
 {
 	const struct kb_line_build *b = e->b;
 
@@ -81,10 +91,9 @@ static void write_entry(FILE *f, const struct entry *e)
 	kb_escape_xml(f, b->subject);
 	fprintf(f, "</title>\n<id>urn:kbloat:commit:%s:%s</id>\n<updated>", b->sha, e->c->slug);
 	atom_time(f, e->time);
-	fprintf(f,
-		"</updated>\n<link rel=\"alternate\" type=\"text/html\" "
-		"href=\"commit/%s-%s.html\"/>\n<author><name>",
-		b->sha, e->c->slug);
+	fputs("</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"", f);
+	base(f, m);
+	fprintf(f, "commit/%s-%s.html\"/>\n<author><name>", b->sha, e->c->slug);
 	kb_escape_xml(f, *b->author ? b->author : "unknown");
 	fprintf(f, "</name></author>\n<summary type=\"text\">%.12s grew the kernel proper of ",
 		b->sha);
@@ -108,12 +117,13 @@ size_t kb_site_write_feed(FILE *f, const struct kb_site *m)
 	fprintf(f, ": size regressions of %lld bytes or more</title>\n", (long long)m->threshold);
 	fprintf(f, "<id>urn:kbloat:feed:%s</id>\n<updated>", id.buf);
 	atom_time(f, n ? v[0].time : m->generated);
-	fputs("</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"index.html\"/>\n"
-	      "<link rel=\"self\" type=\"application/atom+xml\" href=\"feed.xml\"/>\n"
-	      "<generator>kbloat " KB_VERSION "</generator>\n",
-	      f);
+	fputs("</updated>\n<link rel=\"alternate\" type=\"text/html\" href=\"", f);
+	base(f, m);
+	fputs("index.html\"/>\n<link rel=\"self\" type=\"application/atom+xml\" href=\"", f);
+	base(f, m);
+	fputs("feed.xml\"/>\n<generator>kbloat " KB_VERSION "</generator>\n", f);
 	for (i = 0; i < n; i++)
-		write_entry(f, &v[i]);
+		write_entry(f, m, &v[i]);
 	fputs("</feed>\n", f);
 	free(v);
 	strbuf_release(&id);

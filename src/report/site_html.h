@@ -40,11 +40,31 @@ void kb_site_time(FILE *f, int64_t t);
 void kb_site_table_open(FILE *f, const char *const *heads);
 void kb_site_table_close(FILE *f);
 
-/* The subsystem, commit and author pages (site_pages.c). */
+/*
+ * The sizes of a config's subsystems with a page along its line of builds: for subsystem k
+ * (of c->subsystems) and line build i, v[(k * n + i) * KB_SITE_SERIES] holds the
+ * subsystem's bytes and the KB_CLS_NR after it its bytes of each class.
+ */
+#define KB_SITE_SERIES (1 + KB_CLS_NR)
+struct kb_site_series {
+	int64_t *v;
+	size_t n; /* the line's builds */
+};
+
+/*
+ * The commit pages of c's line of builds, made in one walk along it (each build's views from
+ * its changes against the build before: show.h's kb_show_walk), and the sizes of c's
+ * subsystems on that walk into *ser (whose v the caller frees, whatever is returned); adds
+ * the pages to *pages.
+ */
+int kb_site_line_pages(const struct kb_site *m, struct kb_store *s, const char *outdir,
+		       const struct kb_site_config *c, struct kb_site_series *ser, size_t *pages);
+/* The subsystem, commit and author pages (site_pages.c): a commit page of any build. */
 int kb_site_commit_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
 			const struct kb_site_config *c, const char *sha);
-int kb_site_subsystem_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
-			   const struct kb_site_config *c, size_t k, size_t *charts);
+int kb_site_subsystem_page(const struct kb_site *m, const struct kb_site_series *ser,
+			   const char *outdir, const struct kb_site_config *c, size_t k,
+			   size_t *charts);
 int kb_site_author_page(const struct kb_site *m, const char *outdir, size_t k);
 
 #endif

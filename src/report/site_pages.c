@@ -23,15 +23,15 @@
 
 #define SITE_LARGEST 10 /* a subsystem's largest commits, each way */
 
-/* The index of sha on c's line of builds, or -1. */
+/* The index of sha on c's line of builds, or -1: the line's shas are the first the site's
+ * commits interned, in the line's order (read_commits), so a sha's id there is its index. */
 static long line_index(const struct kb_site_config *c, const char *sha)
 {
-	size_t i;
+	long k = kb_strtab_find(&c->commits, sha, strlen(sha));
 
-	for (i = 0; i < c->line->n; i++)
-		if (!strcmp(c->line->builds[i].sha, sha))
-			return (long)i;
-	return -1;
+	if (k < 0 || (size_t)k >= c->line->n || strcmp(c->line->builds[k].sha, sha))
+		return -1;
+	return k;
 }
 
 /* Previous and next build of the line, the parent build, upstream. */
@@ -39,17 +39,22 @@ static void commit_nav(FILE *f, const struct kb_site *m, const struct kb_site_co
 		       const struct kb_build_head *h)
 {
 	struct strbuf url = STRBUF_INIT;
-	long i = line_index(c, h->sha);
+	long i = line_index(c, h->sha), k, before = i - 1, after = i + 1;
 
+	if (i < 0) { /* off the line: the line's builds around it on its first parents */
+		k = kb_strtab_find(&c->commits, h->sha, strlen(h->sha));
+		before = k >= 0 ? c->before[k] : -1;
+		after = k >= 0 ? c->after[k] : -1;
+	}
 	fputs("<nav><p>", f);
-	if (i > 0) {
+	if (before >= 0) {
 		fputs("&larr; previous: ", f);
-		kb_site_commit_link(f, c, c->line->builds[i - 1].sha, "../");
+		kb_site_commit_link(f, c, c->line->builds[before].sha, "../");
 		fputc(' ', f);
 	}
-	if (i >= 0 && (size_t)i + 1 < c->line->n) {
+	if (after >= 0 && (size_t)after < c->line->n) {
 		fputs("next: ", f);
-		kb_site_commit_link(f, c, c->line->builds[i + 1].sha, "../");
+		kb_site_commit_link(f, c, c->line->builds[after].sha, "../");
 		fputs(" &rarr; ", f);
 	}
 	if (i < 0)
@@ -270,12 +275,11 @@ static int commit_body(FILE *f, const struct kb_site *m, struct kb_store *s,
 	return write_options(f, s, c, sh);
 }
 
-int kb_site_commit_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
-			const struct kb_site_config *c, const char *sha)
+/* commit/SHA-CONFIG.html of the build sh shows. */
+static int commit_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
+		       const struct kb_site_config *c, const char *sha, const struct kb_show *sh)
 {
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	struct kb_show *sh = NULL;
-	int64_t build;
 	FILE *f;
 	int rc = KB_ERR;
 
@@ -283,60 +287,150 @@ int kb_site_commit_page(const struct kb_site *m, struct kb_store *s, const char 
 		return kb_error_set("not a commit sha: a page is not named by it");
 	strbuf_addf(&path, "%s/commit/%s-%s.html", outdir, sha, c->slug);
 	strbuf_addf(&title, "%.12s in %s", sha, c->name);
-	if (kb_store_find_build(s, sha, c->name, &build) ||
-	    kb_show_build_items(&sh, s, m->items, build) || !(f = kb_site_open_page(path.buf)))
+	if (!(f = kb_site_open_page(path.buf)))
 		goto out;
 	kb_site_page_head(f, title.buf, "../index.html");
 	rc = commit_body(f, m, s, c, sh);
 	kb_site_page_foot(f);
 	rc = kb_site_close_page(f, path.buf) || rc ? KB_ERR : 0;
 out:
-	kb_show_free(sh);
 	strbuf_release(&path);
 	strbuf_release(&title);
 	return rc;
 }
 
+int kb_site_commit_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
+			const struct kb_site_config *c, const char *sha)
+{
+	struct kb_show *sh = NULL;
+	int64_t build;
+	int rc;
+
+	if (!kb_is_sha(sha))
+		return kb_error_set("not a commit sha: a page is not named by it");
+	if (kb_store_find_build(s, sha, c->name, &build) ||
+	    kb_show_build_items(&sh, s, m->items, build))
+		return KB_ERR;
+	rc = commit_page(m, s, outdir, c, sha, sh);
+	kb_show_free(sh);
+	return rc;
+}
+
+/* Each item's subsystem page (its index in c->subsystems), or -1: breakdown rows only. */
+static int *page_of_items(const struct kb_items *it, const struct kb_site_config *c)
+{
+	struct kb_strtab names = KB_STRTAB_INIT;
+	int *page = xcalloc(it->n + 1, sizeof(*page));
+	size_t i, k;
+
+	for (k = 0; k < c->nsubsystems; k++)
+		kb_strtab_intern(&names, c->subsystems[k], strlen(c->subsystems[k]), NULL);
+	for (i = 0; i < it->n; i++) {
+		const char *sub = it->v[i].subsystem;
+		long id = it->v[i].kind == KB_ITEM_ROW && sub ?
+				  kb_strtab_find(&names, sub, strlen(sub)) :
+				  -1;
+
+		page[i] = id >= 0 ? (int)id : -1; /* names are c->subsystems, each once */
+	}
+	kb_strtab_release(&names);
+	return page;
+}
+
+/* A subsystem's sizes: its bytes, then its bytes of each class. */
+static void series_add(uint64_t *sum, int cls, uint64_t add)
+{
+	sum[0] += add;
+	if (cls >= 0 && cls < KB_CLS_NR)
+		sum[1 + cls] += add;
+}
+
+/* The subsystems' sums after the walk's step: whole from the sizes, or moved by the changes
+ * (as a scoped history sums them: the first build whole, then each build's changes). */
+static void series_step(const struct kb_show_walk *w, const struct kb_items *it, const int *page,
+			uint64_t *sum, size_t nsub)
+{
+	const struct kb_size_change *v;
+	const struct kb_sizes *z;
+	size_t n, i;
+
+	if (kb_show_walk_changes(w, &z, &v, &n)) {
+		memset(sum, 0, nsub * KB_SITE_SERIES * sizeof(*sum));
+		for (i = 0; i < it->n && i < z->n; i++)
+			if (page[i] >= 0)
+				series_add(&sum[(size_t)page[i] * KB_SITE_SERIES], it->v[i].cls,
+					   z->v[i]);
+		return;
+	}
+	for (i = 0; i < n; i++)
+		if (v[i].item < it->n && page[v[i].item] >= 0)
+			series_add(&sum[(size_t)page[v[i].item] * KB_SITE_SERIES],
+				   it->v[v[i].item].cls, v[i].new - v[i].old);
+}
+
+int kb_site_line_pages(const struct kb_site *m, struct kb_store *s, const char *outdir,
+		       const struct kb_site_config *c, struct kb_site_series *ser, size_t *pages)
+{
+	const struct kb_plot_config *l = c->line;
+	size_t nsub = c->nsubsystems, i, k, j;
+	uint64_t *sum = xcalloc(nsub * KB_SITE_SERIES + 1, sizeof(*sum));
+	int *page = page_of_items(m->items, c);
+	struct kb_show_walk *w = NULL;
+	int rc = KB_ERR;
+
+	ser->n = l->n;
+	ser->v = xcalloc(nsub * l->n * KB_SITE_SERIES + 1, sizeof(*ser->v));
+	if (kb_show_walk_new(&w, s, m->items))
+		goto out;
+	for (i = 0; i < l->n; i++, ++*pages) {
+		struct kb_show *sh;
+
+		if (kb_show_walk_next(w, l->builds[i].id, &sh))
+			goto out;
+		rc = commit_page(m, s, outdir, c, l->builds[i].sha, sh);
+		kb_show_free(sh);
+		if (rc)
+			goto out;
+		rc = KB_ERR;
+		series_step(w, m->items, page, sum, nsub);
+		for (k = 0; k < nsub; k++)
+			for (j = 0; j < KB_SITE_SERIES; j++)
+				ser->v[(k * l->n + i) * KB_SITE_SERIES + j] =
+					(int64_t)sum[k * KB_SITE_SERIES + j];
+	}
+	rc = 0;
+out:
+	kb_show_walk_free(w);
+	free(sum);
+	free(page);
+	return rc;
+}
+
+/* Subsystem k's sizes in line build i. */
+static const int64_t *series_at(const struct kb_site_series *ser, size_t k, size_t i)
+{
+	return &ser->v[(k * ser->n + i) * KB_SITE_SERIES];
+}
+
 /* The subsystem's line of builds as a chart draws it: its bytes by class in each build. */
-static int subsystem_line(struct kb_store *s, const struct kb_site_config *c, const char *sub,
-			  struct kb_line_build **out, size_t *n)
+static struct kb_line_build *subsystem_line(const struct kb_site_config *c,
+					    const struct kb_site_series *ser, size_t k)
 {
 	struct kb_line_build *v = xcalloc(c->line->n + 1, sizeof(*v));
-	struct kb_history *h;
-	size_t i, k;
+	size_t i;
 	int cls;
 
 	for (i = 0; i < c->line->n; i++) {
-		v[i] = c->line->builds[i]; /* the strings stay the line's */
-		memset(v[i].cls, 0, sizeof(v[i].cls));
-		memset(&v[i].ser, 0, sizeof(v[i].ser));
-		v[i].total = v[i].delta = 0;
-	}
-	for (cls = -1; cls < KB_CLS_NR; cls++) {
-		struct kb_scope sc = { .subsystem = sub, .cls = cls };
+		const int64_t *p = series_at(ser, k, i);
 
-		if (kb_history_build(&h, s, c->id, &sc)) {
-			free(v);
-			return KB_ERR;
-		}
-		/* the history is the same line: its rows are the line's builds, in order */
-		for (i = k = 0; i < h->n; i++) {
-			while (k < c->line->n && c->line->builds[k].id != h->rows[i].build_id)
-				k++;
-			if (k == c->line->n)
-				break;
-			if (cls < 0) {
-				v[k].total = h->rows[i].size;
-				v[k].delta = h->rows[i].delta;
-			} else {
-				v[k].cls[cls] = h->rows[i].size;
-			}
-		}
-		kb_history_free(h);
+		v[i] = c->line->builds[i]; /* the strings stay the line's */
+		memset(&v[i].ser, 0, sizeof(v[i].ser));
+		v[i].total = p[0];
+		v[i].delta = i ? p[0] - series_at(ser, k, i - 1)[0] : 0;
+		for (cls = 0; cls < KB_CLS_NR; cls++)
+			v[i].cls[cls] = p[1 + cls];
 	}
-	*out = v;
-	*n = c->line->n;
-	return 0;
+	return v;
 }
 
 /* A subsystem's point links its commit's page (from charts/). */
@@ -351,25 +445,22 @@ static int sub_href(struct strbuf *sb, const char *sha, void *arg)
 }
 
 /* charts/sub-SUBSYSTEM-CONFIG.svg, laid out by chart.c as the size charts are. */
-static int subsystem_chart(const struct kb_site *m, struct kb_store *s, const char *outdir,
-			   const struct kb_site_config *c, size_t k)
+static int subsystem_chart(const struct kb_site *m, const struct kb_site_series *ser,
+			   const char *outdir, const struct kb_site_config *c, size_t k)
 {
 	struct kb_chart_opts o = { .annotate = 5,
 				   .markers = m->markers,
 				   .nmarkers = m->nmarkers,
 				   .total = "the subsystem (total)" };
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	struct kb_line_build *v;
+	struct kb_line_build *v = subsystem_line(c, ser, k);
 	struct kb_chart chart;
-	size_t n;
 	FILE *f;
 	int rc = KB_ERR;
 
-	if (subsystem_line(s, c, c->subsystems[k], &v, &n))
-		return KB_ERR;
 	strbuf_addf(&path, "%s/charts/sub-%s-%s.svg", outdir, c->subslugs[k], c->slug);
 	strbuf_addf(&title, "%s in %s", c->subsystems[k], c->name);
-	kb_chart_layout(&chart, title.buf, v, n, &o);
+	kb_chart_layout(&chart, title.buf, v, c->line->n, &o);
 	if ((f = kb_site_open_page(path.buf))) {
 		kb_chart_write_svg(f, &chart, sub_href, (void *)c);
 		rc = kb_site_close_page(f, path.buf);
@@ -462,19 +553,47 @@ static void subsystem_tables(FILE *f, const struct kb_site *m, const struct kb_s
 	free(v);
 }
 
-int kb_site_subsystem_page(const struct kb_site *m, struct kb_store *s, const char *outdir,
-			   const struct kb_site_config *c, size_t k, size_t *charts)
+/* Subsystem k's history along the line, as kb_history_build scopes it to the subsystem: the
+ * line's builds with the subsystem's bytes and their change against the build before. */
+static void subsystem_history(const struct kb_site_config *c, const struct kb_site_series *ser,
+			      size_t k, struct kb_history *h)
+{
+	size_t i;
+
+	memset(h, 0, sizeof(*h));
+	h->n = c->line->n;
+	h->rows = xcalloc(h->n + 1, sizeof(*h->rows));
+	h->commits = xcalloc(h->n + 1, sizeof(*h->commits));
+	for (i = 0; i < h->n; i++) {
+		const struct kb_line_build *b = &c->line->builds[i];
+		struct kb_history_row *r = &h->rows[i];
+		struct kb_build_commit *bc = &h->commits[i];
+
+		bc->sha = b->sha;
+		bc->author = b->author;
+		bc->subject = b->subject;
+		bc->author_time = b->author_time;
+		r->build_id = b->id;
+		r->c = bc;
+		r->size = series_at(ser, k, i)[0];
+		r->delta = i ? r->size - series_at(ser, k, i - 1)[0] : 0;
+		r->cls = -1;
+	}
+}
+
+int kb_site_subsystem_page(const struct kb_site *m, const struct kb_site_series *ser,
+			   const char *outdir, const struct kb_site_config *c, size_t k,
+			   size_t *charts)
 {
 	struct strbuf path = STRBUF_INIT, title = STRBUF_INIT;
-	struct kb_scope sc = { .subsystem = c->subsystems[k], .cls = -1 };
-	struct kb_history *h = NULL;
+	struct kb_history h;
 	FILE *f;
 	int rc = KB_ERR;
 
+	subsystem_history(c, ser, k, &h);
 	strbuf_addf(&path, "%s/subsystem/%s-%s.html", outdir, c->subslugs[k], c->slug);
 	strbuf_addf(&title, "%s in %s", c->subsystems[k], c->name);
-	if (subsystem_chart(m, s, outdir, c, k) || kb_history_build(&h, s, c->id, &sc) ||
-	    !(f = kb_site_open_page(path.buf)))
+	if (subsystem_chart(m, ser, outdir, c, k) || !(f = kb_site_open_page(path.buf)))
 		goto out;
 	++*charts;
 	kb_site_page_head(f, title.buf, "../index.html");
@@ -482,11 +601,12 @@ int kb_site_subsystem_page(const struct kb_site *m, struct kb_store *s, const ch
 		"<object class=\"chart\" type=\"image/svg+xml\" data=\"../charts/sub-%s-%s.svg\" "
 		"width=\"1100\" height=\"580\">its size per commit, by class</object>\n",
 		c->subslugs[k], c->slug);
-	subsystem_tables(f, m, c, h);
+	subsystem_tables(f, m, c, &h);
 	kb_site_page_foot(f);
 	rc = kb_site_close_page(f, path.buf);
 out:
-	kb_history_free(h);
+	free(h.rows);
+	free(h.commits);
 	strbuf_release(&path);
 	strbuf_release(&title);
 	return rc;

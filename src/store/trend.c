@@ -100,6 +100,10 @@ struct kb_sizes_walk {
 	sqlite3_stmt *parent, *delta;
 	int64_t build; /* the build z holds; 0: none */
 	struct kb_sizes z;
+	struct kb_size_change *changes; /* the last step's, when it applied a build's changes */
+	size_t nchanges, achanges;
+	int whole; /* the last step read its build whole */
+	uint64_t sum; /* of z: at most INT64_MAX (kb_sizes_bounded) */
 };
 
 int kb_sizes_walk_new(struct kb_sizes_walk **out, struct kb_store *s)
@@ -108,6 +112,7 @@ int kb_sizes_walk_new(struct kb_sizes_walk **out, struct kb_store *s)
 
 	*out = NULL;
 	w->s = s;
+	w->whole = 1;
 	if (kb_store_prepare(s, &w->parent, "SELECT parent_build_id FROM builds WHERE id = ?1") ||
 	    kb_store_prepare(s, &w->delta,
 			     "SELECT item_id, size FROM item_delta WHERE build_id = ?1")) {
@@ -125,15 +130,19 @@ void kb_sizes_walk_free(struct kb_sizes_walk *w)
 	sqlite3_finalize(w->parent);
 	sqlite3_finalize(w->delta);
 	kb_sizes_release(&w->z);
+	free(w->changes);
 	free(w);
 }
 
-/* Sets z[item] = size for each item build changed; z grows (zeroed) as the ids need. */
+/* Sets z[item] = size for each item build changed, noting the size it replaces; z grows
+ * (zeroed) as the ids need. */
 static int apply_delta(struct kb_sizes_walk *w, int64_t build)
 {
 	struct kb_sizes *z = &w->z;
+	struct kb_size_change *c;
 	int step;
 
+	w->nchanges = 0;
 	sqlite3_bind_int64(w->delta, 1, build);
 	while ((step = sqlite3_step(w->delta)) == SQLITE_ROW) {
 		int64_t item = sqlite3_column_int64(w->delta, 0);
@@ -145,12 +154,43 @@ static int apply_delta(struct kb_sizes_walk *w, int64_t build)
 			memset(z->v + z->n, 0, ((size_t)item + 1 - z->n) * sizeof(*z->v));
 			z->n = (size_t)item + 1;
 		}
+		ALLOC_GROW(w->changes, w->nchanges + 1, w->achanges);
+		c = &w->changes[w->nchanges++];
+		c->item = (size_t)item;
+		c->old = z->v[item];
 		z->v[item] = (uint64_t)sqlite3_column_int64(w->delta, 1);
+		c->new = z->v[item];
 	}
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		kb_store_fail(w->s, "cannot read a build's changes");
 	sqlite3_reset(w->delta);
 	return step == SQLITE_DONE ? 0 : KB_ERR;
+}
+
+/* kb_sizes_bounded's check of the sizes after a step, from the one before: every old size
+ * taken out of the sum first, so that it goes past INT64_MAX only if the new sizes do. */
+static int step_bounded(struct kb_sizes_walk *w, int64_t build)
+{
+	size_t k;
+
+	for (k = 0; k < w->nchanges; k++)
+		w->sum -= w->changes[k].old;
+	for (k = 0; k < w->nchanges; k++) {
+		if (w->changes[k].new > (uint64_t)INT64_MAX - w->sum)
+			return kb_sizes_bounded(w->s, &w->z, build); /* says so */
+		w->sum += w->changes[k].new;
+	}
+	return 0;
+}
+
+static uint64_t sizes_sum(const struct kb_sizes *z)
+{
+	uint64_t sum = 0;
+	size_t i;
+
+	for (i = 0; i < z->n; i++)
+		sum += z->v[i]; /* kb_store_sizes checked that it stays below 2^63 */
+	return sum;
 }
 
 int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_sizes **z)
@@ -166,8 +206,10 @@ int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_s
 	sqlite3_reset(w->parent);
 	if (step != SQLITE_ROW && step != SQLITE_DONE)
 		return kb_store_fail(w->s, "cannot read a build");
-	if (w->build && parent == w->build) {
-		if (apply_delta(w, build) || kb_sizes_bounded(w->s, &w->z, build)) {
+	w->whole = !(w->build && parent == w->build);
+	w->nchanges = 0;
+	if (!w->whole) {
+		if (apply_delta(w, build) || step_bounded(w, build)) {
 			w->build = 0;
 			return KB_ERR;
 		}
@@ -176,8 +218,16 @@ int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_s
 		w->build = 0;
 		if (kb_store_sizes(w->s, build, &w->z))
 			return KB_ERR;
+		w->sum = sizes_sum(&w->z);
 	}
 	w->build = build;
 	*z = &w->z;
 	return 0;
+}
+
+int kb_sizes_walk_changes(const struct kb_sizes_walk *w, const struct kb_size_change **v, size_t *n)
+{
+	*v = w->whole ? NULL : w->changes;
+	*n = w->whole ? 0 : w->nchanges;
+	return w->whole;
 }

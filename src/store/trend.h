@@ -49,4 +49,19 @@ int kb_sizes_walk_new(struct kb_sizes_walk **out, struct kb_store *s);
 int kb_sizes_walk_next(struct kb_sizes_walk *w, int64_t build, const struct kb_sizes **z);
 void kb_sizes_walk_free(struct kb_sizes_walk *w);
 
+/* An item whose size a step of the walk changed: its size in the build before, and now. */
+struct kb_size_change {
+	size_t item;
+	uint64_t old, new;
+};
+
+/*
+ * What the last kb_sizes_walk_next changed: 0, with the items the build changed against the
+ * build asked for before (each once: the store keeps one change per item and build), in
+ * *v and *n until the next call; or 1, with none, when that step read its build whole (the
+ * build's parent build was not the one asked for before).
+ */
+int kb_sizes_walk_changes(const struct kb_sizes_walk *w, const struct kb_size_change **v,
+			  size_t *n);
+
 #endif

@@ -2,7 +2,7 @@
  * gen-history.c - gen_history: a synthetic kernel history recorded into a kbloat store, for
  * the store's scale benchmark (tests/bench/run-store.sh).
  *
- *   gen_history DB [--builds N] [--symbols M] [--seed S] [--reopen]
+ *   gen_history DB [--builds N] [--symbols M] [--seed S] [--config NAME [--append]] [--reopen]
  *
  * Records N builds (default 10,000) of one config (tinyconfig, x86_64) along a first-parent
  * chain through kb_store_record, one call per build with what `kbloat record` hands over: the
@@ -16,6 +16,12 @@
  *
  * --reopen opens and closes the store around each build, as one `kbloat record` process per
  * build does; without it one open store records them all (its caches stay warm).
+ *
+ * --config NAME records the builds as config NAME (default tinyconfig); with --append into a
+ * database that exists, as a second config of the same history: the commits' shas and first
+ * parents depend only on the build's number, so a second run with another --seed (another
+ * image, other changes) builds the same commits, whose subjects and times stay the first
+ * run's (the store keeps a commit's first record).
  */
 #include "store.h"
 #include "error.h"
@@ -32,7 +38,8 @@
 #include <unistd.h>
 
 static const char usage_text[] =
-	"usage: gen_history DB [--builds N] [--symbols M] [--seed S] [--reopen]\n";
+	"usage: gen_history DB [--builds N] [--symbols M] [--seed S] [--config NAME [--append]]\n"
+	"                   [--reopen]\n";
 
 /* the analyzer's size classes (analyzer/image.h), in the order kb_build_rec.cls has them */
 enum { CLS_TEXT, CLS_RODATA, CLS_DATA, CLS_BSS, CLS_INIT, CLS_PERCPU, CLS_OTHER, CLS_NR };
@@ -771,10 +778,10 @@ static void fill_sizes(const struct gen *g, struct kb_build_rec *rec)
 /* ---- the run ----------------------------------------------------------------------------- */
 
 struct opts {
-	const char *db;
+	const char *db, *config;
 	long builds, symbols;
 	unsigned long long seed;
-	int reopen;
+	int reopen, append;
 };
 
 static double now(void)
@@ -879,9 +886,9 @@ static int generate(const struct opts *o, struct gen *g)
 		rec.commit = &sc;
 		rec.chain = prev ? &sp : NULL;
 		rec.nchain = prev ? 1 : 0;
-		rec.config = "tinyconfig";
+		rec.config = o->config;
 		rec.arch = "x86_64";
-		rec.base = "tinyconfig";
+		rec.base = o->config;
 		rec.status = "ok";
 		rec.dotconfig = dotconfig.buf;
 		rec.compiler = "gcc (Debian 12.2.0-14) 12.2.0";
@@ -952,10 +959,12 @@ int main(int argc, char **argv)
 		{ "symbols", required_argument, NULL, 'm' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "reopen", no_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "append", no_argument, NULL, 'a' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct opts o = { NULL, 10000, 40000, 1, 0 };
+	struct opts o = { .config = "tinyconfig", .builds = 10000, .symbols = 40000, .seed = 1 };
 	struct gen g = { .tmp = STRBUF_INIT };
 	int c, rc;
 
@@ -973,6 +982,12 @@ int main(int argc, char **argv)
 		case 'r':
 			o.reopen = 1;
 			break;
+		case 'c':
+			o.config = optarg;
+			break;
+		case 'a':
+			o.append = 1;
+			break;
 		case 'h':
 			fputs(usage_text, stdout);
 			return 0;
@@ -986,13 +1001,14 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	o.db = argv[optind];
-	if (!access(o.db, F_OK)) {
+	if (!o.append && !access(o.db, F_OK)) {
 		fprintf(stderr, "gen_history: %s: already exists; remove it first\n", o.db);
 		return 2;
 	}
 	g.rng.s = o.seed;
-	printf("gen_history: %s: %ld builds of %ld symbols, seed %llu%s\n", o.db, o.builds,
-	       o.symbols, o.seed, o.reopen ? ", the store opened for each build" : "");
+	printf("gen_history: %s: %ld builds of %ld symbols as config %s, seed %llu%s\n", o.db,
+	       o.builds, o.symbols, o.config, o.seed,
+	       o.reopen ? ", the store opened for each build" : "");
 	fflush(stdout);
 	rc = generate(&o, &g);
 	gen_release(&g);

@@ -2,7 +2,7 @@
 # kbloat site renders every page in-process: its commit pages (show's text) and subsystem
 # pages (history's) come from those reports, not from kbloat running itself once per page.
 # Under strace, the only programs it executes are gnuplot's: kbloat is executed once, by
-# this test.
+# this test. Made again over itself, it writes only the pages whose bytes changed.
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}"
 if ! command -v strace >/dev/null || ! strace -f -qq -o /dev/null true 2>/dev/null; then
@@ -42,4 +42,21 @@ check "no kbloat is executed after the first" test -z "$(tail -n +2 "$SCRATCH/pr
 check "what it executes is gnuplot, drawing the charts" test -z \
 	"$(tail -n +2 "$SCRATCH/programs" | grep -v '/gnuplot$' || true)"
 check "gnuplot drew them" test -s "$SCRATCH/site/charts/sample-size.png"
+
+# made again over itself, a page whose bytes are the same is not written again (its mtime
+# stays), and one whose bytes change is
+export SOURCE_DATE_EPOCH=1767225600 # the index says the same time each run
+"$KBLOAT" site --db "$db" --out "$SCRATCH/site" >/dev/null || fail "site made again"
+pages=$(find "$SCRATCH/site" -name '*.html' | sort)
+touch -d '2001-01-01 00:00' $pages
+cp -r "$SCRATCH/site" "$SCRATCH/before"
+"$KBLOAT" site --db "$db" --out "$SCRATCH/site" >/dev/null || fail "site made again"
+check "the same pages again" diff -r -x charts "$SCRATCH/before" "$SCRATCH/site"
+check "none of them written again" test -z \
+	"$(find "$SCRATCH/site" -name '*.html' -newermt '2001-01-02' | head -n 3)"
+"$KBLOAT" site --db "$db" --out "$SCRATCH/site" --walls 1 >/dev/null || fail "site --walls 1"
+check "a page that changed (the index: shorter walls) is written" \
+	test "$SCRATCH/site/index.html" -nt "$SCRATCH/before/index.html"
+check "and holds what it says now" test "$(grep -c '<tr>' "$SCRATCH/site/index.html")" -lt \
+	"$(grep -c '<tr>' "$SCRATCH/before/index.html")"
 done_testing

@@ -4,7 +4,9 @@
 # title and an RFC 3339 updated; each entry an author and a link to its commit's page, which
 # exists); its entries are exactly the builds `kbloat history --json` says grew by the
 # threshold or more, newest first; a hostile subject and author come back from the parser
-# as they were written (escaped, not markup), and a lower --threshold lists more.
+# as they were written (escaped, not markup), and a lower --threshold lists more. With
+# --site-url every link is absolute under it and names a file of the site; a URL that is not
+# http(s) or holds a quote is one line and exit 2.
 . "$TESTS_SRC/e2e/lib.sh"
 : "${HISTORY:?}" "${KB_BUILD:?}"
 db=$KB_BUILD/tests/collected/col.db
@@ -73,6 +75,29 @@ n4=$(grep -c "<entry>" "$SCRATCH/site/feed.xml") n1=$(grep -c "<entry>" "$SCRATC
 check "--threshold 1 lists more than 4K ($n1 > $n4)" test "$n1" -gt "$n4"
 check "the index links the feed" grep -q 'type="application/atom+xml"[^>]*href="feed.xml"' \
 	"$SCRATCH/site/index.html"
+
+# --site-url: every link of the feed absolute under it, to a page the site has
+export SOURCE_DATE_EPOCH=1767225600 # both sites made at the same time, for the diff
+"$KBLOAT" site --db "$db" --out "$SCRATCH/rel" >/dev/null || fail "site"
+"$KBLOAT" site --db "$db" --out "$SCRATCH/abs" --site-url 'https://sizes.example.org/k/' \
+	>/dev/null 2>"$SCRATCH/abs.err" || fail "site --site-url: $(cat "$SCRATCH/abs.err")"
+unset SOURCE_DATE_EPOCH
+check "--site-url: each feed link is the site's URL and a file of the site" python3 -c "
+import os, xml.etree.ElementTree as ET
+A = '{http://www.w3.org/2005/Atom}'
+root = ET.parse('$SCRATCH/abs/feed.xml').getroot()
+links = [l.get('href') for l in root.iter(A + 'link')]
+base = 'https://sizes.example.org/k/'
+assert len(links) > 2 and all(l.startswith(base) for l in links), links
+for l in links:
+    assert os.path.isfile(os.path.join('$SCRATCH/abs', l[len(base):])), l
+"
+check "--site-url: nothing else changes" diff -r -x feed.xml "$SCRATCH/rel" "$SCRATCH/abs"
+expect_error 2 "^kbloat: --site-url ftp://x: not an http:// or https:// URL$" \
+	"$KBLOAT" site --db "$db" --out "$SCRATCH/bad1" --site-url ftp://x
+expect_error 2 "^kbloat: --site-url https://a\"b: a byte a URL does not hold as it is \(0x22\)$" \
+	"$KBLOAT" site --db "$db" --out "$SCRATCH/bad2" --site-url 'https://a"b'
+check "neither made a site" test ! -e "$SCRATCH/bad1" -a ! -e "$SCRATCH/bad2"
 
 # hostile text: markup, quotes, an XML end and control bytes in a subject and an author
 mkdir "$SCRATCH/evil" && git -C "$SCRATCH/evil" init -q

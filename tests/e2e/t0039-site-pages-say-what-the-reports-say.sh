@@ -4,7 +4,8 @@
 # a day, a week and since the release are history's sizes at git's commit times; the walls
 # have no empty cell; a commit page's bloat-o-meter and roll-up tables are show --json's
 # rows, its previous and next are the line's neighbours and its upstream link is
-# --commit-url's; the failed build's page is linked from the index and ends with its log; a
+# --commit-url's; the failed build's page is linked from the index, ends with its log, and
+# has for previous and next the line's builds around it on git's first parents; a
 # subsystem page has its own chart and its history's largest commits with whole subjects;
 # an author page lists exactly their commits that grew or shrank the line. A bad
 # --commit-url or SOURCE_DATE_EPOCH is one line and exit 2.
@@ -19,6 +20,7 @@ for cfg in tinyconfig defconfig; do
 	"$KBLOAT" history --db "$db" --config "$cfg" --json >"$SCRATCH/$cfg.json"
 done
 git -C "$HISTORY/repo" log --format='%H %ct' main >"$SCRATCH/times"
+git -C "$HISTORY/repo" log --first-parent --reverse --format=%H main >"$SCRATCH/first-parents"
 git -C "$HISTORY/repo" tag --sort=-creatordate --format='%(refname:short) %(objectname) %(*objectname)' >"$SCRATCH/tags"
 
 cat >"$SCRATCH/pages.py" <<'PY'
@@ -133,6 +135,14 @@ last = [l for l in fshow['log'].splitlines() if l.strip() and 'Waiting for' not 
 fpage = open(os.path.join(site, 'commit/%s-tinyconfig.html' % fsha), encoding='utf-8').read()
 from html import escape
 assert escape(last, quote=True) in fpage, last
+# off the line, its previous and next are the line's builds around it on git's first parents
+order = open(scratch + '/first-parents').read().split()  # oldest first
+on_line = set(x['commit'] for x in b)
+at = order.index(fsha)
+want = ([c for c in order[:at] if c in on_line][-1], [c for c in order[at + 1:] if c in on_line][0])
+fprev = re.search(r'previous: <a href="\.\./commit/([0-9a-f]{40})-tinyconfig', fpage)
+fnext = re.search(r'next: <a href="\.\./commit/([0-9a-f]{40})-tinyconfig', fpage)
+assert fprev and fnext and (fprev.group(1), fnext.group(1)) == want, (fprev, fnext, want)
 
 # a subsystem page: its chart, its history's largest regression, whole subjects
 m = re.search(r'href="(subsystem/([^"]+)-tinyconfig\.html)">([^<]+)<', open(os.path.join(site, 'index.html'), encoding='utf-8').read())
