@@ -877,20 +877,6 @@ out:
 }
 
 /* 1 if the .config in obj has CONFIG_MODULES=y: `make modules` has something to build. */
-static int config_has_modules(const char *obj)
-{
-	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
-	int yes;
-
-	strbuf_addf(&path, "%s/.config", obj);
-	yes = !strbuf_read_file(&sb, path.buf) && (!strncmp(sb.buf, "CONFIG_MODULES=y\n", 17) ||
-						   strstr(sb.buf, "\nCONFIG_MODULES=y\n"));
-	kb_error_clear();
-	strbuf_release(&sb);
-	strbuf_release(&path);
-	return yes;
-}
-
 /*
  * What the collector builds besides vmlinux, once make built vmlinux: the boot image whose
  * name kbuild gives, and the modules. A step that fails fails the build, as vmlinux's would.
@@ -900,7 +886,7 @@ static int make_outputs(struct kb_collector *c, const struct kb_collect_cfg *g,
 {
 	if (st->status == KB_STEP_OK && c->boot_image && kb_kbuild_boot_image(kb, boot_name, st))
 		return KB_ERR;
-	if (st->status == KB_STEP_OK && c->modules && config_has_modules(g->obj) &&
+	if (st->status == KB_STEP_OK && c->modules && kb_obj_has_modules(g->obj) &&
 	    kb_kbuild_target(kb, "modules", st))
 		return KB_ERR;
 	return 0;
@@ -1077,7 +1063,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		}
 		req.modules = c->modules;
 		/* a modules.order left from an earlier .config with modules is not this one's */
-		req.no_modules = c->modules && !config_has_modules(g->obj);
+		req.no_modules = c->modules && !kb_obj_has_modules(g->obj);
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
 		req.ktree = tree_ktree(c, sha, log.buf);
 		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {
