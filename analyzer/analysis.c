@@ -348,9 +348,13 @@ const char *kb_row_key(const struct kb_row *r, enum kb_by by, struct strbuf *tmp
 		return r->file;
 	if (by == KB_BY_SUBSYSTEM || r->prov == KB_PROV_GENERATED)
 		return r->subsystem;
+	/* the directory as dirname(1) names it: "." for a file at the tree's top ("x.c"), "/"
+	 * for one at the file system's root ("/x.c", a -fdebug-prefix-map=DIR= build's) */
 	slash = strrchr(r->file, '/');
 	if (!slash)
 		return ".";
+	if (slash == r->file)
+		return "/";
 	strbuf_add(tmp, r->file, (size_t)(slash - r->file));
 	return tmp->buf;
 }
@@ -535,8 +539,9 @@ void kb_dirtree_build(struct kb_dirtree *out, const struct kb_analysis *a)
 		const char *key = g->key, *p;
 		size_t parent = SIZE_MAX, len = strlen(key);
 
-		/* "" is the directory of a file at the root, "/x.c" */
-		if (!len || key[0] == '[' || !strcmp(key, ".")) {
+		/* "." and "/" hold the files at the tree's top and at the root ("x.c", "/x.c"):
+		 * the directories below are roots of their own, as kernel, /usr */
+		if (!len || key[0] == '[' || !strcmp(key, ".") || !strcmp(key, "/")) {
 			k = dir_node(out, key, len, SIZE_MAX);
 			dir_add(&out->v[k], g);
 			out->v[k].own += g->bytes;

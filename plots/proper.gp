@@ -1,6 +1,7 @@
 # proper.gp - one config's kernel proper per commit beside what the modular analysis makes
 # of it: code and data (no alignment padding), everything modularized (the estimate: code
-# and data less the tristate and bool candidates) and the hard core (what cannot leave).
+# and data less the tristate and bool candidates) and the hard core (what cannot leave);
+# then, where collect built them, the bytes in modules (make modules) and the boot image.
 # kbloat plot runs it in a directory of its own and sets: datafile, titlefile, out, term,
 # ncols, yunit, ystep, yname (fixed file names, words and numbers: no text from a name,
 # a path or a database).

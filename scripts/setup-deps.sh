@@ -17,7 +17,8 @@
 # checks size, diff and the maps on every toolchain kernels are built with: the riscv64 and
 # aarch64 cross compilers, lld beside clang (LLVM=1 links, ThinLTO, lld's maps), and
 # Debian's linux-source-6.12 for the newer scripts/bloat-o-meter (6.6 on counts weak
-# symbols) beside 6.1's. Skips apt entirely when everything is installed.
+# symbols) beside 6.1's; lintian checks the .deb t0111 builds as Debian checks its own.
+# Skips apt entirely when everything is installed.
 set -euo pipefail
 
 pkgs=(build-essential cmake ninja-build pkg-config binutils git
@@ -27,7 +28,7 @@ if [ "${1:-}" = "--test" ]; then
 	pkgs+=(clang libclang-rt-14-dev python3 xz-utils zstd linux-source-6.1 time man-db parallel
 	      python3-jsonschema chromium python3-pil strace cmark-gfm libxml2-utils
 	      gcc-riscv64-linux-gnu qemu-system-misc opensbi device-tree-compiler flex bison bc
-	      gcc-aarch64-linux-gnu lld linux-source-6.12)
+	      gcc-aarch64-linux-gnu lld linux-source-6.12 lintian)
 fi
 
 missing=()

@@ -25,9 +25,22 @@
 struct record_opts {
 	const char *db, *repo, *commit, *config, *arch, *base, *fragments, *dotconfig;
 	const char *status, *log, *compiler, *linker, *map, *src, *build, *image;
+	const char *boot_image; /* the boot image the build made, or NULL */
 	double build_seconds;
+	int modules; /* the modules of build's modules.order are recorded */
 	int json;
 };
+
+/* The boot image's name as the store keeps it: relative to the build directory when it is
+ * in it (arch/x86/boot/bzImage, as collect records it), else the path as given. */
+static const char *boot_name(const char *boot_abs, const char *build, const char *given)
+{
+	size_t n = build ? strlen(build) : 0;
+
+	if (n && !strncmp(boot_abs, build, n) && boot_abs[n] == '/')
+		return boot_abs + n + 1;
+	return given;
+}
 
 static json_t *record_json(const struct record_opts *o, const char *sha,
 			   const struct kb_record_result *res)
@@ -42,7 +55,7 @@ static int do_record(struct kb_store *store, const struct record_opts *o)
 	struct kb_repo *repo = NULL;
 	struct kb_record_req req = { 0 };
 	struct kb_record_result res;
-	char sha[41], *src = NULL, *build = NULL;
+	char sha[41], *src = NULL, *build = NULL, *boot = NULL;
 	int ok = !strcmp(o->status, "ok"), rc = KB_EXIT_USAGE;
 
 	if (kb_repo_open(&repo, o->repo) || kb_repo_resolve(repo, o->commit, sha))
@@ -68,6 +81,16 @@ static int do_record(struct kb_store *store, const struct record_opts *o)
 	req.compiler = o->compiler;
 	req.linker = o->linker;
 	req.build_seconds = o->build_seconds;
+	if (o->boot_image && !(boot = realpath(o->boot_image, NULL))) {
+		kb_errorf("--boot-image %s: %s", o->boot_image, strerror(errno));
+		goto out;
+	}
+	if (boot) {
+		req.boot_image = boot;
+		req.boot_name = boot_name(boot, build, o->boot_image);
+	}
+	req.modules = o->modules;
+	req.no_modules = o->modules && !kb_obj_has_modules(build);
 	if (kb_record_build(store, repo, sha, &req, &res) || kb_refs_record(store, repo))
 		goto err;
 	if (res.warning[0])
@@ -89,6 +112,7 @@ out:
 	kb_maint_free(req.maint);
 	free(src);
 	free(build);
+	free(boot);
 	kb_repo_free(repo);
 	return rc;
 }
@@ -134,6 +158,12 @@ static const struct kb_option options[] = {
 	KB_OPT_STRING(0, "build", &o.build, "DIR",
 		      "IMAGE's O= build directory (its vmlinux, vmlinux.map, .config, objects): "
 		      "with --src, the modular analysis is stored too"),
+	KB_OPT_STRING(0, "boot-image", &o.boot_image, "FILE",
+		      "the boot image the build made (bzImage, Image.gz): its size and compressed "
+		      "payload are stored, as collect --boot-image stores them"),
+	KB_OPT_BOOL(0, "modules", &o.modules,
+		    "the modules --build's modules.order names: their count and bytes are stored, "
+		    "as collect --modules stores them"),
 	KB_OPT_BOOL(0, "json", &o.json, "print what was recorded as JSON"),
 	KB_OPT_END(),
 };
@@ -151,7 +181,16 @@ static int check(int argc, const char **argv)
 			  "Makefiles)");
 		return KB_EXIT_USAGE;
 	}
+	if (o.modules && !o.build) {
+		kb_errorf(
+			"--modules needs --build (the O= directory whose modules.order names them)");
+		return KB_EXIT_USAGE;
+	}
 	o.image = argc ? argv[0] : NULL;
+	if ((o.boot_image || o.modules) && strcmp(o.status, "ok")) {
+		kb_errorf("%s: only for an ok build", o.boot_image ? "--boot-image" : "--modules");
+		return KB_EXIT_USAGE;
+	}
 	if (!strcmp(o.status, "ok") != !!o.image) {
 		kb_errorf(o.image ? "an IMAGE is recorded only for an ok build" :
 				    "an ok build needs its IMAGE");

@@ -73,6 +73,15 @@ static json_t *image_json(const struct kb_image *img)
 		json_array_append_new(secs, js);
 	}
 	json_object_set_new(o, "sections", secs);
+	/* an archive: each member as an image of its own ("lib.a(foo.o)"), in the archive's
+	 * order, as binutils size lists them; the archive's sums are theirs */
+	if (img->nmembers) {
+		json_t *members = json_array();
+
+		for (i = 0; i < img->nmembers; i++)
+			json_array_append_new(members, image_json(img->members[i]));
+		json_object_set_new(o, "members", members);
+	}
 	return o;
 }
 
@@ -80,7 +89,8 @@ static int json;
 
 static const struct kb_option options[] = {
 	KB_OPT_SET_INT(0, "json", &json, KB_FMT_JSON,
-		       "one object per image: Berkeley split, classes and allocated sections"),
+		       "one object per image: Berkeley split, classes and allocated sections (an "
+		       "archive's members each one of its own)"),
 	KB_OPT_FORMAT(&json),
 	KB_OPT_END(),
 };

@@ -329,17 +329,60 @@ void kb_collect_ccache_summary(struct kb_collector *c, struct strbuf *line)
 }
 
 /*
- * The config's identity: the spec, then the make variables that change what it builds
- * (every --make-arg, then the environment's KCFLAGS and the like), so that a config built
- * with KCFLAGS=-Os is another config in the store and another build directory.
+ * The CROSS_COMPILE that names no other toolchain than none does: Debian's GNU triplet of
+ * arch (the prefix of its gcc-TRIPLET package, and the native gcc's own name on a machine of
+ * that arch), so that an arm64 config is the same config built natively or across. NULL for
+ * an arch whose triplet is not one (powerpc, mips: several ABIs).
+ */
+static const char *default_cross(const char *arch)
+{
+	static const struct {
+		const char *arch, *prefix;
+	} triplets[] = {
+		{ "x86_64", "x86_64-linux-gnu-" }, { "x86", "i686-linux-gnu-" },
+		{ "i386", "i686-linux-gnu-" },	   { "arm64", "aarch64-linux-gnu-" },
+		{ "riscv", "riscv64-linux-gnu-" }, { "arm", "arm-linux-gnueabihf-" },
+		{ "s390", "s390x-linux-gnu-" },	   { "loongarch", "loongarch64-linux-gnu-" },
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(triplets) / sizeof(triplets[0]); i++)
+		if (!strcmp(arch, triplets[i].arch))
+			return triplets[i].prefix;
+	return NULL;
+}
+
+/*
+ * The toolchain's part of a config's name: LLVM=, and CROSS_COMPILE= unless it is the
+ * arch's default (default_cross); "" for the arch's gcc.
+ */
+static char *toolchain_name_vars(const struct kb_kbuild *kb)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *def = default_cross(kb->arch);
+
+	if (kb->cross && (!def || strcmp(kb->cross, def)))
+		strbuf_addf(&sb, "CROSS_COMPILE=%s", kb->cross);
+	if (kb->llvm)
+		strbuf_addf(&sb, "%sLLVM=%s", sb.len ? " " : "", kb->llvm);
+	return strbuf_detach(&sb, NULL);
+}
+
+/*
+ * The config's identity: the spec, then the toolchain (LLVM=, a CROSS_COMPILE= not the
+ * arch's own), then the make variables that change what it builds (every --make-arg, CC=
+ * among them, then the environment's KCFLAGS and the like), so that a config built with
+ * clang or with KCFLAGS=-Os is another config in the store and another build directory.
  */
 static void name_with_vars(struct kb_config_spec *spec, const struct kb_collect_opts *o,
-			   const char *env_vars)
+			   const char *toolchain, const char *env_vars)
 {
 	struct strbuf sb = STRBUF_INIT;
 	size_t i;
 
 	strbuf_addstr(&sb, spec->name);
+	if (*toolchain)
+		strbuf_addf(&sb, " %s", toolchain);
 	for (i = 0; i < o->nmake_args; i++)
 		strbuf_addf(&sb, " %s", o->make_args[i]);
 	if (*env_vars)
@@ -354,7 +397,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	struct strbuf sb = STRBUF_INIT, cc = STRBUF_INIT, ld = STRBUF_INIT;
 	struct strbuf frag_dir = STRBUF_INIT;
 	const char *dir;
-	char *abs;
+	char *abs, *toolchain = NULL;
 	size_t i, k;
 
 	*out = NULL;
@@ -431,6 +474,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	if (c->kb.llvm)
 		strbuf_addf(&sb, "%sLLVM=%s", sb.len ? " " : "", c->kb.llvm);
 	c->toolchain_vars = strbuf_detach(&sb, NULL);
+	toolchain = toolchain_name_vars(&c->kb);
 	for (i = 0; kb_kbuild_env_vars[i]; i++)
 		if (env_value(kb_kbuild_env_vars[i]))
 			strbuf_addf(&sb, "%s%s=%s", sb.len ? " " : "", kb_kbuild_env_vars[i],
@@ -443,7 +487,7 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 		if (kb_config_spec_parse(&g->spec, o->configs[i], dir))
 			goto err;
 		c->ncfgs++;
-		name_with_vars(&g->spec, o, c->kbuild_vars);
+		name_with_vars(&g->spec, o, toolchain, c->kbuild_vars);
 		for (k = 0; k < i; k++)
 			if (!strcmp(c->cfgs[k].spec.name, g->spec.name)) {
 				kb_error_set("--config %s: given twice", g->spec.name);
@@ -490,9 +534,11 @@ int kb_collector_open(struct kb_collector **out, const struct kb_collect_opts *o
 	}
 	strbuf_release(&sb);
 	strbuf_release(&frag_dir);
+	free(toolchain);
 	*out = c;
 	return 0;
 err:
+	free(toolchain);
 	strbuf_release(&sb);
 	strbuf_release(&frag_dir);
 	strbuf_release(&cc);
@@ -831,20 +877,6 @@ out:
 }
 
 /* 1 if the .config in obj has CONFIG_MODULES=y: `make modules` has something to build. */
-static int config_has_modules(const char *obj)
-{
-	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
-	int yes;
-
-	strbuf_addf(&path, "%s/.config", obj);
-	yes = !strbuf_read_file(&sb, path.buf) && (!strncmp(sb.buf, "CONFIG_MODULES=y\n", 17) ||
-						   strstr(sb.buf, "\nCONFIG_MODULES=y\n"));
-	kb_error_clear();
-	strbuf_release(&sb);
-	strbuf_release(&path);
-	return yes;
-}
-
 /*
  * What the collector builds besides vmlinux, once make built vmlinux: the boot image whose
  * name kbuild gives, and the modules. A step that fails fails the build, as vmlinux's would.
@@ -854,7 +886,7 @@ static int make_outputs(struct kb_collector *c, const struct kb_collect_cfg *g,
 {
 	if (st->status == KB_STEP_OK && c->boot_image && kb_kbuild_boot_image(kb, boot_name, st))
 		return KB_ERR;
-	if (st->status == KB_STEP_OK && c->modules && config_has_modules(g->obj) &&
+	if (st->status == KB_STEP_OK && c->modules && kb_obj_has_modules(g->obj) &&
 	    kb_kbuild_target(kb, "modules", st))
 		return KB_ERR;
 	return 0;
@@ -1031,7 +1063,7 @@ int kb_collect_build(struct kb_collector *c, const char *sha, size_t cfg, struct
 		}
 		req.modules = c->modules;
 		/* a modules.order left from an earlier .config with modules is not this one's */
-		req.no_modules = c->modules && !config_has_modules(g->obj);
+		req.no_modules = c->modules && !kb_obj_has_modules(g->obj);
 		strbuf_addf(&text, "%s/MAINTAINERS", c->src);
 		req.ktree = tree_ktree(c, sha, log.buf);
 		if (!access(text.buf, R_OK) && tree_maint(c, sha, log.buf, &req.maint)) {

@@ -62,7 +62,8 @@ struct kb_collect_opts {
 };
 
 struct kb_collect_cfg {
-	/* spec.name is the config's identity in the store: the spec as given, then the make
+	/* spec.name is the config's identity in the store: the spec as given, then the
+	 * toolchain (LLVM=, CROSS_COMPILE= unless it is the arch's Debian triplet) and the make
 	 * variables that change what is built (--make-arg, KCFLAGS and the like from the
 	 * environment), " VAR=VALUE" each */
 	struct kb_config_spec spec;

@@ -225,6 +225,20 @@ static void memo_from_rec(struct kb_record_memo *m, const struct kb_build_rec *r
 	m->valid = 1;
 }
 
+int kb_obj_has_modules(const char *obj)
+{
+	struct strbuf sb = STRBUF_INIT, path = STRBUF_INIT;
+	int yes;
+
+	strbuf_addf(&path, "%s/.config", obj);
+	yes = !strbuf_read_file(&sb, path.buf) && (!strncmp(sb.buf, "CONFIG_MODULES=y\n", 17) ||
+						   strstr(sb.buf, "\nCONFIG_MODULES=y\n"));
+	kb_error_clear();
+	strbuf_release(&sb);
+	strbuf_release(&path);
+	return yes;
+}
+
 /* The boot image and the modules of req, into rec->outputs; KB_ERR names what is wrong. */
 static int read_outputs(struct kb_build_rec *rec, const struct kb_record_req *req)
 {

@@ -67,6 +67,10 @@ struct kb_record_req {
 	int no_modules; /* with modules: the .config has none, 0 is recorded (obj not read) */
 };
 
+/* 1 if the O= directory obj's .config has CONFIG_MODULES=y (make modules builds something);
+ * 0 if not, or if there is no .config. */
+int kb_obj_has_modules(const char *obj);
+
 struct kb_record_result {
 	int already; /* the build was recorded before: nothing was written */
 	uint64_t total; /* an ok build's size */

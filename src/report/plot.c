@@ -275,6 +275,21 @@ static int proper_level(const struct kb_plot_config *c)
 	return level;
 }
 
+/* The series of collect --modules and --boot-image (schema 008) a config's builds have, in
+ * the words of the size chart's legend (chart.c). */
+enum { OUT_MODULES = 1 << 0, OUT_BOOT = 1 << 1 };
+
+static unsigned proper_outputs(const struct kb_plot_config *c)
+{
+	unsigned have = 0;
+	size_t i;
+
+	for (i = 0; i < c->n; i++)
+		have |= (c->builds[i].ser.has_modules ? OUT_MODULES : 0) |
+			(c->builds[i].ser.has_boot ? OUT_BOOT : 0);
+	return have;
+}
+
 /* A value of the proper chart, or NaN where the build has none. */
 static void gp_value(FILE *f, int has, int64_t v)
 {
@@ -287,6 +302,7 @@ static void gp_value(FILE *f, int has, int64_t v)
 void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 {
 	int level = proper_level(c);
+	unsigned outputs = proper_outputs(c);
 	size_t i;
 
 	fprintf(f, "time \"kernel proper\"");
@@ -294,6 +310,10 @@ void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 		fprintf(f, " \"code and data (no padding)\"");
 	if (level >= 2)
 		fprintf(f, " \"everything modularized (estimate)\" \"hard core\"");
+	if (outputs & OUT_MODULES)
+		fprintf(f, " \"in modules (make modules)\"");
+	if (outputs & OUT_BOOT)
+		fprintf(f, " \"boot image (file)\"");
 	fputc('\n', f);
 	for (i = 0; i < c->n; i++) {
 		const struct kb_build_series *b = &c->builds[i].ser;
@@ -306,6 +326,10 @@ void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 			gp_value(f, b->has_modular, code - b->m_tristate - b->m_bool);
 			gp_value(f, b->has_modular, b->m_core);
 		}
+		if (outputs & OUT_MODULES)
+			gp_value(f, b->has_modules, b->mod_total);
+		if (outputs & OUT_BOOT)
+			gp_value(f, b->has_boot, b->boot_bytes);
 		fputc('\n', f);
 	}
 }
@@ -744,20 +768,42 @@ static int64_t max_total(const struct kb_plot_config *c)
 	return top;
 }
 
+/* The largest value the proper chart draws: the total, the modules' or the boot image's. */
+static int64_t max_proper(const struct kb_plot_config *c)
+{
+	int64_t top = max_total(c);
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		const struct kb_build_series *b = &c->builds[i].ser;
+
+		if (b->has_modules && b->mod_total > top)
+			top = b->mod_total;
+		if (b->has_boot && b->boot_bytes > top)
+			top = b->boot_bytes;
+	}
+	return top;
+}
+
 static int draw_proper(const struct kb_plot_config *c, const char *work, const char *outdir,
 		       const struct kb_plot_opts *o, size_t *written)
 {
 	static const int ncols[] = { 2, 3, 5 }; /* index and the series, by proper_level */
-	struct strbuf base = STRBUF_INIT, vars = STRBUF_INIT;
+	struct strbuf base = STRBUF_INIT, vars = STRBUF_INIT, title = STRBUF_INIT;
+	unsigned outputs = proper_outputs(c);
 	int rc = KB_ERR;
 
 	strbuf_addf(&base, "%s-proper", c->slug);
 	strbuf_addf(&vars, "datafile='proper.dat'; titlefile='" GP_TITLE "'; ncols=%d",
-		    ncols[proper_level(c)]);
-	y_vars(&vars, max_total(c));
+		    ncols[proper_level(c)] + !!(outputs & OUT_MODULES) + !!(outputs & OUT_BOOT));
+	y_vars(&vars, max_proper(c));
+	strbuf_addstr(&title, "kernel proper, code and data, everything modularized, hard core");
+	if (outputs & OUT_MODULES)
+		strbuf_addstr(&title, ", in modules");
+	if (outputs & OUT_BOOT)
+		strbuf_addstr(&title, ", boot image");
 	if (write_data(work, "proper.dat", proper_writer, c) ||
-	    write_title(work, c->name,
-			"kernel proper, code and data, everything modularized, hard core") ||
+	    write_title(work, c->name, title.buf) ||
 	    gnuplot(work, outdir, "proper.gp", vars.buf, base.buf, o->formats, written) ||
 	    move_data(work, "proper.dat", outdir, c->slug, "proper"))
 		goto out;
@@ -765,6 +811,7 @@ static int draw_proper(const struct kb_plot_config *c, const char *work, const c
 out:
 	strbuf_release(&base);
 	strbuf_release(&vars);
+	strbuf_release(&title);
 	return rc;
 }
 

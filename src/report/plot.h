@@ -12,8 +12,9 @@
  * CONFIG-size.{dat,png,svg} (size per commit stacked by class, the lines of chart.h, the
  * largest regressions and reductions labelled, release markers) with
  * CONFIG-regressions.dat (the largest regressions), CONFIG-proper (the
- * kernel proper, code and data, everything modularized and the hard core as lines, the last
- * three where builds have them: store_options.h's series), and CONFIG-subsystems
+ * kernel proper, code and data, everything modularized and the hard core as lines, then the
+ * bytes in modules and the boot image's (collect --modules, --boot-image), each but the first
+ * where builds have them: store_options.h's series), and CONFIG-subsystems
  * (the top subsystems of the newest build stacked, the rest "other"); with several configs,
  * compare (their totals side by side, on the first config's commits).
  */

@@ -310,12 +310,14 @@ int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head,
 	/* a line of the config's builds: a head or a parent of another config's ends it */
 	for (; head && (l = find_link(v, n, head, near)) < n; head = v[l].parent, near = l - 1) {
 		if (*npos == n) {
+			long long from = (long long)v[(*pos)[0]].id; /* read before the free */
+
 			free(*pos);
 			*pos = NULL;
 			*npos = 0;
 			return kb_error_set("%s: builds.parent_build_id loops: from build %lld it "
 					    "has more links than the table has rows",
-					    kb_store_path(s), (long long)v[(*pos)[0]].id);
+					    kb_store_path(s), from);
 		}
 		ALLOC_GROW(*pos, *npos + 1, alloc);
 		(*pos)[(*npos)++] = l;

@@ -1813,8 +1813,32 @@ int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *alr
 
 /* ---- lookups ------------------------------------------------------------------------- */
 
+/* The recorded configs' names, in order, quoted and comma-separated: the first 8 and how
+ * many more. */
+static int config_names(struct kb_store *s, struct strbuf *out)
+{
+	sqlite3_stmt *st;
+	int rc, n = 0;
+
+	if (kb_store_prepare(s, &st, "SELECT DISTINCT name FROM configs ORDER BY name"))
+		return KB_ERR;
+	while ((rc = sqlite3_step(st)) == SQLITE_ROW)
+		if (n++ < 8)
+			strbuf_addf(out, "%s'%s'", n > 1 ? ", " : "",
+				    (const char *)sqlite3_column_text(st, 0));
+	sqlite3_finalize(st);
+	if (rc != SQLITE_DONE) {
+		strbuf_release(out);
+		return kb_store_fail(s, "cannot read configs");
+	}
+	if (n > 8)
+		strbuf_addf(out, " and %d more", n - 8);
+	return 0;
+}
+
 int kb_store_find_config(struct kb_store *s, const char *config, int64_t *config_id)
 {
+	struct strbuf names = STRBUF_INIT;
 	sqlite3_stmt *st;
 	int rc, n = 0;
 
@@ -1834,12 +1858,22 @@ int kb_store_find_config(struct kb_store *s, const char *config, int64_t *config
 		return kb_store_fail(s, "cannot read configs");
 	if (n == 1)
 		return 0;
+	if (config && *config && n)
+		return kb_error_set("%s: config %s: recorded for several architectures", s->path,
+				    config);
+	if (!n && !(config && *config))
+		return kb_error_set("%s: no builds recorded", s->path);
+	/* the names there are, so that the one meant (tinyconfig LLVM=1?) can be given */
+	if (config_names(s, &names))
+		return KB_ERR;
 	if (config && *config)
-		return kb_error_set("%s: config %s: %s", s->path, config,
-				    n ? "recorded for several architectures" : "not recorded");
-	return kb_error_set("%s: %s", s->path,
-			    n ? "several configs are recorded: name one with --config" :
-				"no builds recorded");
+		kb_error_set("%s: config %s: not recorded%s%s%s", s->path, config,
+			     names.len ? " (the store has " : "", names.buf, names.len ? ")" : "");
+	else
+		kb_error_set("%s: several configs are recorded (%s): name one with --config",
+			     s->path, names.buf);
+	strbuf_release(&names);
+	return KB_ERR;
 }
 
 int kb_store_find_build(struct kb_store *s, const char *rev, const char *config, int64_t *build_id)

@@ -6,15 +6,17 @@
 
 cmake --install "$KB_BUILD" --prefix "$SCRATCH/prefix" >/dev/null
 check "kbloat is installed" test -x "$SCRATCH/prefix/bin/kbloat"
-man=$(find "$SCRATCH/prefix" -name kbloat.1 | head -n1)
-check "kbloat.1 is installed under man1" test -n "$man" -a "$(basename "$(dirname "$man")")" = man1
+man=$(find "$SCRATCH/prefix" -name kbloat.1.gz | head -n1)
+check "kbloat.1, gzipped as Debian installs manuals, is under man1" \
+	test -n "$man" -a "$(basename "$(dirname "$man")")" = man1
 check "the man page renders and documents every command" bash -c \
 	"man -l '$man' 2>/dev/null | grep -q 'size' && man -l '$man' | grep -q 'syms' && man -l '$man' | grep -q 'diff' && man -l '$man' | grep -q 'EXIT STATUS'"
 (cd "$SCRATCH" && "$SCRATCH/prefix/bin/kbloat" size "$FIXTURES/vmlinux-g5" >/dev/null)
 check "the installed binary runs from elsewhere" test $? -eq 0
+check "the installed manual is doc/kbloat.1" cmp -s <(zcat "$man") "$TESTS_SRC/../doc/kbloat.1"
 for f in share/kbloat/schemas/budget.schema.json share/kbloat/schemas/report.schema.json \
 	share/bash-completion/completions/kbloat share/zsh/vendor-completions/_kbloat \
-	share/kbloat/configs/map.config share/kbloat/plots/proper.gp; do
+	share/kbloat/configs/map.config share/kbloat/plots/proper.gp share/doc/kbloat/copyright; do
 	check "$f is installed" test -s "$SCRATCH/prefix/$f"
 done
 # the installed tree moved elsewhere finds its data beside the binary, not where it was

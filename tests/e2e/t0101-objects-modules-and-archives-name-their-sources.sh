@@ -103,6 +103,21 @@ for arch in x86_64: aarch64:aarch64-linux-gnu-; do
 	got=$("$KBLOAT" size "$out/libfoo.a" | awk 'NR == 2 {print $4}')
 	check "$name archive: size is its members' allocated bytes ($got, readelf $want)" \
 		test "$got" = "$want"
+	# size --json lists the members as binutils size does ("foo_main.o (ex libfoo.a)" rows),
+	# each with its own Berkeley split, summing to the archive's
+	"$KBLOAT" size --json "$out/libfoo.a" >"$SCRATCH/size-a.json"
+	"${prefix}size" "$out/libfoo.a" | awk 'NR > 1 {print $1, $2, $3, $4, $6}' >"$SCRATCH/size-a.bu"
+	check "$name archive: size --json lists each member's split as ${prefix}size does" \
+		test "$(pyjson "$SCRATCH/size-a.json" 'print("\n".join("%d %d %d %d %s" % (m["berkeley"]["text"],
+	m["berkeley"]["data"], m["berkeley"]["bss"], m["berkeley"]["dec"],
+	m["file"].split("(")[1].rstrip(")")) for m in d["images"][0]["members"]))')" = \
+		"$(cat "$SCRATCH/size-a.bu")"
+	check "$name archive: three members, summing to the archive" pyjson "$SCRATCH/size-a.json" '
+a = d["images"][0]
+assert len(a["members"]) == 3, len(a["members"])
+assert sum(m["total"] for m in a["members"]) == a["total"]
+for c in a["classes"]:
+    assert sum(m["classes"][c] for m in a["members"]) == a["classes"][c], c'
 	total=$("$KBLOAT" syms "$out/libfoo.a" | sed -n 's/^Total: \([0-9]*\) bytes.*/\1/p')
 	check "$name archive: the listing sums to the same ($total)" test "$total" = "$want"
 	for m in foo_main foo_hw extra; do

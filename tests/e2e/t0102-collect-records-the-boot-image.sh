@@ -93,6 +93,14 @@ check "history --json: boot_image and boot_payload per build" \
 "$KBLOAT" plot --db "$db" --out "$SCRATCH/plot" --format svg >/dev/null 2>"$SCRATCH/err" ||
 	fail "plot: $(tail -n2 "$SCRATCH/err")"
 check "the chart draws the boot image" grep -rq "boot image (file)" "$SCRATCH/plot"
+# the proper chart (gnuplot's, PNG or SVG) draws it too: its data's last column, per build
+proper=$SCRATCH/plot/tinyconfig-proper.dat
+check "the proper chart's last series is the boot image" grep -q '"boot image (file)"$' "$proper"
+check "the proper chart's boot images are what the script wrote, per build" \
+	test "$(awk 'NR > 1 {print $NF}' "$proper" | tr '\n' ' ')" = \
+	"${sizes[0]% *} ${sizes[1]% *} ${sizes[2]% *} "
+check "gnuplot's proper chart has it in its key" grep -q "boot image (file)" \
+	"$SCRATCH/plot/tinyconfig-proper.svg"
 
 # budgets: ci holds the head build to its boot image and payload limits
 cat >"$SCRATCH/budget.json" <<JSON

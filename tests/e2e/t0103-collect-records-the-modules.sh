@@ -84,6 +84,15 @@ check "history --json: the modules beside the kernel" \
 "$KBLOAT" plot --db "$db" --config defconfig+modular --out "$SCRATCH/plot" --format svg \
 	>/dev/null 2>"$SCRATCH/err" || fail "plot: $(tail -n2 "$SCRATCH/err")"
 check "the chart draws what is in modules" grep -rq "in modules (make modules)" "$SCRATCH/plot"
+# the proper chart (gnuplot's, PNG or SVG) draws them too: its data's last column, per build
+proper=$(echo "$SCRATCH"/plot/*-proper.dat)
+check "the proper chart's last series is the modules" \
+	grep -q '"hard core" "in modules (make modules)"$' "$proper"
+check "the proper chart's modules are the stored ones, per build" \
+	test "$(awk 'NR > 1 {print $NF}' "$proper" | tr '\n' ' ')" = \
+	"$(pyjson "$SCRATCH/h.json" 'print(" ".join(str(b["modules"]) for b in d["builds"]), end=" ")')"
+check "gnuplot's proper chart has them in its key" grep -q "in modules (make modules)" \
+	"${proper%.dat}.svg"
 cat >"$SCRATCH/budget.json" <<JSON
 { "targets": [ { "name": "mods", "config": "defconfig+modular", "max_modules": ${mod%% *} } ] }
 JSON

@@ -77,17 +77,19 @@ check "ARCH is not used when --arch is given" test ! -e "$w/build/allnoconfig-ar
 check "tinyconfig is recorded for x86 alone" test "$(stored tinyconfig | cut -d'|' -f2)" = x86
 
 # CROSS_COMPILE from the environment: a prefixed toolchain (gcc and binutils under another
-# name: gcc prints the name it was run by), recorded as the build's compiler
+# name: gcc prints the name it was run by), recorded as the build's compiler, and another
+# config (t0112 collects two toolchains side by side)
 mkdir -p "$SCRATCH/bin"
 for t in gcc ld nm objcopy; do ln -s "$(command -v $t)" "$SCRATCH/bin/kbt-$t"; done
 PATH=$SCRATCH/bin:$PATH CROSS_COMPILE=kbt- collect --config allnoconfig >/dev/null \
 	2>"$SCRATCH/err" || fail "CROSS_COMPILE=kbt- collect: $(tail -n3 "$SCRATCH/err")"
-check "the compiler recorded is CROSS_COMPILE's gcc" grep -q "^allnoconfig|x86_64|allnoconfig|kbt-gcc " \
-	<(stored allnoconfig)
-cross_obj=$(echo "$w"/build/allnoconfig-x86_64-*)
+check "the compiler recorded is CROSS_COMPILE's gcc" \
+	grep -q "^allnoconfig CROSS_COMPILE=kbt-|x86_64|allnoconfig|kbt-gcc " \
+	<(stored "allnoconfig CROSS_COMPILE=kbt-")
+cross_obj=$(echo "$w"/build/allnoconfig_CROSS_COMPILE_kbt--x86_64-*)
 check "a toolchain's variables give its own build directory" test -s "$cross_obj/vmlinux"
 check "make ran with CROSS_COMPILE=kbt-" grep -q "running: make .* CROSS_COMPILE=kbt- " \
-	"$w"/logs/allnoconfig-x86_64-*/*.log
+	"$w"/logs/allnoconfig_CROSS_COMPILE_kbt--x86_64-*/*.log
 
 # KCFLAGS from the environment reaches every compile and names the config apart; --make-arg
 # puts a variable on every make line, the same way

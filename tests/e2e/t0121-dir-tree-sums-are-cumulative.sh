@@ -7,13 +7,24 @@
 # JSON and CSV agree on the nodes and their depths.
 . "$(dirname "$0")/lib.sh"
 
-# a file at the root ("/x.c": its directory is ""), which once made the tree crash
+# a file at the root ("/x.c": its directory is "/", as dirname(1) says; it once was "", which
+# made the tree crash and then printed a blank name)
 mkdir "$SCRATCH/root"
 printf 'int big[100] = {1};\nint fn(int x) { return x * 3 + big[x]; }\nvoid _start(void) { for (;;) fn(1); }\n' \
 	>"$SCRATCH/root/x.c"
 gcc -g -O1 -nostdlib -static -fdebug-prefix-map="$SCRATCH/root=" -o "$SCRATCH/rootfile" \
 	"$SCRATCH/root/x.c"
 check "the root-file image names /x.c" grep -q '"/x.c"' <("$KBLOAT" syms "$SCRATCH/rootfile" --by file --json)
+"$KBLOAT" syms "$SCRATCH/rootfile" --by dir >"$SCRATCH/root.flat" 2>/dev/null
+"$KBLOAT" syms "$SCRATCH/rootfile" --by dir --tree >"$SCRATCH/root.tree" 2>/dev/null
+for f in flat tree; do
+	check "--by dir ($f): /x.c's directory is /" \
+		grep -qE '^ +[0-9]+ .*[0-9]  /$' "$SCRATCH/root.$f"
+	check "--by dir ($f): no row without a name" test -z "$(grep -E '[0-9] *$' "$SCRATCH/root.$f")"
+done
+check "--by dir --json: /x.c's directory is \"/\"" \
+	pyjson <("$KBLOAT" syms "$SCRATCH/rootfile" --by dir --json) \
+	'assert "/" in [r["key"] for r in d["rows"]] and "" not in [r["key"] for r in d["rows"]]'
 
 for img in "$FIXTURES/vmlinux-g5" "$FIXTURES/vmlinux-fs" "$FIXTURES/vmlinux-nog" "$SCRATCH/rootfile"; do
 	n=$(basename "$img")
@@ -30,8 +41,8 @@ rows = {r["key"]: r for r in flat["rows"]}
 total = flat["total"]
 assert tree["total"] == total and tree["rest"]["bytes"] == 0
 
-def is_dir(k):  # "": the directory of "/x.c", a leaf as "." is
-    return k and not k.startswith("[") and k != "."
+def is_dir(k):  # "/": the directory of "/x.c", a leaf as "." is
+    return k and not k.startswith("[") and k not in (".", "/")
 
 def under(path):
     return [r for k, r in rows.items() if k == path or (is_dir(k) and k.startswith(path + "/"))]

@@ -146,8 +146,9 @@ static int href_all(struct strbuf *sb, const char *sha, void *arg)
 
 static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 {
-	struct kb_history_row hrow = { 1, f[SHA], f[AUTHOR], f[SUBJECT], 0, 10, 0, 0 };
-	struct kb_history h = { &hrow, 1, KB_STRTAB_INIT };
+	struct kb_build_commit hc = { .sha = f[SHA], .author = f[AUTHOR], .subject = f[SUBJECT] };
+	struct kb_history_row hrow = { .build_id = 1, .c = &hc, .ser = &hc.ser, .size = 10 };
+	struct kb_history h = { .rows = &hrow, .n = 1, .commits = &hc, .strs = KB_STRTAB_INIT };
 	struct kb_change sym = { f[SYMBOL], f[PATH], 5 }, sub = { f[CONFIG], NULL, 5 };
 	struct kb_ci_commit cc = { .c = { 1, f[SHA], f[AUTHOR], f[AUTHOR], f[SUBJECT], 0 },
 				   .status = KB_CI_OK,
@@ -190,8 +191,14 @@ static void write_all(char *const f[NFIELDS], struct out o[NOUT])
 				   .nsyms = 1,
 				   .subs = &sub,
 				   .nsubs = 1 };
-	char *subnames[1] = { f[PATH] }, **subslugs;
+	char *subnames[1] = { f[PATH] }, **subslugs, *toolchains[1] = { f[AUTHOR] };
+	/* the about block: as the store gives it (spec "" at least, never NULL) */
 	struct kb_site_config sc = { .name = f[CONFIG],
+				     .about = { .arch = f[PATH],
+						.spec = f[SYMBOL],
+						.toolchains = toolchains,
+						.ntoolchains = 1 },
+				     .line = &pc,
 				     .regressions = &row,
 				     .nregressions = 1,
 				     .reductions = &row,
