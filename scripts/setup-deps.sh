@@ -4,7 +4,8 @@
 # default, and t0025 checks it does; libcapstone-dev: the analyzer decodes x86 and arm64 code
 # to give string literals and other unnamed constants the file of the code that uses them;
 # zlib1g-dev, liblzma-dev and libzstd-dev read gzip/xz/zstd-compressed images and modules:
-# vmlinux.gz, .ko.xz, .ko.zst). With --test: also what the test suite
+# vmlinux.gz, .ko.xz, .ko.zst; gawk: kbuild runs it for modules.builtin.ranges, which
+# kernels/configs/map.config turns on in 6.12+ trees). With --test: also what the test suite
 # uses (clang and its sanitizer/fuzzer runtime, python3 and Debian's linux-source-6.1 for
 # the kernel's scripts/bloat-o-meter, GNU parallel for the shard test, python3-jsonschema
 # for the report's schema, headless Chromium and python3-pil to look at the site as a browser
@@ -23,7 +24,7 @@ set -euo pipefail
 
 pkgs=(build-essential cmake ninja-build pkg-config binutils git
       libelf-dev libdwarf-dev zlib1g-dev liblzma-dev libzstd-dev libsqlite3-dev libgit2-dev libjansson-dev
-      gnuplot-nox ccache libcapstone-dev)
+      gnuplot-nox ccache libcapstone-dev gawk)
 if [ "${1:-}" = "--test" ]; then
 	pkgs+=(clang libclang-rt-14-dev python3 xz-utils zstd linux-source-6.1 time man-db parallel
 	      python3-jsonschema chromium python3-pil strace cmark-gfm libxml2-utils
