@@ -116,6 +116,12 @@ static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
 		kb_map_free(m);
 		return KB_ERR;
 	}
+	if (m->warning[0]) { /* vmlinux linked from vmlinux.o: see kb_map_parse_composed */
+		size_t len = strlen(a->warning);
+
+		snprintf(a->warning + len, sizeof(a->warning) - len, "%s%s", len ? "; " : "",
+			 m->warning);
+	}
 	cu_stems(&a->cu, &stems);
 	for (i = 0; i < m->nspans; i++) {
 		const struct kb_map_span *s = &m->spans[i];
