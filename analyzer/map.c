@@ -613,6 +613,9 @@ static void inner_index(struct inner *in)
 	for (i = r->noutsecs; i-- > 0;) {
 		long id = kb_strtab_find(&r->strs, r->outsecs[i].name, strlen(r->outsecs[i].name));
 
+		in->next[i] = SIZE_MAX;
+		if (id < 0) /* a name with a NUL in it: as a C string, no name the map has */
+			continue;
 		in->next[i] = in->head[id];
 		in->head[id] = i;
 	}
