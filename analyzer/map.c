@@ -631,21 +631,36 @@ static void inner_release(struct inner *in)
 }
 
 /*
+ * Whether name is a section of mergeable strings or constants (gcc's .rodata.str1.1,
+ * .rodata.cst8): the link of vmlinux merges their duplicates, so vmlinux.map places fewer
+ * bytes of vmlinux.o's than vmlinux.o.map lists.
+ */
+static int merged(const char *name)
+{
+	return !strncmp(name, ".rodata.str", 11) || !strncmp(name, ".rodata.cst", 11);
+}
+
+/*
  * The unused output section of vmlinux.o.map that is vmlinux.o's input section s: the first
- * of its name and size. SIZE_MAX if none; *named then says whether one of that name exists.
+ * of its name and size, or for merged strings and constants, of its name and at least its
+ * size (its inputs are then placed as a direct link's map places them: one after another,
+ * the first listed keeping the bytes, cut at the section's end). SIZE_MAX if none; *named
+ * then says whether one of that name exists.
  */
 static size_t inner_find(const struct inner *in, const struct kb_map_span *s, int *named)
 {
 	const struct kb_map *r = in->ps.m;
 	long id = kb_strtab_find(&r->strs, s->insec, strlen(s->insec));
-	size_t i;
+	size_t i, first = id < 0 ? SIZE_MAX : in->head[id];
 
-	*named = 0;
-	for (i = id < 0 ? SIZE_MAX : in->head[id]; i != SIZE_MAX; i = in->next[i]) {
-		*named = 1;
+	*named = first != SIZE_MAX;
+	for (i = first; i != SIZE_MAX; i = in->next[i])
 		if (!in->used[i] && r->outsecs[i].size == s->size)
 			return i;
-	}
+	if (merged(s->insec))
+		for (i = first; i != SIZE_MAX; i = in->next[i])
+			if (!in->used[i] && r->outsecs[i].size > s->size)
+				return i;
 	return SIZE_MAX;
 }
 

@@ -81,7 +81,10 @@ int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t
  * lists in its output section N (the first of that name and size Z not yet used), each at
  * A + its offset, with the *fill* between them as that map shows it. The result is the map
  * a direct link would have written: spans name the objects (and archive members) the ld -r
- * read, and keep vmlinux.map's output sections.
+ * read, and keep vmlinux.map's output sections. Merged strings and constants (.rodata.str*,
+ * .rodata.cst*) are the exception to the sizes agreeing: the final link merges them, so
+ * vmlinux.o.map's section may be larger; its inputs are cut at the end of vmlinux.o's, as a
+ * direct link's map lists its merged inputs.
  * Not composed, with a one-line m->warning: a vmlinux.o section of a name vmlinux.o.map has
  * but of no size it has (a stale map), or no vmlinux.o.map at all (the hint to build with
  * CONFIG_BUILTIN_MODULE_RANGES=y), or one that is no map. Those bytes stay vmlinux.o's, as

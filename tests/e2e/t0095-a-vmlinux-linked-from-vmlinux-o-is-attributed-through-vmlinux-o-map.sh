@@ -104,6 +104,30 @@ done
 check "diff --old-map --new-map: no file moves" pyjson diff.json "
 assert d['rows'] == [] and d['total_before'] == d['total_after'], d"
 
+# merged strings: the final link merges the duplicates of kernel/str.o and lib/dup.o, so
+# vmlinux.map places fewer bytes of vmlinux.o's .rodata.str1.1 than vmlinux.o.map lists; the
+# inputs are placed one after another, the last cut at the section's end, as the direct
+# link's map places them
+mkdir -p m/via m/direct
+printf 'const char *s1(void) { return "shared string one"; }\nconst char *s2(void) { return "only in str"; }\n' >kernel/str.c
+printf 'const char *t1(void) { return "shared string one"; }\nconst char *t2(void) { return "only in dup, longer"; }\n' >lib/dup.c
+for o in kernel/str.o lib/dup.o; do
+	gcc -O2 -fno-pic -mcmodel=kernel -fno-asynchronous-unwind-tables -c "${o%.o}.c" -o "$o"
+done
+ar cDPrST m.a kernel/fork.o kernel/str.o lib/dup.o
+ld -r -Map=m/via/vmlinux.o.map -o m/via/vmlinux.o --whole-archive m.a --no-whole-archive
+(cd m/via && ld -Map=vmlinux.map -T ../../vmlinux.lds vmlinux.o -o vmlinux)
+ld -Map=m/direct/vmlinux.map -T vmlinux.lds --whole-archive m.a --no-whole-archive -o m/direct/vmlinux
+strsize() { readelf -SW "$1" | awk '{ for (i = 1; i < NF; i++) if ($i == ".rodata.str1.1") { print $(i + 4); exit } }'; }
+placed=$(awk '/^ \.rodata\.str1\.1/ { getline; print $2; exit }' m/via/vmlinux.map)
+check "the final link merged vmlinux.o's strings" test $((placed)) -lt $((0x$(strsize m/via/vmlinux.o)))
+for by in "" "--by file"; do
+	"$KBLOAT" syms $by --no-dwarf --map m/direct/vmlinux.map m/direct/vmlinux >direct.txt
+	"$KBLOAT" syms $by --no-dwarf --map m/via/vmlinux.map m/via/vmlinux >via.txt 2>via.err
+	check "merged strings, syms ${by:-by symbol}: as the direct link's" diff direct.txt via.txt
+	check "merged strings need no warning" test ! -s via.err
+done
+
 # a vmlinux.o.map of another vmlinux.o: its .text is a byte longer
 text=$(awk '$1 == ".text" && NF == 3 { print $3; exit }' via/vmlinux.o.map)
 sed -i "s/^\(\.text  *0x0*  *\)$text\$/\1$(printf '0x%x' $((text + 1)))/" via/vmlinux.o.map

@@ -479,7 +479,9 @@ static const char linked_map[] = "Linker script and memory map\n"
 				 " .rodata        0x0000000000002000       0x20 vmlinux.o\n"
 				 " .orc_unwind    0x0000000000002020       0x10 vmlinux.o\n"
 				 ".init.data      0x0000000000003000       0x10\n"
-				 " .init.data     0x0000000000003000       0x10 vmlinux.o\n";
+				 " .init.data     0x0000000000003000       0x10 vmlinux.o\n"
+				 ".rodata.str     0x0000000000004000        0xc\n"
+				 " .rodata.str1.1 0x0000000000004000        0xc vmlinux.o\n";
 static const char relocatable_map[] = "Linker script and memory map\n"
 				      "\n"
 				      "LOAD vmlinux.a\n"
@@ -499,6 +501,11 @@ static const char relocatable_map[] = "Linker script and memory map\n"
 				      ".init.data      0x0000000000000000       0x10\n"
 				      " .init.data     0x0000000000000000       0x10 "
 				      "vmlinux.a(drivers/tty.o)\n"
+				      ".rodata.str1.1  0x0000000000000000       0x10\n"
+				      " .rodata.str1.1 0x0000000000000000        0x8 "
+				      "vmlinux.a(kernel/fork.o)\n"
+				      " .rodata.str1.1 0x0000000000000008        0x8 "
+				      "vmlinux.a(lib/sort.o)\n"
 				      "OUTPUT(vmlinux.o elf64-x86-64)\n";
 
 static struct kb_map *compose(const char *rtext, size_t rlen)
@@ -550,6 +557,12 @@ static void vmlinux_o_sections_become_the_objects_its_map_lists(void)
 	/* two .init.data of vmlinux.o.map: the one of vmlinux.o's size */
 	CHECK_STR(kb_map_lookup(m, 0x300f)->source, "drivers/tty.o");
 	CHECK_U64(kb_map_lookup(m, 0x300f)->size, 0x10);
+	/* merged strings: ld -r gives the inputs' sum (0x10), the merged section is 0xc; the
+	 * inputs one after another, the last cut at the end, as a direct link's map has them */
+	CHECK_STR(kb_map_lookup(m, 0x4007)->source, "kernel/fork.o");
+	CHECK_STR(kb_map_lookup(m, 0x4008)->source, "lib/sort.o");
+	CHECK_U64(kb_map_lookup(m, 0x4008)->size, 4);
+	CHECK(kb_map_lookup(m, 0x400c) == NULL);
 	kb_map_free(m);
 
 	/* every prefix of vmlinux.o.map composes or is refused, never read past its end */
