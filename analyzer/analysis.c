@@ -126,6 +126,8 @@ static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
 	for (i = 0; i < m->nspans; i++) {
 		const struct kb_map_span *s = &m->spans[i];
 
+		if (s->after_ld_r)
+			continue; /* objtool's tables in vmlinux.o: placed by what they serve */
 		if (s->source)
 			kb_attr_add_span(&a->map, s->addr, s->addr + s->size,
 					 object_source(a, o, s->source, &stems));

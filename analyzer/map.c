@@ -279,6 +279,7 @@ static void add_span(struct parser *ps, const char *insec, size_t ilen, uint64_t
 	s->outsec = ps->cur_name;
 	s->object = NULL;
 	s->source = NULL;
+	s->after_ld_r = 0;
 	if (olen && !line_is(insec, insec + ilen, "*fill*"))
 		s->source = source_of(ps, obj, olen, &s->object);
 }
@@ -687,6 +688,7 @@ static void place_inner(struct parser *ps, size_t *alloc, struct kb_map_span **v
 		o->outsec = s->outsec;
 		o->object = rs->object ? intern(ps, rs->object, strlen(rs->object)) : NULL;
 		o->source = rs->source ? intern(ps, rs->source, strlen(rs->source)) : NULL;
+		o->after_ld_r = 0;
 	}
 }
 
@@ -732,7 +734,8 @@ static void compose(struct parser *ps, const char *rname, const char *rtext, siz
 			if (named && !bad++)
 				bad_first = i;
 			ALLOC_GROW(v, n + 1, alloc);
-			v[n++] = *s;
+			v[n] = *s;
+			v[n++].after_ld_r = of_vmlinux_o(s) && !named;
 			continue;
 		}
 		in.used[k] = 1;

@@ -41,6 +41,10 @@ struct kb_map_span {
 	const char *source;
 	const char *insec; /* input section: ".text.do_fork", "COMMON", "*fill*" */
 	const char *outsec; /* output section it went into: ".text" */
+	/* a section of vmlinux.o that its vmlinux.o.map does not list (see
+	 * kb_map_parse_composed): made after the ld -r, objtool's ORC and site tables when it
+	 * runs on vmlinux.o; source stays "vmlinux.o", as no object of the tree made it */
+	int after_ld_r;
 };
 
 struct kb_map_outsec {

@@ -104,6 +104,22 @@ done
 check "diff --old-map --new-map: no file moves" pyjson diff.json "
 assert d['rows'] == [] and d['total_before'] == d['total_after'], d"
 
+# a section added to vmlinux.o after the ld -r, as objtool adds its ORC and site tables when
+# it runs on vmlinux.o: no object's, so syms leaves it to what its bytes serve, not vmlinux.o
+mkdir -p o
+cp via/vmlinux.o via/vmlinux.o.map o/
+head -c 64 /dev/zero >blob
+objcopy --add-section .rodata.objtool=blob --set-section-flags .rodata.objtool=alloc,load,readonly,data o/vmlinux.o
+(cd o && ld -Map=vmlinux.map -T ../vmlinux.lds vmlinux.o -o vmlinux)
+check "the added section is linked from vmlinux.o" \
+	bash -c "grep -A1 '^ \.rodata\.objtool' o/vmlinux.map | grep -q 'vmlinux\.o\$'"
+check "with a section made after the ld -r, the files are readelf's sizes" \
+	test "$(per_file o/vmlinux o)" = "$(echo "$expected" | sort)"
+check "and no row is vmlinux.o's, and nothing is said" pyjson "$SCRATCH/o.json" "
+assert d['total'] == $(python3 -c "import json; print(json.load(open('$SCRATCH/direct.json'))['total'])") + 64, d['total']
+assert 'vmlinux.o' not in [r['key'] for r in d['rows']], d['rows']
+assert open('$SCRATCH/err.o').read() == ''"
+
 # merged strings: the final link merges the duplicates of kernel/str.o and lib/dup.o, so
 # vmlinux.map places fewer bytes of vmlinux.o's .rodata.str1.1 than vmlinux.o.map lists; the
 # inputs are placed one after another, the last cut at the section's end, as the direct

@@ -554,6 +554,9 @@ static void vmlinux_o_sections_become_the_objects_its_map_lists(void)
 	/* made after the ld -r (objtool's): vmlinux.o's, and no reason to warn */
 	CHECK_STR(kb_map_lookup(m, 0x2020)->insec, ".orc_unwind");
 	CHECK_STR(kb_map_lookup(m, 0x2020)->source, "vmlinux.o");
+	CHECK(kb_map_lookup(m, 0x2020)->after_ld_r == 1);
+	CHECK(kb_map_lookup(m, 0x2000)->after_ld_r == 0); /* stale, not made after */
+	CHECK(kb_map_lookup(m, 0x1010)->after_ld_r == 0);
 	/* two .init.data of vmlinux.o.map: the one of vmlinux.o's size */
 	CHECK_STR(kb_map_lookup(m, 0x300f)->source, "drivers/tty.o");
 	CHECK_U64(kb_map_lookup(m, 0x300f)->size, 0x10);
@@ -588,6 +591,7 @@ static void without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given(v
 		return;
 	CHECK_STR(kb_map_lookup(m, 0x1010)->source, "vmlinux.o");
 	CHECK_U64(kb_map_lookup(m, 0x1010)->size, 0x30);
+	CHECK(kb_map_lookup(m, 0x2020)->after_ld_r == 0); /* nothing to tell it by */
 	CHECK(strstr(m->warning, "vmlinux.map: vmlinux was linked from vmlinux.o and no "
 				 "vmlinux.o.map is beside it") == m->warning);
 	CHECK(strstr(m->warning, "CONFIG_BUILTIN_MODULE_RANGES=y") != NULL);
