@@ -116,10 +116,18 @@ static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
 		kb_map_free(m);
 		return KB_ERR;
 	}
+	if (m->warning[0]) { /* vmlinux linked from vmlinux.o: see kb_map_parse_composed */
+		size_t len = strlen(a->warning);
+
+		snprintf(a->warning + len, sizeof(a->warning) - len, "%s%s", len ? "; " : "",
+			 m->warning);
+	}
 	cu_stems(&a->cu, &stems);
 	for (i = 0; i < m->nspans; i++) {
 		const struct kb_map_span *s = &m->spans[i];
 
+		if (s->after_ld_r)
+			continue; /* objtool's tables in vmlinux.o: placed by what they serve */
 		if (s->source)
 			kb_attr_add_span(&a->map, s->addr, s->addr + s->size,
 					 object_source(a, o, s->source, &stems));

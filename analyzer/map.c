@@ -50,11 +50,13 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #define MAP_MARKER "Linker script and memory map"
 #define MAP_XREF "Cross Reference Table"
+#define VMLINUX_O "vmlinux.o"
 
 enum pending { PEND_NONE, PEND_OUT, PEND_IN };
 
@@ -63,6 +65,9 @@ struct parser {
 	size_t spans_alloc, outsecs_alloc;
 	long cur; /* index in outsecs of the output section being read, or -1 */
 	int placed; /* whether that section's input sections become spans */
+	int relocatable; /* an ld -r map: every section's inputs are spans, sections at 0 too */
+	size_t *first; /* relocatable: per output section, the index of its first span */
+	size_t first_alloc;
 	uint64_t cur_addr, cur_end;
 	const char *cur_name;
 
@@ -234,6 +239,10 @@ static void add_outsec(struct parser *ps, const char *name, size_t len, uint64_t
 	struct kb_map_outsec *o;
 
 	ALLOC_GROW(m->outsecs, m->noutsecs + 1, ps->outsecs_alloc);
+	if (ps->relocatable) {
+		ALLOC_GROW(ps->first, m->noutsecs + 1, ps->first_alloc);
+		ps->first[m->noutsecs] = m->nspans;
+	}
 	o = &m->outsecs[m->noutsecs];
 	o->name = intern(ps, name, len);
 	o->addr = addr;
@@ -242,7 +251,7 @@ static void add_outsec(struct parser *ps, const char *name, size_t len, uint64_t
 	ps->cur_name = o->name;
 	ps->cur_addr = addr;
 	ps->cur_end = end_of(addr, size);
-	ps->placed = addr != 0 || starts_with(name, len, ".data..percpu");
+	ps->placed = ps->relocatable || addr != 0 || starts_with(name, len, ".data..percpu");
 }
 
 /* An input section, padding or data statement at [addr, addr + size) of the current output. */
@@ -270,6 +279,7 @@ static void add_span(struct parser *ps, const char *insec, size_t ilen, uint64_t
 	s->outsec = ps->cur_name;
 	s->object = NULL;
 	s->source = NULL;
+	s->after_ld_r = 0;
 	if (olen && !line_is(insec, insec + ilen, "*fill*"))
 		s->source = source_of(ps, obj, olen, &s->object);
 }
@@ -528,26 +538,23 @@ static void parser_release(struct parser *ps)
 {
 	free(ps->source);
 	free(ps->source_done);
+	free(ps->first);
 	strbuf_release(&ps->scratch);
 }
 
-int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t len)
+/* Reads text into a new ps->m, its spans in map order (not yet settled); KB_ERR: no map. */
+static int parse_text(struct parser *ps, const char *name, const char *text, size_t len)
 {
-	struct parser ps = { 0 };
-	struct kb_map *m;
 	const char *p, *e = text + len;
 	int lld_cols;
 
-	*out = NULL;
 	p = find_script(name, text, len, &lld_cols);
 	if (!p)
 		return KB_ERR;
-
-	m = xcalloc(1, sizeof(*m));
-	m->name = xstrdup(name);
-	ps.m = m;
-	ps.cur = -1;
-	strbuf_init(&ps.scratch, 0);
+	ps->m = xcalloc(1, sizeof(*ps->m));
+	ps->m->name = xstrdup(name);
+	ps->cur = -1;
+	strbuf_init(&ps->scratch, 0);
 	while (p < e) {
 		const char *nl = memchr(p, '\n', e - p), *le = nl ? nl : e;
 		const char *next = nl ? nl + 1 : e;
@@ -557,30 +564,261 @@ int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t
 		if (line_is(p, le, MAP_XREF))
 			break;
 		if (lld_cols)
-			lld_line(&ps, p, le, lld_cols);
+			lld_line(ps, p, le, lld_cols);
 		else
-			parse_line(&ps, p, le);
+			parse_line(ps, p, le);
 		p = next;
 	}
-	parser_release(&ps);
-	settle_spans(m);
-	*out = m;
 	return 0;
+}
+
+/* Whether s is an input section of vmlinux.o (link-vmlinux.sh links it, not vmlinux.a). */
+static int of_vmlinux_o(const struct kb_map_span *s)
+{
+	const char *base;
+
+	if (!s->source)
+		return 0;
+	base = strrchr(s->source, '/');
+	return !strcmp(base ? base + 1 : s->source, VMLINUX_O);
+}
+
+static int links_vmlinux_o(const struct kb_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nspans; i++)
+		if (of_vmlinux_o(&m->spans[i]))
+			return 1;
+	return 0;
+}
+
+/* The ld -r map of vmlinux.o, its output sections chained by name. */
+struct inner {
+	struct parser ps; /* ps.m the map, ps.first where each output section's spans start */
+	size_t *head; /* by the strtab id of a name: its first output section, or SIZE_MAX */
+	size_t *next; /* by output section: the next of the same name, or SIZE_MAX */
+	unsigned char *used; /* by output section: already placed */
+};
+
+static void inner_index(struct inner *in)
+{
+	const struct kb_map *r = in->ps.m;
+	size_t i;
+
+	in->head = xmalloc((r->strs.nr + 1) * sizeof(*in->head));
+	in->next = xmalloc((r->noutsecs + 1) * sizeof(*in->next));
+	in->used = xcalloc(r->noutsecs + 1, 1);
+	for (i = 0; i < r->strs.nr; i++)
+		in->head[i] = SIZE_MAX;
+	for (i = r->noutsecs; i-- > 0;) {
+		long id = kb_strtab_find(&r->strs, r->outsecs[i].name, strlen(r->outsecs[i].name));
+
+		in->next[i] = SIZE_MAX;
+		if (id < 0) /* a name with a NUL in it: as a C string, no name the map has */
+			continue;
+		in->next[i] = in->head[id];
+		in->head[id] = i;
+	}
+}
+
+static void inner_release(struct inner *in)
+{
+	kb_map_free(in->ps.m);
+	parser_release(&in->ps);
+	free(in->head);
+	free(in->next);
+	free(in->used);
+}
+
+/*
+ * Whether name is a section of mergeable strings or constants (gcc's .rodata.str1.1,
+ * .rodata.cst8): the link of vmlinux merges their duplicates, so vmlinux.map places fewer
+ * bytes of vmlinux.o's than vmlinux.o.map lists.
+ */
+static int merged(const char *name)
+{
+	return !strncmp(name, ".rodata.str", 11) || !strncmp(name, ".rodata.cst", 11);
+}
+
+/*
+ * The unused output section of vmlinux.o.map that is vmlinux.o's input section s: the first
+ * of its name and size, or for merged strings and constants, of its name and at least its
+ * size (its inputs are then placed as a direct link's map places them: one after another,
+ * the first listed keeping the bytes, cut at the section's end). SIZE_MAX if none; *named
+ * then says whether one of that name exists.
+ */
+static size_t inner_find(const struct inner *in, const struct kb_map_span *s, int *named)
+{
+	const struct kb_map *r = in->ps.m;
+	long id = kb_strtab_find(&r->strs, s->insec, strlen(s->insec));
+	size_t i, first = id < 0 ? SIZE_MAX : in->head[id];
+
+	*named = first != SIZE_MAX;
+	for (i = first; i != SIZE_MAX; i = in->next[i])
+		if (!in->used[i] && r->outsecs[i].size == s->size)
+			return i;
+	if (merged(s->insec))
+		for (i = first; i != SIZE_MAX; i = in->next[i])
+			if (!in->used[i] && r->outsecs[i].size > s->size)
+				return i;
+	return SIZE_MAX;
+}
+
+/* Appends vmlinux.o.map's output section k, placed where s (vmlinux.o's part of it) is. */
+static void place_inner(struct parser *ps, size_t *alloc, struct kb_map_span **v, size_t *n,
+			const struct kb_map_span *s, const struct inner *in, size_t k)
+{
+	const struct kb_map *r = in->ps.m;
+	size_t j, end = k + 1 < r->noutsecs ? in->ps.first[k + 1] : r->nspans;
+	uint64_t base = r->outsecs[k].addr;
+
+	for (j = in->ps.first[k]; j < end; j++) {
+		const struct kb_map_span *rs = &r->spans[j];
+		struct kb_map_span *o;
+		uint64_t off = rs->addr - base;
+
+		if (rs->addr < base || off >= s->size)
+			continue; /* add_span kept it inside its section: cannot happen */
+		ALLOC_GROW(*v, *n + 1, *alloc);
+		o = &(*v)[(*n)++];
+		o->addr = s->addr + off;
+		o->size = rs->size < s->size - off ? rs->size : s->size - off;
+		o->insec = intern(ps, rs->insec, strlen(rs->insec));
+		o->outsec = s->outsec;
+		o->object = rs->object ? intern(ps, rs->object, strlen(rs->object)) : NULL;
+		o->source = rs->source ? intern(ps, rs->source, strlen(rs->source)) : NULL;
+		o->after_ld_r = 0;
+	}
+}
+
+/*
+ * Replaces each input section of vmlinux.o in ps->m by the input sections rtext (the ld -r
+ * map that made vmlinux.o) lists for it, where the sizes agree; a one-line warning in
+ * ps->m->warning otherwise, or when there is no rtext.
+ */
+static void compose(struct parser *ps, const char *rname, const char *rtext, size_t rlen)
+{
+	struct kb_map *m = ps->m;
+	struct inner in = { 0 };
+	struct kb_map_span *v = NULL;
+	size_t i, n = 0, alloc = 0, bad = 0, bad_first = 0;
+
+	if (!rtext) {
+		snprintf(m->warning, sizeof(m->warning),
+			 "%s: vmlinux was linked from " VMLINUX_O " and no " VMLINUX_O
+			 ".map is beside it: its bytes stay " VMLINUX_O
+			 "'s; per-object attribution "
+			 "needs CONFIG_BUILTIN_MODULE_RANGES=y (6.12+) or, before 6.12, "
+			 "X86_KERNEL_IBT off",
+			 m->name);
+		return;
+	}
+	in.ps.relocatable = 1;
+	if (parse_text(&in.ps, rname, rtext, rlen)) {
+		snprintf(m->warning, sizeof(m->warning), "%s; " VMLINUX_O "'s bytes stay its own",
+			 kb_error_last());
+		kb_error_clear();
+		parser_release(&in.ps);
+		return;
+	}
+	inner_index(&in);
+	for (i = 0; i < m->nspans; i++) {
+		const struct kb_map_span *s = &m->spans[i];
+		size_t k = SIZE_MAX;
+		int named = 0;
+
+		if (of_vmlinux_o(s))
+			k = inner_find(&in, s, &named);
+		if (k == SIZE_MAX) {
+			if (named && !bad++)
+				bad_first = i;
+			ALLOC_GROW(v, n + 1, alloc);
+			v[n] = *s;
+			v[n++].after_ld_r = of_vmlinux_o(s) && !named;
+			continue;
+		}
+		in.used[k] = 1;
+		place_inner(ps, &alloc, &v, &n, s, &in, k);
+	}
+	if (bad) {
+		const struct kb_map_span *s = &m->spans[bad_first];
+
+		snprintf(m->warning, sizeof(m->warning),
+			 "%s: %s of " VMLINUX_O " is 0x%" PRIx64 " bytes at 0x%" PRIx64
+			 ", %s has no section of that name and size: %zu section%s of " VMLINUX_O
+			 " not composed (is %s stale?)",
+			 m->name, s->insec, s->size, s->addr, rname, bad, bad > 1 ? "s" : "",
+			 rname);
+	}
+	free(m->spans);
+	m->spans = v;
+	m->nspans = n;
+	inner_release(&in);
+}
+
+int kb_map_parse_composed(struct kb_map **out, const char *name, const char *text, size_t len,
+			  const char *rname, const char *rtext, size_t rlen)
+{
+	struct parser ps = { 0 };
+
+	*out = NULL;
+	if (parse_text(&ps, name, text, len)) {
+		parser_release(&ps);
+		return KB_ERR;
+	}
+	if (links_vmlinux_o(ps.m))
+		compose(&ps, rname ? rname : VMLINUX_O ".map", rtext, rlen);
+	parser_release(&ps);
+	settle_spans(ps.m);
+	*out = ps.m;
+	return 0;
+}
+
+int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t len)
+{
+	return kb_map_parse_composed(out, name, text, len, NULL, NULL, 0);
 }
 
 int kb_map_open(struct kb_map **out, const char *path)
 {
-	struct strbuf sb = STRBUF_INIT;
-	int ret;
+	struct strbuf sb = STRBUF_INIT, rpath = STRBUF_INIT, rsb = STRBUF_INIT;
+	struct parser ps = { 0 };
+	const char *slash = strrchr(path, '/');
+	int ret = 0;
 
 	*out = NULL;
 	if (strbuf_read_file(&sb, path) < 0) {
 		ret = kb_error_set("%s: cannot read: %s", path, kb_strerror(errno));
 		goto out;
 	}
-	ret = kb_map_parse(out, path, sb.buf, sb.len);
+	if (parse_text(&ps, path, sb.buf, sb.len)) {
+		ret = KB_ERR;
+		goto out;
+	}
+	if (links_vmlinux_o(ps.m)) {
+		/* the ld -r map kbuild writes beside vmlinux.map (CONFIG_BUILTIN_MODULE_RANGES) */
+		if (slash)
+			strbuf_add(&rpath, path, (size_t)(slash + 1 - path));
+		strbuf_addstr(&rpath, VMLINUX_O ".map");
+		if (strbuf_read_file(&rsb, rpath.buf) >= 0)
+			compose(&ps, rpath.buf, rsb.buf, rsb.len);
+		else if (errno == ENOENT)
+			compose(&ps, rpath.buf, NULL, 0);
+		else
+			snprintf(ps.m->warning, sizeof(ps.m->warning),
+				 "%s: cannot read: %s; " VMLINUX_O "'s bytes stay its own",
+				 rpath.buf, kb_strerror(errno));
+	}
+	settle_spans(ps.m);
+	*out = ps.m;
+	ps.m = NULL;
 out:
+	kb_map_free(ps.m);
+	parser_release(&ps);
 	strbuf_release(&sb);
+	strbuf_release(&rpath);
+	strbuf_release(&rsb);
 	return ret;
 }
 

@@ -41,6 +41,10 @@ struct kb_map_span {
 	const char *source;
 	const char *insec; /* input section: ".text.do_fork", "COMMON", "*fill*" */
 	const char *outsec; /* output section it went into: ".text" */
+	/* a section of vmlinux.o that its vmlinux.o.map does not list (see
+	 * kb_map_parse_composed): made after the ld -r, objtool's ORC and site tables when it
+	 * runs on vmlinux.o; source stays "vmlinux.o", as no object of the tree made it */
+	int after_ld_r;
 };
 
 struct kb_map_outsec {
@@ -55,6 +59,9 @@ struct kb_map {
 	struct kb_map_outsec *outsecs;
 	size_t noutsecs;
 	struct kb_strtab strs; /* every string the map points to */
+	/* what was worked around, one line for the caller to print ("": nothing); see
+	 * kb_map_parse_composed */
+	char warning[512];
 };
 
 /*
@@ -67,6 +74,30 @@ int kb_map_open(struct kb_map **out, const char *path);
 
 /* Same as kb_map_open, over text[0..len) (not NUL-terminated); name is for messages. */
 int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t len);
+
+/*
+ * A vmlinux linked from vmlinux.o (CONFIG_X86_KERNEL_IBT, CONFIG_LTO_CLANG:
+ * scripts/link-vmlinux.sh links the `ld -r` of vmlinux.a's members, not vmlinux.a) has a
+ * map that names vmlinux.o as the input of nearly every byte. kbuild writes the map of that
+ * ld -r as vmlinux.o.map beside vmlinux.map (CONFIG_BUILTIN_MODULE_RANGES=y, 6.12+), and
+ * kb_map_open reads it from there when the map names vmlinux.o. The two are composed: an
+ * input section N of vmlinux.o at A (size Z) becomes the input sections that vmlinux.o.map
+ * lists in its output section N (the first of that name and size Z not yet used), each at
+ * A + its offset, with the *fill* between them as that map shows it. The result is the map
+ * a direct link would have written: spans name the objects (and archive members) the ld -r
+ * read, and keep vmlinux.map's output sections. Merged strings and constants (.rodata.str*,
+ * .rodata.cst*) are the exception to the sizes agreeing: the final link merges them, so
+ * vmlinux.o.map's section may be larger; its inputs are cut at the end of vmlinux.o's, as a
+ * direct link's map lists its merged inputs.
+ * Not composed, with a one-line m->warning: a vmlinux.o section of a name vmlinux.o.map has
+ * but of no size it has (a stale map), or no vmlinux.o.map at all (the hint to build with
+ * CONFIG_BUILTIN_MODULE_RANGES=y), or one that is no map. Those bytes stay vmlinux.o's, as
+ * before; none of this is an error.
+ * kb_map_parse_composed is kb_map_parse with rtext[0..rlen) as that vmlinux.o.map (rname
+ * for messages; rtext NULL: there is none); kb_map_parse is it without one.
+ */
+int kb_map_parse_composed(struct kb_map **out, const char *name, const char *text, size_t len,
+			  const char *rname, const char *rtext, size_t rlen);
 
 /*
  * Returns 0 if m was written by the link that made img: every allocated, non-empty

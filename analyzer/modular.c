@@ -195,6 +195,7 @@ static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_
 		kb_map_free(map);
 		return KB_ERR;
 	}
+	memcpy(m->warning, map->warning, sizeof(m->warning));
 	for (i = 0; i < map->nspans; i++) {
 		const struct kb_map_span *s = &map->spans[i];
 		const struct kb_section *sec = kb_image_section_by_name(m->img, s->outsec);

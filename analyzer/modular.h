@@ -141,6 +141,9 @@ struct kb_modular {
 	 * (kbuild's olddefconfig would put a candidate they select back to y) */
 	const char **to_m;
 	size_t nto_m;
+	/* what was worked around, for the caller to print ("": nothing): the map's warning
+	 * (kb_map_parse_composed: a vmlinux linked from vmlinux.o) */
+	char warning[512];
 	struct kb_strtab strs;
 };
 

@@ -185,6 +185,8 @@ static int run(struct kb_ctx *ctx, int argc, const char **argv)
 		rc = kb_report_error();
 		goto out;
 	}
+	if (m->warning[0])
+		kb_warnf("%s", m->warning);
 	wo.by = o.by;
 	wo.top = o.top;
 	if (o.json == KB_FMT_JSON) {

@@ -467,6 +467,154 @@ static void crlf_junk_and_truncation_do_not_change_the_answer(void)
 	kb_map_free(NULL);
 }
 
+/* vmlinux.map of a vmlinux linked from vmlinux.o, and the vmlinux.o.map of its ld -r */
+static const char linked_map[] = "Linker script and memory map\n"
+				 "\n"
+				 ".text           0x0000000000001000       0x40\n"
+				 " .head.text     0x0000000000001000       0x10 "
+				 "arch/x86/kernel/head_64.o\n"
+				 " .text          0x0000000000001010       0x30 vmlinux.o\n"
+				 "                0x0000000000001010                copy_process\n"
+				 ".rodata         0x0000000000002000       0x30\n"
+				 " .rodata        0x0000000000002000       0x20 vmlinux.o\n"
+				 " .orc_unwind    0x0000000000002020       0x10 vmlinux.o\n"
+				 ".init.data      0x0000000000003000       0x10\n"
+				 " .init.data     0x0000000000003000       0x10 vmlinux.o\n"
+				 ".rodata.str     0x0000000000004000        0xc\n"
+				 " .rodata.str1.1 0x0000000000004000        0xc vmlinux.o\n";
+static const char relocatable_map[] = "Linker script and memory map\n"
+				      "\n"
+				      "LOAD vmlinux.a\n"
+				      ".text           0x0000000000000000       0x30\n"
+				      " *(.text .stub)\n"
+				      " .text          0x0000000000000000       0x14 "
+				      "vmlinux.a(kernel/fork.o)\n"
+				      " *fill*         0x0000000000000014        0xc \n"
+				      " .text          0x0000000000000020       0x10 "
+				      "vmlinux.a(lib/sort.o)\n"
+				      ".rodata         0x0000000000000000       0x18\n"
+				      " .rodata        0x0000000000000000       0x18 "
+				      "vmlinux.a(kernel/fork.o)\n"
+				      ".init.data      0x0000000000000000        0x8\n"
+				      " .init.data     0x0000000000000000        0x8 "
+				      "vmlinux.a(init/main.o)\n"
+				      ".init.data      0x0000000000000000       0x10\n"
+				      " .init.data     0x0000000000000000       0x10 "
+				      "vmlinux.a(drivers/tty.o)\n"
+				      ".rodata.str1.1  0x0000000000000000       0x10\n"
+				      " .rodata.str1.1 0x0000000000000000        0x8 "
+				      "vmlinux.a(kernel/fork.o)\n"
+				      " .rodata.str1.1 0x0000000000000008        0x8 "
+				      "vmlinux.a(lib/sort.o)\n"
+				      "OUTPUT(vmlinux.o elf64-x86-64)\n";
+
+static struct kb_map *compose(const char *rtext, size_t rlen)
+{
+	struct kb_map *m = NULL;
+
+	if (kb_map_parse_composed(&m, "vmlinux.map", linked_map, strlen(linked_map),
+				  "vmlinux.o.map", rtext, rlen)) {
+		fprintf(stderr, "kb_map_parse_composed: %s\n", kb_error_last());
+		return NULL;
+	}
+	return m;
+}
+
+static void vmlinux_o_sections_become_the_objects_its_map_lists(void)
+{
+	struct kb_map *m = compose(relocatable_map, strlen(relocatable_map));
+	const struct kb_map_span *s;
+	size_t cut;
+
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	CHECK_STR(kb_map_lookup(m, 0x100f)->source, "arch/x86/kernel/head_64.o");
+	s = kb_map_lookup(m, 0x1010);
+	CHECK_STR(s->object, "vmlinux.a(kernel/fork.o)");
+	CHECK_STR(s->source, "kernel/fork.o");
+	CHECK_STR(s->insec, ".text");
+	CHECK_STR(s->outsec, ".text");
+	CHECK_U64(s->size, 0x14);
+	s = kb_map_lookup(m, 0x1024); /* the ld -r's fill, where vmlinux.o's .text landed */
+	CHECK_STR(s->insec, "*fill*");
+	CHECK(s->source == NULL);
+	CHECK_U64(s->addr, 0x1024);
+	CHECK_U64(s->size, 0xc);
+	s = kb_map_lookup(m, 0x103f);
+	CHECK_STR(s->source, "lib/sort.o");
+	CHECK_U64(s->addr, 0x1030);
+	CHECK(kb_map_lookup(m, 0x1040) == NULL);
+	/* .rodata: vmlinux.o.map says 0x18 bytes, vmlinux.map 0x20: not composed, and said */
+	CHECK_STR(kb_map_lookup(m, 0x2000)->source, "vmlinux.o");
+	CHECK_U64(kb_map_lookup(m, 0x2000)->size, 0x20);
+	CHECK_STR(m->warning, "vmlinux.map: .rodata of vmlinux.o is 0x20 bytes at 0x2000, "
+			      "vmlinux.o.map has no section of that name and size: 1 section of "
+			      "vmlinux.o not composed (is vmlinux.o.map stale?)");
+	/* made after the ld -r (objtool's): vmlinux.o's, and no reason to warn */
+	CHECK_STR(kb_map_lookup(m, 0x2020)->insec, ".orc_unwind");
+	CHECK_STR(kb_map_lookup(m, 0x2020)->source, "vmlinux.o");
+	CHECK(kb_map_lookup(m, 0x2020)->after_ld_r == 1);
+	CHECK(kb_map_lookup(m, 0x2000)->after_ld_r == 0); /* stale, not made after */
+	CHECK(kb_map_lookup(m, 0x1010)->after_ld_r == 0);
+	/* two .init.data of vmlinux.o.map: the one of vmlinux.o's size */
+	CHECK_STR(kb_map_lookup(m, 0x300f)->source, "drivers/tty.o");
+	CHECK_U64(kb_map_lookup(m, 0x300f)->size, 0x10);
+	/* merged strings: ld -r gives the inputs' sum (0x10), the merged section is 0xc; the
+	 * inputs one after another, the last cut at the end, as a direct link's map has them */
+	CHECK_STR(kb_map_lookup(m, 0x4007)->source, "kernel/fork.o");
+	CHECK_STR(kb_map_lookup(m, 0x4008)->source, "lib/sort.o");
+	CHECK_U64(kb_map_lookup(m, 0x4008)->size, 4);
+	CHECK(kb_map_lookup(m, 0x400c) == NULL);
+	kb_map_free(m);
+
+	/* every prefix of vmlinux.o.map composes or is refused, never read past its end */
+	for (cut = 0; cut <= strlen(relocatable_map); cut++) {
+		char *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, relocatable_map, cut);
+		m = compose(copy, cut);
+		CHECK(m != NULL);
+		/* the head is no part of vmlinux.o: whatever is cut, it stays */
+		CHECK(m && !strcmp(kb_map_lookup(m, 0x1000)->source, "arch/x86/kernel/head_64.o"));
+		kb_map_free(m);
+		free(copy);
+	}
+}
+
+static void without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given(void)
+{
+	struct kb_map *m = compose(NULL, 0);
+
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	CHECK_STR(kb_map_lookup(m, 0x1010)->source, "vmlinux.o");
+	CHECK_U64(kb_map_lookup(m, 0x1010)->size, 0x30);
+	CHECK(kb_map_lookup(m, 0x2020)->after_ld_r == 0); /* nothing to tell it by */
+	CHECK(strstr(m->warning, "vmlinux.map: vmlinux was linked from vmlinux.o and no "
+				 "vmlinux.o.map is beside it") == m->warning);
+	CHECK(strstr(m->warning, "CONFIG_BUILTIN_MODULE_RANGES=y") != NULL);
+	kb_map_free(m);
+
+	m = compose("not a map\n", 10);
+	CHECK(m != NULL);
+	if (!m)
+		return;
+	CHECK_STR(kb_map_lookup(m, 0x1010)->source, "vmlinux.o");
+	CHECK(strstr(m->warning, "vmlinux.o.map: not a linker map") == m->warning);
+	kb_map_free(m);
+
+	/* a map of a direct link says nothing, whatever is given beside it */
+	CHECK(kb_map_parse_composed(&m, "direct.map", kernel_map, strlen(kernel_map),
+				    "vmlinux.o.map", relocatable_map,
+				    strlen(relocatable_map)) == 0);
+	CHECK(m != NULL && !m->warning[0]);
+	CHECK(m && !strcmp(kb_map_lookup(m, 0xffffffff81000000ull)->source,
+			   "arch/x86/kernel/head_64.o"));
+	kb_map_free(m);
+}
+
 static void check_accepts_its_image_and_names_the_first_difference(void)
 {
 	struct kb_section secs[] = {
@@ -526,5 +674,7 @@ int main(void)
 	text_that_is_no_map_is_refused();
 	crlf_junk_and_truncation_do_not_change_the_answer();
 	check_accepts_its_image_and_names_the_first_difference();
+	vmlinux_o_sections_become_the_objects_its_map_lists();
+	without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given();
 	return check_done("test_map");
 }
