@@ -295,6 +295,45 @@ struct dw_cu {
 };
 
 /*
+ * A relocatable object's line table as libdwarf reads it: with its relocations applied to
+ * a copy, which kb_line_header_check (on the image's own bytes) never sees. A relocation
+ * whose offset lies a byte off writes over the header's fields: fuzz-dwarf found one that
+ * made a file's directory index the directory count, the index libdwarf 20210528's
+ * dwarf_srcfiles reads one past its array for (a wild pointer, so the crash came and went
+ * with whatever earlier inputs had left on the heap). The directory indexes are checked
+ * again here in libdwarf's own reading of the relocated header, with line_header.h's rule:
+ * DWARF 5 counts from 0 to count - 1; earlier versions 0 (the compilation directory) to
+ * count. NULL if they are sound, else why not (a static string).
+ */
+static const char *relocated_files_unsound(struct dw_read *r, struct dw_cu *cu)
+{
+	Dwarf_Line_Context ctx = NULL;
+	Dwarf_Unsigned ver = 0, dir;
+	Dwarf_Small tables = 0;
+	Dwarf_Signed base = 0, count = 0, end = 0, ndirs = 0, i;
+	const char *why = NULL;
+
+	if (dwarf_srclines_b(cu->die, &ver, &tables, &ctx, &r->err) != DW_DLV_OK) {
+		dw_forget(r);
+		return "libdwarf cannot read the relocated line table";
+	}
+	if (dwarf_srclines_include_dir_count(ctx, &ndirs, &r->err) != DW_DLV_OK ||
+	    dwarf_srclines_files_indexes(ctx, &base, &count, &end, &r->err) != DW_DLV_OK ||
+	    ndirs < 0)
+		why = "libdwarf cannot read the relocated line table";
+	for (i = base; !why && i < end; i++) {
+		if (dwarf_srclines_files_data_b(ctx, i, NULL, &dir, NULL, NULL, NULL, &r->err) !=
+		    DW_DLV_OK)
+			why = "libdwarf cannot read the relocated line table";
+		else if (ver == 5 ? dir >= (Dwarf_Unsigned)ndirs : dir > (Dwarf_Unsigned)ndirs)
+			why = "a file's directory index past the directories, once relocated";
+	}
+	dw_forget(r);
+	dwarf_srclines_dealloc_b(ctx);
+	return why;
+}
+
+/*
  * 1 if the CU's line table header is sound enough for dwarf_srcfiles (line_header.h says
  * why libdwarf cannot be left to find out); a CU whose header is not gets no file names.
  */
@@ -302,7 +341,7 @@ static int line_header_sound(struct dw_read *r, struct dw_cu *cu)
 {
 	Dwarf_Attribute attr = NULL;
 	Dwarf_Off off = 0;
-	const char *why;
+	const char *why = NULL;
 	int ok;
 
 	if (dwarf_attr(cu->die, DW_AT_stmt_list, &attr, &r->err) != DW_DLV_OK) {
@@ -311,8 +350,9 @@ static int line_header_sound(struct dw_read *r, struct dw_cu *cu)
 	}
 	ok = dwarf_global_formref(attr, &off, &r->err) == DW_DLV_OK;
 	dw_forget(r);
-	if (ok && kb_line_header_check(r->lines, r->lines_len, r->img->byteorder == ELFDATA2MSB,
-				       off, &why)) {
+	if (ok && (kb_line_header_check(r->lines, r->lines_len, r->img->byteorder == ELFDATA2MSB,
+					off, &why) ||
+		   (r->img->etype == ET_REL && (why = relocated_files_unsound(r, cu))))) {
 		if (!r->st->bad_lines++) {
 			r->st->bad_line_off = off;
 			r->st->bad_line_why = why;

@@ -225,4 +225,50 @@ check "a file past the directories: fewer bytes named by declaration than with i
 	"$(grep -o 'dwarf-decl [0-9.]*' "$SCRATCH/good-out")"
 check "a file past the directories: the other units' files are still named" \
 	grep -q "^ *[0-9].* kernel/fork\.c$" "$SCRATCH/out"
+
+# the same in a relocatable object, made by its relocations: libdwarf reads a .o's line
+# table relocated, so a header sound as stored is not enough. In the fuzz seed archive's
+# m1.o (DWARF 5, one directory), the .rela.debug_line entry for file 1's name (offset 0x31)
+# moved one byte down with addend 1 writes 1 over file 0's directory index (0x30): directory
+# N of N once relocated (fuzz-dwarf found it; valgrind showed dwarf_srcfiles read past its
+# array). That member's unit is refused with one warning; m2.o keeps its file.
+python3 - "$TESTS_SRC/fuzz/seeds/elf/archive.a" "$SCRATCH/bad-reloc.a" <<'PY'
+import struct, sys
+d = bytearray(open(sys.argv[1], "rb").read())
+off, m1 = 8, None
+while off + 60 <= len(d):
+    name, size = d[off:off + 16].decode().strip(), int(d[off + 48:off + 58])
+    if name == "m1.o/":
+        m1 = off + 60
+    off += 60 + size + (size & 1)
+shoff, = struct.unpack_from("<Q", d, m1 + 0x28)
+shnum, shstrndx = struct.unpack_from("<HH", d, m1 + 0x3c)
+sh = lambda i: struct.unpack_from("<IIQQQQIIQQ", d, m1 + shoff + 64 * i)
+strs = m1 + sh(shstrndx)[4]
+secname = lambda i: d[strs + sh(i)[0]:d.index(0, strs + sh(i)[0])].decode()
+rela = [i for i in range(shnum) if secname(i) == ".rela.debug_line"][0]
+hits = 0
+for e in range(sh(rela)[5] // 24):
+    p = m1 + sh(rela)[4] + 24 * e
+    r_off, info, add = struct.unpack_from("<QQq", d, p)
+    if r_off == 0x31 and info & 0xffffffff == 10:  # R_X86_64_32 against .debug_line_str
+        struct.pack_into("<QQq", d, p, 0x30, info, 1)
+        hits += 1
+assert hits == 1, hits
+open(sys.argv[2], "wb").write(d)
+PY
+rc=0
+"$KBLOAT" syms --by file "$SCRATCH/bad-reloc.a" >"$SCRATCH/out" 2>"$SCRATCH/err" || rc=$?
+check "a file past the directories once relocated: exit 0" test "$rc" -eq 0
+check "a file past the directories once relocated: one warning naming the member" bash -c \
+	"[ \$(wc -l <'$SCRATCH/err') -eq 1 ] && grep -q 'warning: .*bad-reloc.a(m1.o): 1 line table header refused (the first at .debug_line+0x0: a file.s directory index past the directories, once relocated)' '$SCRATCH/err'"
+check "a file past the directories once relocated: the other member's file is still named" \
+	grep -q "^ *[0-9].* m2\.c$" "$SCRATCH/out"
+# m1.o's code stays its unit's (dwarf-cu); its rodata, named by declaration only, loses it
+"$KBLOAT" syms --by file "$TESTS_SRC/fuzz/seeds/elf/archive.a" >"$SCRATCH/good-out"
+m1() { awk -v c="$2" '$NF == "m1.c" {print $c}' "$1"; }
+check "a file past the directories once relocated: m1.c keeps its code (text $(m1 "$SCRATCH/out" 2))" \
+	test "$(m1 "$SCRATCH/out" 2)" = "$(m1 "$SCRATCH/good-out" 2)"
+check "a file past the directories once relocated: m1.c's rodata ($(m1 "$SCRATCH/good-out" 3) whole) loses its file" \
+	test "$(m1 "$SCRATCH/good-out" 3)" -gt 0 -a "$(m1 "$SCRATCH/out" 3)" -eq 0
 done_testing
