@@ -36,9 +36,12 @@
  * output section (or an assignment, which has blanks in it), at 8 an input section as
  * FILE:(SECTION), a data statement or an assignment, at 16 a symbol. lld writes no *fill*:
  * gaps between input sections are left to the analyzer, which labels them as it does bytes
- * no map covers. Archive members are "lib.a(member.o)" as in GNU ld maps; "<internal>"
- * (sections lld makes: merged strings, GOT) and "lto.tmp" (the objects of an LTO link, which
- * are not files of the tree) name no source.
+ * no map covers; but an assignment ". = ALIGN(...)" inside an output section has the size
+ * it moved the location by (x86_64's 2 MiB alignment at the end of .bss: 1.2 MB of a
+ * tinyconfig), and that is a *fill* span, as GNU ld would list it (an assignment that
+ * reserves, ". += 64 * 1024", is not). Archive members are "lib.a(member.o)" as in GNU ld
+ * maps; "<internal>" (sections lld makes: merged strings, GOT) and "lto.tmp" (the objects
+ * of an LTO link, which are not files of the tree) name no source.
  */
 #include "map.h"
 #include "image.h"
@@ -532,6 +535,9 @@ static void lld_line(struct parser *ps, const char *p, const char *e, int ncols)
 	for (i = 0; i < ARRAY_SIZE(data); i++)
 		if (starts_with(p, e - p, data[i]) && !memchr(p, '=', e - p))
 			add_span(ps, data[i], strlen(data[i]), addr, size, NULL, 0);
+	/* the script's alignment inside an output section: what GNU ld lists as *fill* */
+	if (size && starts_with(p, e - p, ". = ALIGN"))
+		add_span(ps, "*fill*", 6, addr, size, NULL, 0);
 }
 
 static void parser_release(struct parser *ps)

@@ -383,8 +383,45 @@ static void lld_map_gives_the_object_behind_each_address(void)
 	CHECK(s && !strcmp(s->insec, "QUAD") && !s->source && s->size == 8);
 	s = kb_map_lookup(m, 0x2012d0); /* lld's merged strings */
 	CHECK(s && !s->source && !strcmp(s->object, "<internal>"));
-	CHECK(kb_map_lookup(m, 0x201265) == NULL); /* alignment gap: no *fill* in lld maps */
+	CHECK(kb_map_lookup(m, 0x201265) == NULL); /* a gap lld lists nothing for */
 	CHECK(kb_map_lookup(m, 0x40) == NULL); /* nothing from a section at 0 */
+	kb_map_free(m);
+}
+
+static void lld_alignment_inside_a_section_is_fill(void)
+{
+	/* the end of .bss and .brk of a 6.12 x86_64 kernel linked by ld.lld 14 (LLVM=1):
+	 * ". = ALIGN" inside an output section has the size it skipped, 1.2 MB here; an
+	 * assignment that reserves (". +=") and one between sections are no fill */
+	static const char lld[] =
+		"             VMA              LMA     Size Align Out     In      Symbol\n"
+		"ffffffff816be000          16be000   142000  4096 .bss\n"
+		"ffffffff816d1ca8          16d1ca8        8     8         lib/lib.a(radix-tree.o):(.bss)\n"
+		"ffffffff816d1ca8          16d1ca8        8     1                 radix_tree_node_cachep\n"
+		"ffffffff816d1cb0          16d1cb0   12e350     1         . = ALIGN ( ( 1 << 21 ) )\n"
+		"ffffffff81800000          1800000        0     1         __start_bss_decrypted = .\n"
+		"ffffffff81800000          1800000        0     1         . = ALIGN ( ( 1 << 12 ) )\n"
+		"ffffffff81800000          1800000        0     1 . = ALIGN ( ( 1 << 12 ) )\n"
+		"ffffffff81800000          1800000    16000     1 .brk\n"
+		"ffffffff81800000          1800000    10000     1         . += 64 * 1024\n"
+		"ffffffff81810000          1810000     6000     1         vmlinux.a(arch/x86/mm/init.o):(.bss..brk)\n";
+	struct kb_map *m = NULL;
+	const struct kb_map_span *s;
+
+	CHECK(kb_map_parse(&m, "lld.map", lld, strlen(lld)) == 0);
+	if (!m)
+		return;
+	s = kb_map_lookup(m, 0xffffffff816d1cb0);
+	CHECK(s && !strcmp(s->insec, "*fill*") && !s->source && !s->object);
+	CHECK(s && s->size == 0x12e350 && s->outsec && !strcmp(s->outsec, ".bss"));
+	s = kb_map_lookup(m, 0xffffffff817fffff);
+	CHECK(s && !strcmp(s->insec, "*fill*"));
+	s = kb_map_lookup(m, 0xffffffff816d1caf);
+	CHECK(s && s->source && !strcmp(s->source, "lib/radix-tree.o"));
+	CHECK(kb_map_lookup(m, 0xffffffff81800000) == NULL); /* reserved, not alignment */
+	s = kb_map_lookup(m, 0xffffffff81810000);
+	CHECK(s && s->source && !strcmp(s->source, "arch/x86/mm/init.o"));
+	CHECK_U64(m->nspans, 3);
 	kb_map_free(m);
 }
 
@@ -671,6 +708,7 @@ int main(void)
 	relocatable_map_lists_sections_but_places_nothing();
 	lld_map_gives_the_object_behind_each_address();
 	lld_maps_before_llvm_11_and_of_lto_links();
+	lld_alignment_inside_a_section_is_fill();
 	text_that_is_no_map_is_refused();
 	crlf_junk_and_truncation_do_not_change_the_answer();
 	check_accepts_its_image_and_names_the_first_difference();
