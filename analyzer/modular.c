@@ -657,6 +657,30 @@ static int forced_y(struct kb_modular *m, struct tri_state *st)
 	return kept;
 }
 
+/* Every defined tristate at y taken to become m, nothing kept yet. */
+static struct tri_state tri_start(const struct kb_modular *m)
+{
+	const struct kb_ktree *kt = m->kt;
+	size_t n = kt->names.nr, i;
+	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
+
+	for (i = 0; i < n; i++)
+		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
+			     !strcmp(value_of(m, &kt->syms[i]), "y");
+	return st;
+}
+
+/* Keeps y what selects, needs or defaults it there, until nothing changes. */
+static void tri_settle(struct kb_modular *m, struct tri_state *st)
+{
+	int changed;
+
+	do {
+		changed = forced_y(m, st);
+		changed |= needs_y(m, st);
+	} while (changed);
+}
+
 /*
  * (1): every tristate at y starts as a candidate; what selects, needs or defaults it to y is
  * kept, until nothing changes (a select from a candidate, which becomes m, does not count).
@@ -665,16 +689,9 @@ static void tristate_candidates(struct kb_modular *m)
 {
 	const struct kb_ktree *kt = m->kt;
 	size_t n = kt->names.nr, i;
-	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
-	int changed;
+	struct tri_state st = tri_start(m);
 
-	for (i = 0; i < n; i++)
-		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
-			     !strcmp(value_of(m, &kt->syms[i]), "y");
-	do {
-		changed = forced_y(m, &st);
-		changed |= needs_y(m, &st);
-	} while (changed);
+	tri_settle(m, &st);
 	for (i = 0; i < m->nopts; i++) {
 		struct kb_mod_opt *p = &m->opts[i];
 		long id;
@@ -850,13 +867,10 @@ static void bool_candidates(struct kb_modular *m)
 static void freed_by_bools(struct kb_modular *m)
 {
 	const struct kb_ktree *kt = m->kt;
-	size_t n = kt->names.nr, i;
-	struct tri_state st = { xcalloc(n + 1, 1), xcalloc(n + 1, sizeof(*st.reason)) };
-	int changed, any = 0;
+	struct tri_state st = tri_start(m);
+	size_t i;
+	int any = 0;
 
-	for (i = 0; i < n; i++)
-		st.as_m[i] = kt->syms[i].defined && kt->syms[i].type == KB_KT_TRISTATE &&
-			     !strcmp(value_of(m, &kt->syms[i]), "y");
 	for (i = 0; i < m->nopts; i++) {
 		const struct kb_mod_opt *p = &m->opts[i];
 		long id;
@@ -869,10 +883,7 @@ static void freed_by_bools(struct kb_modular *m)
 	}
 	if (!any)
 		goto out;
-	do {
-		changed = forced_y(m, &st);
-		changed |= needs_y(m, &st);
-	} while (changed);
+	tri_settle(m, &st);
 	for (i = 0; i < m->nopts; i++) {
 		struct kb_mod_opt *p = &m->opts[i];
 		long id;
