@@ -218,6 +218,18 @@ static json_t *row_json(const struct kb_analysis *a, const struct kb_listing_opt
 	return j;
 }
 
+/* The top of a listing's JSON: the image, its total and classes, and the grouping (by). */
+static json_t *listing_root(const struct kb_analysis *a, json_t *by)
+{
+	json_t *root = json_object();
+
+	json_object_set_new(root, "image", kb_json_str(a->img->path));
+	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
+	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
+	json_object_set_new(root, "by", by);
+	return root;
+}
+
 /* The listing of every row: the JSON, or with flat its rows alone (a table's). */
 static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_opts *o, int flat)
 {
@@ -235,11 +247,7 @@ static json_t *rows_json(const struct kb_analysis *a, const struct kb_listing_op
 		free(v);
 		return rows;
 	}
-	root = json_object();
-	json_object_set_new(root, "image", kb_json_str(a->img->path));
-	json_object_set_new(root, "total", kb_json_u64(bd->total));
-	json_object_set_new(root, "classes", kb_json_classes(bd->cls_bytes));
-	json_object_set_new(root, "by", json_null());
+	root = listing_root(a, json_null());
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
 			    json_pack("{s:I,s:I}", "rows", (json_int_t)(n - shown), "bytes",
@@ -340,11 +348,7 @@ static json_t *groups_json(const struct kb_analysis *a, const struct kb_listing_
 		kb_groups_release(&gs);
 		return rows;
 	}
-	root = json_object();
-	json_object_set_new(root, "image", kb_json_str(a->img->path));
-	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
-	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
-	json_object_set_new(root, "by", kb_json_str(kb_by_name(o->by)));
+	root = listing_root(a, kb_json_str(kb_by_name(o->by)));
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
 			    json_pack("{s:I,s:I,s:o}", "groups", (json_int_t)(gs.n - shown),
@@ -460,11 +464,7 @@ static json_t *tree_json(const struct kb_analysis *a, const struct kb_listing_op
 		kb_dirtree_release(&t);
 		return rows;
 	}
-	root = json_object();
-	json_object_set_new(root, "image", kb_json_str(a->img->path));
-	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
-	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
-	json_object_set_new(root, "by", kb_json_str("dir"));
+	root = listing_root(a, kb_json_str("dir"));
 	json_object_set_new(root, "tree", json_true());
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest",
@@ -600,11 +600,7 @@ static json_t *nest_json(const struct kb_analysis *a, const struct kb_listing_op
 		kb_nest_release(&ns);
 		return rows;
 	}
-	root = json_object();
-	json_object_set_new(root, "image", kb_json_str(a->img->path));
-	json_object_set_new(root, "total", kb_json_u64(a->bd->total));
-	json_object_set_new(root, "classes", kb_json_classes(a->bd->cls_bytes));
-	json_object_set_new(root, "by", kb_json_str(kb_by_name(o->by)));
+	root = listing_root(a, kb_json_str(kb_by_name(o->by)));
 	json_object_set_new(root, "inner", kb_json_str(kb_by_name(o->inner)));
 	json_object_set_new(root, "rows", rows);
 	json_object_set_new(root, "rest", rest_json(&ns.outer, shown));
