@@ -71,6 +71,16 @@ class Chrome:
         r = self.call("Runtime.evaluate", {"expression": expr, "returnByValue": True}, session)
         return r.get("result", {}).get("value")
 
+    def eval_settled(self, session, expr):
+        """eval while the page may be navigating: a context torn down mid-call answers None
+        (wait_for asks again) instead of an error; any other error still raises"""
+        try:
+            return self.eval(session, expr)
+        except RuntimeError as e:
+            if "navigated or closed" in str(e) or "context" in str(e).lower():
+                return None
+            raise
+
     def close(self):
         try:
             self.call("Browser.close")
@@ -107,12 +117,13 @@ def click_opens(c, s, x, y, sha, page, what):
         c.call("Input.dispatchMouseEvent",
                {"type": kind, "x": x, "y": y, "button": "left", "clickCount": 1}, s)
     want = "file://" + os.path.abspath(page)
-    href = wait_for(lambda: (lambda h: h if h == want else None)(c.eval(s, "location.href")), 10)
+    href = wait_for(lambda: (lambda h: h if h == want else None)(
+        c.eval_settled(s, "location.href")), 10)
     if href != want:
-        print("clicking %s opened %r, not %r" % (what, c.eval(s, "location.href"), want))
+        print("clicking %s opened %r, not %r" % (what, c.eval_settled(s, "location.href"), want))
         return False
-    if not wait_for(lambda: sha[:12] in (c.eval(s, "document.title") or "")):
-        print("clicking %s opened a page titled %r" % (what, c.eval(s, "document.title")))
+    if not wait_for(lambda: sha[:12] in (c.eval_settled(s, "document.title") or "")):
+        print("clicking %s opened a page titled %r" % (what, c.eval_settled(s, "document.title")))
         return False
     return True
 

@@ -116,8 +116,8 @@ def open_page(c, url, width):
            {"width": width, "height": 900, "deviceScaleFactor": 1, "mobile": width < 600}, s)
     c.call("Page.enable", {}, s)
     c.call("Page.navigate", {"url": url}, s)
-    if not wait_for(lambda: c.eval(s, "location.href") == url and
-                    c.eval(s, "document.readyState") == "complete"):
+    if not wait_for(lambda: c.eval_settled(s, "location.href") == url and
+                    c.eval_settled(s, "document.readyState") == "complete"):
         raise RuntimeError("%s did not load" % url)
     # the charts' objects load their SVGs on their own
     wait_for(lambda: c.eval(s, "Array.prototype.every.call(document.querySelectorAll("
@@ -203,9 +203,10 @@ def hover_and_click(c, root, page, width, fails):
     want = "file://" + target
     if not (target.startswith(root + "/commit/" + sha + "-") and os.path.isfile(target)):
         fails.append("%s: links %s, not its commit's page" % (where, target))
-    got = wait_for(lambda: (lambda h: h if h == want else None)(c.eval(s, "location.href")), 10)
-    title = wait_for(lambda: c.eval(s, "document.readyState") == "complete" and
-                     c.eval(s, "document.title"), 5) or ""
+    got = wait_for(lambda: (lambda h: h if h == want else None)(
+        c.eval_settled(s, "location.href")), 10)
+    title = wait_for(lambda: c.eval_settled(s, "document.readyState") == "complete" and
+                     c.eval_settled(s, "document.title"), 5) or ""
     if got != want or sha[:12] not in title:
         fails.append("%s: a click opened %r titled %r, not %r"
                      % (where, c.eval(s, "location.href"), title, want))
