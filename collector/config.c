@@ -274,7 +274,9 @@ static int word_is(const char *w, size_t n, const char *s)
 	return n == strlen(s) && !strncmp(w, s, n);
 }
 
-static int scan_kconfig(const char *path, struct kb_strtab *out)
+/* the symbols path defines: every one into defined (if not NULL), the tristates into out (if not
+ * NULL) */
+static int scan_kconfig(const char *path, struct kb_strtab *out, struct kb_strtab *defined)
 {
 	struct strbuf sb = STRBUF_INIT, sym = STRBUF_INIT;
 	char *line, *save = NULL;
@@ -291,7 +293,9 @@ static int scan_kconfig(const char *path, struct kb_strtab *out)
 			m = first_word(w + n, &name);
 			strbuf_reset(&sym);
 			strbuf_add(&sym, name, m);
-		} else if (sym.len &&
+			if (defined && m)
+				kb_strtab_intern(defined, sym.buf, sym.len, NULL);
+		} else if (out && sym.len &&
 			   (word_is(w, n, "tristate") || word_is(w, n, "def_tristate"))) {
 			kb_strtab_intern(out, sym.buf, sym.len, NULL);
 		} else if (word_is(w, n, "help") || word_is(w, n, "---help---") ||
@@ -307,7 +311,7 @@ static int scan_kconfig(const char *path, struct kb_strtab *out)
 	return 0;
 }
 
-static struct kb_strtab *scan_out;
+static struct kb_strtab *scan_out, *scan_defined;
 static int scan_err;
 
 static int scan_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
@@ -317,20 +321,32 @@ static int scan_one(const char *path, const struct stat *st, int flag, struct FT
 	(void)st;
 	if (flag == FTW_D && (!strcmp(base, ".git") || !strcmp(base, "Documentation")))
 		return FTW_SKIP_SUBTREE;
-	if (flag == FTW_F && !strncmp(base, "Kconfig", 7) && scan_kconfig(path, scan_out)) {
+	if (flag == FTW_F && !strncmp(base, "Kconfig", 7) &&
+	    scan_kconfig(path, scan_out, scan_defined)) {
 		scan_err = 1;
 		return FTW_STOP;
 	}
 	return FTW_CONTINUE;
 }
 
-int kb_kconfig_tristates(const char *src, struct kb_strtab *out)
+static int scan_tree(const char *src, struct kb_strtab *out, struct kb_strtab *defined)
 {
 	scan_out = out;
+	scan_defined = defined;
 	scan_err = 0;
 	if (nftw(src, scan_one, 32, FTW_PHYS | FTW_ACTIONRETVAL) < 0)
 		return kb_error_set("%s: cannot read the Kconfig files: %s", src, strerror(errno));
 	return scan_err ? KB_ERR : 0;
+}
+
+int kb_kconfig_tristates(const char *src, struct kb_strtab *out)
+{
+	return scan_tree(src, out, NULL);
+}
+
+int kb_kconfig_defined(const char *src, struct kb_strtab *out)
+{
+	return scan_tree(src, NULL, out);
 }
 
 size_t kb_kconfig_yes2mod(struct kb_kconfig *c, const struct kb_strtab *tristates)

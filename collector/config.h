@@ -70,6 +70,9 @@ size_t kb_kconfig_unmet(const struct kb_kconfig *final, const struct kb_kconfig 
  */
 int kb_kconfig_tristates(const char *src, struct kb_strtab *out);
 
+/* Every symbol the kernel tree src defines (`config`/`menuconfig`, any type), as above. */
+int kb_kconfig_defined(const char *src, struct kb_strtab *out);
+
 /* +modular without yes2modconfig: every symbol of tristates that is y in c set to m. Returns
  * how many. olddefconfig must follow (a tristate a y bool selects goes back to y). */
 size_t kb_kconfig_yes2mod(struct kb_kconfig *c, const struct kb_strtab *tristates);

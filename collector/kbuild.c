@@ -566,10 +566,42 @@ out:
 	return rc;
 }
 
+/*
+ * map.config is kbloat's, not the user's: it asks for options of newer trees too
+ * (BUILTIN_MODULE_RANGES, 6.12), which an older tree does not define, and an option the tree
+ * does not have is not a request that went unmet. Those are taken out of want (as asked
+ * "n", which an option absent from the .config meets). Only an option absent from the final
+ * .config costs a look at the tree's Kconfig files; a user's fragment is never filtered (an
+ * option it names that the tree lacks is worth a note: a typo, or an option since removed).
+ */
+static void drop_undefined_map_options(const struct kb_kbuild *k, const struct kb_kconfig *mapwant,
+				       const struct kb_kconfig *done, struct kb_kconfig *want)
+{
+	struct kb_strtab defined = KB_STRTAB_INIT;
+	int scanned = 0, readable = 1;
+	size_t i;
+
+	for (i = 0; i < mapwant->names.nr && readable; i++) {
+		const char *name = mapwant->names.strs[i], *w = kb_kconfig_get(want, name);
+
+		/* present in the .config (met or not), or since asked otherwise by a fragment */
+		if (kb_kconfig_get(done, name) || !w || strcmp(w, mapwant->values[i]))
+			continue;
+		if (!scanned++ && kb_kconfig_defined(k->src, &defined)) {
+			kb_error_clear(); /* unreadable: the note stays, as merge_config.sh's would */
+			readable = 0;
+		} else if (kb_strtab_find(&defined, name, strlen(name)) < 0) {
+			kb_kconfig_set(want, name, "n");
+		}
+	}
+	kb_strtab_release(&defined);
+}
+
 int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *spec,
 			struct strbuf *notes, struct kb_build_step *st)
 {
 	struct kb_kconfig cfg = KB_KCONFIG_INIT, want = KB_KCONFIG_INIT, done = KB_KCONFIG_INIT;
+	struct kb_kconfig mapwant = KB_KCONFIG_INIT;
 	struct strbuf path = STRBUF_INIT;
 	int modular = !strcmp(spec->base, "modular"), rc = KB_ERR;
 	size_t i;
@@ -599,6 +631,8 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 		}
 		kb_kconfig_merge(&cfg, &frag, f, notes);
 		kb_kconfig_merge(&want, &frag, f, NULL);
+		if (!i)
+			kb_kconfig_merge(&mapwant, &frag, f, NULL);
 		kb_kconfig_release(&frag);
 	}
 	if (modular) {
@@ -623,12 +657,14 @@ int kb_kbuild_configure(const struct kb_kbuild *k, const struct kb_config_spec *
 	/* what a fragment asked for and olddefconfig took back, as merge_config.sh says */
 	if (kb_kconfig_read(&done, path.buf))
 		goto out;
+	drop_undefined_map_options(k, &mapwant, &done, &want);
 	kb_kconfig_unmet(&done, &want, spec->to_modules, notes);
 	rc = modular ? modularize(k, &done, st) : 0;
 out:
 	kb_kconfig_release(&cfg);
 	kb_kconfig_release(&want);
 	kb_kconfig_release(&done);
+	kb_kconfig_release(&mapwant);
 	strbuf_release(&path);
 	return rc;
 }
