@@ -1,7 +1,8 @@
 /*
  * cmd_size.c - `kbloat size IMAGE...`: the Berkeley split exactly as binutils size(1)
  * prints it, then the kernel split by class. Each image's classes sum to its total, and its
- * total equals size's dec column.
+ * total equals size's dec column. An archive is a row per member in both ("foo.o (ex
+ * lib.a)", as size(1) names them); --json gives the archive's sums and its members.
  */
 #include "kbloat.h"
 #include "json.h"
@@ -15,34 +16,72 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void print_berkeley(struct kb_image **imgs, int n)
+/*
+ * The name size(1) gives a row: the file's path, or for an archive's member (path
+ * "lib.a(foo.o)") "foo.o (ex lib.a)"; archive is the archive holding img, or NULL.
+ */
+static void print_name(const struct kb_image *img, const struct kb_image *archive)
 {
+	size_t n = archive ? strlen(archive->path) : 0, len = strlen(img->path);
+
+	if (archive && len > n + 1 && !strncmp(img->path, archive->path, n) &&
+	    img->path[n] == '(' && img->path[len - 1] == ')')
+		printf("%.*s (ex %s)\n", (int)(len - n - 2), img->path + n + 1, archive->path);
+	else
+		printf("%s\n", img->path);
+}
+
+/* each row: an image, or each member of an archive in the archive's order (as size(1)) */
+static void each_row(struct kb_image **imgs, int n,
+		     void (*row)(const struct kb_image *img, const struct kb_image *archive))
+{
+	size_t j;
 	int i;
 
-	printf("   text\t   data\t    bss\t    dec\t    hex\tfilename\n");
 	for (i = 0; i < n; i++) {
-		const uint64_t *b = imgs[i]->berkeley;
-		uint64_t dec = b[KB_BK_TEXT] + b[KB_BK_DATA] + b[KB_BK_BSS];
-
-		printf("%7llu\t%7llu\t%7llu\t%7llu\t%7llx\t%s\n", (unsigned long long)b[KB_BK_TEXT],
-		       (unsigned long long)b[KB_BK_DATA], (unsigned long long)b[KB_BK_BSS],
-		       (unsigned long long)dec, (unsigned long long)dec, imgs[i]->path);
+		if (!imgs[i]->nmembers)
+			row(imgs[i], NULL);
+		for (j = 0; j < imgs[i]->nmembers; j++)
+			row(imgs[i]->members[j], imgs[i]);
 	}
+}
+
+static void berkeley_row(const struct kb_image *img, const struct kb_image *archive)
+{
+	const uint64_t *b = img->berkeley;
+	uint64_t dec = b[KB_BK_TEXT] + b[KB_BK_DATA] + b[KB_BK_BSS];
+
+	printf("%7llu\t%7llu\t%7llu\t%7llu\t%7llx\t", (unsigned long long)b[KB_BK_TEXT],
+	       (unsigned long long)b[KB_BK_DATA], (unsigned long long)b[KB_BK_BSS],
+	       (unsigned long long)dec, (unsigned long long)dec);
+	print_name(img, archive);
+}
+
+static void classes_row(const struct kb_image *img, const struct kb_image *archive)
+{
+	int c;
+
+	for (c = 0; c < KB_CLS_NR; c++)
+		printf("%10llu", (unsigned long long)img->cls_size[c]);
+	printf("%11llu  ", (unsigned long long)img->total);
+	print_name(img, archive);
+}
+
+static void print_berkeley(struct kb_image **imgs, int n)
+{
+	printf("   text\t   data\t    bss\t    dec\t    hex\tfilename\n");
+	each_row(imgs, n, berkeley_row);
 }
 
 static void print_classes(struct kb_image **imgs, int n)
 {
-	int i, c;
+	int c;
 
 	putchar('\n');
 	for (c = 0; c < KB_CLS_NR; c++)
 		printf("%10s", kb_class_name(c));
 	printf("%11s  filename\n", "total");
-	for (i = 0; i < n; i++) {
-		for (c = 0; c < KB_CLS_NR; c++)
-			printf("%10llu", (unsigned long long)imgs[i]->cls_size[c]);
-		printf("%11llu  %s\n", (unsigned long long)imgs[i]->total, imgs[i]->path);
-	}
+	each_row(imgs, n, classes_row);
 }
 
 static json_t *image_json(const struct kb_image *img)

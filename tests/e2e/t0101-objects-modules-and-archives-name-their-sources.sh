@@ -100,9 +100,16 @@ for arch in x86_64: aarch64:aarch64-linux-gnu-; do
 	# the archive's sums are its members'
 	out=$SCRATCH/$name-dwarf5
 	want=$(alloc_bytes "$out/foo_main.o" "$out/foo_hw.o" "$out/extra.o")
-	got=$("$KBLOAT" size "$out/libfoo.a" | awk 'NR == 2 {print $4}')
+	"$KBLOAT" size "$out/libfoo.a" >"$SCRATCH/size-a.txt"
+	got=$(awk 'NR > 1 && NF == 0 {exit} NR > 1 {s += $4} END {print s}' "$SCRATCH/size-a.txt")
 	check "$name archive: size is its members' allocated bytes ($got, readelf $want)" \
 		test "$got" = "$want"
+	# the text is binutils' own: a row per member, "foo_main.o (ex libfoo.a)"
+	check "$name archive: size's Berkeley rows are ${prefix}size's, member by member" \
+		test "$(sed '/^$/q' "$SCRATCH/size-a.txt" | sed '$d')" = "$("${prefix}size" "$out/libfoo.a")"
+	check "$name archive: the class rows are the members' too, summing to the same" \
+		test "$(awk 'f && NF {s += $8; n++} /^ *text  *rodata/ {f = 1} END {print n, s}' \
+			"$SCRATCH/size-a.txt")" = "3 $want"
 	# size --json lists the members as binutils size does ("foo_main.o (ex libfoo.a)" rows),
 	# each with its own Berkeley split, summing to the archive's
 	"$KBLOAT" size --json "$out/libfoo.a" >"$SCRATCH/size-a.json"
