@@ -675,8 +675,11 @@ static int forced_y(struct kb_modular *m, struct tri_state *st)
 			const struct kb_kref *r = &x->selected_by[j];
 			const struct kb_ksym *s = &kt->syms[r->sym];
 
+			/* a select is as strong as "S && its if && S's dependencies" (Kconfig's
+			 * reverse dependency): a bool at y under a tristate that becomes m (or
+			 * `select X if M` with M at m) selects X only as m */
 			if (st->as_m[r->sym] || strcmp(value_of(m, s), "y") ||
-			    eval(m, r->cond, &t) == KB_TRI_N)
+			    eval(m, r->cond, &t) != KB_TRI_Y || eval(m, s->depends, &t) != KB_TRI_Y)
 				continue;
 			keep_y(st, i,
 			       (struct kb_mod_why){ KB_WHY_SELECTED, s->name, detail(m, s) });
