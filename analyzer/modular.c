@@ -383,10 +383,16 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 		strbuf_release(&sb);
 		return;
 	}
+	/*
+	 * A tristate at y that builds it in at m too ($(subst m,y,...): inet6_hashtables.o of
+	 * IPV6) does not take it out with it: the next gate does, or none (at m the object
+	 * stays, which (1) would otherwise count as leaving with the option's other objects).
+	 */
 	for (i = 0; i < g->nsteps && !owner; i++)
-		if (gate_enabled(m, &g->steps[i]))
+		if (gate_enabled(m, &g->steps[i]) &&
+		    !(&g->steps[i] == forced && is_y(m, forced->option)))
 			owner = &g->steps[i];
-	if (forced && !owner)
+	if (forced && !owner && !is_y(m, forced->option))
 		owner = forced;
 	if (owner) {
 		o->cat = KB_MOD_BOOL;
@@ -1444,7 +1450,7 @@ static void share_table(struct kb_modular *m, const struct obj_spans *spans,
  * shrink with the code that leaves (objtool writes no entry for code that is not there),
  * so an entry leaves with the object that holds the code it names. What names no object's
  * code (an all-zero entry, the linker's code) stays vmlinux.o's, as do tables of a layout
- * kbloat does not know (listed with no entries).
+ * kbloat does not know (listed with no entries; notes, the build id, are no table).
  */
 static void share_tables(struct kb_modular *m, const struct obj_spans *spans,
 			 const struct late_spans *late)
@@ -1468,6 +1474,8 @@ static void share_tables(struct kb_modular *m, const struct obj_spans *spans,
 			share_table(m, spans, late, t, l);
 			continue;
 		}
+		if (!strncmp(l->insec, ".note", 5))
+			continue; /* the final link's build id, which the map puts in vmlinux.o */
 		ALLOC_GROW(m->tables, m->ntables + 1, m->atables);
 		memset(&m->tables[m->ntables], 0, sizeof(m->tables[0]));
 		m->tables[m->ntables].section = l->insec;
