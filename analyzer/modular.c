@@ -326,13 +326,30 @@ static long opt_get(struct kb_modular *m, const char *name)
 	return id;
 }
 
-static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
+/* An option's value in the .config, or "m" if mw (the (1) candidates: stays_at_m) has it. */
+static const char *value_in(const struct kb_modular *m, const char *name,
+			    const struct kb_strtab *mw)
+{
+	if (mw && kb_strtab_find(mw, name, strlen(name)) >= 0)
+		return "m";
+	return kb_kconfig_get(&m->config, name);
+}
+
+static int y_in(const struct kb_modular *m, const char *name, const struct kb_strtab *mw)
+{
+	const char *v = value_in(m, name, mw);
+
+	return v && !strcmp(v, "y");
+}
+
+static int gate_enabled(const struct kb_modular *m, const struct kb_step *s,
+			const struct kb_strtab *mw)
 {
 	const char *v;
 
 	if (!s->option || (s->flags & KB_STEP_NEGATED))
 		return 0;
-	v = kb_kconfig_get(&m->config, s->option);
+	v = value_in(m, s->option, mw);
 	/* $(subst m,y,$(CONFIG_X)) builds it in at m as well */
 	return v && (!strcmp(v, "y") || (!strcmp(v, "m") && (s->flags & KB_STEP_FORCE_BUILTIN)));
 }
@@ -341,7 +358,7 @@ static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
  * The owner: the innermost tristate obj/dir gate at y (not forced built in), which takes the
  * object out with it at m; else the innermost enabled gate of any kind; else none (core).
  */
-static void classify(struct kb_modular *m, struct kb_mod_obj *o)
+static void classify(struct kb_modular *m, struct kb_mod_obj *o, const struct kb_strtab *mw)
 {
 	const struct kb_origin *g = &o->origin;
 	const struct kb_step *owner = NULL, *forced = NULL;
@@ -355,7 +372,7 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 		const struct kb_step *s = &g->steps[i];
 		const struct kb_ksym *ks;
 
-		if ((s->kind != KB_STEP_OBJ && s->kind != KB_STEP_DIR) || !gate_enabled(m, s))
+		if ((s->kind != KB_STEP_OBJ && s->kind != KB_STEP_DIR) || !gate_enabled(m, s, mw))
 			continue;
 		ks = kb_ktree_sym(m->kt, s->option);
 		if (!ks || ks->type != KB_KT_TRISTATE)
@@ -389,10 +406,10 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 	 * stays, which (1) would otherwise count as leaving with the option's other objects).
 	 */
 	for (i = 0; i < g->nsteps && !owner; i++)
-		if (gate_enabled(m, &g->steps[i]) &&
-		    !(&g->steps[i] == forced && is_y(m, forced->option)))
+		if (gate_enabled(m, &g->steps[i], mw) &&
+		    !(&g->steps[i] == forced && y_in(m, forced->option, mw)))
 			owner = &g->steps[i];
-	if (forced && !owner && !is_y(m, forced->option))
+	if (forced && !owner && !y_in(m, forced->option, mw))
 		owner = forced;
 	if (owner) {
 		o->cat = KB_MOD_BOOL;
@@ -444,11 +461,11 @@ static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o)
 	return 0;
 }
 
+static void tally_objects(struct kb_modular *m);
+
 static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 {
 	size_t i;
-	uint64_t *best;
-	int c;
 
 	for (i = 0; i < m->nobjs; i++) {
 		name_object(m, &m->objs[i], maint);
@@ -465,7 +482,26 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 			kb_mktree_resolve(m->mk, o->object, &o->origin);
 		if (!o->origin.resolved && link_script_object(m, o))
 			continue;
-		classify(m, o);
+		classify(m, o, NULL);
+	}
+	tally_objects(m);
+}
+
+/* The objects' bytes by category and by owner, and each option's subsystem. */
+static void tally_objects(struct kb_modular *m)
+{
+	size_t i;
+	uint64_t *best;
+	int c;
+
+	memset(m->cat_cls, 0, sizeof(m->cat_cls));
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+
+		memset(p->cls, 0, sizeof(p->cls));
+		p->bytes = 0;
+		p->nobjs = 0;
+		p->subsystem = NULL;
 	}
 	/*
 	 * An option owning both kinds (obj-$(CONFIG_MD) += md.o and, under ifeq
@@ -477,7 +513,8 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 	for (i = 0; i < m->nobjs; i++) {
 		struct kb_mod_obj *o = &m->objs[i];
 
-		if (o->owner >= 0 && m->opts[o->owner].cat == KB_MOD_TRISTATE)
+		/* (but not an object kbuild builds in at m as well: stays_at_m) */
+		if (o->owner >= 0 && m->opts[o->owner].cat == KB_MOD_TRISTATE && !o->stays_at_m)
 			o->cat = KB_MOD_TRISTATE;
 		for (c = 0; c < KB_CLS_NR; c++)
 			m->cat_cls[o->cat][c] += o->cls[c];
@@ -751,6 +788,83 @@ static void tristate_candidates(struct kb_modular *m)
 					 &m->to_m[m->nto_m++]);
 	free(st.as_m);
 	free(st.reason);
+}
+
+/* --- objects of (1) candidates that kbuild builds in at m as well ------------------------- */
+
+/* The .config with the (1) candidates at m, for kb_mktree_open. */
+struct mworld {
+	const struct kb_modular *m;
+	const struct kb_strtab *mw;
+};
+
+static const char *mworld_value(void *ctx, const char *name)
+{
+	const struct mworld *w = ctx;
+
+	return value_in(w->m, name, w->mw);
+}
+
+/* Whether chain g builds its object in with the options of mw at m: it reaches the top, and
+ * no obj or dir gate of it is at m there (unless $(subst m,y,...) builds it in anyway). */
+static int built_in_at_m(const struct kb_modular *m, const struct kb_origin *g,
+			 const struct kb_strtab *mw)
+{
+	size_t i;
+
+	for (i = 0; i < g->nsteps; i++) {
+		const struct kb_step *s = &g->steps[i];
+
+		if ((s->kind == KB_STEP_OBJ || s->kind == KB_STEP_DIR) && s->option &&
+		    !(s->flags & KB_STEP_NEGATED) && !gate_enabled(m, s, mw))
+			return 0;
+	}
+	return g->resolved;
+}
+
+static void find_selectors(struct kb_modular *m, size_t first);
+
+/*
+ * The objects of (1) candidates that stay built in with every candidate at m, as kbuild
+ * reads the Makefiles then: a directory that another entry at y also names (drivers/usb/,
+ * obj-$(CONFIG_USB) and obj-$(CONFIG_PCI)), obj-y under a conditional that holds at m as
+ * well (ifneq ($(CONFIG_IPV6),)), $(subst m,y,...). The Makefiles are read again with the
+ * candidates at m (m->mk_m), and such an object takes that chain and the owner it gives
+ * (the innermost gate at y there); the others leave, as their owner's.
+ */
+static void stays_at_m(struct kb_modular *m)
+{
+	struct kb_strtab mw = KB_STRTAB_INIT;
+	struct mworld w = { m, &mw };
+	size_t i, first = m->nopts, moved = 0;
+
+	for (i = 0; i < m->nto_m; i++)
+		kb_strtab_intern(&mw, m->to_m[i], strlen(m->to_m[i]), NULL);
+	if (!m->nto_m || kb_mktree_open(&m->mk_m, m->src, m->srcarch, mworld_value, &w)) {
+		kb_error_clear();
+		kb_strtab_release(&mw);
+		return;
+	}
+	for (i = 0; i < m->nobjs; i++) {
+		struct kb_mod_obj *o = &m->objs[i];
+		struct kb_origin g;
+
+		if (o->cat != KB_MOD_TRISTATE || o->owner < 0 || m->opts[o->owner].candidate != 1)
+			continue;
+		if (kb_mktree_resolve(m->mk_m, o->object, &g) || !built_in_at_m(m, &g, &mw))
+			continue;
+		o->origin = g;
+		o->stays_at_m = 1;
+		o->module = NULL;
+		o->owner = -1;
+		classify(m, o, &mw);
+		moved++;
+	}
+	kb_strtab_release(&mw);
+	if (!moved)
+		return;
+	tally_objects(m);
+	find_selectors(m, first);
 }
 
 /* --- (2) bools with no built-in-only users --------------------------------------------------- */
@@ -1086,12 +1200,13 @@ static void read_ranges(struct kb_modular *m)
 }
 
 /* Who selects each owner: enabled options whose select condition holds. */
-static void find_selectors(struct kb_modular *m)
+/* The enabled options that select each option from first on. */
+static void find_selectors(struct kb_modular *m, size_t first)
 {
 	struct tri_ctx t = { m, NULL, -1 };
 	size_t i, j;
 
-	for (i = 0; i < m->nopts; i++) {
+	for (i = first; i < m->nopts; i++) {
 		struct kb_mod_opt *p = &m->opts[i];
 
 		for (j = 0; p->ks && j < p->ks->nselected_by; j++) {
@@ -1790,8 +1905,9 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	if (kb_mktree_open(&m->mk, m->src, m->srcarch, config_value, &m->config))
 		goto fail;
 	place_objects(m, o->maint);
-	find_selectors(m);
+	find_selectors(m, 0);
 	tristate_candidates(m);
+	stays_at_m(m);
 	bool_candidates(m);
 	freed_by_bools(m);
 	read_builtin(m);
@@ -1829,6 +1945,7 @@ void kb_modular_free(struct kb_modular *m)
 	free(m->to_m);
 	free(m->tables);
 	kb_mktree_free(m->mk);
+	kb_mktree_free(m->mk_m);
 	if (!m->kt_borrowed)
 		kb_ktree_free(m->kt);
 	kb_image_free(m->img);

@@ -8,7 +8,9 @@
  *  - objs: every object the map places bytes of, with its bytes per class and its chain of
  *    Makefile steps; its category:
  *      TRISTATE  the chain has a tristate gate (obj-$(CONFIG_X) += x.o / dir/, X tristate):
- *                the innermost is its owner; at X=m the object leaves vmlinux
+ *                the innermost is its owner; at X=m the object leaves vmlinux (an object
+ *                of a (1) candidate that the Makefiles, read again with the candidates at
+ *                m, still build in takes the chain and owner they give: stays_at_m)
  *      BOOL      no tristate gate, but a bool one (obj-, a composite's member, ifdef): owner
  *      CORE      obj-y all the way to the top: the hard core
  *      UNKNOWN   no Makefile names it (or a chain that does not reach the top)
@@ -73,6 +75,9 @@ struct kb_mod_obj {
 	long owner; /* index in opts, or -1 */
 	const char *module; /* TRISTATE: "fs/ext4/ext4" (its .ko as modules.builtin names it) */
 	const char *boot_table; /* an input section of a boot-time table it fills, or NULL */
+	/* a (1) candidate's by its chain, but built in with the candidates at m (kbuild reaches
+	 * it another way then): origin, cat and owner are those of that build */
+	int stays_at_m;
 	uint64_t pad; /* with a breakdown: its bytes that are alignment padding */
 	/* with a breakdown: its share of the kallsyms table (its symbols' entries), counted in
 	 * its code and data; the table's own object holds minus what it gave away */
@@ -132,6 +137,7 @@ struct kb_modular {
 	struct kb_ktree *kt; /* the caller's when kt_borrowed (kb_modular_opts.ktree) */
 	int kt_borrowed;
 	struct kb_mktree *mk;
+	struct kb_mktree *mk_m; /* the Makefiles read with the (1) candidates at m, or NULL */
 	struct kb_mod_obj *objs;
 	size_t nobjs;
 	struct kb_mod_opt *opts;

@@ -44,10 +44,21 @@ add lib/Makefile 'obj-$(CONFIG_OT_DEMO) += ot_demo.o'
 #             "OT_EXTRA && OT_DEMO"), so OT_LIB is a candidate too
 #   OT_FORCED obj-$(subst m,y,$(CONFIG_OT_DEMO)) += ot_forced.o: built in at m as well, so
 #             it does not leave with OT_DEMO (nor is it OT_DEMO's): lib/ is obj-y, core
+# and two that kbuild builds in with OT_DEMO at m, which the Makefiles read with the (1)
+# candidates at m tell:
+#   drivers/otdir/ot_shared.o  obj-y of a directory that drivers/Makefile names as
+#             obj-$(CONFIG_OT_DEMO) and, when OT_DEMO is not y, as obj-$(CONFIG_OT_EXTRA)
+#             (this kbuild links a directory listed twice twice): OT_EXTRA's
+#   lib/ot_snoop.o  obj-y under ifneq ($(CONFIG_OT_DEMO),), which holds at m too: core
 add lib/Kconfig $'\nconfig OT_EXTRA\n\tbool "objtool demo extras"\n\tdefault y\n\tdepends on OT_DEMO\n\tselect OT_LIB\n\nconfig OT_LIB\n\ttristate'
 add lib/Makefile $'obj-$(CONFIG_OT_LIB) += ot_lib.o\nobj-$(subst m,y,$(CONFIG_OT_DEMO)) += ot_forced.o'
 add lib/ot_lib.c 'int ot_lib_fn(int x) { return x * 5; }'
 add lib/ot_forced.c 'int ot_forced_fn(int x) { return x * 11; }'
+add drivers/Makefile $'obj-$(CONFIG_OT_DEMO) += otdir/\nifneq ($(CONFIG_OT_DEMO),y)\nobj-$(CONFIG_OT_EXTRA) += otdir/\nendif'
+add drivers/otdir/Makefile 'obj-y += ot_shared.o'
+add drivers/otdir/ot_shared.c 'int ot_shared_fn(int x) { return x * 13; }'
+add lib/Makefile $'ifneq ($(CONFIG_OT_DEMO),)\nobj-y += ot_snoop.o\nendif'
+add lib/ot_snoop.c 'int ot_snoop_fn(int x) { return x * 17; }'
 
 # link-vmlinux.sh: the one-step link becomes ld -r, "objtool", and the link of vmlinux.o
 python3 - "$tree/scripts/link-vmlinux.sh" <<'PY' || fail "link-vmlinux.sh has the link line"
@@ -99,13 +110,15 @@ check "the final map names vmlinux.o, not the objects; vmlinux.o.map has no .cal
 (cd "$obj" && for o in $(awk 'NF == 4 && $2 ~ /^0x/ && $4 ~ /\.o$/ { print $4 }' vmlinux.o.map | sort -u); do
 	[ -f "$o" ] && echo "$o $(nm --defined-only "$o" | awk '$2 == "T"' | wc -l)"
 done) >"$SCRATCH/funcs"
-check "(1): OT_DEMO and OT_LIB (selected by a bool under OT_DEMO); ot_forced.o is core" \
+check "(1): OT_DEMO, OT_LIB (selected by a bool under OT_DEMO); ot_forced.o, ot_snoop.o core, ot_shared.o OT_EXTRA's" \
 	pyjson "$SCRATCH/m.json" '
 cand = {r["key"] for r in d["tristate_candidates"]["rows"]}
 assert {"OT_DEMO", "OT_LIB"} <= cand, cand
 o = {x["object"]: (x["category"], x["owner"]) for x in d["objects"]}
 assert o["lib/ot_demo.o"] == ("tristate", "OT_DEMO") and o["lib/ot_lib.o"] == ("tristate", "OT_LIB"), o
-assert o["lib/ot_forced.o"] == ("core", None), o["lib/ot_forced.o"]'
+assert o["lib/ot_forced.o"] == ("core", None), o["lib/ot_forced.o"]
+assert o["drivers/otdir/ot_shared.o"] == ("bool", "OT_EXTRA"), o["drivers/otdir/ot_shared.o"]
+assert o["lib/ot_snoop.o"] == ("core", None), o["lib/ot_snoop.o"]'
 check "nm: ot_demo.o has 5 global functions, kernel/fork.o some" pyjson "$SCRATCH/m.json" '
 f = dict(l.split() for l in open("'"$SCRATCH"'/funcs"))
 assert f["lib/ot_demo.o"] == "5" and int(f["kernel/fork.o"]) > 0, f'
@@ -170,9 +183,11 @@ check "db check finds nothing wrong" "$KBLOAT" db check --db "$SCRATCH/r.db"
 	fail "modular --fragment: $(cat "$SCRATCH/err")"
 obj_m=$SCRATCH/obj-m
 build "$obj_m" "$SCRATCH/frag.config" || fail "the sample with the fragment builds: $(tail -n3 "$obj_m.log")"
-check "... OT_DEMO and OT_LIB are modules there, ot_forced.o is still built in" bash -c \
-	"grep -qx CONFIG_OT_DEMO=m '$obj_m/.config' && grep -qx CONFIG_OT_LIB=m '$obj_m/.config' &&
-	 grep -q 'lib/ot_forced\.o' '$obj_m/vmlinux.o.map' && ! grep -q 'lib/ot_lib\.o' '$obj_m/vmlinux.o.map'"
+check "... OT_DEMO and OT_LIB are modules there; ot_forced.o, ot_shared.o, ot_snoop.o built in" \
+	bash -c "grep -qx CONFIG_OT_DEMO=m '$obj_m/.config' && grep -qx CONFIG_OT_LIB=m '$obj_m/.config' &&
+	 ! grep -q 'lib/ot_lib\.o' '$obj_m/vmlinux.o.map' && ! grep -q 'lib/ot_demo\.o' '$obj_m/vmlinux.o.map' &&
+	 grep -q 'lib/ot_forced\.o' '$obj_m/vmlinux.o.map' && grep -q 'lib/ot_snoop\.o' '$obj_m/vmlinux.o.map' &&
+	 grep -q 'drivers/otdir/ot_shared\.o' '$obj_m/vmlinux.o.map'"
 "$KBLOAT" modular --src "$tree" --build "$obj_m" --json >"$SCRATCH/m-m.json" 2>"$SCRATCH/err" ||
 	fail "modular of the built fragment: $(cat "$SCRATCH/err")"
 check "... its tables lost ot_demo.o's 5 functions' entries (70 bytes) and the other candidates'" \
