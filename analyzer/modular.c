@@ -181,7 +181,34 @@ struct obj_spans {
 	size_t n, alloc;
 };
 
-static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_spans *keep)
+/* An input section of vmlinux.o that its ld -r did not make (kb_map_span.after_ld_r). */
+struct late_span {
+	uint64_t addr, size;
+	const char *insec, *outsec;
+	long obj;
+};
+
+struct late_spans {
+	struct late_span *v;
+	size_t n, alloc;
+};
+
+static void keep_late(struct kb_modular *m, struct late_spans *late, const struct kb_map_span *s,
+		      long id)
+{
+	struct late_span *l;
+
+	ALLOC_GROW(late->v, late->n + 1, late->alloc);
+	l = &late->v[late->n++];
+	l->addr = s->addr;
+	l->size = s->size;
+	l->insec = intern_str(m, s->insec ? s->insec : "");
+	l->outsec = intern_str(m, s->outsec);
+	l->obj = id;
+}
+
+static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_spans *keep,
+			 struct late_spans *late)
 {
 	struct obj_index ix = { KB_STRTAB_INIT, 0 };
 	uint64_t claimed[KB_CLS_NR] = { 0 };
@@ -216,6 +243,8 @@ static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_
 				keep->v[keep->n].hi = s->addr + s->size;
 				keep->v[keep->n++].obj = id;
 			}
+			if (late && s->after_ld_r && s->size)
+				keep_late(m, late, s, id);
 			if (!o->boot_table && s->insec && boot_table(s->insec))
 				o->boot_table = intern_str(m, s->insec);
 		} else {
@@ -297,13 +326,30 @@ static long opt_get(struct kb_modular *m, const char *name)
 	return id;
 }
 
-static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
+/* An option's value in the .config, or "m" if mw (the (1) candidates: stays_at_m) has it. */
+static const char *value_in(const struct kb_modular *m, const char *name,
+			    const struct kb_strtab *mw)
+{
+	if (mw && kb_strtab_find(mw, name, strlen(name)) >= 0)
+		return "m";
+	return kb_kconfig_get(&m->config, name);
+}
+
+static int y_in(const struct kb_modular *m, const char *name, const struct kb_strtab *mw)
+{
+	const char *v = value_in(m, name, mw);
+
+	return v && !strcmp(v, "y");
+}
+
+static int gate_enabled(const struct kb_modular *m, const struct kb_step *s,
+			const struct kb_strtab *mw)
 {
 	const char *v;
 
 	if (!s->option || (s->flags & KB_STEP_NEGATED))
 		return 0;
-	v = kb_kconfig_get(&m->config, s->option);
+	v = value_in(m, s->option, mw);
 	/* $(subst m,y,$(CONFIG_X)) builds it in at m as well */
 	return v && (!strcmp(v, "y") || (!strcmp(v, "m") && (s->flags & KB_STEP_FORCE_BUILTIN)));
 }
@@ -312,7 +358,7 @@ static int gate_enabled(const struct kb_modular *m, const struct kb_step *s)
  * The owner: the innermost tristate obj/dir gate at y (not forced built in), which takes the
  * object out with it at m; else the innermost enabled gate of any kind; else none (core).
  */
-static void classify(struct kb_modular *m, struct kb_mod_obj *o)
+static void classify(struct kb_modular *m, struct kb_mod_obj *o, const struct kb_strtab *mw)
 {
 	const struct kb_origin *g = &o->origin;
 	const struct kb_step *owner = NULL, *forced = NULL;
@@ -326,7 +372,7 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 		const struct kb_step *s = &g->steps[i];
 		const struct kb_ksym *ks;
 
-		if ((s->kind != KB_STEP_OBJ && s->kind != KB_STEP_DIR) || !gate_enabled(m, s))
+		if ((s->kind != KB_STEP_OBJ && s->kind != KB_STEP_DIR) || !gate_enabled(m, s, mw))
 			continue;
 		ks = kb_ktree_sym(m->kt, s->option);
 		if (!ks || ks->type != KB_KT_TRISTATE)
@@ -354,10 +400,16 @@ static void classify(struct kb_modular *m, struct kb_mod_obj *o)
 		strbuf_release(&sb);
 		return;
 	}
+	/*
+	 * A tristate at y that builds it in at m too ($(subst m,y,...): inet6_hashtables.o of
+	 * IPV6) does not take it out with it: the next gate does, or none (at m the object
+	 * stays, which (1) would otherwise count as leaving with the option's other objects).
+	 */
 	for (i = 0; i < g->nsteps && !owner; i++)
-		if (gate_enabled(m, &g->steps[i]))
+		if (gate_enabled(m, &g->steps[i], mw) &&
+		    !(&g->steps[i] == forced && y_in(m, forced->option, mw)))
 			owner = &g->steps[i];
-	if (forced && !owner)
+	if (forced && !owner && !y_in(m, forced->option, mw))
 		owner = forced;
 	if (owner) {
 		o->cat = KB_MOD_BOOL;
@@ -409,11 +461,11 @@ static int link_script_object(struct kb_modular *m, struct kb_mod_obj *o)
 	return 0;
 }
 
+static void tally_objects(struct kb_modular *m);
+
 static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 {
 	size_t i;
-	uint64_t *best;
-	int c;
 
 	for (i = 0; i < m->nobjs; i++) {
 		name_object(m, &m->objs[i], maint);
@@ -430,7 +482,26 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 			kb_mktree_resolve(m->mk, o->object, &o->origin);
 		if (!o->origin.resolved && link_script_object(m, o))
 			continue;
-		classify(m, o);
+		classify(m, o, NULL);
+	}
+	tally_objects(m);
+}
+
+/* The objects' bytes by category and by owner, and each option's subsystem. */
+static void tally_objects(struct kb_modular *m)
+{
+	size_t i;
+	uint64_t *best;
+	int c;
+
+	memset(m->cat_cls, 0, sizeof(m->cat_cls));
+	for (i = 0; i < m->nopts; i++) {
+		struct kb_mod_opt *p = &m->opts[i];
+
+		memset(p->cls, 0, sizeof(p->cls));
+		p->bytes = 0;
+		p->nobjs = 0;
+		p->subsystem = NULL;
 	}
 	/*
 	 * An option owning both kinds (obj-$(CONFIG_MD) += md.o and, under ifeq
@@ -442,7 +513,8 @@ static void place_objects(struct kb_modular *m, struct kb_maint *maint)
 	for (i = 0; i < m->nobjs; i++) {
 		struct kb_mod_obj *o = &m->objs[i];
 
-		if (o->owner >= 0 && m->opts[o->owner].cat == KB_MOD_TRISTATE)
+		/* (but not an object kbuild builds in at m as well: stays_at_m) */
+		if (o->owner >= 0 && m->opts[o->owner].cat == KB_MOD_TRISTATE && !o->stays_at_m)
 			o->cat = KB_MOD_TRISTATE;
 		for (c = 0; c < KB_CLS_NR; c++)
 			m->cat_cls[o->cat][c] += o->cls[c];
@@ -646,8 +718,11 @@ static int forced_y(struct kb_modular *m, struct tri_state *st)
 			const struct kb_kref *r = &x->selected_by[j];
 			const struct kb_ksym *s = &kt->syms[r->sym];
 
+			/* a select is as strong as "S && its if && S's dependencies" (Kconfig's
+			 * reverse dependency): a bool at y under a tristate that becomes m (or
+			 * `select X if M` with M at m) selects X only as m */
 			if (st->as_m[r->sym] || strcmp(value_of(m, s), "y") ||
-			    eval(m, r->cond, &t) == KB_TRI_N)
+			    eval(m, r->cond, &t) != KB_TRI_Y || eval(m, s->depends, &t) != KB_TRI_Y)
 				continue;
 			keep_y(st, i,
 			       (struct kb_mod_why){ KB_WHY_SELECTED, s->name, detail(m, s) });
@@ -713,6 +788,83 @@ static void tristate_candidates(struct kb_modular *m)
 					 &m->to_m[m->nto_m++]);
 	free(st.as_m);
 	free(st.reason);
+}
+
+/* --- objects of (1) candidates that kbuild builds in at m as well ------------------------- */
+
+/* The .config with the (1) candidates at m, for kb_mktree_open. */
+struct mworld {
+	const struct kb_modular *m;
+	const struct kb_strtab *mw;
+};
+
+static const char *mworld_value(void *ctx, const char *name)
+{
+	const struct mworld *w = ctx;
+
+	return value_in(w->m, name, w->mw);
+}
+
+/* Whether chain g builds its object in with the options of mw at m: it reaches the top, and
+ * no obj or dir gate of it is at m there (unless $(subst m,y,...) builds it in anyway). */
+static int built_in_at_m(const struct kb_modular *m, const struct kb_origin *g,
+			 const struct kb_strtab *mw)
+{
+	size_t i;
+
+	for (i = 0; i < g->nsteps; i++) {
+		const struct kb_step *s = &g->steps[i];
+
+		if ((s->kind == KB_STEP_OBJ || s->kind == KB_STEP_DIR) && s->option &&
+		    !(s->flags & KB_STEP_NEGATED) && !gate_enabled(m, s, mw))
+			return 0;
+	}
+	return g->resolved;
+}
+
+static void find_selectors(struct kb_modular *m, size_t first);
+
+/*
+ * The objects of (1) candidates that stay built in with every candidate at m, as kbuild
+ * reads the Makefiles then: a directory that another entry at y also names (drivers/usb/,
+ * obj-$(CONFIG_USB) and obj-$(CONFIG_PCI)), obj-y under a conditional that holds at m as
+ * well (ifneq ($(CONFIG_IPV6),)), $(subst m,y,...). The Makefiles are read again with the
+ * candidates at m (m->mk_m), and such an object takes that chain and the owner it gives
+ * (the innermost gate at y there); the others leave, as their owner's.
+ */
+static void stays_at_m(struct kb_modular *m)
+{
+	struct kb_strtab mw = KB_STRTAB_INIT;
+	struct mworld w = { m, &mw };
+	size_t i, first = m->nopts, moved = 0;
+
+	for (i = 0; i < m->nto_m; i++)
+		kb_strtab_intern(&mw, m->to_m[i], strlen(m->to_m[i]), NULL);
+	if (!m->nto_m || kb_mktree_open(&m->mk_m, m->src, m->srcarch, mworld_value, &w)) {
+		kb_error_clear();
+		kb_strtab_release(&mw);
+		return;
+	}
+	for (i = 0; i < m->nobjs; i++) {
+		struct kb_mod_obj *o = &m->objs[i];
+		struct kb_origin g;
+
+		if (o->cat != KB_MOD_TRISTATE || o->owner < 0 || m->opts[o->owner].candidate != 1)
+			continue;
+		if (kb_mktree_resolve(m->mk_m, o->object, &g) || !built_in_at_m(m, &g, &mw))
+			continue;
+		o->origin = g;
+		o->stays_at_m = 1;
+		o->module = NULL;
+		o->owner = -1;
+		classify(m, o, &mw);
+		moved++;
+	}
+	kb_strtab_release(&mw);
+	if (!moved)
+		return;
+	tally_objects(m);
+	find_selectors(m, first);
 }
 
 /* --- (2) bools with no built-in-only users --------------------------------------------------- */
@@ -1048,12 +1200,13 @@ static void read_ranges(struct kb_modular *m)
 }
 
 /* Who selects each owner: enabled options whose select condition holds. */
-static void find_selectors(struct kb_modular *m)
+/* The enabled options that select each option from first on. */
+static void find_selectors(struct kb_modular *m, size_t first)
 {
 	struct tri_ctx t = { m, NULL, -1 };
 	size_t i, j;
 
-	for (i = 0; i < m->nopts; i++) {
+	for (i = first; i < m->nopts; i++) {
 		struct kb_mod_opt *p = &m->opts[i];
 
 		for (j = 0; p->ks && j < p->ks->nselected_by; j++) {
@@ -1129,6 +1282,26 @@ static void place_padding(struct kb_modular *m, const struct kb_breakdown *bd,
 	m->pad_outside = m->pad_total - inside;
 }
 
+/* An entry of the export table modpost writes, and the object it was given to (share_exports). */
+struct exp_entry {
+	uint64_t addr; /* of its struct kernel_symbol */
+	long obj;
+};
+
+struct exp_entries {
+	struct exp_entry *v; /* by address */
+	size_t n, alloc;
+};
+
+static int cmp_exp_entry(const void *a, const void *b)
+{
+	const struct exp_entry *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static long exp_entry_obj(const struct exp_entries *ents, uint64_t addr);
+
 /* 1 if scripts/kallsyms keeps sym (its filters, as far as the symbol table shows them) */
 static int kallsyms_keeps(const struct kb_sym *y, int all)
 {
@@ -1161,9 +1334,11 @@ static int kallsyms_keeps(const struct kb_sym *y, int all)
  * a 3-byte index in name order, so an object that leaves the core takes its symbols'
  * entries with it. The fixed part per symbol is read off which tables the image has; the
  * names' compression is whatever makes the shares add up to the table's code and data.
- * Symbols in no object (the linker's) leave their share with the table.
+ * Symbols in no object (the linker's) leave their share with the table; the symbol of an
+ * entry of modpost's export table goes with the entry (ents, from share_exports).
  */
-static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans)
+static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
+			   const struct exp_entries *ents)
 {
 	long t = m->ks_obj;
 	const struct kb_image *img = m->img;
@@ -1198,8 +1373,13 @@ static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans)
 		if (!kallsyms_keeps(y, all))
 			continue;
 		k = span_after(spans, y->addr);
-		if (k < spans->n && spans->v[k].lo <= y->addr && spans->v[k].obj != t)
-			w[spans->v[k].obj] += fixed + r * (double)(strlen(y->name) + 1);
+		if (k < spans->n && spans->v[k].lo <= y->addr && spans->v[k].obj != t) {
+			/* an export entry's symbol (__ksymtab_NAME) goes where the entry went */
+			long o = ents->n ? exp_entry_obj(ents, y->addr) : -1;
+
+			w[o >= 0 ? o : spans->v[k].obj] +=
+				fixed + r * (double)(strlen(y->name) + 1);
+		}
 	}
 	/* scaled so that all symbols' weights, had they all an object, would be the table */
 	r = (double)table / (fixed * (double)n + r * (double)len);
@@ -1217,10 +1397,422 @@ static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans)
 	free(w);
 }
 
+/* --- the tables written into vmlinux.o after its ld -r ------------------------------------ */
+
+/*
+ * The tables a step after the ld -r writes (objtool on vmlinux.o), as the kernel defines
+ * them: every entry names one code address. .orc_unwind_ip's entry i (a 32-bit offset to
+ * the code) describes .orc_unwind's entry i (6 bytes, struct orc_entry); the site lists are
+ * 32-bit offsets to an instruction; a static call site is { s32 addr; s32 key; }; ftrace's
+ * __mcount_loc holds pointers. (derived.c reads the same tables for `syms`.)
+ */
+static const struct late_table {
+	const char *sec;
+	unsigned esz; /* entry size; 0: a pointer */
+	int abs; /* the entry's first field is a pointer, not a 32-bit offset from itself */
+	const char *pair; /* a table whose entry i goes with entry i of this one */
+	unsigned pair_esz;
+} late_tables[] = {
+	{ ".orc_unwind_ip", 4, 0, ".orc_unwind", 6 },
+	{ ".call_sites", 4, 0, NULL, 0 },
+	{ ".return_sites", 4, 0, NULL, 0 },
+	{ ".retpoline_sites", 4, 0, NULL, 0 },
+	{ ".ibt_endbr_seal", 4, 0, NULL, 0 },
+	{ ".cfi_sites", 4, 0, NULL, 0 },
+	{ ".smp_locks", 4, 0, NULL, 0 },
+	{ ".static_call_sites", 8, 0, NULL, 0 },
+	{ "__mcount_loc", 0, 1, NULL, 0 },
+};
+
+static uint64_t rd_le_be(const struct kb_image *img, const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[img->byteorder == ELFDATA2MSB ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+/* The address entry p at addr names. */
+static uint64_t late_target(const struct kb_image *img, const unsigned char *p, uint64_t addr,
+			    int abs)
+{
+	if (abs)
+		return rd_le_be(img, p, img->elfclass == ELFCLASS64 ? 8 : 4);
+	return addr + (uint64_t)(int64_t)(int32_t)(uint32_t)rd_le_be(img, p, 4);
+}
+
+static int in_code(const struct kb_image *img, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+
+		/* <=: an unwind table's last entry is the end of the code */
+		if (s->alloc && (s->flags & SHF_EXECINSTR) && addr - s->addr <= s->size)
+			return 1;
+	}
+	return 0;
+}
+
+/* The bytes of the image at span l, or NULL. */
+static const unsigned char *late_bytes(const struct kb_image *img, const struct late_span *l)
+{
+	const struct kb_section *s = kb_image_section_by_name(img, l->outsec);
+	const unsigned char *p;
+	size_t len = 0;
+
+	if (!s || s->type == SHT_NOBITS || l->addr < s->addr || l->addr - s->addr > s->size ||
+	    l->size > s->size - (l->addr - s->addr))
+		return NULL;
+	p = kb_image_section_data(img, s, &len);
+	if (!p || l->addr - s->addr + l->size > len)
+		return NULL;
+	return p + (l->addr - s->addr);
+}
+
+static int all_zero(const unsigned char *p, unsigned n)
+{
+	while (n--)
+		if (*p++)
+			return 0;
+	return 1;
+}
+
+/* The object whose input sections hold addr (or, for the end of a function, addr - 1). */
+static long obj_at(const struct obj_spans *spans, uint64_t addr)
+{
+	size_t k = span_after(spans, addr);
+
+	if (k < spans->n && spans->v[k].lo <= addr)
+		return spans->v[k].obj;
+	if (addr && (k = span_after(spans, addr - 1)) < spans->n && spans->v[k].lo <= addr - 1)
+		return spans->v[k].obj;
+	return -1;
+}
+
+static const struct late_span *late_find(const struct late_spans *late, const char *sec)
+{
+	size_t i;
+
+	for (i = 0; i < late->n; i++)
+		if (!strcmp(late->v[i].insec, sec))
+			return &late->v[i];
+	return NULL;
+}
+
+/* Entries of the table at l: 0 if it does not divide, its pair does not match, or an entry
+ * that is not all zero names no code. */
+static size_t late_entries(const struct kb_image *img, const struct late_table *t,
+			   const struct late_span *l, const unsigned char *p, unsigned esz,
+			   const struct late_span *pl)
+{
+	size_t n, i;
+
+	if (!p || !esz || l->size % esz)
+		return 0;
+	n = l->size / esz;
+	if (t->pair && (!pl || pl->size != (uint64_t)n * t->pair_esz || !late_bytes(img, pl)))
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!all_zero(p + esz * i, esz) &&
+		    !in_code(img, late_target(img, p + esz * i, l->addr + esz * i, t->abs)))
+			return 0;
+	return n;
+}
+
+/* One table: each entry's bytes (and its pair's) to the object of the code it names. */
+static void share_table(struct kb_modular *m, const struct obj_spans *spans,
+			const struct late_spans *late, const struct late_table *t,
+			const struct late_span *l)
+{
+	const struct kb_image *img = m->img;
+	const struct late_span *pl = t->pair ? late_find(late, t->pair) : NULL;
+	unsigned esz = t->esz ? t->esz : (img->elfclass == ELFCLASS64 ? 8 : 4);
+	const unsigned char *p = late_bytes(img, l);
+	struct kb_mod_table *tab;
+	size_t n, i;
+
+	ALLOC_GROW(m->tables, m->ntables + 1, m->atables);
+	tab = &m->tables[m->ntables++];
+	memset(tab, 0, sizeof(*tab));
+	tab->section = l->insec;
+	tab->obj = l->obj;
+	tab->bytes = l->size + (pl ? pl->size : 0);
+	n = late_entries(img, t, l, p, esz, pl);
+	tab->entries = n;
+	for (i = 0; i < n; i++) {
+		const unsigned char *e = p + esz * i;
+		unsigned share = esz + (t->pair ? t->pair_esz : 0);
+		long o;
+
+		if (all_zero(e, esz))
+			continue;
+		o = obj_at(spans, late_target(img, e, l->addr + esz * i, t->abs));
+		if (o < 0 || o == l->obj)
+			continue;
+		m->objs[o].tshare += share;
+		m->objs[l->obj].tshare -= share;
+		tab->shared += share;
+	}
+	m->tab_given += tab->shared;
+}
+
+/*
+ * Gives each object its share of the tables written into vmlinux.o after its ld -r: they
+ * shrink with the code that leaves (objtool writes no entry for code that is not there),
+ * so an entry leaves with the object that holds the code it names. What names no object's
+ * code (an all-zero entry, the linker's code) stays vmlinux.o's, as do tables of a layout
+ * kbloat does not know (listed with no entries; notes, the build id, are no table).
+ */
+static void share_tables(struct kb_modular *m, const struct obj_spans *spans,
+			 const struct late_spans *late)
+{
+	size_t i, k;
+
+	for (i = 0; i < late->n; i++) {
+		const struct late_span *l = &late->v[i];
+		const struct late_table *t = NULL;
+		int paired = 0;
+
+		for (k = 0; k < ARRAY_SIZE(late_tables); k++) {
+			if (!strcmp(l->insec, late_tables[k].sec))
+				t = &late_tables[k];
+			else if (late_tables[k].pair && !strcmp(l->insec, late_tables[k].pair))
+				paired = late_find(late, late_tables[k].sec) != NULL;
+		}
+		if (paired)
+			continue; /* shared with the table it pairs with */
+		if (t) {
+			share_table(m, spans, late, t, l);
+			continue;
+		}
+		if (!strncmp(l->insec, ".note", 5))
+			continue; /* the final link's build id, which the map puts in vmlinux.o */
+		ALLOC_GROW(m->tables, m->ntables + 1, m->atables);
+		memset(&m->tables[m->ntables], 0, sizeof(m->tables[0]));
+		m->tables[m->ntables].section = l->insec;
+		m->tables[m->ntables].obj = l->obj;
+		m->tables[m->ntables++].bytes = l->size;
+	}
+}
+
+/* --- the export table modpost writes for vmlinux ----------------------------------------- */
+
+/* The length with its NUL of the string at addr in s (bytes p), or 0 if it is not one. */
+static uint64_t str_at(const struct kb_section *s, const unsigned char *p, uint64_t addr)
+{
+	uint64_t off = addr - s->addr, k;
+
+	if (addr < s->addr || off >= s->size)
+		return 0;
+	for (k = off; k < s->size; k++)
+		if (!p[k])
+			return k - off + 1;
+	return 0;
+}
+
+/* The struct kernel_symbol i of s: { value, name, namespace } as 32-bit offsets from each
+ * field (prel) or as pointers. */
+static void ksym_at(const struct kb_image *img, const struct kb_section *s, const unsigned char *p,
+		    size_t i, int prel, uint64_t *value, uint64_t *name)
+{
+	unsigned psz = img->elfclass == ELFCLASS64 ? 8 : 4;
+
+	if (prel) {
+		*value = late_target(img, p + 12 * i, s->addr + 12 * i, 0);
+		*name = late_target(img, p + 12 * i + 4, s->addr + 12 * i + 4, 0);
+		return;
+	}
+	*value = rd_le_be(img, p + 3 * psz * i, psz);
+	*name = rd_le_be(img, p + 3 * psz * i + psz, psz);
+}
+
+/* The entries of the export table s (bytes p) if every name is a string of ss, else 0. */
+static size_t ksym_count(const struct kb_image *img, const struct kb_section *s,
+			 const unsigned char *p, int prel, const struct kb_section *ss,
+			 const unsigned char *strs)
+{
+	unsigned esz = prel ? 12 : 3 * (img->elfclass == ELFCLASS64 ? 8 : 4);
+	uint64_t value, name;
+	size_t i, n;
+
+	if (s->size % esz)
+		return 0;
+	n = s->size / esz;
+	for (i = 0; i < n; i++) {
+		ksym_at(img, s, p, i, prel, &value, &name);
+		if (str_at(ss, strs, name) < 2)
+			return 0;
+	}
+	return n;
+}
+
+static const unsigned char *sec_data(const struct kb_image *img, const char *name,
+				     const struct kb_section **out)
+{
+	const struct kb_section *s = kb_image_section_by_name(img, name);
+	const unsigned char *p;
+	size_t len = 0;
+
+	if (!s || !s->alloc || s->type == SHT_NOBITS || !s->size)
+		return NULL;
+	p = kb_image_section_data(img, s, &len);
+	if (!p || len < s->size)
+		return NULL;
+	*out = s;
+	return p;
+}
+
+static long object_named(const struct kb_modular *m, const char *base)
+{
+	size_t i;
+
+	for (i = 0; i < m->nobjs; i++) {
+		const char *b = strrchr(m->objs[i].object, '/');
+
+		if (!strcmp(b ? b + 1 : m->objs[i].object, base) && m->objs[i].bytes)
+			return (long)i;
+	}
+	return -1;
+}
+
+/* An entry of the export table that goes to an object, and its name string. */
+struct exp_name {
+	uint64_t name, len; /* the string's address and length with its NUL */
+	long obj;
+};
+
+static int cmp_exp_name(const void *a, const void *b)
+{
+	const struct exp_name *x = a, *y = b;
+
+	return x->name < y->name ? -1 : x->name > y->name;
+}
+
+/*
+ * The name strings of the entries given away (v, n), each byte to one object: the linker
+ * merges __ksymtab_strings ("aMS"), so a name that is the tail of another ("free" of
+ * "kfree") has no bytes of its own: it rides on the longer one, whose object gets them.
+ */
+static void share_export_names(struct kb_modular *m, struct kb_mod_table *tab, struct exp_name *v,
+			       size_t n)
+{
+	uint64_t end = 0;
+	size_t i;
+
+	qsort(v, n, sizeof(*v), cmp_exp_name);
+	for (i = 0; i < n; i++) {
+		if (v[i].name < end)
+			continue; /* inside the string before: merged into its tail */
+		end = v[i].name + v[i].len;
+		m->objs[v[i].obj].tshare += (int64_t)v[i].len;
+		m->objs[tab->obj].tshare -= (int64_t)v[i].len;
+		tab->shared += v[i].len;
+	}
+}
+
+/*
+ * Gives each object the entries of the export table modpost writes for vmlinux
+ * (.vmlinux.export.o, Linux 6.2+: before, each object held its own) that export its
+ * symbols: the struct kernel_symbol, its name in __ksymtab_strings and its CRC, all of which
+ * leave with the object (a module exports its own). Namespace strings, which exports
+ * share, stay. Each entry's address and object go to ents, for the kallsyms share of the
+ * entry's symbol (__ksymtab_NAME) to follow it.
+ */
+static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
+			  struct exp_entries *ents)
+{
+	static const char *const tabs[][2] = { { "__ksymtab", "__kcrctab" },
+					       { "__ksymtab_gpl", "__kcrctab_gpl" } };
+	const struct kb_image *img = m->img;
+	const struct kb_section *ss;
+	const unsigned char *strs = sec_data(img, "__ksymtab_strings", &ss);
+	long x = object_named(m, ".vmlinux.export.o");
+	struct exp_name *names = NULL;
+	size_t t, i, n, nnames = 0, anames = 0;
+	struct kb_mod_table *tab;
+
+	if (x < 0 || !strs)
+		return;
+	ALLOC_GROW(m->tables, m->ntables + 1, m->atables);
+	tab = &m->tables[m->ntables++];
+	memset(tab, 0, sizeof(*tab));
+	tab->section = "__ksymtab";
+	tab->obj = x;
+	tab->bytes = m->objs[x].bytes - m->objs[x].pad;
+	for (t = 0; t < ARRAY_SIZE(tabs); t++) {
+		const struct kb_section *s, *cs = NULL;
+		const unsigned char *p = sec_data(img, tabs[t][0], &s), *crc;
+		unsigned esz;
+		int prel = 1;
+
+		if (!p)
+			continue;
+		n = ksym_count(img, s, p, prel, ss, strs);
+		if (!n)
+			n = ksym_count(img, s, p, prel = 0, ss, strs);
+		esz = prel ? 12 : 3 * (img->elfclass == ELFCLASS64 ? 8 : 4);
+		crc = sec_data(img, tabs[t][1], &cs);
+		if (crc && cs->size != 4 * n)
+			crc = NULL;
+		for (i = 0; i < n; i++) {
+			uint64_t at = s->addr + esz * i, value, name, share = esz;
+			long o;
+
+			if (obj_at(spans, at) != x)
+				continue; /* an object's own entry (Linux before 6.2) */
+			tab->entries++;
+			ksym_at(img, s, p, i, prel, &value, &name);
+			o = obj_at(spans, value);
+			if (o < 0 || o == x)
+				continue;
+			if (obj_at(spans, name) == x) {
+				ALLOC_GROW(names, nnames + 1, anames);
+				names[nnames].name = name;
+				names[nnames].len = str_at(ss, strs, name);
+				names[nnames++].obj = o;
+			}
+			if (crc && obj_at(spans, cs->addr + 4 * i) == x)
+				share += 4;
+			m->objs[o].tshare += (int64_t)share;
+			m->objs[x].tshare -= (int64_t)share;
+			tab->shared += share;
+			ALLOC_GROW(ents->v, ents->n + 1, ents->alloc);
+			ents->v[ents->n].addr = at;
+			ents->v[ents->n++].obj = o;
+		}
+	}
+	share_export_names(m, tab, names, nnames);
+	free(names);
+	m->tab_given += tab->shared;
+	if (ents->n)
+		qsort(ents->v, ents->n, sizeof(*ents->v), cmp_exp_entry);
+}
+
+/* The object an export entry at addr went to, or -1. */
+static long exp_entry_obj(const struct exp_entries *ents, uint64_t addr)
+{
+	size_t lo = 0, hi = ents->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ents->v[mid].addr < addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ents->n && ents->v[lo].addr == addr ? ents->v[lo].obj : -1;
+}
+
 /* The code-and-data sums of what sum_candidates and the categories split in bytes. */
 static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
-		     const struct obj_spans *spans)
+		     const struct obj_spans *spans, const struct late_spans *late)
 {
+	struct exp_entries ents = { 0 };
 	uint64_t unclaimed = 0, sum;
 	size_t i;
 	int c;
@@ -1239,16 +1831,20 @@ static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 				    m->build, (unsigned long long)m->pad_outside,
 				    (unsigned long long)unclaimed);
 	m->code_core = unclaimed - m->pad_outside;
-	share_kallsyms(m, spans);
+	share_exports(m, spans, &ents);
+	share_kallsyms(m, spans, &ents);
+	share_tables(m, spans, late);
+	free(ents.v);
 	for (i = 0; i < m->nobjs; i++) {
 		const struct kb_mod_obj *o = &m->objs[i];
-		uint64_t code = o->bytes - o->pad + (uint64_t)o->kshare;
+		uint64_t code = o->bytes - o->pad + (uint64_t)o->kshare + (uint64_t)o->tshare;
 
 		if (o->owner >= 0) {
 			struct kb_mod_opt *p = &m->opts[o->owner];
 
 			p->pad += o->pad;
 			p->kshare += o->kshare;
+			p->tshare += o->tshare;
 			if (!p->candidate)
 				m->code_rest += code;
 			else if (o->cat == KB_MOD_TRISTATE && p->candidate == 1)
@@ -1274,6 +1870,7 @@ static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 {
 	struct obj_spans spans = { 0 };
+	struct late_spans late = { 0 };
 	struct kb_modular *m = xcalloc(1, sizeof(*m));
 	struct strbuf sb = STRBUF_INIT;
 
@@ -1297,7 +1894,7 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 			     sb.buf, strerror(errno));
 		goto fail;
 	}
-	if (add_map_bytes(m, sb.buf, o->bd ? &spans : NULL))
+	if (add_map_bytes(m, sb.buf, o->bd ? &spans : NULL, o->bd ? &late : NULL))
 		goto fail;
 	if (o->ktree) {
 		m->kt = o->ktree;
@@ -1308,22 +1905,25 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	if (kb_mktree_open(&m->mk, m->src, m->srcarch, config_value, &m->config))
 		goto fail;
 	place_objects(m, o->maint);
-	find_selectors(m);
+	find_selectors(m, 0);
 	tristate_candidates(m);
+	stays_at_m(m);
 	bool_candidates(m);
 	freed_by_bools(m);
 	read_builtin(m);
 	read_ranges(m);
 	sum_candidates(m);
-	if (o->bd && code_sums(m, o->bd, &spans))
+	if (o->bd && code_sums(m, o->bd, &spans, &late))
 		goto fail;
 	strbuf_release(&sb);
 	free(spans.v);
+	free(late.v);
 	*out = m;
 	return 0;
 fail:
 	strbuf_release(&sb);
 	free(spans.v);
+	free(late.v);
 	kb_modular_free(m);
 	return KB_ERR;
 }
@@ -1343,7 +1943,9 @@ void kb_modular_free(struct kb_modular *m)
 	free(m->objs);
 	free(m->builtin_missing);
 	free(m->to_m);
+	free(m->tables);
 	kb_mktree_free(m->mk);
+	kb_mktree_free(m->mk_m);
 	if (!m->kt_borrowed)
 		kb_ktree_free(m->kt);
 	kb_image_free(m->img);

@@ -8,7 +8,9 @@
  *  - objs: every object the map places bytes of, with its bytes per class and its chain of
  *    Makefile steps; its category:
  *      TRISTATE  the chain has a tristate gate (obj-$(CONFIG_X) += x.o / dir/, X tristate):
- *                the innermost is its owner; at X=m the object leaves vmlinux
+ *                the innermost is its owner; at X=m the object leaves vmlinux (an object
+ *                of a (1) candidate that the Makefiles, read again with the candidates at
+ *                m, still build in takes the chain and owner they give: stays_at_m)
  *      BOOL      no tristate gate, but a bool one (obj-, a composite's member, ifdef): owner
  *      CORE      obj-y all the way to the top: the hard core
  *      UNKNOWN   no Makefile names it (or a chain that does not reach the top)
@@ -73,10 +75,37 @@ struct kb_mod_obj {
 	long owner; /* index in opts, or -1 */
 	const char *module; /* TRISTATE: "fs/ext4/ext4" (its .ko as modules.builtin names it) */
 	const char *boot_table; /* an input section of a boot-time table it fills, or NULL */
+	/* a (1) candidate's by its chain, but built in with the candidates at m (kbuild reaches
+	 * it another way then): origin, cat and owner are those of that build */
+	int stays_at_m;
 	uint64_t pad; /* with a breakdown: its bytes that are alignment padding */
 	/* with a breakdown: its share of the kallsyms table (its symbols' entries), counted in
 	 * its code and data; the table's own object holds minus what it gave away */
 	int64_t kshare;
+	/* with a breakdown: its share of the tables the link writes for the code and data of
+	 * every object (kb_modular.tables: their entries that name its bytes), counted in its
+	 * code and data; the object holding a table, minus what it gave away */
+	int64_t tshare;
+};
+
+/*
+ * A table that the link writes with an entry for each piece of code or data it is about,
+ * which therefore shrinks with each object that leaves; each entry is given to the object
+ * whose bytes hold the address it names (shared), else stays the table's object's:
+ *  - objtool's tables in vmlinux.o, written after its ld -r when kbuild runs objtool on
+ *    vmlinux.o (X86_KERNEL_IBT, LTO), so no object of the tree holds them: ORC
+ *    (.orc_unwind_ip, with .orc_unwind entry i by i), call, return and retpoline sites,
+ *    static call sites, the IBT seal list, __mcount_loc; the other sections of vmlinux.o
+ *    no object made (its build id) are listed with no entries;
+ *  - the export table modpost writes for vmlinux (.vmlinux.export.o, Linux 6.2+): each
+ *    struct kernel_symbol in __ksymtab and __ksymtab_gpl with its name string (and CRC)
+ *    goes to the object defining the symbol, as does the symbol's kallsyms share.
+ */
+struct kb_mod_table {
+	const char *section; /* ".orc_unwind_ip", "__ksymtab" (with _gpl, strings, CRCs) */
+	long obj; /* the object holding it: objs index */
+	uint64_t bytes, shared; /* its bytes in the image; those given to other objects */
+	size_t entries; /* 0: not a layout kbloat knows, or an entry named no code */
 };
 
 struct kb_mod_opt {
@@ -87,7 +116,9 @@ struct kb_mod_opt {
 	enum kb_mod_cat cat; /* TRISTATE or BOOL */
 	uint64_t cls[KB_CLS_NR], bytes;
 	uint64_t pad; /* with a breakdown: its objects' padding */
-	int64_t kshare; /* and their kallsyms shares: bytes - pad + kshare is its code and data */
+	/* and their shares of the kallsyms table and of the link's other tables:
+	 * bytes - pad + kshare + tshare is its code and data */
+	int64_t kshare, tshare;
 	size_t nobjs;
 	const char *subsystem; /* of its largest object */
 	int candidate; /* 1: (1) or (2); 2: a tristate only (2) candidates keep at y (goes with (2)) */
@@ -106,6 +137,7 @@ struct kb_modular {
 	struct kb_ktree *kt; /* the caller's when kt_borrowed (kb_modular_opts.ktree) */
 	int kt_borrowed;
 	struct kb_mktree *mk;
+	struct kb_mktree *mk_m; /* the Makefiles read with the (1) candidates at m, or NULL */
 	struct kb_mod_obj *objs;
 	size_t nobjs;
 	struct kb_mod_opt *opts;
@@ -129,12 +161,18 @@ struct kb_modular {
 	 * bytes, code_rest the objects of options that stay built in and UNKNOWN objects; the
 	 * four sum to total - pad_total, exactly (kb_modular_run fails otherwise). Each object
 	 * counts its share of the kallsyms table (kb_mod_obj.kshare): ks_table is the table's code
-	 * and data, ks_given what it gave to objects (0 without the table).
+	 * and data, ks_given what it gave to objects (0 without the table); and its share of
+	 * the other tables of the link (kb_mod_obj.tshare, kb_mod_table).
 	 */
 	int have_code;
 	uint64_t pad_total, pad_outside;
 	uint64_t ks_table, ks_given;
 	long ks_obj; /* the kallsyms table the link made (.tmp_vmlinux.kallsyms2.o): objs index, or -1 */
+	/* the link's tables shared out by what their entries name (kb_mod_obj.tshare), and the
+	 * sum of what they gave */
+	struct kb_mod_table *tables;
+	size_t ntables, atables;
+	uint64_t tab_given;
 	uint64_t code_save1, code_save2, code_core, code_rest;
 	/* every tristate at y that (1) takes to m, by name without CONFIG_, in the Kconfig
 	 * model's order: the candidates, and the tristates that own no code but select one

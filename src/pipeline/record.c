@@ -170,8 +170,9 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	for (i = 0; i < m->nopts; i++) {
 		const struct kb_mod_opt *p = &m->opts[i];
 
-		/* its objects' code and data, with their share of the kallsyms table */
-		int64_t code = (int64_t)(p->bytes - p->pad) + p->kshare;
+		/* its objects' code and data, with their shares of the kallsyms table and of
+		 * the tables after vmlinux.o's ld -r */
+		int64_t code = (int64_t)(p->bytes - p->pad) + p->kshare + p->tshare;
 
 		if (p->bytes > p->pad && code > 0)
 			kb_itemset_add(items, KB_ITEM_OPTION, p->name, NULL, NULL, opt_class(p),

@@ -368,6 +368,24 @@ static const struct kb_mod_obj *kallsyms_table(const struct kb_modular *m)
 	return m->ks_obj >= 0 ? &m->objs[m->ks_obj] : NULL;
 }
 
+/* The link's tables shared out by what their entries name, and how much of each was. */
+static void write_tables_text(FILE *f, const struct kb_modular *m)
+{
+	size_t i;
+
+	fprintf(f,
+		"note: tables the link writes with an entry per function or symbol (objtool's in "
+		"vmlinux.o after its ld -r, modpost's export table): in code and data each object "
+		"counts the entries that name its bytes (%llu bytes given), which leave with it; "
+		"the lists count them where the map puts them:",
+		(unsigned long long)m->tab_given);
+	for (i = 0; i < m->ntables; i++)
+		fprintf(f, "%s %s %s %llu of %llu", i ? "," : "", m->objs[m->tables[i].obj].object,
+			m->tables[i].section, (unsigned long long)m->tables[i].shared,
+			(unsigned long long)m->tables[i].bytes);
+	fputc('\n', f);
+}
+
 void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb_worklist_opts *o)
 {
 	struct mlist l;
@@ -427,6 +445,8 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			"names leave with it, which (1) and (2) do not count: a build with them as "
 			"modules is smaller than they say by the candidates' share of it\n",
 			ks->object, (unsigned long long)ks->bytes);
+	if (m->ntables)
+		write_tables_text(f, m);
 	for (i = 0; i < sizeof(sections) / sizeof(sections[0]); i++) {
 		const struct mod_section *sec = &sections[i];
 		enum kb_worklist_by by = section_by(sec, o->by);
@@ -581,6 +601,12 @@ static json_t *objects_json(const struct kb_modular *m)
 		if (m->have_code && m->ks_obj >= 0)
 			json_object_set_new(j_o, "kallsyms_share",
 					    json_integer((json_int_t)o->kshare));
+		/* and of the link's other tables (link_tables; a table's own object: minus
+		 * what it gave): code and data are bytes - padding + kallsyms_share +
+		 * table_share */
+		if (m->have_code && m->ntables)
+			json_object_set_new(j_o, "table_share",
+					    json_integer((json_int_t)o->tshare));
 		json_object_set_new(j_o, "category", kb_json_str(kb_mod_cat_name(o->cat)));
 		json_object_set_new(j_o, "owner",
 				    o->owner >= 0 ? kb_json_str(m->opts[o->owner].name) :
@@ -607,6 +633,26 @@ static json_t *objects_json(const struct kb_modular *m)
 		if (!o->origin.resolved && o->origin.why)
 			json_object_set_new(j_o, "unresolved", kb_json_str(o->origin.why));
 		json_array_append_new(a, j_o);
+	}
+	return a;
+}
+
+/* The link's tables shared out by what their entries name (kb_mod_table), with what each gave
+ * ([] without such tables, or without a breakdown: they are shared in code and data only) */
+static json_t *tables_json(const struct kb_modular *m)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < m->ntables; i++) {
+		const struct kb_mod_table *t = &m->tables[i];
+
+		json_array_append_new(a, json_pack("{s:o, s:o, s:o, s:I, s:o}", "section",
+						   kb_json_str(t->section), "object",
+						   kb_json_str(m->objs[t->obj].object), "bytes",
+						   kb_json_u64(t->bytes), "entries",
+						   (json_int_t)t->entries, "shared",
+						   kb_json_u64(t->shared)));
 	}
 	return a;
 }
@@ -678,6 +724,8 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 			    kallsyms_table(m) ? kb_json_u64(kallsyms_table(m)->bytes) :
 						json_null());
 	json_object_set_new(j, "kallsyms_shared", kb_json_u64(m->ks_given));
+	json_object_set_new(j, "link_tables", tables_json(m));
+	json_object_set_new(j, "link_tables_shared", kb_json_u64(m->tab_given));
 	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));
 	json_object_set_new(j, "total", kb_json_u64(m->total));
 	json_object_set_new(j, "classes", kb_json_classes(m->total_cls));

@@ -67,7 +67,8 @@ print("hard core: before %d, after %d" % (before["code_and_data"]["hard_core"], 
 
 # object by object: what left, which candidates' objects stayed, what the staying objects did
 def objs(d):
-    return {o["object"]: (o.get("owner"), o["bytes"] - o.get("padding", 0) + o.get("kallsyms_share", 0))
+    return {o["object"]: (o.get("owner"), o["bytes"] - o.get("padding", 0) + o.get("kallsyms_share", 0)
+                          + o.get("table_share", 0))
             for o in d["objects"] if o["bytes"]}
 b, a = objs(before), objs(after)
 gone = [(k, v) for k, v in b.items() if k not in a]
