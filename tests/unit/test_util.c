@@ -10,7 +10,9 @@
 #include "strbuf.h"
 #include "size.h"
 #include "strtab.h"
+#include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -155,6 +157,74 @@ static void shas_are_forty_lowercase_hex_digits(void)
 	free(p);
 }
 
+/*
+ * Strings are packed one after the other, every other allocation is aligned for any type,
+ * and nothing overlaps across the blocks as they grow (64 KiB doubling to 8 MiB) and past
+ * them (an allocation larger than a block).
+ */
+static void arena_packs_strings_and_aligns_the_rest(void)
+{
+	enum { N = 200000 };
+	struct kb_arena a = KB_ARENA_INIT;
+	static char *str[N];
+	static unsigned char *num[N];
+	char name[48], *big, *p, *q;
+	size_t i, packed = 0, aligned = 1;
+
+	p = kb_arena_strndup(&a, "0123456789abcdef0123456789abcdef01234567", 40);
+	q = kb_arena_strndup(&a, "abc", 3);
+	CHECK(q == p + 41); /* one after the other, each with its NUL */
+	for (i = 0; i < N; i++) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%zu-%.*s", i, (int)(i % 31),
+					      "abcdefghijklmnopqrstuvwxyzABCDE");
+
+		str[i] = kb_arena_strndup(&a, name, len);
+		num[i] = kb_arena_alloc(&a, 1 + i % 24);
+		aligned &= (uintptr_t)num[i] % _Alignof(max_align_t) == 0;
+		memset(num[i], (int)(i & 0xff), 1 + i % 24);
+		if (i && str[i] == str[i - 1] + strlen(str[i - 1]) + 1)
+			packed++;
+	}
+	CHECK(aligned);
+	CHECK(packed == 0); /* each string follows an aligned allocation */
+	big = kb_arena_alloc(&a, (size_t)9 << 20);
+	memset(big, 0x5a, (size_t)9 << 20);
+	CHECK(big[0] == 0x5a && big[((size_t)9 << 20) - 1] == 0x5a);
+	for (i = 0; i < N; i++) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%zu-%.*s", i, (int)(i % 31),
+					      "abcdefghijklmnopqrstuvwxyzABCDE");
+		size_t k, same = 1;
+
+		if (strcmp(str[i], name) || strlen(str[i]) != len)
+			break;
+		for (k = 0; k < 1 + i % 24; k++)
+			same &= num[i][k] == (unsigned char)(i & 0xff);
+		if (!same)
+			break;
+	}
+	CHECK_U64(i, N);
+	CHECK_STR(q, "abc");
+	kb_arena_release(&a);
+	CHECK(!a.head && !a.used && !a.avail);
+}
+
+/* a block of 2 MiB or more starts on a 2 MiB boundary, and is memory like any other */
+static void huge_blocks_are_aligned_to_huge_pages(void)
+{
+	size_t sizes[] = { 1, 4096, XALLOC_HUGE - 1, XALLOC_HUGE, 3 * XALLOC_HUGE + 5 };
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		unsigned char *p = xmalloc_huge(sizes[i]);
+
+		if (sizes[i] >= XALLOC_HUGE)
+			CHECK((uintptr_t)p % XALLOC_HUGE == 0);
+		memset(p, 0xa5, sizes[i]);
+		CHECK(p[0] == 0xa5 && p[sizes[i] - 1] == 0xa5);
+		free(p);
+	}
+}
+
 int main(void)
 {
 	sizes_parse_as_people_write_them();
@@ -163,5 +233,7 @@ int main(void)
 	strtab_interns_once();
 	errors_keep_their_text();
 	shas_are_forty_lowercase_hex_digits();
+	arena_packs_strings_and_aligns_the_rest();
+	huge_blocks_are_aligned_to_huge_pages();
 	return check_done("test_util");
 }
