@@ -112,7 +112,8 @@ static int history_build(struct kb_history **out, struct kb_store *s, int64_t co
 		kb_strtab_intern(&m->strs, name, strlen(name), &m->option);
 	rc = kb_store_line_commits(s, config_id, &ids, &m->commits, &m->n, &m->strs);
 	if (!rc) {
-		m->rows = xcalloc(m->n + 1, sizeof(*m->rows));
+		m->rows = memset(xmalloc_huge((m->n + 1) * sizeof(*m->rows)), 0,
+				 (m->n + 1) * sizeof(*m->rows));
 		rc = fill_rows(m, s, sc, name, ids);
 	}
 	free(ids);

@@ -191,6 +191,40 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	return rc;
 }
 
+/* More builds than this and the line's arrays grow as they are read, rather than in one go. */
+#define LINE_ROOM_MAX ((size_t)1 << 22)
+
+/*
+ * How many builds config_id can have: the span of its ids, from two seeks of schema/007's
+ * index; 0 when it has none or the span is over LINE_ROOM_MAX (ids far apart). The line's
+ * arrays are made that big at once, of huge pages (xmalloc_huge): grown as they filled,
+ * 100,000 builds' were remapped and faulted in 4 KiB pages.
+ */
+static int config_room(struct kb_store *s, int64_t config_id, size_t *room)
+{
+	sqlite3_stmt *st;
+	uint64_t span;
+	int step;
+
+	*room = 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT (SELECT min(id) FROM builds INDEXED BY builds_line WHERE "
+			     "config_id = ?1), (SELECT max(id) FROM builds INDEXED BY builds_line "
+			     "WHERE config_id = ?1)"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+		span = (uint64_t)sqlite3_column_int64(st, 1) -
+		       (uint64_t)sqlite3_column_int64(st, 0);
+		if (span < LINE_ROOM_MAX)
+			*room = (size_t)span + 1;
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the builds' ids");
+}
+
 /*
  * Every build of config_id with its link and its commit: one read of the builds in id order
  * from schema/007's index, which holds every column of builds this reads, the commits
@@ -207,11 +241,17 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 	*v = NULL;
 	*c = NULL;
 	*n = 0;
-	if (kb_store_prepare(s, &st,
+	if (config_room(s, config_id, &alloc) ||
+	    kb_store_prepare(s, &st,
 			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status = 'ok' "
 			     "FROM builds b INDEXED BY builds_line LEFT JOIN commits c ON c.id = "
 			     "b.commit_id WHERE b.config_id = ?1 ORDER BY b.id"))
 		return KB_ERR;
+	if (alloc) {
+		*v = xmalloc_huge(alloc * sizeof(**v));
+		*c = xmalloc_huge(alloc * sizeof(**c));
+		alloc_c = alloc;
+	}
 	sqlite3_bind_int64(st, 1, config_id);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
 		struct kb_link *l;

@@ -239,6 +239,47 @@ static void history_follows_links_to_a_failed_build(const char *path)
 	kb_store_close(s);
 }
 
+/* The text of config's history in the database at path, and its first build's id. */
+static char *history_text(const char *path, const char *config, int64_t *first_id)
+{
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t id = 0;
+	char *t = NULL;
+
+	CHECK(!kb_store_open_read(&s, path));
+	CHECK(!kb_store_find_config(s, config, &id));
+	CHECK(!kb_history_build(&h, s, id, NULL));
+	CHECK_U64(h->n, 3);
+	*first_id = h->n ? h->rows[0].build_id : 0;
+	TEXT_OF(t, kb_history_write_text, h);
+	kb_history_free(h);
+	kb_store_close(s);
+	return t;
+}
+
+/* A config's builds are read into arrays made as big as the span of its ids; ids too far
+ * apart for that (a bent or merged database's) are read as well, into arrays that grow. */
+static void history_reads_builds_whose_ids_are_far_apart(const char *path)
+{
+	int64_t first = 0, moved = 0;
+	char *before = history_text(path, "odd", &first), *after;
+
+	bend(path, "UPDATE builds SET parent_build_id = parent_build_id + 8388608 WHERE "
+		   "parent_build_id = 1; UPDATE builds SET id = id + 8388608 WHERE id = 1");
+	after = history_text(path, "odd", &moved);
+	/* 3, 4 and 8388609: a span of over 4 million (LINE_ROOM_MAX) */
+	CHECK_U64((uint64_t)sql_int(path, "SELECT max(id) - min(id) FROM builds WHERE config_id = "
+					  "(SELECT id FROM configs WHERE name = 'odd')"),
+		  8388606);
+	CHECK_U64((uint64_t)first, 1);
+	CHECK_U64((uint64_t)moved, 8388609);
+	CHECK_STR(after, before);
+	CHECK(strstr(after, "\n0123456789ab  1969-12-30        5000 ") != NULL);
+	free(before);
+	free(after);
+}
+
 /* dates as UTC days, years of four digits or "????-??-??" (the epoch seconds of these days
  * are the proleptic Gregorian calendar's: 719,528 days from 0000-01-01 to 1970-01-01) */
 static void dates_are_utc_days_of_four_digit_years(void)
@@ -400,6 +441,7 @@ int main(void)
 	kb_store_close(s);
 	history_text_keeps_printf_columns(odd);
 	history_follows_links_to_a_failed_build(odd);
+	history_reads_builds_whose_ids_are_far_apart(odd);
 	dates_are_utc_days_of_four_digit_years();
 	merge_counts_and_is_idempotent(db);
 	check_returns_problems(db);
