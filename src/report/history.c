@@ -168,8 +168,14 @@ struct text_out {
 
 #define TEXT_OUT_FLUSH 65536
 /* more than any line takes: a row's fields are cut to 12 + 10 + 18 + 31 bytes, its numbers
- * 20 digits and a sign at most, the series line three of them */
+ * 20 digits and a sign at most, the series line three of them; and OUT_SLACK beyond */
 #define TEXT_OUT_LINE 512
+
+/* Padding is stored OUT_SLACK spaces at a time (more than any column's width), a store of a
+ * constant size rather than a call to memset with the width left; the line's room has them
+ * beyond its last field. */
+#define OUT_SLACK 32
+static const char out_spaces[OUT_SLACK + 1] = "                                ";
 
 static void out_flush(struct text_out *o)
 {
@@ -201,29 +207,53 @@ static void out_put(struct text_out *o, const char *s, size_t len)
 
 #define out_lit(o, s) out_put(o, s, sizeof(s) - 1)
 
+/* width (at most OUT_SLACK) less len spaces, if any */
 static void out_pad(struct text_out *o, size_t len, size_t width)
 {
 	if (len < width) {
-		memset(o->p, ' ', width - len);
+		memcpy(o->p, out_spaces, OUT_SLACK);
 		o->p += width - len;
 	}
 }
 
-/* printf's "%Wlld", or "%+Wlld" with plus. */
+/* printf's "%Wlld" (W at most OUT_SLACK), or "%+Wlld" with plus: its digits written from
+ * the field's end, two at a time */
 static void out_int(struct text_out *o, int64_t v, size_t width, int plus)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	static const char two[] = "00010203040506070809101112131415161718192021222324252627282930"
+				  "31323334353637383940414243444546474849505152535455565758596061"
+				  "62636465666768697071727374757677787980818283848586878889909192"
+				  "93949596979899";
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v, p10 = 10;
+	size_t digits = 1, len;
+	char *q;
 
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
+	/* counted by comparing, not dividing (10^19 is the last power below 2^64) */
+	while (digits < 20 && u >= p10) {
+		digits++;
+		p10 *= 10;
+	}
+	len = digits + (v < 0 || plus);
+	out_pad(o, len, width);
+	o->p += len;
+	q = o->p;
+	while (u >= 100) {
+		size_t r = (size_t)(u % 100) * 2;
+
+		u /= 100;
+		*--q = two[r + 1];
+		*--q = two[r];
+	}
+	if (u >= 10) {
+		*--q = two[u * 2 + 1];
+		*--q = two[u * 2];
+	} else {
+		*--q = (char)('0' + u);
+	}
 	if (v < 0)
-		*--p = '-';
+		*--q = '-';
 	else if (plus)
-		*--p = '+';
-	out_pad(o, (size_t)(tmp + sizeof(tmp) - p), width);
-	out_put(o, p, (size_t)(tmp + sizeof(tmp) - p));
+		*--q = '+';
 }
 
 /* A text field, kb_text_cut to max bytes, as printf's "%-Ws" of it: printable ASCII up to
@@ -344,7 +374,7 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 static void write_row(struct text_out *o, const struct kb_history_row *r, int first)
 {
 	out_line(o);
-	out_text(o, r->c->sha, 12, 0);
+	out_put(o, r->c->sha, 12); /* 40 hex digits: the store reads no other */
 	out_lit(o, "  ");
 	out_date(o, r->c->author_time);
 	out_lit(o, "  ");

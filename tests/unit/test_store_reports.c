@@ -213,6 +213,73 @@ static void history_text_keeps_printf_columns(const char *path)
 	kb_store_close(s);
 }
 
+/* Numbers in every column at each count of digits, negative and positive, to the ends of
+ * int64: the writer's columns are printf's "%10lld" and "%+lld" in "%9s" */
+static void history_text_writes_numbers_as_printf(void)
+{
+	static const int64_t v[] = { INT64_MIN,
+				     INT64_MIN + 1,
+				     -1000000000000000000,
+				     -999999999,
+				     -100,
+				     -99,
+				     -10,
+				     -9,
+				     -1,
+				     0,
+				     1,
+				     9,
+				     10,
+				     99,
+				     100,
+				     99999999,
+				     999999999,
+				     1000000000,
+				     9999999999,
+				     10000000000,
+				     999999999999999999,
+				     1000000000000000000,
+				     INT64_MAX - 1,
+				     INT64_MAX };
+	enum { N = sizeof(v) / sizeof(v[0]) };
+	struct kb_build_commit c[N];
+	struct kb_history_row r[N];
+	struct kb_history h;
+	struct strbuf want = STRBUF_INIT;
+	size_t i;
+	char *t;
+
+	memset(c, 0, sizeof(c));
+	memset(r, 0, sizeof(r));
+	memset(&h, 0, sizeof(h));
+	strbuf_addf(&want, "%-12s  %-10s  %10s  %9s  %-18s  %s\n", "commit", "date", "size",
+		    "delta", "author", "subject");
+	for (i = 0; i < N; i++) {
+		c[i].sha = SHA_A;
+		c[i].author = "A";
+		c[i].subject = "s";
+		c[i].author_time = YEAR;
+		c[i].ser.total = v[i];
+		c[i].ser.has_padding = 1; /* code and data: the total, less no padding */
+		r[i].c = &c[i];
+		r[i].ser = &c[i].ser;
+		r[i].size = v[i];
+		r[i].delta = v[N - 1 - i];
+		printf_row(&want, &r[i], !i);
+	}
+	h.rows = r;
+	h.n = N;
+	h.series = 1;
+	TEXT_OF(t, kb_history_write_text, &h);
+	CHECK_STR(t, want.buf);
+	/* and two said without printf */
+	CHECK(strstr(t, "\naaaaaaaaaaaa  1971-01-01  -9223372036854775807  "
+			"+9223372036854775806  A                   s\n") != NULL);
+	CHECK(strstr(t, "\naaaaaaaaaaaa  1971-01-01           9        +10  A ") != NULL);
+	free(t);
+	strbuf_release(&want);
+}
+
 /* A database bent so that a line's first build failed (db check's to report): history still
  * follows the links as kb_build_line does, and prints the failed build's commit. */
 static void history_follows_links_to_a_failed_build(const char *path)
@@ -443,6 +510,7 @@ int main(void)
 	history_follows_links_to_a_failed_build(odd);
 	history_reads_builds_whose_ids_are_far_apart(odd);
 	dates_are_utc_days_of_four_digit_years();
+	history_text_writes_numbers_as_printf();
 	merge_counts_and_is_idempotent(db);
 	check_returns_problems(db);
 	free(db);
