@@ -138,17 +138,31 @@ static void shas_are_forty_lowercase_hex_digits(void)
 	CHECK(!kb_is_sha(""));
 	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef0123456")); /* 39 */
 	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef012345678")); /* 41 */
-	/* each of the 40 places refuses what is not a digit of a sha */
+	/* each of the 40 places takes the 16 digits and refuses every other byte */
 	for (i = 0; i < 40; i++) {
-		static const char bad[] = { 'A', 'F', 'g', '/', ':', '`', ' ', '\x80', '\xff' };
-		size_t k;
+		size_t ok = 0, refused = 0;
+		int b;
 
-		for (k = 0; k < sizeof(bad); k++) {
+		for (b = 0; b < 256; b++) {
+			int digit = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f');
+
 			memcpy(buf, good, sizeof(good));
-			buf[i] = bad[k];
-			CHECK(!kb_is_sha(buf));
+			buf[i] = (char)b;
+			if (kb_is_sha(buf) == digit && kb_is_hex40(buf) == digit)
+				ok++;
+			if (b && !digit && !kb_is_sha(buf) && !kb_is_hex40(buf))
+				refused++;
 		}
+		CHECK_U64(ok, 256);
+		CHECK_U64(refused, 256 - 16 - 1);
 	}
+	/* 40 digits that fill their allocation are read and no further */
+	p = malloc(40);
+	memcpy(p, good, 40);
+	CHECK(kb_is_hex40(p));
+	p[39] = 'g';
+	CHECK(!kb_is_hex40(p));
+	free(p);
 	/* a string cut short ends at its NUL: 39 digits at the very end of an allocation */
 	p = malloc(40);
 	memcpy(p, good, 39);
