@@ -243,7 +243,7 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 	*n = 0;
 	if (config_room(s, config_id, &alloc) ||
 	    kb_store_prepare(s, &st,
-			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status = 'ok' "
+			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status "
 			     "FROM builds b INDEXED BY builds_line LEFT JOIN commits c ON c.id = "
 			     "b.commit_id WHERE b.config_id = ?1 ORDER BY b.id"))
 		return KB_ERR;
@@ -254,6 +254,7 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 	}
 	sqlite3_bind_int64(st, 1, config_id);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *status;
 		struct kb_link *l;
 
 		ALLOC_GROW(*v, *n + 1, alloc);
@@ -261,7 +262,10 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 		l = memset(&(*v)[*n], 0, sizeof(**v));
 		l->id = sqlite3_column_int64(st, 0);
 		l->parent = sqlite3_column_int64(st, 13);
-		l->ok = sqlite3_column_int(st, 14);
+		/* 'ok', 'failed' or 'skipped' (schema/001's check): compared here, the text
+		 * as it is, rather than by an expression SQLite evaluates a row */
+		status = sqlite3_column_text(st, 14);
+		l->ok = status && sqlite3_column_bytes(st, 14) == 2 && !memcmp(status, "ok", 2);
 		/* every build's, as a parent link may name a failed one in a bent database */
 		rc = commit_columns(s, st, 1, &(*c)[*n], strs);
 		(*n)++;
