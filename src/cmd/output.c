@@ -10,6 +10,7 @@
 #include "escape.h"
 #include "strbuf.h"
 #include "table.h"
+#include "xalloc.h"
 
 #include <errno.h>
 #include <stdarg.h>
@@ -83,32 +84,44 @@ void kb_notef(const char *fmt, ...)
 
 /* jansson's dump gathered into 64 KiB writes: json_dumpf called fwrite for every token
  * (12% of `history --json` at 100,000 builds, most of it stdout's lock) */
+#define JSON_OUT_SIZE 65536
+
 struct json_out {
-	struct strbuf buf;
+	char *buf;
+	size_t len;
 	int failed;
 };
 
-#define JSON_OUT_FLUSH 65536
-
 static int json_out_flush(struct json_out *o)
 {
-	if (o->buf.len && fwrite(o->buf.buf, 1, o->buf.len, stdout) != o->buf.len)
+	if (o->len && fwrite(o->buf, 1, o->len, stdout) != o->len)
 		o->failed = 1;
-	strbuf_reset(&o->buf);
+	o->len = 0;
 	return o->failed ? -1 : 0;
 }
 
+/* a token at a time: most are a few bytes */
 static int json_out_add(const char *buffer, size_t size, void *data)
 {
 	struct json_out *o = data;
 
-	strbuf_add(&o->buf, buffer, size);
-	return o->buf.len >= JSON_OUT_FLUSH ? json_out_flush(o) : 0;
+	if (size > JSON_OUT_SIZE - o->len) {
+		if (json_out_flush(o))
+			return -1;
+		if (size > JSON_OUT_SIZE) {
+			if (fwrite(buffer, 1, size, stdout) != size)
+				o->failed = 1;
+			return o->failed ? -1 : 0;
+		}
+	}
+	memcpy(o->buf + o->len, buffer, size);
+	o->len += size;
+	return 0;
 }
 
 int kb_json_print(json_t *j)
 {
-	struct json_out o = { STRBUF_INIT, 0 };
+	struct json_out o = { NULL, 0, 0 };
 	int rc;
 
 	errno = 0;
@@ -116,13 +129,13 @@ int kb_json_print(json_t *j)
 		kb_errorf("standard output: the JSON could not be built");
 		return KB_EXIT_USAGE;
 	}
-	strbuf_grow(&o.buf, JSON_OUT_FLUSH + 4096);
+	o.buf = xmalloc(JSON_OUT_SIZE);
 	/* 15 digits: a share of 60.48 reads 60.48, not the double's 17 digits */
 	rc = json_dump_callback(j, json_out_add, &o,
 				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
 	json_decref(j);
 	rc |= json_out_flush(&o);
-	strbuf_release(&o.buf);
+	free(o.buf);
 	fputc('\n', stdout);
 	if (rc | fflush(stdout) | ferror(stdout)) {
 		kb_errorf("standard output: cannot write the JSON: %s",
