@@ -119,6 +119,68 @@ static int json_out_add(const char *buffer, size_t size, void *data)
 	return 0;
 }
 
+#define JSON_FLAGS (JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15))
+
+/* Text into o as it is. */
+static int json_out_text(struct json_out *o, const char *text)
+{
+	return json_out_add(text, strlen(text), o);
+}
+
+/* j's dump into o, each line after its first indented by o->indent spaces more: j as a
+ * value nested that deep. jansson writes no newline but its own (a string's is "\\n"). */
+struct json_nested {
+	struct json_out *out;
+	const char *indent; /* "\n" and the spaces */
+};
+
+static int json_nested_add(const char *buffer, size_t size, void *data)
+{
+	struct json_nested *n = data;
+	const char *nl;
+
+	while ((nl = memchr(buffer, '\n', size)) != NULL) {
+		if (json_out_add(buffer, (size_t)(nl - buffer), n->out) ||
+		    json_out_text(n->out, n->indent))
+			return -1;
+		size -= (size_t)(nl - buffer) + 1;
+		buffer = nl + 1;
+	}
+	return json_out_add(buffer, size, n->out);
+}
+
+static int json_out_nested(struct json_out *o, json_t *j, const char *indent)
+{
+	struct json_nested n = { o, indent };
+
+	return json_dump_callback(j, json_nested_add, &n, JSON_FLAGS | JSON_ENCODE_ANY);
+}
+
+/* "key": as a member of an object one level down */
+static int json_out_key(struct json_out *o, const char *key)
+{
+	json_t *k = json_string(key);
+	int rc = !k || json_out_text(o, "\n  ") || json_out_nested(o, k, "\n  ") ||
+		 json_out_text(o, ": ");
+
+	json_decref(k);
+	return rc ? -1 : 0;
+}
+
+/* Ends the output as kb_json_print does: o written out, a newline, stdout flushed. */
+static int json_out_end(struct json_out *o, int rc)
+{
+	rc |= json_out_flush(o);
+	free(o->buf);
+	fputc('\n', stdout);
+	if (rc | fflush(stdout) | ferror(stdout)) {
+		kb_errorf("standard output: cannot write the JSON: %s",
+			  errno ? strerror(errno) : "error");
+		return KB_EXIT_USAGE;
+	}
+	return KB_EXIT_OK;
+}
+
 int kb_json_print(json_t *j)
 {
 	struct json_out o = { NULL, 0, 0 };
@@ -131,18 +193,49 @@ int kb_json_print(json_t *j)
 	}
 	o.buf = xmalloc(JSON_OUT_SIZE);
 	/* 15 digits: a share of 60.48 reads 60.48, not the double's 17 digits */
-	rc = json_dump_callback(j, json_out_add, &o,
-				JSON_INDENT(2) | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(15));
+	rc = json_dump_callback(j, json_out_add, &o, JSON_FLAGS);
 	json_decref(j);
-	rc |= json_out_flush(&o);
-	free(o.buf);
-	fputc('\n', stdout);
-	if (rc | fflush(stdout) | ferror(stdout)) {
-		kb_errorf("standard output: cannot write the JSON: %s",
-			  errno ? strerror(errno) : "error");
-		return KB_EXIT_USAGE;
+	return json_out_end(&o, rc);
+}
+
+int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size_t i), void *arg,
+		       json_t *rest)
+{
+	struct json_out o = { NULL, 0, 0 };
+	const char *k;
+	json_t *v;
+	size_t i;
+	int rc;
+
+	errno = 0;
+	o.buf = xmalloc(JSON_OUT_SIZE);
+	/* jansson's layout (dump.c): a newline and the depth's indent before each member or
+	 * element and before the closing bracket; "[]" when empty */
+	rc = json_out_text(&o, "{") || json_out_key(&o, key) || json_out_text(&o, n ? "[" : "[]");
+	for (i = 0; i < n && !rc; i++) {
+		json_t *r = row(arg, i);
+
+		if (!r) { /* a writer's json_pack failed: the output ends where it was */
+			kb_errorf("standard output: the JSON could not be built");
+			rc = -1;
+			break;
+		}
+		rc = json_out_text(&o, i ? ",\n    " : "\n    ") ||
+		     json_out_nested(&o, r, "\n    ");
+		json_decref(r);
 	}
-	return KB_EXIT_OK;
+	if (!rc && n)
+		rc = json_out_text(&o, "\n  ]");
+	json_object_foreach(rest, k, v)
+	{
+		if (!rc)
+			rc = json_out_text(&o, ",") || json_out_key(&o, k) ||
+			     json_out_nested(&o, v, "\n  ");
+	}
+	json_decref(rest);
+	if (!rc)
+		rc = json_out_text(&o, "\n}");
+	return json_out_end(&o, rc ? -1 : 0);
 }
 
 int kb_table_print(json_t *rows, int fmt)

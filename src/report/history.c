@@ -483,6 +483,11 @@ static json_t *row_json(const struct kb_history *m, const struct kb_history_row 
 	return o;
 }
 
+json_t *kb_history_json_row(const struct kb_history *m, size_t i)
+{
+	return row_json(m, &m->rows[i]);
+}
+
 json_t *kb_history_table(const struct kb_history *m)
 {
 	json_t *arr = json_array();
@@ -493,11 +498,21 @@ json_t *kb_history_table(const struct kb_history *m)
 	return arr;
 }
 
-json_t *kb_history_json(const struct kb_history *m)
+json_t *kb_history_json_tail(const struct kb_history *m)
 {
-	json_t *o = json_pack("{s:o}", "builds", kb_history_table(m));
+	json_t *o = json_object();
 
 	if (m->option)
 		json_object_set_new(o, "option", kb_json_str(m->option));
+	return o;
+}
+
+json_t *kb_history_json(const struct kb_history *m)
+{
+	json_t *o = json_pack("{s:o}", "builds", kb_history_table(m)),
+	       *tail = kb_history_json_tail(m);
+
+	json_object_update(o, tail);
+	json_decref(tail);
 	return o;
 }
