@@ -90,6 +90,8 @@ struct json_out {
 	char *buf;
 	size_t len;
 	int failed;
+	char *dump; /* json_out_nested's */
+	size_t dump_size;
 };
 
 static int json_out_flush(struct json_out *o)
@@ -127,33 +129,29 @@ static int json_out_text(struct json_out *o, const char *text)
 	return json_out_add(text, strlen(text), o);
 }
 
-/* j's dump into o, each line after its first indented by o->indent spaces more: j as a
- * value nested that deep. jansson writes no newline but its own (a string's is "\\n"). */
-struct json_nested {
-	struct json_out *out;
-	const char *indent; /* "\n" and the spaces */
-};
-
-static int json_nested_add(const char *buffer, size_t size, void *data)
-{
-	struct json_nested *n = data;
-	const char *nl;
-
-	while ((nl = memchr(buffer, '\n', size)) != NULL) {
-		if (json_out_add(buffer, (size_t)(nl - buffer), n->out) ||
-		    json_out_text(n->out, n->indent))
-			return -1;
-		size -= (size_t)(nl - buffer) + 1;
-		buffer = nl + 1;
-	}
-	return json_out_add(buffer, size, n->out);
-}
-
+/* j's dump into o, each line after its first indented as indent says (a newline and the
+ * spaces): j as a value nested that deep. Dumped whole into o->dump first, then copied a
+ * line at a time: jansson writes no newline but its own (a string's is "\\n"). */
 static int json_out_nested(struct json_out *o, json_t *j, const char *indent)
 {
-	struct json_nested n = { o, indent };
+	size_t n = json_dumpb(j, o->dump, o->dump_size, JSON_FLAGS | JSON_ENCODE_ANY), ilen;
+	const char *p, *end, *nl;
 
-	return json_dump_callback(j, json_nested_add, &n, JSON_FLAGS | JSON_ENCODE_ANY);
+	if (n > o->dump_size) {
+		free(o->dump);
+		o->dump_size = n;
+		o->dump = xmalloc(n);
+		n = json_dumpb(j, o->dump, o->dump_size, JSON_FLAGS | JSON_ENCODE_ANY);
+	}
+	if (!n || n > o->dump_size)
+		return -1;
+	ilen = strlen(indent);
+	for (p = o->dump, end = p + n; (nl = memchr(p, '\n', (size_t)(end - p))) != NULL;
+	     p = nl + 1) {
+		if (json_out_add(p, (size_t)(nl - p), o) || json_out_add(indent, ilen, o))
+			return -1;
+	}
+	return json_out_add(p, (size_t)(end - p), o);
 }
 
 /* "key": as a member of an object one level down */
@@ -172,6 +170,7 @@ static int json_out_end(struct json_out *o, int rc)
 {
 	rc |= json_out_flush(o);
 	free(o->buf);
+	free(o->dump);
 	fputc('\n', stdout);
 	if (rc | fflush(stdout) | ferror(stdout)) {
 		kb_errorf("standard output: cannot write the JSON: %s",
@@ -183,7 +182,7 @@ static int json_out_end(struct json_out *o, int rc)
 
 int kb_json_print(json_t *j)
 {
-	struct json_out o = { NULL, 0, 0 };
+	struct json_out o = { NULL, 0, 0, NULL, 0 };
 	int rc;
 
 	errno = 0;
@@ -201,7 +200,7 @@ int kb_json_print(json_t *j)
 int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size_t i), void *arg,
 		       json_t *rest)
 {
-	struct json_out o = { NULL, 0, 0 };
+	struct json_out o = { NULL, 0, 0, NULL, 0 };
 	const char *k;
 	json_t *v;
 	size_t i;
