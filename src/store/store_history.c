@@ -311,7 +311,8 @@ int kb_store_line_commits(struct kb_store *s, int64_t config_id, int64_t **ids,
 	/* most often the line is most of the builds, in id order: kept in place */
 	if (ascending) {
 		for (i = 0; i < *n; i++)
-			c[i] = c[pos[i]];
+			if (pos[i] != i) /* not the same 144 bytes copied onto themselves */
+				c[i] = c[pos[i]];
 		*out = c;
 	} else {
 		*out = xcalloc(*n + 1, sizeof(**out));
