@@ -347,6 +347,52 @@ static void history_reads_builds_whose_ids_are_far_apart(const char *path)
 	free(after);
 }
 
+/* A commit whose sha is not a text of 40 lowercase hex digits stops a history with the
+ * store's one-line error, whichever way it is wrong. */
+static void history_refuses_a_sha_that_is_not_one(const char *path)
+{
+	static const char *const bad[] = {
+		"'0123456789ABCDEF0123456789abcdef01234567'", /* upper case */
+		"'0123456789abcdef0123456789abcdef0123456'", /* 39 */
+		"'0123456789abcdef0123456789abcdef012345678'", /* 41 */
+		"'0123456789abcdef0123456789abcdef0123456g'", /* the last not a digit */
+		"'0123456789abcdef0123456789abcdef0123456' || char(0)", /* a NUL within */
+		"1234567890123456789", /* an integer */
+	};
+	struct strbuf sql = STRBUF_INIT;
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t config = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE commits SET sha = %s WHERE sha LIKE '2123%%'", bad[i]);
+		bend(path, sql.buf);
+		CHECK(!kb_store_open_read(&s, path));
+		CHECK(!kb_store_find_config(s, "odd", &config));
+		h = NULL;
+		CHECK(kb_history_build(&h, s, config, NULL) != 0);
+		CHECK(h == NULL);
+		CHECK(strstr(kb_error_last(), "not 40 lowercase hex digits") != NULL);
+		kb_store_close(s);
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE commits SET sha = '%s' WHERE sha = %s",
+			    "2123456789abcdef0123456789abcdef01234567", bad[i]);
+		bend(path, sql.buf);
+	}
+	/* and the sha put back is read again */
+	CHECK(!kb_store_open_read(&s, path));
+	CHECK(!kb_store_find_config(s, "odd", &config));
+	CHECK(!kb_history_build(&h, s, config, NULL));
+	CHECK_U64(h->n, 3);
+	if (h->n == 3)
+		CHECK_STR(h->rows[2].c->sha, "2123456789abcdef0123456789abcdef01234567");
+	kb_history_free(h);
+	kb_store_close(s);
+	strbuf_release(&sql);
+}
+
 /* dates as UTC days, years of four digits or "????-??-??" (the epoch seconds of these days
  * are the proleptic Gregorian calendar's: 719,528 days from 0000-01-01 to 1970-01-01) */
 static void dates_are_utc_days_of_four_digit_years(void)
@@ -509,6 +555,7 @@ int main(void)
 	history_text_keeps_printf_columns(odd);
 	history_follows_links_to_a_failed_build(odd);
 	history_reads_builds_whose_ids_are_far_apart(odd);
+	history_refuses_a_sha_that_is_not_one(odd);
 	dates_are_utc_days_of_four_digit_years();
 	history_text_writes_numbers_as_printf();
 	merge_counts_and_is_idempotent(db);
