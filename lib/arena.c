@@ -4,6 +4,7 @@
 #include "arena.h"
 #include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,17 +25,23 @@ static void *arena_take(struct kb_arena *a, size_t n, size_t align)
 	char *p;
 
 	if (!a->head || at > a->avail || a->avail - at < n) {
-		size_t sz = !a->head			    ? ARENA_BLOCK :
-			    a->avail >= ARENA_BLOCK_MAX / 2 ? ARENA_BLOCK_MAX :
-							      a->avail * 2;
 		struct kb_arena_block *b;
+		/* the block's bytes, its header with them: doubling, so that a block of 2 MiB
+		 * or more is whole huge pages */
+		size_t last = a->head ? a->avail + sizeof(*b) : 0,
+		       size = !last			  ? ARENA_BLOCK :
+			      last >= ARENA_BLOCK_MAX / 2 ? ARENA_BLOCK_MAX :
+							    last * 2;
 
-		if (n > sz)
-			sz = n;
-		b = xmalloc_huge(sizeof(*b) + sz);
+		if (n > size - sizeof(*b)) {
+			if (n > SIZE_MAX - sizeof(*b))
+				xdie_oom();
+			size = n + sizeof(*b);
+		}
+		b = xmalloc_huge(size);
 		b->next = a->head;
 		a->head = b;
-		a->avail = sz;
+		a->avail = size - sizeof(*b);
 		at = 0;
 	}
 	p = (char *)a->head->data + at;

@@ -68,7 +68,10 @@ void *xmalloc_huge(size_t n)
 
 	if (n < XALLOC_HUGE)
 		return xmalloc(n);
-	/* aligned, so that every 2 MiB of it can be one page */
+	/* aligned and rounded up, so that every 2 MiB of it, its tail too, can be one page */
+	if (n > SIZE_MAX - XALLOC_HUGE)
+		xdie_oom();
+	n = (n + XALLOC_HUGE - 1) & ~(XALLOC_HUGE - 1);
 	if (posix_memalign(&p, XALLOC_HUGE, n))
 		xdie_oom();
 #ifdef MADV_HUGEPAGE
