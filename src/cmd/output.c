@@ -165,13 +165,18 @@ static int json_out_key(struct json_out *o, const char *key)
 	return rc ? -1 : 0;
 }
 
-/* Ends the output as kb_json_print does: o written out, a newline, stdout flushed. */
-static int json_out_end(struct json_out *o, int rc)
+/* Ends the output as kb_json_print does: o written out, a newline, stdout flushed; an
+ * error said (unless said already: quiet) when anything failed. */
+static int json_out_end(struct json_out *o, int rc, int quiet)
 {
 	rc |= json_out_flush(o);
 	free(o->buf);
 	free(o->dump);
 	fputc('\n', stdout);
+	if (quiet) {
+		fflush(stdout);
+		return KB_EXIT_USAGE;
+	}
 	if (rc | fflush(stdout) | ferror(stdout)) {
 		kb_errorf("standard output: cannot write the JSON: %s",
 			  errno ? strerror(errno) : "error");
@@ -194,7 +199,7 @@ int kb_json_print(json_t *j)
 	/* 15 digits: a share of 60.48 reads 60.48, not the double's 17 digits */
 	rc = json_dump_callback(j, json_out_add, &o, JSON_FLAGS);
 	json_decref(j);
-	return json_out_end(&o, rc);
+	return json_out_end(&o, rc, 0);
 }
 
 int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size_t i), void *arg,
@@ -204,7 +209,7 @@ int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size
 	const char *k;
 	json_t *v;
 	size_t i;
-	int rc;
+	int rc, unbuilt = 0;
 
 	errno = 0;
 	o.buf = xmalloc(JSON_OUT_SIZE);
@@ -216,7 +221,7 @@ int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size
 
 		if (!r) { /* a writer's json_pack failed: the output ends where it was */
 			kb_errorf("standard output: the JSON could not be built");
-			rc = -1;
+			rc = unbuilt = -1;
 			break;
 		}
 		rc = json_out_text(&o, i ? ",\n    " : "\n    ") ||
@@ -234,7 +239,7 @@ int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size
 	json_decref(rest);
 	if (!rc)
 		rc = json_out_text(&o, "\n}");
-	return json_out_end(&o, rc ? -1 : 0);
+	return json_out_end(&o, rc ? -1 : 0, unbuilt);
 }
 
 int kb_table_print(json_t *rows, int fmt)
