@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 
 void xdie_oom(void)
 {
@@ -58,5 +59,23 @@ char *xstrndup(const char *s, size_t n)
 
 	memcpy(p, s, n);
 	p[n] = '\0';
+	return p;
+}
+
+void *xmalloc_huge(size_t n)
+{
+	void *p;
+
+	if (n < XALLOC_HUGE)
+		return xmalloc(n);
+	/* aligned and rounded up, so that every 2 MiB of it, its tail too, can be one page */
+	if (n > SIZE_MAX - XALLOC_HUGE)
+		xdie_oom();
+	n = (n + XALLOC_HUGE - 1) & ~(XALLOC_HUGE - 1);
+	if (posix_memalign(&p, XALLOC_HUGE, n))
+		xdie_oom();
+#ifdef MADV_HUGEPAGE
+	madvise(p, n, MADV_HUGEPAGE); /* its tail to the end of its last page */
+#endif
 	return p;
 }

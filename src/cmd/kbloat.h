@@ -153,6 +153,14 @@ void kb_warnf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 void kb_notef(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Writes j to stdout (indented, with a final newline) and drops the reference. */
 int kb_json_print(json_t *j);
+/*
+ * Writes what kb_json_print writes of an object whose first member, key, is an array of n
+ * rows, then rest's members (rest may be NULL; its reference is dropped): each row made by
+ * row(arg, i) when it is written and dropped after, so that 100,000 rows never are one tree
+ * (history --json: 150 MB of small objects, and a fifth of its time freeing them).
+ */
+int kb_json_print_rows(const char *key, size_t n, json_t *(*row)(void *arg, size_t i), void *arg,
+		       json_t *rest);
 /* Writes rows (a report's kb_*_table, an array of objects) to stdout as fmt asks,
  * KB_FMT_CSV or KB_FMT_TSV (report/table.h), and drops the reference. */
 int kb_table_print(json_t *rows, int fmt);

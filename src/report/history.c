@@ -112,7 +112,8 @@ static int history_build(struct kb_history **out, struct kb_store *s, int64_t co
 		kb_strtab_intern(&m->strs, name, strlen(name), &m->option);
 	rc = kb_store_line_commits(s, config_id, &ids, &m->commits, &m->n, &m->strs);
 	if (!rc) {
-		m->rows = xcalloc(m->n + 1, sizeof(*m->rows));
+		m->rows = memset(xmalloc_huge((m->n + 1) * sizeof(*m->rows)), 0,
+				 (m->n + 1) * sizeof(*m->rows));
 		rc = fill_rows(m, s, sc, name, ids);
 	}
 	free(ids);
@@ -167,8 +168,14 @@ struct text_out {
 
 #define TEXT_OUT_FLUSH 65536
 /* more than any line takes: a row's fields are cut to 12 + 10 + 18 + 31 bytes, its numbers
- * 20 digits and a sign at most, the series line three of them */
+ * 20 digits and a sign at most, the series line three of them; and OUT_SLACK beyond */
 #define TEXT_OUT_LINE 512
+
+/* Padding is stored OUT_SLACK spaces at a time (more than any column's width), a store of a
+ * constant size rather than a call to memset with the width left; the line's room has them
+ * beyond its last field. */
+#define OUT_SLACK 32
+static const char out_spaces[OUT_SLACK + 1] = "                                ";
 
 static void out_flush(struct text_out *o)
 {
@@ -200,29 +207,53 @@ static void out_put(struct text_out *o, const char *s, size_t len)
 
 #define out_lit(o, s) out_put(o, s, sizeof(s) - 1)
 
+/* width (at most OUT_SLACK) less len spaces, if any */
 static void out_pad(struct text_out *o, size_t len, size_t width)
 {
 	if (len < width) {
-		memset(o->p, ' ', width - len);
+		memcpy(o->p, out_spaces, OUT_SLACK);
 		o->p += width - len;
 	}
 }
 
-/* printf's "%Wlld", or "%+Wlld" with plus. */
+/* printf's "%Wlld" (W at most OUT_SLACK), or "%+Wlld" with plus: its digits written from
+ * the field's end, two at a time */
 static void out_int(struct text_out *o, int64_t v, size_t width, int plus)
 {
-	char tmp[24], *p = tmp + sizeof(tmp);
-	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v;
+	static const char two[] = "00010203040506070809101112131415161718192021222324252627282930"
+				  "31323334353637383940414243444546474849505152535455565758596061"
+				  "62636465666768697071727374757677787980818283848586878889909192"
+				  "93949596979899";
+	uint64_t u = v < 0 ? -(uint64_t)v : (uint64_t)v, p10 = 10;
+	size_t digits = 1, len;
+	char *q;
 
-	do
-		*--p = (char)('0' + u % 10);
-	while (u /= 10);
+	/* counted by comparing, not dividing (10^19 is the last power below 2^64) */
+	while (digits < 20 && u >= p10) {
+		digits++;
+		p10 *= 10;
+	}
+	len = digits + (v < 0 || plus);
+	out_pad(o, len, width);
+	o->p += len;
+	q = o->p;
+	while (u >= 100) {
+		size_t r = (size_t)(u % 100) * 2;
+
+		u /= 100;
+		*--q = two[r + 1];
+		*--q = two[r];
+	}
+	if (u >= 10) {
+		*--q = two[u * 2 + 1];
+		*--q = two[u * 2];
+	} else {
+		*--q = (char)('0' + u);
+	}
 	if (v < 0)
-		*--p = '-';
+		*--q = '-';
 	else if (plus)
-		*--p = '+';
-	out_pad(o, (size_t)(tmp + sizeof(tmp) - p), width);
-	out_put(o, p, (size_t)(tmp + sizeof(tmp) - p));
+		*--q = '+';
 }
 
 /* A text field, kb_text_cut to max bytes, as printf's "%-Ws" of it: printable ASCII up to
@@ -343,7 +374,7 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 static void write_row(struct text_out *o, const struct kb_history_row *r, int first)
 {
 	out_line(o);
-	out_text(o, r->c->sha, 12, 0);
+	out_put(o, r->c->sha, 12); /* 40 hex digits: the store reads no other */
 	out_lit(o, "  ");
 	out_date(o, r->c->author_time);
 	out_lit(o, "  ");
@@ -402,49 +433,59 @@ static json_t *series_json(int has, int64_t v)
 	return has ? json_integer((json_int_t)v) : json_null();
 }
 
+/* o's member key (a literal: ASCII, checked by no one) */
+#define row_set(o, key, v) json_object_set_new_nocheck(o, key, v)
+
 static void row_series_json(json_t *o, const struct kb_build_series *b)
 {
 	int64_t cd = b->total - b->padding;
 
-	json_object_set_new(o, "padding", series_json(b->has_padding, b->padding));
-	json_object_set_new(o, "code", series_json(b->has_padding, cd));
-	json_object_set_new(o, "m_tristate", series_json(b->has_modular, b->m_tristate));
-	json_object_set_new(o, "m_bool", series_json(b->has_modular, b->m_bool));
-	json_object_set_new(o, "m_core", series_json(b->has_modular, b->m_core));
-	json_object_set_new(o, "m_rest", series_json(b->has_modular, b->m_rest));
-	json_object_set_new(o, "modular",
-			    series_json(b->has_modular, cd - b->m_tristate - b->m_bool));
+	row_set(o, "padding", series_json(b->has_padding, b->padding));
+	row_set(o, "code", series_json(b->has_padding, cd));
+	row_set(o, "m_tristate", series_json(b->has_modular, b->m_tristate));
+	row_set(o, "m_bool", series_json(b->has_modular, b->m_bool));
+	row_set(o, "m_core", series_json(b->has_modular, b->m_core));
+	row_set(o, "m_rest", series_json(b->has_modular, b->m_rest));
+	row_set(o, "modular", series_json(b->has_modular, cd - b->m_tristate - b->m_bool));
 	/* only builds collected with --boot-image or --modules have these (schema 008) */
 	if (b->has_boot) {
-		json_object_set_new(o, "boot_image", json_integer((json_int_t)b->boot_bytes));
-		json_object_set_new(o, "boot_payload",
-				    series_json(b->has_payload, b->boot_payload));
+		row_set(o, "boot_image", json_integer((json_int_t)b->boot_bytes));
+		row_set(o, "boot_payload", series_json(b->has_payload, b->boot_payload));
 	}
 	if (b->has_modules)
-		json_object_set_new(o, "modules", json_integer((json_int_t)b->mod_total));
+		row_set(o, "modules", json_integer((json_int_t)b->mod_total));
 }
 
+/* A row's object, its members set one by one (json_pack parsed its format for each of
+ * 100,000 rows) */
 static json_t *row_json(const struct kb_history *m, const struct kb_history_row *r)
 {
-	json_t *o = json_pack("{s:o,s:o,s:o,s:I,s:I,s:I}", "commit", kb_json_str(r->c->sha),
-			      "author", kb_json_str(r->c->author), "subject",
-			      kb_json_str(r->c->subject), "size", (json_int_t)r->size, "delta",
-			      (json_int_t)r->delta, "commits", (json_int_t)r->commits);
+	json_t *o = json_object();
 
+	row_set(o, "commit", kb_json_str(r->c->sha));
+	row_set(o, "author", kb_json_str(r->c->author));
+	row_set(o, "subject", kb_json_str(r->c->subject));
+	row_set(o, "size", json_integer((json_int_t)r->size));
+	row_set(o, "delta", json_integer((json_int_t)r->delta));
+	row_set(o, "commits", json_integer((json_int_t)r->commits));
 	row_series_json(o, r->ser);
 	/* why make did not run for it ("not rebuilt: no input changed"), or null */
-	json_object_set_new(o, "not_rebuilt",
-			    kb_reused_text(r->c->reused) ?
-				    json_string(kb_reused_text(r->c->reused)) :
-				    json_null());
+	row_set(o, "not_rebuilt",
+		kb_reused_text(r->c->reused) ? json_string(kb_reused_text(r->c->reused)) :
+					       json_null());
 	if (m->option) {
 		const char *type = kb_opt_type(r->cls);
 
-		json_object_set_new(o, "type", type ? json_string(type) : json_null());
-		json_object_set_new(o, "candidate",
-				    type ? json_boolean(kb_opt_candidate(r->cls)) : json_null());
+		row_set(o, "type", type ? json_string(type) : json_null());
+		row_set(o, "candidate",
+			type ? json_boolean(kb_opt_candidate(r->cls)) : json_null());
 	}
 	return o;
+}
+
+json_t *kb_history_json_row(const struct kb_history *m, size_t i)
+{
+	return row_json(m, &m->rows[i]);
 }
 
 json_t *kb_history_table(const struct kb_history *m)
@@ -457,11 +498,21 @@ json_t *kb_history_table(const struct kb_history *m)
 	return arr;
 }
 
-json_t *kb_history_json(const struct kb_history *m)
+json_t *kb_history_json_tail(const struct kb_history *m)
 {
-	json_t *o = json_pack("{s:o}", "builds", kb_history_table(m));
+	json_t *o = json_object();
 
 	if (m->option)
 		json_object_set_new(o, "option", kb_json_str(m->option));
+	return o;
+}
+
+json_t *kb_history_json(const struct kb_history *m)
+{
+	json_t *o = json_pack("{s:o}", "builds", kb_history_table(m)),
+	       *tail = kb_history_json_tail(m);
+
+	json_object_update(o, tail);
+	json_decref(tail);
 	return o;
 }

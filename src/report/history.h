@@ -71,6 +71,10 @@ void kb_history_write_text(FILE *f, const struct kb_history *m);
  * null; with an option, also "option" and per build "type" ("tristate", "bool" or null) and
  * "candidate" (true, false or null). */
 json_t *kb_history_json(const struct kb_history *m);
+/* Its parts, for writing it a row at a time: "builds"'s row i, and the members after
+ * "builds" (an object, empty without an option). */
+json_t *kb_history_json_row(const struct kb_history *m, size_t i);
+json_t *kb_history_json_tail(const struct kb_history *m);
 /* Its rows as report/table.h writes them (CSV, TSV): the rows of its JSON. */
 json_t *kb_history_table(const struct kb_history *m);
 

@@ -237,7 +237,9 @@ int kb_column_sha(struct kb_store *s, sqlite3_stmt *st, int i, int null_ok, int6
 	*sha = kb_column_text(st, i, NULL);
 	if (!*sha && null_ok)
 		return 0;
-	if (*sha && kb_is_sha(*sha) && sqlite3_column_type(st, i) == SQLITE_TEXT)
+	/* 40 bytes before the NUL SQLite ends a text with: a NUL within is no hex digit */
+	if (*sha && sqlite3_column_bytes(st, i) == 40 && kb_is_hex40(*sha) &&
+	    sqlite3_column_type(st, i) == SQLITE_TEXT)
 		return 0;
 	*sha = NULL;
 	return kb_error_set("%s: build %lld: a commit sha that is not 40 lowercase hex digits "

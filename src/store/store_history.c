@@ -7,6 +7,7 @@
 #include "store_options.h"
 #include "error.h"
 #include "image.h"
+#include "sha.h"
 #include "xalloc.h"
 
 #include <stdlib.h>
@@ -100,22 +101,36 @@ struct commit_rows {
 	"c.sha, c.author_time, c.author_name, c.subject, b.distance, b.reused, b.total, " \
 	"b.padding, b.m_tristate, b.m_bool, b.m_core, b.m_rest"
 
-/* Columns i.. of st's row (COMMIT_COLUMNS) into c, its strings kept in strs. */
+/*
+ * Columns i.. of st's row (COMMIT_COLUMNS) into c, its strings kept in strs. A column read
+ * more than one way (type, text, length) is read through its sqlite3_value, one call to
+ * the statement rather than one a question (each call costs about 60 instructions; a
+ * history asks some 1.7 million of them at 100,000 builds). The values are the statement's
+ * own, read at once by the one thread that steps it.
+ */
 static int commit_columns(struct kb_store *s, sqlite3_stmt *st, int i, struct kb_build_commit *c,
 			  struct kb_strtab *strs)
 {
-	const char *subject = (const char *)sqlite3_column_text(st, i + 3);
+	sqlite3_value *sha = sqlite3_column_value(st, i),
+		      *subject = sqlite3_column_value(st, i + 3);
+	const char *text;
 
-	if (kb_column_sha(s, st, i, 0, sqlite3_column_int64(st, 0), &c->sha))
+	/* a text of 40 hex digits; anything else kb_column_sha reports */
+	if (sqlite3_value_type(sha) == SQLITE_TEXT &&
+	    (text = (const char *)sqlite3_value_text(sha)) && sqlite3_value_bytes(sha) == 40 &&
+	    kb_is_hex40(text))
+		c->sha = text;
+	else if (kb_column_sha(s, st, i, 0, sqlite3_column_int64(st, 0), &c->sha))
 		return KB_ERR;
 	/* shas and subjects are one a commit: copied; authors repeat: interned */
 	c->sha = kb_arena_strndup(&strs->arena, c->sha, 40);
 	c->author_time = sqlite3_column_int64(st, i + 1);
 	c->author = kb_column_text(st, i + 2, strs);
 	/* the column's length: a NUL within it ends the string either way */
-	c->subject = subject ? kb_arena_strndup(&strs->arena, subject,
-						(size_t)sqlite3_column_bytes(st, i + 3)) :
-			       NULL;
+	text = (const char *)sqlite3_value_text(subject);
+	c->subject =
+		text ? kb_arena_strndup(&strs->arena, text, (size_t)sqlite3_value_bytes(subject)) :
+		       NULL;
 	/* never NULL for the reports: "" for SQL NULL (a database db check rejects) */
 	if (!c->author)
 		c->author = "";
@@ -191,6 +206,40 @@ int kb_store_build_commits(struct kb_store *s, const int64_t *ids, size_t n,
 	return rc;
 }
 
+/* More builds than this and the line's arrays grow as they are read, rather than in one go. */
+#define LINE_ROOM_MAX ((size_t)1 << 22)
+
+/*
+ * How many builds config_id can have: the span of its ids, from two seeks of schema/007's
+ * index; 0 when it has none or the span is over LINE_ROOM_MAX (ids far apart). The line's
+ * arrays are made that big at once, of huge pages (xmalloc_huge): grown as they filled,
+ * 100,000 builds' were remapped and faulted in 4 KiB pages.
+ */
+static int config_room(struct kb_store *s, int64_t config_id, size_t *room)
+{
+	sqlite3_stmt *st;
+	uint64_t span;
+	int step;
+
+	*room = 0;
+	if (kb_store_prepare(s, &st,
+			     "SELECT (SELECT min(id) FROM builds INDEXED BY builds_line WHERE "
+			     "config_id = ?1), (SELECT max(id) FROM builds INDEXED BY builds_line "
+			     "WHERE config_id = ?1)"))
+		return KB_ERR;
+	sqlite3_bind_int64(st, 1, config_id);
+	step = sqlite3_step(st);
+	if (step == SQLITE_ROW && sqlite3_column_type(st, 0) == SQLITE_INTEGER &&
+	    sqlite3_column_type(st, 1) == SQLITE_INTEGER) {
+		span = (uint64_t)sqlite3_column_int64(st, 1) -
+		       (uint64_t)sqlite3_column_int64(st, 0);
+		if (span < LINE_ROOM_MAX)
+			*room = (size_t)span + 1;
+	}
+	sqlite3_finalize(st);
+	return step == SQLITE_ROW ? 0 : kb_store_fail(s, "cannot read the builds' ids");
+}
+
 /*
  * Every build of config_id with its link and its commit: one read of the builds in id order
  * from schema/007's index, which holds every column of builds this reads, the commits
@@ -207,13 +256,21 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 	*v = NULL;
 	*c = NULL;
 	*n = 0;
-	if (kb_store_prepare(s, &st,
-			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status = 'ok' "
+	if (config_room(s, config_id, &alloc) ||
+	    kb_store_prepare(s, &st,
+			     "SELECT b.id, " COMMIT_COLUMNS ", b.parent_build_id, b.status "
 			     "FROM builds b INDEXED BY builds_line LEFT JOIN commits c ON c.id = "
 			     "b.commit_id WHERE b.config_id = ?1 ORDER BY b.id"))
 		return KB_ERR;
+	if (alloc) {
+		*v = xmalloc_huge(alloc * sizeof(**v));
+		*c = xmalloc_huge(alloc * sizeof(**c));
+		alloc_c = alloc;
+	}
 	sqlite3_bind_int64(st, 1, config_id);
 	while (!rc && (step = sqlite3_step(st)) == SQLITE_ROW) {
+		const unsigned char *text;
+		sqlite3_value *status;
 		struct kb_link *l;
 
 		ALLOC_GROW(*v, *n + 1, alloc);
@@ -221,7 +278,11 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 		l = memset(&(*v)[*n], 0, sizeof(**v));
 		l->id = sqlite3_column_int64(st, 0);
 		l->parent = sqlite3_column_int64(st, 13);
-		l->ok = sqlite3_column_int(st, 14);
+		/* 'ok', 'failed' or 'skipped' (schema/001's check): compared here, the text
+		 * as it is, rather than by an expression SQLite evaluates a row */
+		status = sqlite3_column_value(st, 14);
+		text = sqlite3_value_text(status);
+		l->ok = text && sqlite3_value_bytes(status) == 2 && !memcmp(text, "ok", 2);
 		/* every build's, as a parent link may name a failed one in a bent database */
 		rc = commit_columns(s, st, 1, &(*c)[*n], strs);
 		(*n)++;
@@ -267,7 +328,8 @@ int kb_store_line_commits(struct kb_store *s, int64_t config_id, int64_t **ids,
 	/* most often the line is most of the builds, in id order: kept in place */
 	if (ascending) {
 		for (i = 0; i < *n; i++)
-			c[i] = c[pos[i]];
+			if (pos[i] != i) /* not the same 144 bytes copied onto themselves */
+				c[i] = c[pos[i]];
 		*out = c;
 	} else {
 		*out = xcalloc(*n + 1, sizeof(**out));

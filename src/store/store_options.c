@@ -13,23 +13,29 @@
 
 void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 {
+	sqlite3_value *v[5];
 	int c;
 
 	memset(b, 0, sizeof(*b));
 	b->total = sqlite3_column_int64(st, i);
-	b->has_padding = sqlite3_column_type(st, i + 1) != SQLITE_NULL;
+	/* each column asked its type and its value through one sqlite3_value (commit_columns
+	 * in store_history.c says why) */
+	v[0] = sqlite3_column_value(st, i + 1);
+	b->has_padding = sqlite3_value_type(v[0]) != SQLITE_NULL;
 	if (!b->has_padding)
 		return;
-	b->padding = sqlite3_column_int64(st, i + 1);
+	b->padding = sqlite3_value_int64(v[0]);
 	/* the four sums are written together: one NULL means no analysis */
 	b->has_modular = 1;
-	for (c = i + 2; c < i + 6 && b->has_modular; c++)
-		b->has_modular = sqlite3_column_type(st, c) != SQLITE_NULL;
+	for (c = 1; c < 5 && b->has_modular; c++) {
+		v[c] = sqlite3_column_value(st, i + 1 + c);
+		b->has_modular = sqlite3_value_type(v[c]) != SQLITE_NULL;
+	}
 	if (b->has_modular) {
-		b->m_tristate = sqlite3_column_int64(st, i + 2);
-		b->m_bool = sqlite3_column_int64(st, i + 3);
-		b->m_core = sqlite3_column_int64(st, i + 4);
-		b->m_rest = sqlite3_column_int64(st, i + 5);
+		b->m_tristate = sqlite3_value_int64(v[1]);
+		b->m_bool = sqlite3_value_int64(v[2]);
+		b->m_core = sqlite3_value_int64(v[3]);
+		b->m_rest = sqlite3_value_int64(v[4]);
 	}
 }
 

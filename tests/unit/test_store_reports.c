@@ -213,6 +213,73 @@ static void history_text_keeps_printf_columns(const char *path)
 	kb_store_close(s);
 }
 
+/* Numbers in every column at each count of digits, negative and positive, to the ends of
+ * int64: the writer's columns are printf's "%10lld" and "%+lld" in "%9s" */
+static void history_text_writes_numbers_as_printf(void)
+{
+	static const int64_t v[] = { INT64_MIN,
+				     INT64_MIN + 1,
+				     -1000000000000000000,
+				     -999999999,
+				     -100,
+				     -99,
+				     -10,
+				     -9,
+				     -1,
+				     0,
+				     1,
+				     9,
+				     10,
+				     99,
+				     100,
+				     99999999,
+				     999999999,
+				     1000000000,
+				     9999999999,
+				     10000000000,
+				     999999999999999999,
+				     1000000000000000000,
+				     INT64_MAX - 1,
+				     INT64_MAX };
+	enum { N = sizeof(v) / sizeof(v[0]) };
+	struct kb_build_commit c[N];
+	struct kb_history_row r[N];
+	struct kb_history h;
+	struct strbuf want = STRBUF_INIT;
+	size_t i;
+	char *t;
+
+	memset(c, 0, sizeof(c));
+	memset(r, 0, sizeof(r));
+	memset(&h, 0, sizeof(h));
+	strbuf_addf(&want, "%-12s  %-10s  %10s  %9s  %-18s  %s\n", "commit", "date", "size",
+		    "delta", "author", "subject");
+	for (i = 0; i < N; i++) {
+		c[i].sha = SHA_A;
+		c[i].author = "A";
+		c[i].subject = "s";
+		c[i].author_time = YEAR;
+		c[i].ser.total = v[i];
+		c[i].ser.has_padding = 1; /* code and data: the total, less no padding */
+		r[i].c = &c[i];
+		r[i].ser = &c[i].ser;
+		r[i].size = v[i];
+		r[i].delta = v[N - 1 - i];
+		printf_row(&want, &r[i], !i);
+	}
+	h.rows = r;
+	h.n = N;
+	h.series = 1;
+	TEXT_OF(t, kb_history_write_text, &h);
+	CHECK_STR(t, want.buf);
+	/* and two said without printf */
+	CHECK(strstr(t, "\naaaaaaaaaaaa  1971-01-01  -9223372036854775807  "
+			"+9223372036854775806  A                   s\n") != NULL);
+	CHECK(strstr(t, "\naaaaaaaaaaaa  1971-01-01           9        +10  A ") != NULL);
+	free(t);
+	strbuf_release(&want);
+}
+
 /* A database bent so that a line's first build failed (db check's to report): history still
  * follows the links as kb_build_line does, and prints the failed build's commit. */
 static void history_follows_links_to_a_failed_build(const char *path)
@@ -237,6 +304,93 @@ static void history_follows_links_to_a_failed_build(const char *path)
 	free(ids);
 	kb_history_free(h);
 	kb_store_close(s);
+}
+
+/* The text of config's history in the database at path, and its first build's id. */
+static char *history_text(const char *path, const char *config, int64_t *first_id)
+{
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t id = 0;
+	char *t = NULL;
+
+	CHECK(!kb_store_open_read(&s, path));
+	CHECK(!kb_store_find_config(s, config, &id));
+	CHECK(!kb_history_build(&h, s, id, NULL));
+	CHECK_U64(h->n, 3);
+	*first_id = h->n ? h->rows[0].build_id : 0;
+	TEXT_OF(t, kb_history_write_text, h);
+	kb_history_free(h);
+	kb_store_close(s);
+	return t;
+}
+
+/* A config's builds are read into arrays made as big as the span of its ids; ids too far
+ * apart for that (a bent or merged database's) are read as well, into arrays that grow. */
+static void history_reads_builds_whose_ids_are_far_apart(const char *path)
+{
+	int64_t first = 0, moved = 0;
+	char *before = history_text(path, "odd", &first), *after;
+
+	bend(path, "UPDATE builds SET parent_build_id = parent_build_id + 8388608 WHERE "
+		   "parent_build_id = 1; UPDATE builds SET id = id + 8388608 WHERE id = 1");
+	after = history_text(path, "odd", &moved);
+	/* 3, 4 and 8388609: a span of over 4 million (LINE_ROOM_MAX) */
+	CHECK_U64((uint64_t)sql_int(path, "SELECT max(id) - min(id) FROM builds WHERE config_id = "
+					  "(SELECT id FROM configs WHERE name = 'odd')"),
+		  8388606);
+	CHECK_U64((uint64_t)first, 1);
+	CHECK_U64((uint64_t)moved, 8388609);
+	CHECK_STR(after, before);
+	CHECK(strstr(after, "\n0123456789ab  1969-12-30        5000 ") != NULL);
+	free(before);
+	free(after);
+}
+
+/* A commit whose sha is not a text of 40 lowercase hex digits stops a history with the
+ * store's one-line error, whichever way it is wrong. */
+static void history_refuses_a_sha_that_is_not_one(const char *path)
+{
+	static const char *const bad[] = {
+		"'0123456789ABCDEF0123456789abcdef01234567'", /* upper case */
+		"'0123456789abcdef0123456789abcdef0123456'", /* 39 */
+		"'0123456789abcdef0123456789abcdef012345678'", /* 41 */
+		"'0123456789abcdef0123456789abcdef0123456g'", /* the last not a digit */
+		"'0123456789abcdef0123456789abcdef0123456' || char(0)", /* a NUL within */
+		"1234567890123456789", /* an integer */
+	};
+	struct strbuf sql = STRBUF_INIT;
+	struct kb_history *h;
+	struct kb_store *s;
+	int64_t config = 0;
+	size_t i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE commits SET sha = %s WHERE sha LIKE '2123%%'", bad[i]);
+		bend(path, sql.buf);
+		CHECK(!kb_store_open_read(&s, path));
+		CHECK(!kb_store_find_config(s, "odd", &config));
+		h = NULL;
+		CHECK(kb_history_build(&h, s, config, NULL) != 0);
+		CHECK(h == NULL);
+		CHECK(strstr(kb_error_last(), "not 40 lowercase hex digits") != NULL);
+		kb_store_close(s);
+		strbuf_reset(&sql);
+		strbuf_addf(&sql, "UPDATE commits SET sha = '%s' WHERE sha = %s",
+			    "2123456789abcdef0123456789abcdef01234567", bad[i]);
+		bend(path, sql.buf);
+	}
+	/* and the sha put back is read again */
+	CHECK(!kb_store_open_read(&s, path));
+	CHECK(!kb_store_find_config(s, "odd", &config));
+	CHECK(!kb_history_build(&h, s, config, NULL));
+	CHECK_U64(h->n, 3);
+	if (h->n == 3)
+		CHECK_STR(h->rows[2].c->sha, "2123456789abcdef0123456789abcdef01234567");
+	kb_history_free(h);
+	kb_store_close(s);
+	strbuf_release(&sql);
 }
 
 /* dates as UTC days, years of four digits or "????-??-??" (the epoch seconds of these days
@@ -400,7 +554,10 @@ int main(void)
 	kb_store_close(s);
 	history_text_keeps_printf_columns(odd);
 	history_follows_links_to_a_failed_build(odd);
+	history_reads_builds_whose_ids_are_far_apart(odd);
+	history_refuses_a_sha_that_is_not_one(odd);
 	dates_are_utc_days_of_four_digit_years();
+	history_text_writes_numbers_as_printf();
 	merge_counts_and_is_idempotent(db);
 	check_returns_problems(db);
 	free(db);

@@ -10,7 +10,9 @@
 #include "strbuf.h"
 #include "size.h"
 #include "strtab.h"
+#include "xalloc.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -136,23 +138,105 @@ static void shas_are_forty_lowercase_hex_digits(void)
 	CHECK(!kb_is_sha(""));
 	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef0123456")); /* 39 */
 	CHECK(!kb_is_sha("0123456789abcdef0123456789abcdef012345678")); /* 41 */
-	/* each of the 40 places refuses what is not a digit of a sha */
+	/* each of the 40 places takes the 16 digits and refuses every other byte */
 	for (i = 0; i < 40; i++) {
-		static const char bad[] = { 'A', 'F', 'g', '/', ':', '`', ' ', '\x80', '\xff' };
-		size_t k;
+		size_t ok = 0, refused = 0;
+		int b;
 
-		for (k = 0; k < sizeof(bad); k++) {
+		for (b = 0; b < 256; b++) {
+			int digit = (b >= '0' && b <= '9') || (b >= 'a' && b <= 'f');
+
 			memcpy(buf, good, sizeof(good));
-			buf[i] = bad[k];
-			CHECK(!kb_is_sha(buf));
+			buf[i] = (char)b;
+			if (kb_is_sha(buf) == digit && kb_is_hex40(buf) == digit)
+				ok++;
+			if (b && !digit && !kb_is_sha(buf) && !kb_is_hex40(buf))
+				refused++;
 		}
+		CHECK_U64(ok, 256);
+		CHECK_U64(refused, 256 - 16 - 1);
 	}
+	/* 40 digits that fill their allocation are read and no further */
+	p = malloc(40);
+	memcpy(p, good, 40);
+	CHECK(kb_is_hex40(p));
+	p[39] = 'g';
+	CHECK(!kb_is_hex40(p));
+	free(p);
 	/* a string cut short ends at its NUL: 39 digits at the very end of an allocation */
 	p = malloc(40);
 	memcpy(p, good, 39);
 	p[39] = 0;
 	CHECK(!kb_is_sha(p));
 	free(p);
+}
+
+/*
+ * Strings are packed one after the other, every other allocation is aligned for any type,
+ * and nothing overlaps across the blocks as they grow (64 KiB doubling to 8 MiB) and past
+ * them (an allocation larger than a block).
+ */
+static void arena_packs_strings_and_aligns_the_rest(void)
+{
+	enum { N = 200000 };
+	struct kb_arena a = KB_ARENA_INIT;
+	static char *str[N];
+	static unsigned char *num[N];
+	char name[48], *big, *p, *q;
+	size_t i, packed = 0, aligned = 1;
+
+	p = kb_arena_strndup(&a, "0123456789abcdef0123456789abcdef01234567", 40);
+	q = kb_arena_strndup(&a, "abc", 3);
+	CHECK(q == p + 41); /* one after the other, each with its NUL */
+	for (i = 0; i < N; i++) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%zu-%.*s", i, (int)(i % 31),
+					      "abcdefghijklmnopqrstuvwxyzABCDE");
+
+		str[i] = kb_arena_strndup(&a, name, len);
+		num[i] = kb_arena_alloc(&a, 1 + i % 24);
+		aligned &= (uintptr_t)num[i] % _Alignof(max_align_t) == 0;
+		memset(num[i], (int)(i & 0xff), 1 + i % 24);
+		if (i && str[i] == str[i - 1] + strlen(str[i - 1]) + 1)
+			packed++;
+	}
+	CHECK(aligned);
+	CHECK(packed == 0); /* each string follows an aligned allocation */
+	big = kb_arena_alloc(&a, (size_t)9 << 20);
+	memset(big, 0x5a, (size_t)9 << 20);
+	CHECK(big[0] == 0x5a && big[((size_t)9 << 20) - 1] == 0x5a);
+	for (i = 0; i < N; i++) {
+		size_t len = (size_t)snprintf(name, sizeof(name), "%zu-%.*s", i, (int)(i % 31),
+					      "abcdefghijklmnopqrstuvwxyzABCDE");
+		size_t k, same = 1;
+
+		if (strcmp(str[i], name) || strlen(str[i]) != len)
+			break;
+		for (k = 0; k < 1 + i % 24; k++)
+			same &= num[i][k] == (unsigned char)(i & 0xff);
+		if (!same)
+			break;
+	}
+	CHECK_U64(i, N);
+	CHECK_STR(q, "abc");
+	kb_arena_release(&a);
+	CHECK(!a.head && !a.used && !a.avail);
+}
+
+/* a block of 2 MiB or more starts on a 2 MiB boundary, and is memory like any other */
+static void huge_blocks_are_aligned_to_huge_pages(void)
+{
+	size_t sizes[] = { 1, 4096, XALLOC_HUGE - 1, XALLOC_HUGE, 3 * XALLOC_HUGE + 5 };
+	size_t i;
+
+	for (i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++) {
+		unsigned char *p = xmalloc_huge(sizes[i]);
+
+		if (sizes[i] >= XALLOC_HUGE)
+			CHECK((uintptr_t)p % XALLOC_HUGE == 0);
+		memset(p, 0xa5, sizes[i]);
+		CHECK(p[0] == 0xa5 && p[sizes[i] - 1] == 0xa5);
+		free(p);
+	}
 }
 
 int main(void)
@@ -163,5 +247,7 @@ int main(void)
 	strtab_interns_once();
 	errors_keep_their_text();
 	shas_are_forty_lowercase_hex_digits();
+	arena_packs_strings_and_aligns_the_rest();
+	huge_blocks_are_aligned_to_huge_pages();
 	return check_done("test_util");
 }
