@@ -1728,7 +1728,7 @@ static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
 	static const char *const tabs[][2] = { { "__ksymtab", "__kcrctab" },
 					       { "__ksymtab_gpl", "__kcrctab_gpl" } };
 	const struct kb_image *img = m->img;
-	const struct kb_section *ss;
+	const struct kb_section *ss = NULL;
 	const unsigned char *strs = sec_data(img, "__ksymtab_strings", &ss);
 	long x = object_named(m, ".vmlinux.export.o");
 	struct exp_name *names = NULL;
@@ -1744,7 +1744,7 @@ static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
 	tab->obj = x;
 	tab->bytes = m->objs[x].bytes - m->objs[x].pad;
 	for (t = 0; t < ARRAY_SIZE(tabs); t++) {
-		const struct kb_section *s, *cs = NULL;
+		const struct kb_section *s = NULL, *cs = NULL;
 		const unsigned char *p = sec_data(img, tabs[t][0], &s), *crc;
 		unsigned esz;
 		int prel = 1;
