@@ -25,6 +25,7 @@ static const char *const prov_names[KB_PROV_NR] = {
 	[KB_PROV_CODE_TABLE] = "code-table",
 	[KB_PROV_EXPORT] = "export",
 	[KB_PROV_CODE_REF] = "code-ref",
+	[KB_PROV_OBJECT_SYM] = "object-sym",
 };
 
 const char *kb_prov_name(enum kb_prov p)

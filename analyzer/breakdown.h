@@ -23,6 +23,7 @@ enum kb_prov {
 	KB_PROV_CODE_TABLE, /* an objtool/alternatives entry's code address (.return_sites) */
 	KB_PROV_EXPORT, /* the symbol an export entry exports (__ksymtab*, __kcrctab*) */
 	KB_PROV_CODE_REF, /* the code whose instructions reference the bytes (literals) */
+	KB_PROV_OBJECT_SYM, /* an ELF object of the build dir whose symbols place its section */
 	KB_PROV_NR
 };
 
