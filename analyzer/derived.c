@@ -477,6 +477,43 @@ static int find_table(const struct kb_image *img, const struct code_table *ct, s
 	return 0;
 }
 
+/*
+ * x86's alternatives: struct alt_instr's second field is a 32-bit offset to the replacement
+ * in .altinstr_replacement, and its last byte (replacementlen; in 5.x's 13-byte entry the
+ * one before padlen) how long it is. A replacement goes to the file of the instruction it
+ * replaces; only if every entry's replacement lies in that section.
+ */
+static void derive_alt_replacements(struct kb_derived *d, const struct kb_image *img,
+				    const struct findex *ix, const struct table *t, unsigned esz,
+				    size_t n)
+{
+	const struct kb_section *rs = kb_image_section_by_name(img, ".altinstr_replacement");
+	unsigned len_at = esz == 14 ? 13 : 11;
+	size_t i;
+
+	if (!rs || !rs->alloc || !rs->size)
+		return;
+	for (i = 0; i < n; i++) {
+		const unsigned char *e = t->p + esz * i;
+		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+
+		if (!all_zero(e, esz) &&
+		    (repl < rs->addr || repl - rs->addr + e[len_at] > rs->size))
+			return;
+	}
+	for (i = 0; i < n; i++) {
+		const unsigned char *e = t->p + esz * i;
+		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+		const char *file;
+
+		if (all_zero(e, esz) || !e[len_at])
+			continue;
+		file = code_file(ix, entry_target(img, e, at, 0));
+		if (file)
+			kb_attr_add_span(&d->sites, repl, repl + e[len_at], file);
+	}
+}
+
 static void derive_code_tables(struct kb_derived *d, const struct kb_image *img,
 			       const struct findex *ix)
 {
@@ -508,6 +545,8 @@ static void derive_code_tables(struct kb_derived *d, const struct kb_image *img,
 								   ct->abs)));
 		}
 		run_flush(&d->sites, &r);
+		if (n && ct->sec && !strcmp(ct->sec, ".altinstructions"))
+			derive_alt_replacements(d, img, ix, &t, esz, n);
 	}
 	kb_attr_sort(&d->sites);
 }

@@ -1,7 +1,8 @@
 /*
  * derived.h - files for the bytes that no symbol, DWARF or map places, derived from what
  * they serve: a kernel's generated sections (BTF), its unwind table (ORC), the objtool and
- * alternatives tables of code addresses, its export tables, the literals its code
+ * alternatives tables of code addresses (and the replacement code of each alternative), its
+ * export tables, the literals its code
  * references, and the alignment between .bss objects.
  *
  * Each method reads the structure the kernel defines for the bytes (an entry of
