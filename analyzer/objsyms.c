@@ -139,8 +139,9 @@ static void place_object(struct placing *pl, const char *path)
 			if (!gelf_getsym(d, (int)k, &sym))
 				break;
 			t = GELF_ST_TYPE(sym.st_info);
-			if (sym.st_shndx == SHN_UNDEF || sym.st_shndx >= SHN_LORESERVE ||
-			    sym.st_shndx >= nsecs ||
+			/* a weak definition may have lost to another's: its name is not its place */
+			if (GELF_ST_BIND(sym.st_info) == STB_WEAK || sym.st_shndx == SHN_UNDEF ||
+			    sym.st_shndx >= SHN_LORESERVE || sym.st_shndx >= nsecs ||
 			    (t != STT_NOTYPE && t != STT_OBJECT && t != STT_FUNC))
 				continue;
 			name = elf_strptr(elf, sh.sh_link, sym.st_name);

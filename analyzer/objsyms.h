@@ -7,7 +7,7 @@
  * still ELF, and the thin archives kbuild links (vmlinux.a, lib/lib.a, arch/ARCH/lib/lib.a)
  * list them. An input section of such an object is placed whole, so where its symbols are in
  * the image says where the section is: a symbol at offset off of section S that the image
- * has once, at address A, puts S at A - off. Promises: a section is placed only when at least
+ * has once, at address A, puts S at A - off (not a weak one: it may have lost to another). Promises: a section is placed only when at least
  * one of its symbols is found and all that are found agree, and when it lies inside one
  * allocated section of the image; merged sections (SHF_MERGE) are never placed; objects
  * that are not ELF (bitcode) or cannot be read are passed over.
