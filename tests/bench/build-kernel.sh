@@ -66,6 +66,8 @@ else
 	cp "$cfgdir/map.config" "$frag"
 fi
 if [ -z "$base" ] && [ "$tc" = x86_64-thinlto ]; then
+	# BUILTIN_MODULE_RANGES `depends on !LTO` (6.12): an LTO kernel has no vmlinux.o.map
+	sed -i '/^CONFIG_BUILTIN_MODULE_RANGES=/d' "$frag"
 	printf '# CONFIG_LTO_NONE is not set\nCONFIG_LTO_CLANG_THIN=y\n' >>"$frag"
 	echo CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y >>"$frag"
 fi
