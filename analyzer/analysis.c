@@ -137,9 +137,38 @@ static int attach_map(struct kb_analysis *a, const struct kb_analysis_opts *o)
 	kb_attr_sort(&a->map);
 	kb_attr_sort(&a->fill);
 	kb_strtab_release(&stems);
+	a->map_unresolved = m->unresolved;
 	kb_map_free(m);
 	a->have_map = 1;
 	return 0;
+}
+
+struct objsyms_ctx {
+	struct kb_analysis *a;
+	const struct kb_analysis_opts *o;
+	struct kb_strtab stems;
+};
+
+static const char *objsyms_source(void *ctx, const char *object)
+{
+	struct objsyms_ctx *c = ctx;
+
+	return object_source(c->a, c->o, object, &c->stems);
+}
+
+/*
+ * Where no map names the objects (none, or an LTO kernel's, which names vmlinux.o), the
+ * build directory's ELF objects (an LTO build's assembler ones) place their sections.
+ */
+static void attach_objsyms(struct kb_analysis *a, const struct kb_analysis_opts *o)
+{
+	struct objsyms_ctx c = { a, o, KB_STRTAB_INIT };
+
+	if (!o->obj || (a->have_map && !a->map_unresolved))
+		return;
+	cu_stems(&a->cu, &c.stems);
+	kb_objsyms_spans(&a->objsyms, a->img, o->obj, objsyms_source, &c, &a->objsyms_stats);
+	kb_strtab_release(&c.stems);
 }
 
 /* "fs/ext4/inode.c" -> "fs/ext4", "kernel/fork.c" -> "kernel", "main.c" -> "." */
@@ -227,6 +256,8 @@ static int analyse(struct kb_analysis *a, const char *path, const struct kb_anal
 	kb_breakdown_attribute_points(a->bd, &a->decl);
 	kb_breakdown_attribute_spans(a->bd, &a->map);
 	kb_breakdown_attribute_spans(a->bd, &a->cu);
+	attach_objsyms(a, o);
+	kb_breakdown_attribute_spans(a->bd, &a->objsyms);
 	kb_breakdown_mark_fill(a->bd, &a->fill);
 	kb_derived_attribute(&a->derived, a->bd, &a->cu);
 	kb_breakdown_finish(a->bd);
@@ -241,6 +272,7 @@ static struct kb_analysis *analysis_new(void)
 	kb_attr_init(&a->cu, KB_PROV_NONE, KB_PROV_DWARF_CU);
 	kb_attr_init(&a->map, KB_PROV_NONE, KB_PROV_MAP);
 	kb_attr_init(&a->fill, KB_PROV_NONE, KB_PROV_NONE);
+	kb_attr_init(&a->objsyms, KB_PROV_NONE, KB_PROV_OBJECT_SYM);
 	kb_derived_init(&a->derived);
 	return a;
 }
@@ -322,6 +354,7 @@ void kb_analysis_free(struct kb_analysis *a)
 	kb_attr_release(&a->decl);
 	kb_attr_release(&a->cu);
 	kb_attr_release(&a->map);
+	kb_attr_release(&a->objsyms);
 	kb_attr_release(&a->fill);
 	kb_derived_release(&a->derived);
 	kb_strtab_release(&a->names);

@@ -12,6 +12,7 @@
 #include "image.h"
 #include "maintainers.h"
 #include "map.h"
+#include "objsyms.h"
 
 struct kb_analysis_opts {
 	const char *map; /* linker map of the image, or NULL */
@@ -26,6 +27,11 @@ struct kb_analysis {
 	struct kb_breakdown *bd;
 	struct kb_attr decl, cu, map;
 	struct kb_attr fill; /* the map's *fill*: alignment padding */
+	/* sections of the build directory's ELF objects, placed by their symbols: where no
+	 * map names objects (an LTO kernel's names vmlinux.o) */
+	struct kb_attr objsyms;
+	struct kb_objsyms_stats objsyms_stats;
+	uint64_t map_unresolved; /* the map's bytes of vmlinux.o with no object */
 	struct kb_derived derived; /* files derived from what bytes serve (ORC, exports, ...) */
 	struct kb_dwarf_stats dwarf;
 	int have_dwarf, have_map;

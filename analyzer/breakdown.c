@@ -25,6 +25,7 @@ static const char *const prov_names[KB_PROV_NR] = {
 	[KB_PROV_CODE_TABLE] = "code-table",
 	[KB_PROV_EXPORT] = "export",
 	[KB_PROV_CODE_REF] = "code-ref",
+	[KB_PROV_OBJECT_SYM] = "object-sym",
 };
 
 const char *kb_prov_name(enum kb_prov p)
@@ -52,18 +53,27 @@ void kb_attr_add_point(struct kb_attr *a, uint64_t addr, const char *file)
 	a->npoints++;
 }
 
-void kb_attr_add_span(struct kb_attr *a, uint64_t lo, uint64_t hi, const char *file)
+void kb_attr_add_span_serving(struct kb_attr *a, uint64_t lo, uint64_t hi, const char *file,
+			      const char *serves)
 {
-	const char *f;
+	const char *f, *sv = NULL;
 
 	if (hi <= lo)
 		return;
 	kb_strtab_intern(&a->files, file, strlen(file), &f);
+	if (serves)
+		kb_strtab_intern(&a->files, serves, strlen(serves), &sv);
 	ALLOC_GROW(a->spans, a->nspans + 1, a->aspans);
 	a->spans[a->nspans].lo = lo;
 	a->spans[a->nspans].hi = hi;
 	a->spans[a->nspans].file = f;
+	a->spans[a->nspans].serves = sv;
 	a->nspans++;
+}
+
+void kb_attr_add_span(struct kb_attr *a, uint64_t lo, uint64_t hi, const char *file)
+{
+	kb_attr_add_span_serving(a, lo, hi, file, NULL);
 }
 
 static int cmp_point(const void *x, const void *y)
@@ -432,6 +442,7 @@ static void gap_piece(struct kb_breakdown *bd, size_t i, int *first, const struc
 	piece->addr = lo;
 	piece->size = piece->bytes = hi - lo;
 	piece->file = s ? s->file : NULL;
+	piece->serves = s ? s->serves : NULL;
 	piece->prov = s ? prov : KB_PROV_NONE;
 	*first = 0;
 }
@@ -485,6 +496,7 @@ void kb_breakdown_attribute_spans(struct kb_breakdown *bd, const struct kb_attr 
 		s = kb_attr_span_at(a, r->addr);
 		if (s) {
 			r->file = s->file;
+			r->serves = s->serves;
 			r->prov = a->span_prov;
 		}
 	}
@@ -511,6 +523,16 @@ void kb_breakdown_mark_fill(struct kb_breakdown *bd, const struct kb_attr *fill)
 	}
 }
 
+/* NULL-safe strcmp: NULL first. */
+static int cmp_opt(const char *a, const char *b)
+{
+	if (a == b)
+		return 0;
+	if (!a || !b)
+		return a ? 1 : -1;
+	return strcmp(a, b);
+}
+
 static int cmp_gap(const void *x, const void *y)
 {
 	const struct kb_row *a = x, *b = y;
@@ -530,16 +552,18 @@ static int cmp_gap(const void *x, const void *y)
 		if (c)
 			return c;
 	}
+	c = cmp_opt(a->serves, b->serves);
+	if (c)
+		return c;
 	return a->addr < b->addr ? -1 : a->addr > b->addr;
 }
 
+/* Gap rows of one section, name, provenance, file and served symbol become one row. */
 static int same_gap(const struct kb_row *a, const struct kb_row *b)
 {
 	if (a->sec != b->sec || strcmp(a->name, b->name) || a->prov != b->prov)
 		return 0;
-	if (a->file == b->file)
-		return 1;
-	return a->file && b->file && !strcmp(a->file, b->file);
+	return !cmp_opt(a->file, b->file) && !cmp_opt(a->serves, b->serves);
 }
 
 static int cmp_fill(const void *x, const void *y)

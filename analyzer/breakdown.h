@@ -23,6 +23,7 @@ enum kb_prov {
 	KB_PROV_CODE_TABLE, /* an objtool/alternatives entry's code address (.return_sites) */
 	KB_PROV_EXPORT, /* the symbol an export entry exports (__ksymtab*, __kcrctab*) */
 	KB_PROV_CODE_REF, /* the code whose instructions reference the bytes (literals) */
+	KB_PROV_OBJECT_SYM, /* an ELF object of the build dir whose symbols place its section */
 	KB_PROV_NR
 };
 
@@ -37,6 +38,7 @@ struct kb_attr_point {
 struct kb_attr_span {
 	uint64_t lo, hi; /* [lo, hi) */
 	const char *file;
+	const char *serves; /* the symbol the bytes serve (derived methods), or NULL */
 };
 
 struct kb_attr {
@@ -52,6 +54,9 @@ void kb_attr_init(struct kb_attr *a, enum kb_prov point_prov, enum kb_prov span_
 /* Interns file and adds a point or a span; kb_attr_sort() must follow before lookups. */
 void kb_attr_add_point(struct kb_attr *a, uint64_t addr, const char *file);
 void kb_attr_add_span(struct kb_attr *a, uint64_t lo, uint64_t hi, const char *file);
+/* kb_attr_add_span, also naming the symbol the bytes serve (serves may be NULL). */
+void kb_attr_add_span_serving(struct kb_attr *a, uint64_t lo, uint64_t hi, const char *file,
+			      const char *serves);
 /* Sorts; of points at one address and of overlapping spans, the first in sort order wins. */
 void kb_attr_sort(struct kb_attr *a);
 const struct kb_attr_span *kb_attr_span_at(const struct kb_attr *a, uint64_t addr);
@@ -74,6 +79,10 @@ struct kb_row {
 	uint64_t bytes; /* bytes counted on this row: no byte is counted twice */
 	const struct kb_section *sec;
 	const char *file; /* tree-relative source path, or NULL */
+	/* what a derived method found the bytes serve: the function an unwind or site entry
+	 * covers, the symbol an export entry exports, the function referencing a literal;
+	 * NULL otherwise */
+	const char *serves;
 	enum kb_prov prov;
 	const char *subsystem; /* filled by the caller (MAINTAINERS or directories) */
 	unsigned flags;

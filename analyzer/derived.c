@@ -28,6 +28,7 @@ struct findex {
 	struct frange *r;
 	size_t n, alloc;
 	const struct kb_attr *cu; /* compile units: what object code is in, if known */
+	const struct kb_breakdown *bd; /* whose rows r indexes */
 };
 
 static int cmp_frange(const void *x, const void *y)
@@ -49,6 +50,7 @@ static void findex_build(struct findex *ix, const struct kb_breakdown *bd, int w
 	size_t i;
 
 	memset(ix, 0, sizeof(*ix));
+	ix->bd = bd;
 	for (i = 0; i < bd->nrows; i++) {
 		const struct kb_row *r = &bd->rows[i];
 
@@ -101,6 +103,16 @@ static const char *code_file(const struct findex *ix, uint64_t addr)
 	if (!r && addr)
 		r = findex_at(ix, addr - 1);
 	return r ? r->file : NULL;
+}
+
+/* The symbol of the code at addr (or just before it, as code_file): its row's, or NULL. */
+static const char *code_sym(const struct findex *ix, uint64_t addr)
+{
+	const struct frange *r = findex_at(ix, addr);
+
+	if (!r && addr)
+		r = findex_at(ix, addr - 1);
+	return r ? ix->bd->rows[r->row].origin : NULL;
 }
 
 static void findex_release(struct findex *ix)
@@ -167,6 +179,7 @@ static int in_exec(const struct kb_image *img, uint64_t addr)
 struct run {
 	uint64_t lo, hi;
 	const char *file;
+	const char *serves; /* the symbol the run's entries serve: a run serves one */
 };
 
 static int same_file(const char *a, const char *b)
@@ -177,13 +190,14 @@ static int same_file(const char *a, const char *b)
 static void run_flush(struct kb_attr *a, struct run *r)
 {
 	if (r->file)
-		kb_attr_add_span(a, r->lo, r->hi, r->file);
+		kb_attr_add_span_serving(a, r->lo, r->hi, r->file, r->serves);
 	r->file = NULL;
 }
 
-static void run_add(struct kb_attr *a, struct run *r, uint64_t lo, uint64_t hi, const char *file)
+static void run_add(struct kb_attr *a, struct run *r, uint64_t lo, uint64_t hi, const char *file,
+		    const char *serves)
 {
-	if (r->file && r->hi == lo && same_file(r->file, file)) {
+	if (r->file && r->hi == lo && same_file(r->file, file) && same_file(r->serves, serves)) {
 		r->hi = hi;
 		return;
 	}
@@ -193,6 +207,7 @@ static void run_add(struct kb_attr *a, struct run *r, uint64_t lo, uint64_t hi, 
 	r->lo = lo;
 	r->hi = hi;
 	r->file = file;
+	r->serves = serves;
 }
 
 /* ---- generated sections ------------------------------------------------------------------- */
@@ -339,10 +354,11 @@ static void derive_orc(struct kb_derived *d, const struct kb_image *img, const s
 		if (!in_exec(img, prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i))))
 			return; /* not the layout we know: leave the section alone */
 	for (i = 0; i < n; i++) {
-		const char *f = code_file(ix, prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i)));
+		uint64_t code = prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i));
+		const char *f = code_file(ix, code), *sym = code_sym(ix, code);
 
-		run_add(&d->orc, &rip, ips->addr + 4 * i, ips->addr + 4 * i + 4, f);
-		run_add(&d->orc, &ru, us->addr + 6 * i, us->addr + 6 * i + 6, f);
+		run_add(&d->orc, &rip, ips->addr + 4 * i, ips->addr + 4 * i + 4, f, sym);
+		run_add(&d->orc, &ru, us->addr + 6 * i, us->addr + 6 * i + 6, f, sym);
 	}
 	run_flush(&d->orc, &rip);
 	run_flush(&d->orc, &ru);
@@ -477,6 +493,44 @@ static int find_table(const struct kb_image *img, const struct code_table *ct, s
 	return 0;
 }
 
+/*
+ * x86's alternatives: struct alt_instr's second field is a 32-bit offset to the replacement
+ * in .altinstr_replacement, and its last byte (replacementlen; in 5.x's 13-byte entry the
+ * one before padlen) how long it is. A replacement goes to the file of the instruction it
+ * replaces; only if every entry's replacement lies in that section.
+ */
+static void derive_alt_replacements(struct kb_derived *d, const struct kb_image *img,
+				    const struct findex *ix, const struct table *t, unsigned esz,
+				    size_t n)
+{
+	const struct kb_section *rs = kb_image_section_by_name(img, ".altinstr_replacement");
+	unsigned len_at = esz == 14 ? 13 : 11;
+	size_t i;
+
+	if (!rs || !rs->alloc || !rs->size)
+		return;
+	for (i = 0; i < n; i++) {
+		const unsigned char *e = t->p + esz * i;
+		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+
+		if (!all_zero(e, esz) &&
+		    (repl < rs->addr || repl - rs->addr + e[len_at] > rs->size))
+			return;
+	}
+	for (i = 0; i < n; i++) {
+		const unsigned char *e = t->p + esz * i;
+		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+		const char *file;
+
+		if (all_zero(e, esz) || !e[len_at])
+			continue;
+		file = code_file(ix, entry_target(img, e, at, 0));
+		if (file)
+			kb_attr_add_span_serving(&d->sites, repl, repl + e[len_at], file,
+						 code_sym(ix, entry_target(img, e, at, 0)));
+	}
+}
+
 static void derive_code_tables(struct kb_derived *d, const struct kb_image *img,
 			       const struct findex *ix)
 {
@@ -499,15 +553,19 @@ static void derive_code_tables(struct kb_derived *d, const struct kb_image *img,
 		}
 		for (i = 0; i < n; i++) {
 			const unsigned char *e = t.p + esz * i;
-			uint64_t at = t.addr + esz * i;
+			uint64_t at = t.addr + esz * i, code;
 
-			run_add(&d->sites, &r, at, at + esz,
-				all_zero(e, esz) ?
-					NULL :
-					code_file(ix, entry_target(img, e + ct->off, at + ct->off,
-								   ct->abs)));
+			if (all_zero(e, esz)) {
+				run_add(&d->sites, &r, at, at + esz, NULL, NULL);
+				continue;
+			}
+			code = entry_target(img, e + ct->off, at + ct->off, ct->abs);
+			run_add(&d->sites, &r, at, at + esz, code_file(ix, code),
+				code_sym(ix, code));
 		}
 		run_flush(&d->sites, &r);
+		if (n && ct->sec && !strcmp(ct->sec, ".altinstructions"))
+			derive_alt_replacements(d, img, ix, &t, esz, n);
 	}
 	kb_attr_sort(&d->sites);
 }
@@ -607,22 +665,25 @@ static void derive_exports(struct kb_derived *d, const struct kb_image *img,
 			crc = NULL;
 		for (i = 0; i < n; i++) {
 			struct ksym k;
-			const char *f;
+			const char *f, *sym;
 			uint64_t len;
 
 			read_ksym(img, s, p, i, prel, &k);
 			f = code_file(ix, k.value);
-			run_add(&d->exports, &re, s->addr + esz * i, s->addr + esz * (i + 1), f);
+			/* the name it is exported by, in __ksymtab_strings */
+			sym = (const char *)strs + (k.name - ss->addr);
+			run_add(&d->exports, &re, s->addr + esz * i, s->addr + esz * (i + 1), f,
+				sym);
 			if (crc)
-				run_add(&d->exports, &rc, cs->addr + 4 * i, cs->addr + 4 * i + 4,
-					f);
+				run_add(&d->exports, &rc, cs->addr + 4 * i, cs->addr + 4 * i + 4, f,
+					sym);
 			if (!f)
 				continue;
-			kb_attr_add_span(&d->exports, k.name, k.name + str_len(ss, strs, k.name),
-					 f);
+			kb_attr_add_span_serving(&d->exports, k.name,
+						 k.name + str_len(ss, strs, k.name), f, sym);
 			len = str_len(ss, strs, k.ns);
 			if (len)
-				kb_attr_add_span(&d->exports, k.ns, k.ns + len, f);
+				kb_attr_add_span_serving(&d->exports, k.ns, k.ns + len, f, sym);
 		}
 		run_flush(&d->exports, &re);
 		run_flush(&d->exports, &rc);
@@ -670,6 +731,7 @@ static void derive_bss_padding(struct kb_derived *d, struct kb_breakdown *bd)
 struct xref {
 	uint64_t to, from;
 	const char *file; /* of the referencing code */
+	const char *sym; /* the referencing function */
 };
 
 struct xrefs {
@@ -677,6 +739,7 @@ struct xrefs {
 	size_t n, alloc;
 	const struct findex *holes;
 	const struct findex *files;
+	const char *sym; /* the function being decoded */
 };
 
 static void xref_add(struct xrefs *x, uint64_t to, uint64_t from, const char *file)
@@ -686,6 +749,7 @@ static void xref_add(struct xrefs *x, uint64_t to, uint64_t from, const char *fi
 	ALLOC_GROW(x->v, x->n + 1, x->alloc);
 	x->v[x->n].to = to;
 	x->v[x->n].from = from;
+	x->v[x->n].sym = x->sym;
 	x->v[x->n++].file = file;
 }
 
@@ -804,6 +868,7 @@ static void decode_code(struct xrefs *x, const struct kb_breakdown *bd, csh h)
 		code = data + off;
 		size = r->size < len - off ? (size_t)r->size : len - off;
 		file = code_file(x->files, r->addr);
+		x->sym = r->origin;
 		while (size) {
 			if (!cs_disasm_iter(h, &code, &size, &addr, in)) {
 				code++, size--, addr++; /* not an instruction: step over a byte */
@@ -834,24 +899,27 @@ static int cmp_xref(const void *p, const void *q)
 /*
  * Of the references v[0..n) (sorted by file, then by address), the file that references
  * most often; of files referencing equally often, the one whose first reference comes
- * first in the image.
+ * first in the image. *sym: the function of that file's first reference.
  */
-static const char *best_file(const struct xref *v, size_t n)
+static const char *best_file(const struct xref *v, size_t n, const char **sym)
 {
 	const char *best = NULL;
 	size_t i = 0, j, bestn = 0;
 	uint64_t bestfrom = 0;
 
+	*sym = NULL;
 	while (i < n) {
 		uint64_t first = v[i].from;
+		const char *first_sym = v[i].sym;
 
 		for (j = i; j < n && same_file(v[j].file, v[i].file); j++)
 			if (v[j].from < first)
-				first = v[j].from;
+				first = v[j].from, first_sym = v[j].sym;
 		if (j - i > bestn || (j - i == bestn && first < bestfrom)) {
 			best = v[i].file;
 			bestn = j - i;
 			bestfrom = first;
+			*sym = first_sym;
 		}
 		i = j;
 	}
@@ -888,6 +956,7 @@ static void xref_spans(struct kb_derived *d, const struct kb_breakdown *bd, cons
 		const struct frange *hr = &x->holes->r[h];
 		const struct kb_row *r = &bd->rows[hr->row];
 		struct run run = { 0 };
+		const char *file, *sym;
 
 		i = xref_search(x, hr->lo);
 		if (i >= x->n || x->v[i].to >= hr->hi)
@@ -895,7 +964,8 @@ static void xref_spans(struct kb_derived *d, const struct kb_breakdown *bd, cons
 		if (!(r->flags & KB_ROW_GAP)) {
 			for (j = i; j < x->n && x->v[j].to < hr->hi; j++)
 				;
-			kb_attr_add_span(&d->xref, hr->lo, hr->hi, best_file(x->v + i, j - i));
+			file = best_file(x->v + i, j - i, &sym);
+			kb_attr_add_span_serving(&d->xref, hr->lo, hr->hi, file, sym);
 			continue;
 		}
 		while (i < x->n && x->v[i].to < hr->hi) {
@@ -903,9 +973,9 @@ static void xref_spans(struct kb_derived *d, const struct kb_breakdown *bd, cons
 
 			for (j = i; j < x->n && x->v[j].to == to; j++)
 				;
+			file = best_file(x->v + i, j - i, &sym);
 			run_add(&d->xref, &run, to,
-				j < x->n && x->v[j].to < hr->hi ? x->v[j].to : hr->hi,
-				best_file(x->v + i, j - i));
+				j < x->n && x->v[j].to < hr->hi ? x->v[j].to : hr->hi, file, sym);
 			i = j;
 		}
 		run_flush(&d->xref, &run);

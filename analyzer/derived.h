@@ -1,8 +1,8 @@
 /*
  * derived.h - files for the bytes that no symbol, DWARF or map places, derived from what
  * they serve: a kernel's generated sections (BTF), its unwind table (ORC), the objtool and
- * alternatives tables of code addresses, its export tables, the literals its code
- * references, and the alignment between .bss objects.
+ * alternatives tables of code addresses (and the replacement code of each alternative), its
+ * export tables, the literals its code references, and the alignment between .bss objects.
  *
  * Each method reads the structure the kernel defines for the bytes (an entry of
  * .orc_unwind_ip is a 32-bit offset to the code it describes; a struct kernel_symbol names

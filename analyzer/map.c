@@ -41,7 +41,8 @@
  * tinyconfig), and that is a *fill* span, as GNU ld would list it (an assignment that
  * reserves, ". += 64 * 1024", is not). Archive members are "lib.a(member.o)" as in GNU ld
  * maps; "<internal>" (sections lld makes: merged strings, GOT) and "lto.tmp" (the objects
- * of an LTO link, which are not files of the tree) name no source.
+ * of an LTO link, which are not files of the tree) name no source, nor does kbuild's
+ * vmlinux.o where no vmlinux.o.map resolves it to objects (kb_map_parse_composed).
  */
 #include "map.h"
 #include "image.h"
@@ -713,17 +714,15 @@ static void compose(struct parser *ps, const char *rname, const char *rtext, siz
 	if (!rtext) {
 		snprintf(m->warning, sizeof(m->warning),
 			 "%s: vmlinux was linked from " VMLINUX_O " and no " VMLINUX_O
-			 ".map is beside it: its bytes stay " VMLINUX_O
-			 "'s; per-object attribution "
-			 "needs CONFIG_BUILTIN_MODULE_RANGES=y (6.12+) or, before 6.12, "
-			 "X86_KERNEL_IBT off",
+			 ".map is beside it: the map names no object for " VMLINUX_O
+			 "'s bytes (CONFIG_BUILTIN_MODULE_RANGES=y writes it: 6.12+, not with LTO)",
 			 m->name);
 		return;
 	}
 	in.ps.relocatable = 1;
 	if (parse_text(&in.ps, rname, rtext, rlen)) {
-		snprintf(m->warning, sizeof(m->warning), "%s; " VMLINUX_O "'s bytes stay its own",
-			 kb_error_last());
+		snprintf(m->warning, sizeof(m->warning),
+			 "%s; the map names no object for " VMLINUX_O "'s bytes", kb_error_last());
 		kb_error_clear();
 		parser_release(&in.ps);
 		return;
@@ -763,6 +762,25 @@ static void compose(struct parser *ps, const char *rname, const char *rtext, siz
 	inner_release(&in);
 }
 
+/*
+ * vmlinux.o is kbuild's relocatable link of the build, no source: the input sections of it
+ * that compose() could not resolve to objects keep it as their object but name no source,
+ * and are counted in m->unresolved.
+ */
+static void unresolve(struct kb_map *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->nspans; i++) {
+		struct kb_map_span *s = &m->spans[i];
+
+		if (!s->after_ld_r && of_vmlinux_o(s)) {
+			s->source = NULL;
+			m->unresolved += s->size;
+		}
+	}
+}
+
 int kb_map_parse_composed(struct kb_map **out, const char *name, const char *text, size_t len,
 			  const char *rname, const char *rtext, size_t rlen)
 {
@@ -773,8 +791,10 @@ int kb_map_parse_composed(struct kb_map **out, const char *name, const char *tex
 		parser_release(&ps);
 		return KB_ERR;
 	}
-	if (links_vmlinux_o(ps.m))
+	if (links_vmlinux_o(ps.m)) {
 		compose(&ps, rname ? rname : VMLINUX_O ".map", rtext, rlen);
+		unresolve(ps.m);
+	}
 	parser_release(&ps);
 	settle_spans(ps.m);
 	*out = ps.m;
@@ -813,8 +833,10 @@ int kb_map_open(struct kb_map **out, const char *path)
 			compose(&ps, rpath.buf, NULL, 0);
 		else
 			snprintf(ps.m->warning, sizeof(ps.m->warning),
-				 "%s: cannot read: %s; " VMLINUX_O "'s bytes stay its own",
+				 "%s: cannot read: %s; the map names no object for " VMLINUX_O
+				 "'s bytes",
 				 rpath.buf, kb_strerror(errno));
+		unresolve(ps.m);
 	}
 	settle_spans(ps.m);
 	*out = ps.m;

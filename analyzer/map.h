@@ -62,6 +62,9 @@ struct kb_map {
 	/* what was worked around, one line for the caller to print ("": nothing); see
 	 * kb_map_parse_composed */
 	char warning[512];
+	/* bytes of vmlinux.o that no vmlinux.o.map resolved to objects (not after_ld_r):
+	 * the map names no object for them; see kb_map_parse_composed */
+	uint64_t unresolved;
 };
 
 /*
@@ -91,8 +94,11 @@ int kb_map_parse(struct kb_map **out, const char *name, const char *text, size_t
  * direct link's map lists its merged inputs.
  * Not composed, with a one-line m->warning: a vmlinux.o section of a name vmlinux.o.map has
  * but of no size it has (a stale map), or no vmlinux.o.map at all (the hint to build with
- * CONFIG_BUILTIN_MODULE_RANGES=y), or one that is no map. Those bytes stay vmlinux.o's, as
- * before; none of this is an error.
+ * CONFIG_BUILTIN_MODULE_RANGES=y; an LTO kernel cannot: the option depends on !LTO), or one
+ * that is no map. vmlinux.o is no source (a relocatable link of the whole build): those
+ * spans keep object "vmlinux.o" but have no source, and m->unresolved counts their bytes,
+ * which the analyzer leaves to DWARF and what they serve, as where there is no map. None of
+ * this is an error.
  * kb_map_parse_composed is kb_map_parse with rtext[0..rlen) as that vmlinux.o.map (rname
  * for messages; rtext NULL: there is none); kb_map_parse is it without one.
  */

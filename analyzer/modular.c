@@ -222,6 +222,13 @@ static int add_map_bytes(struct kb_modular *m, const char *map_path, struct obj_
 		kb_map_free(map);
 		return KB_ERR;
 	}
+	if (map->unresolved) {
+		/* vmlinux.o's bytes without a vmlinux.o.map to resolve them: no objects to sum */
+		kb_error_set("%s; the modular prediction needs the object of each byte",
+			     map->warning);
+		kb_map_free(map);
+		return KB_ERR;
+	}
 	memcpy(m->warning, map->warning, sizeof(m->warning));
 	for (i = 0; i < map->nspans; i++) {
 		const struct kb_map_span *s = &map->spans[i];

@@ -169,7 +169,10 @@ static void rows_text(FILE *f, const struct kb_analysis *a, const struct kb_list
 			kb_text(&sec, r->sec->name), kb_text(&file, r->file ? r->file : "-"));
 		if (o->provenance)
 			fprintf(f, "%-11s ", kb_prov_name(r->prov));
-		fprintf(f, "%s\n", kb_text(&name, r->name));
+		fprintf(f, "%s", kb_text(&name, r->name));
+		if (r->serves) /* what a derived row is for: "[section .orc_unwind] -> schedule" */
+			fprintf(f, " -> %s", kb_text(&name, r->serves));
+		fprintf(f, "\n");
 	}
 	strbuf_release(&sec);
 	strbuf_release(&file);
@@ -207,6 +210,8 @@ static json_t *row_json(const struct kb_analysis *a, const struct kb_listing_opt
 	json_object_set_new(j, "file", r->file ? kb_json_str(r->file) : json_null());
 	json_object_set_new(j, "subsystem", r->subsystem ? kb_json_str(r->subsystem) : json_null());
 	json_object_set_new(j, "provenance", kb_json_str(kb_prov_name(r->prov)));
+	if (r->serves)
+		json_object_set_new(j, "serves", kb_json_str(r->serves));
 	if (r->naliases) {
 		json_t *al = json_array();
 		unsigned k;

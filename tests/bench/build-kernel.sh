@@ -66,12 +66,18 @@ else
 	cp "$cfgdir/map.config" "$frag"
 fi
 if [ -z "$base" ] && [ "$tc" = x86_64-thinlto ]; then
+	# BUILTIN_MODULE_RANGES `depends on !LTO` (6.12): an LTO kernel has no vmlinux.o.map
+	sed -i '/^CONFIG_BUILTIN_MODULE_RANGES=/d' "$frag"
 	printf '# CONFIG_LTO_NONE is not set\nCONFIG_LTO_CLANG_THIN=y\n' >>"$frag"
 	echo CONFIG_DEBUG_INFO_DWARF_TOOLCHAIN_DEFAULT=y >>"$frag"
 fi
 "$src/scripts/kconfig/merge_config.sh" -m -O "$o" "$o/.config" "$frag" >/dev/null
 mk olddefconfig
+# An option the tree's Kconfig does not define (BUILTIN_MODULE_RANGES before 6.12) is dropped
+# by olddefconfig, as map.config says; any other that did not take is an error.
 grep -o '^CONFIG_[A-Z0-9_]*=y' "$frag" | while read -r want; do
+	sym=${want%=y}
+	grep -rqx --include='Kconfig*' "config ${sym#CONFIG_}" "$src" || continue
 	grep -qx "$want" "$o/.config" || { echo "build-kernel.sh: $want did not take in $o/.config" >&2; exit 1; }
 done
 nice -n 19 make -s -C "$src" O="$o" "${args[@]}" LOCALVERSION= -j"${JOBS:-2}" vmlinux

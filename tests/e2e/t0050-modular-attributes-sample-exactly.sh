@@ -339,6 +339,13 @@ fails "a vmlinux that is not an ELF" "nomap/vmlinux" --src "$tree" --build "$SCR
 cp "$db.work/build/defconfig-x86_64/vmlinux" "$SCRATCH/nomap/"
 head -c 3000 "$db.work/build/defconfig-x86_64/vmlinux.map" >"$SCRATCH/nomap/vmlinux.map"
 fails "a truncated map" "vmlinux.map" --src "$tree" --build "$SCRATCH/nomap"
+# linked from vmlinux.o (an LTO kernel) and no vmlinux.o.map to resolve it: no object to sum
+sed -E 's/^( [^ ]* +0x[0-9a-f]+ +0x[0-9a-f]+ )[^ ]+\.o\)?$/\1vmlinux.o/' \
+	"$db.work/build/defconfig-x86_64/vmlinux.map" >"$SCRATCH/nomap/vmlinux.map"
+check "the vmlinux.o map names vmlinux.o" grep -q ' vmlinux\.o$' "$SCRATCH/nomap/vmlinux.map"
+fails "a map naming vmlinux.o, no vmlinux.o.map" \
+	"vmlinux.map: vmlinux was linked from vmlinux.o and no vmlinux.o.map .*modular prediction needs" \
+	--src "$tree" --build "$SCRATCH/nomap"
 mkdir "$SCRATCH/bare" && cp "$tree/MAINTAINERS" "$SCRATCH/bare/"
 fails "a tree without Kconfig" "Kconfig" --src "$SCRATCH/bare" --build "$obj"
 fails "--by colour" "colour" --src "$tree" --build "$obj" --by colour

@@ -9,7 +9,8 @@
 #   riscv64   gcc-riscv64-linux-gnu, -msmall-data-limit=8 (.sdata, .sbss, .srodata)
 #   aarch64   gcc-aarch64-linux-gnu
 #   clang     clang and ld.lld, -ffunction-sections: the lld map
-#   thinlto   clang -flto=thin and ld.lld: NAME.llvm.HASH symbols
+#   thinlto   clang -flto=thin and ld.lld: NAME.llvm.HASH symbols; and linked as kbuild links
+#             an LTO kernel: through vmlinux.o, with an assembler object that stays ELF
 . "$(dirname "$0")/lib.sh"
 
 src=$TESTS_SRC/fixtures/toolchains
@@ -223,6 +224,65 @@ print("%-8s %.1f%% of %d non-padding bytes have a file: %s" % (os.environ["TC"],
       100.0 * (proper - b["none"]) / proper, proper,
       ", ".join("%s %d" % (k, v) for k, v in b.items() if v and k not in ("none", "padding"))))'
 done
+# --- ThinLTO linked as kbuild links an LTO kernel -----------------------------------------
+# kbuild archives the objects (bitcode, and the assembler ones, which stay ELF) into the thin
+# vmlinux.a, compiles them in the `ld -r` that makes vmlinux.o, and links vmlinux from
+# vmlinux.o alone: its map names vmlinux.o for every byte and no vmlinux.o.map exists
+# (BUILTIN_MODULE_RANGES depends on !LTO). vmlinux.o is no file: DWARF places the C code and
+# data, and head_64.S's object, read from the build directory's vmlinux.a, places its
+# sections (provenance object-sym), the bytes after its local label too.
+lto=$SCRATCH/obj-thinlto-kbuild
+if [ -f "$SCRATCH/thinlto-v2" ]; then
+	cp -r "$SCRATCH/obj-thinlto-v2" "$lto"
+	mkdir -p "$lto/arch/x86/kernel"
+	(cd "$src" && clang -c arch/x86/kernel/head_64.S -o "$lto/arch/x86/kernel/head_64.o") &&
+		(cd "$lto" && ar cDPrST vmlinux.a $objs arch/x86/kernel/head_64.o &&
+			ld.lld -r -o vmlinux.o --whole-archive vmlinux.a --no-whole-archive &&
+			ld.lld -static -e start -Map=vmlinux.map -o vmlinux vmlinux.o) 2>"$SCRATCH/lto.log"
+	check "kbuild-style LTO: linked" test -f "$lto/vmlinux" || cat "$SCRATCH/lto.log" >&2
+	check "kbuild-style LTO: the C objects are bitcode, head_64.o is ELF" bash -c "
+		[ \"\$(head -c 4 '$lto/kernel/sched.o' | od -An -tx1 | tr -d ' ')\" = 4243c0de ] &&
+		[ \"\$(head -c 4 '$lto/arch/x86/kernel/head_64.o' | od -An -tx1 | tr -d ' ')\" = 7f454c46 ]"
+	check "kbuild-style LTO: the map names vmlinux.o and no other object" bash -c "
+		grep -q 'vmlinux\.o:(' '$lto/vmlinux.map' && ! grep -Eq '[a-z_]+\.o:\(' <(grep -v 'vmlinux\.o:(' '$lto/vmlinux.map')"
+	"$KBLOAT" syms --json --src "$src" "$lto" >"$SCRATCH/lto.json" 2>"$SCRATCH/lto.err"
+	check "kbuild-style LTO: one warning, no vmlinux.o.map" \
+		test "$(grep -c 'warning: .*vmlinux.map: vmlinux was linked from vmlinux.o and no vmlinux.o.map' "$SCRATCH/lto.err")" = 1 ||
+		cat "$SCRATCH/lto.err" >&2
+	check "kbuild-style LTO: each C symbol by DWARF, no row is vmlinux.o's" attribution "$SCRATCH/lto.json" dwarf-decl
+	check "kbuild-style LTO: head_64.S's symbols and unnamed bytes by its object" pyjson "$SCRATCH/lto.json" '
+rows = [r for r in d["rows"] if r["file"] == "arch/x86/kernel/head_64.S"]
+assert all(r["provenance"] == "object-sym" for r in rows), rows
+names = {r["name"]: r["bytes"] for r in rows}
+assert names.get("early_idle", 0) > 0 and names.get("early_dynamic_pgts") == 512 and names.get("early_top_pgt") == 4096, names
+# its weak tty_write lost to drivers/tty.c'"'"'s: its 3 bytes (xor, ret) are head_64.S'"'"'s, unnamed
+assert names.get("[unnamed .text]", 0) >= 3, names
+# the .ascii after the local label early_pgts_tail: no sized symbol, its section'"'"'s bytes
+assert names.get("[unnamed .data]") == 63, names
+assert not [r for r in d["rows"] if (r["file"] or "").endswith("vmlinux.o")]
+assert d["attribution"]["bytes"]["map"] == 0, d["attribution"]
+assert sum(r["bytes"] for r in d["rows"]) == d["total"] == sum(d["attribution"]["bytes"].values())'
+	for by in file dir section class; do
+		"$KBLOAT" syms --json --by $by --src "$src" "$lto" >"$SCRATCH/lto-$by.json" 2>/dev/null
+		check "kbuild-style LTO: --by $by sums to the total, no vmlinux.o key" pyjson "$SCRATCH/lto-$by.json" '
+assert sum(r["bytes"] for r in d["rows"]) == d["total"], d["total"]
+assert not [r for r in d["rows"] if "vmlinux.o" in r["key"]], d["rows"]'
+	done
+	"$KBLOAT" syms --json --no-dwarf --src "$src" "$lto" >"$SCRATCH/lto-nd.json" 2>/dev/null
+	check "kbuild-style LTO, no DWARF: the objects alone place head_64.S, nothing else" pyjson "$SCRATCH/lto-nd.json" '
+files = {r["file"] for r in d["rows"] if r["file"]}
+assert files == {"arch/x86/kernel/head_64.S"}, files'
+	# the image alone, no build directory: no objects to read
+	"$KBLOAT" syms --json --src "$src" --map "$lto/vmlinux.map" "$lto/vmlinux" >"$SCRATCH/lto-img.json" 2>/dev/null
+	check "kbuild-style LTO, the image alone: no object read" pyjson "$SCRATCH/lto-img.json" '
+assert d["attribution"]["bytes"]["object-sym"] == 0, d["attribution"]'
+	TC=thinlto-kbuild pyjson "$SCRATCH/lto.json" '
+import os
+b = d["attribution"]["bytes"]; proper = sum(b.values()) - b["padding"]
+print("%-8s %.1f%% of %d non-padding bytes have a file: %s" % (os.environ["TC"],
+      100.0 * (proper - b["none"]) / proper, proper,
+      ", ".join("%s %d" % (k, v) for k, v in b.items() if v and k not in ("none", "padding"))))'
+fi
 check "lld maps were read (clang and thinlto built)" test -f "$SCRATCH/clang-v2.map" -a -f "$SCRATCH/thinlto-v2.map"
 check "the clang map is lld's" grep -q '^ *VMA *LMA *Size *Align *Out *In *Symbol' "$SCRATCH/clang-v2.map"
 

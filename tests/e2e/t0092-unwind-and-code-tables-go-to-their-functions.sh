@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # .orc_unwind_ip entries (32-bit offsets to code) and their .orc_unwind entries (6 bytes)
-# go to the file of the function each points at, as do objtool's .return_sites: each file
-# gets exactly what its object contributed to those sections (readelf -S of the object).
+# go to the file of the function each points at, as do objtool's .return_sites and x86's
+# alternatives (.altinstructions, and the replacement code in .altinstr_replacement each
+# entry points at): each file gets exactly what its object contributed to those sections
+# (readelf -S of the object).
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/derived.sh"
 
@@ -13,10 +15,17 @@ for o in init/main kernel/alpha drivers/net/beta; do
 	done
 	expect_eq "$o.c's return sites" "$(dv_bytes "$SCRATCH/nomap" $o.c .return_sites code-table)" \
 		"$(dv_objsize $o.o '\.return_sites')"
+	# x86's alternatives: the entries, and the replacement code each points at
+	for sec in .altinstructions .altinstr_replacement; do
+		expect_eq "$o.c's $sec" "$(dv_bytes "$SCRATCH/nomap" $o.c $sec code-table)" \
+			"$(dv_objsize $o.o "\\$sec")"
+	done
 done
+check "the replacements are 3 bytes of kernel/alpha.c's and 7 of beta.c's" test \
+	"$(dv_objsize kernel/alpha.o '\.altinstr_replacement') $(dv_objsize drivers/net/beta.o '\.altinstr_replacement')" = "3 7"
 check "every unwind and site entry has a file" pyjson "$SCRATCH/nomap" '
-left = [r for r in d["rows"] if r["section"] in (".orc_unwind_ip", ".orc_unwind", ".return_sites")
-        and r["file"] is None]
+left = [r for r in d["rows"] if r["section"] in (".orc_unwind_ip", ".orc_unwind", ".return_sites",
+        ".altinstructions", ".altinstr_replacement") and r["file"] is None]
 assert not left, left'
 
 # a table that does not point into code (here: its first entry made to point elsewhere)

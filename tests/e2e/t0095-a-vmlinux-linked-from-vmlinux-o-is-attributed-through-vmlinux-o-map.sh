@@ -4,7 +4,8 @@
 # the `ld -r` that made vmlinux.o), kbloat composes the two: by file, by symbol and in JSON
 # the result is what the map of a direct link of the same objects gives, and each object's
 # bytes are the sizes readelf gives its sections. A vmlinux.o.map whose section size does not
-# match is refused for that section with one warning; a missing one gives the hint.
+# match is refused for that section with one warning; a missing one gives the hint. vmlinux.o
+# is never a file: bytes no vmlinux.o.map resolves go to DWARF, as where there is no map.
 . "$(dirname "$0")/lib.sh"
 
 for tool in gcc ld ar readelf; do
@@ -33,7 +34,7 @@ int tty_close(int x) { return x * x + 7; }
 EOF
 objs="kernel/fork.o lib/sort.o drivers/tty.o"
 for o in $objs; do
-	gcc -O2 -fno-pic -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-stack-protector \
+	gcc -O2 -g -fno-pic -mcmodel=kernel -fno-asynchronous-unwind-tables -fno-stack-protector \
 		-c "${o%.o}.c" -o "$o"
 done
 # as tests/fixtures/minikernel/vmlinux.lds lays a kernel out, in four output sections
@@ -156,19 +157,34 @@ check "only one line said" test "$(grep -c . stale.err)" = 1
 tbytes=$(readelf -SW via/vmlinux.o |
 	awk '{ for (i = 1; i < NF; i++) if ($i == ".text") { print $(i + 4); exit } }')
 tbytes=$((0x$tbytes))
-check "its .text stays vmlinux.o's, the rest is composed" pyjson stale.json "
+# vmlinux.o is a link of the whole build, no source: its .text has no file (without DWARF)
+check "its .text has no file, the rest is composed" pyjson stale.json "
 rows = {r['key']: r for r in d['rows']}
-assert rows['vmlinux.o']['classes']['text'] == $tbytes and rows['vmlinux.o']['bytes'] == $tbytes, rows['vmlinux.o']
-assert rows['lib/sort.o']['classes']['data'] > 0 and rows['lib/sort.o']['classes']['text'] == 0, rows"
+assert 'vmlinux.o' not in rows, rows['vmlinux.o']
+assert sum(r['classes']['text'] for k, r in rows.items() if k.startswith('[')) == $tbytes, rows
+assert all(r['classes']['text'] == 0 for k, r in rows.items() if k.endswith('.o')), rows
+assert rows['lib/sort.o']['classes']['data'] > 0, rows"
+"$KBLOAT" syms --by file --json --map via/vmlinux.map via/vmlinux >stale-dwarf.json 2>/dev/null
+check "and with DWARF, each function's bytes are its file's again" pyjson stale-dwarf.json "
+rows = {r['key']: r for r in d['rows']}
+assert 'vmlinux.o' not in rows, rows
+for f in ('kernel/fork.c', 'lib/sort.c', 'drivers/tty.c'):
+    assert rows[f]['classes']['text'] > 0, (f, rows)"
 
-# no vmlinux.o.map: the hint, and everything vmlinux.o's as before
+# no vmlinux.o.map: the hint, and no byte is vmlinux.o's: none has a file without DWARF
 rm via/vmlinux.o.map
 "$KBLOAT" syms --by file --json --no-dwarf --map via/vmlinux.map via/vmlinux >none.json 2>none.err
 check "the hint names the option" \
 	grep -Eq '^kbloat: warning: .*linked from vmlinux\.o.*CONFIG_BUILTIN_MODULE_RANGES=y' none.err ||
 	cat none.err >&2
 check "the hint is said once" test "$(grep -c . none.err)" = 1
-check "without it, every object's byte is vmlinux.o's" pyjson none.json "
+check "without it, no byte is an object's" pyjson none.json "
 keys = [r['key'] for r in d['rows'] if r['key'].endswith('.o')]
-assert keys == ['vmlinux.o'], keys"
+assert keys == [], keys
+assert d['attribution']['bytes']['map'] == 0, d['attribution']"
+"$KBLOAT" syms --by file --json --map via/vmlinux.map via/vmlinux >none-dwarf.json 2>/dev/null
+check "without it, DWARF gives each symbol its file" pyjson none-dwarf.json "
+keys = [r['key'] for r in d['rows']]
+assert 'vmlinux.o' not in keys, keys
+assert {'kernel/fork.c', 'lib/sort.c', 'drivers/tty.c'} <= set(keys), keys"
 done_testing

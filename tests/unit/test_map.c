@@ -582,9 +582,12 @@ static void vmlinux_o_sections_become_the_objects_its_map_lists(void)
 	CHECK_STR(s->source, "lib/sort.o");
 	CHECK_U64(s->addr, 0x1030);
 	CHECK(kb_map_lookup(m, 0x1040) == NULL);
-	/* .rodata: vmlinux.o.map says 0x18 bytes, vmlinux.map 0x20: not composed, and said */
-	CHECK_STR(kb_map_lookup(m, 0x2000)->source, "vmlinux.o");
+	/* .rodata: vmlinux.o.map says 0x18 bytes, vmlinux.map 0x20: not composed, and said;
+	 * vmlinux.o is its object, but no source (a link of the whole build, not a file) */
+	CHECK(kb_map_lookup(m, 0x2000)->source == NULL);
+	CHECK_STR(kb_map_lookup(m, 0x2000)->object, "vmlinux.o");
 	CHECK_U64(kb_map_lookup(m, 0x2000)->size, 0x20);
+	CHECK_U64(m->unresolved, 0x20);
 	CHECK_STR(m->warning, "vmlinux.map: .rodata of vmlinux.o is 0x20 bytes at 0x2000, "
 			      "vmlinux.o.map has no section of that name and size: 1 section of "
 			      "vmlinux.o not composed (is vmlinux.o.map stale?)");
@@ -619,15 +622,20 @@ static void vmlinux_o_sections_become_the_objects_its_map_lists(void)
 	}
 }
 
-static void without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given(void)
+static void without_vmlinux_o_map_its_bytes_name_no_source_and_a_hint_is_given(void)
 {
 	struct kb_map *m = compose(NULL, 0);
 
 	CHECK(m != NULL);
 	if (!m)
 		return;
-	CHECK_STR(kb_map_lookup(m, 0x1010)->source, "vmlinux.o");
+	CHECK(kb_map_lookup(m, 0x1010)->source == NULL);
+	CHECK_STR(kb_map_lookup(m, 0x1010)->object, "vmlinux.o");
 	CHECK_U64(kb_map_lookup(m, 0x1010)->size, 0x30);
+	/* every byte of vmlinux.o in linked_map: .text, .rodata, .orc_unwind, .init.data, str */
+	CHECK_U64(m->unresolved, 0x30 + 0x20 + 0x10 + 0x10 + 0xc);
+	/* the head is not vmlinux.o's: still its file */
+	CHECK_STR(kb_map_lookup(m, 0x1000)->source, "arch/x86/kernel/head_64.o");
 	CHECK(kb_map_lookup(m, 0x2020)->after_ld_r == 0); /* nothing to tell it by */
 	CHECK(strstr(m->warning, "vmlinux.map: vmlinux was linked from vmlinux.o and no "
 				 "vmlinux.o.map is beside it") == m->warning);
@@ -638,7 +646,8 @@ static void without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given(v
 	CHECK(m != NULL);
 	if (!m)
 		return;
-	CHECK_STR(kb_map_lookup(m, 0x1010)->source, "vmlinux.o");
+	CHECK(kb_map_lookup(m, 0x1010)->source == NULL);
+	CHECK(m->unresolved > 0);
 	CHECK(strstr(m->warning, "vmlinux.o.map: not a linker map") == m->warning);
 	kb_map_free(m);
 
@@ -646,7 +655,7 @@ static void without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given(v
 	CHECK(kb_map_parse_composed(&m, "direct.map", kernel_map, strlen(kernel_map),
 				    "vmlinux.o.map", relocatable_map,
 				    strlen(relocatable_map)) == 0);
-	CHECK(m != NULL && !m->warning[0]);
+	CHECK(m != NULL && !m->warning[0] && !m->unresolved);
 	CHECK(m && !strcmp(kb_map_lookup(m, 0xffffffff81000000ull)->source,
 			   "arch/x86/kernel/head_64.o"));
 	kb_map_free(m);
@@ -713,6 +722,6 @@ int main(void)
 	crlf_junk_and_truncation_do_not_change_the_answer();
 	check_accepts_its_image_and_names_the_first_difference();
 	vmlinux_o_sections_become_the_objects_its_map_lists();
-	without_vmlinux_o_map_the_bytes_stay_vmlinux_o_and_a_hint_is_given();
+	without_vmlinux_o_map_its_bytes_name_no_source_and_a_hint_is_given();
 	return check_done("test_map");
 }
