@@ -123,55 +123,14 @@ static void findex_release(struct findex *ix)
 
 /* ---- reading tables ---------------------------------------------------------------------- */
 
-/* The contents of the allocated section name, or NULL. */
-static const unsigned char *sec_bytes(const struct kb_image *img, const char *name,
-				      const struct kb_section **out)
-{
-	const struct kb_section *s = kb_image_section_by_name(img, name);
-	const unsigned char *p;
-	size_t len;
-
-	if (!s || !s->alloc || s->type == SHT_NOBITS || !s->size)
-		return NULL;
-	p = kb_image_section_data(img, s, &len);
-	if (!p || len < s->size)
-		return NULL;
-	*out = s;
-	return p;
-}
-
 static uint32_t rd32(const struct kb_image *img, const unsigned char *p)
 {
-	if (img->byteorder == ELFDATA2MSB)
-		return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
-	return (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+	return (uint32_t)kb_image_word(img, p, 4);
 }
 
 static uint64_t rd64(const struct kb_image *img, const unsigned char *p)
 {
-	uint64_t a = rd32(img, p), b = rd32(img, p + 4);
-
-	return img->byteorder == ELFDATA2MSB ? a << 32 | b : b << 32 | a;
-}
-
-/* A PREL32 field at addr holding v: the address it points at. */
-static uint64_t prel32(uint64_t addr, uint32_t v)
-{
-	return addr + (uint64_t)(int64_t)(int32_t)v;
-}
-
-static int in_exec(const struct kb_image *img, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 1; i < img->nsecs; i++) {
-		const struct kb_section *s = &img->secs[i];
-
-		/* <=: an unwind table's last entry is the end of the code */
-		if (s->alloc && (s->flags & SHF_EXECINSTR) && addr - s->addr <= s->size)
-			return 1;
-	}
-	return 0;
+	return kb_image_word(img, p, 8);
 }
 
 /* ---- runs of entries of one file, as spans ----------------------------------------------- */
@@ -342,8 +301,8 @@ static void derive_generated(struct kb_derived *d, const struct kb_breakdown *bd
 static void derive_orc(struct kb_derived *d, const struct kb_image *img, const struct findex *ix)
 {
 	const struct kb_section *ips = NULL, *us = NULL;
-	const unsigned char *ip = sec_bytes(img, ".orc_unwind_ip", &ips);
-	const unsigned char *u = sec_bytes(img, ".orc_unwind", &us);
+	const unsigned char *ip = kb_image_alloc_bytes(img, ".orc_unwind_ip", &ips);
+	const unsigned char *u = kb_image_alloc_bytes(img, ".orc_unwind", &us);
 	struct run rip = { 0 }, ru = { 0 };
 	size_t n, i;
 
@@ -351,10 +310,10 @@ static void derive_orc(struct kb_derived *d, const struct kb_image *img, const s
 		return;
 	n = ips->size / 4;
 	for (i = 0; i < n; i++)
-		if (!in_exec(img, prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i))))
+		if (!kb_image_in_code(img, kb_prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i))))
 			return; /* not the layout we know: leave the section alone */
 	for (i = 0; i < n; i++) {
-		uint64_t code = prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i));
+		uint64_t code = kb_prel32(ips->addr + 4 * i, rd32(img, ip + 4 * i));
 		const char *f = code_file(ix, code), *sym = code_sym(ix, code);
 
 		run_add(&d->orc, &rip, ips->addr + 4 * i, ips->addr + 4 * i + 4, f, sym);
@@ -417,7 +376,7 @@ static uint64_t entry_target(const struct kb_image *img, const unsigned char *p,
 			     int abs)
 {
 	if (!abs)
-		return prel32(addr, rd32(img, p));
+		return kb_prel32(addr, rd32(img, p));
 	return img->elfclass == ELFCLASS64 ? rd64(img, p) : rd32(img, p);
 }
 
@@ -443,8 +402,8 @@ static size_t table_entries(const struct kb_image *img, const struct table *t,
 		const unsigned char *e = t->p + esz * i;
 
 		if (!all_zero(e, esz) &&
-		    !in_exec(img,
-			     entry_target(img, e + ct->off, t->addr + esz * i + ct->off, ct->abs)))
+		    !kb_image_in_code(img, entry_target(img, e + ct->off,
+							t->addr + esz * i + ct->off, ct->abs)))
 			return 0;
 	}
 	return n;
@@ -475,7 +434,7 @@ static int find_table(const struct kb_image *img, const struct code_table *ct, s
 	size_t len = 0;
 
 	if (ct->sec) {
-		p = sec_bytes(img, ct->sec, &s);
+		p = kb_image_alloc_bytes(img, ct->sec, &s);
 		if (!p)
 			return -1;
 		t->sec = s, t->p = p, t->addr = s->addr, t->size = s->size;
@@ -511,7 +470,7 @@ static void derive_alt_replacements(struct kb_derived *d, const struct kb_image 
 		return;
 	for (i = 0; i < n; i++) {
 		const unsigned char *e = t->p + esz * i;
-		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+		uint64_t at = t->addr + esz * i, repl = kb_prel32(at + 4, rd32(img, e + 4));
 
 		if (!all_zero(e, esz) &&
 		    (repl < rs->addr || repl - rs->addr + e[len_at] > rs->size))
@@ -519,7 +478,7 @@ static void derive_alt_replacements(struct kb_derived *d, const struct kb_image 
 	}
 	for (i = 0; i < n; i++) {
 		const unsigned char *e = t->p + esz * i;
-		uint64_t at = t->addr + esz * i, repl = prel32(at + 4, rd32(img, e + 4));
+		uint64_t at = t->addr + esz * i, repl = kb_prel32(at + 4, rd32(img, e + 4));
 		const char *file;
 
 		if (all_zero(e, esz) || !e[len_at])
@@ -592,9 +551,9 @@ static int read_ksym(const struct kb_image *img, const struct kb_section *s, con
 
 	if (prel) {
 		at = s->addr + 12 * i;
-		k->value = prel32(at, rd32(img, p + 12 * i));
-		k->name = prel32(at + 4, rd32(img, p + 12 * i + 4));
-		k->ns = prel32(at + 8, rd32(img, p + 12 * i + 8));
+		k->value = kb_prel32(at, rd32(img, p + 12 * i));
+		k->name = kb_prel32(at + 4, rd32(img, p + 12 * i + 4));
+		k->ns = kb_prel32(at + 8, rd32(img, p + 12 * i + 8));
 		return 0;
 	}
 	p += 3 * psz * i;
@@ -640,14 +599,14 @@ static void derive_exports(struct kb_derived *d, const struct kb_image *img,
 	static const char *const tabs[][2] = { { "__ksymtab", "__kcrctab" },
 					       { "__ksymtab_gpl", "__kcrctab_gpl" } };
 	const struct kb_section *ss;
-	const unsigned char *strs = sec_bytes(img, "__ksymtab_strings", &ss);
+	const unsigned char *strs = kb_image_alloc_bytes(img, "__ksymtab_strings", &ss);
 	size_t t, i, n;
 
 	if (!strs)
 		return;
 	for (t = 0; t < ARRAY_SIZE(tabs); t++) {
 		const struct kb_section *s, *cs = NULL;
-		const unsigned char *p = sec_bytes(img, tabs[t][0], &s), *crc;
+		const unsigned char *p = kb_image_alloc_bytes(img, tabs[t][0], &s), *crc;
 		struct run re = { 0 }, rc = { 0 };
 		unsigned esz;
 		int prel = 1;
@@ -660,7 +619,7 @@ static void derive_exports(struct kb_derived *d, const struct kb_image *img,
 		if (!n)
 			continue;
 		esz = prel ? 12 : 3 * (img->elfclass == ELFCLASS64 ? 8 : 4);
-		crc = sec_bytes(img, tabs[t][1], &cs);
+		crc = kb_image_alloc_bytes(img, tabs[t][1], &cs);
 		if (crc && cs->size != 4 * n)
 			crc = NULL;
 		for (i = 0; i < n; i++) {

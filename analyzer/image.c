@@ -752,3 +752,42 @@ const void *kb_image_section_data(const struct kb_image *img, const struct kb_se
 	*len = d->d_size;
 	return d->d_buf;
 }
+
+const unsigned char *kb_image_alloc_bytes(const struct kb_image *img, const char *name,
+					  const struct kb_section **out)
+{
+	const struct kb_section *s = kb_image_section_by_name(img, name);
+	const unsigned char *p;
+	size_t len = 0;
+
+	if (!s || !s->alloc || s->type == SHT_NOBITS || !s->size)
+		return NULL;
+	p = kb_image_section_data(img, s, &len);
+	if (!p || len < s->size)
+		return NULL;
+	*out = s;
+	return p;
+}
+
+uint64_t kb_image_word(const struct kb_image *img, const unsigned char *p, unsigned n)
+{
+	uint64_t v = 0;
+	unsigned i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[img->byteorder == ELFDATA2MSB ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+int kb_image_in_code(const struct kb_image *img, uint64_t addr)
+{
+	size_t i;
+
+	for (i = 1; i < img->nsecs; i++) {
+		const struct kb_section *s = &img->secs[i];
+
+		if (s->alloc && (s->flags & SHF_EXECINSTR) && addr - s->addr <= s->size)
+			return 1;
+	}
+	return 0;
+}

@@ -108,6 +108,24 @@ const struct kb_section *kb_image_section_by_name(const struct kb_image *img, co
 const void *kb_image_section_data(const struct kb_image *img, const struct kb_section *s,
 				  size_t *len);
 
+/* The whole contents of the allocated section name (*out set to it), or NULL: absent, not
+ * allocated, NOBITS, empty or cut short in the file. */
+const unsigned char *kb_image_alloc_bytes(const struct kb_image *img, const char *name,
+					  const struct kb_section **out);
+
+/* The n-byte (n <= 8) unsigned word at p, in the image's byte order. */
+uint64_t kb_image_word(const struct kb_image *img, const unsigned char *p, unsigned n);
+
+/* 1 if addr is in an allocated executable section or just at its end (an unwind table's
+ * last entry is the end of the code). */
+int kb_image_in_code(const struct kb_image *img, uint64_t addr);
+
+/* The address a PREL32 field at addr holding v points at. */
+static inline uint64_t kb_prel32(uint64_t addr, uint32_t v)
+{
+	return addr + (uint64_t)(int64_t)(int32_t)v;
+}
+
 /*
  * For a relocatable object (ET_REL), whose allocated sections the image lays out one after
  * another (secs[].addr), adds each symbol's section address to its value in the ELF symbol

@@ -1431,37 +1431,13 @@ static const struct late_table {
 	{ "__mcount_loc", 0, 1, NULL, 0 },
 };
 
-static uint64_t rd_le_be(const struct kb_image *img, const unsigned char *p, unsigned n)
-{
-	uint64_t v = 0;
-	unsigned i;
-
-	for (i = 0; i < n; i++)
-		v |= (uint64_t)p[img->byteorder == ELFDATA2MSB ? n - 1 - i : i] << (8 * i);
-	return v;
-}
-
 /* The address entry p at addr names. */
 static uint64_t late_target(const struct kb_image *img, const unsigned char *p, uint64_t addr,
 			    int abs)
 {
 	if (abs)
-		return rd_le_be(img, p, img->elfclass == ELFCLASS64 ? 8 : 4);
-	return addr + (uint64_t)(int64_t)(int32_t)(uint32_t)rd_le_be(img, p, 4);
-}
-
-static int in_code(const struct kb_image *img, uint64_t addr)
-{
-	size_t i;
-
-	for (i = 1; i < img->nsecs; i++) {
-		const struct kb_section *s = &img->secs[i];
-
-		/* <=: an unwind table's last entry is the end of the code */
-		if (s->alloc && (s->flags & SHF_EXECINSTR) && addr - s->addr <= s->size)
-			return 1;
-	}
-	return 0;
+		return kb_image_word(img, p, img->elfclass == ELFCLASS64 ? 8 : 4);
+	return kb_prel32(addr, (uint32_t)kb_image_word(img, p, 4));
 }
 
 /* The bytes of the image at span l, or NULL. */
@@ -1525,7 +1501,8 @@ static size_t late_entries(const struct kb_image *img, const struct late_table *
 		return 0;
 	for (i = 0; i < n; i++)
 		if (!all_zero(p + esz * i, esz) &&
-		    !in_code(img, late_target(img, p + esz * i, l->addr + esz * i, t->abs)))
+		    !kb_image_in_code(img,
+				      late_target(img, p + esz * i, l->addr + esz * i, t->abs)))
 			return 0;
 	return n;
 }
@@ -1633,8 +1610,8 @@ static void ksym_at(const struct kb_image *img, const struct kb_section *s, cons
 		*name = late_target(img, p + 12 * i + 4, s->addr + 12 * i + 4, 0);
 		return;
 	}
-	*value = rd_le_be(img, p + 3 * psz * i, psz);
-	*name = rd_le_be(img, p + 3 * psz * i + psz, psz);
+	*value = kb_image_word(img, p + 3 * psz * i, psz);
+	*name = kb_image_word(img, p + 3 * psz * i + psz, psz);
 }
 
 /* The entries of the export table s (bytes p) if every name is a string of ss, else 0. */
@@ -1655,22 +1632,6 @@ static size_t ksym_count(const struct kb_image *img, const struct kb_section *s,
 			return 0;
 	}
 	return n;
-}
-
-static const unsigned char *sec_data(const struct kb_image *img, const char *name,
-				     const struct kb_section **out)
-{
-	const struct kb_section *s = kb_image_section_by_name(img, name);
-	const unsigned char *p;
-	size_t len = 0;
-
-	if (!s || !s->alloc || s->type == SHT_NOBITS || !s->size)
-		return NULL;
-	p = kb_image_section_data(img, s, &len);
-	if (!p || len < s->size)
-		return NULL;
-	*out = s;
-	return p;
 }
 
 static long object_named(const struct kb_modular *m, const char *base)
@@ -1736,7 +1697,7 @@ static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
 					       { "__ksymtab_gpl", "__kcrctab_gpl" } };
 	const struct kb_image *img = m->img;
 	const struct kb_section *ss = NULL;
-	const unsigned char *strs = sec_data(img, "__ksymtab_strings", &ss);
+	const unsigned char *strs = kb_image_alloc_bytes(img, "__ksymtab_strings", &ss);
 	long x = object_named(m, ".vmlinux.export.o");
 	struct exp_name *names = NULL;
 	size_t t, i, n, nnames = 0, anames = 0;
@@ -1752,7 +1713,7 @@ static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
 	tab->bytes = m->objs[x].bytes - m->objs[x].pad;
 	for (t = 0; t < ARRAY_SIZE(tabs); t++) {
 		const struct kb_section *s = NULL, *cs = NULL;
-		const unsigned char *p = sec_data(img, tabs[t][0], &s), *crc;
+		const unsigned char *p = kb_image_alloc_bytes(img, tabs[t][0], &s), *crc;
 		unsigned esz;
 		int prel = 1;
 
@@ -1762,7 +1723,7 @@ static void share_exports(struct kb_modular *m, const struct obj_spans *spans,
 		if (!n)
 			n = ksym_count(img, s, p, prel = 0, ss, strs);
 		esz = prel ? 12 : 3 * (img->elfclass == ELFCLASS64 ? 8 : 4);
-		crc = sec_data(img, tabs[t][1], &cs);
+		crc = kb_image_alloc_bytes(img, tabs[t][1], &cs);
 		if (crc && cs->size != 4 * n)
 			crc = NULL;
 		for (i = 0; i < n; i++) {
