@@ -249,9 +249,16 @@ void kb_objsyms_spans(struct kb_attr *out, const struct kb_image *img, const cha
 	names_build(&nm, img);
 	for (i = 0; i < sizeof(archives) / sizeof(archives[0]); i++) {
 		glob_t g;
+		const char *c;
 
 		strbuf_reset(&sb);
-		strbuf_addf(&sb, "%s/%s", build, archives[i]);
+		/* the build directory's own path matched as it is: its *, ?, [ and \ escaped */
+		for (c = build; *c; c++) {
+			if (strchr("*?[\\", *c))
+				strbuf_addch(&sb, '\\');
+			strbuf_addch(&sb, *c);
+		}
+		strbuf_addf(&sb, "/%s", archives[i]);
 		if (glob(sb.buf, 0, NULL, &g))
 			continue;
 		for (k = 0; k < g.gl_pathc; k++)

@@ -272,6 +272,13 @@ assert not [r for r in d["rows"] if "vmlinux.o" in r["key"]], d["rows"]'
 	check "kbuild-style LTO, no DWARF: the objects alone place head_64.S, nothing else" pyjson "$SCRATCH/lto-nd.json" '
 files = {r["file"] for r in d["rows"] if r["file"]}
 assert files == {"arch/x86/kernel/head_64.S"}, files'
+	# a build directory whose own path holds glob characters is read as it is
+	gdir="$SCRATCH/o[b]j *?"
+	cp -r "$lto" "$gdir"
+	"$KBLOAT" syms --json --src "$src" "$gdir" >"$SCRATCH/lto-glob.json" 2>/dev/null
+	check "kbuild-style LTO: a build directory named 'o[b]j *?' places head_64.S the same" \
+		test "$(pyjson "$SCRATCH/lto-glob.json" 'print(d["attribution"]["bytes"]["object-sym"])')" = \
+		"$(pyjson "$SCRATCH/lto.json" 'v = d["attribution"]["bytes"]["object-sym"]; assert v > 0; print(v)')"
 	# the image alone, no build directory: no objects to read
 	"$KBLOAT" syms --json --src "$src" --map "$lto/vmlinux.map" "$lto/vmlinux" >"$SCRATCH/lto-img.json" 2>/dev/null
 	check "kbuild-style LTO, the image alone: no object read" pyjson "$SCRATCH/lto-img.json" '
