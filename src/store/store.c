@@ -61,6 +61,7 @@ struct kb_store {
 	/* the full sizes of the build recorded last: the next is usually its child */
 	int64_t last_build;
 	struct kb_sizes last_sizes;
+	uint64_t epoch; /* counts the rollbacks: ids a kb_itemdict keeps from before are gone */
 };
 
 static void cache_clear(struct id_cache *c)
@@ -897,85 +898,165 @@ static int preload_caches(struct kb_store *s)
 	return rc == SQLITE_DONE ? 0 : KB_ERR;
 }
 
-/* Item ids for a set, interning paths and subsystems on the way. */
-static int intern_items(struct kb_store *s, const struct kb_itemset *set, int64_t *ids)
-{
-	sqlite3_stmt *ins_sub = NULL, *sel_sub = NULL, *ins_path = NULL, *sel_path = NULL;
-	sqlite3_stmt *set_sub = NULL, *ins_item = NULL, *sel_item = NULL;
-	struct strbuf key = STRBUF_INIT;
-	size_t i;
-	int rc = KB_ERR;
+/* The statements that intern an item, its path and its subsystem, prepared once a record. */
+struct interner {
+	sqlite3_stmt *ins_sub, *sel_sub, *ins_path, *sel_path, *set_sub, *ins_item, *sel_item;
+	struct strbuf key;
+};
 
+static void interner_end(struct interner *t)
+{
+	sqlite3_finalize(t->ins_sub);
+	sqlite3_finalize(t->sel_sub);
+	sqlite3_finalize(t->ins_path);
+	sqlite3_finalize(t->sel_path);
+	sqlite3_finalize(t->set_sub);
+	sqlite3_finalize(t->ins_item);
+	sqlite3_finalize(t->sel_item);
+	strbuf_release(&t->key);
+}
+
+static int interner_begin(struct kb_store *s, struct interner *t)
+{
+	memset(t, 0, sizeof(*t));
+	strbuf_init(&t->key, 0);
 	if (!s->items.keys.nr && !s->paths.keys.nr && preload_caches(s))
 		return KB_ERR;
-	if (kb_store_prepare(s, &ins_sub, "INSERT OR IGNORE INTO subsystems (name) VALUES (?1)") ||
-	    kb_store_prepare(s, &sel_sub, "SELECT id FROM subsystems WHERE name = ?1") ||
-	    kb_store_prepare(s, &ins_path, "INSERT OR IGNORE INTO paths (path) VALUES (?1)") ||
-	    kb_store_prepare(s, &sel_path, "SELECT id FROM paths WHERE path = ?1") ||
-	    kb_store_prepare(s, &set_sub,
+	if (kb_store_prepare(s, &t->ins_sub,
+			     "INSERT OR IGNORE INTO subsystems (name) VALUES (?1)") ||
+	    kb_store_prepare(s, &t->sel_sub, "SELECT id FROM subsystems WHERE name = ?1") ||
+	    kb_store_prepare(s, &t->ins_path, "INSERT OR IGNORE INTO paths (path) VALUES (?1)") ||
+	    kb_store_prepare(s, &t->sel_path, "SELECT id FROM paths WHERE path = ?1") ||
+	    kb_store_prepare(s, &t->set_sub,
 			     "UPDATE paths SET subsystem_id = ?2 WHERE id = ?1 AND "
 			     "subsystem_id IS NOT ?2") ||
-	    kb_store_prepare(s, &ins_item,
+	    kb_store_prepare(s, &t->ins_item,
 			     "INSERT OR IGNORE INTO items (kind, name, path_id, "
 			     "class) VALUES (?1, ?2, ?3, ?4)") ||
-	    kb_store_prepare(s, &sel_item,
+	    kb_store_prepare(s, &t->sel_item,
 			     "SELECT id FROM items WHERE kind = ?1 AND name = ?2 "
-			     "AND path_id = ?3 AND class = ?4"))
-		goto out;
-	for (i = 0; i < set->n; i++) {
-		const struct kb_item *it = &set->v[i];
-		size_t p = cache_slot(&s->paths, it->path, strlen(it->path)), k;
-		int64_t pid, sid = 0;
-
-		if (s->paths.ids[p] < 0) {
-			bind_text(ins_path, 1, it->path);
-			bind_text(sel_path, 1, it->path);
-			if (intern_row(s, ins_path, sel_path, &pid, "paths"))
-				goto out;
-			s->paths.ids[p] = pid;
-		}
-		pid = s->paths.ids[p];
-		/* a path's subsystem follows the latest MAINTAINERS that named it */
-		if (it->subsystem &&
-		    (!s->paths.subsystems[p] || strcmp(s->paths.subsystems[p], it->subsystem))) {
-			bind_text(ins_sub, 1, it->subsystem);
-			bind_text(sel_sub, 1, it->subsystem);
-			if (intern_row(s, ins_sub, sel_sub, &sid, "subsystems"))
-				goto out;
-			sqlite3_bind_int64(set_sub, 1, pid);
-			sqlite3_bind_int64(set_sub, 2, sid);
-			if (run(s, set_sub, "cannot set a subsystem"))
-				goto out;
-			free(s->paths.subsystems[p]);
-			s->paths.subsystems[p] = xstrdup(it->subsystem);
-		}
-		item_key(&key, it->kind, it->cls, pid, it->name);
-		k = cache_slot(&s->items, key.buf, key.len);
-		if (s->items.ids[k] < 0) {
-			sqlite3_bind_int(ins_item, 1, it->kind);
-			bind_text(ins_item, 2, it->name);
-			sqlite3_bind_int64(ins_item, 3, pid);
-			sqlite3_bind_int(ins_item, 4, it->cls);
-			sqlite3_bind_int(sel_item, 1, it->kind);
-			bind_text(sel_item, 2, it->name);
-			sqlite3_bind_int64(sel_item, 3, pid);
-			sqlite3_bind_int(sel_item, 4, it->cls);
-			if (intern_row(s, ins_item, sel_item, &s->items.ids[k], "items"))
-				goto out;
-		}
-		ids[i] = s->items.ids[k];
+			     "AND path_id = ?3 AND class = ?4")) {
+		interner_end(t);
+		return KB_ERR;
 	}
-	rc = 0;
-out:
-	sqlite3_finalize(ins_sub);
-	sqlite3_finalize(sel_sub);
-	sqlite3_finalize(ins_path);
-	sqlite3_finalize(sel_path);
-	sqlite3_finalize(set_sub);
-	sqlite3_finalize(ins_item);
-	sqlite3_finalize(sel_item);
-	strbuf_release(&key);
+	return 0;
+}
+
+/* The id of item it, interning its path and subsystem on the way. */
+static int intern_item(struct kb_store *s, struct interner *t, const struct kb_item *it,
+		       int64_t *id)
+{
+	const char *path = it->path ? it->path : "";
+	size_t p = cache_slot(&s->paths, path, strlen(path)), k;
+	int64_t pid, sid = 0;
+
+	if (s->paths.ids[p] < 0) {
+		bind_text(t->ins_path, 1, path);
+		bind_text(t->sel_path, 1, path);
+		if (intern_row(s, t->ins_path, t->sel_path, &pid, "paths"))
+			return KB_ERR;
+		s->paths.ids[p] = pid;
+	}
+	pid = s->paths.ids[p];
+	/* a path's subsystem follows the latest MAINTAINERS that named it */
+	if (it->subsystem &&
+	    (!s->paths.subsystems[p] || strcmp(s->paths.subsystems[p], it->subsystem))) {
+		bind_text(t->ins_sub, 1, it->subsystem);
+		bind_text(t->sel_sub, 1, it->subsystem);
+		if (intern_row(s, t->ins_sub, t->sel_sub, &sid, "subsystems"))
+			return KB_ERR;
+		sqlite3_bind_int64(t->set_sub, 1, pid);
+		sqlite3_bind_int64(t->set_sub, 2, sid);
+		if (run(s, t->set_sub, "cannot set a subsystem"))
+			return KB_ERR;
+		free(s->paths.subsystems[p]);
+		s->paths.subsystems[p] = xstrdup(it->subsystem);
+	}
+	item_key(&t->key, it->kind, it->cls, pid, it->name);
+	k = cache_slot(&s->items, t->key.buf, t->key.len);
+	if (s->items.ids[k] < 0) {
+		sqlite3_bind_int(t->ins_item, 1, it->kind);
+		bind_text(t->ins_item, 2, it->name);
+		sqlite3_bind_int64(t->ins_item, 3, pid);
+		sqlite3_bind_int(t->ins_item, 4, it->cls);
+		sqlite3_bind_int(t->sel_item, 1, it->kind);
+		bind_text(t->sel_item, 2, it->name);
+		sqlite3_bind_int64(t->sel_item, 3, pid);
+		sqlite3_bind_int(t->sel_item, 4, it->cls);
+		if (intern_row(s, t->ins_item, t->sel_item, &s->items.ids[k], "items"))
+			return KB_ERR;
+	}
+	*id = s->items.ids[k];
+	return 0;
+}
+
+/*
+ * The i-th of rec's items (i below rec_nitems) and its size, or NULL when rec has none by
+ * that number: a set's items are all there; a dict's are those with a size in dict_sizes.
+ */
+static size_t rec_nitems(const struct kb_build_rec *rec)
+{
+	if (rec->items)
+		return rec->items->n;
+	if (rec->dict && rec->dict_sizes)
+		return rec->dict_sizes->n < rec->dict->n ? rec->dict_sizes->n : rec->dict->n;
+	return 0;
+}
+
+static const struct kb_item *rec_item(const struct kb_build_rec *rec, size_t i, uint64_t *size)
+{
+	const struct kb_item *it;
+
+	if (rec->items) {
+		*size = rec->items->v[i].size;
+		return &rec->items->v[i];
+	}
+	it = &rec->dict->v[i];
+	*size = rec->dict_sizes->v[i];
+	return *size && it->kind >= 0 ? it : NULL;
+}
+
+/*
+ * The ids of rec's items into *ids (by item number, as rec_item; the caller frees a set's,
+ * a dict's are its own): a set's items are looked up one by one, a dict's only when no build
+ * before had them (or a rolled back record forgot them).
+ */
+static int intern_items(struct kb_store *s, const struct kb_build_rec *rec, int64_t **ids)
+{
+	struct kb_itemdict *d = rec->dict;
+	struct interner t;
+	size_t n = rec_nitems(rec), i;
+	int rc = 0;
+
+	if (!rec->items && (d->store != s || d->epoch != s->epoch || !d->ids)) {
+		free(d->ids);
+		d->ids = xreallocarray(NULL, d->n + 1, sizeof(*d->ids));
+		memset(d->ids, 0xff, (d->n + 1) * sizeof(*d->ids));
+		d->store = s;
+		d->epoch = s->epoch;
+	}
+	*ids = rec->items ? xcalloc(n + 1, sizeof(**ids)) : d->ids;
+	if (interner_begin(s, &t))
+		return KB_ERR;
+	for (i = 0; !rc && i < n; i++) {
+		uint64_t size;
+		const struct kb_item *it;
+
+		if (!rec->items && (*ids)[i] >= 0)
+			continue; /* found for a build before */
+		it = rec_item(rec, i, &size);
+		if (it)
+			rc = intern_item(s, &t, it, &(*ids)[i]);
+	}
+	interner_end(&t);
 	return rc;
+}
+
+void kb_itemdict_release(struct kb_itemdict *d)
+{
+	free(d->ids);
+	d->ids = NULL;
+	d->store = NULL;
 }
 
 /* ---- sizes of a build ---------------------------------------------------------------- */
@@ -1019,23 +1100,28 @@ void kb_sizes_release(struct kb_sizes *z)
 	memset(z, 0, sizeof(*z));
 }
 
-int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
+/*
+ * build_id's sizes into out, which holds those of build known (0: none, out empty): up the
+ * parent links to the nearest snapshot or to known, whichever comes first, then down again
+ * applying each build's changes. out is released on error.
+ */
+static int sizes_walk(struct kb_store *s, int64_t build_id, int64_t known, struct kb_sizes *out)
 {
 	sqlite3_stmt *up = NULL, *snap = NULL, *delta = NULL;
 	int64_t *chain = NULL, b = build_id, snapshot = 0, rows = -1;
 	size_t n = 0, alloc = 0;
 	int rc = KB_ERR, step;
 
-	memset(out, 0, sizeof(*out));
 	if (kb_store_prepare(s, &up,
 			     "SELECT snapshot, parent_build_id FROM builds WHERE id = ?1") ||
 	    kb_store_prepare(s, &snap, "SELECT sizes FROM item_sets WHERE build_id = ?1") ||
 	    kb_store_prepare(s, &delta, "SELECT item_id, size FROM item_delta WHERE build_id = ?1"))
 		goto out;
-	/* up the parent links to the nearest snapshot */
 	for (;;) {
 		char row[32];
 
+		if (known && b == known)
+			break;
 		snprintf(row, sizeof(row), "build %lld", (long long)build_id);
 		if (kb_store_walk_guard(s, KB_LINKS_BUILDS, n, &rows, row))
 			goto out;
@@ -1063,14 +1149,19 @@ int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
 			goto out;
 		}
 	}
-	if (kb_set_read(s, snap, chain[n - 1], out))
-		goto out;
-	/* the snapshot build's own deltas are already in it; apply its descendants' */
-	while (--n > 0) {
-		sqlite3_bind_int64(delta, 1, chain[n - 1]);
+	if (snapshot) {
+		kb_sizes_release(out);
+		/* the snapshot build's own deltas are already in it; apply its descendants' */
+		if (kb_set_read(s, snap, chain[--n], out))
+			goto out;
+	}
+	while (n > 0) {
+		int64_t c = chain[--n];
+
+		sqlite3_bind_int64(delta, 1, c);
 		while ((step = sqlite3_step(delta)) == SQLITE_ROW)
 			if (kb_sizes_set(s, out, sqlite3_column_int64(delta, 0),
-					 (uint64_t)sqlite3_column_int64(delta, 1), chain[n - 1]))
+					 (uint64_t)sqlite3_column_int64(delta, 1), c))
 				goto out;
 		if (kb_store_done(s, step, "cannot read a build's changes"))
 			goto out;
@@ -1084,6 +1175,20 @@ out:
 	sqlite3_finalize(snap);
 	sqlite3_finalize(delta);
 	free(chain);
+	return rc;
+}
+
+int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out)
+{
+	memset(out, 0, sizeof(*out));
+	return sizes_walk(s, build_id, 0, out);
+}
+
+int kb_store_sizes_next(struct kb_store *s, int64_t build_id, int64_t *from, struct kb_sizes *z)
+{
+	int rc = sizes_walk(s, build_id, z->v ? *from : 0, z);
+
+	*from = rc ? 0 : build_id;
 	return rc;
 }
 
@@ -1107,6 +1212,12 @@ static int write_delta(struct kb_store *s, int64_t child, const struct kb_sizes 
 	for (i = 0; i < n; i++) {
 		uint64_t c = i < cz->n ? cz->v[i] : 0, p = i < pz->n ? pz->v[i] : 0;
 
+		/* a child differs from its parent in a few items: skip equal runs at once */
+		if (!(i % 64) && i + 64 <= cz->n && i + 64 <= pz->n &&
+		    !memcmp(cz->v + i, pz->v + i, 64 * sizeof(*cz->v))) {
+			i += 63;
+			continue;
+		}
 		if (c == p)
 			continue;
 		sqlite3_bind_int64(ins, 2, (int64_t)i);
@@ -1578,8 +1689,10 @@ static int store_contacts(struct kb_store *s, const struct kb_build_rec *rec)
 			     "INSERT INTO subsystem_contacts (subsystem_id, seq, role, address) "
 			     "SELECT id, ?2, ?3, ?4 FROM subsystems WHERE name = ?1"))
 		goto out;
-	for (i = 0; i < rec->items->n; i++) {
-		const char *sub = rec->items->v[i].subsystem;
+	for (i = 0; i < rec_nitems(rec); i++) {
+		uint64_t size;
+		const struct kb_item *it = rec_item(rec, i, &size);
+		const char *sub = it ? it->subsystem : NULL;
 		size_t n;
 
 		if (!sub)
@@ -1640,19 +1753,22 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 		*already = 1;
 		return 0;
 	}
-	if (ok && rec->items) {
-		ids = xcalloc(rec->items->n + 1, sizeof(*ids));
-		if (intern_items(s, rec->items, ids) ||
-		    (rec->has_contacts && store_contacts(s, rec)))
+	if (ok && rec_nitems(rec)) {
+		if (intern_items(s, rec, &ids) || (rec->has_contacts && store_contacts(s, rec)))
 			goto out;
-		for (i = 0; i < rec->items->n; i++) {
-			const struct kb_item *it = &rec->items->v[i];
-			uint64_t cur = (uint64_t)ids[i] < mine.n ? mine.v[ids[i]] : 0;
+		for (i = 0; i < rec_nitems(rec); i++) {
+			uint64_t size;
+			const struct kb_item *it = rec_item(rec, i, &size);
 
-			if (kb_sizes_set(s, &mine, ids[i], cur + it->size, 0))
+			if (!it)
+				continue;
+			/* an id the array holds needs no check; kb_sizes_set checks the others */
+			if ((uint64_t)ids[i] < mine.n)
+				mine.v[ids[i]] += size;
+			else if (kb_sizes_set(s, &mine, ids[i], size, 0))
 				goto out;
 			if (it->kind >= KB_ITEM_BOM_T && it->kind <= KB_ITEM_BOM_R)
-				bom[it->kind - KB_ITEM_BOM_T] += it->size;
+				bom[it->kind - KB_ITEM_BOM_T] += size;
 		}
 	}
 	if (insert_build(s, rec, commit_id, config_id, dotconfig_id, toolchain_id, bom, &build) ||
@@ -1692,7 +1808,8 @@ static int record_locked(struct kb_store *s, const struct kb_build_rec *rec, int
 out:
 	kb_sizes_release(&mine);
 	kb_sizes_release(&pz);
-	free(ids);
+	if (rec->items)
+		free(ids);
 	return rc;
 }
 
@@ -1709,16 +1826,19 @@ static int rec_modular_valid(struct kb_store *s, const struct kb_build_rec *rec)
 				    "exceeds its total (%llu)",
 				    s->path, rec->commit->sha, (unsigned long long)rec->padding,
 				    (unsigned long long)rec->total);
-	for (i = 0; rec->items && i < rec->items->n; i++) {
-		const struct kb_item *it = &rec->items->v[i];
+	for (i = 0; i < rec_nitems(rec); i++) {
+		uint64_t size;
+		const struct kb_item *it = rec_item(rec, i, &size);
 
+		if (!it)
+			continue;
 		if (it->kind < 0 || it->kind >= KB_ITEM_NKINDS ||
 		    (it->kind == KB_ITEM_OPTION && (it->cls < 0 || it->cls >= KB_OPT_NCLASSES)))
 			return kb_error_set("%s: refusing a build of commit %.40s with an item "
 					    "of kind %d and class %d",
 					    s->path, rec->commit->sha, it->kind, it->cls);
 		if (it->kind == KB_ITEM_OPTION) {
-			cls[it->cls] += it->size;
+			cls[it->cls] += size;
 			nopt++;
 		}
 	}
@@ -1803,6 +1923,7 @@ int kb_store_record(struct kb_store *s, const struct kb_build_rec *rec, int *alr
 		/* ids made inside the transaction are gone with it */
 		cache_clear(&s->items);
 		cache_clear(&s->paths);
+		s->epoch++;
 		kb_sizes_release(&s->last_sizes);
 		s->last_build = 0;
 		return KB_ERR;
