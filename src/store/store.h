@@ -93,8 +93,9 @@ struct kb_sizes;
 struct kb_itemdict {
 	const struct kb_item *v; /* by number; sizes unused, kind -1: no item; the caller's */
 	size_t n;
-	/* the store's: the id of v[i] in it, -1 while not looked up */
+	/* the store's: the id of v[i] in it, -1 while not looked up; v's kinds a byte each */
 	int64_t *ids;
+	unsigned char *kinds;
 	const struct kb_store *store;
 	uint64_t epoch;
 };

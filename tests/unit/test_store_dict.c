@@ -235,7 +235,7 @@ static void dict_records_what_a_set_records(const char *db_dict, const char *db_
 	static const uint64_t builds[4][NDICT] = {
 		{ 10, 0, 0, 7, 0 }, { 10, 20, 0, 7, 3 }, { 0, 21, 0, 7, 3 }, { 11, 21, 0, 8, 0 }
 	};
-	struct kb_itemdict dict = { dict_items, NDICT, NULL, NULL, 0 };
+	struct kb_itemdict dict = { .v = dict_items, .n = NDICT };
 	struct kb_store *a, *b;
 	char *text;
 	int n;
@@ -273,7 +273,7 @@ static void dict_forgets_ids_of_a_rolled_back_record(const char *db)
 {
 	static const uint64_t only_a[NDICT] = { 10, 0, 0, 0, 0 };
 	static const uint64_t a_and_b[NDICT] = { 10, 20, 0, 0, 0 };
-	struct kb_itemdict dict = { dict_items, NDICT, NULL, NULL, 0 };
+	struct kb_itemdict dict = { .v = dict_items, .n = NDICT };
 	struct kb_store *s;
 	char *text;
 
