@@ -100,7 +100,7 @@ struct kb_itemdict {
 	uint64_t epoch;
 };
 
-void kb_itemdict_release(struct kb_itemdict *d); /* frees ids, not v */
+void kb_itemdict_release(struct kb_itemdict *d); /* frees the store's ids and kinds, not v */
 
 /* An M: or L: line of the MAINTAINERS section named subsystem (schema/005-maintainers.sql). */
 struct kb_contact {
