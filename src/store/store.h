@@ -79,6 +79,29 @@ void kb_itemset_add(struct kb_itemset *s, int kind, const char *name, const char
 		    const char *subsystem, int cls, uint64_t size);
 void kb_itemset_release(struct kb_itemset *s);
 
+struct kb_store;
+struct kb_sizes;
+
+/*
+ * The items many builds share (merge: an input database's items, by its item ids), so that
+ * each build names them by number instead of by their strings. The store finds an item's id
+ * the first time a build it records has it, and keeps it here for the builds after: one
+ * lookup per item, not one per item per build. The items' subsystem is their path's, one per
+ * path (as a database has it): a path's subsystem is set when its first item is looked up.
+ * Ids are the store's that found them; a rolled back record forgets them.
+ */
+struct kb_itemdict {
+	const struct kb_item *v; /* by number; sizes unused, kind -1: no item; the caller's */
+	size_t n;
+	/* the store's: the id of v[i] in it, -1 while not looked up; v's kinds a byte each */
+	int64_t *ids;
+	unsigned char *kinds;
+	const struct kb_store *store;
+	uint64_t epoch;
+};
+
+void kb_itemdict_release(struct kb_itemdict *d); /* frees the store's ids and kinds, not v */
+
 /* An M: or L: line of the MAINTAINERS section named subsystem (schema/005-maintainers.sql). */
 struct kb_contact {
 	const char *subsystem;
@@ -119,6 +142,10 @@ struct kb_build_rec {
 	int has_modular;
 	uint64_t m_tristate, m_bool, m_core, m_rest;
 	const struct kb_itemset *items;
+	/* or, in place of items, the items of dict that have a size in dict_sizes (by dict
+	 * number, 0: absent): what merge hands over (dict is written: the ids found) */
+	struct kb_itemdict *dict;
+	const struct kb_sizes *dict_sizes;
 	int replace_failed; /* a failed build of (commit, config) is replaced, not kept */
 	/* ok builds: enum kb_reused (reused.h), the collector recorded the build directory's
 	 * image again without running make; 0 for a build make ran */
@@ -132,8 +159,6 @@ struct kb_build_rec {
 	size_t ncontacts;
 	struct kb_build_outputs outputs; /* ok builds; nothing stored when none was built */
 };
-
-struct kb_store;
 
 /*
  * Opens (creating with create) the database at path for writing, migrating its schema.
@@ -166,6 +191,14 @@ struct kb_sizes {
 };
 
 int kb_store_sizes(struct kb_store *s, int64_t build_id, struct kb_sizes *out);
+/*
+ * The same for builds read one after another (merge reads a database's builds oldest first):
+ * z holds the sizes of build *from (z empty: none), and becomes build_id's, by applying the
+ * changes of the builds between when *from is on build_id's parent links nearer than a
+ * snapshot, else read as kb_store_sizes does; *from becomes build_id. On error z is released
+ * and *from 0.
+ */
+int kb_store_sizes_next(struct kb_store *s, int64_t build_id, int64_t *from, struct kb_sizes *z);
 void kb_sizes_release(struct kb_sizes *z);
 
 /* The build of a commit (full sha or unique prefix) in a config ("" or NULL: the only

@@ -152,46 +152,61 @@ static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_buil
 		rec->outputs.mod_cls[k] = (uint64_t)sqlite3_column_int64(st, 41 + k);
 }
 
-/* The items of an ok build of in, as kb_store_record takes them. */
-static int build_items(struct kb_store *in, int64_t build, const struct kb_items *items,
-		       struct kb_itemset *set)
+/*
+ * What merge keeps from one build of in to the next: in's items as kb_store_record takes them
+ * for many builds (by in's item ids, each found in out once), and the sizes of the ok build
+ * read last, which the next build's are usually a few changes from.
+ */
+struct merge_state {
+	struct kb_item *items;
+	struct kb_itemdict dict;
+	struct kb_sizes sizes;
+	int64_t sizes_build;
+};
+
+static void merge_begin(struct merge_state *m, const struct kb_items *items)
 {
-	struct kb_sizes z;
 	size_t i;
 
-	if (kb_store_sizes(in, build, &z))
-		return KB_ERR;
-	for (i = 0; i < z.n && i < items->n; i++) {
-		const struct kb_item_meta *m = &items->v[i];
+	memset(m, 0, sizeof(*m));
+	m->items = xcalloc(items->n + 1, sizeof(*m->items));
+	for (i = 0; i < items->n; i++) {
+		const struct kb_item_meta *meta = &items->v[i];
 
-		if (z.v[i] && m->kind >= 0)
-			kb_itemset_add(set, m->kind, m->name, m->path, m->subsystem, m->cls,
-				       z.v[i]);
+		m->items[i].kind = meta->kind;
+		m->items[i].cls = meta->cls;
+		m->items[i].name = meta->name;
+		m->items[i].path = meta->path;
+		m->items[i].subsystem = meta->subsystem;
 	}
-	kb_sizes_release(&z);
-	return 0;
+	m->dict.v = m->items;
+	m->dict.n = items->n;
+}
+
+static void merge_end(struct merge_state *m)
+{
+	kb_itemdict_release(&m->dict);
+	kb_sizes_release(&m->sizes);
+	free(m->items);
+	memset(m, 0, sizeof(*m));
 }
 
 /* Records the build on st's current row (of in) into out. */
 static int merge_build(struct kb_store *out, struct kb_store *in, sqlite3_stmt *st,
-		       const struct kb_items *items, int *already)
+		       struct merge_state *m, int *already)
 {
 	struct kb_store_commit c;
 	struct kb_build_rec rec;
-	struct kb_itemset set = { 0 };
-	int rc;
 
 	read_rec(st, &c, &rec);
 	if (rec.status && !strcmp(rec.status, "ok")) {
-		if (build_items(in, sqlite3_column_int64(st, 0), items, &set)) {
-			kb_itemset_release(&set);
+		if (kb_store_sizes_next(in, sqlite3_column_int64(st, 0), &m->sizes_build,
+					&m->sizes))
 			return KB_ERR;
-		}
-		rec.items = &set;
+		rec.dict = &m->dict;
+		rec.dict_sizes = &m->sizes;
 	}
-	rc = kb_store_record(out, &rec, already);
-	kb_itemset_release(&set);
-	return rc;
+	return kb_store_record(out, &rec, already);
 }
 
 /*
@@ -257,6 +272,7 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 {
 	struct kb_store *in = NULL;
 	struct kb_items items = { 0 };
+	struct merge_state m = { 0 };
 	sqlite3_stmt *st = NULL;
 	int rc = KB_ERR, step;
 
@@ -264,11 +280,12 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 	if (kb_store_open_read(&in, in_path) || input_sound(in) || copy_commits(out, in) ||
 	    kb_items_load(in, &items) || kb_store_prepare(in, &st, builds_sql))
 		goto out;
+	merge_begin(&m, &items);
 	kb_store_batch(out, 1);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int already = 0;
 
-		if (merge_build(out, in, st, &items, &already))
+		if (merge_build(out, in, st, &m, &already))
 			goto out;
 		++*(already ? had : added);
 	}
@@ -278,6 +295,7 @@ int kb_store_merge(struct kb_store *out, const char *in_path, size_t *added, siz
 out:
 	kb_store_batch(out, 0);
 	sqlite3_finalize(st);
+	merge_end(&m);
 	kb_items_release(&items);
 	kb_store_close(in);
 	return rc;

@@ -3,7 +3,10 @@
  * machines): every commit of the input is copied, then every build is recorded again through
  * kb_store_record, oldest first, so parent builds and changes are worked out across the
  * shards and the result is the database one run would have recorded. A build the output
- * already has is left alone, so merging twice changes nothing.
+ * already has is left alone, so merging twice changes nothing. The input's items are looked
+ * up in the output once (a kb_itemdict), not once per build, and each build's sizes are
+ * those read before plus its changes (kb_store_sizes_next): what is left of a build is a few
+ * passes over arrays of its sizes and the SQL of what changed.
  */
 #ifndef KB_STORE_MERGE_H
 #define KB_STORE_MERGE_H
