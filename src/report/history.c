@@ -374,7 +374,9 @@ static void write_option_text(FILE *f, const struct kb_history *m)
 static void write_row(struct text_out *o, const struct kb_history_row *r, int first)
 {
 	out_line(o);
-	out_put(o, r->c->sha, 12); /* 40 hex digits: the store reads no other */
+	/* the store reads only 40 hex digits, but a model may come from elsewhere (the fuzzer's):
+	 * out_text copies 12 printable bytes as they are and cuts anything else safely */
+	out_text(o, r->c->sha, 12, 0);
 	out_lit(o, "  ");
 	out_date(o, r->c->author_time);
 	out_lit(o, "  ");
