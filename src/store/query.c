@@ -11,6 +11,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 int kb_scope_narrows(const struct kb_scope *sc)
@@ -132,6 +133,24 @@ int kb_store_scope_size(struct kb_store *s, const struct kb_scope *sc, int64_t b
 	return 0;
 }
 
+size_t kb_lower_bound_i64(const void *v, size_t n, size_t size, size_t off, int64_t key)
+{
+	const unsigned char *p = v;
+	size_t lo = 0, hi = n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		int64_t k;
+
+		memcpy(&k, p + mid * size + off, sizeof(k));
+		if (k < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
 struct id_pos {
 	int64_t id;
 	size_t pos;
@@ -149,7 +168,7 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg)
 {
 	struct id_pos *v;
-	size_t i, lo, hi, next = 0, seen = 0;
+	size_t i, lo, next = 0, seen = 0;
 	int rc = 0, step = SQLITE_DONE;
 
 	if (!n)
@@ -170,16 +189,7 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 		if (next < n && v[next].id == id && (!next || v[next - 1].id < id)) {
 			lo = next;
 		} else {
-			lo = 0;
-			hi = n;
-			while (lo < hi) {
-				size_t mid = lo + (hi - lo) / 2;
-
-				if (v[mid].id < id)
-					lo = mid + 1;
-				else
-					hi = mid;
-			}
+			lo = kb_lower_bound_i64(v, n, sizeof(*v), offsetof(struct id_pos, id), id);
 		}
 		for (; !rc && lo < n && v[lo].id == id; lo++, seen++)
 			rc = fn(arg, st, v[lo].pos);
@@ -230,21 +240,12 @@ static int config_links(struct kb_store *s, int64_t config_id, struct kb_link **
  * is most often the build before it). */
 static size_t find_link(const struct kb_link *v, size_t n, int64_t id, size_t near)
 {
-	size_t lo = 0, hi = n;
+	size_t i;
 
 	if (near < n && v[near].id == id)
 		return near;
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (v[mid].id == id)
-			return mid;
-		if (v[mid].id < id)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return n;
+	i = kb_lower_bound_i64(v, n, sizeof(*v), offsetof(struct kb_link, id), id);
+	return i < n && v[i].id == id ? i : n;
 }
 
 /* The committer time of build id's commit. */

@@ -12,6 +12,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 __attribute__((format(printf, 2, 3))) static void problem(struct kb_check *c, const char *fmt, ...)
@@ -506,17 +507,8 @@ static int kid_cmp(const void *a, const void *b)
 /* The first of parent's children in w->kids (w->nkids if none). */
 static size_t kids_of(const struct chains *w, int64_t parent)
 {
-	size_t lo = 0, hi = w->nkids;
-
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo) / 2;
-
-		if (w->kids[mid].parent < parent)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	return lo;
+	return kb_lower_bound_i64(w->kids, w->nkids, sizeof(*w->kids), offsetof(struct kid, parent),
+				  parent);
 }
 
 static int chains_load(struct kb_store *s, struct chains *w)

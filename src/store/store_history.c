@@ -11,6 +11,7 @@
 #include "xalloc.h"
 
 #include <stdlib.h>
+#include <stddef.h>
 #include <string.h>
 
 /* Sizes within the scope: the first build's from its full set, then each change's sum. */
@@ -171,16 +172,8 @@ static int config_outputs(struct kb_store *s, int64_t config_id, const struct kb
 	sqlite3_bind_int64(st, 1, config_id);
 	while ((step = sqlite3_step(st)) == SQLITE_ROW) {
 		int64_t id = sqlite3_column_int64(st, 0);
-		size_t lo = 0, hi = n;
+		size_t lo = kb_lower_bound_i64(v, n, sizeof(*v), offsetof(struct kb_link, id), id);
 
-		while (lo < hi) {
-			size_t mid = lo + (hi - lo) / 2;
-
-			if (v[mid].id < id)
-				lo = mid + 1;
-			else
-				hi = mid;
-		}
 		if (lo < n && v[lo].id == id)
 			kb_output_columns(st, 1, &c[lo].ser);
 	}

@@ -84,6 +84,13 @@ int kb_store_each_build(struct kb_store *s, sqlite3_stmt *st, const int64_t *ids
 			int need_all, const char *what,
 			int (*fn)(void *arg, sqlite3_stmt *st, size_t pos), void *arg);
 
+/*
+ * The first index of v[0..n) (elements of size bytes, sorted by the int64_t at byte offset off
+ * of each) whose key is not below key; n if none. The one binary search of the store's
+ * in-memory arrays of builds (by id, by parent).
+ */
+size_t kb_lower_bound_i64(const void *v, size_t n, size_t size, size_t off, int64_t key);
+
 /* A build's parent link, for walking a config's line in memory. */
 struct kb_link {
 	int64_t id, parent;
