@@ -33,6 +33,18 @@ done_testing() {
 	echo "$(basename "$0"): $passes passed, $failures failed"
 	[ "$failures" -eq 0 ]
 }
+# require_tools TOOL...: each on PATH, or the test fails there (it never skips: CI installs
+# them all with scripts/setup-deps.sh --test)
+require_tools() {
+	local t
+	for t in "$@"; do
+		command -v "$t" >/dev/null && continue
+		echo "MISSING: $t (scripts/setup-deps.sh --test installs it): this test FAILS" >&2
+		fail "$t missing"
+		done_testing
+		exit 1
+	done
+}
 # jq-free JSON queries: python3 is part of the test dependencies
 # expect_error STATUS PATTERN cmd...: cmd exits STATUS within 60 s (never hangs) and prints
 # one line on stderr, matching PATTERN (grep -E). Its stdout and stderr stay in

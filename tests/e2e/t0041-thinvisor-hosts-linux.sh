@@ -13,13 +13,7 @@
 # the first run takes minutes, later ones seconds.
 . "$TESTS_SRC/e2e/lib.sh"
 top=$TESTS_SRC/..
-for tool in riscv64-linux-gnu-gcc qemu-system-riscv64 dtc flex bison bc; do
-	command -v "$tool" >/dev/null && continue
-	echo "SKIPPED: no $tool (scripts/setup-deps.sh --test installs it)" >&2
-	fail "$tool missing"
-	done_testing
-	exit 1
-done
+require_tools riscv64-linux-gnu-gcc qemu-system-riscv64 dtc flex bison bc
 make -s -C "$top/kernels/thinvisor" O="$SCRATCH/tv" >/dev/null 2>"$SCRATCH/make.err" ||
 	fail "make: $(tail -n3 "$SCRATCH/make.err")"
 tv=$SCRATCH/tv
