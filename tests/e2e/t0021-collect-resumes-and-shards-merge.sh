@@ -59,7 +59,7 @@ check "Ctrl-C, SIGKILL, then a rerun: the same database as one walk" diff -u \
 
 # two shards side by side through GNU parallel (each its own database and work directory)
 if ! command -v parallel >/dev/null; then
-	echo "SKIPPED: GNU parallel is not installed (scripts/setup-deps.sh --test installs it)" >&2
+	echo "MISSING: GNU parallel (scripts/setup-deps.sh --test installs it): the shards check FAILS" >&2
 	fail "GNU parallel missing"
 else
 	parallel --will-cite -j2 "$KBLOAT" collect --repo "$repo" --range main -j1 \

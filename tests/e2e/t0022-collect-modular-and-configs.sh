@@ -119,7 +119,7 @@ if command -v script >/dev/null; then
 		/dev/null >"$SCRATCH/tty.out" 2>&1 || true
 	check "a terminal gets the progress bar" grep -q "0/1 00:00:0[0-9] ETA" "$SCRATCH/tty.out"
 else
-	echo "SKIPPED: no script(1) to test the progress bar (Debian's bsdutils has it)" >&2
+	echo "MISSING: script(1), to test the progress bar (Debian's bsdutils has it): this check FAILS" >&2
 	fail "script(1) missing"
 fi
 

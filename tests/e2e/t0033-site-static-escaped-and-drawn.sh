@@ -69,7 +69,7 @@ for p in python3 /usr/bin/python3; do # Debian's python3-pil is in Debian's pyth
 	"$p" -c 'import PIL' 2>/dev/null && py=$p && break
 done
 if ! command -v chromium >/dev/null || [ -z "$py" ]; then
-	echo "SKIPPED: no chromium or python3-pil (scripts/setup-deps.sh --test installs them)" >&2
+	echo "MISSING: chromium or python3-pil (scripts/setup-deps.sh --test installs them): the screenshot check FAILS" >&2
 	fail "chromium or python3-pil missing"
 else
 	timeout 120 chromium --headless --no-sandbox --disable-gpu --hide-scrollbars \

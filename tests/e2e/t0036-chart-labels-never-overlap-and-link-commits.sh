@@ -174,7 +174,7 @@ expect_error 2 "label beef=x: beef: unknown revision in $repo" "$KBLOAT" site --
 # others are a cluster a third of a pixel apart, which no mouse can tell apart) and click
 # it; then click the label of the largest regression, in the cluster
 if ! command -v chromium >/dev/null; then
-	echo "SKIPPED: no chromium (scripts/setup-deps.sh --test installs it)" >&2
+	echo "MISSING: chromium (scripts/setup-deps.sh --test installs it): the browser checks FAIL" >&2
 	fail "chromium missing"
 else
 	read -r first big < <(python3 -c "

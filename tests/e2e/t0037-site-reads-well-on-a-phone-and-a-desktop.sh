@@ -13,11 +13,7 @@
 : "${HISTORY:?}" "${KB_BUILD:?}"
 db=$KB_BUILD/tests/collected/col.db
 [ -f "$db" ] || { fail "no collected sample ($db): the fixtures-collected test makes it"; exit 1; }
-if ! command -v chromium >/dev/null; then
-	echo "SKIPPED: no chromium (scripts/setup-deps.sh --test installs it)" >&2
-	fail "chromium missing"
-	exit 1
-fi
+require_tools chromium
 url='https://git.kernel.org/torvalds/c/%H'
 # the site says it was made when the sample's newest commit was: the screenshots stay the same
 SOURCE_DATE_EPOCH=$(git -C "$HISTORY/repo" log -1 --format=%ct main) \
