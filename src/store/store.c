@@ -236,12 +236,15 @@ int kb_store_done(struct kb_store *s, int step, const char *what)
 int kb_column_sha(struct kb_store *s, sqlite3_stmt *st, int i, int null_ok, int64_t build,
 		  const char **sha)
 {
+	/* the type first: after sqlite3_column_text converted a value, SQLite leaves
+	 * sqlite3_column_type undefined (a BLOB of 40 hex digits would pass as a sha) */
+	int type = sqlite3_column_type(st, i);
+
 	*sha = kb_column_text(st, i, NULL);
 	if (!*sha && null_ok)
 		return 0;
 	/* 40 bytes before the NUL SQLite ends a text with: a NUL within is no hex digit */
-	if (*sha && sqlite3_column_bytes(st, i) == 40 && kb_is_hex40(*sha) &&
-	    sqlite3_column_type(st, i) == SQLITE_TEXT)
+	if (type == SQLITE_TEXT && *sha && sqlite3_column_bytes(st, i) == 40 && kb_is_hex40(*sha))
 		return 0;
 	*sha = NULL;
 	return kb_error_set("%s: build %lld: a commit sha that is not 40 lowercase hex digits "

@@ -358,6 +358,8 @@ static void history_refuses_a_sha_that_is_not_one(const char *path)
 		"'0123456789abcdef0123456789abcdef0123456g'", /* the last not a digit */
 		"'0123456789abcdef0123456789abcdef0123456' || char(0)", /* a NUL within */
 		"1234567890123456789", /* an integer */
+		/* a BLOB of 40 hex digits: read as text it looks right; its type does not */
+		"CAST('0123456789abcdef0123456789abcdef01234567' AS BLOB)",
 	};
 	struct strbuf sql = STRBUF_INIT;
 	struct kb_history *h;
