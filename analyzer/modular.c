@@ -1410,10 +1410,9 @@ static int share_kallsyms_decoded(struct kb_modular *m, const struct obj_spans *
 				  const struct exp_entries *ents, uint64_t table)
 {
 	const struct kb_ksyms *k = m->ks;
-	unsigned fixed = (k->has_offsets		 ? 4 :
-			  m->img->elfclass == ELFCLASS64 ? 8 :
-							   4) +
-			 (k->has_seqs ? 3 : 0);
+	/* its offset (or address) and, with kallsyms_seqs_of_names, its 3-byte name index */
+	unsigned addr = k->has_offsets ? 4 : m->img->elfclass == ELFCLASS64 ? 8 : 4;
+	unsigned fixed = addr + (k->has_seqs ? 3 : 0);
 	uint64_t *w = xcalloc(m->nobjs, sizeof(*w)), given = 0, all = 0;
 	size_t i;
 

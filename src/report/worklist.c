@@ -762,9 +762,9 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 						json_null());
 	json_object_set_new(j, "kallsyms_shared", kb_json_u64(m->ks_given));
 	json_object_set_new(j, "kallsyms_model",
-			    !m->ks_given  ? json_null() :
 			    m->ks_decoded ? json_string("decoded") :
-					    json_string("average"));
+			    m->ks_given	  ? json_string("average") :
+					    json_null());
 	json_object_set_new(j, "kallsyms_entries",
 			    m->ks_decoded ? json_integer((json_int_t)m->ks_syms) : json_null());
 	json_object_set_new(j, "kallsyms_relearnt", json_boolean(m->ks_relearnt));
