@@ -6,13 +6,15 @@
 # uncompressed and no token table, so this test builds the sample with a compressing step of
 # its own: tests/e2e/kallsyms_compress.py, scripts/kallsyms' learning written in python from
 # its description, rewrites the plain table (and aligns only its first table, so that the
-# table's size is its bytes exactly). With the candidates lib/ks_demo.o (KS_DEMO, long
-# names) and t0052's lib/ks_names.o, built twice: as is, and with `kbloat modular
-# --fragment` (every (1) candidate at m). Checked:
+# table's size is its bytes exactly). With the candidate lib/ks_demo.o (KS_DEMO, long
+# names) and t0052's lib/ks_names.o (and a function of it whose name compresses to over 127
+# bytes), built twice: as is, and with `kbloat modular --fragment` (every (1) candidate at
+# m). Checked:
 #  - the table decodes: kallsyms_model "decoded", one entry per name of the .S the link
-#    assembled, and every object's kallsyms_share is what the oracle reads off that .S (per
-#    entry 4 bytes of offset, 3 of name index, its length prefix and compressed name, given
-#    to the object whose bytes hold its address in the map);
+#    assembled (one with a two-byte length), and every object's kallsyms_share is what the
+#    oracle reads off that .S (per entry 4 bytes of offset, 3 of name index, its length
+#    prefix and compressed name, given to the object whose bytes hold its address in the
+#    map);
 #  - the self-check passes (kallsyms_relearnt), and the relearnt term of (1) is the oracle's
 #    learning from the names of the objects that stay, which is what the built kernel's
 #    table holds (its names are exactly those, compressed as the oracle says);
@@ -45,6 +47,13 @@ add lib/Makefile $'obj-$(CONFIG_KS_DEMO) += ks_demo.o\nobj-y += ks_names.o'
 	echo 'int ks_demo_counter;'
 } >"$tree/lib/ks_demo.c"
 add lib/ks_names.c $'const char ks_names_of_the_greek_letters[6][16] = { "alpha", "beta", "gamma", "delta", "epsilon", "zeta" };\nint ks_names_count_of_letters = 6;'
+# and a function whose 314-character name, of letters and digits in no order, stays 128
+# bytes or more compressed: its entry's length takes two bytes
+long=ks_names_long_$(python3 -c '
+import hashlib
+a = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789"
+print("".join(a[hashlib.sha256(b"%d" % i).digest()[0] % 62] for i in range(300)))')
+add lib/ks_names.c "int $long(void) { return 129; }"
 # the compressing step: the plain table, rewritten by the oracle
 mv "$tree/scripts/kallsyms.sh" "$tree/scripts/kallsyms-plain.sh"
 cp "$TESTS_SRC/e2e/kallsyms_compress.py" "$tree/scripts/"
@@ -127,6 +136,10 @@ check "the table decodes: model decoded, relearnt, one entry per name of the .S 
 o = json.load(open("'"$base.oracle"'"))
 assert d["kallsyms_model"] == "decoded" and d["kallsyms_relearnt"] is True and d["kallsyms_note"] is None, d
 assert d["kallsyms_entries"] == len(o["entries"]) > 20, (d["kallsyms_entries"], len(o["entries"]))'
+check "the long name's entry has a two-byte length ($(pyjson "$base.oracle" 'print(max(e["bytes"] for e in d["entries"]))') bytes)" \
+	pyjson "$base.oracle" '
+e = [e for e in d["entries"] if e["name"] == "T'"$long"'"]
+assert len(e) == 1 and e[0]["bytes"] >= 2 + 128, e'
 check "every object's kallsyms_share is its entries' bytes (4 + 3 + prefix and name each)" pyjson "$base.json" '
 o = json.load(open("'"$base.oracle"'"))
 want = {}
