@@ -96,7 +96,7 @@ static int read_names(struct kb_ksyms *k, const unsigned char *p, size_t avail)
 		e->name = (uint32_t)sb.len;
 		for (j = 0; j < len; j++) {
 			strbuf_addstr(&sb, k->tokens[p[off + pre + j]]);
-			if (sb.len - e->name > KB_KSYMS_NAME_MAX)
+			if (sb.len - e->name > KB_KSYMS_NAME_MAX || sb.len > KB_KSYMS_NAMES_MAX)
 				goto bad;
 		}
 		e->len = (uint32_t)(sb.len - e->name);
@@ -282,7 +282,6 @@ static int replace(struct learner *l, uint32_t id, unsigned char a, unsigned cha
 {
 	unsigned char *p = l->buf + l->start[id];
 	uint32_t i, o = 0, len = l->len[id];
-	int found = 0;
 
 	for (i = 0; i + 1 < len; i++)
 		if (p[i] == a && p[i + 1] == b)
@@ -294,14 +293,13 @@ static int replace(struct learner *l, uint32_t id, unsigned char a, unsigned cha
 		if (i + 1 < len && p[i] == a && p[i + 1] == b) {
 			p[o++] = token;
 			i++;
-			found = 1;
 		} else {
 			p[o++] = p[i];
 		}
 	}
 	l->len[id] = o;
 	count(l, id, 1, token);
-	return found;
+	return 1;
 }
 
 static void learn_tokens(struct learner *l)

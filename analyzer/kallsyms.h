@@ -20,7 +20,8 @@
  *
  * The image is untrusted: every table is read within its section's bytes, and a table that
  * does not decode (absent, cut short, a token or length that points past its end, a name
- * that expands to nothing or past KB_KSYMS_NAME_MAX) is an error, never a read past it.
+ * that expands to nothing or past KB_KSYMS_NAME_MAX, names that expand past
+ * KB_KSYMS_NAMES_MAX together) is an error, never a read past it.
  */
 #ifndef KB_KALLSYMS_H
 #define KB_KALLSYMS_H
@@ -31,6 +32,8 @@
 #include <stdint.h>
 
 #define KB_KSYMS_NAME_MAX 4096 /* an expanded name longer than this is corruption */
+/* the names expanded, all together: past this, corruption (defconfig's are 3.5 MB) */
+#define KB_KSYMS_NAMES_MAX ((size_t)64 << 20)
 
 struct kb_ksyms_entry {
 	uint64_t addr; /* as the kernel's kallsyms_sym_address() computes it */
