@@ -14,8 +14,8 @@
  * down, the pair of bytes (or tokens) that occurs most often in the names as they are then
  * compressed, and every occurrence is replaced left to right. So the bytes a name takes
  * depend on every other name in the table: a kernel with fewer symbols has tokens fitted
- * to the names left. kb_ksyms_learn does that learning again (the algorithm as Linux 2.6
- * to 6.12 have it, reimplemented); kb_ksyms_check says whether it gives this image's own
+ * to the names left. kb_ksyms_learn does that learning again (the algorithm as Linux 6.1
+ * and 6.12 have it, reimplemented); kb_ksyms_check says whether it gives this image's own
  * table back, byte for byte.
  *
  * The image is untrusted: every table is read within its section's bytes, and a table that
