@@ -233,8 +233,9 @@ void kb_ksyms_free(struct kb_ksyms *k)
  * the highest count (the lowest pair index, first byte + 256 * second, among equals; none
  * left with a count above 0: stop) and rewrites every name containing it, replacing each
  * occurrence left to right and counting the name's pairs again. It scans every name for
- * each token; here each pair keeps the list of names it has been seen in, so that a token
- * touches only those (a list may hold a name that lost the pair since: it is checked).
+ * each token and every pair value for the best; here each pair keeps the list of names it
+ * has been seen in, so that a token touches only those (a list may hold a name that lost
+ * the pair since: it is checked), and the best is sought among the pairs that occurred.
  */
 
 struct id_list {
@@ -249,6 +250,10 @@ struct learner {
 	size_t n;
 	int32_t profit[0x10000];
 	struct id_list lists[0x10000];
+	/* the pairs that have occurred, so that a small table is not 65,536 pairs a token */
+	uint16_t pairs[0x10000];
+	unsigned char listed[0x10000];
+	size_t npairs;
 	unsigned char tab[256][2], tlen[256];
 };
 
@@ -258,6 +263,10 @@ static void note_pair(struct learner *l, unsigned pair, uint32_t id)
 
 	if (s->n && s->v[s->n - 1] == id)
 		return;
+	if (!l->listed[pair]) {
+		l->listed[pair] = 1;
+		l->pairs[l->npairs++] = (uint16_t)pair;
+	}
 	ALLOC_GROW(s->v, s->n + 1, s->alloc);
 	s->v[s->n++] = id;
 }
@@ -324,14 +333,19 @@ static void learn_tokens(struct learner *l)
 	}
 	for (slot = 255; slot >= 0; slot--) {
 		unsigned best = 0, pair;
-		int32_t bestp = -10000;
+		int32_t bestp = 0;
 		struct id_list *s;
 
 		if (l->tlen[slot])
 			continue;
-		for (pair = 0; pair < 0x10000; pair++)
-			if (l->profit[pair] > bestp)
+		/* the highest count, the lowest pair among equals: scripts/kallsyms' first
+		 * maximum over 0..0xffff */
+		for (i = 0; i < l->npairs; i++) {
+			pair = l->pairs[i];
+			if (l->profit[pair] > bestp ||
+			    (l->profit[pair] == bestp && bestp && pair < best))
 				bestp = l->profit[best = pair];
+		}
 		if (bestp <= 0)
 			break;
 		l->tab[slot][0] = best & 0xFF;
@@ -375,8 +389,8 @@ static void learner_free(struct learner *l)
 {
 	size_t i;
 
-	for (i = 0; i < 0x10000; i++)
-		free(l->lists[i].v);
+	for (i = 0; i < l->npairs; i++)
+		free(l->lists[l->pairs[i]].v);
 	free(l->buf);
 	free(l->start);
 	free(l->len);

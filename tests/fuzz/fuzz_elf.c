@@ -92,11 +92,13 @@ static void check_kallsyms(const struct kb_image *img)
 		}
 		if (sum != k->names_bytes)
 			abort();
-		kb_ksyms_check(k);
-		kb_error_clear();
-		kb_ksyms_learn(k, NULL, &lt);
-		if (lt.n != k->n || (k->n && !lt.token_bytes))
-			abort();
+		if (!absolute_percpu) { /* the learning does not read the addresses */
+			kb_ksyms_check(k);
+			kb_error_clear();
+			kb_ksyms_learn(k, NULL, &lt);
+			if (lt.n != k->n || (k->n && !lt.token_bytes))
+				abort();
+		}
 		kb_ksyms_free(k);
 	}
 }
