@@ -1335,28 +1335,35 @@ static int kallsyms_keeps(const struct kb_sym *y, int all)
 	return 1;
 }
 
-/*
- * Gives each object its share of the kallsyms table: the table holds, per symbol, its
- * offset (or address), a length byte, its name compressed and (Linux 6.2+, and 6.1 stable)
- * a 3-byte index in name order, so an object that leaves the core takes its symbols'
- * entries with it. The fixed part per symbol is read off which tables the image has; the
- * names' compression is whatever makes the shares add up to the table's code and data.
- * Symbols in no object (the linker's) leave their share with the table; the symbol of an
- * entry of modpost's export table goes with the entry (ents, from share_exports).
- */
-static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
-			   const struct exp_entries *ents)
+/* The object symbol address addr's kallsyms entry goes to, or -1 (the table's own, or no
+ * object's): the object holding it, or for an export entry's symbol (__ksymtab_NAME) the
+ * object the entry went to (ents, from share_exports). */
+static long kallsyms_obj(const struct kb_modular *m, const struct obj_spans *spans,
+			 const struct exp_entries *ents, uint64_t addr)
 {
-	long t = m->ks_obj;
+	size_t k = span_after(spans, addr);
+	long o;
+
+	if (k >= spans->n || spans->v[k].lo > addr || spans->v[k].obj == m->ks_obj)
+		return -1;
+	o = ents->n ? exp_entry_obj(ents, addr) : -1;
+	return o >= 0 ? o : spans->v[k].obj;
+}
+
+/*
+ * The average model, where the image's table does not decode: per symbol scripts/kallsyms
+ * keeps (as far as the symbol table shows them), the fixed bytes read off which tables the
+ * image has, plus a rate per name byte that makes the shares add up to the table.
+ */
+static void share_kallsyms_average(struct kb_modular *m, const struct obj_spans *spans,
+				   const struct exp_entries *ents, uint64_t table)
+{
 	const struct kb_image *img = m->img;
-	uint64_t table, n = 0, len = 0, given = 0;
+	uint64_t n = 0, len = 0, given = 0;
 	double fixed = 1, r, *w;
 	int all = is_y(m, "KALLSYMS_ALL"), offsets = 0, seqs = 0;
-	size_t i, k;
+	size_t i;
 
-	if (t < 0 || !is_y(m, "KALLSYMS") || m->objs[t].bytes <= m->objs[t].pad)
-		return;
-	table = m->objs[t].bytes - m->objs[t].pad;
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *y = &img->syms[i];
 
@@ -1376,17 +1383,10 @@ static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
 	w = xcalloc(m->nobjs, sizeof(*w));
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *y = &img->syms[i];
+		long o;
 
-		if (!kallsyms_keeps(y, all))
-			continue;
-		k = span_after(spans, y->addr);
-		if (k < spans->n && spans->v[k].lo <= y->addr && spans->v[k].obj != t) {
-			/* an export entry's symbol (__ksymtab_NAME) goes where the entry went */
-			long o = ents->n ? exp_entry_obj(ents, y->addr) : -1;
-
-			w[o >= 0 ? o : spans->v[k].obj] +=
-				fixed + r * (double)(strlen(y->name) + 1);
-		}
+		if (kallsyms_keeps(y, all) && (o = kallsyms_obj(m, spans, ents, y->addr)) >= 0)
+			w[o] += fixed + r * (double)(strlen(y->name) + 1);
 	}
 	/* scaled so that all symbols' weights, had they all an object, would be the table */
 	r = (double)table / (fixed * (double)n + r * (double)len);
@@ -1398,10 +1398,151 @@ static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
 		m->objs[i].kshare = (int64_t)share;
 		given += share;
 	}
-	m->objs[t].kshare = -(int64_t)given;
+	m->objs[m->ks_obj].kshare = -(int64_t)given;
 	m->ks_table = table;
 	m->ks_given = given;
 	free(w);
+}
+
+/* The exact model: each entry of the decoded table gives its object its bytes. 0, or
+ * KB_ERR (nothing changed) when the decoded entries claim more than the table holds. */
+static int share_kallsyms_decoded(struct kb_modular *m, const struct obj_spans *spans,
+				  const struct exp_entries *ents, uint64_t table)
+{
+	const struct kb_ksyms *k = m->ks;
+	/* its offset (or address) and, with kallsyms_seqs_of_names, its 3-byte name index */
+	unsigned addr = k->has_offsets ? 4 : m->img->elfclass == ELFCLASS64 ? 8 : 4;
+	unsigned fixed = addr + (k->has_seqs ? 3 : 0);
+	uint64_t *w = xcalloc(m->nobjs, sizeof(*w)), given = 0, all = 0;
+	size_t i;
+
+	m->ks_eobj = xcalloc(k->n, sizeof(*m->ks_eobj));
+	for (i = 0; i < k->n; i++) {
+		long o = kallsyms_obj(m, spans, ents, k->v[i].addr);
+
+		m->ks_eobj[i] = o;
+		all += fixed + k->v[i].bytes;
+		if (o >= 0) {
+			w[o] += fixed + k->v[i].bytes;
+			given += fixed + k->v[i].bytes;
+		}
+	}
+	if (all > table) {
+		snprintf(
+			m->ks_note, sizeof(m->ks_note),
+			"kallsyms table: its %zu entries take %llu bytes, more than the %llu of %s",
+			k->n, (unsigned long long)all, (unsigned long long)table,
+			m->objs[m->ks_obj].object);
+		free(w);
+		free(m->ks_eobj);
+		m->ks_eobj = NULL;
+		return KB_ERR;
+	}
+	for (i = 0; i < m->nobjs; i++)
+		m->objs[i].kshare = (int64_t)w[i];
+	m->objs[m->ks_obj].kshare = -(int64_t)given;
+	m->ks_table = table;
+	m->ks_given = given;
+	m->ks_syms = k->n;
+	m->ks_decoded = 1;
+	free(w);
+	return 0;
+}
+
+/* 1 if object o leaves with (1) (set 1) or with (1) and (2) (set 2), as code_sums counts it */
+static int leaves_with(const struct kb_modular *m, size_t o, int set)
+{
+	const struct kb_mod_obj *ob = &m->objs[o];
+	const struct kb_mod_opt *p = ob->owner >= 0 ? &m->opts[ob->owner] : NULL;
+
+	if (!p || !p->candidate)
+		return 0;
+	return set == 2 || (ob->cat == KB_MOD_TRISTATE && p->candidate == 1);
+}
+
+int kb_modular_kallsyms_relearn(const struct kb_modular *m, const unsigned char *leaves,
+				int64_t *delta)
+{
+	const struct kb_ksyms *k = m->ks;
+	struct kb_ksyms_learnt lt;
+	unsigned char *keep;
+	uint64_t old = 0, nkept = 0;
+	size_t i;
+
+	*delta = 0;
+	if (!m->ks_relearnt)
+		return kb_error_set("%s/vmlinux: the kallsyms table cannot be relearnt: %s",
+				    m->build, m->ks_note[0] ? m->ks_note : "no table decoded");
+	keep = xmalloc(k->n);
+	for (i = 0; i < k->n; i++) {
+		keep[i] = m->ks_eobj[i] < 0 || !leaves[m->ks_eobj[i]];
+		if (keep[i]) {
+			old += k->v[i].bytes;
+			nkept++;
+		}
+	}
+	kb_ksyms_learn(k, keep, &lt);
+	free(keep);
+	*delta = (int64_t)(lt.names_bytes + lt.token_bytes) - (int64_t)(old + k->token_bytes) +
+		 (int64_t)k->marker_size *
+			 ((int64_t)(nkept + 255) / 256 - (int64_t)(k->n + 255) / 256);
+	return 0;
+}
+
+/* The relearnt terms of (1) and of (1) and (2), when the learning gives the image's table. */
+static void relearn_kallsyms(struct kb_modular *m)
+{
+	unsigned char *leaves = xcalloc(m->nobjs, 1);
+	int set;
+	size_t i;
+
+	if (kb_ksyms_check(m->ks)) {
+		snprintf(m->ks_note, sizeof(m->ks_note),
+			 "%s (another kernel's scripts/kallsyms?): predicted without relearning it",
+			 kb_error_last());
+		kb_error_clear();
+		free(leaves);
+		return;
+	}
+	m->ks_relearnt = 1;
+	for (set = 1; set <= 2; set++) {
+		for (i = 0; i < m->nobjs; i++)
+			leaves[i] = (unsigned char)leaves_with(m, i, set);
+		kb_modular_kallsyms_relearn(m, leaves,
+					    set == 1 ? &m->ks_relearn1 : &m->ks_relearn2);
+	}
+	free(leaves);
+}
+
+/*
+ * Gives each object its share of the kallsyms table: the table holds, per symbol, its
+ * offset (or address), its name compressed with a length prefix and (Linux 6.2+, and 6.1
+ * stable) a 3-byte index in name order, so an object that leaves the core takes its
+ * symbols' entries with it. Read from the image's table where it decodes (each entry's
+ * exact bytes; the token table, markers and alignment stay with the table's object), else
+ * the average model. Symbols in no object (the linker's) leave their share with the table;
+ * the symbol of an entry of modpost's export table goes with the entry (ents).
+ */
+static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
+			   const struct exp_entries *ents)
+{
+	long t = m->ks_obj;
+	uint64_t table;
+
+	if (t < 0 || !is_y(m, "KALLSYMS") || m->objs[t].bytes <= m->objs[t].pad)
+		return;
+	table = m->objs[t].bytes - m->objs[t].pad;
+	if (kb_ksyms_decode(&m->ks, m->img, is_y(m, "KALLSYMS_ABSOLUTE_PERCPU"))) {
+		snprintf(m->ks_note, sizeof(m->ks_note), "%s", kb_error_last());
+		kb_error_clear();
+	} else if (share_kallsyms_decoded(m, spans, ents, table)) {
+		kb_ksyms_free(m->ks);
+		m->ks = NULL;
+	} else {
+		relearn_kallsyms(m);
+		return;
+	}
+	share_kallsyms_average(m, spans, ents, table);
 }
 
 /* --- the tables written into vmlinux.o after its ld -r ------------------------------------ */
@@ -1912,6 +2053,8 @@ void kb_modular_free(struct kb_modular *m)
 	free(m->builtin_missing);
 	free(m->to_m);
 	free(m->tables);
+	kb_ksyms_free(m->ks);
+	free(m->ks_eobj);
 	kb_mktree_free(m->mk);
 	kb_mktree_free(m->mk_m);
 	if (!m->kt_borrowed)

@@ -37,6 +37,7 @@
 #include "breakdown.h"
 #include "dotconfig.h"
 #include "image.h"
+#include "kallsyms.h"
 #include "kconfig_tree.h"
 #include "maintainers.h"
 #include "mktree.h"
@@ -168,6 +169,25 @@ struct kb_modular {
 	uint64_t pad_total, pad_outside;
 	uint64_t ks_table, ks_given;
 	long ks_obj; /* the kallsyms table the link made (.tmp_vmlinux.kallsyms2.o): objs index, or -1 */
+	/*
+	 * How the table was shared: ks_decoded, the image's table read (kb_ksyms_decode), each
+	 * symbol giving its object its entry's exact bytes (offset or address, the 3-byte name
+	 * index where the image has one, its length prefix and compressed name; the token table,
+	 * markers and alignment stay with the table's object); else each symbol the fixed bytes
+	 * and the table's average rate per name byte. ks_relearnt: the token learning, done
+	 * again on every name, gave the image's table back exactly (kb_ksyms_check), so the
+	 * prediction relearns it from the names that stay: ks_relearn1 and ks_relearn2 are what
+	 * the table then changes by beyond the shares that leave (the staying names compressed
+	 * anew, the token table, the markers), with (1) and with (1) and (2); 0 otherwise.
+	 * They are part of the predictions, not of the sums below (which split this image).
+	 * ks_note says why the table was not decoded or not relearnt ("" when it was).
+	 */
+	int ks_decoded, ks_relearnt;
+	int64_t ks_relearn1, ks_relearn2;
+	size_t ks_syms; /* decoded: the table's entries */
+	char ks_note[256];
+	struct kb_ksyms *ks; /* the decoded table, or NULL */
+	long *ks_eobj; /* decoded: the object each entry's share went to, or -1 */
 	/* the link's tables shared out by what their entries name (kb_mod_obj.tshare), and the
 	 * sum of what they gave */
 	struct kb_mod_table *tables;
@@ -184,6 +204,15 @@ struct kb_modular {
 	char warning[512];
 	struct kb_strtab strs;
 };
+
+/*
+ * With the kallsyms table decoded and its learning checked (m->ks_relearnt): what the table
+ * changes by beyond the shares that leave when the objects whose leaves[i] is non-zero
+ * leave (the names that stay compressed with tokens learnt from them alone, the token
+ * table, the markers), in *delta. KB_ERR when m cannot relearn (m->ks_note says why).
+ */
+int kb_modular_kallsyms_relearn(const struct kb_modular *m, const unsigned char *leaves,
+				int64_t *delta);
 
 struct kb_modular_opts {
 	const char *src; /* the kernel tree */

@@ -361,6 +361,32 @@ static uint64_t sum_cls(const uint64_t *cls)
 	return s;
 }
 
+/* How the kallsyms shares were made and whether the prediction relearns the table. */
+static void write_kallsyms_model(FILE *f, const struct kb_modular *m)
+{
+	if (!m->ks_decoded) {
+		if (m->ks_given)
+			fprintf(f,
+				"note: kallsyms shares at the table's average rate per name byte: "
+				"%s\n",
+				m->ks_note);
+		return;
+	}
+	fprintf(f,
+		"note: kallsyms shares read from the image's table: each of its %zu entries' "
+		"exact bytes; its token table, markers and alignment stay with it\n",
+		m->ks_syms);
+	if (m->ks_relearnt)
+		fprintf(f,
+			"note: kallsyms relearnt: scripts/kallsyms' tokens, learnt again from every "
+			"name, give the image's table back; learnt from the names that stay, the "
+			"table changes by %lld bytes with (1) and %lld with (1) and (2), which the "
+			"predictions below count\n",
+			(long long)m->ks_relearn1, (long long)m->ks_relearn2);
+	else
+		fprintf(f, "note: %s\n", m->ks_note);
+}
+
 /* The kallsyms table the link made, or NULL: it names every symbol, so it shrinks with every
  * object that leaves the core (the analyzer gives each object its share) */
 static const struct kb_mod_obj *kallsyms_table(const struct kb_modular *m)
@@ -432,14 +458,15 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			"EXPORT_SYMBOL then emits)\n");
 
 	ks = kallsyms_table(m);
-	if (ks && m->have_code)
+	if (ks && m->have_code) {
 		fprintf(f,
 			"note: the kallsyms table (%s, %llu bytes) names every symbol: in code and "
 			"data each object counts its symbols' share of it (%llu of %llu bytes given), "
 			"which leaves with it; the lists count the table whole with KALLSYMS\n",
 			ks->object, (unsigned long long)ks->bytes, (unsigned long long)m->ks_given,
 			(unsigned long long)m->ks_table);
-	else if (ks)
+		write_kallsyms_model(f, m);
+	} else if (ks)
 		fprintf(f,
 			"note: the kallsyms table (%s, %llu bytes) names every symbol; a candidate's "
 			"names leave with it, which (1) and (2) do not count: a build with them as "
@@ -475,10 +502,16 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			"with (1) and (2) %llu; hard core %llu\n",
 			(unsigned long long)m->pad_total,
 			(unsigned long long)(m->total - m->pad_total),
-			(unsigned long long)(m->total - m->pad_total - m->code_save1),
+			(unsigned long long)(m->total - m->pad_total - m->code_save1 +
+					     (uint64_t)m->ks_relearn1),
 			(unsigned long long)(m->total - m->pad_total - m->code_save1 -
-					     m->code_save2),
+					     m->code_save2 + (uint64_t)m->ks_relearn2),
 			(unsigned long long)m->code_core);
+	if (m->have_code && m->ks_relearnt)
+		fprintf(f,
+			"kallsyms relearnt:                    %12lld with every (1) a module; %lld "
+			"with (1) and (2) (in the two above)\n",
+			(long long)m->ks_relearn1, (long long)m->ks_relearn2);
 }
 
 /* --- JSON ------------------------------------------------------------------------------ */
@@ -669,9 +702,13 @@ static json_t *code_json(const struct kb_modular *m)
 	json_object_set_new(j, "padding", kb_json_u64(m->pad_total));
 	json_object_set_new(j, "padding_outside_objects", kb_json_u64(m->pad_outside));
 	json_object_set_new(j, "now", kb_json_u64(code));
-	json_object_set_new(j, "tristate_as_modules", kb_json_u64(code - m->code_save1));
-	json_object_set_new(j, "tristate_and_bool_as_modules",
-			    kb_json_u64(code - m->code_save1 - m->code_save2));
+	json_object_set_new(j, "tristate_as_modules",
+			    kb_json_u64(code - m->code_save1 + (uint64_t)m->ks_relearn1));
+	json_object_set_new(
+		j, "tristate_and_bool_as_modules",
+		kb_json_u64(code - m->code_save1 - m->code_save2 + (uint64_t)m->ks_relearn2));
+	json_object_set_new(j, "kallsyms_relearnt_tristate", json_integer(m->ks_relearn1));
+	json_object_set_new(j, "kallsyms_relearnt_tristate_and_bool", json_integer(m->ks_relearn2));
 	json_object_set_new(j, "tristate_savings", kb_json_u64(m->code_save1));
 	json_object_set_new(j, "bool_savings", kb_json_u64(m->code_save2));
 	json_object_set_new(j, "hard_core", kb_json_u64(m->code_core));
@@ -724,6 +761,15 @@ json_t *kb_worklist_json(const struct kb_modular *m, const struct kb_worklist_op
 			    kallsyms_table(m) ? kb_json_u64(kallsyms_table(m)->bytes) :
 						json_null());
 	json_object_set_new(j, "kallsyms_shared", kb_json_u64(m->ks_given));
+	json_object_set_new(j, "kallsyms_model",
+			    m->ks_decoded ? json_string("decoded") :
+			    m->ks_given	  ? json_string("average") :
+					    json_null());
+	json_object_set_new(j, "kallsyms_entries",
+			    m->ks_decoded ? json_integer((json_int_t)m->ks_syms) : json_null());
+	json_object_set_new(j, "kallsyms_relearnt", json_boolean(m->ks_relearnt));
+	json_object_set_new(j, "kallsyms_note",
+			    m->ks_note[0] ? kb_json_str(m->ks_note) : json_null());
 	json_object_set_new(j, "link_tables", tables_json(m));
 	json_object_set_new(j, "link_tables_shared", kb_json_u64(m->tab_given));
 	json_object_set_new(j, "object_files_read", json_integer((json_int_t)m->refs_read));

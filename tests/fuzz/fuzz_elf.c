@@ -6,13 +6,17 @@
  * file and opened the way `kbloat size` opens an image (kb_image_open: a descriptor,
  * elf_begin with ELF_C_READ_MMAP_PRIVATE): both paths must agree. Seeds in tests/fuzz/seeds/elf
  * add gzip/xz/zstd files, relocatable objects, an ar archive and a bzImage; the file is also
- * read as a boot image, whose payload must lie within it.
+ * read as a boot image, whose payload must lie within it. An image whose kallsyms table
+ * decodes (kb_ksyms_decode, as `kbloat modular` reads it) gives entries within its names,
+ * and learning its tokens again (the self-check and a relearn) keeps every name.
  */
 #include "bloatometer.h"
 #include "bootimage.h"
 #include "breakdown.h"
 #include "derived.h"
 #include "image.h"
+#include "kallsyms.h"
+#include "error.h"
 
 #include <stdint.h>
 #include <stdlib.h>
@@ -65,6 +69,40 @@ static uint64_t check_breakdown(const struct kb_image *img)
 	return img->total;
 }
 
+/* A kallsyms table that decodes holds its entries within its names; learning it again keeps
+ * every name, whether it gives the same table back or not. */
+static void check_kallsyms(const struct kb_image *img)
+{
+	struct kb_ksyms *k;
+	struct kb_ksyms_learnt lt;
+	uint64_t sum;
+	size_t i;
+	int absolute_percpu;
+
+	for (absolute_percpu = 0; absolute_percpu < 2; absolute_percpu++) {
+		if (img->is_archive || kb_ksyms_decode(&k, img, absolute_percpu)) {
+			kb_error_clear();
+			return;
+		}
+		for (sum = 0, i = 0; i < k->n; i++) {
+			if (!k->v[i].bytes || !k->v[i].len ||
+			    k->v[i].name + k->v[i].len >= k->names_len || k->v[i].off != sum)
+				abort();
+			sum += k->v[i].bytes;
+		}
+		if (sum != k->names_bytes)
+			abort();
+		if (!absolute_percpu) { /* the learning does not read the addresses */
+			kb_ksyms_check(k);
+			kb_error_clear();
+			kb_ksyms_learn(k, NULL, &lt);
+			if (lt.n != k->n || (k->n && !lt.token_bytes))
+				abort();
+		}
+		kb_ksyms_free(k);
+	}
+}
+
 /* The image's total through the file path, or -1 if it is refused there. */
 static int64_t total_from_file(const unsigned char *data, size_t size)
 {
@@ -107,6 +145,7 @@ int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		if (from_file != (int64_t)img->total)
 			abort(); /* both paths read the same image */
 		check_breakdown(img);
+		check_kallsyms(img);
 		kb_bom_compute(&b, img, img, KB_BOM_ALL);
 		if (b.up || b.down)
 			abort();
