@@ -183,6 +183,9 @@ static void add_modular(struct kb_build_rec *rec, struct kb_itemset *items,
 	rec->m_bool = m->code_save2;
 	rec->m_core = m->code_core;
 	rec->m_rest = m->code_rest;
+	/* the term kbloat modular adds to tristate_and_bool_as_modules, when it relearnt */
+	rec->has_kallsyms = m->ks_relearnt;
+	rec->m_kallsyms = m->ks_relearnt ? m->ks_relearn2 : 0;
 	kb_modular_free(m);
 }
 
@@ -203,6 +206,8 @@ static void rec_from_memo(struct kb_build_rec *rec, const struct kb_record_memo 
 	rec->m_bool = m->m_bool;
 	rec->m_core = m->m_core;
 	rec->m_rest = m->m_rest;
+	rec->has_kallsyms = m->has_kallsyms;
+	rec->m_kallsyms = m->m_kallsyms;
 	rec->items = &m->items;
 }
 
@@ -220,6 +225,8 @@ static void memo_from_rec(struct kb_record_memo *m, const struct kb_build_rec *r
 	m->m_bool = rec->m_bool;
 	m->m_core = rec->m_core;
 	m->m_rest = rec->m_rest;
+	m->has_kallsyms = rec->has_kallsyms;
+	m->m_kallsyms = rec->m_kallsyms;
 	m->items = *items;
 	memset(items, 0, sizeof(*items));
 	snprintf(m->warning, sizeof(m->warning), "%s", warning);

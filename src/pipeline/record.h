@@ -26,6 +26,8 @@ struct kb_record_memo {
 	uint64_t total, padding, cls[7], bk[3];
 	int has_modular;
 	uint64_t m_tristate, m_bool, m_core, m_rest;
+	int has_kallsyms;
+	int64_t m_kallsyms;
 	struct kb_itemset items;
 };
 void kb_record_memo_release(struct kb_record_memo *m);

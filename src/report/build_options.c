@@ -220,7 +220,7 @@ void kb_options_write_text(FILE *f, const struct kb_options_report *r)
 	fprintf(f,
 		"kernel proper %lld, code and data %lld, everything modularized %lld, "
 		"hard core %lld\n",
-		(long long)b->total, (long long)code, (long long)(code - b->m_tristate - b->m_bool),
+		(long long)b->total, (long long)code, (long long)kb_series_modular(b),
 		(long long)b->m_core);
 }
 
@@ -273,7 +273,7 @@ json_t *kb_options_json(const struct kb_options_report *r)
 	int64_t code = b->total - b->padding;
 	json_t *rows = kb_options_table(r);
 
-	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}",
+	return json_pack("{s:o,s:o,s:o,s:{s:o,s:o,s:o},s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:o,s:I}}",
 			 "commit", kb_json_str(r->sha), "parent",
 			 r->parent_sha[0] ? kb_json_str(r->parent_sha) : json_null(), "options",
 			 rows, "totals", "tristate_candidates", sum_json(&r->tri_cand),
@@ -281,6 +281,7 @@ json_t *kb_options_json(const struct kb_options_report *r)
 			 "build", "total", (json_int_t)b->total, "padding", (json_int_t)b->padding,
 			 "code", (json_int_t)code, "m_tristate", (json_int_t)b->m_tristate,
 			 "m_bool", (json_int_t)b->m_bool, "m_core", (json_int_t)b->m_core, "m_rest",
-			 (json_int_t)b->m_rest, "modular",
-			 (json_int_t)(code - b->m_tristate - b->m_bool));
+			 (json_int_t)b->m_rest, "m_kallsyms",
+			 b->has_kallsyms ? json_integer((json_int_t)b->m_kallsyms) : json_null(),
+			 "modular", (json_int_t)kb_series_modular(b));
 }

@@ -74,7 +74,7 @@ void kb_options_write_text(FILE *f, const struct kb_options_report *r);
 /* {"commit", "parent" (null: none), "options": [{"name", "type", "candidate", "bytes",
  * "delta", "change", "was_type", "was_candidate"}], "totals": {"tristate_candidates",
  * "bool_candidates", "kept": {"options", "bytes"}}, "build": {"total", "padding", "code",
- * "m_tristate", "m_bool", "m_core", "m_rest", "modular"}} */
+ * "m_tristate", "m_bool", "m_core", "m_rest", "m_kallsyms" (null: not relearnt), "modular"}} */
 json_t *kb_options_json(const struct kb_options_report *r);
 /* Its rows as report/table.h writes them (CSV, TSV): the rows of its JSON. */
 json_t *kb_options_table(const struct kb_options_report *r);

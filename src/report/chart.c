@@ -341,7 +341,7 @@ static int series_value(const struct kb_line_build *b, enum series k, double *v)
 		*v = (double)(r->total - r->padding);
 		return r->has_padding;
 	case SER_MODULAR:
-		*v = (double)(r->total - r->padding - r->m_tristate - r->m_bool);
+		*v = (double)kb_series_modular(r);
 		return r->has_modular;
 	case SER_MODULES:
 		*v = (double)r->mod_total;

@@ -306,8 +306,7 @@ static void write_series(struct text_out *o, const struct kb_build_series *b)
 	out_lit(o, "              code and data ");
 	out_series_value(o, b->has_padding, cd);
 	out_lit(o, "  modularized ");
-	out_series_value(o, b->has_modular,
-			 (int64_t)((uint64_t)cd - (uint64_t)b->m_tristate - (uint64_t)b->m_bool));
+	out_series_value(o, b->has_modular, kb_series_modular(b));
 	out_lit(o, "  hard core ");
 	out_series_value(o, b->has_modular, b->m_core);
 	out_eol(o);
@@ -448,7 +447,9 @@ static void row_series_json(json_t *o, const struct kb_build_series *b)
 	row_set(o, "m_bool", series_json(b->has_modular, b->m_bool));
 	row_set(o, "m_core", series_json(b->has_modular, b->m_core));
 	row_set(o, "m_rest", series_json(b->has_modular, b->m_rest));
-	row_set(o, "modular", series_json(b->has_modular, cd - b->m_tristate - b->m_bool));
+	/* schema 009: null where the analysis did not relearn the table (none in modular) */
+	row_set(o, "m_kallsyms", series_json(b->has_kallsyms, b->m_kallsyms));
+	row_set(o, "modular", series_json(b->has_modular, kb_series_modular(b)));
 	/* only builds collected with --boot-image or --modules have these (schema 008) */
 	if (b->has_boot) {
 		row_set(o, "boot_image", json_integer((json_int_t)b->boot_bytes));

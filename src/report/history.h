@@ -4,7 +4,8 @@
  * symbol). `kbloat history` writes it; the site renders its subsystem pages from it.
  * Unscoped, each row also carries its build's modular series (schema/002-modular.sql):
  * code and data (total - padding), everything modularized (code and data - m_tristate -
- * m_bool) and the hard core (m_core). With an option, the size is that option's bytes.
+ * m_bool + m_kallsyms, schema/009: kb_series_modular, what `kbloat modular` predicts) and
+ * the hard core (m_core). With an option, the size is that option's bytes.
  *
  *	struct kb_history *h;
  *
@@ -67,8 +68,9 @@ void kb_history_free(struct kb_history *m);
  */
 void kb_history_write_text(FILE *f, const struct kb_history *m);
 /* {"builds": [{"commit", "author", "subject", "size", "delta", "commits", "padding", "code",
- * "m_tristate", "m_bool", "m_core", "m_rest", "modular"}, ...]}: the series as numbers or
- * null; with an option, also "option" and per build "type" ("tristate", "bool" or null) and
+ * "m_tristate", "m_bool", "m_core", "m_rest", "m_kallsyms", "modular"}, ...]}: the series as
+ * numbers or null (m_kallsyms: null where the table was not relearnt, and modular leaves
+ * it out); with an option, also "option" and per build "type" ("tristate", "bool" or null) and
  * "candidate" (true, false or null). */
 json_t *kb_history_json(const struct kb_history *m);
 /* Its parts, for writing it a row at a time: "builds"'s row i, and the members after

@@ -323,7 +323,7 @@ void kb_plot_write_proper(FILE *f, const struct kb_plot_config *c)
 		if (level >= 1)
 			gp_value(f, b->has_padding, code);
 		if (level >= 2) {
-			gp_value(f, b->has_modular, code - b->m_tristate - b->m_bool);
+			gp_value(f, b->has_modular, kb_series_modular(b));
 			gp_value(f, b->has_modular, b->m_core);
 		}
 		if (outputs & OUT_MODULES)

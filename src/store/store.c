@@ -1548,9 +1548,9 @@ static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int6
 		    "dotconfig_id, toolchain_id, build_seconds, analysis_seconds, "
 		    "recorded_at, total, text, rodata, data, bss, init, percpu, other, "
 		    "bk_text, bk_data, bk_bss, bom_t, bom_d, bom_r, padding, m_tristate, "
-		    "m_bool, m_core, m_rest) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, "
-		    "?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, "
-		    "?25, ?26, ?27, ?28)"))
+		    "m_bool, m_core, m_rest, m_kallsyms) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, "
+		    "?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, "
+		    "?23, ?24, ?25, ?26, ?27, ?28, ?29)"))
 		return KB_ERR;
 	sqlite3_bind_int64(st, 1, commit_id);
 	sqlite3_bind_int64(st, 2, config_id);
@@ -1579,6 +1579,8 @@ static int insert_build(struct kb_store *s, const struct kb_build_rec *rec, int6
 		sqlite3_bind_int64(st, 26, (int64_t)rec->m_bool);
 		sqlite3_bind_int64(st, 27, (int64_t)rec->m_core);
 		sqlite3_bind_int64(st, 28, (int64_t)rec->m_rest);
+		if (rec->has_kallsyms)
+			sqlite3_bind_int64(st, 29, rec->m_kallsyms);
 	}
 	rc = run(s, st, "cannot store the build");
 	sqlite3_finalize(st);
@@ -1893,11 +1895,15 @@ static int rec_modular_valid(struct kb_store *s, const struct kb_build_rec *rec)
 		nopt++;
 	}
 	if (!rec->has_modular) {
-		if (!nopt)
-			return 0;
-		return kb_error_set("%s: refusing a build of commit %.40s with options but no "
-				    "modular sums",
-				    s->path, rec->commit->sha);
+		if (nopt)
+			return kb_error_set("%s: refusing a build of commit %.40s with options "
+					    "but no modular sums",
+					    s->path, rec->commit->sha);
+		if (rec->has_kallsyms)
+			return kb_error_set("%s: refusing a build of commit %.40s with a kallsyms "
+					    "term but no modular sums",
+					    s->path, rec->commit->sha);
+		return 0;
 	}
 	if (rec->padding_unknown || rec->m_tristate > code || rec->m_bool > code ||
 	    rec->m_core > code || rec->m_rest > code ||
@@ -1912,6 +1918,14 @@ static int rec_modular_valid(struct kb_store *s, const struct kb_build_rec *rec)
 				    (unsigned long long)rec->m_bool,
 				    (unsigned long long)rec->m_core,
 				    (unsigned long long)rec->m_rest, (unsigned long long)code);
+	/* the term is small and signed (positive where the tristates are already gone); it
+	 * cannot change the table by more than the build's whole code and data */
+	if (rec->has_kallsyms &&
+	    (rec->m_kallsyms > 0 ? (uint64_t)rec->m_kallsyms : -(uint64_t)rec->m_kallsyms) > code)
+		return kb_error_set("%s: refusing a build of commit %.40s whose kallsyms term "
+				    "(%lld) is larger than its code and data (%llu)",
+				    s->path, rec->commit->sha, (long long)rec->m_kallsyms,
+				    (unsigned long long)code);
 	return 0;
 }
 

@@ -141,6 +141,11 @@ struct kb_build_rec {
 	 * summing to total - padding; has_modular 0 stores NULLs (it did not run) */
 	int has_modular;
 	uint64_t m_tristate, m_bool, m_core, m_rest;
+	/* with has_modular: the relearnt kallsyms term of (1) and (2) (schema/009), what
+	 * `kbloat modular` adds to its estimate; has_kallsyms 0 stores NULL (not relearnt).
+	 * |m_kallsyms| <= total - padding. */
+	int has_kallsyms;
+	int64_t m_kallsyms;
 	const struct kb_itemset *items;
 	/* or, in place of items, the items of dict that have a size in dict_sizes (by dict
 	 * number, 0: absent): what merge hands over (dict is written: the ids found) */

@@ -115,6 +115,15 @@ static const struct rule {
 	  "item_delta rows of build %lld name missing items" },
 	{ "SELECT build_id FROM item_sets d WHERE " MISSING("d.build_id", "builds"),
 	  "item_sets row of build %lld, which is missing" },
+	/* schema 009: the relearnt kallsyms term, only beside the modular sums of an ok build
+	 * (kbloat modular relearns only what it analyzed); it changes the estimate by less
+	 * than the build's code and data (a SQL overflow becomes a REAL here, never an error) */
+	{ "SELECT id FROM builds WHERE m_kallsyms IS NOT NULL AND (typeof(m_kallsyms) != "
+	  "'integer' OR status != 'ok' OR padding IS NULL OR m_tristate IS NULL OR m_bool IS NULL "
+	  "OR m_core IS NULL OR m_rest IS NULL OR m_kallsyms > total - padding OR m_kallsyms < "
+	  "padding - total)",
+	  "builds row %lld: its m_kallsyms (the relearnt kallsyms term) is not an integer beside "
+	  "the modular sums of an ok build, or is larger than its code and data" },
 	/* schema 008: the boot image and the modules of ok builds */
 	{ "SELECT o.build_id FROM build_outputs o WHERE NOT EXISTS (SELECT 1 FROM builds b "
 	  "WHERE b.id = o.build_id AND b.status = 'ok')",

@@ -6,7 +6,9 @@
  * totals, and each class change equals its parent build's difference; and schema 002's:
  * padding within the total, the modular sums all set or all NULL and adding up to total -
  * padding, the candidate options' sizes to m_tristate and m_bool (the kept ones within
- * m_rest), d_core the parent build's m_core difference.
+ * m_rest), d_core the parent build's m_core difference; and schema 009's: the relearnt
+ * kallsyms term (m_kallsyms) NULL unless the modular sums are there, and no larger than the
+ * build's code and data either way.
  */
 #ifndef KB_STORE_CHECK_H
 #define KB_STORE_CHECK_H

@@ -100,7 +100,7 @@ struct commit_rows {
 /* The columns of commit_columns' select, from column i on: the build is the row's first. */
 #define COMMIT_COLUMNS                                                                    \
 	"c.sha, c.author_time, c.author_name, c.subject, b.distance, b.reused, b.total, " \
-	"b.padding, b.m_tristate, b.m_bool, b.m_core, b.m_rest"
+	"b.padding, b.m_tristate, b.m_bool, b.m_core, b.m_rest, b.m_kallsyms"
 
 /*
  * Columns i.. of st's row (COMMIT_COLUMNS) into c, its strings kept in strs. A column read
@@ -270,10 +270,10 @@ static int config_commits(struct kb_store *s, int64_t config_id, struct kb_link 
 		ALLOC_GROW(*c, *n + 1, alloc_c);
 		l = memset(&(*v)[*n], 0, sizeof(**v));
 		l->id = sqlite3_column_int64(st, 0);
-		l->parent = sqlite3_column_int64(st, 13);
+		l->parent = sqlite3_column_int64(st, 14);
 		/* 'ok', 'failed' or 'skipped' (schema/001's check): compared here, the text
 		 * as it is, rather than by an expression SQLite evaluates a row */
-		status = sqlite3_column_value(st, 14);
+		status = sqlite3_column_value(st, 15);
 		text = sqlite3_value_text(status);
 		l->ok = text && sqlite3_value_bytes(status) == 2 && !memcmp(text, "ok", 2);
 		/* every build's, as a parent link may name a failed one in a bent database */

@@ -106,7 +106,8 @@ struct kb_link {
 int kb_links_line(struct kb_store *s, struct kb_link *v, size_t n, int64_t head, size_t **pos,
 		  size_t *npos);
 
-/* Columns i.. of st's row (total, padding, m_tristate, m_bool, m_core, m_rest) as a series. */
+/* Columns i.. of st's row (total, padding, m_tristate, m_bool, m_core, m_rest, m_kallsyms) as
+ * a series. */
 struct kb_build_series;
 void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b);
 /* Columns i..i+2 of st's row (build_outputs' boot_bytes, boot_payload, mod_total) into b. */

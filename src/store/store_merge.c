@@ -95,7 +95,7 @@ static const char builds_sql[] =
 	"b.bk_text, b.bk_data, b.bk_bss, b.padding, b.m_tristate, b.m_bool, "
 	"b.m_core, b.m_rest, b.reused, o.boot_name, o.boot_bytes, o.boot_payload, "
 	"o.mod_count, o.mod_total, o.mod_text, o.mod_rodata, o.mod_data, o.mod_bss, "
-	"o.mod_init, o.mod_percpu, o.mod_other FROM builds b JOIN commits c ON "
+	"o.mod_init, o.mod_percpu, o.mod_other, b.m_kallsyms FROM builds b JOIN commits c ON "
 	"c.id = b.commit_id JOIN configs cf ON cf.id = b.config_id LEFT JOIN "
 	"dotconfigs dc ON dc.id = b.dotconfig_id LEFT JOIN toolchains t ON "
 	"t.id = b.toolchain_id LEFT JOIN build_outputs o ON o.build_id = b.id ORDER BY c.committer_time, c.author_time, b.id";
@@ -150,6 +150,9 @@ static void read_rec(sqlite3_stmt *st, struct kb_store_commit *c, struct kb_buil
 	rec->outputs.mod_total = (uint64_t)sqlite3_column_int64(st, 40);
 	for (k = 0; k < 7; k++)
 		rec->outputs.mod_cls[k] = (uint64_t)sqlite3_column_int64(st, 41 + k);
+	/* schema 009: the relearnt kallsyms term (NULL: not relearnt, or before 009) */
+	rec->has_kallsyms = rec->has_modular && sqlite3_column_type(st, 48) != SQLITE_NULL;
+	rec->m_kallsyms = sqlite3_column_int64(st, 48);
 }
 
 /*

@@ -13,7 +13,7 @@
 
 void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 {
-	sqlite3_value *v[5];
+	sqlite3_value *v[6];
 	int c;
 
 	memset(b, 0, sizeof(*b));
@@ -36,7 +36,18 @@ void kb_series_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 		b->m_bool = sqlite3_value_int64(v[2]);
 		b->m_core = sqlite3_value_int64(v[3]);
 		b->m_rest = sqlite3_value_int64(v[4]);
+		/* schema 009: the relearnt kallsyms term, where the analysis relearnt */
+		v[5] = sqlite3_column_value(st, i + 6);
+		b->has_kallsyms = sqlite3_value_type(v[5]) != SQLITE_NULL;
+		b->m_kallsyms = sqlite3_value_int64(v[5]);
 	}
+}
+
+int64_t kb_series_modular(const struct kb_build_series *b)
+{
+	/* in uint64_t: a bent row (db check says which) wraps rather than overflows */
+	return (int64_t)((uint64_t)b->total - (uint64_t)b->padding - (uint64_t)b->m_tristate -
+			 (uint64_t)b->m_bool + (uint64_t)b->m_kallsyms);
 }
 
 void kb_output_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
@@ -53,7 +64,7 @@ void kb_output_columns(sqlite3_stmt *st, int i, struct kb_build_series *b)
 static int series_row(void *arg, sqlite3_stmt *st, size_t pos)
 {
 	kb_series_columns(st, 1, &((struct kb_build_series *)arg)[pos]);
-	kb_output_columns(st, 7, &((struct kb_build_series *)arg)[pos]);
+	kb_output_columns(st, 8, &((struct kb_build_series *)arg)[pos]);
 	return 0;
 }
 
@@ -65,7 +76,8 @@ int kb_store_line_series(struct kb_store *s, const int64_t *ids, size_t n,
 
 	if (kb_store_prepare(s, &st,
 			     "SELECT b.id, b.total, b.padding, b.m_tristate, b.m_bool, b.m_core, "
-			     "b.m_rest, o.boot_bytes, o.boot_payload, o.mod_total FROM builds b "
+			     "b.m_rest, b.m_kallsyms, o.boot_bytes, o.boot_payload, o.mod_total "
+			     "FROM builds b "
 			     "LEFT JOIN build_outputs o ON o.build_id = b.id WHERE b.id BETWEEN "
 			     "?1 AND ?2"))
 		return KB_ERR;

@@ -24,10 +24,23 @@ struct kb_build_series {
 	int has_padding, has_modular;
 	int64_t padding; /* code and data = total - padding */
 	int64_t m_tristate, m_bool, m_core, m_rest;
+	/* schema 009: what the kallsyms table changes by, relearnt, with (1) and (2) modules
+	 * (kbloat modular's kallsyms_relearnt_tristate_and_bool); has_kallsyms 0 (and 0) where
+	 * the analysis did not relearn it or has_modular is 0 */
+	int has_kallsyms;
+	int64_t m_kallsyms;
 	/* schema 008: the boot image (collect --boot-image) and the modules (--modules) */
 	int has_boot, has_payload, has_modules;
 	int64_t boot_bytes, boot_payload, mod_total;
 };
+
+/*
+ * "Everything modularized", the estimate of b's code and data with every candidate (1) and
+ * (2) a module: total - padding - m_tristate - m_bool + m_kallsyms, what `kbloat modular`
+ * prints as tristate_and_bool_as_modules for the build. Meaningful where b->has_modular;
+ * every report of the series takes it from here.
+ */
+int64_t kb_series_modular(const struct kb_build_series *b);
 
 /* The series of builds ids[0..n) into out[0..n). */
 int kb_store_line_series(struct kb_store *s, const int64_t *ids, size_t n,

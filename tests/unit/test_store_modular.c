@@ -3,7 +3,9 @@
  * build keeps its padding, its modular sums and its option items; d_core follows the parent
  * build when a build is recorded between two (re-link) and is NULL unless both builds were
  * analyzed; the store refuses sums that do not add up; merge keeps it all; db check names
- * each bent sum; and a version 1 database (schema/001 alone, rows written by SQL as kbloat
+ * each bent sum; schema 009's relearnt kallsyms term is kept beside the sums, refused and
+ * named where it cannot be, lands on a database of schema 008 as NULL, and is in the
+ * estimate every report takes (kb_series_modular); and a version 1 database (schema/001 alone, rows written by SQL as kbloat
  * 1 wrote them) migrates to the current version with every build, size and item as it was
  * (test_store_sets.c migrates a version 2 one).
  */
@@ -16,6 +18,7 @@
 #include "store.h"
 #include "store_check.h"
 #include "store_merge.h"
+#include "store_options.h"
 
 #include <dirent.h>
 #include <sqlite3.h>
@@ -28,10 +31,12 @@
 #define YEAR 31536000 /* 1971-01-01 */
 
 /* One build's figures: code (not padding) of which tri, bool, kept are options' and core
- * the hard core; the rest is unknown objects. modular 0: the analysis did not run. */
+ * the hard core; the rest is unknown objects. modular 0: the analysis did not run. has_ks:
+ * the analysis relearnt the kallsyms table, its term ks (schema 009). */
 struct fig {
 	uint64_t code, pad, tri, boo, kept, core;
-	int modular;
+	int modular, has_ks;
+	int64_t ks;
 };
 
 static void fill_rec(struct kb_build_rec *rec, struct kb_itemset *set, const struct fig *f)
@@ -42,6 +47,8 @@ static void fill_rec(struct kb_build_rec *rec, struct kb_itemset *set, const str
 	rec->total = rec->cls[0] = f->code + f->pad;
 	rec->padding = f->pad;
 	rec->has_modular = f->modular;
+	rec->has_kallsyms = f->has_ks;
+	rec->m_kallsyms = f->ks;
 	if (!f->modular)
 		return;
 	kb_itemset_add(set, KB_ITEM_OPTION, "FOO", "", NULL, KB_OPT_TRI_CAND, f->tri);
@@ -94,9 +101,10 @@ static int record(struct kb_store *s, const char *sha, const char *parent, const
 		c) "')"
 #define COL(db, col, c) sql_int(db, "SELECT " col " FROM builds WHERE id = " BUILD_OF(c))
 
-static const struct fig fa = { 1000, 200, 100, 50, 30, 700, 1 };
+/* a's term shrinks the table, as on a defconfig; c's grows it (its tristates gone before) */
+static const struct fig fa = { 1000, 200, 100, 50, 30, 700, 1, 1, -40 };
 static const struct fig fb = { 1300, 200, 100, 50, 30, 950, 1 };
-static const struct fig fc = { 1400, 100, 150, 60, 40, 990, 1 };
+static const struct fig fc = { 1400, 100, 150, 60, 40, 990, 1, 1, 25 };
 static const struct fig fd = { 1500, 100, 0, 0, 0, 0, 0 };
 static const struct fig fe = { 1600, 100, 150, 60, 40, 1100, 1 };
 
@@ -121,6 +129,10 @@ static void sums_and_d_core(const char *db)
 	CHECK_U64(COL(db, "m_core", "a"), 700);
 	CHECK_U64(COL(db, "m_rest", "a"), 150);
 	CHECK(COL(db, "d_core", "a") == -1);
+	CHECK(COL(db, "m_kallsyms", "a") == -40);
+	CHECK(COL(db, "m_kallsyms IS NULL", "b") == 1);
+	CHECK_U64(COL(db, "m_kallsyms", "c"), 25);
+	CHECK(COL(db, "m_kallsyms IS NULL", "d") == 1);
 	CHECK_U64(COL(db, "d_core", "b"), 950 - 700);
 	CHECK_U64(COL(db, "d_core", "c"), 990 - 950);
 	CHECK_U64(COL(db, "d_total", "c"), 1500 - 1500);
@@ -166,6 +178,19 @@ static void candidates_not_m_tristate(struct kb_build_rec *rec, struct kb_itemse
 	rec->m_rest++;
 }
 
+static void kallsyms_without_sums(struct kb_build_rec *rec, struct kb_itemset *set)
+{
+	/* no option items either: the term alone makes the record wrong */
+	set->n -= 3;
+	rec->has_modular = 0;
+}
+
+static void kallsyms_beyond_code(struct kb_build_rec *rec, struct kb_itemset *set)
+{
+	(void)set;
+	rec->m_kallsyms = -1001; /* a's code and data is 1000 */
+}
+
 static void store_refuses_sums_that_do_not_add_up(const char *db)
 {
 	struct fig bad = fa;
@@ -187,6 +212,11 @@ static void store_refuses_sums_that_do_not_add_up(const char *db)
 	CHECK(record_bent(s, SHA("f"), SHA("e"), SHA("d"), &fa, candidates_not_m_tristate) ==
 	      KB_ERR);
 	CHECK(strstr(kb_error_last(), "or not its options' sums") != NULL);
+	CHECK(record_bent(s, SHA("f"), SHA("e"), SHA("d"), &fa, kallsyms_without_sums) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "with a kallsyms term but no modular sums") != NULL);
+	CHECK(record_bent(s, SHA("f"), SHA("e"), SHA("d"), &fa, kallsyms_beyond_code) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "whose kallsyms term (-1001) is larger than its code and "
+				      "data (1000)") != NULL);
 	kb_store_close(s);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 5);
 }
@@ -273,6 +303,27 @@ static void check_names_each_bent_sum(const char *db)
 		"than its m_rest (150)",
 		"UPDATE item_sets SET sizes = set_size(sizes, (SELECT id FROM items WHERE name = 'BAZ'), 30) WHERE build_id = " BUILD_OF(
 			"a"));
+	/* schema 009: the term beyond the code and data either way, on a build without the
+	 * sums, or not a number */
+	check_names(db, "UPDATE builds SET m_kallsyms = 1001 WHERE id = " BUILD_OF("a"),
+		    "its m_kallsyms (the relearnt kallsyms term) is not an integer beside the "
+		    "modular sums of an ok build, or is larger than its code and data",
+		    "UPDATE builds SET m_kallsyms = -40 WHERE id = " BUILD_OF("a"));
+	check_names(db, "UPDATE builds SET m_kallsyms = -1001 WHERE id = " BUILD_OF("a"),
+		    "its m_kallsyms (the relearnt kallsyms term)",
+		    "UPDATE builds SET m_kallsyms = -40 WHERE id = " BUILD_OF("a"));
+	check_names(db, "UPDATE builds SET m_kallsyms = 5 WHERE id = " BUILD_OF("d"),
+		    "its m_kallsyms (the relearnt kallsyms term)",
+		    "UPDATE builds SET m_kallsyms = NULL WHERE id = " BUILD_OF("d"));
+	check_names(db, "UPDATE builds SET m_kallsyms = 'x' WHERE id = " BUILD_OF("c"),
+		    "its m_kallsyms (the relearnt kallsyms term)",
+		    "UPDATE builds SET m_kallsyms = 25 WHERE id = " BUILD_OF("c"));
+	/* the bound itself is not a problem */
+	bend(db, "UPDATE builds SET m_kallsyms = -1000 WHERE id = " BUILD_OF("a"));
+	p = problems(db);
+	CHECK_STR(p, "");
+	free(p);
+	bend(db, "UPDATE builds SET m_kallsyms = -40 WHERE id = " BUILD_OF("a"));
 	check_names(db, "UPDATE items SET class = 5 WHERE name = 'BAZ'",
 		    "an option whose class is not 0..3",
 		    "UPDATE items SET class = 1 WHERE name = 'BAZ'");
@@ -284,8 +335,9 @@ static void merge_keeps_sums_and_options(const char *db)
 	char *out_path = path_in_dir("merged.db"), *p;
 	struct kb_store *out;
 	size_t added, had;
-	static const char *const cols[] = { "padding", "m_tristate", "m_bool", "m_core",
-					    "m_rest",  "d_core",     "d_total" };
+	static const char *const cols[] = { "padding", "m_tristate", "m_bool",
+					    "m_core",  "m_rest",     "d_core",
+					    "d_total", "m_kallsyms", "m_kallsyms IS NULL" };
 	const char *shas = "abcde";
 	size_t i, k;
 
@@ -325,7 +377,7 @@ static void make_v1(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 8); /* 001 to 008 */
+	CHECK(kb_schema_nfiles == 9); /* 001 to 009 */
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(
@@ -374,33 +426,34 @@ static void migrations_land_in_either_order(const char *db)
 	struct kb_store *s;
 
 	/* 007's index first: it holds the column 004 added */
-	bend(db, "DROP INDEX builds_line; DROP TABLE subsystem_contacts; ALTER TABLE builds DROP "
-		 "COLUMN reused; DROP TABLE refs; DROP TABLE repository; DROP TABLE build_outputs; "
-		 "PRAGMA user_version = 3;");
+	bend(db,
+	     "DROP INDEX builds_line; ALTER TABLE builds DROP COLUMN m_kallsyms; DROP TABLE "
+	     "subsystem_contacts; ALTER TABLE builds DROP COLUMN reused; DROP TABLE refs; DROP TABLE repository; DROP TABLE build_outputs; "
+	     "PRAGMA user_version = 3;");
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 8") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 3 is older than this kbloat's 9") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 4);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM refs"), 0);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
-	/* as a kbloat with a 009 leaves it */
-	bend(db, "PRAGMA user_version = 1073742335;");
+	/* as a kbloat with a 010 leaves it */
+	bend(db, "PRAGMA user_version = 1073742847;");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 8; use a newer kbloat") != NULL);
+	CHECK(strstr(kb_error_last(), "is newer than this kbloat's 9; use a newer kbloat") != NULL);
 	kb_error_clear();
-	/* 001 to 006 and 008 applied, as a kbloat without 007 leaves it: 007 lands alone */
-	bend(db, "DROP INDEX builds_line; PRAGMA user_version = 1073742015;");
+	/* 001 to 006, 008 and 009 applied, as a kbloat without 007 leaves it: 007 lands alone */
+	bend(db, "DROP INDEX builds_line; PRAGMA user_version = 1073742271;");
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
 	/* 001 to 007 applied, as a kbloat without 008 leaves it: 008 lands alone */
-	bend(db, "DROP TABLE build_outputs; PRAGMA user_version = 1073741951;");
+	bend(db, "DROP TABLE build_outputs; PRAGMA user_version = 1073742207;");
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM build_outputs"), 0);
 }
 
@@ -418,15 +471,15 @@ static void v1_database_migrates_with_everything(const char *db)
 	make_v1(db);
 	/* a reader does not migrate: it says what does */
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 8; a command "
+	CHECK(strstr(kb_error_last(), "schema version 1 is older than this kbloat's 9; a command "
 				      "that writes (record, collect, or merge into it) upgrades "
 				      "it") != NULL);
 	CHECK_U64(sql_int(db, "PRAGMA user_version"), 1);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	/* a bit per applied file: 001 to 008 */
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	/* a bit per applied file: 001 to 009 */
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds WHERE reused = 0"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM builds"), 3);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM items"), 5);
@@ -495,14 +548,14 @@ static void line_index_lands_on_a_006_database(const char *db)
 	size_t n = 0;
 	char *p;
 
-	bend(db, "DROP INDEX builds_line; DROP TABLE build_outputs; PRAGMA user_version = "
-		 "1073741887;");
+	bend(db, "DROP INDEX builds_line; ALTER TABLE builds DROP COLUMN m_kallsyms; DROP TABLE "
+		 "build_outputs; PRAGMA user_version = 1073741887;");
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 0);
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 6 is older than this kbloat's 8") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 6 is older than this kbloat's 9") != NULL);
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'builds_line'"), 1);
 	CHECK(!kb_store_open_read(&s, db));
 	CHECK(!kb_store_find_config(s, "tinyconfig", &config));
@@ -520,6 +573,79 @@ static void line_index_lands_on_a_006_database(const char *db)
 	free(p);
 }
 
+/* The estimate every report takes: a's with its term, b's (none) the sums alone. */
+static void series_estimate_has_the_term(const char *db)
+{
+	struct kb_store *s;
+	struct kb_build_series ser[2];
+	int64_t ids[2];
+
+	ids[0] = sql_int(db, "SELECT id FROM builds WHERE id = " BUILD_OF("a"));
+	ids[1] = sql_int(db, "SELECT id FROM builds WHERE id = " BUILD_OF("b"));
+	CHECK(!kb_store_open_read(&s, db));
+	CHECK(!kb_store_line_series(s, ids, 2, ser));
+	kb_store_close(s);
+	CHECK(ser[0].has_modular && ser[0].has_kallsyms);
+	CHECK(ser[0].m_kallsyms == -40);
+	CHECK_U64(kb_series_modular(&ser[0]), 1000 - 100 - 50 - 40);
+	CHECK(ser[1].has_modular && !ser[1].has_kallsyms);
+	CHECK_U64(kb_series_modular(&ser[1]), 1300 - 100 - 50);
+}
+
+/*
+ * A database of schema 008 (a bit each for 001 to 008; builds without m_kallsyms, 007's
+ * index as 007 made it) is refused by a reader, migrated by a writer: every build's term
+ * NULL, the index covering the new column, db check clean; and it merges into a new one.
+ */
+static void kallsyms_term_lands_on_a_008_database(const char *db)
+{
+	char *old = path_in_dir("k008.db"), *out_path = path_in_dir("k008-merged.db");
+	char sql[256], *p;
+	struct kb_store *s;
+	size_t added, had;
+
+	snprintf(sql, sizeof(sql), "VACUUM INTO '%s'", old);
+	bend(db, sql);
+	bend(old, "DROP INDEX builds_line; ALTER TABLE builds DROP COLUMN m_kallsyms; CREATE "
+		  "INDEX builds_line ON builds (config_id, id, parent_build_id, status, commit_id, "
+		  "distance, reused, total, padding, m_tristate, m_bool, m_core, m_rest); PRAGMA "
+		  "user_version = 1073742079;");
+	CHECK(kb_store_open_read(&s, old) == KB_ERR);
+	CHECK(strstr(kb_error_last(), "schema version 8 is older than this kbloat's 9") != NULL);
+	CHECK(!kb_store_open(&s, old, 0));
+	kb_store_close(s);
+	CHECK_U64(sql_int(old, "PRAGMA user_version"), (1u << 30) | 0x1ff);
+	CHECK_U64(sql_int(old, "SELECT count(*) FROM builds WHERE m_kallsyms IS NULL"), 5);
+	CHECK_U64(sql_int(old, "SELECT count(*) FROM pragma_index_info('builds_line') WHERE "
+			       "name = 'm_kallsyms'"),
+		  1);
+	p = problems(old);
+	CHECK_STR(p, "");
+	free(p);
+	/* its builds read with the sums alone: a's estimate without its term now */
+	CHECK(!kb_store_open_read(&s, old));
+	{
+		struct kb_build_series ser;
+		int64_t id = sql_int(old, "SELECT id FROM builds WHERE id = " BUILD_OF("a"));
+
+		CHECK(!kb_store_line_series(s, &id, 1, &ser));
+		CHECK(ser.has_modular && !ser.has_kallsyms);
+		CHECK_U64(kb_series_modular(&ser), 1000 - 100 - 50);
+	}
+	kb_store_close(s);
+	CHECK(!kb_store_open(&s, out_path, 1));
+	CHECK(!kb_store_merge(s, old, &added, &had));
+	kb_store_close(s);
+	CHECK_U64(added, 5);
+	CHECK_U64(sql_int(out_path, "SELECT count(*) FROM builds WHERE m_kallsyms IS NULL"), 5);
+	CHECK_U64(sql_int(out_path, "SELECT count(*) FROM builds WHERE m_core IS NOT NULL"), 4);
+	p = problems(out_path);
+	CHECK_STR(p, "");
+	free(p);
+	free(old);
+	free(out_path);
+}
+
 int main(void)
 {
 	char *db, *v1;
@@ -534,6 +660,8 @@ int main(void)
 	store_refuses_sums_that_do_not_add_up(db);
 	check_names_each_bent_sum(db);
 	merge_keeps_sums_and_options(db);
+	series_estimate_has_the_term(db);
+	kallsyms_term_lands_on_a_008_database(db);
 	v1_database_migrates_with_everything(v1);
 	migrations_land_in_either_order(v1);
 	line_index_lands_on_a_006_database(v1);

@@ -47,7 +47,7 @@ static void make_v2(const char *db)
 {
 	sqlite3 *h;
 
-	CHECK(kb_schema_nfiles == 8); /* 001 to 008 */
+	CHECK(kb_schema_nfiles == 9); /* 001 to 009 */
 	CHECK(sqlite3_open(db, &h) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[0].sql, NULL, NULL, NULL) == SQLITE_OK);
 	CHECK(sqlite3_exec(h, kb_schema_files[1].sql, NULL, NULL, NULL) == SQLITE_OK);
@@ -182,11 +182,11 @@ static void v2_database_migrates_with_every_set(const char *db)
 			CHECK_U64(before[b][k], want[b][k]);
 	}
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
-	CHECK(strstr(kb_error_last(), "schema version 2 is older than this kbloat's 8") != NULL);
+	CHECK(strstr(kb_error_last(), "schema version 2 is older than this kbloat's 9") != NULL);
 
 	CHECK(!kb_store_open(&s, db, 0));
 	kb_store_close(s);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0xff);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), (1u << 30) | 0x1ff);
 	/* the dropped item_snapshot's pages are not kept as free pages: the file was vacuumed */
 	CHECK_U64(sql_int(db, "PRAGMA freelist_count"), 0);
 	CHECK_U64(sql_int(db, "SELECT count(*) FROM sqlite_master WHERE name = 'item_snapshot'"),
@@ -223,16 +223,18 @@ static void newer_database_is_refused(const char *db)
 {
 	struct kb_store *s;
 
-	/* numbered as before 004: past the last file this kbloat has (008) */
-	bend(db, "PRAGMA user_version = 9");
+	/* numbered as before 004: past the last file this kbloat has (009) */
+	bend(db, "PRAGMA user_version = 10");
 	CHECK(kb_store_open(&s, db, 0) == KB_ERR);
 	CHECK(strstr(kb_error_last(),
-		     "schema version 9 is newer than this kbloat's 8; use a newer kbloat") != NULL);
+		     "schema version 10 is newer than this kbloat's 9; use a newer kbloat") !=
+	      NULL);
 	CHECK(kb_store_open_read(&s, db) == KB_ERR);
 	CHECK(strstr(kb_error_last(),
-		     "schema version 9 is newer than this kbloat's 8; use a newer kbloat") != NULL);
-	CHECK_U64(sql_int(db, "PRAGMA user_version"), 9);
-	bend(db, "PRAGMA user_version = 1073742079"); /* back: a bit each for 001 to 008 */
+		     "schema version 10 is newer than this kbloat's 9; use a newer kbloat") !=
+	      NULL);
+	CHECK_U64(sql_int(db, "PRAGMA user_version"), 10);
+	bend(db, "PRAGMA user_version = 1073742335"); /* back: a bit each for 001 to 009 */
 }
 
 /* Build 1's blob bent to blob (SQL): the readers' error for build 1, and db check's for
