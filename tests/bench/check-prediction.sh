@@ -71,15 +71,23 @@ def objs(d):
                           + o.get("table_share", 0))
             for o in d["objects"] if o["bytes"]}
 b, a = objs(before), objs(after)
+# the objects the analysis predicts to leave: a (1) candidate's tristate objects, and with
+# --bools a (2) candidate's bool objects (an option of the fragment also owns objects that
+# stay by the analysis too: obj-y under `ifdef CONFIG_X`, which holds at m)
+leave_as = {(r["key"], "tristate") for r in before["tristate_candidates"]["rows"]}
+if key == "tristate_and_bool_as_modules":
+    leave_as |= {(r["key"], "bool") for r in before["bool_candidates"]["rows"]}
+    leave_as |= {(r["key"], "tristate") for r in before.get("tristate_freed", {}).get("rows", [])}
+leaves = {o["object"] for o in before["objects"] if (o.get("owner"), o.get("category")) in leave_as}
 gone = [(k, v) for k, v in b.items() if k not in a]
-gone_cand = sum(c for k, (o, c) in gone if o in want)
-print("objects gone: %d, %d bytes of code and data (%d of them the candidates')" %
+gone_cand = sum(c for k, (o, c) in gone if k in leaves)
+print("objects gone: %d, %d bytes of code and data (%d of them predicted to leave)" %
       (len(gone), sum(c for k, (o, c) in gone), gone_cand))
 for k, (o, c) in sorted(gone, key=lambda x: -x[1][1]):
-    if o not in want:
-        print("  gone, no candidate's: %s (%s) %d" % (k, o or "-", c))
-stayed = sorted(((k, o, c) for k, (o, c) in b.items() if k in a and o in want), key=lambda x: -x[2])
-print("candidates' objects still built in: %d, %d bytes" % (len(stayed), sum(c for k, o, c in stayed)))
+    if k not in leaves:
+        print("  gone, not predicted: %s (%s) %d" % (k, o or "-", c))
+stayed = sorted(((k, o, c) for k, (o, c) in b.items() if k in a and k in leaves), key=lambda x: -x[2])
+print("objects predicted to leave, still built in: %d, %d bytes" % (len(stayed), sum(c for k, o, c in stayed)))
 for k, o, c in stayed[:15]:
     print("  stayed: %s (%s) %d" % (k, o, c))
 moved = sorted(((k, a[k][1] - c) for k, (o, c) in b.items() if k in a and a[k][1] != c), key=lambda x: x[1])
