@@ -8,6 +8,7 @@
  * exactly one row.
  */
 #include "derived.h"
+#include "kallsyms.h"
 
 #include "xalloc.h"
 
@@ -187,20 +188,6 @@ static const char *const generated_sections[] = { ".BTF", ".BTF_ids", ".BTF.base
  * first of those labels to the end of the last table (its size from kallsyms_num_syms where
  * its format gives one), within the gap they lie in.
  */
-static int kallsyms_table(const char *name)
-{
-	static const char *const t[] = { "kallsyms_addresses",	   "kallsyms_offsets",
-					 "kallsyms_relative_base", "kallsyms_num_syms",
-					 "kallsyms_names",	   "kallsyms_markers",
-					 "kallsyms_token_table",   "kallsyms_token_index",
-					 "kallsyms_seqs_of_names" };
-	size_t i;
-
-	for (i = 0; i < ARRAY_SIZE(t); i++)
-		if (!strcmp(name, t[i]))
-			return 1;
-	return 0;
-}
 
 /* The size of the kallsyms table name holding num symbols, or 0 if it does not say. */
 static uint64_t kallsyms_size(const struct kb_image *img, const char *name, uint64_t num)
@@ -234,7 +221,8 @@ static void derive_kallsyms(struct kb_derived *d, const struct kb_breakdown *bd)
 	for (i = 0; i < img->nsyms; i++) {
 		const struct kb_sym *s = &img->syms[i];
 
-		if (s->size || !s->shndx || s->shndx >= img->nsecs || !kallsyms_table(s->name))
+		if (s->size || !s->shndx || s->shndx >= img->nsecs ||
+		    !kb_ksyms_table_symbol(s->name))
 			continue;
 		if (s->addr < lo)
 			lo = s->addr;

@@ -38,6 +38,23 @@ static const unsigned char *sym_bytes(const struct kb_image *img, const char *na
 	return NULL;
 }
 
+int kb_ksyms_table_symbol(const char *name)
+{
+	static const char *const t[] = { "kallsyms_addresses",	   "kallsyms_offsets",
+					 "kallsyms_relative_base", "kallsyms_num_syms",
+					 "kallsyms_names",	   "kallsyms_markers",
+					 "kallsyms_token_table",   "kallsyms_token_index",
+					 "kallsyms_seqs_of_names" };
+	size_t i;
+
+	if (strncmp(name, "kallsyms_", 9))
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(t); i++)
+		if (!strcmp(name, t[i]))
+			return 1;
+	return 0;
+}
+
 static int corrupt(const char *what)
 {
 	return kb_error_set("kallsyms table: %s", what);

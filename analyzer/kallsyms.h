@@ -63,6 +63,10 @@ struct kb_ksyms {
  * corrupt, and *out NULL, when it does not decode.
  */
 int kb_ksyms_decode(struct kb_ksyms **out, const struct kb_image *img, int absolute_percpu);
+
+/* 1 if name labels one of the tables scripts/kallsyms writes (kallsyms_offsets, _names,
+ * _token_table, ...: the table's own symbols, which it leaves out of itself) */
+int kb_ksyms_table_symbol(const char *name);
 void kb_ksyms_free(struct kb_ksyms *k);
 
 /* What the learning gives for a set of names. */

@@ -1313,13 +1313,6 @@ static long exp_entry_obj(const struct exp_entries *ents, uint64_t addr);
 static int kallsyms_keeps(const struct kb_sym *y, int all)
 {
 	static const char *const skip[] = { "__crc_", "__kstrtab", "__efistub_", ".L", "$" };
-	/* the table's own symbols, which it leaves out (KALLSYMS_ALL would keep them: they
-	 * are data), so that every pass of the link has the same symbols */
-	static const char *const own[] = { "kallsyms_addresses",     "kallsyms_offsets",
-					   "kallsyms_relative_base", "kallsyms_num_syms",
-					   "kallsyms_names",	     "kallsyms_markers",
-					   "kallsyms_token_table",   "kallsyms_token_index",
-					   "kallsyms_seqs_of_names" };
 	size_t i;
 
 	if (!y->name[0] || !y->shndx || y->type == STT_SECTION || y->type == STT_FILE)
@@ -1329,10 +1322,9 @@ static int kallsyms_keeps(const struct kb_sym *y, int all)
 	for (i = 0; i < sizeof(skip) / sizeof(skip[0]); i++)
 		if (!strncmp(y->name, skip[i], strlen(skip[i])))
 			return 0;
-	for (i = 0; i < sizeof(own) / sizeof(own[0]); i++)
-		if (!strcmp(y->name, own[i]))
-			return 0;
-	return 1;
+	/* the table's own symbols, which it leaves out (KALLSYMS_ALL would keep them: they
+	 * are data), so that every pass of the link has the same symbols */
+	return !kb_ksyms_table_symbol(y->name);
 }
 
 /* The object symbol address addr's kallsyms entry goes to, or -1 (the table's own, or no
@@ -1449,7 +1441,8 @@ static int share_kallsyms_decoded(struct kb_modular *m, const struct obj_spans *
 	return 0;
 }
 
-/* 1 if object o leaves with (1) (set 1) or with (1) and (2) (set 2), as code_sums counts it */
+/* 1 if object o leaves with (1) (set 1) or with (1) and (2) (set 2): code_sums' split and the
+ * relearnt kallsyms terms both ask this */
 static int leaves_with(const struct kb_modular *m, size_t o, int set)
 {
 	const struct kb_mod_obj *ob = &m->objs[o];
@@ -1487,6 +1480,15 @@ int kb_modular_kallsyms_relearn(const struct kb_modular *m, const unsigned char 
 		 (int64_t)k->marker_size *
 			 ((int64_t)(nkept + 255) / 256 - (int64_t)(k->n + 255) / 256);
 	return 0;
+}
+
+uint64_t kb_modular_predicted(const struct kb_modular *m, int set)
+{
+	uint64_t code = m->total - m->pad_total - m->code_save1;
+
+	if (set == 1)
+		return code + (uint64_t)m->ks_relearn1;
+	return code - m->code_save2 + (uint64_t)m->ks_relearn2;
 }
 
 /* The relearnt terms of (1) and of (1) and (2), when the learning gives the image's table. */
@@ -1539,7 +1541,6 @@ static void share_kallsyms(struct kb_modular *m, const struct obj_spans *spans,
 		kb_ksyms_free(m->ks);
 		m->ks = NULL;
 	} else {
-		relearn_kallsyms(m);
 		return;
 	}
 	share_kallsyms_average(m, spans, ents, table);
@@ -1954,9 +1955,9 @@ static int code_sums(struct kb_modular *m, const struct kb_breakdown *bd,
 			p->pad += o->pad;
 			p->kshare += o->kshare;
 			p->tshare += o->tshare;
-			if (!p->candidate)
+			if (!leaves_with(m, i, 2))
 				m->code_rest += code;
-			else if (o->cat == KB_MOD_TRISTATE && p->candidate == 1)
+			else if (leaves_with(m, i, 1))
 				m->code_save1 += code;
 			else
 				m->code_save2 += code;
@@ -2024,6 +2025,8 @@ int kb_modular_run(struct kb_modular **out, const struct kb_modular_opts *o)
 	sum_candidates(m);
 	if (o->bd && code_sums(m, o->bd, &spans, &late))
 		goto fail;
+	if (m->ks) /* the table decoded and shared entry by entry */
+		relearn_kallsyms(m);
 	strbuf_release(&sb);
 	free(spans.v);
 	free(late.v);

@@ -214,6 +214,11 @@ struct kb_modular {
 int kb_modular_kallsyms_relearn(const struct kb_modular *m, const unsigned char *leaves,
 				int64_t *delta);
 
+/* The code and data predicted with every (1) candidate a module (set 1), or with (1) and (2)
+ * (set 2): now less the candidates' code and data, plus the relearnt kallsyms term. With a
+ * breakdown only (m->have_code). */
+uint64_t kb_modular_predicted(const struct kb_modular *m, int set);
+
 struct kb_modular_opts {
 	const char *src; /* the kernel tree */
 	const char *build; /* the O= directory: vmlinux, vmlinux.map, .config, *.o */

@@ -502,10 +502,8 @@ void kb_worklist_write_text(FILE *f, const struct kb_modular *m, const struct kb
 			"with (1) and (2) %llu; hard core %llu\n",
 			(unsigned long long)m->pad_total,
 			(unsigned long long)(m->total - m->pad_total),
-			(unsigned long long)(m->total - m->pad_total - m->code_save1 +
-					     (uint64_t)m->ks_relearn1),
-			(unsigned long long)(m->total - m->pad_total - m->code_save1 -
-					     m->code_save2 + (uint64_t)m->ks_relearn2),
+			(unsigned long long)kb_modular_predicted(m, 1),
+			(unsigned long long)kb_modular_predicted(m, 2),
 			(unsigned long long)m->code_core);
 	if (m->have_code && m->ks_relearnt)
 		fprintf(f,
@@ -702,11 +700,9 @@ static json_t *code_json(const struct kb_modular *m)
 	json_object_set_new(j, "padding", kb_json_u64(m->pad_total));
 	json_object_set_new(j, "padding_outside_objects", kb_json_u64(m->pad_outside));
 	json_object_set_new(j, "now", kb_json_u64(code));
-	json_object_set_new(j, "tristate_as_modules",
-			    kb_json_u64(code - m->code_save1 + (uint64_t)m->ks_relearn1));
-	json_object_set_new(
-		j, "tristate_and_bool_as_modules",
-		kb_json_u64(code - m->code_save1 - m->code_save2 + (uint64_t)m->ks_relearn2));
+	json_object_set_new(j, "tristate_as_modules", kb_json_u64(kb_modular_predicted(m, 1)));
+	json_object_set_new(j, "tristate_and_bool_as_modules",
+			    kb_json_u64(kb_modular_predicted(m, 2)));
 	json_object_set_new(j, "kallsyms_relearnt_tristate", json_integer(m->ks_relearn1));
 	json_object_set_new(j, "kallsyms_relearnt_tristate_and_bool", json_integer(m->ks_relearn2));
 	json_object_set_new(j, "tristate_savings", kb_json_u64(m->code_save1));
